@@ -1,0 +1,78 @@
+# vodgate build. `make` builds build/vodgate; `make run` and `make test` are
+# the two commands of the README (each installs what is missing first).
+
+CC      ?= gcc
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq libical libxml-2.0 libzip libcurl \
+           libavformat libavcodec libavutil
+WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+ifdef CI
+CFLAGS  += -Werror
+endif
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC_DIRS := src/base src/core src/store src/http src/ingest src/check src/jobs src/cli
+LIB_SRC  := $(filter-out src/cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
+MAIN_SRC := src/cli/main.c
+TEST_SRC := $(wildcard tests/test_*.c)
+
+OBJ      := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC))
+ASAN_OBJ := $(patsubst src/%.c,build/asan/obj/%.o,$(LIB_SRC))
+TESTS    := $(patsubst tests/%.c,build/asan/%,$(TEST_SRC))
+
+.PHONY: all run test test-unit test-api deps deps-test clean fuzz format lint bench
+all: build/vodgate
+
+build/vodgate: $(OBJ) build/obj/cli/main.o
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/asan/vodgate: $(ASAN_OBJ) build/asan/obj/cli/main.o
+	@echo "  LD asan $@"
+	@$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+build/obj/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+build/asan/obj/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC asan $<"
+	@$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+build/asan/test_%: tests/test_%.c tests/t.h $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS) -O1 $(SAN) -Itests -o $@ $< $(ASAN_OBJ) $(LDLIBS)
+
+deps:
+	@sh scripts/deps.sh
+
+deps-test:
+	@sh scripts/deps.sh --test
+
+# Builds, then serves on 127.0.0.1:8080 with ./var; prints the admin sign-in on first run.
+run: deps
+	@$(MAKE) --no-print-directory build/vodgate
+	./build/vodgate serve --listen 127.0.0.1:8080 --data ./var --bootstrap-admin
+
+# Every test: C unit tests and the API/browser suites, all under ASan/UBSan.
+test: deps-test
+	@$(MAKE) --no-print-directory build/asan/vodgate build/vodgate $(TESTS)
+	@sh scripts/lint.sh
+	@sh scripts/test.sh $(TESTS)
+
+fuzz:
+	@sh scripts/fuzz.sh
+
+lint:
+	@sh scripts/lint.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(MAIN_SRC) src/*/*.h tests/*.c tests/*.h
+
+clean:
+	rm -rf build

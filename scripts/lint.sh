@@ -1,0 +1,41 @@
+#!/bin/sh
+# A small codecheck (after Fossil's tools/codecheck1.c): fails on the ways
+# dynamic values could reach SQL, HTML or JSON unescaped, and on calls that
+# must not exist in a threaded server.
+set -u
+cd "$(dirname "$0")/.."
+fail=0
+flag() { echo "lint: $1"; echo "$2" | sed 's/^/    /'; fail=1; }
+
+# SQL text is built only from literals: no printf-built SQL, no sqlite3_exec of dynamic text.
+hits=$(grep -nE 'sqlite3_mprintf|sqlite3_vmprintf|PQexec\(' src/*/*.c)
+[ -n "$hits" ] && flag "SQL must be parameterised (db_query/db_run with ? placeholders)" "$hits"
+hits=$(grep -nE '(asprintf|printf)\([^)]*"[^"]*(SELECT|INSERT|UPDATE|DELETE) ' src/*/*.c)
+[ -n "$hits" ] && flag "SQL built with printf" "$hits"
+# Only the store knows SQL, only http knows libmicrohttpd.
+hits=$(grep -lE '#include [<"](sqlite3|libpq-fe)\.h' src/*/*.c | grep -v '^src/store/')
+[ -n "$hits" ] && flag "SQL headers outside src/store" "$hits"
+hits=$(grep -l '#include <microhttpd.h>' src/*/*.c | grep -v '^src/http/')
+[ -n "$hits" ] && flag "libmicrohttpd outside src/http" "$hits"
+# Core is pure: no store, http, or clock reads.
+hits=$(grep -nE '#include "(store|http|cli|jobs|ingest)/|now_get\(|time\(NULL\)|gettimeofday|clock_gettime' src/core/*.c)
+[ -n "$hits" ] && flag "src/core must stay pure (time is passed in, no I/O layers)" "$hits"
+# Never change the process time zone in a threaded server.
+hits=$(grep -nE 'setenv\("TZ"|putenv\("TZ|tzset\(' src/*/*.c)
+[ -n "$hits" ] && flag "no TZ changes: use core/zone.c" "$hits"
+# Nothing reachable from a request exits.
+hits=$(grep -nE '\bexit\(' src/http/*.c src/store/*.c src/core/*.c src/jobs/*.c src/ingest/*.c src/check/*.c 2>/dev/null)
+[ -n "$hits" ] && flag "exit() outside the CLI" "$hits"
+# JSON only through jansson: no hand-built JSON in handlers.
+hits=$(grep -nE 'printf\([^)]*\\"[a-z_]+\\":' src/http/*.c)
+[ -n "$hits" ] && flag "JSON built with printf in src/http (use jansson)" "$hits"
+# printf-like helpers carry the format attribute.
+hits=$(awk '/^[a-z].*\(.*const char \*fmt, \.\.\.\)/ { want = FILENAME ":" FNR ": " $0; if ($0 ~ /VG_PRINTF/) want = ""; next }
+            want != "" { if ($0 !~ /VG_PRINTF/) print want; want = "" }' src/*/*.h)
+[ -n "$hits" ] && flag "printf-like function without VG_PRINTF" "$hits"
+# Raw triple-brace template output is banned (templates arrive with the portal).
+hits=$(grep -rn '{{{' web 2>/dev/null)
+[ -n "$hits" ] && flag "raw template output" "$hits"
+
+[ $fail = 0 ] && echo "lint: clean"
+exit $fail

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Runs every suite and closes with one "N passed, N failed" line.
+#   C unit tests (each prints its own "N passed, N failed"),
+#   then the API tests under node --test against build/asan/vodgate.
+# Usage: scripts/test.sh build/asan/test_* (the Makefile passes them).
+set -u
+cd "$(dirname "$0")/.."
+logs=build/test-logs
+rm -rf "$logs"
+mkdir -p "$logs"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+status=0
+
+for t in "$@"; do
+	name=$(basename "$t")
+	echo "== $name"
+	if ! "$t" >"$logs/$name.log" 2>&1; then
+		status=1
+	fi
+	grep -E '^(not ok|  FAIL)|passed, [0-9]+ failed$|ERROR: |runtime error' "$logs/$name.log"
+	grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$logs/$name.log" ||
+		{ echo "$name: no closing line (crashed?)"; echo "0 passed, 1 failed" >>"$logs/$name.log"; }
+done
+
+echo "== node --test tests/api"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+	npm ci --no-audit --no-fund --silent >/dev/null 2>&1 || npm install --no-audit --no-fund --silent
+fi
+node --test --test-reporter=tap --test-concurrency=2 tests/api/ >"$logs/api.tap" 2>&1 || status=1
+grep -E '^not ok|^# (pass|fail|skipped|todo) ' "$logs/api.tap"
+grep -q '^# fail 0' "$logs/api.tap" || {
+	grep -B2 -A30 '^not ok' "$logs/api.tap" | head -120
+}
+
+awk '/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
+     /^# pass / { p += $3 } /^# fail / { f += $3 }
+     END { print p " passed, " f " failed"; exit (f > 0) }' "$logs"/*.log "$logs/api.tap" || status=1
+exit $status

@@ -1,0 +1,34 @@
+/*
+ * Secrets: random tokens, their hashes, and password hashing (libsodium).
+ *
+ * Session and API tokens are 256-bit random values shown to their owner once
+ * and stored only as their SHA-256 (hex), so a copy of the database signs no
+ * one in. Passwords are hashed with argon2id (crypto_pwhash_str, interactive
+ * limits); verification is constant-time. secret_init() must run once before
+ * threads start.
+ */
+#ifndef VG_SECRET_H
+#define VG_SECRET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SECRET_TOKEN_LEN 43    /* base64url of 32 bytes, no padding */
+#define SECRET_HASH_LEN 64     /* hex of a SHA-256 */
+#define SECRET_PWHASH_MAX 128  /* crypto_pwhash_STRBYTES */
+
+int secret_init(void);
+/* Writes a new random token (NUL-terminated) into out. */
+void secret_token(char out[static SECRET_TOKEN_LEN + 1]);
+/* Writes the hex SHA-256 of s into out. */
+void secret_hash(const char *s, char out[static SECRET_HASH_LEN + 1]);
+/* Hashes a password with argon2id. Returns 0, or -1 when out of memory. */
+int secret_password_hash(const char *password, char out[static SECRET_PWHASH_MAX]);
+/* True when password matches hash (a NULL hash never matches, in the same time). */
+bool secret_password_ok(const char *password, const char *hash);
+/* Writes a readable random password (20 characters, no look-alikes). */
+void secret_password_new(char out[static 21]);
+/* Constant-time string equality. */
+bool secret_equal(const char *a, const char *b);
+
+#endif

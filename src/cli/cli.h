@@ -1,0 +1,21 @@
+/*
+ * The subcommands of build/vodgate. Each takes its own argv (argv[0] is the
+ * subcommand's name), prints its --help, and returns the process exit code.
+ */
+#ifndef VG_CLI_H
+#define VG_CLI_H
+
+int cli_serve(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_version(int argc, char **argv);
+int cli_routes(int argc, char **argv);
+
+/* The value of environment variable VODGATE_<name>, or dflt. */
+const char *cli_env(const char *name, const char *dflt);
+/* True when argv holds -h or --help. */
+int cli_wants_help(int argc, char **argv);
+
+#define VODGATE_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * `vodgate serve`: opens the store (running migrations), optionally creates
+ * the first admin, and serves HTTP until SIGTERM. Every flag has a
+ * VODGATE_* environment variable; a flag wins over the variable.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/now.h"
+#include "base/secret.h"
+#include "base/timefmt.h"
+#include "cli/cli.h"
+#include "core/role.h"
+#include "http/http.h"
+#include "store/store.h"
+
+static const char serve_help[] =
+    "usage: vodgate serve [OPTIONS]\n"
+    "\n"
+    "Runs the portal and the API. Options (environment variable in brackets):\n"
+    "  --listen HOST:PORT        where to listen [VODGATE_LISTEN] (127.0.0.1:8080;\n"
+    "                            port 0 picks a free port, printed at start)\n"
+    "  --data DIR                database file and uploads [VODGATE_DATA] (./var)\n"
+    "  --database URL            postgresql://... instead of the embedded SQLite\n"
+    "                            [VODGATE_DATABASE]\n"
+    "  --threads N               HTTP worker threads [VODGATE_THREADS] (4)\n"
+    "  --max-body BYTES          largest JSON body accepted [VODGATE_MAX_BODY] (1048576)\n"
+    "  --session-ttl SECONDS     how long a sign-in lasts [VODGATE_SESSION_TTL] (43200)\n"
+    "  --secure-cookies          mark the session cookie Secure (behind https)\n"
+    "                            [VODGATE_SECURE_COOKIES=1]\n"
+    "  --smtp URL                smtp://host:port to send mail [VODGATE_SMTP]\n"
+    "  --test-clock              run on a test clock that an admin sets with\n"
+    "                            PUT /api/v1/clock [VODGATE_TEST_CLOCK=1]\n"
+    "  --test-clock-start TIME   where the test clock starts (RFC 3339; default now)\n"
+    "  --bootstrap-admin         on a database with no users, create an admin and\n"
+    "                            print its email and password once\n"
+    "                            (email from VODGATE_ADMIN_EMAIL, admin@vodgate.local)\n";
+
+/* Creates the first admin when there is no user at all. Returns 0 or -1. */
+static int bootstrap_admin(struct store *store)
+{
+    struct db *db = store_get(store);
+    int rc = 0;
+    if (store_user_count(db) > 0)
+        goto done;
+    char password[21], hash[SECRET_PWHASH_MAX];
+    secret_password_new(password);
+    if (secret_password_hash(password, hash) < 0) {
+        rc = -1;
+        goto done;
+    }
+    struct user u = {0};
+    u.email = (char *)cli_env("ADMIN_EMAIL", "admin@vodgate.local");
+    u.name = "Administrator";
+    u.role = ROLE_ADMIN;
+    u.password_hash = hash;
+    u.created_at = now_get();
+    if (store_begin(db) < 0 || store_user_add(db, &u, &u.id) < 0) {
+        rc = -1;
+        goto done;
+    }
+    struct event e = {0};
+    e.at = u.created_at;
+    e.subject = "user:1";
+    e.action = "user.bootstrap_admin";
+    e.after = xasprintf("{\"email\":\"%s\",\"role\":\"admin\"}", u.email);
+    rc = store_event_add(db, &e) < 0 || store_commit(db) < 0 ? -1 : 0;
+    free(e.after);
+    if (rc == 0)
+        printf("\nvodgate: first run: created the admin account\n"
+               "  email:    %s\n  password: %s\n"
+               "  (shown once: sign in and keep it safe)\n\n",
+               u.email, password);
+    fflush(stdout);
+done:
+    store_put(store, db);
+    return rc;
+}
+
+int cli_serve(int argc, char **argv)
+{
+    enum { O_LISTEN = 1, O_DATA, O_DATABASE, O_THREADS, O_MAX_BODY, O_TTL, O_SECURE, O_SMTP,
+           O_TEST_CLOCK, O_TEST_START, O_BOOTSTRAP, O_HELP };
+    static const struct option opts[] = {
+        {"listen", required_argument, 0, O_LISTEN},
+        {"data", required_argument, 0, O_DATA},
+        {"database", required_argument, 0, O_DATABASE},
+        {"threads", required_argument, 0, O_THREADS},
+        {"max-body", required_argument, 0, O_MAX_BODY},
+        {"session-ttl", required_argument, 0, O_TTL},
+        {"secure-cookies", no_argument, 0, O_SECURE},
+        {"smtp", required_argument, 0, O_SMTP},
+        {"test-clock", no_argument, 0, O_TEST_CLOCK},
+        {"test-clock-start", required_argument, 0, O_TEST_START},
+        {"bootstrap-admin", no_argument, 0, O_BOOTSTRAP},
+        {"help", no_argument, 0, O_HELP},
+        {0, 0, 0, 0},
+    };
+    const char *listen = cli_env("LISTEN", "127.0.0.1:8080");
+    const char *data = cli_env("DATA", "./var");
+    const char *database = cli_env("DATABASE", NULL);
+    const char *test_start = cli_env("TEST_CLOCK_START", NULL);
+    int threads = atoi(cli_env("THREADS", "4"));
+    long long max_body = atoll(cli_env("MAX_BODY", "1048576"));
+    int ttl = atoi(cli_env("SESSION_TTL", "43200"));
+    bool secure = !strcmp(cli_env("SECURE_COOKIES", "0"), "1");
+    bool test_clock = !strcmp(cli_env("TEST_CLOCK", "0"), "1");
+    bool bootstrap = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case O_LISTEN: listen = optarg; break;
+        case O_DATA: data = optarg; break;
+        case O_DATABASE: database = optarg; break;
+        case O_THREADS: threads = atoi(optarg); break;
+        case O_MAX_BODY: max_body = atoll(optarg); break;
+        case O_TTL: ttl = atoi(optarg); break;
+        case O_SECURE: secure = true; break;
+        case O_SMTP: break; /* mail delivery arrives with the notifications */
+        case O_TEST_CLOCK: test_clock = true; break;
+        case O_TEST_START: test_start = optarg; break;
+        case O_BOOTSTRAP: bootstrap = true; break;
+        case O_HELP: fputs(serve_help, stdout); return 0;
+        default: fputs(serve_help, stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "vodgate serve: unexpected argument '%s'\n%s", argv[optind], serve_help);
+        return 2;
+    }
+    if (threads < 1 || threads > 256 || max_body < 1024 || ttl < 60) {
+        fprintf(stderr, "vodgate serve: --threads must be 1..256, --max-body at least 1024, "
+                        "--session-ttl at least 60\n");
+        return 2;
+    }
+    if (test_start && !test_clock) {
+        fprintf(stderr, "vodgate serve: --test-clock-start needs --test-clock\n");
+        return 2;
+    }
+    if (test_clock) {
+        int64_t start = now_get();
+        if (test_start && time_parse_rfc3339(test_start, &start) < 0) {
+            fprintf(stderr, "vodgate serve: --test-clock-start '%s' is not an RFC 3339 time\n",
+                    test_start);
+            return 2;
+        }
+        now_use_test_clock(start);
+        char s[21];
+        time_format_rfc3339(start, s);
+        fprintf(stderr, "vodgate: on a test clock starting at %s\n", s);
+    }
+    if (secret_init() < 0)
+        die("libsodium could not start");
+    struct store *store;
+    char *err = NULL;
+    if (store_open(database, data, &store, &err) < 0) {
+        fprintf(stderr, "vodgate: %s\n", err);
+        free(err);
+        return 1;
+    }
+    if (bootstrap && bootstrap_admin(store) < 0) {
+        fprintf(stderr, "vodgate: could not create the first admin\n");
+        store_close(store);
+        return 1;
+    }
+    struct app app = {0};
+    app.store = store;
+    app.data_dir = data;
+    app.max_body = (size_t)max_body;
+    app.secure_cookies = secure;
+    app.session_ttl = ttl;
+    int rc = http_serve(&app, listen, threads, NULL);
+    store_close(store);
+    return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * The policy table: see policy.h. Staff roles act on every organisation;
+ * organisation roles only on their own organisation's resources (a posthouse
+ * also on those of the partners that named it their delivery agent).
+ */
+#include "core/policy.h"
+
+#include "base/mem.h"
+
+static const struct {
+    const char *name;
+    unsigned staff; /* staff roles allowed, on any organisation */
+    unsigned org;   /* organisation roles allowed, on their own resources */
+    bool is_public;
+} rules[ACT_N] = {
+    [ACT_PUBLIC] = {"public", ROLE_ANY, ROLE_ORG, true},
+    [ACT_SIGNED_IN] = {"signed_in", ROLE_STAFF, ROLE_ORG, false},
+    [ACT_USER_CREATE] = {"user_create", ROLE_ADMIN, 0, false},
+    [ACT_USER_LIST] = {"user_list", ROLE_ADMIN, 0, false},
+    [ACT_CLOCK_SET] = {"clock_set", ROLE_ADMIN, 0, false},
+    [ACT_PARTNER_CREATE] = {"partner_create", ROLE_ADMIN | ROLE_CAM, 0, false},
+    [ACT_PARTNER_LIST] = {"partner_list", ROLE_STAFF, ROLE_ORG, false},
+    [ACT_PARTNER_READ] = {"partner_read", ROLE_STAFF, ROLE_ORG, false},
+    [ACT_PARTNER_EVENTS] = {"partner_events", ROLE_STAFF, 0, false},
+    [ACT_POSTHOUSE_LIST] = {"posthouse_list", ROLE_STAFF, ROLE_ORG, false},
+};
+
+unsigned policy_roles(enum action a)
+{
+    VG_ASSERT(a < ACT_N && rules[a].name);
+    return rules[a].staff | rules[a].org;
+}
+
+bool policy_is_public(enum action a)
+{
+    VG_ASSERT(a < ACT_N && rules[a].name);
+    return rules[a].is_public;
+}
+
+const char *policy_action_name(enum action a)
+{
+    VG_ASSERT(a < ACT_N && rules[a].name);
+    return rules[a].name;
+}
+
+enum policy_result policy_role_may(const struct principal *p, enum action a)
+{
+    VG_ASSERT(a < ACT_N && rules[a].name);
+    if (rules[a].is_public)
+        return POLICY_ALLOW;
+    if (!p || p->role == ROLE_NONE)
+        return POLICY_UNAUTHENTICATED;
+    return (policy_roles(a) & p->role) ? POLICY_ALLOW : POLICY_FORBIDDEN;
+}
+
+enum policy_result policy_check(const struct principal *p, enum action a,
+                                const struct resource *r)
+{
+    enum policy_result pr = policy_role_may(p, a);
+    if (pr != POLICY_ALLOW || !p || !role_is_org(p->role))
+        return pr;
+    /* An organisation's user: only its own (or its principal's) resources. */
+    if (!r || r->org_id == 0)
+        return (rules[a].org & p->role) ? POLICY_ALLOW : POLICY_FORBIDDEN;
+    bool own = r->org_id == p->org_id ||
+               (p->role == ROLE_POSTHOUSE && r->agent_org_id && r->agent_org_id == p->org_id);
+    if (!own)
+        return POLICY_NOT_FOUND;
+    return (rules[a].org & p->role) ? POLICY_ALLOW : POLICY_FORBIDDEN;
+}

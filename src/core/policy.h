@@ -1,0 +1,65 @@
+/*
+ * Who may do what: one policy row per action, role × ownership.
+ *
+ * Every route names an action. The dispatcher asks policy_role_may() before
+ * the handler runs (is this role ever allowed?), and the handler asks
+ * policy_check() once it knows which organisation owns the resource. A user
+ * of an organisation asking for another organisation's resource gets
+ * POLICY_NOT_FOUND, never POLICY_FORBIDDEN: the answer must not tell that the
+ * resource exists. Pure: no I/O, the caller supplies the facts.
+ */
+#ifndef VG_POLICY_H
+#define VG_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/role.h"
+
+enum action {
+    ACT_PUBLIC,          /* anyone, signed in or not */
+    ACT_SIGNED_IN,       /* any signed-in user, on their own account */
+    ACT_USER_CREATE,     /* add a user */
+    ACT_USER_LIST,       /* list users */
+    ACT_CLOCK_SET,       /* move the test clock */
+    ACT_PARTNER_CREATE,  /* invite a partner */
+    ACT_PARTNER_LIST,    /* list partners (staff) */
+    ACT_PARTNER_READ,    /* read one partner's record */
+    ACT_PARTNER_EVENTS,  /* read a partner's audit log */
+    ACT_POSTHOUSE_LIST,  /* the onboarded-posthouse directory */
+    ACT_N
+};
+
+/* Who asks: the signed-in user. org_id is 0 for staff. */
+struct principal {
+    int64_t user_id;
+    enum role role;
+    int64_t org_id;
+};
+
+/* What is asked for: the organisation that owns it (0: none) and its delivery agent. */
+struct resource {
+    int64_t org_id;
+    int64_t agent_org_id; /* the posthouse acting for org_id, 0 when none */
+};
+
+enum policy_result {
+    POLICY_ALLOW = 0,
+    POLICY_UNAUTHENTICATED = -1, /* 401: sign in first */
+    POLICY_FORBIDDEN = -2,       /* 403: the role may not */
+    POLICY_NOT_FOUND = -3,       /* 404: not yours, or not there */
+};
+
+/* The roles that may ever perform action (staff and organisation roles). */
+unsigned policy_roles(enum action a);
+/* True when the action needs no sign-in. */
+bool policy_is_public(enum action a);
+/* A short name for the action, used in the route dump and logs. */
+const char *policy_action_name(enum action a);
+/* The role-level check made before any handler runs (p NULL = not signed in). */
+enum policy_result policy_role_may(const struct principal *p, enum action a);
+/* The full check on a resource: role first, then ownership. */
+enum policy_result policy_check(const struct principal *p, enum action a,
+                                const struct resource *r);
+
+#endif

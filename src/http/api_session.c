@@ -1,0 +1,100 @@
+/*
+ * Signing in and out, and "who am I".
+ *
+ * A sign-in answers the same 401 for an unknown email and a wrong password,
+ * after the same argon2id work, so the answer tells nothing about which
+ * accounts exist. Repeated failures for one account are throttled (the rule
+ * is in core/signin.c): while the account must wait, the answer is 429 with
+ * Retry-After and the password is not even checked.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/now.h"
+#include "base/secret.h"
+#include "core/signin.h"
+#include "http/http.h"
+
+void api_session_create(struct req *r);
+void api_session_delete(struct req *r);
+void api_me(struct req *r);
+
+void api_session_create(struct req *r)
+{
+    const char *email_in, *password;
+    if (!jfield_str(r, "email", true, &email_in) || !jfield_str(r, "password", true, &password))
+        return;
+    char email[256];
+    if (signin_email_normalise(email_in, email, sizeof email) < 0) {
+        reply_error(r, 401, "invalid_credentials", "wrong email or password");
+        return;
+    }
+    struct db *db = req_db(r);
+    int64_t now = now_real(), failures, last_at;
+    if (store_throttle_get(db, email, &failures, &last_at) < 0) {
+        reply_store_error(r, STORE_ERR);
+        return;
+    }
+    int64_t wait = signin_wait(failures, last_at, now);
+    if (wait > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%lld", (long long)wait);
+        reply_header(r, "Retry-After", secs);
+        reply_error_extra(r, 429, "too_many_attempts", json_pack("{s:I}", "retry_after", wait),
+                          "too many failed sign-ins for this account: wait %lld seconds, then try "
+                          "again (or ask an admin to reset the password)",
+                          (long long)wait);
+        return;
+    }
+    struct user u;
+    int rc = store_user_by_email(db, &r->arena, email, &u);
+    if (rc != STORE_OK && rc != STORE_ERR_NOT_FOUND) {
+        reply_store_error(r, rc);
+        return;
+    }
+    bool ok = secret_password_ok(password, rc == STORE_OK ? u.password_hash : NULL);
+    if (!ok) {
+        store_throttle_fail(db, email, now);
+        reply_error(r, 401, "invalid_credentials", "wrong email or password");
+        return;
+    }
+    if (failures)
+        store_throttle_clear(db, email);
+    char token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_LEN + 1], csrf[SECRET_TOKEN_LEN + 1];
+    secret_token(token);
+    secret_token(csrf);
+    secret_hash(token, hash);
+    int64_t expires = now + r->app->session_ttl;
+    if ((rc = store_token_add(db, hash, TOKEN_SESSION, u.id, csrf, "session", now, expires)) < 0) {
+        reply_store_error(r, rc);
+        return;
+    }
+    r->set_cookie = arena_printf(&r->arena, "vodgate_session=%s; Path=/; HttpOnly; SameSite=Lax;"
+                                            " Max-Age=%d%s",
+                                 token, r->app->session_ttl,
+                                 r->app->secure_cookies ? "; Secure" : "");
+    reply_json(r, 200,
+               json_pack("{s:s, s:s, s:o, s:o}", "token", token, "csrf", csrf, "expires_at",
+                         json_time(expires), "user", json_user(&u)));
+}
+
+void api_session_delete(struct req *r)
+{
+    int rc = store_token_delete(req_db(r), r->token_hash);
+    if (rc < 0) {
+        reply_store_error(r, rc);
+        return;
+    }
+    r->set_cookie = arena_printf(&r->arena, "vodgate_session=; Path=/; HttpOnly; SameSite=Lax;"
+                                            " Max-Age=0%s",
+                                 r->app->secure_cookies ? "; Secure" : "");
+    reply_bytes(r, 204, NULL, "", 0);
+}
+
+void api_me(struct req *r)
+{
+    json_t *me = json_user(&r->user);
+    if (r->via_cookie && r->csrf)
+        json_object_set_new(me, "csrf", json_string(r->csrf));
+    reply_json(r, 200, me);
+}

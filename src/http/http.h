@@ -1,0 +1,134 @@
+/*
+ * The request as handlers see it, and the calls they answer with.
+ *
+ * server.c turns each libmicrohttpd request into a struct req: the route it
+ * matched (with its path parameters), the signed-in principal, the body, and
+ * a per-request arena. The dispatcher has already checked sign-in, role and
+ * CSRF when a handler runs. A handler reads declared parameters (path params,
+ * JSON fields through the jfield_* readers) and answers with exactly one
+ * reply_* call; everything it allocates comes from r->arena.
+ */
+#ifndef VG_HTTP_H
+#define VG_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "core/policy.h"
+#include "store/store.h"
+
+struct app;
+struct req;
+
+typedef void (*handler_fn)(struct req *r);
+
+enum route_flags {
+    ROUTE_CSRF = 1 << 0, /* a cookie-authenticated call must carry the CSRF token */
+    ROUTE_RAW = 1 << 1,  /* the handler reads the body itself (not JSON) */
+};
+
+struct route {
+    const char *method;  /* "GET", "POST", ... */
+    const char *pattern; /* "/api/v1/partners/{id}": {name} matches one segment */
+    handler_fn fn;
+    enum action action;  /* who may call it: see core/policy.h */
+    unsigned flags;      /* enum route_flags */
+    const char *scope;   /* what {id} names, for the isolation test: "partner", "user", "" */
+};
+
+extern const struct route routes[];
+extern const int n_routes;
+
+#define REQ_MAX_PARAMS 4
+
+/* The server's configuration and shared state, one per process. */
+struct app {
+    struct store *store;
+    const char *data_dir;
+    size_t max_body;      /* bytes; larger JSON bodies get 413 */
+    bool secure_cookies;  /* add Secure to the session cookie */
+    int session_ttl;      /* seconds */
+    /* Runs the clock-driven work due by t (set by the server's owner; may be NULL). */
+    void (*on_time_moved)(struct app *app, int64_t t);
+};
+
+struct req {
+    struct arena arena;
+    struct app *app;
+    const struct route *route;
+    const char *method;
+    const char *path;
+    const char *params[REQ_MAX_PARAMS]; /* path parameters, in pattern order */
+    int n_params;
+    struct buf body;     /* the request body (not for ROUTE_RAW routes) */
+    json_t *json;        /* the parsed JSON body, NULL when none */
+    /* who asks */
+    bool signed_in;
+    struct user user;           /* valid when signed_in */
+    struct principal who;       /* role and organisation of user */
+    bool via_cookie;            /* authenticated by the session cookie */
+    char *csrf;                 /* the session's CSRF token (cookie sessions) */
+    char *token_hash;           /* hash of the token used */
+    /* the answer */
+    int status;
+    struct buf out;
+    const char *content_type;
+    char *set_cookie;          /* a Set-Cookie header value, or NULL */
+    char *extra_header[2][2];  /* a couple of name/value pairs */
+    void *conn;                /* the libmicrohttpd connection (server.c only) */
+    double started_ms;         /* monotonic start, for the log line */
+    struct db *db;             /* lazily taken from the pool: use req_db() */
+};
+
+/* The store connection of this request (taken on first use, returned at the end). */
+struct db *req_db(struct req *r);
+/* The value of a request header, or NULL. */
+const char *req_header(struct req *r, const char *name);
+/* The value of a query-string argument, or NULL. */
+const char *req_query(struct req *r, const char *name);
+/* The path parameter i parsed as a positive id; 0 when it is not one. */
+int64_t req_param_id(struct req *r, int i);
+
+/* Answers with a JSON value (the reference is stolen). */
+void reply_json(struct req *r, int status, json_t *body);
+/* Answers {"error": {"code", "message"}} (plus extra members if given, stolen). */
+void reply_error(struct req *r, int status, const char *code, const char *fmt, ...)
+    VG_PRINTF(4, 5);
+void reply_error_extra(struct req *r, int status, const char *code, json_t *extra,
+                       const char *fmt, ...) VG_PRINTF(5, 6);
+/* Answers with bytes of a given content type. */
+void reply_bytes(struct req *r, int status, const char *content_type, const char *data,
+                 size_t len);
+/* Adds a response header (at most two per request). */
+void reply_header(struct req *r, const char *name, const char *value);
+/* Answers 404 / 403 / 401 for a failed policy check. */
+void reply_policy(struct req *r, enum policy_result pr);
+/* Answers 500 for a store failure, logging what failed. */
+void reply_store_error(struct req *r, int rc);
+
+/*
+ * Reading the JSON body. Each reader answers the request with 400 or 422 and
+ * returns false when the field is missing (if required) or of the wrong type;
+ * the handler then just returns.
+ */
+bool jbody(struct req *r);
+bool jfield_str(struct req *r, const char *key, bool required, const char **out);
+bool jfield_bool(struct req *r, const char *key, bool required, bool *out);
+bool jfield_int(struct req *r, const char *key, bool required, int64_t *out);
+
+/* JSON helpers: an instant as RFC 3339 text (0 → null). */
+json_t *json_time(int64_t t);
+/* The public form of a user. */
+json_t *json_user(const struct user *u);
+
+/* Writes an audit event for this request's user. before/after are stolen, may be NULL. */
+int audit(struct req *r, int64_t partner_id, const char *subject, const char *action,
+          json_t *before, json_t *after);
+
+/* Serves until SIGTERM/SIGINT; returns 0 after in-flight requests finished. */
+int http_serve(struct app *app, const char *listen, int n_threads, int *bound_port);
+
+#endif

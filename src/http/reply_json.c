@@ -1,0 +1,134 @@
+/*
+ * Reading JSON request bodies field by field, and the JSON forms shared by
+ * several handlers. A reader that finds a problem answers the request itself
+ * (400 for a body that is not JSON, 422 for a field that is missing or of the
+ * wrong type, naming the field) so handlers stay a list of declarations.
+ */
+#include "http/http.h"
+
+#include <stdlib.h>
+
+#include "base/now.h"
+#include "base/timefmt.h"
+
+bool jbody(struct req *r)
+{
+    if (r->json)
+        return true;
+    if (r->body.len == 0) {
+        reply_error(r, 400, "malformed", "this call needs a JSON object in the request body");
+        return false;
+    }
+    json_error_t err;
+    r->json = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &err);
+    if (!r->json) {
+        reply_error(r, 400, "malformed", "the body is not valid JSON: %s (line %d, column %d)",
+                    err.text, err.line, err.column);
+        return false;
+    }
+    if (!json_is_object(r->json)) {
+        reply_error(r, 400, "malformed", "the body must be a JSON object");
+        return false;
+    }
+    return true;
+}
+
+static json_t *field(struct req *r, const char *key, bool required, bool *ok)
+{
+    *ok = false;
+    if (!jbody(r))
+        return NULL;
+    json_t *v = json_object_get(r->json, key);
+    if ((!v || json_is_null(v)) && required) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", key),
+                          "'%s' is required", key);
+        return NULL;
+    }
+    *ok = true;
+    return json_is_null(v) ? NULL : v;
+}
+
+bool jfield_str(struct req *r, const char *key, bool required, const char **out)
+{
+    bool ok;
+    json_t *v = field(r, key, required, &ok);
+    if (!ok)
+        return false;
+    if (v && !json_is_string(v)) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", key),
+                          "'%s' must be a string", key);
+        return false;
+    }
+    *out = v ? json_string_value(v) : NULL;
+    return true;
+}
+
+bool jfield_bool(struct req *r, const char *key, bool required, bool *out)
+{
+    bool ok;
+    json_t *v = field(r, key, required, &ok);
+    if (!ok)
+        return false;
+    if (v && !json_is_boolean(v)) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", key),
+                          "'%s' must be true or false", key);
+        return false;
+    }
+    if (v)
+        *out = json_is_true(v);
+    return true;
+}
+
+bool jfield_int(struct req *r, const char *key, bool required, int64_t *out)
+{
+    bool ok;
+    json_t *v = field(r, key, required, &ok);
+    if (!ok)
+        return false;
+    if (v && !json_is_integer(v)) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", key),
+                          "'%s' must be an integer", key);
+        return false;
+    }
+    if (v)
+        *out = json_integer_value(v);
+    return true;
+}
+
+json_t *json_time(int64_t t)
+{
+    if (!t)
+        return json_null();
+    char s[21];
+    time_format_rfc3339(t, s);
+    return json_string(s);
+}
+
+json_t *json_user(const struct user *u)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)u->id, "email",
+                     u->email, "name", u->name, "role", role_name(u->role), "partner",
+                     u->partner_id ? json_integer(u->partner_id) : json_null(), "created_at",
+                     json_time(u->created_at));
+}
+
+int audit(struct req *r, int64_t partner_id, const char *subject, const char *action,
+          json_t *before, json_t *after)
+{
+    struct event e = {0};
+    e.at = now_get();
+    e.actor_id = r->signed_in ? r->user.id : 0;
+    e.partner_id = partner_id;
+    e.subject = (char *)subject;
+    e.action = (char *)action;
+    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    e.before = b;
+    e.after = a;
+    int rc = store_event_add(req_db(r), &e);
+    free(b);
+    free(a);
+    json_decref(before);
+    json_decref(after);
+    return rc;
+}

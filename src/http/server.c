@@ -1,0 +1,472 @@
+/*
+ * The HTTP server: the only file that knows libmicrohttpd.
+ *
+ * libmicrohttpd runs an internal pool of polling threads. For each request
+ * the access handler is called several times: first with the headers (we
+ * match the route, resolve who is asking, and check role and CSRF, so that a
+ * refused request is answered before its body is read), then once per piece
+ * of body (appended to the request's buffer, bounded by max_body: 413 past
+ * it), then a last time to run the handler and queue the answer. The
+ * completion callback writes the one log line of the request and frees its
+ * arena and store connection.
+ *
+ * Shutdown: SIGTERM or SIGINT stops accepting, waits for the requests in
+ * flight to finish (bounded), stops the daemon and returns 0.
+ */
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/now.h"
+#include "base/secret.h"
+#include "base/timefmt.h"
+
+#define SESSION_COOKIE "vodgate_session"
+
+static atomic_int n_active; /* requests between first call and completion */
+
+static const char security_csp[] =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- what handlers call ---- */
+
+struct db *req_db(struct req *r)
+{
+    if (!r->db)
+        r->db = store_get(r->app->store);
+    return r->db;
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int64_t req_param_id(struct req *r, int i)
+{
+    if (i >= r->n_params)
+        return 0;
+    const char *s = r->params[i];
+    int64_t v = 0;
+    if (!*s || strlen(s) > 18)
+        return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
+void reply_bytes(struct req *r, int status, const char *content_type, const char *data,
+                 size_t len)
+{
+    VG_ASSERT(r->status == 0);
+    r->status = status;
+    r->content_type = content_type;
+    buf_reset(&r->out);
+    buf_add(&r->out, data, len);
+}
+
+void reply_json(struct req *r, int status, json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(body);
+    VG_ASSERT(s);
+    reply_bytes(r, status, "application/json", s, strlen(s));
+    free(s);
+}
+
+static void reply_error_v(struct req *r, int status, const char *code, json_t *extra,
+                          const char *fmt, va_list ap)
+{
+    struct buf msg = {0};
+    buf_vprintf(&msg, fmt, ap);
+    json_t *err = json_pack("{s:s, s:s}", "code", code, "message", buf_str(&msg));
+    buf_free(&msg);
+    if (extra)
+        json_object_update(err, extra);
+    json_decref(extra);
+    reply_json(r, status, json_pack("{s:o}", "error", err));
+}
+
+void reply_error(struct req *r, int status, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    reply_error_v(r, status, code, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void reply_error_extra(struct req *r, int status, const char *code, json_t *extra,
+                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    reply_error_v(r, status, code, extra, fmt, ap);
+    va_end(ap);
+}
+
+void reply_header(struct req *r, const char *name, const char *value)
+{
+    for (int i = 0; i < 2; i++) {
+        if (!r->extra_header[i][0]) {
+            r->extra_header[i][0] = arena_strdup(&r->arena, name);
+            r->extra_header[i][1] = arena_strdup(&r->arena, value);
+            return;
+        }
+    }
+    VG_ASSERT(!"too many extra headers");
+}
+
+void reply_policy(struct req *r, enum policy_result pr)
+{
+    switch (pr) {
+    case POLICY_UNAUTHENTICATED:
+        reply_error(r, 401, "unauthenticated", "sign in first: POST /api/v1/session");
+        break;
+    case POLICY_FORBIDDEN:
+        reply_error(r, 403, "forbidden", "your role (%s) may not do this",
+                    role_name(r->who.role));
+        break;
+    case POLICY_NOT_FOUND:
+        reply_error(r, 404, "not_found", "no such resource");
+        break;
+    case POLICY_ALLOW:
+        VG_ASSERT(!"reply_policy on an allowed request");
+    }
+}
+
+void reply_store_error(struct req *r, int rc)
+{
+    if (rc == STORE_ERR_NOT_FOUND) {
+        reply_error(r, 404, "not_found", "no such resource");
+        return;
+    }
+    fprintf(stderr, "vodgate: store error %d on %s %s\n", rc, r->method, r->path);
+    reply_error(r, 500, "internal", "the server could not complete this request; try again");
+}
+
+/* ---- routing and the checks before any handler ---- */
+
+/* Matches path against pattern, filling r->params. */
+static bool route_match(struct req *r, const char *pattern, const char *path)
+{
+    int n = 0;
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *end = strchr(p, '}');
+            VG_ASSERT(end);
+            size_t len = strcspn(s, "/");
+            if (len == 0 || n == REQ_MAX_PARAMS)
+                return false;
+            r->params[n++] = arena_strndup(&r->arena, s, len);
+            p = end + 1;
+            s += len;
+        } else if (*p == *s) {
+            p++, s++;
+        } else {
+            return false;
+        }
+    }
+    if (*p || *s)
+        return false;
+    r->n_params = n;
+    return true;
+}
+
+/* Finds the route; answers 404/405 itself and returns NULL when there is none. */
+static const struct route *route_find(struct req *r)
+{
+    bool path_known = false;
+    struct buf allow = {0};
+    for (int i = 0; i < n_routes; i++) {
+        if (!route_match(r, routes[i].pattern, r->path))
+            continue;
+        if (strcmp(routes[i].method, r->method) == 0 ||
+            (strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+            buf_free(&allow);
+            return &routes[i];
+        }
+        path_known = true;
+        if (!strstr(buf_str(&allow), routes[i].method))
+            buf_printf(&allow, "%s%s", allow.len ? ", " : "", routes[i].method);
+    }
+    if (path_known) {
+        reply_header(r, "Allow", buf_str(&allow));
+        reply_error(r, 405, "method_not_allowed", "%s is not allowed here; allowed: %s",
+                    r->method, buf_str(&allow));
+    } else {
+        reply_error(r, 404, "not_found", "no such page or endpoint: %s", r->path);
+    }
+    buf_free(&allow);
+    return NULL;
+}
+
+/* Resolves the bearer token or session cookie into r->user. */
+static void authenticate(struct req *r)
+{
+    const char *token = NULL;
+    const char *authz = req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+        token = authz + 7;
+    } else {
+        token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+        r->via_cookie = token != NULL;
+    }
+    if (!token || strlen(token) != SECRET_TOKEN_LEN) {
+        r->via_cookie = false;
+        return;
+    }
+    char hash[SECRET_HASH_LEN + 1];
+    secret_hash(token, hash);
+    struct token_row row;
+    if (store_token_lookup(req_db(r), &r->arena, hash, now_real(), &row) != STORE_OK) {
+        r->via_cookie = false;
+        return;
+    }
+    r->signed_in = true;
+    r->user = row.user;
+    r->who.user_id = row.user.id;
+    r->who.role = row.user.role;
+    r->who.org_id = row.user.partner_id;
+    r->csrf = row.csrf;
+    r->token_hash = arena_strdup(&r->arena, hash);
+}
+
+static bool is_safe_method(const char *m)
+{
+    return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS");
+}
+
+/* Everything decided from the headers alone. Returns false when r is already answered. */
+static bool admit(struct req *r)
+{
+    r->route = route_find(r);
+    if (!r->route)
+        return false;
+    authenticate(r);
+    enum policy_result pr = policy_role_may(r->signed_in ? &r->who : NULL, r->route->action);
+    if (pr != POLICY_ALLOW) {
+        reply_policy(r, pr);
+        return false;
+    }
+    if ((r->route->flags & ROUTE_CSRF) && r->via_cookie && !is_safe_method(r->method)) {
+        const char *sent = req_header(r, "X-CSRF-Token");
+        if (!sent || !r->csrf || !secret_equal(sent, r->csrf)) {
+            reply_error(r, 403, "csrf",
+                        "this change needs the X-CSRF-Token header of your session (from "
+                        "POST /api/v1/session or GET /api/v1/me)");
+            return false;
+        }
+    }
+    const char *cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && !(r->route->flags & ROUTE_RAW) && strtoull(cl, NULL, 10) > r->app->max_body) {
+        reply_error(r, 413, "too_large", "the request body is larger than %zu bytes",
+                    r->app->max_body);
+        return false;
+    }
+    return true;
+}
+
+/* ---- libmicrohttpd glue ---- */
+
+static enum MHD_Result send_reply(struct req *r)
+{
+    if (!r->status)
+        reply_error(r, 500, "internal", "the handler gave no answer");
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(r->out.len, r->out.data ? r->out.data : (void *)"",
+                                        MHD_RESPMEM_MUST_COPY);
+    if (r->content_type)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    MHD_add_response_header(resp, "Content-Security-Policy", security_csp);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (r->set_cookie)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
+    for (int i = 0; i < 2; i++)
+        if (r->extra_header[i][0])
+            MHD_add_response_header(resp, r->extra_header[i][0], r->extra_header[i][1]);
+    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct app *app = cls;
+    struct req *r = *con_cls;
+    if (!r) {
+        r = xcalloc(1, sizeof *r);
+        *con_cls = r;
+        atomic_fetch_add(&n_active, 1);
+        r->app = app;
+        r->conn = conn;
+        r->started_ms = mono_ms();
+        r->method = arena_strdup(&r->arena, method);
+        r->path = arena_strdup(&r->arena, url);
+        if (!admit(r))
+            return send_reply(r);
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!r->status && !(r->route->flags & ROUTE_RAW)) {
+            if (r->body.len + *upload_data_size > app->max_body)
+                reply_error(r, 413, "too_large", "the request body is larger than %zu bytes",
+                            app->max_body);
+            else
+                buf_add(&r->body, upload_data, *upload_data_size);
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (!r->status)
+        r->route->fn(r);
+    return send_reply(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct app *app = cls;
+    struct req *r = *con_cls;
+    if (!r)
+        return;
+    char when[21];
+    time_format_rfc3339(now_real(), when);
+    fprintf(stderr, "%s %s %s %d %.1fms %s%s\n", when, r->method, r->path,
+            r->status, mono_ms() - r->started_ms, r->signed_in ? r->user.email : "-",
+            toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+    if (r->db)
+        store_put(app->store, r->db);
+    json_decref(r->json);
+    buf_free(&r->body);
+    buf_free(&r->out);
+    arena_free(&r->arena);
+    free(r);
+    *con_cls = NULL;
+    atomic_fetch_sub(&n_active, 1);
+}
+
+/* Parses "HOST:PORT" (IPv4, or [IPv6]:PORT) into addr. Returns 0 or -1. */
+static int parse_listen(const char *listen, struct sockaddr_storage *addr, socklen_t *len)
+{
+    char host[128];
+    const char *colon = strrchr(listen, ':');
+    if (!colon || (size_t)(colon - listen) >= sizeof host)
+        return -1;
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535 || end == colon + 1)
+        return -1;
+    memset(addr, 0, sizeof *addr);
+    size_t hl = strlen(host);
+    if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
+        host[hl - 1] = '\0';
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)addr;
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
+            return -1;
+        *len = sizeof *a6;
+        return 0;
+    }
+    struct sockaddr_in *a4 = (struct sockaddr_in *)addr;
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((uint16_t)port);
+    if (strcmp(host, "localhost") == 0)
+        strcpy(host, "127.0.0.1");
+    if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+        return -1;
+    *len = sizeof *a4;
+    return 0;
+}
+
+int http_serve(struct app *app, const char *listen, int n_threads, int *bound_port)
+{
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
+    if (parse_listen(listen, &addr, &addr_len) < 0) {
+        fprintf(stderr, "vodgate: --listen %s is not HOST:PORT (e.g. 127.0.0.1:8080)\n", listen);
+        return -1;
+    }
+    /* Only this thread takes the shutdown signals; the daemon's threads inherit the mask. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
+        flags |= MHD_USE_EPOLL;
+    else
+        flags |= MHD_USE_POLL;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)n_threads, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, app, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+        MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_LIMIT, 1000u,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "vodgate: cannot listen on %s: %s\n", listen, strerror(errno));
+        return -1;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    int port = info ? info->port : 0;
+    if (bound_port)
+        *bound_port = port;
+    char host[INET6_ADDRSTRLEN] = "127.0.0.1";
+    if (addr.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof host);
+    fprintf(stderr, "vodgate: listening on http://%s:%d\n", host, port);
+    fflush(stderr);
+
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    fprintf(stderr, "vodgate: %s received, finishing requests in flight\n",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    MHD_socket lsock = MHD_quiesce_daemon(d);
+    if (lsock != MHD_INVALID_SOCKET)
+        close(lsock);
+    for (int i = 0; i < 300 && atomic_load(&n_active) > 0; i++)
+        usleep(100 * 1000);
+    MHD_stop_daemon(d);
+    fprintf(stderr, "vodgate: stopped\n");
+    return 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * The database engine behind one small interface (store-internal).
+ *
+ * Store modules write portable SQL with `?` placeholders and run it through
+ * these calls; the engine file (db_sqlite.c, later db_pg.c) translates what
+ * differs. Statements are cached per connection, keyed by the address of
+ * their SQL text, so the SQL passed to db_query() must be a string literal
+ * or otherwise live for the whole program.
+ *
+ * Values are bound from a type string, one letter per `?`:
+ *   'i' int64_t, 'I' int64_t id where 0 binds SQL NULL,
+ *   's' const char * (NULL binds SQL NULL), 'b' int (0/1).
+ * A query error on well-formed SQL (a constraint, a busy database) is
+ * returned as a negative code; malformed SQL is a programming error and
+ * aborts with the engine's message.
+ */
+#ifndef VG_DB_H
+#define VG_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+enum db_rc {
+    DB_ROW = 1,            /* a row is ready to read */
+    DB_DONE = 0,           /* no more rows */
+    DB_ERR = -1,           /* other failure, message in db_errmsg() */
+    DB_ERR_CONSTRAINT = -2 /* unique or foreign-key constraint */
+};
+
+enum db_engine { DB_SQLITE, DB_POSTGRES };
+
+/*
+ * Opens a connection. url is NULL or "sqlite:PATH" for SQLite, or
+ * "postgresql://..." for PostgreSQL. Returns 0, or -1 with *err set to a
+ * malloc'd message.
+ */
+int db_open(const char *url, struct db **out, char **err);
+void db_close(struct db *db);
+enum db_engine db_engine(const struct db *db);
+const char *db_errmsg(struct db *db);
+
+/* Runs SQL text with no parameters (may hold several statements). */
+int db_exec(struct db *db, const char *sql);
+/* Prepares and binds one statement; step it with db_step, end with db_done. */
+struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);
+int db_step(struct db_stmt *st);
+/* Releases the statement back to the cache (always call, even on error). */
+void db_done(struct db_stmt *st);
+/* Runs a statement that returns no rows (or ignores them). Returns 0 or <0. */
+int db_run(struct db *db, const char *sql, const char *types, ...);
+/* Runs an INSERT ... RETURNING id (or a query whose first column is an integer). */
+int db_run_id(struct db *db, int64_t *id, const char *sql, const char *types, ...);
+/* Number of rows changed by the last statement. */
+int64_t db_changes(struct db *db);
+
+int64_t db_int(struct db_stmt *st, int col);
+/* Text of a column, NULL for SQL NULL; valid until the next step. */
+const char *db_text(struct db_stmt *st, int col);
+bool db_null(struct db_stmt *st, int col);
+
+/* Transactions: db_begin takes the write lock at once (no upgrade deadlocks). */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * Partners and the audit log: see store.h.
+ */
+#include "store/store.h"
+
+#include "store/db.h"
+
+#define PARTNER_COLS                                                                               \
+    "id, name, contact_email, time_zone, calendar_id, channels, posthouse, stage, alias,"          \
+    " agent_id, created_at"
+
+static void partner_read(struct db_stmt *st, struct arena *a, struct partner *p)
+{
+    p->id = db_int(st, 0);
+    p->name = arena_strdup(a, db_text(st, 1));
+    p->contact_email = arena_strdup(a, db_text(st, 2));
+    p->time_zone = arena_strdup(a, db_text(st, 3));
+    p->calendar_id = db_null(st, 4) ? 0 : db_int(st, 4);
+    p->channels = db_int(st, 5) != 0;
+    p->posthouse = db_int(st, 6) != 0;
+    p->stage = arena_strdup(a, db_text(st, 7));
+    p->alias = arena_strdup(a, db_text(st, 8));
+    p->agent_id = db_null(st, 9) ? 0 : db_int(st, 9);
+    p->created_at = db_int(st, 10);
+}
+
+int store_partner_add(struct db *db, const struct partner *p, int64_t *id)
+{
+    int rc = db_run_id(db, id,
+                       "INSERT INTO partners(name, contact_email, time_zone, calendar_id, channels,"
+                       " posthouse, stage, agent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                       " RETURNING id",
+                       "sssIbbsIi", p->name, p->contact_email, p->time_zone, p->calendar_id,
+                       (int)p->channels, (int)p->posthouse, p->stage ? p->stage : "invited",
+                       p->agent_id, p->created_at);
+    return rc == DB_ERR_CONSTRAINT ? STORE_ERR_CONFLICT : rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_partner_get(struct db *db, struct arena *a, int64_t id, struct partner *out)
+{
+    struct db_stmt *st =
+        db_query(db, "SELECT " PARTNER_COLS " FROM partners WHERE id = ?", "i", id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        partner_read(st, a, out);
+    db_done(st);
+    return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_ERR_NOT_FOUND : STORE_ERR;
+}
+
+int store_partner_each(struct db *db, struct arena *a, const char *stage, int64_t org_id,
+                       int (*fn)(const struct partner *, void *), void *ctx)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT " PARTNER_COLS " FROM partners"
+                                  " WHERE (? IS NULL OR stage = ?)"
+                                  " AND (? = 0 OR id = ? OR agent_id = ?) ORDER BY id",
+                                  "ssiii", stage, stage, org_id, org_id, org_id);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct partner p;
+        partner_read(st, a, &p);
+        if (fn(&p, ctx))
+            break;
+    }
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_event_add(struct db *db, const struct event *e)
+{
+    int rc = db_run(db,
+                    "INSERT INTO events(at, actor_id, partner_id, subject, action, before_json,"
+                    " after_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "iIIssss", e->at, e->actor_id, e->partner_id, e->subject, e->action, e->before,
+                    e->after);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_event_each(struct db *db, struct arena *a, int64_t partner_id,
+                     int (*fn)(const struct event *, void *), void *ctx)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT e.id, e.at, e.actor_id, u.email, e.partner_id, e.subject,"
+                                  " e.action, e.before_json, e.after_json FROM events e"
+                                  " LEFT JOIN users u ON u.id = e.actor_id"
+                                  " WHERE (? = 0 OR e.partner_id = ?) ORDER BY e.id",
+                                  "ii", partner_id, partner_id);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct event e;
+        e.id = db_int(st, 0);
+        e.at = db_int(st, 1);
+        e.actor_id = db_null(st, 2) ? 0 : db_int(st, 2);
+        e.actor_email = arena_strdup(a, db_text(st, 3));
+        e.partner_id = db_null(st, 4) ? 0 : db_int(st, 4);
+        e.subject = arena_strdup(a, db_text(st, 5));
+        e.action = arena_strdup(a, db_text(st, 6));
+        e.before = arena_strdup(a, db_text(st, 7));
+        e.after = arena_strdup(a, db_text(st, 8));
+        if (fn(&e, ctx))
+            break;
+    }
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}

@@ -1,0 +1,153 @@
+/*
+ * Users, their tokens and the sign-in throttle: see store.h.
+ */
+#include "store/store.h"
+
+#include <string.h>
+
+#include "store/db.h"
+
+#define USER_COLS "u.id, u.email, u.name, u.role, u.partner_id, u.password_hash, u.created_at"
+
+/* Reads USER_COLS starting at column col into out (strings in a). */
+static void user_read(struct db_stmt *st, int col, struct arena *a, struct user *out)
+{
+    out->id = db_int(st, col);
+    out->email = arena_strdup(a, db_text(st, col + 1));
+    out->name = arena_strdup(a, db_text(st, col + 2));
+    out->role = role_parse(db_text(st, col + 3));
+    out->partner_id = db_null(st, col + 4) ? 0 : db_int(st, col + 4);
+    out->password_hash = arena_strdup(a, db_text(st, col + 5));
+    out->created_at = db_int(st, col + 6);
+}
+
+static int one_user(struct db_stmt *st, struct arena *a, struct user *out)
+{
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        user_read(st, 0, a, out);
+    db_done(st);
+    return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_ERR_NOT_FOUND : STORE_ERR;
+}
+
+static int err_of(int rc)
+{
+    return rc == DB_ERR_CONSTRAINT ? STORE_ERR_CONFLICT : rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_user_add(struct db *db, const struct user *u, int64_t *id)
+{
+    return err_of(db_run_id(db, id,
+                            "INSERT INTO users(email, name, role, partner_id, password_hash,"
+                            " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                            "sssIsi", u->email, u->name, role_name(u->role), u->partner_id,
+                            u->password_hash, u->created_at));
+}
+
+int store_user_by_email(struct db *db, struct arena *a, const char *email, struct user *out)
+{
+    return one_user(db_query(db, "SELECT " USER_COLS " FROM users u WHERE u.email = ?", "s", email),
+                    a, out);
+}
+
+int store_user_by_id(struct db *db, struct arena *a, int64_t id, struct user *out)
+{
+    return one_user(db_query(db, "SELECT " USER_COLS " FROM users u WHERE u.id = ?", "i", id), a,
+                    out);
+}
+
+int store_user_set_password(struct db *db, int64_t id, const char *password_hash)
+{
+    int rc = db_run(db, "UPDATE users SET password_hash = ? WHERE id = ?", "si", password_hash, id);
+    if (rc < 0)
+        return STORE_ERR;
+    return db_changes(db) ? STORE_OK : STORE_ERR_NOT_FOUND;
+}
+
+int store_user_each(struct db *db, struct arena *a, int (*fn)(const struct user *, void *),
+                    void *ctx)
+{
+    struct db_stmt *st = db_query(db, "SELECT " USER_COLS " FROM users u ORDER BY u.id", "");
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct user u;
+        user_read(st, 0, a, &u);
+        if (fn(&u, ctx))
+            break;
+    }
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int64_t store_user_count(struct db *db)
+{
+    int64_t n = 0;
+    struct db_stmt *st = db_query(db, "SELECT COUNT(*) FROM users", "");
+    if (db_step(st) == DB_ROW)
+        n = db_int(st, 0);
+    db_done(st);
+    return n;
+}
+
+int store_token_add(struct db *db, const char *hash, enum token_kind kind, int64_t user_id,
+                    const char *csrf, const char *label, int64_t now, int64_t expires_at)
+{
+    return err_of(db_run(db,
+                         "INSERT INTO tokens(hash, kind, user_id, csrf, label, created_at,"
+                         " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         "siissii", hash, (int64_t)kind, user_id, csrf, label, now, expires_at));
+}
+
+int store_token_lookup(struct db *db, struct arena *a, const char *hash, int64_t now,
+                       struct token_row *out)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT t.id, t.kind, t.csrf, t.expires_at, " USER_COLS
+                                  " FROM tokens t JOIN users u ON u.id = t.user_id"
+                                  " WHERE t.hash = ? AND t.expires_at > ?",
+                                  "si", hash, now);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->id = db_int(st, 0);
+        out->kind = (enum token_kind)db_int(st, 1);
+        out->csrf = arena_strdup(a, db_text(st, 2));
+        out->expires_at = db_int(st, 3);
+        user_read(st, 4, a, &out->user);
+    }
+    db_done(st);
+    return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_ERR_NOT_FOUND : STORE_ERR;
+}
+
+int store_token_delete(struct db *db, const char *hash)
+{
+    return err_of(db_run(db, "DELETE FROM tokens WHERE hash = ?", "s", hash));
+}
+
+int store_throttle_get(struct db *db, const char *email, int64_t *failures, int64_t *last_at)
+{
+    *failures = 0;
+    *last_at = 0;
+    struct db_stmt *st = db_query(
+        db, "SELECT failures, last_at FROM sign_in_failures WHERE email = ?", "s", email);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *failures = db_int(st, 0);
+        *last_at = db_int(st, 1);
+    }
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_throttle_fail(struct db *db, const char *email, int64_t now)
+{
+    return err_of(db_run(db,
+                         "INSERT INTO sign_in_failures(email, failures, last_at) VALUES (?, 1, ?)"
+                         " ON CONFLICT(email) DO UPDATE SET failures = sign_in_failures.failures"
+                         " + 1, last_at = excluded.last_at",
+                         "si", email, now));
+}
+
+int store_throttle_clear(struct db *db, const char *email)
+{
+    return err_of(db_run(db, "DELETE FROM sign_in_failures WHERE email = ?", "s", email));
+}

@@ -1,0 +1,84 @@
+// Starts a real `vodgate serve` on 127.0.0.1 with a free port and a fresh data
+// directory, and stops it by process id. Every API test goes through this.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BIN = process.env.VODGATE_BIN || 'build/asan/vodgate';
+
+// Options: testClock (bool), testClockStart (RFC 3339), env (extra), args (extra).
+export async function startServer(opts = {}) {
+  const data = mkdtempSync(join(tmpdir(), 'vodgate-test-'));
+  const args = ['serve', '--listen', '127.0.0.1:0', '--data', data, '--bootstrap-admin',
+                '--threads', '4', ...(opts.args || [])];
+  if (opts.testClock) args.push('--test-clock');
+  if (opts.testClockStart) args.push('--test-clock-start', opts.testClockStart);
+  const env = { ...process.env, VODGATE_ADMIN_EMAIL: 'admin@example.com',
+                ASAN_OPTIONS: 'abort_on_error=0:detect_leaks=1', ...(opts.env || {}) };
+  const child = spawn(BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 30000);
+    const look = () => {
+      const m = stderr.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    };
+    child.stderr.on('data', look);
+    child.on('exit', () => { clearTimeout(timer); reject(new Error(`server exited:\n${stderr}`)); });
+  });
+  const pw = stdout.match(/password: (\S+)/);
+  const server = {
+    child, data, port, base: `http://127.0.0.1:${port}`,
+    admin: { email: 'admin@example.com', password: pw ? pw[1] : null },
+    get stderr() { return stderr; },
+    exited,
+    // Sends SIGTERM and waits; returns {code, signal}.
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const r = await exited;
+      rmSync(data, { recursive: true, force: true });
+      if (r.code !== 0) console.error(stderr.slice(-4000));
+      return r;
+    },
+    // One API call. body is JSON-encoded unless it is a string/Buffer.
+    async call(method, path, { token, body, headers = {}, cookie, csrf } = {}) {
+      const h = { ...headers };
+      if (token) h.Authorization = `Bearer ${token}`;
+      if (cookie) h.Cookie = cookie;
+      if (csrf) h['X-CSRF-Token'] = csrf;
+      let payload = body;
+      if (body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body)) {
+        payload = JSON.stringify(body);
+        h['Content-Type'] = 'application/json';
+      }
+      const res = await fetch(this.base + path, { method, headers: h, body: payload });
+      const text = await res.text();
+      let json = null;
+      try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+      return { status: res.status, headers: res.headers, text, json };
+    },
+    async signIn(email, password) {
+      const r = await this.call('POST', '/api/v1/session', { body: { email, password } });
+      if (r.status !== 200) throw new Error(`sign-in of ${email} failed: ${r.status} ${r.text}`);
+      return r.json.token;
+    },
+    // Creates a user through the API as admin and signs them in; returns {id, token}.
+    async userWithToken(adminToken, email, role, partner) {
+      const body = { email, name: email, role, password: 'correct horse battery', partner };
+      const r = await this.call('POST', '/api/v1/users', { token: adminToken, body });
+      if (r.status !== 201) throw new Error(`adding ${email} failed: ${r.status} ${r.text}`);
+      return { id: r.json.id, token: await this.signIn(email, 'correct horse battery') };
+    },
+  };
+  return server;
+}
+
+// Runs the CLI; returns {status, stdout, stderr}.
+export function cli(args, { input, env } = {}) {
+  const r = spawnSync(BIN, args, { input, env: { ...process.env, ...(env || {}) }, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,0 +1,93 @@
+// Accounts: the admin API and the `vodgate user` command line.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, cli } from './server.mjs';
+
+let s, admin;
+before(async () => { s = await startServer(); admin = await s.signIn(s.admin.email, s.admin.password); });
+after(async () => { assert.equal((await s.stop()).code, 0); });
+
+test('an admin adds users of each role; the rules of role and organisation hold', async () => {
+  const p = await s.call('POST', '/api/v1/partners', { token: admin,
+    body: { name: 'Studio', contact_email: 'a@studio.example', time_zone: 'America/New_York', channels: true, posthouse: false } });
+  assert.equal(p.status, 201);
+  const ok = await s.call('POST', '/api/v1/users', { token: admin,
+    body: { email: 'Ana@Studio.Example', name: 'Ana', role: 'partner', password: 'long enough pw', partner: p.json.id } });
+  assert.equal(ok.status, 201);
+  assert.equal(ok.json.email, 'ana@studio.example', 'emails are stored normalised');
+  assert.equal(ok.json.partner, p.json.id);
+  assert.equal(ok.json.password, undefined);
+  const bad = async (body, field) => {
+    const r = await s.call('POST', '/api/v1/users', { token: admin, body });
+    assert.equal(r.status, 422, r.text);
+    assert.deepEqual(r.json.error.fields, [field]);
+  };
+  await bad({ email: 'x@example.com', role: 'partner', password: 'long enough pw' }, 'partner');
+  await bad({ email: 'x@example.com', role: 'posthouse', password: 'long enough pw', partner: p.json.id }, 'role');
+  await bad({ email: 'x@example.com', role: 'pim', password: 'long enough pw', partner: p.json.id }, 'partner');
+  await bad({ email: 'x@example.com', role: 'boss', password: 'long enough pw' }, 'role');
+  await bad({ email: 'x@example.com', role: 'pim', password: 'short' }, 'password');
+  await bad({ email: 'not an email', role: 'pim', password: 'long enough pw' }, 'email');
+  const dup = await s.call('POST', '/api/v1/users', { token: admin,
+    body: { email: 'ana@studio.example', role: 'partner', password: 'long enough pw', partner: p.json.id } });
+  assert.equal(dup.status, 409);
+  assert.equal(dup.json.error.code, 'email_taken');
+  const signIn = await s.call('POST', '/api/v1/session', { body: { email: 'ANA@studio.example ', password: 'long enough pw' } });
+  assert.equal(signIn.status, 200);
+  const list = await s.call('GET', '/api/v1/users', { token: admin });
+  assert.ok(list.json.users.some((u) => u.email === 'ana@studio.example'));
+});
+
+test('creating a partner and a user is in the audit log, with who and after', async () => {
+  const p = await s.call('POST', '/api/v1/partners', { token: admin,
+    body: { name: 'Audited', contact_email: 'a@aud.example', time_zone: 'Europe/Paris' } });
+  const ev = await s.call('GET', `/api/v1/partners/${p.json.id}/events`, { token: admin });
+  assert.equal(ev.status, 200);
+  assert.equal(ev.json.events.length, 1);
+  assert.equal(ev.json.events[0].action, 'partner.create');
+  assert.equal(ev.json.events[0].actor, 'admin@example.com');
+  assert.equal(ev.json.events[0].after.name, 'Audited');
+  assert.equal(ev.json.events[0].before, null);
+  const badZone = await s.call('POST', '/api/v1/partners', { token: admin,
+    body: { name: 'Nowhere', contact_email: 'a@aud.example', time_zone: 'Mars/Olympus' } });
+  assert.equal(badZone.status, 422);
+  assert.deepEqual(badZone.json.error.fields, ['time_zone']);
+});
+
+test('`vodgate user add` with the password on stdin creates a user who can sign in', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'vodgate-cli-'));
+  try {
+    const add = cli(['user', 'add', 'pim@example.com', '--role', 'pim', '--name', 'Pim', '--data', data],
+                    { input: 'pim password 1\n' });
+    assert.equal(add.status, 0, add.stderr);
+    assert.match(add.stdout, /added pim@example\.com \(pim\)/);
+    const again = cli(['user', 'add', 'pim@example.com', '--role', 'pim', '--data', data], { input: 'pim password 1\n' });
+    assert.notEqual(again.status, 0);
+    assert.match(again.stderr, /already a user/);
+    const short = cli(['user', 'add', 'x@example.com', '--role', 'pim', '--data', data], { input: 'short\n' });
+    assert.equal(short.status, 2);
+    assert.match(short.stderr, /at least 10 characters/);
+    const list = cli(['user', 'list', '--data', data]);
+    assert.match(list.stdout, /pim@example\.com\s+pim/);
+    const t = await startServer({ args: ['--data', data] });
+    try {
+      const r = await t.call('POST', '/api/v1/session', { body: { email: 'pim@example.com', password: 'pim password 1' } });
+      assert.equal(r.status, 200);
+      assert.equal(r.json.user.role, 'pim');
+    } finally { assert.equal((await t.stop()).code, 0); }
+    const pw = cli(['user', 'passwd', 'pim@example.com', '--data', data], { input: 'a new password\n' });
+    assert.equal(pw.status, 0, pw.stderr);
+  } finally { rmSync(data, { recursive: true, force: true }); }
+});
+
+test('every subcommand answers --help', () => {
+  for (const sub of [[], ['serve'], ['migrate'], ['user'], ['version'], ['routes']]) {
+    const r = cli([...sub, '--help']);
+    assert.equal(r.status, 0, sub.join(' '));
+    assert.match(r.stdout, /usage: vodgate/);
+  }
+  assert.match(cli(['version']).stdout, /^vodgate \d+\.\d+\.\d+ \(schema \d+, tzdata \d{4}[a-z]\)/);
+});

@@ -1,0 +1,101 @@
+/* Unit tests of src/base: time text, buffers, arenas. */
+#include "t.h"
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/timefmt.h"
+
+TEST(rfc3339_parses_utc_offsets_and_fractions)
+{
+    int64_t t;
+    CHECK_INT_EQ(time_parse_rfc3339("2026-11-27T16:00:00Z", &t), 0);
+    CHECK_INT_EQ(t, 1795795200);
+    CHECK_INT_EQ(time_parse_rfc3339("2026-11-27T17:00:00+01:00", &t), 0);
+    CHECK_INT_EQ(t, 1795795200);
+    CHECK_INT_EQ(time_parse_rfc3339("2026-11-27T11:00:00.999-05:00", &t), 0);
+    CHECK_INT_EQ(t, 1795795200);
+    CHECK_INT_EQ(time_parse_rfc3339("1970-01-01T00:00:00Z", &t), 0);
+    CHECK_INT_EQ(t, 0);
+}
+
+TEST(rfc3339_rejects_near_misses)
+{
+    int64_t t;
+    const char *bad[] = {"",
+                         "2026-11-27",
+                         "2026-11-27T16:00:00",
+                         "2026-02-30T00:00:00Z",
+                         "2026-11-27T24:00:00Z",
+                         "2026-11-27T16:00Z",
+                         "2026-11-27T16:00:00Zjunk",
+                         "2026-11-27T16:00:00+0100",
+                         "2026-11-27T16:00:00.Z",
+                         "tomorrow"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(time_parse_rfc3339(bad[i], &t) == -1);
+}
+
+TEST(rfc3339_round_trips)
+{
+    char s[21];
+    time_format_rfc3339(1795795200, s);
+    CHECK_STR_EQ(s, "2026-11-27T16:00:00Z");
+    time_format_rfc3339(-1, s);
+    CHECK_STR_EQ(s, "1969-12-31T23:59:59Z");
+    int64_t t;
+    for (int64_t v = -86400LL * 800; v < 86400LL * 80000; v += 86399LL * 17) {
+        time_format_rfc3339(v, s);
+        CHECK(time_parse_rfc3339(s, &t) == 0 && t == v);
+    }
+}
+
+TEST(civil_dates_and_weekdays)
+{
+    CHECK_INT_EQ(days_from_civil(1970, 1, 1), 0);
+    CHECK_INT_EQ(weekday_from_days(days_from_civil(2026, 11, 27)), 5); /* a Friday */
+    CHECK_INT_EQ(weekday_from_days(days_from_civil(2026, 11, 30)), 1); /* a Monday */
+    CHECK(civil_valid(2024, 2, 29));
+    CHECK(!civil_valid(2026, 2, 29));
+    CHECK(!civil_valid(2100, 2, 29));
+    CHECK(civil_valid(2000, 2, 29));
+    struct civil_date d;
+    CHECK_INT_EQ(date_parse("2026-12-25", &d), 0);
+    CHECK(d.year == 2026 && d.month == 12 && d.day == 25);
+    CHECK_INT_EQ(date_parse("2026-12-32", &d), -1);
+    CHECK_INT_EQ(date_parse("2026-1-05", &d), -1);
+    char s[11];
+    date_format(civil_from_days(days_from_civil(2028, 2, 29)), s);
+    CHECK_STR_EQ(s, "2028-02-29");
+}
+
+TEST(buf_grows_and_keeps_binary)
+{
+    struct buf b = {0};
+    CHECK_STR_EQ(buf_str(&b), "");
+    for (int i = 0; i < 1000; i++)
+        buf_printf(&b, "%d,", i);
+    CHECK(b.len > 3000);
+    CHECK(strncmp(b.data, "0,1,2,", 6) == 0);
+    buf_reset(&b);
+    buf_add(&b, "a\0b", 3);
+    CHECK_INT_EQ(b.len, 3);
+    CHECK(b.data[1] == '\0' && b.data[2] == 'b' && b.data[3] == '\0');
+    char *s = buf_detach(&b);
+    CHECK(b.data == NULL && b.len == 0);
+    free(s);
+}
+
+TEST(arena_allocates_aligned_and_large)
+{
+    struct arena a = {0};
+    char *s = arena_printf(&a, "%s-%d", "x", 42);
+    CHECK_STR_EQ(s, "x-42");
+    void *big = arena_alloc(&a, 3 << 20);
+    CHECK(big != NULL);
+    CHECK(((uintptr_t)arena_alloc(&a, 3) & 15) == 0);
+    CHECK(arena_strdup(&a, NULL) == NULL);
+    arena_free(&a);
+    CHECK(a.head == NULL);
+}
+
+T_MAIN

@@ -1,0 +1,94 @@
+/* Unit tests of the rules with no I/O: policy, sign-in, accounts. */
+#include "t.h"
+
+#include "core/account.h"
+#include "core/policy.h"
+#include "core/signin.h"
+
+static const struct principal staff_cam = {1, ROLE_CAM, 0};
+static const struct principal partner_a = {2, ROLE_PARTNER, 10};
+static const struct principal posthouse_p = {3, ROLE_POSTHOUSE, 30};
+
+TEST(policy_roles_before_ownership)
+{
+    CHECK_INT_EQ(policy_role_may(NULL, ACT_PARTNER_READ), POLICY_UNAUTHENTICATED);
+    CHECK_INT_EQ(policy_role_may(NULL, ACT_PUBLIC), POLICY_ALLOW);
+    CHECK_INT_EQ(policy_role_may(&staff_cam, ACT_PARTNER_CREATE), POLICY_ALLOW);
+    CHECK_INT_EQ(policy_role_may(&partner_a, ACT_PARTNER_CREATE), POLICY_FORBIDDEN);
+    CHECK_INT_EQ(policy_role_may(&staff_cam, ACT_USER_CREATE), POLICY_FORBIDDEN);
+    CHECK_INT_EQ(policy_role_may(&staff_cam, ACT_CLOCK_SET), POLICY_FORBIDDEN);
+}
+
+TEST(policy_hides_other_organisations)
+{
+    struct resource own = {10, 0}, other = {11, 0}, via_agent = {12, 30};
+    CHECK_INT_EQ(policy_check(&partner_a, ACT_PARTNER_READ, &own), POLICY_ALLOW);
+    CHECK_INT_EQ(policy_check(&partner_a, ACT_PARTNER_READ, &other), POLICY_NOT_FOUND);
+    CHECK_INT_EQ(policy_check(&staff_cam, ACT_PARTNER_READ, &other), POLICY_ALLOW);
+    /* a posthouse acts for the partners that named it, not for others */
+    CHECK_INT_EQ(policy_check(&posthouse_p, ACT_PARTNER_READ, &via_agent), POLICY_ALLOW);
+    CHECK_INT_EQ(policy_check(&posthouse_p, ACT_PARTNER_READ, &other), POLICY_NOT_FOUND);
+    /* a partner named as agent of nobody is still not a posthouse */
+    struct resource fake_agent = {12, 10};
+    CHECK_INT_EQ(policy_check(&partner_a, ACT_PARTNER_READ, &fake_agent), POLICY_NOT_FOUND);
+    /* staff-only actions stay forbidden on one's own organisation */
+    CHECK_INT_EQ(policy_check(&partner_a, ACT_PARTNER_EVENTS, &own), POLICY_FORBIDDEN);
+}
+
+TEST(policy_every_action_is_described)
+{
+    for (int a = 0; a < ACT_N; a++) {
+        CHECK(policy_action_name((enum action)a)[0] != '\0');
+        CHECK(policy_roles((enum action)a) != 0);
+    }
+    char names[128];
+    role_mask_names(ROLE_ADMIN | ROLE_CAM, names, sizeof names);
+    CHECK_STR_EQ(names, "admin,cam");
+    CHECK(role_parse("commercial") == ROLE_COMMERCIAL);
+    CHECK(role_parse("Admin") == ROLE_NONE);
+    CHECK(role_is_org(ROLE_POSTHOUSE) && !role_is_org(ROLE_PIM));
+}
+
+TEST(signin_normalises_emails)
+{
+    char out[256];
+    CHECK_INT_EQ(signin_email_normalise("  Ana@Studio.Example ", out, sizeof out), 0);
+    CHECK_STR_EQ(out, "ana@studio.example");
+    const char *bad[] = {"", "ana", "ana@", "@studio.example", "a@b@c.example", "ana@localhost",
+                         "an a@studio.example", "ana@studio.example.", "<a@b.example>"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(signin_email_normalise(bad[i], out, sizeof out) == -1);
+}
+
+TEST(signin_throttle_backs_off_and_caps)
+{
+    CHECK_INT_EQ(signin_wait(0, 0, 100), 0);
+    CHECK_INT_EQ(signin_wait(3, 100, 100), 0);
+    CHECK_INT_EQ(signin_wait(4, 100, 100), 2);
+    CHECK_INT_EQ(signin_wait(4, 100, 101), 1);
+    CHECK_INT_EQ(signin_wait(4, 100, 102), 0);
+    CHECK_INT_EQ(signin_wait(6, 100, 100), 8);
+    CHECK_INT_EQ(signin_wait(13, 100, 100), SIGNIN_MAX_WAIT);
+    CHECK_INT_EQ(signin_wait(1000000, 100, 100), SIGNIN_MAX_WAIT);
+}
+
+TEST(account_rules)
+{
+    struct account_problem why;
+    CHECK(account_check(ROLE_PIM, 0, false, false, "long enough pw", &why));
+    CHECK(!account_check(ROLE_PARTNER, 0, false, false, "long enough pw", &why));
+    CHECK_STR_EQ(why.field, "partner");
+    CHECK(!account_check(ROLE_PARTNER, 5, false, false, "long enough pw", &why));
+    CHECK_STR_EQ(why.field, "partner");
+    CHECK(account_check(ROLE_PARTNER, 5, true, false, "long enough pw", &why));
+    CHECK(!account_check(ROLE_POSTHOUSE, 5, true, false, "long enough pw", &why));
+    CHECK_STR_EQ(why.field, "role");
+    CHECK(account_check(ROLE_POSTHOUSE, 5, true, true, "long enough pw", &why));
+    CHECK(!account_check(ROLE_CAM, 5, true, false, "long enough pw", &why));
+    CHECK(!account_check(ROLE_CAM, 0, false, false, "short", &why));
+    CHECK_STR_EQ(why.field, "password");
+    CHECK(!account_check(ROLE_NONE, 0, false, false, "long enough pw", &why));
+    CHECK_STR_EQ(why.field, "role");
+}
+
+T_MAIN
