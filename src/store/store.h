@@ -132,4 +132,102 @@ int store_event_add(struct db *db, const struct event *e);
 int store_event_each(struct db *db, struct arena *a, int64_t partner_id,
                      int (*fn)(const struct event *, void *), void *ctx);
 
+/* ---- calendars ---- */
+struct holiday {
+    int64_t day; /* day number since 1970-01-01 (a local date) */
+    char *name;
+};
+
+struct calendar_row {
+    int64_t id;
+    char *name;
+    char *time_zone;
+    unsigned working_days; /* bit i = ISO weekday i + 1 */
+    int first_year, last_year;
+    int64_t version;       /* bumped on every edit */
+    struct holiday *holidays; /* sorted by day, in the arena */
+    size_t n_holidays;
+    int64_t created_at, updated_at;
+};
+
+int store_calendar_add(struct db *db, const struct calendar_row *c, int64_t *id);
+/* Loads a calendar with its holidays. */
+int store_calendar_get(struct db *db, struct arena *a, int64_t id, struct calendar_row *out);
+/* Rewrites name, zone, week, years and the holiday list; bumps the version. */
+int store_calendar_update(struct db *db, const struct calendar_row *c, int64_t now);
+int store_calendar_each(struct db *db, struct arena *a,
+                        int (*fn)(const struct calendar_row *, void *), void *ctx);
+
+/* ---- clocks ---- */
+struct clock_row {
+    int64_t id;
+    int64_t partner_id;    /* 0: none */
+    char *kind;            /* delivery_48h, response_3wd, setup_10d, training_30d, ... */
+    char *subject;         /* request:12, partner:3 */
+    int64_t calendar_id;   /* 0: the partner's zone, Monday to Friday, no holidays */
+    int64_t calendar_version;
+    char *time_zone;
+    int64_t started_at;
+    int64_t fixed_due;     /* milestones only */
+    int64_t extension_days;
+    int64_t due_at;        /* 0 while paused */
+    char *state;           /* running, paused, met, breached, cancelled */
+    int64_t closed_at;
+    char *label;
+    char *tzdata;
+    int64_t created_at;
+};
+
+struct clock_pause_row {
+    int64_t id;
+    int64_t from_at;
+    int64_t to_at; /* 0 while still paused */
+    char *reason;
+};
+
+int store_clock_add(struct db *db, const struct clock_row *c, int64_t *id);
+int store_clock_get(struct db *db, struct arena *a, int64_t id, struct clock_row *out);
+/* Calls fn for each clock of a partner, oldest first; states NULL = any. */
+int store_clock_each_of_partner(struct db *db, struct arena *a, int64_t partner_id,
+                                int (*fn)(const struct clock_row *, void *), void *ctx);
+/* Calls fn for the clocks (running or paused) of a subject and kind (NULL: any kind). */
+int store_clock_each_open_of_subject(struct db *db, struct arena *a, const char *subject,
+                                     const char *kind,
+                                     int (*fn)(const struct clock_row *, void *), void *ctx);
+/* Calls fn for the open clocks that use a calendar. */
+int store_clock_each_open_on_calendar(struct db *db, struct arena *a, int64_t calendar_id,
+                                      int (*fn)(const struct clock_row *, void *), void *ctx);
+/*
+ * Fills out[] with up to max running clocks due by now (due_at <= now), the
+ * earliest first. The ids only: claim each with store_clock_claim_breach.
+ */
+int store_clock_due_ids(struct db *db, int64_t now, int64_t *out, int max, int *n);
+/*
+ * Marks a running clock breached at its own due instant, if it still is
+ * running and due by now. *claimed is true only for the one caller that did
+ * it: this is what makes a breach fire exactly once.
+ */
+int store_clock_claim_breach(struct db *db, int64_t id, int64_t now, bool *claimed);
+/* The earliest due instant of a running clock, 0 when none. */
+int store_clock_next_due(struct db *db, int64_t *due);
+/* Sets due_at (0 = NULL), state and calendar version of an open clock. */
+int store_clock_set_due(struct db *db, int64_t id, int64_t due_at, const char *state,
+                        int64_t calendar_version);
+/* Closes an open clock (met or cancelled) at instant at; *closed false if it was not open. */
+int store_clock_close(struct db *db, int64_t id, const char *state, int64_t at, bool *closed);
+int store_clock_extend(struct db *db, int64_t id, int64_t days, const char *reason,
+                       int64_t by_user, int64_t at);
+int store_clock_pause_add(struct db *db, int64_t id, int64_t from_at, const char *reason,
+                          int64_t by_user);
+int store_clock_pause_end(struct db *db, int64_t id, int64_t to_at);
+/* Loads the pauses of a clock, oldest first, into an arena array. */
+int store_clock_pauses(struct db *db, struct arena *a, int64_t id, struct clock_pause_row **out,
+                       size_t *n);
+/* Counts clocks in a state (for tests and the dashboard). */
+int64_t store_clock_count(struct db *db, const char *state);
+
+/* ---- calendar feeds: one secret token per user, stored hashed ---- */
+int store_feed_set(struct db *db, int64_t user_id, const char *token_hash);
+int store_feed_user(struct db *db, struct arena *a, const char *token_hash, struct user *out);
+
 #endif

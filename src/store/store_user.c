@@ -151,3 +151,20 @@ int store_throttle_clear(struct db *db, const char *email)
 {
     return err_of(db_run(db, "DELETE FROM sign_in_failures WHERE email = ?", "s", email));
 }
+
+int store_feed_set(struct db *db, int64_t user_id, const char *token_hash)
+{
+    return err_of(db_run(db,
+                         "INSERT INTO user_feeds(user_id, token_hash) VALUES (?, ?)"
+                         " ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash",
+                         "is", user_id, token_hash));
+}
+
+int store_feed_user(struct db *db, struct arena *a, const char *token_hash, struct user *out)
+{
+    return one_user(db_query(db,
+                             "SELECT " USER_COLS " FROM user_feeds f JOIN users u"
+                             " ON u.id = f.user_id WHERE f.token_hash = ?",
+                             "s", token_hash),
+                    a, out);
+}
