@@ -4,6 +4,8 @@
  * VODGATE_* environment variable; a flag wins over the variable.
  */
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "cli/cli.h"
 #include "core/role.h"
 #include "http/http.h"
+#include "jobs/sweep.h"
 #include "store/store.h"
 
 static const char serve_help[] =
@@ -37,6 +40,12 @@ static const char serve_help[] =
     "  --bootstrap-admin         on a database with no users, create an admin and\n"
     "                            print its email and password once\n"
     "                            (email from VODGATE_ADMIN_EMAIL, admin@vodgate.local)\n";
+
+/* Under the test clock: process every clock due by the new time before answering. */
+static void run_due_work(struct app *app, int64_t t)
+{
+    sweep_run(app->store, t, NULL);
+}
 
 /* Creates the first admin when there is no user at all. Returns 0 or -1. */
 static int bootstrap_admin(struct store *store)
@@ -172,7 +181,16 @@ int cli_serve(int argc, char **argv)
     app.max_body = (size_t)max_body;
     app.secure_cookies = secure;
     app.session_ttl = ttl;
+    app.on_time_moved = run_due_work;
+    /* Block the shutdown signals before any thread starts: only http_serve's sigwait takes them. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    scheduler_start(store);
     int rc = http_serve(&app, listen, threads, NULL);
+    scheduler_stop();
     store_close(store);
     return rc < 0 ? 1 : 0;
 }

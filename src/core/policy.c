@@ -23,6 +23,14 @@ static const struct {
     [ACT_PARTNER_READ] = {"partner_read", ROLE_STAFF, ROLE_ORG, false},
     [ACT_PARTNER_EVENTS] = {"partner_events", ROLE_STAFF, 0, false},
     [ACT_POSTHOUSE_LIST] = {"posthouse_list", ROLE_STAFF, ROLE_ORG, false},
+    [ACT_CALENDAR_READ] = {"calendar_read", ROLE_STAFF, 0, false},
+    [ACT_CALENDAR_WRITE] = {"calendar_write", ROLE_ADMIN, 0, false},
+    [ACT_PARTNER_CALENDAR] = {"partner_calendar", ROLE_ADMIN | ROLE_CAM | ROLE_PIM, 0, false},
+    [ACT_PARTNER_CLOCKS] = {"partner_clocks", ROLE_STAFF, ROLE_ORG, false},
+    [ACT_CLOCK_PAUSE] = {"clock_pause", ROLE_ADMIN | ROLE_PIM | ROLE_POM, 0, false},
+    [ACT_CLOCK_EXTEND] = {"clock_extend", ROLE_ADMIN | ROLE_CAM | ROLE_PIM, 0, false},
+    [ACT_MILESTONE_SET] = {"milestone_set", ROLE_ADMIN | ROLE_PLM, 0, false},
+    [ACT_TEST_HOOK] = {"test_hook", ROLE_ADMIN, 0, false},
 };
 
 unsigned policy_roles(enum action a)

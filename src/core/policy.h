@@ -27,6 +27,14 @@ enum action {
     ACT_PARTNER_READ,    /* read one partner's record */
     ACT_PARTNER_EVENTS,  /* read a partner's audit log */
     ACT_POSTHOUSE_LIST,  /* the onboarded-posthouse directory */
+    ACT_CALENDAR_READ,   /* business calendars */
+    ACT_CALENDAR_WRITE,  /* create, edit, import holidays */
+    ACT_PARTNER_CALENDAR, /* choose a partner's calendar */
+    ACT_PARTNER_CLOCKS,  /* a partner's clocks */
+    ACT_CLOCK_PAUSE,     /* pause and resume partner-facing clocks */
+    ACT_CLOCK_EXTEND,    /* extend a cap on record */
+    ACT_MILESTONE_SET,   /* a Channels launch milestone */
+    ACT_TEST_HOOK,       /* test hooks served only under --test-clock */
     ACT_N
 };
 

@@ -1,24 +1,27 @@
 /*
  * IANA time zones: UTC offsets and local day boundaries.
  *
- * A zone is loaded once through libical, which reads the system's TZif files
- * (/usr/share/zoneinfo), and turned into an immutable table of UTC offset
- * transitions covering ZONE_MIN_YEAR..ZONE_MAX_YEAR. Loading and the cache of
- * loaded zones sit behind one global mutex (libical's zone state is global and
- * lazily mutated); every query afterwards is a lock-free binary search over the
- * table, so a zone handle may be shared by any number of threads. Nothing here
- * calls setenv("TZ"), localtime() or time(): instants are int64_t UTC seconds
- * passed in by the caller, days are day numbers since 1970-01-01 (timefmt.h).
+ * A zone is read once from the system tz database (the TZif files in the
+ * zoneinfo directory libical uses, /usr/share/zoneinfo) into an immutable table
+ * of UTC offset changes: every recorded transition, then the zone's current
+ * rule expanded up to the end of ZONE_MAX_YEAR. zone.c explains why libical's
+ * own offset computation is not used. Opening and the cache of opened zones
+ * sit behind one global mutex; every query afterwards is a lock-free binary
+ * search, so a zone handle may be shared by any number of threads. Nothing
+ * here calls setenv("TZ"), localtime() or time(): instants are int64_t UTC
+ * seconds passed in by the caller, days are day numbers since 1970-01-01
+ * (timefmt.h).
  *
  * Local days. The local day of an instant is its civil date in the zone. A day
  * begins at its first instant: where local midnight falls in a DST gap (America/
  * Santiago 2022-09-11 jumps from 00:00 to 01:00) the day starts at 01:00 local,
- * and where a day is skipped entirely (Pacific/Apia 2011-12-30) it has zero
- * length. Days therefore partition the time line: day D is
- * [zone_day_start(D), zone_day_start(D + 1)), 23, 24 or 25 hours long.
+ * where midnight is repeated it starts at the first one, and where a day is
+ * skipped entirely (Pacific/Apia 2011-12-30) it has zero length. Days therefore
+ * partition the time line: day D is [zone_day_start(D), zone_day_start(D + 1)),
+ * usually 23, 24 or 25 hours long.
  *
- * Outside ZONE_MIN_YEAR..ZONE_MAX_YEAR the offset of the nearest end of the
- * table is used; calendars (calendar.h) never reach there.
+ * After ZONE_MAX_YEAR the last offset stays in force (no more DST changes);
+ * calendars (calendar.h) never reach there.
  */
 #ifndef VG_ZONE_H
 #define VG_ZONE_H
@@ -26,7 +29,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define ZONE_MIN_YEAR 1970
 #define ZONE_MAX_YEAR 2199
 
 enum zone_err {

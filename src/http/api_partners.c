@@ -56,6 +56,12 @@ void api_partners_create(struct req *r)
                           "'%s' is not an IANA time zone such as Europe/London", tz);
         return;
     }
+    struct calendar_row cal;
+    if (calendar && store_calendar_get(req_db(r), &r->arena, calendar, &cal) < 0) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "calendar"),
+                          "there is no calendar %lld", (long long)calendar);
+        return;
+    }
     struct partner p = {0};
     p.name = (char *)name;
     p.contact_email = contact;

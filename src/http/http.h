@@ -28,6 +28,7 @@ typedef void (*handler_fn)(struct req *r);
 enum route_flags {
     ROUTE_CSRF = 1 << 0, /* a cookie-authenticated call must carry the CSRF token */
     ROUTE_RAW = 1 << 1,  /* the handler reads the body itself (not JSON) */
+    ROUTE_FEED = 1 << 2, /* also accepts a calendar-feed token (?token=) instead of sign-in */
 };
 
 struct route {

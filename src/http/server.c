@@ -239,6 +239,18 @@ static void authenticate(struct req *r)
         token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
         r->via_cookie = token != NULL;
     }
+    const char *feed = (r->route->flags & ROUTE_FEED) ? req_query(r, "token") : NULL;
+    if (!token && feed && strlen(feed) == SECRET_TOKEN_LEN) {
+        char hash[SECRET_HASH_LEN + 1];
+        secret_hash(feed, hash);
+        if (store_feed_user(req_db(r), &r->arena, hash, &r->user) == STORE_OK) {
+            r->signed_in = true;
+            r->who.user_id = r->user.id;
+            r->who.role = r->user.role;
+            r->who.org_id = r->user.partner_id;
+        }
+        return;
+    }
     if (!token || strlen(token) != SECRET_TOKEN_LEN) {
         r->via_cookie = false;
         return;

@@ -26,9 +26,9 @@
 #include "base/now.h"
 #include "base/timefmt.h"
 
-#define SWEEP_BATCH 256
+#define SWEEP_BATCH         256
 #define SCHEDULER_MAX_SLEEP 5 /* seconds between looks at the table, at most */
-#define MAX_KINDS 16
+#define MAX_KINDS           16
 
 static struct {
     const char *kind;

@@ -111,6 +111,7 @@ int store_partner_get(struct db *db, struct arena *a, int64_t id, struct partner
  * Calls fn for each partner in id order: all of them (org_id 0), or only
  * org_id and the partners whose agent is org_id. stage NULL = any stage.
  */
+int store_partner_set_calendar(struct db *db, int64_t id, int64_t calendar_id);
 int store_partner_each(struct db *db, struct arena *a, const char *stage, int64_t org_id,
                        int (*fn)(const struct partner *, void *), void *ctx);
 
@@ -194,6 +195,11 @@ int store_clock_each_of_partner(struct db *db, struct arena *a, int64_t partner_
 int store_clock_each_open_of_subject(struct db *db, struct arena *a, const char *subject,
                                      const char *kind,
                                      int (*fn)(const struct clock_row *, void *), void *ctx);
+/* Calls fn for up to limit open clocks, soonest due first (partner_id 0: every partner). */
+int store_clock_each_open(struct db *db, struct arena *a, int64_t partner_id, int limit,
+                          int (*fn)(const struct clock_row *, void *), void *ctx);
+/* Moves a partner's open clocks to another calendar (0: the default); recompute them after. */
+int store_clock_move_calendar(struct db *db, int64_t partner_id, int64_t calendar_id);
 /* Calls fn for the open clocks that use a calendar. */
 int store_clock_each_open_on_calendar(struct db *db, struct arena *a, int64_t calendar_id,
                                       int (*fn)(const struct clock_row *, void *), void *ctx);

@@ -38,8 +38,7 @@ int store_calendar_add(struct db *db, const struct calendar_row *c, int64_t *id)
                        " version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
                        " RETURNING id",
                        "ssiiiii", c->name, c->time_zone, (int64_t)c->working_days,
-                       (int64_t)c->first_year, (int64_t)c->last_year, c->created_at,
-                       c->created_at);
+                       (int64_t)c->first_year, (int64_t)c->last_year, c->created_at, c->created_at);
     if (rc < 0)
         return err_of(rc);
     struct calendar_row with_id = *c;
@@ -82,16 +81,15 @@ static void calendar_read(struct db_stmt *st, struct arena *a, struct calendar_r
 
 static int holidays_read(struct db *db, struct arena *a, struct calendar_row *c)
 {
-    struct db_stmt *st = db_query(db, "SELECT COUNT(*) FROM calendar_holidays WHERE calendar_id = ?",
-                                  "i", c->id);
+    struct db_stmt *st =
+        db_query(db, "SELECT COUNT(*) FROM calendar_holidays WHERE calendar_id = ?", "i", c->id);
     int rc = db_step(st);
     size_t n = rc == DB_ROW ? (size_t)db_int(st, 0) : 0;
     db_done(st);
     if (rc < 0)
         return STORE_ERR;
     c->holidays = arena_alloc(a, (n ? n : 1) * sizeof *c->holidays);
-    st = db_query(db,
-                  "SELECT day, name FROM calendar_holidays WHERE calendar_id = ? ORDER BY day",
+    st = db_query(db, "SELECT day, name FROM calendar_holidays WHERE calendar_id = ? ORDER BY day",
                   "i", c->id);
     size_t i = 0;
     while ((rc = db_step(st)) == DB_ROW && i < n) {

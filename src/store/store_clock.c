@@ -91,8 +91,8 @@ int store_clock_each_of_partner(struct db *db, struct arena *a, int64_t partner_
 }
 
 int store_clock_each_open_of_subject(struct db *db, struct arena *a, const char *subject,
-                                     const char *kind,
-                                     int (*fn)(const struct clock_row *, void *), void *ctx)
+                                     const char *kind, int (*fn)(const struct clock_row *, void *),
+                                     void *ctx)
 {
     return each(db_query(db,
                          "SELECT " CLOCK_COLS " FROM clocks WHERE subject = ?"
@@ -100,6 +100,24 @@ int store_clock_each_open_of_subject(struct db *db, struct arena *a, const char 
                          " ORDER BY id",
                          "sss", subject, kind, kind),
                 a, fn, ctx);
+}
+
+int store_clock_each_open(struct db *db, struct arena *a, int64_t partner_id, int limit,
+                          int (*fn)(const struct clock_row *, void *), void *ctx)
+{
+    return each(db_query(db,
+                         "SELECT " CLOCK_COLS " FROM clocks WHERE state = 'running'"
+                         " AND (? = 0 OR partner_id = ?) ORDER BY due_at, id LIMIT ?",
+                         "iii", partner_id, partner_id, (int64_t)limit),
+                a, fn, ctx);
+}
+
+int store_clock_move_calendar(struct db *db, int64_t partner_id, int64_t calendar_id)
+{
+    return err_of(db_run(db,
+                         "UPDATE clocks SET calendar_id = ? WHERE partner_id = ?"
+                         " AND state IN ('running', 'paused')",
+                         "Ii", calendar_id, partner_id));
 }
 
 int store_clock_each_open_on_calendar(struct db *db, struct arena *a, int64_t calendar_id,
@@ -167,8 +185,8 @@ int store_clock_close(struct db *db, int64_t id, const char *state, int64_t at, 
     return err_of(rc);
 }
 
-int store_clock_extend(struct db *db, int64_t id, int64_t days, const char *reason,
-                       int64_t by_user, int64_t at)
+int store_clock_extend(struct db *db, int64_t id, int64_t days, const char *reason, int64_t by_user,
+                       int64_t at)
 {
     int rc = db_run(db, "UPDATE clocks SET extension_days = extension_days + ? WHERE id = ?", "ii",
                     days, id);

@@ -47,6 +47,14 @@ int store_partner_get(struct db *db, struct arena *a, int64_t id, struct partner
     return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_ERR_NOT_FOUND : STORE_ERR;
 }
 
+int store_partner_set_calendar(struct db *db, int64_t id, int64_t calendar_id)
+{
+    int rc = db_run(db, "UPDATE partners SET calendar_id = ? WHERE id = ?", "Ii", calendar_id, id);
+    if (rc < 0)
+        return rc == DB_ERR_CONSTRAINT ? STORE_ERR_CONFLICT : STORE_ERR;
+    return db_changes(db) ? STORE_OK : STORE_ERR_NOT_FOUND;
+}
+
 int store_partner_each(struct db *db, struct arena *a, const char *stage, int64_t org_id,
                        int (*fn)(const struct partner *, void *), void *ctx)
 {

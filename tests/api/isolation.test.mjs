@@ -31,10 +31,31 @@ const cases = {
   'GET /api/v1/partners/{id}': {},
   'GET /api/v1/partners/{id}/events': {},
   'GET /api/v1/posthouses': {},
+  'POST /api/v1/calendars': { body: () => ({ name: `C ${uniq()}`, time_zone: 'Europe/London', working_days: [1, 2, 3, 4, 5], holidays: [], years: [2026, 2027] }) },
+  'GET /api/v1/calendars': {},
+  'GET /api/v1/calendars/{id}': { id: () => ids.calendar },
+  'PUT /api/v1/calendars/{id}': { id: () => ids.calendar, body: () => ({ name: `C ${uniq()}` }) },
+  'POST /api/v1/calendars/{id}/ics': { id: () => ids.calendar, body: () => ICS },
+  'GET /api/v1/partners/{id}/clocks': {},
+  'POST /api/v1/partners/{id}/clocks': { body: () => ({ kind: 'delivery_48h', subject: `test:${uniq()}`, started_at: '2026-11-27T16:00:00Z' }) },
+  'POST /api/v1/partners/{id}/milestones': { body: () => ({ name: 'QA testing', due_at: '2027-01-15T09:00:00Z' }) },
+  'PUT /api/v1/partners/{id}/calendar': { body: () => ({ calendar: ids.calendar }) },
+  'POST /api/v1/clocks/{id}/pause': { id: () => ids.clock, body: () => ({ reason: 'waiting on us' }) },
+  'POST /api/v1/clocks/{id}/resume': { id: () => ids.clock },
+  'POST /api/v1/clocks/{id}/extend': { id: () => ids.cap, body: () => ({ days: 1, reason: 'holiday season' }) },
+  'POST /api/v1/me/feed': {},
+  'GET /api/v1/me/calendar.ics': {},
 };
 
+const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@example.com\r\nDTSTART;VALUE=DATE:20261231\r\nSUMMARY:New Year\'s Eve\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+const ids = {};
+
+// The path of a route for a target organisation; routes whose {id} is not a
+// partner (calendars, clocks) use the ids made in before().
 function pathFor(route, target) {
-  return route.pattern.replace('{id}', String(target));
+  const c = cases[`${route.method} ${route.pattern}`];
+  const id = c && c.id ? c.id(target) : target;
+  return route.pattern.replace('{id}', String(id));
 }
 
 async function tokenFor(role, route) {
@@ -47,11 +68,12 @@ async function tokenFor(role, route) {
 async function callAs(role, route, target) {
   const c = cases[`${route.method} ${route.pattern}`];
   const token = role ? await tokenFor(role, route) : undefined;
-  return s.call(route.method, pathFor(route, target), { token, body: c.body ? c.body() : undefined });
+  const body = c.body ? c.body() : undefined;
+  return s.call(route.method, pathFor(route, target), { token, body });
 }
 
 before(async () => {
-  s = await startServer({ testClock: true });
+  s = await startServer({ testClock: true, testClockStart: '2026-11-27T16:00:00Z' });
   tok.admin = await s.signIn(s.admin.email, s.admin.password);
   const mk = async (name, posthouse) => {
     const r = await s.call('POST', '/api/v1/partners', { token: tok.admin,
@@ -68,6 +90,18 @@ before(async () => {
   tok.partner = (await s.userWithToken(tok.admin, 'partner@example.com', 'partner', org.A)).token;
   tok.partnerB = (await s.userWithToken(tok.admin, 'partner-b@example.com', 'partner', org.B)).token;
   tok.posthouse = (await s.userWithToken(tok.admin, 'posthouse@example.com', 'posthouse', org.P)).token;
+  const cal = await s.call('POST', '/api/v1/calendars', { token: tok.admin,
+    body: { name: 'London', time_zone: 'Europe/London', working_days: [1, 2, 3, 4, 5], holidays: ['2026-12-25'], years: [2026, 2027] } });
+  assert.equal(cal.status, 201, cal.text);
+  ids.calendar = cal.json.id;
+  const clock = await s.call('POST', `/api/v1/partners/${org.A}/clocks`, { token: tok.admin,
+    body: { kind: 'delivery_48h', subject: 'request:1', started_at: '2026-11-27T16:00:00Z' } });
+  assert.equal(clock.status, 201, clock.text);
+  ids.clock = clock.json.id;
+  const cap = await s.call('POST', `/api/v1/partners/${org.A}/clocks`, { token: tok.admin,
+    body: { kind: 'training_30d', subject: `partner:${org.A}`, started_at: '2026-11-27T16:00:00Z' } });
+  assert.equal(cap.status, 201, cap.text);
+  ids.cap = cap.json.id;
   const out = cli(['routes']);
   assert.equal(out.status, 0, out.stderr);
   routes = JSON.parse(out.stdout);
