@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs every suite and closes with one "N passed, N failed" line.
 #   C unit tests (each prints its own "N passed, N failed"),
-#   then the API tests under node --test against build/asan/vodgate.
+#   then the API tests under node --test against build/asan/vodgate,
+#   then test-pg: the same API tests with the store in PostgreSQL
+#   (a throwaway cluster from scripts/pg.sh, a fresh database per server).
 # Usage: scripts/test.sh build/asan/test_* (the Makefile passes them).
 set -u
 cd "$(dirname "$0")/.."
@@ -29,12 +31,33 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
 	npm ci --no-audit --no-fund --silent >/dev/null 2>&1 || npm install --no-audit --no-fund --silent
 fi
 node --test --test-reporter=tap --test-concurrency=2 tests/api/ >"$logs/api.tap" 2>&1 || status=1
-grep -E '^not ok|^# (pass|fail|skipped|todo) ' "$logs/api.tap"
-grep -q '^# fail 0' "$logs/api.tap" || {
-	grep -B2 -A30 '^not ok' "$logs/api.tap" | head -120
+grep -aE '^not ok|^# (pass|fail|skipped|todo) ' "$logs/api.tap"
+grep -aq '^# fail 0' "$logs/api.tap" || {
+	grep -a -B2 -A30 '^not ok' "$logs/api.tap" | head -120
+}
+
+echo "== test-pg: node --test tests/api against PostgreSQL"
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/vodgate-pg.XXXXXX")
+trap 'sh scripts/pg.sh stop "$pgdir"; exit 130' INT TERM
+if pgurl=$(sh scripts/pg.sh start "$pgdir" 2>"$logs/pg-start.txt"); then
+	VODGATE_TEST_DATABASE=postgres VODGATE_TEST_PG_URL="$pgurl" \
+		node --test --test-reporter=tap --test-concurrency=2 tests/api/ >"$logs/api-pg.tap" 2>&1 ||
+		status=1
+else
+	cat "$logs/pg-start.txt"
+	echo "# fail 1" >"$logs/api-pg.tap"
+	status=1
+fi
+cp "$pgdir/server.log" "$logs/pg-server.txt" 2>/dev/null
+sh scripts/pg.sh stop "$pgdir"
+trap - INT TERM
+grep -aE '^not ok|^# (pass|fail|skipped|todo) ' "$logs/api-pg.tap"
+grep -aq '^# fail 0' "$logs/api-pg.tap" || {
+	grep -a -B2 -A30 '^not ok' "$logs/api-pg.tap" | head -120
 }
 
 awk '/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
      /^# pass / { p += $3 } /^# fail / { f += $3 }
-     END { print p " passed, " f " failed"; exit (f > 0) }' "$logs"/*.log "$logs/api.tap" || status=1
+     END { print p " passed, " f " failed"; exit (f > 0) }' \
+	"$logs"/*.log "$logs/api.tap" "$logs/api-pg.tap" || status=1
 exit $status

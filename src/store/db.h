@@ -2,8 +2,8 @@
  * The database engine behind one small interface (store-internal).
  *
  * Store modules write portable SQL with `?` placeholders and run it through
- * these calls; the engine file (db_sqlite.c, later db_pg.c) translates what
- * differs. Statements are cached per connection, keyed by the address of
+ * these calls; the engine files (db_sqlite.c, db_pg.c, picked by db.c from the
+ * URL) translate what differs. Statements are cached per connection, keyed by the address of
  * their SQL text, so the SQL passed to db_query() must be a string literal
  * or otherwise live for the whole program.
  *
@@ -61,7 +61,12 @@ int64_t db_int(struct db_stmt *st, int col);
 const char *db_text(struct db_stmt *st, int col);
 bool db_null(struct db_stmt *st, int col);
 
-/* Transactions: db_begin takes the write lock at once (no upgrade deadlocks). */
+/*
+ * Transactions. On SQLite db_begin takes the write lock at once (no upgrade
+ * deadlocks); on PostgreSQL it is a plain BEGIN (row locks), so decisions
+ * that read then write use a conditional UPDATE, a unique constraint or
+ * FOR UPDATE. A failed statement ends a PostgreSQL transaction.
+ */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);

@@ -6,7 +6,8 @@
  * use, plus the workers) share the file safely. Statements are prepared once
  * per connection and kept in a small cache keyed by the SQL text's address.
  * Transactions start with BEGIN IMMEDIATE so that two writers never deadlock
- * upgrading read locks. This is the only file that includes sqlite3.h.
+ * upgrading read locks. This is the only file that includes sqlite3.h; its
+ * functions are reached through db.c's dispatch (db_sqlite_ops).
  */
 #include "store/db.h"
 
@@ -17,16 +18,19 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "store/db_engine.h"
 
 #define DB_CACHE_MAX 128
 
 struct db_stmt {
-    struct db *db;     /* owning connection */
-    const char *sql;   /* cache key: the address of the SQL text */
-    sqlite3_stmt *st;  /* the prepared statement */
+    struct db_head head; /* the dispatch: db_sqlite_ops */
+    struct db *db;       /* owning connection */
+    const char *sql;     /* cache key: the address of the SQL text */
+    sqlite3_stmt *st;    /* the prepared statement */
 };
 
 struct db {
+    struct db_head head; /* the dispatch: db_sqlite_ops */
     sqlite3 *h;
     int n_cache;
     struct db_stmt cache[DB_CACHE_MAX];
@@ -47,16 +51,14 @@ static int rc_of(int rc)
     }
 }
 
-int db_open(const char *url, struct db **out, char **err)
+static int sqlite_exec(struct db *db, const char *sql);
+static void sqlite_close(struct db *db);
+
+/* path is the file (db.c has taken off the "sqlite:" prefix). */
+static int sqlite_open(const char *path, struct db **out, char **err)
 {
-    const char *path = url;
-    if (url && strncmp(url, "sqlite:", 7) == 0)
-        path = url + 7;
-    if (url && (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)) {
-        *err = xstrdup("PostgreSQL support is not built in yet; use the embedded SQLite store");
-        return -1;
-    }
     struct db *db = xcalloc(1, sizeof *db);
+    db->head.ops = &db_sqlite_ops;
     int rc = sqlite3_open_v2(path, &db->h,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -68,37 +70,30 @@ int db_open(const char *url, struct db **out, char **err)
     }
     sqlite3_busy_timeout(db->h, 10000);
     sqlite3_extended_result_codes(db->h, 1);
-    if (db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;") <
-        0) {
+    if (sqlite_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+                        "PRAGMA synchronous=NORMAL;") < 0) {
         *err = xasprintf("cannot configure database %s: %s", path, sqlite3_errmsg(db->h));
-        db_close(db);
+        sqlite_close(db);
         return -1;
     }
     *out = db;
     return 0;
 }
 
-void db_close(struct db *db)
+static void sqlite_close(struct db *db)
 {
-    if (!db)
-        return;
     for (int i = 0; i < db->n_cache; i++)
         sqlite3_finalize(db->cache[i].st);
     sqlite3_close(db->h);
     free(db);
 }
 
-enum db_engine db_engine(const struct db *db)
-{
-    return DB_SQLITE;
-}
-
-const char *db_errmsg(struct db *db)
+static const char *sqlite_errmsg(struct db *db)
 {
     return sqlite3_errmsg(db->h);
 }
 
-int db_exec(struct db *db, const char *sql)
+static int sqlite_exec(struct db *db, const char *sql)
 {
     return rc_of(sqlite3_exec(db->h, sql, NULL, NULL, NULL));
 }
@@ -116,6 +111,7 @@ static struct db_stmt *stmt_get(struct db *db, const char *sql)
     }
     VG_ASSERT(db->n_cache < DB_CACHE_MAX);
     struct db_stmt *s = &db->cache[db->n_cache++];
+    s->head.ops = &db_sqlite_ops;
     s->db = db;
     s->sql = sql;
     s->st = st;
@@ -156,96 +152,74 @@ static void bind_all(struct db_stmt *s, const char *types, va_list ap)
     }
 }
 
-static struct db_stmt *vquery(struct db *db, const char *sql, const char *types, va_list ap)
+static struct db_stmt *sqlite_query(struct db *db, const char *sql, const char *types, va_list ap)
 {
     struct db_stmt *s = stmt_get(db, sql);
     bind_all(s, types, ap);
     return s;
 }
 
-struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...)
-{
-    va_list ap;
-    va_start(ap, types);
-    struct db_stmt *s = vquery(db, sql, types, ap);
-    va_end(ap);
-    return s;
-}
-
-int db_step(struct db_stmt *st)
+static int sqlite_step(struct db_stmt *st)
 {
     return rc_of(sqlite3_step(st->st));
 }
 
-void db_done(struct db_stmt *st)
+static void sqlite_done(struct db_stmt *st)
 {
     sqlite3_reset(st->st);
     sqlite3_clear_bindings(st->st);
 }
 
-int db_run(struct db *db, const char *sql, const char *types, ...)
-{
-    va_list ap;
-    va_start(ap, types);
-    struct db_stmt *s = vquery(db, sql, types, ap);
-    va_end(ap);
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW)
-        ;
-    db_done(s);
-    return rc;
-}
-
-int db_run_id(struct db *db, int64_t *id, const char *sql, const char *types, ...)
-{
-    va_list ap;
-    va_start(ap, types);
-    struct db_stmt *s = vquery(db, sql, types, ap);
-    va_end(ap);
-    int rc = db_step(s);
-    if (rc == DB_ROW) {
-        *id = db_int(s, 0);
-        while ((rc = db_step(s)) == DB_ROW)
-            ;
-    } else if (rc == DB_DONE) {
-        rc = DB_ERR;
-    }
-    db_done(s);
-    return rc;
-}
-
-int64_t db_changes(struct db *db)
+static int64_t sqlite_changes(struct db *db)
 {
     return sqlite3_changes64(db->h);
 }
 
-int64_t db_int(struct db_stmt *st, int col)
+static int64_t sqlite_int(struct db_stmt *st, int col)
 {
     return sqlite3_column_int64(st->st, col);
 }
 
-const char *db_text(struct db_stmt *st, int col)
+static const char *sqlite_text(struct db_stmt *st, int col)
 {
     return (const char *)sqlite3_column_text(st->st, col);
 }
 
-bool db_null(struct db_stmt *st, int col)
+static bool sqlite_null(struct db_stmt *st, int col)
 {
     return sqlite3_column_type(st->st, col) == SQLITE_NULL;
 }
 
-int db_begin(struct db *db)
+static int sqlite_begin(struct db *db)
 {
-    return db_exec(db, "BEGIN IMMEDIATE");
+    return sqlite_exec(db, "BEGIN IMMEDIATE");
 }
 
-int db_commit(struct db *db)
+static int sqlite_commit(struct db *db)
 {
-    return db_exec(db, "COMMIT");
+    return sqlite_exec(db, "COMMIT");
 }
 
-void db_rollback(struct db *db)
+static void sqlite_rollback(struct db *db)
 {
     if (!sqlite3_get_autocommit(db->h))
-        db_exec(db, "ROLLBACK");
+        sqlite_exec(db, "ROLLBACK");
 }
+
+const struct db_ops db_sqlite_ops = {
+    .engine = DB_SQLITE,
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .errmsg = sqlite_errmsg,
+    .exec = sqlite_exec,
+    .query = sqlite_query,
+    .step = sqlite_step,
+    .done = sqlite_done,
+    .changes = sqlite_changes,
+    .col_int = sqlite_int,
+    .col_text = sqlite_text,
+    .col_null = sqlite_null,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+};

@@ -32,6 +32,8 @@ struct store {
     int version;                /* schema version after migrations */
 };
 
+static int migrate_locked(struct db *db, int *version, char **err);
+
 /* Replaces the engine tokens of a migration's text. Returns malloc'd SQL. */
 static char *migration_sql(const char *sql, enum db_engine engine)
 {
@@ -50,6 +52,20 @@ static char *migration_sql(const char *sql, enum db_engine engine)
 }
 
 static int migrate(struct db *db, int *version, char **err)
+{
+    /* Several servers starting at once against one PostgreSQL take turns here. */
+    if (db_engine(db) == DB_POSTGRES && db_exec(db, "SELECT pg_advisory_lock(7270601)") < 0)
+        goto fail;
+    int rc = migrate_locked(db, version, err);
+    if (db_engine(db) == DB_POSTGRES)
+        db_exec(db, "SELECT pg_advisory_unlock(7270601)");
+    return rc;
+fail:
+    *err = xasprintf("cannot lock the schema for migration: %s", db_errmsg(db));
+    return -1;
+}
+
+static int migrate_locked(struct db *db, int *version, char **err)
 {
     if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
                     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)") <

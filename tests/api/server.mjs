@@ -1,11 +1,45 @@
 // Starts a real `vodgate serve` on 127.0.0.1 with a free port and a fresh data
 // directory, and stops it by process id. Every API test goes through this.
+//
+// With VODGATE_TEST_DATABASE=postgres the store is PostgreSQL instead: each
+// data directory gets a fresh database in the cluster at VODGATE_TEST_PG_URL
+// (scripts/pg.sh prints it), passed with --database to the server and as
+// VODGATE_DATABASE to the CLI, so that a server and a CLI run given one data
+// directory share one database, as they share one SQLite file otherwise.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const BIN = process.env.VODGATE_BIN || 'build/asan/vodgate';
+const PG = process.env.VODGATE_TEST_DATABASE === 'postgres';
+const PSQL = join(process.env.PG_BINDIR || '/usr/lib/postgresql/15/bin', 'psql');
+const pgMade = new Map(); // data directory -> database URL
+
+// The PostgreSQL database of a data directory, created on first use; null without PG.
+function databaseFor(data) {
+  if (!PG) return null;
+  const dir = resolve(data);
+  if (pgMade.has(dir)) return pgMade.get(dir);
+  const admin = process.env.VODGATE_TEST_PG_URL;
+  if (!admin) throw new Error('VODGATE_TEST_DATABASE=postgres needs VODGATE_TEST_PG_URL (scripts/pg.sh start)');
+  // Data directories are fresh temporary ones, so their hash names a fresh database.
+  const name = 'vg_' + createHash('sha256').update(dir).digest('hex').slice(0, 24);
+  const r = spawnSync(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', admin, '-c', `CREATE DATABASE ${name}`],
+                      { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`creating database ${name} failed: ${r.stderr || r.error}`);
+  const url = new URL(admin);
+  url.pathname = '/' + name;
+  pgMade.set(dir, url.toString());
+  return url.toString();
+}
+
+// The value of the last `--name VALUE` in args, or undefined.
+function lastOption(args, name) {
+  const i = args.lastIndexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
 
 // Options: testClock (bool), testClockStart (RFC 3339), env (extra), args (extra).
 export async function startServer(opts = {}) {
@@ -14,6 +48,8 @@ export async function startServer(opts = {}) {
                 '--threads', '4', ...(opts.args || [])];
   if (opts.testClock) args.push('--test-clock');
   if (opts.testClockStart) args.push('--test-clock-start', opts.testClockStart);
+  const database = databaseFor(lastOption(args, '--data'));
+  if (database) args.push('--database', database);
   const env = { ...process.env, VODGATE_ADMIN_EMAIL: 'admin@example.com',
                 ASAN_OPTIONS: 'abort_on_error=0:detect_leaks=1', ...(opts.env || {}) };
   const child = spawn(BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -79,6 +115,9 @@ export async function startServer(opts = {}) {
 
 // Runs the CLI; returns {status, stdout, stderr}.
 export function cli(args, { input, env } = {}) {
-  const r = spawnSync(BIN, args, { input, env: { ...process.env, ...(env || {}) }, encoding: 'utf8' });
+  const data = lastOption(args, '--data');
+  const database = data ? databaseFor(data) : null;
+  const pg = database ? { VODGATE_DATABASE: database } : {};
+  const r = spawnSync(BIN, args, { input, env: { ...process.env, ...pg, ...(env || {}) }, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
