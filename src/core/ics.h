@@ -79,8 +79,9 @@ const char *ics_err_name(int err);
  * first_year..last_year (1 <= first_year <= last_year <= 9999). zone gives the
  * local date of UTC date-times; NULL means UTC. Returns 0 and fills *out (free
  * with ics_import_free), or a negative ICS_ERR_* with *out empty and, when err
- * is not NULL, err->line and err->text set (free with ics_error_free). The
- * input need not be NUL-terminated. Allocates; pure otherwise.
+ * is not NULL, err->line and err->text set (err must start zeroed,
+ * `struct ics_error err = {0}`; free with ics_error_free). The input need not
+ * be NUL-terminated. Allocates; pure otherwise.
  */
 int ics_parse_holidays(const char *data, size_t len, const struct zone *zone, int first_year,
                        int last_year, struct ics_import *out, struct ics_error *err);

@@ -281,7 +281,7 @@ void api_calendars_ics(struct req *r)
                             c.last_year, &imp, &perr);
     if (rc < 0) {
         store_rollback(db);
-        reply_error_extra(r, 422, ics_err_name(rc),
+        reply_error_extra(r, rc == ICS_ERR_TOO_LARGE ? 413 : 422, ics_err_name(rc),
                           json_pack("{s:I}", "line", (json_int_t)perr.line),
                           "the calendar was not changed: %s", buf_str(&perr.text));
         ics_error_free(&perr);
