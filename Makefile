@@ -3,7 +3,7 @@
 
 CC      ?= gcc
 PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq libical libxml-2.0 libzip libcurl \
-           libavformat libavcodec libavutil
+           libavformat libavcodec libavutil nettle
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -21,6 +21,10 @@ TEST_SRC := $(wildcard tests/test_*.c)
 OBJ      := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC))
 ASAN_OBJ := $(patsubst src/%.c,build/asan/obj/%.o,$(LIB_SRC))
 TESTS    := $(patsubst tests/%.c,build/asan/%,$(TEST_SRC))
+# Mail templates are data built into the binary: tools/embed.c makes build/gen/mail_templates.c.
+MAIL_TPL := $(sort $(wildcard templates/mail/*.txt))
+OBJ      += build/obj/gen/mail_templates.o
+ASAN_OBJ += build/asan/obj/gen/mail_templates.o
 
 .PHONY: all run test test-unit test-api deps deps-test clean fuzz format lint bench
 all: build/vodgate
@@ -39,6 +43,22 @@ build/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
 build/asan/obj/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC asan $<"
+	@$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+build/gen/mail_templates.c: tools/embed.c $(MAIL_TPL)
+	@mkdir -p build/gen build/tools
+	@echo "  GEN     $@"
+	@$(CC) -std=c17 -O1 -Wall -Wextra -o build/tools/embed tools/embed.c
+	@build/tools/embed $@ $(MAIL_TPL)
+
+build/obj/gen/%.o: build/gen/%.c src/jobs/mail_templates.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+build/asan/obj/gen/%.o: build/gen/%.c src/jobs/mail_templates.h
 	@mkdir -p $(dir $@)
 	@echo "  CC asan $<"
 	@$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<

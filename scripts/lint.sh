@@ -13,7 +13,7 @@ hits=$(grep -nE 'sqlite3_mprintf|sqlite3_vmprintf|PQexec\(' src/*/*.c)
 hits=$(grep -nE '(asprintf|printf)\([^)]*"[^"]*(SELECT|INSERT|UPDATE|DELETE) ' src/*/*.c)
 [ -n "$hits" ] && flag "SQL built with printf" "$hits"
 # Only the store knows SQL, only http knows libmicrohttpd.
-hits=$(grep -lE '#include [<"](sqlite3|libpq-fe)\.h' src/*/*.c | grep -v '^src/store/')
+hits=$(grep -lE '#include [<"](sqlite3|libpq-fe)\.h|#include "store/db\.h"' src/*/*.c | grep -v '^src/store/')
 [ -n "$hits" ] && flag "SQL headers outside src/store" "$hits"
 hits=$(grep -l '#include <microhttpd.h>' src/*/*.c | grep -v '^src/http/')
 [ -n "$hits" ] && flag "libmicrohttpd outside src/http" "$hits"

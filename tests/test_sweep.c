@@ -224,4 +224,44 @@ TEST(after_downtime_missed_breaches_fire_once_each_in_order)
     drop_store(s);
 }
 
+static int failing(struct db *db, struct arena *a, const struct clock_row *c, int64_t now)
+{
+    (void)a;
+    (void)c;
+    (void)now;
+    /* do some work, then fail: the work must be undone, the breach kept */
+    db_run(db, "UPDATE clocks SET label = 'half done' WHERE kind = 'failing'", "");
+    return STORE_ERR;
+}
+
+static int count_action(const struct event *e, void *ctx)
+{
+    if (!strcmp(e->action, "clock.handler_failed"))
+        (*(int *)ctx)++;
+    return 0;
+}
+
+TEST(a_failing_handler_neither_undoes_the_breach_nor_blocks_later_ones)
+{
+    sweep_on_breach("failing", failing);
+    struct store *s = fresh_store();
+    int64_t bad = add_clock(s, "failing", T0 + 10);
+    add_clock(s, "delivery_48h", T0 + 20);
+    struct sweep_stats st;
+    CHECK_INT_EQ(sweep_run(s, T0 + 100, &st), 0);
+    CHECK_INT_EQ(st.n_breached, 2);
+    struct arena a = {0};
+    struct db *db = store_get(s);
+    struct clock_row c;
+    CHECK_INT_EQ(store_clock_get(db, &a, bad, &c), 0);
+    CHECK_STR_EQ(c.state, "breached");
+    CHECK(c.label == NULL); /* the handler's half-done work was rolled back */
+    int n = 0;
+    store_event_each(db, &a, 0, count_action, &n);
+    CHECK_INT_EQ(n, 1);
+    store_put(s, db);
+    arena_free(&a);
+    drop_store(s);
+}
+
 T_MAIN

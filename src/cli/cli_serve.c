@@ -16,7 +16,12 @@
 #include "cli/cli.h"
 #include "core/role.h"
 #include "http/http.h"
+#include "jobs/mail.h"
+#include "jobs/onboarding.h"
+#include "jobs/questionnaire_def.h"
 #include "jobs/sweep.h"
+#include "jobs/upload_expiry.h"
+#include "ingest/upload.h"
 #include "store/store.h"
 
 static const char serve_help[] =
@@ -33,18 +38,39 @@ static const char serve_help[] =
     "  --session-ttl SECONDS     how long a sign-in lasts [VODGATE_SESSION_TTL] (43200)\n"
     "  --secure-cookies          mark the session cookie Secure (behind https)\n"
     "                            [VODGATE_SECURE_COOKIES=1]\n"
-    "  --smtp URL                smtp://host:port to send mail [VODGATE_SMTP]\n"
+    "  --smtp URL                smtp://host:port to send mail [VODGATE_SMTP];\n"
+    "                            without it, messages stay queued in the outbox\n"
+    "  --mail-from ADDRESS       the mail's sender [VODGATE_MAIL_FROM]\n"
+    "                            (" MAIL_DEFAULT_FROM ")\n"
+    "  --smtp-timeout SECONDS    longest SMTP conversation [VODGATE_SMTP_TIMEOUT] (30)\n"
+    "  --templates DIR           mail templates (NAME.txt) that override the built-in\n"
+    "                            ones [VODGATE_TEMPLATES]\n"
     "  --test-clock              run on a test clock that an admin sets with\n"
     "                            PUT /api/v1/clock [VODGATE_TEST_CLOCK=1]\n"
     "  --test-clock-start TIME   where the test clock starts (RFC 3339; default now)\n"
+    "  --public-url URL          the address people reach the portal at, for links in\n"
+    "                            messages [VODGATE_PUBLIC_URL] (http://LISTEN)\n"
+    "  --questionnaire FILE      the questionnaire definition [VODGATE_QUESTIONNAIRE]\n"
+    "                            (data/questionnaire.json beside the binary's ../)\n"
+    "  --max-upload BYTES        largest upload (Tus-Max-Size) [VODGATE_MAX_UPLOAD]\n"
+    "                            (2199023255552, 2 TiB)\n"
+    "  --upload-quota BYTES      bytes one partner may hold in uploads, 0 for no limit\n"
+    "                            [VODGATE_UPLOAD_QUOTA] (0)\n"
+    "  --upload-expiry SECONDS   an unfinished upload is removed this long after its last\n"
+    "                            write [VODGATE_UPLOAD_EXPIRY] (604800, 7 days)\n"
+    "  --idle-timeout SECONDS    close a connection idle this long [VODGATE_IDLE_TIMEOUT]\n"
+    "                            (120)\n"
     "  --bootstrap-admin         on a database with no users, create an admin and\n"
     "                            print its email and password once\n"
     "                            (email from VODGATE_ADMIN_EMAIL, admin@vodgate.local)\n";
 
-/* Under the test clock: process every clock due by the new time before answering. */
+/* Under the test clock: run the clocks, then the mail, due by the new time before answering. */
 static void run_due_work(struct app *app, int64_t t)
 {
     sweep_run(app->store, t, NULL);
+    mail_run(app->store, t, NULL);
+    if (app->ingest)
+        upload_expiry_run(app->ingest, t);
 }
 
 /* Creates the first admin when there is no user at all. Returns 0 or -1. */
@@ -91,7 +117,9 @@ done:
 int cli_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 1, O_DATA, O_DATABASE, O_THREADS, O_MAX_BODY, O_TTL, O_SECURE, O_SMTP,
-           O_TEST_CLOCK, O_TEST_START, O_BOOTSTRAP, O_HELP };
+           O_TEST_CLOCK, O_TEST_START, O_BOOTSTRAP, O_HELP, O_PUBLIC_URL, O_QUESTIONNAIRE };
+    enum { O_MAIL_FROM = 100, O_SMTP_TIMEOUT, O_TEMPLATES }; /* the mail options */
+    enum { O_MAX_UPLOAD = 200, O_UPLOAD_QUOTA, O_UPLOAD_EXPIRY, O_IDLE_TIMEOUT }; /* uploads */
     static const struct option opts[] = {
         {"listen", required_argument, 0, O_LISTEN},
         {"data", required_argument, 0, O_DATA},
@@ -101,15 +129,26 @@ int cli_serve(int argc, char **argv)
         {"session-ttl", required_argument, 0, O_TTL},
         {"secure-cookies", no_argument, 0, O_SECURE},
         {"smtp", required_argument, 0, O_SMTP},
+        {"mail-from", required_argument, 0, O_MAIL_FROM},
+        {"smtp-timeout", required_argument, 0, O_SMTP_TIMEOUT},
+        {"templates", required_argument, 0, O_TEMPLATES},
         {"test-clock", no_argument, 0, O_TEST_CLOCK},
         {"test-clock-start", required_argument, 0, O_TEST_START},
         {"bootstrap-admin", no_argument, 0, O_BOOTSTRAP},
+        {"public-url", required_argument, 0, O_PUBLIC_URL},
+        {"questionnaire", required_argument, 0, O_QUESTIONNAIRE},
+        {"max-upload", required_argument, 0, O_MAX_UPLOAD},
+        {"upload-quota", required_argument, 0, O_UPLOAD_QUOTA},
+        {"upload-expiry", required_argument, 0, O_UPLOAD_EXPIRY},
+        {"idle-timeout", required_argument, 0, O_IDLE_TIMEOUT},
         {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0},
     };
     const char *listen = cli_env("LISTEN", "127.0.0.1:8080");
     const char *data = cli_env("DATA", "./var");
     const char *database = cli_env("DATABASE", NULL);
+    struct mail_config mail = {cli_env("SMTP", NULL), cli_env("MAIL_FROM", NULL),
+                               cli_env("TEMPLATES", NULL), atoi(cli_env("SMTP_TIMEOUT", "30"))};
     const char *test_start = cli_env("TEST_CLOCK_START", NULL);
     int threads = atoi(cli_env("THREADS", "4"));
     long long max_body = atoll(cli_env("MAX_BODY", "1048576"));
@@ -117,6 +156,12 @@ int cli_serve(int argc, char **argv)
     bool secure = !strcmp(cli_env("SECURE_COOKIES", "0"), "1");
     bool test_clock = !strcmp(cli_env("TEST_CLOCK", "0"), "1");
     bool bootstrap = false;
+    long long max_upload = atoll(cli_env("MAX_UPLOAD", "2199023255552"));
+    long long upload_quota = atoll(cli_env("UPLOAD_QUOTA", "0"));
+    long long upload_expiry = atoll(cli_env("UPLOAD_EXPIRY", "604800"));
+    long long idle_timeout = atoll(cli_env("IDLE_TIMEOUT", "120"));
+    const char *public_url = cli_env("PUBLIC_URL", NULL);
+    const char *questionnaire = cli_env("QUESTIONNAIRE", NULL);
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -128,10 +173,19 @@ int cli_serve(int argc, char **argv)
         case O_MAX_BODY: max_body = atoll(optarg); break;
         case O_TTL: ttl = atoi(optarg); break;
         case O_SECURE: secure = true; break;
-        case O_SMTP: break; /* mail delivery arrives with the notifications */
+        case O_SMTP: mail.smtp_url = optarg; break;
+        case O_MAIL_FROM: mail.from = optarg; break;
+        case O_SMTP_TIMEOUT: mail.timeout = atoi(optarg); break;
+        case O_TEMPLATES: mail.templates_dir = optarg; break;
         case O_TEST_CLOCK: test_clock = true; break;
         case O_TEST_START: test_start = optarg; break;
         case O_BOOTSTRAP: bootstrap = true; break;
+        case O_PUBLIC_URL: public_url = optarg; break;
+        case O_QUESTIONNAIRE: questionnaire = optarg; break;
+        case O_MAX_UPLOAD: max_upload = atoll(optarg); break;
+        case O_UPLOAD_QUOTA: upload_quota = atoll(optarg); break;
+        case O_UPLOAD_EXPIRY: upload_expiry = atoll(optarg); break;
+        case O_IDLE_TIMEOUT: idle_timeout = atoll(optarg); break;
         case O_HELP: fputs(serve_help, stdout); return 0;
         default: fputs(serve_help, stderr); return 2;
         }
@@ -143,6 +197,12 @@ int cli_serve(int argc, char **argv)
     if (threads < 1 || threads > 256 || max_body < 1024 || ttl < 60) {
         fprintf(stderr, "vodgate serve: --threads must be 1..256, --max-body at least 1024, "
                         "--session-ttl at least 60\n");
+        return 2;
+    }
+    if (max_upload < 1 || upload_quota < 0 || upload_expiry < 60 || idle_timeout < 1 ||
+        idle_timeout > 86400) {
+        fprintf(stderr, "vodgate serve: --max-upload must be at least 1, --upload-quota 0 or "
+                        "more, --upload-expiry at least 60, --idle-timeout 1..86400\n");
         return 2;
     }
     if (test_start && !test_clock) {
@@ -163,6 +223,12 @@ int cli_serve(int argc, char **argv)
     }
     if (secret_init() < 0)
         die("libsodium could not start");
+    struct buf mail_err = {0};
+    if (mail_configure(&mail, &mail_err) < 0) {
+        fprintf(stderr, "vodgate serve: %s\n", buf_str(&mail_err));
+        buf_free(&mail_err);
+        return 2;
+    }
     struct store *store;
     char *err = NULL;
     if (store_open(database, data, &store, &err) < 0) {
@@ -170,6 +236,16 @@ int cli_serve(int argc, char **argv)
         free(err);
         return 1;
     }
+    if (questionnaire_def_init(store, questionnaire, &err) < 0) {
+        fprintf(stderr, "vodgate: %s\n", err);
+        free(err);
+        store_close(store);
+        return 1;
+    }
+    char *url = public_url ? xstrdup(public_url) : xasprintf("http://%s", listen);
+    onb_set_public_url(url);
+    free(url);
+    onb_register_breach_handlers();
     if (bootstrap && bootstrap_admin(store) < 0) {
         fprintf(stderr, "vodgate: could not create the first admin\n");
         store_close(store);
@@ -188,9 +264,22 @@ int cli_serve(int argc, char **argv)
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGINT);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    struct ingest_opts upload_opts = {(uint64_t)max_upload, (uint64_t)upload_quota, upload_expiry};
+    if (ingest_open(store, data, &upload_opts, &app.ingest, &err) < 0) {
+        fprintf(stderr, "vodgate: %s\n", err);
+        free(err);
+        store_close(store);
+        return 1;
+    }
+    app.conn_timeout = (unsigned)idle_timeout;
+    upload_expiry_register(app.ingest);
     scheduler_start(store);
+    mail_sender_start(store);
     int rc = http_serve(&app, listen, threads, NULL);
     scheduler_stop();
+    ingest_close(app.ingest);
+    mail_sender_stop();
+    questionnaire_def_free();
     store_close(store);
     return rc < 0 ? 1 : 0;
 }

@@ -15,6 +15,7 @@ static const struct {
     {"migrate", cli_migrate, "bring the database schema up to date, then exit"},
     {"user", cli_user, "add, list users and set passwords (user add|passwd|list)"},
     {"version", cli_version, "print the version, schema and tz database versions"},
+    {"upload", cli_upload, "send a file to a vodgate server, resumably (tus)"},
     {"routes", cli_routes, "print the route table as JSON (a test hook)"},
 };
 

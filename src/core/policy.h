@@ -35,6 +35,22 @@ enum action {
     ACT_CLOCK_EXTEND,    /* extend a cap on record */
     ACT_MILESTONE_SET,   /* a Channels launch milestone */
     ACT_TEST_HOOK,       /* test hooks served only under --test-clock */
+    ACT_MESSAGE_LIST,    /* the outbox: staff all of it, anyone else their own mail */
+    ACT_QUESTIONNAIRE_SEND,   /* send the questionnaire to a partner */
+    ACT_QUESTIONNAIRE_READ,   /* read the questions and answers */
+    ACT_QUESTIONNAIRE_ANSWER, /* save answers */
+    ACT_QUESTIONNAIRE_SUBMIT, /* submit the answers */
+    ACT_SETUP,                /* provision setup items, plan training, confirm setup */
+    ACT_OWNERS_SET,           /* assign a partner's cam, pim, pom, plm */
+    ACT_REQUEST_ISSUE,        /* issue and re-request deliveries, pause their clocks */
+    ACT_REQUEST_READ,         /* read requests and their messages */
+    ACT_REQUEST_MESSAGE,      /* write a message on a request */
+    ACT_WARNINGS_READ,        /* a partner's warnings */
+    ACT_TRAINING_DECIDE,      /* decide after the third warning, resume, complete */
+    ACT_ALTERNATE,            /* a partner asks for an alternate solution */
+    ACT_PLAN_READ,            /* the planner */
+    ACT_UPLOAD,               /* tus uploads: create, write, terminate (own organisation) */
+    ACT_UPLOAD_READ,          /* read uploads and their checksums */
     ACT_N
 };
 

@@ -10,7 +10,10 @@
 #include "base/now.h"
 #include "core/signin.h"
 #include "core/zone.h"
+#include "core/lifecycle.h"
 #include "http/http.h"
+#include "jobs/onboarding.h"
+#include "store/lifecycle_store.h"
 
 void api_partners_create(struct req *r);
 void api_partners_list(struct req *r);
@@ -20,7 +23,7 @@ void api_posthouses_list(struct req *r);
 
 static json_t *json_partner(const struct partner *p)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:b, s:s, s:o, s:o, s:o}", "id",
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:b, s:s, s:o, s:o, s:o}", "id",
                      (json_int_t)p->id, "name", p->name, "contact_email", p->contact_email,
                      "time_zone", p->time_zone, "calendar",
                      p->calendar_id ? json_integer(p->calendar_id) : json_null(), "channels",
@@ -28,6 +31,73 @@ static json_t *json_partner(const struct partner *p)
                      p->alias ? json_string(p->alias) : json_null(), "agent",
                      p->agent_id ? json_integer(p->agent_id) : json_null(), "created_at",
                      json_time(p->created_at));
+    json_object_set_new(o, "warnings", json_integer(p->warnings));
+    json_object_set_new(o, "decision_pending", json_boolean(p->decision_pending));
+    return o;
+}
+
+/* {id, email, name} of an owner, or null. */
+static json_t *json_owner(struct req *r, int64_t id)
+{
+    struct user u;
+    if (!id || store_user_by_id(req_db(r), &r->arena, id, &u) < 0)
+        return json_null();
+    return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "email", u.email, "name", u.name);
+}
+
+json_t *json_setup(struct req *r, int64_t partner_id)
+{
+    struct setup_row rows[ITEM_N];
+    int n = 0;
+    store_setup_each(req_db(r), &r->arena, partner_id, rows, ITEM_N, &n);
+    json_t *items = json_array();
+    for (int i = 0; i < ITEM_N; i++) {
+        const struct setup_row *row = NULL;
+        for (int j = 0; j < n; j++)
+            if (!strcmp(rows[j].item, setup_item_name((enum setup_item)i)))
+                row = &rows[j];
+        json_array_append_new(
+            items, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "item",
+                             setup_item_name((enum setup_item)i), "label",
+                             setup_item_label((enum setup_item)i), "status",
+                             row ? row->status : "pending", "owner",
+                             json_owner(r, row ? row->owner_id : 0), "value",
+                             row && row->value ? json_string(row->value) : json_null(),
+                             "updated_at", json_time(row ? row->updated_at : 0)));
+    }
+    return json_pack("{s:o}", "items", items);
+}
+
+static int add_open_clock(const struct clock_row *c, void *ctx)
+{
+    if (!strcmp(c->state, "running") || !strcmp(c->state, "paused"))
+        json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:o, s:o, s:s}", "id",
+                                             (json_int_t)c->id, "kind", c->kind, "subject",
+                                             c->subject, "started_at", json_time(c->started_at),
+                                             "due_at", json_time(c->due_at), "state", c->state));
+    return 0;
+}
+
+json_t *json_partner_full(struct req *r, const struct partner *p)
+{
+    json_t *o = json_partner(p);
+    json_object_set_new(o, "owners",
+                        json_pack("{s:o, s:o, s:o, s:o}", "cam", json_owner(r, p->cam_id), "pim",
+                                  json_owner(r, p->pim_id), "pom", json_owner(r, p->pom_id),
+                                  "plm", json_owner(r, p->plm_id)));
+    json_t *modules = json_loads(p->training_modules ? p->training_modules : "[]", 0, NULL);
+    json_t *formats = json_loads(p->approved_formats ? p->approved_formats : "[]", 0, NULL);
+    json_object_set_new(o, "training",
+                        json_pack("{s:o, s:b, s:b}", "modules", modules ? modules : json_array(),
+                                  "skipped", p->training_skipped, "decision_pending",
+                                  p->decision_pending));
+    json_object_set_new(o, "approved_formats", formats ? formats : json_array());
+    json_object_set_new(o, "setup", json_setup(r, p->id));
+    json_t *clocks = json_array();
+    store_clock_each_of_partner(req_db(r), &r->arena, p->id, add_open_clock, clocks);
+    json_object_set_new(o, "clocks", clocks);
+    json_object_set_new(o, "stage_since", json_time(p->stage_at));
+    return o;
 }
 
 void api_partners_create(struct req *r)
@@ -71,6 +141,7 @@ void api_partners_create(struct req *r)
     p.posthouse = posthouse;
     p.stage = "invited";
     p.created_at = now_get();
+    p.cam_id = r->who.role == ROLE_CAM ? r->user.id : 0;
     struct db *db = req_db(r);
     if (store_begin(db) < 0)
         goto fail;
@@ -130,7 +201,7 @@ void api_partners_get(struct req *r)
 {
     struct partner p;
     if (load_partner(r, &p))
-        reply_json(r, 200, json_partner(&p));
+        reply_json(r, 200, json_partner_full(r, &p));
 }
 
 static int add_event(const struct event *e, void *ctx)
@@ -161,23 +232,15 @@ void api_partners_events(struct req *r)
     reply_json(r, 200, json_pack("{s:o}", "events", list));
 }
 
-static int add_posthouse(const struct partner *p, void *ctx)
-{
-    if (p->posthouse)
-        json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:o, s:[]}", "id",
-                                             (json_int_t)p->id, "name", p->name, "contact_email",
-                                             p->contact_email, "alias",
-                                             p->alias ? json_string(p->alias) : json_null(),
-                                             "approved_formats"));
-    return 0;
-}
-
+/* The directory of onboarded posthouses (in steady state), with their approved formats. */
 void api_posthouses_list(struct req *r)
 {
-    json_t *list = json_array();
-    int rc = store_partner_each(req_db(r), &r->arena, "steady_state", 0, add_posthouse, list);
+    struct onb o;
+    json_t *list = NULL;
+    onb_init(&o, req_db(r), &r->arena, now_get(), r->user.id, r->who.role, onb_public_url());
+    int rc = onb_fitting_posthouses(&o, NULL, &list);
+    onb_free(&o);
     if (rc < 0) {
-        json_decref(list);
         reply_store_error(r, rc);
         return;
     }

@@ -29,6 +29,8 @@ enum route_flags {
     ROUTE_CSRF = 1 << 0, /* a cookie-authenticated call must carry the CSRF token */
     ROUTE_RAW = 1 << 1,  /* the handler reads the body itself (not JSON) */
     ROUTE_FEED = 1 << 2, /* also accepts a calendar-feed token (?token=) instead of sign-in */
+    ROUTE_TUS = 1 << 3,  /* a tus route: tus_precheck() runs before sign-in, answers carry
+                            Tus-Resumable */
 };
 
 struct route {
@@ -44,6 +46,7 @@ extern const struct route routes[];
 extern const int n_routes;
 
 #define REQ_MAX_PARAMS 4
+#define REQ_MAX_HEADERS 10
 
 /* The server's configuration and shared state, one per process. */
 struct app {
@@ -52,6 +55,8 @@ struct app {
     size_t max_body;      /* bytes; larger JSON bodies get 413 */
     bool secure_cookies;  /* add Secure to the session cookie */
     int session_ttl;      /* seconds */
+    struct ingest *ingest;  /* tus uploads (ingest/upload.h) */
+    unsigned conn_timeout;  /* seconds an idle connection is kept (0: 120) */
     /* Runs the clock-driven work due by t (set by the server's owner; may be NULL). */
     void (*on_time_moved)(struct app *app, int64_t t);
 };
@@ -78,11 +83,46 @@ struct req {
     struct buf out;
     const char *content_type;
     char *set_cookie;          /* a Set-Cookie header value, or NULL */
-    char *extra_header[2][2];  /* a couple of name/value pairs */
+    char *extra_header[REQ_MAX_HEADERS][2]; /* name/value pairs */
     void *conn;                /* the libmicrohttpd connection (server.c only) */
     double started_ms;         /* monotonic start, for the log line */
     struct db *db;             /* lazily taken from the pool: use req_db() */
+    /* streaming bodies (ROUTE_RAW): set by the handler on its first call */
+    struct req_stream *stream; /* NULL: not streaming */
+    void *stream_ctx;          /* the handler's state for the stream */
+    /* server.c only */
+    bool stream_ended;         /* stream->end was called */
+    bool suspended;            /* waiting for req_resume() */
+    bool resume_pending;       /* req_resume() came before the suspension */
+    struct req *suspended_next;
 };
+
+/*
+ * A ROUTE_RAW handler runs as soon as the headers are in, before any body:
+ * it answers at once (an error: the body is never read), or sets r->stream
+ * to take the body in pieces as it arrives.
+ *
+ * body() is offered each piece; it sets *taken to the bytes it consumed and
+ * returns REQ_BODY_OK. Taking fewer than offered suspends the connection (no
+ * more reading, no thread held) until the handler calls req_resume(), from
+ * any thread; the rest is offered again then. REQ_BODY_ANSWERED: the handler
+ * answered (reply_*) and the rest of the body is read and dropped;
+ * REQ_BODY_CLOSE: the connection is closed at once, unanswered.
+ *
+ * end() is called exactly once: complete = true after the whole body (it
+ * answers, unless the handler answered already), or false when the request
+ * ended otherwise (client gone, timeout, connection closed, shutdown; nobody
+ * to answer).
+ */
+enum { REQ_BODY_OK = 0, REQ_BODY_ANSWERED = -1, REQ_BODY_CLOSE = -2 };
+struct req_stream {
+    int (*body)(struct req *r, const char *data, size_t len, size_t *taken);
+    void (*end)(struct req *r, bool complete);
+};
+/* Wakes a connection suspended by a short body() (thread-safe; early calls are remembered). */
+void req_resume(struct req *r);
+/* The tus pre-check of ROUTE_TUS routes (api_tus.c): false when it answered (412). */
+bool tus_precheck(struct req *r);
 
 /* The store connection of this request (taken on first use, returned at the end). */
 struct db *req_db(struct req *r);
@@ -103,7 +143,7 @@ void reply_error_extra(struct req *r, int status, const char *code, json_t *extr
 /* Answers with bytes of a given content type. */
 void reply_bytes(struct req *r, int status, const char *content_type, const char *data,
                  size_t len);
-/* Adds a response header (at most two per request). */
+/* Adds a response header (at most REQ_MAX_HEADERS per request). */
 void reply_header(struct req *r, const char *name, const char *value);
 /* Answers 404 / 403 / 401 for a failed policy check. */
 void reply_policy(struct req *r, enum policy_result pr);
@@ -124,6 +164,11 @@ bool jfield_int(struct req *r, const char *key, bool required, int64_t *out);
 json_t *json_time(int64_t t);
 /* The public form of a user. */
 json_t *json_user(const struct user *u);
+
+/* The full JSON form of a partner: owners, training, setup items, open clocks. */
+json_t *json_partner_full(struct req *r, const struct partner *p);
+/* The setup checklist of a partner: {items: [{item, label, status, owner, value, updated_at}]}. */
+json_t *json_setup(struct req *r, int64_t partner_id);
 
 /* Writes an audit event for this request's user. before/after are stolen, may be NULL. */
 int audit(struct req *r, int64_t partner_id, const char *subject, const char *action,

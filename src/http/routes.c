@@ -37,6 +37,38 @@ void api_clock_resume(struct req *r);
 void api_clock_extend(struct req *r);
 void api_feed_create(struct req *r);
 void api_feed(struct req *r);
+void api_messages_list(struct req *r);
+void api_test_messages_create(struct req *r);
+void api_questionnaire_send(struct req *r);
+void api_questionnaire_get(struct req *r);
+void api_questionnaire_patch(struct req *r);
+void api_questionnaire_submit(struct req *r);
+void api_setup_item(struct req *r);
+void api_training_plan(struct req *r);
+void api_setup_confirm(struct req *r);
+void api_partner_owners(struct req *r);
+void api_requests_create(struct req *r);
+void api_requests_list(struct req *r);
+void api_request_get(struct req *r);
+void api_request_message(struct req *r);
+void api_request_rerequest(struct req *r);
+void api_request_pause(struct req *r);
+void api_request_resume(struct req *r);
+void api_partner_warnings(struct req *r);
+void api_training_decision(struct req *r);
+void api_training_resume(struct req *r);
+void api_training_complete(struct req *r);
+void api_alternate_solution(struct req *r);
+void api_invitation_accept(struct req *r);
+void api_plan(struct req *r);
+void api_approved_formats(struct req *r);
+void api_tus_options(struct req *r);
+void api_tus_create(struct req *r);
+void api_tus_head(struct req *r);
+void api_tus_patch(struct req *r);
+void api_tus_delete(struct req *r);
+void api_uploads_list(struct req *r);
+void api_uploads_get(struct req *r);
 
 #define CSRF ROUTE_CSRF
 
@@ -72,6 +104,54 @@ const struct route routes[] = {
     {"POST", "/api/v1/clocks/{id}/extend", api_clock_extend, ACT_CLOCK_EXTEND, CSRF, "clock"},
     {"POST", "/api/v1/me/feed", api_feed_create, ACT_SIGNED_IN, CSRF, ""},
     {"GET", "/api/v1/me/calendar.ics", api_feed, ACT_SIGNED_IN, ROUTE_FEED, ""},
+    {"GET", "/api/v1/messages", api_messages_list, ACT_MESSAGE_LIST, 0, ""},
+    {"POST", "/api/v1/test/messages", api_test_messages_create, ACT_TEST_HOOK, CSRF, ""},
+    {"POST", "/api/v1/partners/{id}/questionnaire/send", api_questionnaire_send,
+     ACT_QUESTIONNAIRE_SEND, CSRF, "partner"},
+    {"GET", "/api/v1/partners/{id}/questionnaire", api_questionnaire_get, ACT_QUESTIONNAIRE_READ,
+     0, "partner"},
+    {"PATCH", "/api/v1/partners/{id}/questionnaire", api_questionnaire_patch,
+     ACT_QUESTIONNAIRE_ANSWER, CSRF, "partner"},
+    {"POST", "/api/v1/partners/{id}/questionnaire/submit", api_questionnaire_submit,
+     ACT_QUESTIONNAIRE_SUBMIT, CSRF, "partner"},
+    {"PUT", "/api/v1/partners/{id}/setup/{item}", api_setup_item, ACT_SETUP, CSRF, "partner"},
+    {"PUT", "/api/v1/partners/{id}/training/plan", api_training_plan, ACT_SETUP, CSRF, "partner"},
+    {"POST", "/api/v1/partners/{id}/setup/confirm", api_setup_confirm, ACT_SETUP, CSRF, "partner"},
+    {"PUT", "/api/v1/partners/{id}/owners", api_partner_owners, ACT_OWNERS_SET, CSRF, "partner"},
+    {"PUT", "/api/v1/partners/{id}/approved-formats", api_approved_formats, ACT_SETUP, CSRF,
+     "partner"},
+    {"POST", "/api/v1/partners/{id}/requests", api_requests_create, ACT_REQUEST_ISSUE, CSRF,
+     "partner"},
+    {"GET", "/api/v1/partners/{id}/requests", api_requests_list, ACT_REQUEST_READ, 0, "partner"},
+    {"GET", "/api/v1/requests/{id}", api_request_get, ACT_REQUEST_READ, 0, "request"},
+    {"POST", "/api/v1/requests/{id}/messages", api_request_message, ACT_REQUEST_MESSAGE, CSRF,
+     "request"},
+    {"POST", "/api/v1/requests/{id}/rerequest", api_request_rerequest, ACT_REQUEST_ISSUE, CSRF,
+     "request"},
+    {"POST", "/api/v1/requests/{id}/pause", api_request_pause, ACT_REQUEST_ISSUE, CSRF, "request"},
+    {"POST", "/api/v1/requests/{id}/resume", api_request_resume, ACT_REQUEST_ISSUE, CSRF,
+     "request"},
+    {"GET", "/api/v1/partners/{id}/warnings", api_partner_warnings, ACT_WARNINGS_READ, 0,
+     "partner"},
+    {"POST", "/api/v1/partners/{id}/training/decision", api_training_decision, ACT_TRAINING_DECIDE,
+     CSRF, "partner"},
+    {"POST", "/api/v1/partners/{id}/training/resume", api_training_resume, ACT_TRAINING_DECIDE,
+     CSRF, "partner"},
+    {"POST", "/api/v1/partners/{id}/training/complete", api_training_complete,
+     ACT_TRAINING_DECIDE, CSRF, "partner"},
+    {"POST", "/api/v1/partners/{id}/alternate-solution", api_alternate_solution, ACT_ALTERNATE,
+     CSRF, "partner"},
+    {"POST", "/api/v1/invitations/{token}", api_invitation_accept, ACT_PUBLIC, 0, ""},
+    {"GET", "/api/v1/plan", api_plan, ACT_PLAN_READ, 0, ""},
+    /* tus 1.0.0 uploads (api_tus.c): the bodies of POST and PATCH stream to disk */
+    {"OPTIONS", "/files/", api_tus_options, ACT_PUBLIC, CSRF | ROUTE_TUS, ""},
+    {"OPTIONS", "/files/{id}", api_tus_options, ACT_PUBLIC, CSRF | ROUTE_TUS, "upload"},
+    {"POST", "/files/", api_tus_create, ACT_UPLOAD, CSRF | ROUTE_TUS | ROUTE_RAW, ""},
+    {"HEAD", "/files/{id}", api_tus_head, ACT_UPLOAD, CSRF | ROUTE_TUS, "upload"},
+    {"PATCH", "/files/{id}", api_tus_patch, ACT_UPLOAD, CSRF | ROUTE_TUS | ROUTE_RAW, "upload"},
+    {"DELETE", "/files/{id}", api_tus_delete, ACT_UPLOAD, CSRF | ROUTE_TUS, "upload"},
+    {"GET", "/api/v1/uploads", api_uploads_list, ACT_UPLOAD_READ, 0, ""},
+    {"GET", "/api/v1/uploads/{id}", api_uploads_get, ACT_UPLOAD_READ, 0, "upload"},
 };
 
 const int n_routes = sizeof routes / sizeof routes[0];

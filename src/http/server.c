@@ -10,6 +10,18 @@
  * completion callback writes the one log line of the request and frees its
  * arena and store connection.
  *
+ * ROUTE_RAW routes stream instead (see struct req_stream in http.h): the
+ * handler runs on the first call, then takes each piece of body as it
+ * comes. A handler that cannot take a piece yet (its disk pipeline is full)
+ * takes part of it; the connection is then suspended, so the polling thread
+ * serves its other connections and TCP flow control holds the client, until
+ * req_resume() from the handler's worker thread. At shutdown the suspended
+ * connections are resumed and closed (libmicrohttpd must not be stopped with
+ * any suspended), and each stream hears end(complete = false).
+ *
+ * X-HTTP-Method-Override (tus) replaces the method before routing, so the
+ * role and CSRF checks see the method that is acted on.
+ *
  * Shutdown: SIGTERM or SIGINT stops accepting, waits for the requests in
  * flight to finish (bounded), stops the daemon and returns 0.
  */
@@ -35,6 +47,11 @@
 #define SESSION_COOKIE "vodgate_session"
 
 static atomic_int n_active; /* requests between first call and completion */
+
+/* Suspended streaming requests, so that shutdown can resume (and close) them. */
+static pthread_mutex_t suspend_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct req *suspended_head; /* guarded by suspend_lock */
+static bool stopping;              /* guarded by suspend_lock: never suspend again */
 
 static const char security_csp[] =
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -133,7 +150,7 @@ void reply_error_extra(struct req *r, int status, const char *code, json_t *extr
 
 void reply_header(struct req *r, const char *name, const char *value)
 {
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < REQ_MAX_HEADERS; i++) {
         if (!r->extra_header[i][0]) {
             r->extra_header[i][0] = arena_strdup(&r->arena, name);
             r->extra_header[i][1] = arena_strdup(&r->arena, value);
@@ -282,6 +299,8 @@ static bool admit(struct req *r)
     r->route = route_find(r);
     if (!r->route)
         return false;
+    if ((r->route->flags & ROUTE_TUS) && !tus_precheck(r))
+        return false;
     authenticate(r);
     enum policy_result pr = policy_role_may(r->signed_in ? &r->who : NULL, r->route->action);
     if (pr != POLICY_ALLOW) {
@@ -324,12 +343,107 @@ static enum MHD_Result send_reply(struct req *r)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     if (r->set_cookie)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
-    for (int i = 0; i < 2; i++)
+    if (r->route && (r->route->flags & ROUTE_TUS))
+        MHD_add_response_header(resp, "Tus-Resumable", "1.0.0");
+    for (int i = 0; i < REQ_MAX_HEADERS; i++)
         if (r->extra_header[i][0])
             MHD_add_response_header(resp, r->extra_header[i][0], r->extra_header[i][1]);
     enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ret;
+}
+
+/* The method to act on: X-HTTP-Method-Override when it names one (tus), else the real one. */
+static const char *method_of(struct MHD_Connection *conn, const char *method)
+{
+    static const char *known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+    const char *o = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-HTTP-Method-Override");
+    if (o)
+        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+            if (!strcmp(o, known[i]))
+                return known[i];
+    return method;
+}
+
+void req_resume(struct req *r)
+{
+    pthread_mutex_lock(&suspend_lock);
+    if (r->suspended) {
+        r->suspended = false;
+        for (struct req **p = &suspended_head; *p; p = &(*p)->suspended_next) {
+            if (*p == r) {
+                *p = r->suspended_next;
+                break;
+            }
+        }
+        MHD_resume_connection(r->conn);
+    } else {
+        r->resume_pending = true;
+    }
+    pthread_mutex_unlock(&suspend_lock);
+}
+
+/* Resumes every suspended request and refuses new suspensions (shutdown). */
+static void resume_all(void)
+{
+    pthread_mutex_lock(&suspend_lock);
+    stopping = true;
+    while (suspended_head) {
+        struct req *r = suspended_head;
+        suspended_head = r->suspended_next;
+        r->suspended = false;
+        MHD_resume_connection(r->conn);
+    }
+    pthread_mutex_unlock(&suspend_lock);
+}
+
+/* The calls of a streaming request after the first: pieces of body, then the end. */
+static enum MHD_Result on_stream(struct req *r, const char *data, size_t *size)
+{
+    if (*size == 0) {
+        if (!r->stream_ended) {
+            r->stream_ended = true;
+            r->stream->end(r, true);
+        }
+        return send_reply(r);
+    }
+    if (r->status) { /* answered already: the rest of the body is dropped */
+        *size = 0;
+        return MHD_YES;
+    }
+    while (*size) {
+        size_t taken = 0;
+        int rc = r->stream->body(r, data, *size, &taken);
+        VG_ASSERT(taken <= *size);
+        data += taken;
+        *size -= taken;
+        if (rc == REQ_BODY_CLOSE)
+            return MHD_NO;
+        if (rc == REQ_BODY_ANSWERED || r->status) {
+            *size = 0;
+            return MHD_YES;
+        }
+        if (*size == 0)
+            break;
+        /* Short: suspend until the handler has room, unless room came meanwhile. */
+        pthread_mutex_lock(&suspend_lock);
+        if (r->resume_pending) {
+            r->resume_pending = false;
+            pthread_mutex_unlock(&suspend_lock);
+            continue;
+        }
+        if (stopping) {
+            pthread_mutex_unlock(&suspend_lock);
+            return MHD_NO;
+        }
+        r->suspended = true;
+        r->suspended_next = suspended_head;
+        suspended_head = r;
+        MHD_suspend_connection(r->conn);
+        pthread_mutex_unlock(&suspend_lock);
+        return MHD_YES;
+    }
+    return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -346,12 +460,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->app = app;
         r->conn = conn;
         r->started_ms = mono_ms();
-        r->method = arena_strdup(&r->arena, method);
+        r->method = arena_strdup(&r->arena, method_of(conn, method));
         r->path = arena_strdup(&r->arena, url);
         if (!admit(r))
             return send_reply(r);
+        if (r->route->flags & ROUTE_RAW) {
+            r->route->fn(r); /* answers now, or sets r->stream */
+            if (r->status || !r->stream)
+                return send_reply(r);
+        }
         return MHD_YES;
     }
+    if (r->stream)
+        return on_stream(r, upload_data, upload_data_size);
     if (*upload_data_size) {
         if (!r->status && !(r->route->flags & ROUTE_RAW)) {
             if (r->body.len + *upload_data_size > app->max_body)
@@ -375,6 +496,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct req *r = *con_cls;
     if (!r)
         return;
+    if (r->stream && !r->stream_ended) {
+        r->stream_ended = true;
+        r->stream->end(r, false);
+    }
     char when[21];
     time_format_rfc3339(now_real(), when);
     fprintf(stderr, "%s %s %s %d %.1fms %s%s\n", when, r->method, r->path,
@@ -444,6 +569,7 @@ int http_serve(struct app *app, const char *listen, int n_threads, int *bound_po
     signal(SIGPIPE, SIG_IGN);
 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME |
                      (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
     if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
         flags |= MHD_USE_EPOLL;
@@ -453,7 +579,7 @@ int http_serve(struct app *app, const char *listen, int n_threads, int *bound_po
         flags, 0, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)n_threads, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, app, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
-        MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_LIMIT, 1000u,
+        MHD_OPTION_CONNECTION_TIMEOUT, app->conn_timeout ? app->conn_timeout : 120u, MHD_OPTION_CONNECTION_LIMIT, 1000u,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "vodgate: cannot listen on %s: %s\n", listen, strerror(errno));
@@ -478,6 +604,7 @@ int http_serve(struct app *app, const char *listen, int n_threads, int *bound_po
         close(lsock);
     for (int i = 0; i < 300 && atomic_load(&n_active) > 0; i++)
         usleep(100 * 1000);
+    resume_all();
     MHD_stop_daemon(d);
     fprintf(stderr, "vodgate: stopped\n");
     return 0;

@@ -33,8 +33,8 @@
 static struct {
     const char *kind;
     breach_fn fn;
-} handlers[MAX_KINDS];
-static int n_handlers;
+} handlers[MAX_KINDS], soon_handlers[MAX_KINDS];
+static int n_handlers, n_soon_handlers;
 
 static pthread_mutex_t sweep_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -43,6 +43,21 @@ void sweep_on_breach(const char *kind, breach_fn fn)
     VG_ASSERT(n_handlers < MAX_KINDS);
     handlers[n_handlers].kind = kind;
     handlers[n_handlers++].fn = fn;
+}
+
+void sweep_on_due_soon(const char *kind, breach_fn fn)
+{
+    VG_ASSERT(n_soon_handlers < MAX_KINDS);
+    soon_handlers[n_soon_handlers].kind = kind;
+    soon_handlers[n_soon_handlers++].fn = fn;
+}
+
+static breach_fn soon_handler_of(const char *kind)
+{
+    for (int i = 0; i < n_soon_handlers; i++)
+        if (!strcmp(soon_handlers[i].kind, kind))
+            return soon_handlers[i].fn;
+    return NULL;
 }
 
 static breach_fn handler_of(const char *kind)
@@ -71,6 +86,17 @@ static int record_breach(struct db *db, struct arena *a, const struct clock_row 
     int rc = store_event_add(db, &e);
     free(text);
     return rc;
+}
+
+/* Records that a breach's handler failed (its messages or warnings are missing). */
+static int record_handler_failure(struct db *db, struct arena *a, const struct clock_row *c)
+{
+    struct event e = {0};
+    e.at = c->due_at;
+    e.partner_id = c->partner_id;
+    e.subject = arena_printf(a, "clock:%lld", (long long)c->id);
+    e.action = "clock.handler_failed";
+    return store_event_add(db, &e);
 }
 
 /*
@@ -109,7 +135,18 @@ static int sweep_batch(struct db *db, int64_t now, bool *more, int64_t *n_breach
                 rc = record_breach(db, &a, &c);
             breach_fn fn = rc == STORE_OK ? handler_of(c.kind) : NULL;
             if (fn) {
-                rc = fn(db, &a, &c, now);
+                /* A failing handler must not hold back the breach, nor every later one. */
+                rc = store_savepoint(db);
+                if (rc == 0 && fn(db, &a, &c, now) < 0) {
+                    fprintf(stderr, "vodgate: the %s handler of clock %lld failed; the breach "
+                                    "stands\n",
+                            c.kind, (long long)c.id);
+                    rc = store_savepoint_undo(db);
+                    if (rc == 0)
+                        rc = record_handler_failure(db, &a, &c);
+                }
+                if (rc == 0)
+                    rc = store_savepoint_release(db);
                 reread = true;
             }
             if (rc == STORE_OK)
@@ -117,6 +154,50 @@ static int sweep_batch(struct db *db, int64_t now, bool *more, int64_t *n_breach
         }
         *more = done >= SWEEP_BATCH;
     }
+    if (rc == STORE_OK)
+        rc = store_commit(db);
+    if (rc < 0)
+        store_rollback(db);
+    arena_free(&a);
+    return rc;
+}
+
+/*
+ * The due-soon notices: running clocks due within SWEEP_SOON_LEAD of now,
+ * each claimed once (like a breach) and handed to its kind's handler; a
+ * handler failure is logged and the notice is not retried.
+ */
+static int soon_batch(struct db *db, int64_t now, bool *more, int64_t *n_soon)
+{
+    int64_t ids[SWEEP_BATCH];
+    struct arena a = {0};
+    int n = 0;
+    int rc = store_begin(db);
+    if (rc < 0)
+        return rc;
+    rc = store_clock_soon_ids(db, now, now + SWEEP_SOON_LEAD, ids, SWEEP_BATCH, &n);
+    for (int i = 0; rc == STORE_OK && i < n; i++) {
+        bool claimed;
+        rc = store_clock_claim_soon(db, ids[i], &claimed);
+        if (rc < 0 || !claimed)
+            continue;
+        struct clock_row c;
+        rc = store_clock_get(db, &a, ids[i], &c);
+        breach_fn fn = rc == STORE_OK ? soon_handler_of(c.kind) : NULL;
+        if (!fn)
+            continue;
+        rc = store_savepoint(db);
+        if (rc == 0 && fn(db, &a, &c, now) < 0) {
+            fprintf(stderr, "vodgate: the due-soon notice of clock %lld failed\n",
+                    (long long)c.id);
+            rc = store_savepoint_undo(db);
+        } else if (rc == 0) {
+            (*n_soon)++;
+        }
+        if (rc == 0)
+            rc = store_savepoint_release(db);
+    }
+    *more = n == SWEEP_BATCH;
     if (rc == STORE_OK)
         rc = store_commit(db);
     if (rc < 0)
@@ -140,6 +221,11 @@ int sweep_run(struct store *store, int64_t now, struct sweep_stats *stats)
         if (rc == STORE_OK)
             stats->n_batches++;
     } while (rc == STORE_OK && more);
+    while (rc == STORE_OK) {
+        rc = soon_batch(db, now, &more, &stats->n_soon);
+        if (!more)
+            break;
+    }
     store_put(store, db);
     pthread_mutex_unlock(&sweep_lock);
     if (rc < 0)
@@ -157,6 +243,20 @@ static struct {
     struct store *store;
 } sched = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
+#define MAX_PERIODIC 8
+static struct {
+    void (*fn)(void *ctx, int64_t now);
+    void *ctx;
+} periodic[MAX_PERIODIC];
+static int n_periodic;
+
+void scheduler_every(void (*fn)(void *ctx, int64_t now), void *ctx)
+{
+    VG_ASSERT(n_periodic < MAX_PERIODIC);
+    periodic[n_periodic].fn = fn;
+    periodic[n_periodic++].ctx = ctx;
+}
+
 static void *scheduler_main(void *arg)
 {
     (void)arg;
@@ -165,10 +265,15 @@ static void *scheduler_main(void *arg)
         pthread_mutex_unlock(&sched.lock);
         int64_t now = now_get();
         sweep_run(sched.store, now, NULL);
-        int64_t next = 0;
+        for (int i = 0; i < n_periodic; i++)
+            periodic[i].fn(periodic[i].ctx, now);
+        int64_t next = 0, soon = 0;
         struct db *db = store_get(sched.store);
         store_clock_next_due(db, &next);
+        store_clock_next_soon(db, now, &soon);
         store_put(sched.store, db);
+        if (soon && (!next || soon - SWEEP_SOON_LEAD < next))
+            next = soon - SWEEP_SOON_LEAD;
         int64_t sleep_s = SCHEDULER_MAX_SLEEP;
         if (next && !now_is_test() && next - now_get() < sleep_s)
             sleep_s = next - now_get() > 0 ? next - now_get() : 0;

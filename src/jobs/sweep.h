@@ -21,6 +21,7 @@
 struct sweep_stats {
     int64_t n_breached; /* clocks breached by this sweep */
     int64_t n_batches;  /* transactions committed */
+    int64_t n_soon;     /* due-soon notices sent */
 };
 
 /* A breach handler: runs inside the claiming transaction. Returns 0 or <0 (rolls back). */
@@ -29,12 +30,23 @@ typedef int (*breach_fn)(struct db *db, struct arena *a, const struct clock_row 
 /* Registers the handler of a clock kind (before the scheduler starts). */
 void sweep_on_breach(const char *kind, breach_fn fn);
 
+/* How long before its due instant a running clock gets its due-soon notice. */
+#define SWEEP_SOON_LEAD (24 * 3600)
+/* Registers the due-soon handler of a clock kind (same contract as a breach handler). */
+void sweep_on_due_soon(const char *kind, breach_fn fn);
+
 /*
  * Breaches every running clock due by now. Safe to run concurrently with
  * itself in other threads and processes. Returns 0 or a negative store error.
  */
 int sweep_run(struct store *store, int64_t now, struct sweep_stats *stats);
 
+/*
+ * Registers periodic work (before the scheduler starts): fn(ctx, now) runs on
+ * the scheduler thread after each sweep, so at least every few seconds. Used
+ * by the upload expiry (jobs/upload_expiry.c).
+ */
+void scheduler_every(void (*fn)(void *ctx, int64_t now), void *ctx);
 /* Starts the scheduler thread. */
 void scheduler_start(struct store *store);
 /* Wakes the scheduler (a clock was created or moved earlier). */

@@ -209,3 +209,18 @@ void store_rollback(struct db *db)
 {
     db_rollback(db);
 }
+
+int store_savepoint(struct db *db)
+{
+    return db_exec(db, "SAVEPOINT vg_part") < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_savepoint_undo(struct db *db)
+{
+    return db_exec(db, "ROLLBACK TO SAVEPOINT vg_part") < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_savepoint_release(struct db *db)
+{
+    return db_exec(db, "RELEASE SAVEPOINT vg_part") < 0 ? STORE_ERR : STORE_OK;
+}

@@ -47,6 +47,10 @@ void store_put(struct store *s, struct db *db);
 int store_begin(struct db *db);
 int store_commit(struct db *db);
 void store_rollback(struct db *db);
+/* A savepoint inside a transaction: undo part of it and keep the rest. */
+int store_savepoint(struct db *db);
+int store_savepoint_undo(struct db *db);
+int store_savepoint_release(struct db *db);
 
 /* ---- users ---- */
 struct user {
@@ -103,6 +107,13 @@ struct partner {
     char *alias;           /* NULL until setup */
     int64_t agent_id;      /* the posthouse delivering for it, 0: none */
     int64_t created_at;
+    int64_t cam_id, pim_id, pom_id, plm_id; /* owners, 0: none yet */
+    int64_t warnings;      /* warnings issued during training (never reset) */
+    bool decision_pending; /* the pim owes a decision after the third warning */
+    bool training_skipped; /* already onboarded: no training */
+    char *training_modules; /* JSON array text */
+    char *approved_formats; /* JSON array text */
+    int64_t stage_at;      /* when the current stage began */
 };
 
 int store_partner_add(struct db *db, const struct partner *p, int64_t *id);
@@ -214,6 +225,16 @@ int store_clock_due_ids(struct db *db, int64_t now, int64_t *out, int max, int *
  * it: this is what makes a breach fire exactly once.
  */
 int store_clock_claim_breach(struct db *db, int64_t id, int64_t now, bool *claimed);
+/*
+ * Fills out[] with up to max running clocks due in (after, until] whose
+ * due-soon notice has not been sent, earliest first.
+ */
+int store_clock_soon_ids(struct db *db, int64_t after, int64_t until, int64_t *out, int max,
+                         int *n);
+/* The earliest due instant after `after` of a running clock not yet noticed as due soon (0: none). */
+int store_clock_next_soon(struct db *db, int64_t after, int64_t *due);
+/* Marks the due-soon notice of a clock sent; *claimed is true for the one caller that did. */
+int store_clock_claim_soon(struct db *db, int64_t id, bool *claimed);
 /* The earliest due instant of a running clock, 0 when none. */
 int store_clock_next_due(struct db *db, int64_t *due);
 /* Sets due_at (0 = NULL), state and calendar version of an open clock. */

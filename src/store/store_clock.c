@@ -154,6 +154,40 @@ int store_clock_claim_breach(struct db *db, int64_t id, int64_t now, bool *claim
     return err_of(rc);
 }
 
+int store_clock_soon_ids(struct db *db, int64_t after, int64_t until, int64_t *out, int max,
+                         int *n)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT id FROM clocks WHERE state = 'running' AND due_at > ?"
+                                  " AND due_at <= ? AND soon_sent = 0 ORDER BY due_at, id LIMIT ?",
+                                  "iii", after, until, (int64_t)max);
+    int rc;
+    *n = 0;
+    while ((rc = db_step(st)) == DB_ROW && *n < max)
+        out[(*n)++] = db_int(st, 0);
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_clock_claim_soon(struct db *db, int64_t id, bool *claimed)
+{
+    int rc = db_run(db, "UPDATE clocks SET soon_sent = 1 WHERE id = ? AND soon_sent = 0", "i", id);
+    *claimed = rc >= 0 && db_changes(db) == 1;
+    return err_of(rc);
+}
+
+int store_clock_next_soon(struct db *db, int64_t after, int64_t *due)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT due_at FROM clocks WHERE state = 'running' AND due_at > ?"
+                                  " AND soon_sent = 0 ORDER BY due_at LIMIT 1",
+                                  "i", after);
+    int rc = db_step(st);
+    *due = rc == DB_ROW ? db_int(st, 0) : 0;
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
 int store_clock_next_due(struct db *db, int64_t *due)
 {
     struct db_stmt *st = db_query(db,
@@ -170,9 +204,10 @@ int store_clock_set_due(struct db *db, int64_t id, int64_t due_at, const char *s
                         int64_t calendar_version)
 {
     return err_of(db_run(db,
-                         "UPDATE clocks SET due_at = ?, state = ?, calendar_version = ?"
+                         "UPDATE clocks SET soon_sent = CASE WHEN due_at = ? THEN soon_sent"
+                         " ELSE 0 END, due_at = ?, state = ?, calendar_version = ?"
                          " WHERE id = ? AND state IN ('running', 'paused')",
-                         "Isii", due_at, state, calendar_version, id));
+                         "IIsii", due_at, due_at, state, calendar_version, id));
 }
 
 int store_clock_close(struct db *db, int64_t id, const char *state, int64_t at, bool *closed)

@@ -7,7 +7,8 @@
 
 #define PARTNER_COLS                                                                               \
     "id, name, contact_email, time_zone, calendar_id, channels, posthouse, stage, alias,"          \
-    " agent_id, created_at"
+    " agent_id, created_at, cam_id, pim_id, pom_id, plm_id, warnings, decision_pending,"           \
+    " training_skipped, training_modules, approved_formats, stage_at"
 
 static void partner_read(struct db_stmt *st, struct arena *a, struct partner *p)
 {
@@ -22,17 +23,27 @@ static void partner_read(struct db_stmt *st, struct arena *a, struct partner *p)
     p->alias = arena_strdup(a, db_text(st, 8));
     p->agent_id = db_null(st, 9) ? 0 : db_int(st, 9);
     p->created_at = db_int(st, 10);
+    p->cam_id = db_null(st, 11) ? 0 : db_int(st, 11);
+    p->pim_id = db_null(st, 12) ? 0 : db_int(st, 12);
+    p->pom_id = db_null(st, 13) ? 0 : db_int(st, 13);
+    p->plm_id = db_null(st, 14) ? 0 : db_int(st, 14);
+    p->warnings = db_int(st, 15);
+    p->decision_pending = db_int(st, 16) != 0;
+    p->training_skipped = db_int(st, 17) != 0;
+    p->training_modules = arena_strdup(a, db_text(st, 18));
+    p->approved_formats = arena_strdup(a, db_text(st, 19));
+    p->stage_at = db_null(st, 20) ? p->created_at : db_int(st, 20);
 }
 
 int store_partner_add(struct db *db, const struct partner *p, int64_t *id)
 {
     int rc = db_run_id(db, id,
                        "INSERT INTO partners(name, contact_email, time_zone, calendar_id, channels,"
-                       " posthouse, stage, agent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                       " RETURNING id",
-                       "sssIbbsIi", p->name, p->contact_email, p->time_zone, p->calendar_id,
+                       " posthouse, stage, agent_id, created_at, cam_id, stage_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                       "sssIbbsIiIi", p->name, p->contact_email, p->time_zone, p->calendar_id,
                        (int)p->channels, (int)p->posthouse, p->stage ? p->stage : "invited",
-                       p->agent_id, p->created_at);
+                       p->agent_id, p->created_at, p->cam_id, p->created_at);
     return rc == DB_ERR_CONSTRAINT ? STORE_ERR_CONFLICT : rc < 0 ? STORE_ERR : STORE_OK;
 }
 

@@ -9,6 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, cli } from './server.mjs';
+import { fillQuestionnaire } from './journeys.mjs';
 
 const ROLES = ['admin', 'cam', 'pim', 'pom', 'plm', 'commercial', 'partner', 'posthouse'];
 let s, routes, tok = {}, org = {};
@@ -45,6 +46,41 @@ const cases = {
   'POST /api/v1/clocks/{id}/extend': { id: () => ids.cap, body: () => ({ days: 1, reason: 'holiday season' }) },
   'POST /api/v1/me/feed': {},
   'GET /api/v1/me/calendar.ics': {},
+  'GET /api/v1/messages': {},
+  'POST /api/v1/test/messages': { body: () => ({ to: 'someone@example.com', template: 'escalation', vars: { partner: 'Org A', warnings: 3, link: 'http://127.0.0.1/partners/1' } }) },
+  'POST /api/v1/partners/{id}/questionnaire/send': {},
+  'GET /api/v1/partners/{id}/questionnaire': {},
+  'PATCH /api/v1/partners/{id}/questionnaire': { body: () => ({ answers: {} }) },
+  'POST /api/v1/partners/{id}/questionnaire/submit': {},
+  'PUT /api/v1/partners/{id}/setup/{item}': { body: () => ({ done: true, value: `alias_${serial++}` }) },
+  'PUT /api/v1/partners/{id}/training/plan': { body: () => ({ modules: ['avails_review'] }) },
+  'POST /api/v1/partners/{id}/setup/confirm': {},
+  'PUT /api/v1/partners/{id}/owners': { body: () => ({}) },
+  'PUT /api/v1/partners/{id}/approved-formats': { body: () => ({ approved_formats: ['HD'] }) },
+  'POST /api/v1/partners/{id}/requests': { body: () => ({ kind: 'avails', title: `Request ${uniq()}` }) },
+  'GET /api/v1/partners/{id}/requests': {},
+  'GET /api/v1/requests/{id}': { id: (t) => ids.request[t] },
+  'POST /api/v1/requests/{id}/messages': { id: (t) => ids.request[t], body: () => ({ body: 'hello' }) },
+  'POST /api/v1/requests/{id}/rerequest': { id: (t) => ids.request[t], body: () => ({ reason: 'again' }) },
+  'POST /api/v1/requests/{id}/pause': { id: (t) => ids.request[t], body: () => ({ reason: 'waiting on us' }) },
+  'POST /api/v1/requests/{id}/resume': { id: (t) => ids.request[t] },
+  'GET /api/v1/partners/{id}/warnings': {},
+  'POST /api/v1/partners/{id}/training/decision': { body: () => ({ action: 'continue' }) },
+  'POST /api/v1/partners/{id}/training/resume': {},
+  'POST /api/v1/partners/{id}/training/complete': { body: () => ({}) },
+  'POST /api/v1/partners/{id}/alternate-solution': { body: () => ({ reason: 'we will be late' }) },
+  'POST /api/v1/invitations/{token}': { body: () => ({ password: 'a long enough password' }) },
+  'GET /api/v1/plan': { query: '?target=2027-06-01' },
+  // tus uploads: {id} is an upload of the target organisation (made in before())
+  'OPTIONS /files/': {},
+  'OPTIONS /files/{id}': { id: (t) => ids.upload[t] },
+  'POST /files/': { headers: () => ({ 'Tus-Resumable': '1.0.0', 'Upload-Length': '1' }) },
+  'HEAD /files/{id}': { id: (t) => ids.upload[t], headers: () => ({ 'Tus-Resumable': '1.0.0' }) },
+  'PATCH /files/{id}': { id: (t) => ids.upload[t], body: () => '',
+    headers: () => ({ 'Tus-Resumable': '1.0.0', 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0' }) },
+  'DELETE /files/{id}': { id: (t) => ids.doomed[t].pop(), headers: () => ({ 'Tus-Resumable': '1.0.0' }) },
+  'GET /api/v1/uploads': {},
+  'GET /api/v1/uploads/{id}': { id: (t) => ids.upload[t] },
 };
 
 const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@example.com\r\nDTSTART;VALUE=DATE:20261231\r\nSUMMARY:New Year\'s Eve\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
@@ -53,9 +89,25 @@ const ids = {};
 // The path of a route for a target organisation; routes whose {id} is not a
 // partner (calendars, clocks) use the ids made in before().
 function pathFor(route, target) {
-  const c = cases[`${route.method} ${route.pattern}`];
-  const id = c && c.id ? c.id(target) : target;
-  return route.pattern.replace('{id}', String(id));
+  const c = cases[`${route.method} ${route.pattern}`] || {};
+  const id = c.id ? c.id(target) : target;
+  return route.pattern.replace('{id}', String(id)).replace('{item}', 'alias')
+    .replace('{token}', 'x'.repeat(43)) + (c.query || '');
+}
+
+// Takes an organisation through the questionnaire and setup into training, as admin,
+// and issues one request; returns the request id.
+async function toTraining(org) {
+  const t = tok.admin;
+  const ok = (r) => { assert.ok(r.status < 300, r.text); return r; };
+  ok(await s.call('POST', `/api/v1/partners/${org}/questionnaire/send`, { token: t }));
+  await fillQuestionnaire(s, org, t, { already_onboarded: 'no', delivery_method: 'self' });
+  ok(await s.call('POST', `/api/v1/partners/${org}/questionnaire/submit`, { token: t }));
+  ok(await s.call('PUT', `/api/v1/partners/${org}/setup/alias`, { token: t, body: { done: true, value: `org_${org}` } }));
+  ok(await s.call('PUT', `/api/v1/partners/${org}/setup/transfer_account`, { token: t, body: { done: true } }));
+  ok(await s.call('PUT', `/api/v1/partners/${org}/setup/portal_account`, { token: t, body: { done: true } }));
+  ok(await s.call('POST', `/api/v1/partners/${org}/setup/confirm`, { token: t }));
+  return ok(await s.call('POST', `/api/v1/partners/${org}/requests`, { token: t, body: { kind: 'avails', title: 'First' } })).json.id;
 }
 
 async function tokenFor(role, route) {
@@ -69,7 +121,8 @@ async function callAs(role, route, target) {
   const c = cases[`${route.method} ${route.pattern}`];
   const token = role ? await tokenFor(role, route) : undefined;
   const body = c.body ? c.body() : undefined;
-  return s.call(route.method, pathFor(route, target), { token, body });
+  const headers = c.headers ? c.headers() : undefined;
+  return s.call(route.method, pathFor(route, target), { token, body, headers });
 }
 
 before(async () => {
@@ -77,7 +130,7 @@ before(async () => {
   tok.admin = await s.signIn(s.admin.email, s.admin.password);
   const mk = async (name, posthouse) => {
     const r = await s.call('POST', '/api/v1/partners', { token: tok.admin,
-      body: { name, contact_email: 'ops@example.com', time_zone: 'Europe/London', channels: false, posthouse } });
+      body: { name, contact_email: `ops@${name.toLowerCase().replace(/[^a-z]/g, '')}.example`, time_zone: 'Europe/London', channels: false, posthouse } });
     assert.equal(r.status, 201, r.text);
     return r.json.id;
   };
@@ -102,9 +155,23 @@ before(async () => {
     body: { kind: 'training_30d', subject: `partner:${org.A}`, started_at: '2026-11-27T16:00:00Z' } });
   assert.equal(cap.status, 201, cap.text);
   ids.cap = cap.json.id;
+  ids.request = { [org.A]: await toTraining(org.A), [org.B]: await toTraining(org.B),
+                  [org.P]: await toTraining(org.P) };
   const out = cli(['routes']);
   assert.equal(out.status, 0, out.stderr);
   routes = JSON.parse(out.stdout);
+  // Uploads of org A and posthouse P: one to read, and a few for each DELETE.
+  ids.upload = {};
+  ids.doomed = { [org.A]: [], [org.P]: [] };
+  for (const [o, n] of [[org.A, 10], [org.P, 3]]) {
+    for (let i = 0; i <= n; i++) {
+      const r = await s.call('POST', '/files/', { token: tok.admin, headers: { 'Tus-Resumable': '1.0.0',
+        'Upload-Length': '10', 'Upload-Metadata': `partner ${Buffer.from(String(o)).toString('base64')}` } });
+      assert.equal(r.status, 201, r.text);
+      const id = r.headers.get('location').split('/').pop();
+      if (i === 0) ids.upload[o] = id; else ids.doomed[o].push(id);
+    }
+  }
 });
 after(async () => { assert.equal((await s.stop()).code, 0); });
 
@@ -116,7 +183,7 @@ test('every route in the table has an isolation case', () => {
 
 test('every state-changing route except sign-in is CSRF-protected', () => {
   for (const r of routes) {
-    if (r.method === 'GET' || (r.method === 'POST' && r.pattern === '/api/v1/session')) continue;
+    if (r.method === 'GET' || r.public) continue; // no session to forge: sign-in, invitation links
     assert.ok(r.csrf, `${r.method} ${r.pattern} must carry the CSRF flag`);
   }
 });
@@ -126,7 +193,7 @@ test('without sign-in, every non-public route answers 401', async () => {
     if (r.public) continue;
     const res = await callAs(null, r, org.A);
     assert.equal(res.status, 401, `${r.method} ${r.pattern}: ${res.text}`);
-    assert.equal(res.json.error.code, 'unauthenticated');
+    if (r.method !== 'HEAD') assert.equal(res.json.error.code, 'unauthenticated'); // HEAD: no body
   }
 });
 
@@ -137,7 +204,9 @@ test('each role outside a route\'s list is refused, each role inside gets throug
       const target = role === 'posthouse' ? org.P : org.A;
       const res = await callAs(role, r, target);
       const where = `${role} ${r.method} ${r.pattern} -> ${res.status} ${res.text}`;
-      if (r.public || allowed.includes(role)) {
+      if (r.public) {
+        assert.ok(![401, 403].includes(res.status), where);
+      } else if (allowed.includes(role)) {
         assert.ok(![401, 403, 404].includes(res.status), where);
       } else {
         assert.equal(res.status, 403, where);
@@ -148,12 +217,14 @@ test('each role outside a route\'s list is refused, each role inside gets throug
 });
 
 test('an organisation\'s users get 404 for another organisation\'s resources, as for a missing id', async () => {
-  for (const r of routes.filter((x) => x.scope === 'partner')) {
+  for (const r of routes.filter((x) => x.scope === 'partner' || x.scope === 'request')) {
     for (const [role, who] of [['partner', 'partner'], ['partnerB', 'partner'], ['posthouse', 'posthouse']]) {
       if (!r.roles.split(',').includes(who)) continue;
       const other = role === 'partnerB' ? org.A : org.B;
-      const foreign = await s.call(r.method, pathFor(r, other), { token: tok[role] });
-      const missing = await s.call(r.method, pathFor(r, 999999), { token: tok[role] });
+      const c = cases[`${r.method} ${r.pattern}`];
+      const body = c.body ? c.body() : undefined;
+      const foreign = await s.call(r.method, pathFor(r, other), { token: tok[role], body });
+      const missing = await s.call(r.method, r.pattern.replace('{id}', '999999').replace('{item}', 'alias'), { token: tok[role], body });
       assert.equal(foreign.status, 404, `${role} ${r.method} ${r.pattern} on another org`);
       assert.deepEqual(foreign.json, missing.json, 'the answer must not tell that it exists');
     }

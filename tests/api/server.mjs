@@ -43,7 +43,8 @@ function lastOption(args, name) {
 
 // Options: testClock (bool), testClockStart (RFC 3339), env (extra), args (extra).
 export async function startServer(opts = {}) {
-  const data = mkdtempSync(join(tmpdir(), 'vodgate-test-'));
+  // opts.data: reuse a data directory (a restart after kill9()); else a fresh one.
+  const data = opts.data || mkdtempSync(join(tmpdir(), 'vodgate-test-'));
   const args = ['serve', '--listen', '127.0.0.1:0', '--data', data, '--bootstrap-admin',
                 '--threads', '4', ...(opts.args || [])];
   if (opts.testClock) args.push('--test-clock');
@@ -79,6 +80,11 @@ export async function startServer(opts = {}) {
       rmSync(data, { recursive: true, force: true });
       if (r.code !== 0) console.error(stderr.slice(-4000));
       return r;
+    },
+    // SIGKILL (a crash): waits for the exit and keeps the data directory for a restart.
+    async kill9() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      return exited;
     },
     // One API call. body is JSON-encoded unless it is a string/Buffer.
     async call(method, path, { token, body, headers = {}, cookie, csrf } = {}) {

@@ -1,0 +1,573 @@
+/*
+ * The onboarding lifecycle over the API (SPEC section 10): each handler
+ * reads its declared fields, loads the partner or request (checking the
+ * route's policy on its organisation), runs one jobs/onboarding.c step in a
+ * transaction, and answers. A refused step answers with the step's status,
+ * code and message (409 for an illegal transition says what is missing).
+ */
+#include <string.h>
+
+#include "base/now.h"
+#include "base/timefmt.h"
+#include "core/lifecycle.h"
+#include "http/http.h"
+#include "jobs/mail.h"
+#include "jobs/onboarding.h"
+#include "jobs/questionnaire_def.h"
+#include "jobs/sweep.h"
+
+void api_questionnaire_send(struct req *r);
+void api_setup_item(struct req *r);
+void api_training_plan(struct req *r);
+void api_setup_confirm(struct req *r);
+void api_partner_owners(struct req *r);
+void api_requests_create(struct req *r);
+void api_requests_list(struct req *r);
+void api_request_get(struct req *r);
+void api_request_message(struct req *r);
+void api_request_rerequest(struct req *r);
+void api_request_pause(struct req *r);
+void api_request_resume(struct req *r);
+void api_partner_warnings(struct req *r);
+void api_training_decision(struct req *r);
+void api_training_resume(struct req *r);
+void api_training_complete(struct req *r);
+void api_alternate_solution(struct req *r);
+void api_invitation_accept(struct req *r);
+void api_questionnaire_get(struct req *r);
+void api_questionnaire_patch(struct req *r);
+void api_questionnaire_submit(struct req *r);
+void api_approved_formats(struct req *r);
+
+/* Loads partner {id} and checks the route's policy on it. */
+static bool partner_for(struct req *r, struct partner *p)
+{
+    int64_t id = req_param_id(r, 0);
+    int rc = id ? store_partner_get(req_db(r), &r->arena, id, p) : STORE_ERR_NOT_FOUND;
+    if (rc < 0) {
+        reply_store_error(r, rc);
+        return false;
+    }
+    struct resource res = {p->id, p->agent_id};
+    enum policy_result pr = policy_check(&r->who, r->route->action, &res);
+    if (pr != POLICY_ALLOW) {
+        reply_policy(r, pr);
+        return false;
+    }
+    return true;
+}
+
+/* Loads request {id} and checks the route's policy on its partner. */
+static bool request_for(struct req *r, struct request_row *q, struct partner *p)
+{
+    int64_t id = req_param_id(r, 0);
+    int rc = id ? store_request_get(req_db(r), &r->arena, id, q) : STORE_ERR_NOT_FOUND;
+    if (rc == 0)
+        rc = store_partner_get(req_db(r), &r->arena, q->partner_id, p);
+    if (rc < 0) {
+        reply_store_error(r, rc);
+        return false;
+    }
+    struct resource res = {p->id, p->agent_id};
+    enum policy_result pr = policy_check(&r->who, r->route->action, &res);
+    if (pr != POLICY_ALLOW) {
+        reply_policy(r, pr);
+        return false;
+    }
+    return true;
+}
+
+/* Begins a step: a transaction and an onboarding context. */
+static bool step_begin(struct req *r, struct onb *o)
+{
+    onb_init(o, req_db(r), &r->arena, now_get(), r->signed_in ? r->user.id : 0, r->who.role,
+             onb_public_url());
+    if (store_begin(req_db(r)) < 0) {
+        reply_store_error(r, STORE_ERR);
+        return false;
+    }
+    return true;
+}
+
+/* Ends a step: commits and returns true, or rolls back and answers the refusal. */
+static bool step_end(struct req *r, struct onb *o, int rc)
+{
+    if (rc == 0 && store_commit(req_db(r)) == 0) {
+        scheduler_poke();
+        mail_poke();
+        onb_free(o);
+        return true;
+    }
+    store_rollback(req_db(r));
+    if (rc == ONB_REFUSED)
+        reply_error_extra(r, o->status, o->code, o->extra ? json_incref(o->extra) : NULL, "%s",
+                          buf_str(&o->message));
+    else
+        reply_store_error(r, rc);
+    onb_free(o);
+    return false;
+}
+
+/* Answers with the partner as it is now (after a step). */
+static void reply_partner(struct req *r, int64_t id, int status)
+{
+    struct partner p;
+    int rc = store_partner_get(req_db(r), &r->arena, id, &p);
+    if (rc < 0) {
+        reply_store_error(r, rc);
+        return;
+    }
+    reply_json(r, status, json_partner_full(r, &p));
+}
+
+void api_questionnaire_send(struct req *r)
+{
+    struct partner p;
+    struct onb o;
+    if (!partner_for(r, &p) || !step_begin(r, &o))
+        return;
+    if (step_end(r, &o, onb_send_questionnaire(&o, &p)))
+        reply_partner(r, p.id, 200);
+}
+
+void api_setup_item(struct req *r)
+{
+    struct partner p;
+    bool done = true;
+    const char *value = NULL;
+    if (!partner_for(r, &p) || !jfield_bool(r, "done", true, &done) ||
+        !jfield_str(r, "value", false, &value))
+        return;
+    enum setup_item item = setup_item_parse(r->params[1]);
+    if (item == ITEM_N) {
+        reply_error(r, 404, "not_found",
+                    "no setup item '%s': use alias, transfer_account or portal_account",
+                    r->params[1]);
+        return;
+    }
+    struct onb o;
+    json_t *secret = NULL;
+    if (!step_begin(r, &o))
+        return;
+    if (!step_end(r, &o, onb_setup_item(&o, &p, item, done, value, &secret))) {
+        json_decref(secret);
+        return;
+    }
+    json_t *out = json_setup(r, p.id);
+    if (secret)
+        json_object_set_new(out, "credentials", secret);
+    reply_json(r, 200, out);
+}
+
+void api_training_plan(struct req *r)
+{
+    struct partner p;
+    struct onb o;
+    if (!partner_for(r, &p) || !jbody(r))
+        return;
+    json_t *modules = json_object_get(r->json, "modules");
+    if (!modules) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "modules"),
+                          "'modules' is required: a list of technical_asset_review, "
+                          "avails_review, phased_review");
+        return;
+    }
+    if (!step_begin(r, &o))
+        return;
+    if (step_end(r, &o, onb_plan(&o, &p, modules)))
+        reply_partner(r, p.id, 200);
+}
+
+void api_setup_confirm(struct req *r)
+{
+    struct partner p;
+    struct onb o;
+    if (!partner_for(r, &p) || !step_begin(r, &o))
+        return;
+    if (step_end(r, &o, onb_confirm(&o, &p)))
+        reply_partner(r, p.id, 200);
+}
+
+void api_partner_owners(struct req *r)
+{
+    struct partner p;
+    struct onb o;
+    if (!partner_for(r, &p) || !jbody(r) || !step_begin(r, &o))
+        return;
+    if (step_end(r, &o, onb_set_owners(&o, &p, r->json)))
+        reply_partner(r, p.id, 200);
+}
+
+/* ---- requests ---- */
+
+static json_t *json_message(const struct message_row *m)
+{
+    return json_pack("{s:I, s:s, s:b, s:s, s:o}", "id", (json_int_t)m->id, "author",
+                     m->author_email ? m->author_email : "system", "from_partner",
+                     m->from_partner, "body", m->body, "at", json_time(m->at));
+}
+
+static int add_message(const struct message_row *m, void *ctx)
+{
+    json_array_append_new(ctx, json_message(m));
+    return 0;
+}
+
+static int add_request_clock(const struct clock_row *c, void *ctx)
+{
+    json_array_append_new(ctx, json_pack("{s:I, s:s, s:o, s:o, s:s}", "id", (json_int_t)c->id,
+                                         "kind", c->kind, "started_at", json_time(c->started_at),
+                                         "due_at", json_time(c->due_at), "state", c->state));
+    return 0;
+}
+
+/* All clocks of a subject, open or closed, oldest first. */
+struct subject_clocks {
+    const char *subject;
+    json_t *list;
+};
+
+static int add_if_subject(const struct clock_row *c, void *arg)
+{
+    struct subject_clocks *x = arg;
+    if (!strcmp(c->subject, x->subject))
+        add_request_clock(c, x->list);
+    return 0;
+}
+
+static json_t *json_request(struct req *r, const struct request_row *q, bool full)
+{
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:I, s:b}", "id",
+                          (json_int_t)q->id, "partner", (json_int_t)q->partner_id, "kind",
+                          q->kind, "title", q->title, "note",
+                          q->note ? json_string(q->note) : json_null(), "phase", q->phase,
+                          "status", q->status, "issued_at", json_time(q->issued_at),
+                          "last_issued_at", json_time(q->last_issued_at), "rerequests",
+                          (json_int_t)q->n_rerequests, "late", q->late);
+    struct subject_clocks x = {arena_printf(&r->arena, "request:%lld", (long long)q->id),
+                               json_array()};
+    store_clock_each_of_partner(req_db(r), &r->arena, q->partner_id, add_if_subject, &x);
+    /* due_at: the open delivery clock's due instant (the 48-hour promise) */
+    json_t *due = json_null();
+    size_t i;
+    json_t *c;
+    json_array_foreach(x.list, i, c) {
+        if (!strcmp(json_string_value(json_object_get(c, "kind")), "delivery_48h"))
+            due = json_object_get(c, "due_at");
+    }
+    json_object_set(o, "due_at", due);
+    json_object_set_new(o, "clocks", x.list);
+    if (full) {
+        json_t *msgs = json_array();
+        store_message_each(req_db(r), &r->arena, q->id, add_message, msgs);
+        json_object_set_new(o, "messages", msgs);
+    }
+    return o;
+}
+
+void api_requests_create(struct req *r)
+{
+    struct partner p;
+    const char *kind, *title, *note = NULL;
+    if (!partner_for(r, &p) || !jfield_str(r, "kind", true, &kind) ||
+        !jfield_str(r, "title", true, &title) || !jfield_str(r, "note", false, &note))
+        return;
+    struct onb o;
+    int64_t id;
+    if (!step_begin(r, &o))
+        return;
+    if (!step_end(r, &o, onb_request(&o, &p, kind, title, note, &id)))
+        return;
+    struct request_row q;
+    if (store_request_get(req_db(r), &r->arena, id, &q) < 0) {
+        reply_store_error(r, STORE_ERR);
+        return;
+    }
+    reply_json(r, 201, json_request(r, &q, true));
+}
+
+struct req_list {
+    struct req *r;
+    json_t *list;
+};
+
+static int add_request(const struct request_row *q, void *arg)
+{
+    struct req_list *x = arg;
+    json_array_append_new(x->list, json_request(x->r, q, false));
+    return 0;
+}
+
+void api_requests_list(struct req *r)
+{
+    struct partner p;
+    if (!partner_for(r, &p))
+        return;
+    struct req_list x = {r, json_array()};
+    int rc = store_request_each_of_partner(req_db(r), &r->arena, p.id, add_request, &x);
+    if (rc < 0) {
+        json_decref(x.list);
+        reply_store_error(r, rc);
+        return;
+    }
+    reply_json(r, 200, json_pack("{s:o}", "requests", x.list));
+}
+
+void api_request_get(struct req *r)
+{
+    struct request_row q;
+    struct partner p;
+    if (request_for(r, &q, &p))
+        reply_json(r, 200, json_request(r, &q, true));
+}
+
+/* Runs a request step and answers with the request as it is after it. */
+static void request_step(struct req *r, struct request_row *q, int rc, struct onb *o)
+{
+    if (!step_end(r, o, rc))
+        return;
+    struct request_row now;
+    if (store_request_get(req_db(r), &r->arena, q->id, &now) < 0) {
+        reply_store_error(r, STORE_ERR);
+        return;
+    }
+    reply_json(r, 200, json_request(r, &now, true));
+}
+
+void api_request_message(struct req *r)
+{
+    struct request_row q;
+    struct partner p;
+    const char *body;
+    if (!request_for(r, &q, &p) || !jfield_str(r, "body", true, &body))
+        return;
+    struct onb o;
+    if (step_begin(r, &o))
+        request_step(r, &q, onb_message(&o, &q, body, role_is_org(r->who.role)), &o);
+}
+
+void api_request_rerequest(struct req *r)
+{
+    struct request_row q;
+    struct partner p;
+    const char *reason;
+    if (!request_for(r, &q, &p) || !jfield_str(r, "reason", true, &reason))
+        return;
+    if (!*reason) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "reason"),
+                          "say what must be delivered again and why");
+        return;
+    }
+    struct onb o;
+    if (step_begin(r, &o))
+        request_step(r, &q, onb_rerequest(&o, &q, reason), &o);
+}
+
+void api_request_pause(struct req *r)
+{
+    struct request_row q;
+    struct partner p;
+    const char *reason;
+    if (!request_for(r, &q, &p) || !jfield_str(r, "reason", true, &reason))
+        return;
+    if (!*reason) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "reason"),
+                          "say why the clocks are paused (for example: waiting on us)");
+        return;
+    }
+    struct onb o;
+    if (step_begin(r, &o))
+        request_step(r, &q, onb_pause(&o, &q, reason, true), &o);
+}
+
+void api_request_resume(struct req *r)
+{
+    struct request_row q;
+    struct partner p;
+    if (!request_for(r, &q, &p))
+        return;
+    struct onb o;
+    if (step_begin(r, &o))
+        request_step(r, &q, onb_pause(&o, &q, NULL, false), &o);
+}
+
+/* ---- warnings and decisions ---- */
+
+static int add_warning(const struct warning_row *w, void *ctx)
+{
+    json_array_append_new(ctx, json_pack("{s:I, s:I, s:o, s:s, s:o, s:I}", "id", (json_int_t)w->id,
+                                         "number", (json_int_t)w->number, "issued_at",
+                                         json_time(w->issued_at), "reason", w->reason, "request",
+                                         w->request_id ? json_integer(w->request_id) : json_null(),
+                                         "clock", (json_int_t)w->clock_id));
+    return 0;
+}
+
+void api_partner_warnings(struct req *r)
+{
+    struct partner p;
+    if (!partner_for(r, &p))
+        return;
+    json_t *list = json_array();
+    int rc = store_warning_each(req_db(r), &r->arena, p.id, add_warning, list);
+    if (rc < 0) {
+        json_decref(list);
+        reply_store_error(r, rc);
+        return;
+    }
+    reply_json(r, 200, json_pack("{s:o}", "warnings", list));
+}
+
+void api_training_decision(struct req *r)
+{
+    struct partner p;
+    const char *action, *note = NULL;
+    if (!partner_for(r, &p) || !jfield_str(r, "action", true, &action) ||
+        !jfield_str(r, "note", false, &note))
+        return;
+    struct onb o;
+    json_t *proposal = NULL;
+    if (!step_begin(r, &o))
+        return;
+    if (!step_end(r, &o, onb_decide(&o, &p, action, note, &proposal))) {
+        json_decref(proposal);
+        return;
+    }
+    struct partner now;
+    store_partner_get(req_db(r), &r->arena, p.id, &now);
+    json_t *out = json_pack("{s:s, s:o}", "action", action, "partner", json_partner_full(r, &now));
+    if (proposal)
+        json_object_set_new(out, "posthouses", proposal);
+    reply_json(r, 200, out);
+}
+
+void api_training_resume(struct req *r)
+{
+    struct partner p;
+    struct onb o;
+    if (!partner_for(r, &p) || !step_begin(r, &o))
+        return;
+    if (step_end(r, &o, onb_resume(&o, &p)))
+        reply_partner(r, p.id, 200);
+}
+
+void api_training_complete(struct req *r)
+{
+    struct partner p;
+    int64_t pom = 0;
+    if (!partner_for(r, &p) || !jfield_int(r, "pom", true, &pom))
+        return;
+    json_t *formats = json_object_get(r->json, "approved_formats");
+    struct onb o;
+    if (!step_begin(r, &o))
+        return;
+    if (step_end(r, &o, onb_complete(&o, &p, formats, pom)))
+        reply_partner(r, p.id, 200);
+}
+
+void api_alternate_solution(struct req *r)
+{
+    struct partner p;
+    const char *reason;
+    if (!partner_for(r, &p) || !jfield_str(r, "reason", true, &reason))
+        return;
+    struct onb o;
+    if (!step_begin(r, &o))
+        return;
+    if (step_end(r, &o, onb_alternate(&o, &p, reason)))
+        reply_json(r, 201, json_pack("{s:I, s:s, s:o}", "partner", (json_int_t)p.id, "reason",
+                                     reason, "at", json_time(now_get())));
+}
+
+void api_invitation_accept(struct req *r)
+{
+    const char *password;
+    if (!jfield_str(r, "password", true, &password))
+        return;
+    struct onb o;
+    if (!step_begin(r, &o))
+        return;
+    if (step_end(r, &o, onb_accept_invitation(&o, r->params[0], password)))
+        reply_json(r, 200, json_pack("{s:s}", "status", "password set: sign in with your email"));
+}
+
+/* ---- the questionnaire ---- */
+
+void api_questionnaire_get(struct req *r)
+{
+    struct partner p;
+    if (!partner_for(r, &p))
+        return;
+    struct answers_row row;
+    int rc = store_answers_get(req_db(r), &r->arena, p.id, &row);
+    if (rc == STORE_ERR_NOT_FOUND) {
+        reply_error(r, 404, "not_sent",
+                    "the questionnaire has not been sent to this partner yet (stage %s)",
+                    p.stage);
+        return;
+    }
+    if (rc < 0) {
+        reply_store_error(r, rc);
+        return;
+    }
+    const struct questionnaire *q = questionnaire_of_version(req_db(r), row.version);
+    if (!q) {
+        reply_error(r, 500, "no_questionnaire", "questionnaire version %s is not available",
+                    row.version);
+        return;
+    }
+    json_t *answers = json_loads(row.answers, 0, NULL);
+    json_t *visible = json_array();
+    size_t n = questionnaire_count(q);
+    bool *shown = arena_alloc(&r->arena, (n ? n : 1) * sizeof *shown);
+    questionnaire_visible_all(q, answers, shown);
+    for (size_t i = 0; i < n; i++)
+        if (shown[i])
+            json_array_append_new(visible, json_string(questionnaire_at(q, i)->key));
+    reply_json(r, 200,
+               json_pack("{s:s, s:s, s:O, s:o, s:o, s:o, s:o, s:o}", "version", row.version,
+                         "status", row.status, "definition", questionnaire_document(q), "answers",
+                         answers ? answers : json_object(), "visible", visible, "sent_at",
+                         json_time(row.sent_at), "updated_at", json_time(row.updated_at),
+                         "submitted_at", json_time(row.submitted_at)));
+}
+
+void api_questionnaire_patch(struct req *r)
+{
+    struct partner p;
+    if (!partner_for(r, &p) || !jbody(r))
+        return;
+    json_t *answers = json_object_get(r->json, "answers");
+    if (!json_is_object(answers)) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "answers"),
+                          "send {\"answers\": {\"key\": value, ...}}");
+        return;
+    }
+    struct onb o;
+    if (!step_begin(r, &o))
+        return;
+    if (step_end(r, &o, onb_answer(&o, &p, answers, false)))
+        api_questionnaire_get(r);
+}
+
+void api_questionnaire_submit(struct req *r)
+{
+    struct partner p;
+    struct onb o;
+    if (!partner_for(r, &p) || !step_begin(r, &o))
+        return;
+    if (step_end(r, &o, onb_answer(&o, &p, NULL, true)))
+        reply_partner(r, p.id, 200);
+}
+
+void api_approved_formats(struct req *r)
+{
+    struct partner p;
+    if (!partner_for(r, &p) || !jbody(r))
+        return;
+    struct onb o;
+    if (!step_begin(r, &o))
+        return;
+    if (step_end(r, &o, onb_set_formats(&o, &p, json_object_get(r->json, "approved_formats"))))
+        reply_partner(r, p.id, 200);
+}

@@ -1,0 +1,59 @@
+/*
+ * Hashes of uploads (nettle): the running whole-file sha256 and md5, and the
+ * per-request checksum of the tus checksum extension.
+ *
+ * The whole-file hashes advance as bytes arrive, so an upload's sha256 and
+ * md5 are known the moment its last byte is committed, without reading the
+ * file again. Their state is persisted with every committed offset: nettle's
+ * context structs are public (state words, block count, partial block), so
+ * the state is written out field by field as text ("v1:OFFSET:SHA:MD5:TAIL",
+ * hex), portable across machines and independent of struct layout. A state
+ * that does not parse, or that belongs to another offset, is never guessed
+ * at: the caller re-hashes the committed prefix from the file instead (the
+ * rare path, after an upgrade that changed the format).
+ */
+#ifndef VG_DIGEST_H
+#define VG_DIGEST_H
+
+#include <nettle/md5.h>
+#include <nettle/sha1.h>
+#include <nettle/sha2.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest/tus_header.h"
+
+#define DIGEST_SHA256_HEX 64
+#define DIGEST_MD5_HEX    32
+
+/*
+ * Writes the persisted form of the two running states at offset into a
+ * malloc'd string (the caller frees it). Both contexts must have hashed
+ * exactly offset bytes.
+ */
+char *digest_state_save(const struct sha256_ctx *sha, const struct md5_ctx *md5, uint64_t offset);
+/* Restores both contexts from text saved at offset. Returns 0, or -1 (re-hash instead). */
+int digest_state_load(const char *text, uint64_t offset, struct sha256_ctx *sha,
+                      struct md5_ctx *md5);
+/* Hex digests of copies of the contexts (the contexts are left as they are). */
+void digest_sha256_hex(const struct sha256_ctx *sha, char out[DIGEST_SHA256_HEX + 1]);
+void digest_md5_hex(const struct md5_ctx *md5, char out[DIGEST_MD5_HEX + 1]);
+
+/* The checksum of one request body (Upload-Checksum). */
+struct chunk_hash {
+    enum tus_algorithm algo;
+    union {
+        struct sha1_ctx sha1;
+        struct sha256_ctx sha256;
+        struct sha512_ctx sha512;
+        struct md5_ctx md5;
+    } ctx;
+};
+
+void chunk_hash_init(struct chunk_hash *h, enum tus_algorithm algo);
+void chunk_hash_update(struct chunk_hash *h, const void *data, size_t len);
+/* Writes the digest (tus_digest_len(algo) bytes) into out. */
+void chunk_hash_digest(struct chunk_hash *h, unsigned char out[TUS_DIGEST_MAX]);
+
+#endif

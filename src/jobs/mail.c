@@ -1,0 +1,367 @@
+/*
+ * The outbox and its sender: see mail.h.
+ *
+ * A pass (mail_run) is a loop of three steps per message: claim it in a
+ * short transaction of its own (counting the attempt and leasing the message
+ * for MAIL_LEASE seconds, so it is not held locked during the conversation),
+ * talk to the server with no transaction open, then record the attempt and
+ * the new state in a second transaction. A sender that dies mid-conversation
+ * leaves a counted attempt and a lease; when the lease ends the message is
+ * due again, and one that used up its attempts that way is failed rather
+ * than retried forever. Within one process a mutex keeps passes in line (the
+ * sender thread and a test-clock move); between processes the claim does.
+ *
+ * The configuration is set once before threads start and only read after.
+ */
+#include "jobs/mail.h"
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/now.h"
+#include "base/secret.h"
+#include "core/mailmsg.h"
+#include "core/signin.h"
+#include "core/template.h"
+#include "jobs/mail_templates.h"
+#include "jobs/smtp.h"
+
+#define MAIL_LEASE           600 /* seconds a claimed message is left to its sender */
+#define MAIL_MAX_SLEEP       5   /* seconds between looks at the outbox, at most */
+#define MAIL_TEMPLATE_MAX    (256 * 1024)
+#define MAIL_DEFAULT_TIMEOUT 30
+
+static struct mail_config cfg = {.from = MAIL_DEFAULT_FROM, .timeout = MAIL_DEFAULT_TIMEOUT};
+static pthread_mutex_t pass_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int64_t mail_retry_delay(int64_t n)
+{
+    static const int64_t delays[MAIL_MAX_ATTEMPTS - 1] = {60, 300, 900, 3600, 10800, 21600, 43200};
+    return n >= 1 && n < MAIL_MAX_ATTEMPTS ? delays[n - 1] : -1;
+}
+
+static bool name_ok(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n == 0 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+              name[i] == '_'))
+            return false;
+    return true;
+}
+
+/* Reads a whole file of at most MAIL_TEMPLATE_MAX bytes. Returns 0, -ENOENT, or -1. */
+static int read_file(const char *path, struct buf *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? -ENOENT : -1;
+    int rc = 0;
+    char chunk[4096];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || out->len + (size_t)n > MAIL_TEMPLATE_MAX) {
+            rc = -1;
+            break;
+        }
+        if (n == 0)
+            break;
+        buf_add(out, chunk, (size_t)n);
+    }
+    close(fd);
+    return rc;
+}
+
+int mail_template_load(const char *name, struct buf *text, struct buf *err)
+{
+    if (!name_ok(name)) {
+        buf_printf(err, "'%s' is not a mail template name", name ? name : "");
+        return MAIL_ERR_TEMPLATE;
+    }
+    if (cfg.templates_dir) {
+        struct buf path = {0};
+        buf_printf(&path, "%s/%s.txt", cfg.templates_dir, name);
+        size_t before = text->len;
+        int rc = read_file(path.data, text);
+        if (rc == -1) {
+            buf_printf(err, "cannot read the mail template %s (or it is over %d bytes)", path.data,
+                       MAIL_TEMPLATE_MAX);
+            buf_free(&path);
+            return MAIL_ERR_TEMPLATE;
+        }
+        buf_free(&path);
+        if (rc == 0) {
+            buf_add(text, "", 0); /* an empty file still leaves a valid "" */
+            return 0;
+        }
+        text->len = before;
+    }
+    for (int i = 0; i < n_mail_templates_embedded; i++) {
+        if (!strcmp(mail_templates_embedded[i].name, name)) {
+            buf_add(text, mail_templates_embedded[i].data, mail_templates_embedded[i].len);
+            return 0;
+        }
+    }
+    buf_printf(err, "there is no mail template '%s'", name);
+    return MAIL_ERR_TEMPLATE;
+}
+
+/* Checks every NAME.txt of the override directory. Returns 0 or -1 with err. */
+static int check_dir(const char *dir, struct buf *err)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        buf_printf(err, "cannot open the templates directory %s", dir);
+        return -1;
+    }
+    int rc = 0, n = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".txt") != 0)
+            continue;
+        char *name = xstrndup(e->d_name, len - 4);
+        struct buf text = {0}, why = {0};
+        if (!name_ok(name)) {
+            buf_printf(err, "%s/%s: a template name is lowercase letters, digits and _", dir,
+                       e->d_name);
+            rc = -1;
+        } else if (mail_template_load(name, &text, &why) < 0 ||
+                   template_mail_check(text.data, text.len, &why) < 0) {
+            buf_printf(err, "%s/%s: %s", dir, e->d_name, buf_str(&why));
+            rc = -1;
+        } else {
+            n++;
+        }
+        buf_free(&text);
+        buf_free(&why);
+        free(name);
+    }
+    closedir(d);
+    if (rc == 0)
+        fprintf(stderr, "vodgate: %d mail template%s from %s override the built-in ones\n", n,
+                n == 1 ? "" : "s", dir);
+    return rc;
+}
+
+int mail_configure(const struct mail_config *c, struct buf *err)
+{
+    char from[256];
+    const char *f = c->from ? c->from : MAIL_DEFAULT_FROM;
+    if (signin_email_normalise(f, from, sizeof from) < 0 || strcmp(from, f) != 0) {
+        buf_printf(err, "--mail-from '%s' is not an email address (lowercase, no name part)", f);
+        return -1;
+    }
+    if (c->smtp_url && smtp_url_ok(c->smtp_url) < 0) {
+        buf_printf(err, "--smtp '%s' is not an smtp://HOST:PORT or smtps://HOST:PORT URL",
+                   c->smtp_url);
+        return -1;
+    }
+    if (c->timeout < 0 || c->timeout > 3600) {
+        buf_printf(err, "the SMTP timeout must be 1 to 3600 seconds");
+        return -1;
+    }
+    cfg = *c;
+    cfg.from = f;
+    if (!cfg.timeout)
+        cfg.timeout = MAIL_DEFAULT_TIMEOUT;
+    if (cfg.templates_dir && check_dir(cfg.templates_dir, err) < 0)
+        return -1;
+    if (cfg.smtp_url && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        buf_puts(err, "libcurl could not start");
+        return -1;
+    }
+    return 0;
+}
+
+int mail_queue(struct db *db, struct arena *a, const char *to_email, int64_t to_user,
+               int64_t partner_id, const char *template_name, const json_t *vars, int64_t now,
+               int64_t *id, struct buf *err)
+{
+    char to[256];
+    if (!to_email || signin_email_normalise(to_email, to, sizeof to) < 0) {
+        buf_printf(err, "'%s' is not an email address", to_email ? to_email : "");
+        return MAIL_ERR_ADDRESS;
+    }
+    struct buf text = {0}, subject = {0}, body = {0}, why = {0};
+    int rc = mail_template_load(template_name, &text, err);
+    if (rc == 0 && template_mail_render(text.data, text.len, vars, &subject, &body, &why) < 0) {
+        buf_printf(err, "mail template '%s': %s", template_name, buf_str(&why));
+        rc = MAIL_ERR_TEMPLATE;
+    }
+    if (rc == 0) {
+        char token[SECRET_TOKEN_LEN + 1];
+        secret_token(token);
+        struct mail_row m = {0};
+        m.to_email = to;
+        m.to_user = to_user;
+        m.partner_id = partner_id;
+        m.template_name = (char *)template_name;
+        m.subject = subject.data;
+        m.body = body.data ? body.data : "";
+        m.message_id = arena_printf(a, "<%s@%s>", token, strchr(cfg.from, '@') + 1);
+        m.created_at = now;
+        m.next_attempt_at = now;
+        m.state = "queued";
+        rc = store_mail_add(db, &m, id);
+    }
+    buf_free(&text);
+    buf_free(&subject);
+    buf_free(&body);
+    buf_free(&why);
+    return rc;
+}
+
+/* Sends one claimed message and records the attempt. Returns 0 or a store error. */
+static int send_one(struct db *db, const struct mail_row *m, struct mail_stats *stats)
+{
+    int64_t at = now_get();
+    struct mail_message msg = {cfg.from, m->to_email, m->subject, m->body, m->message_id, at};
+    struct buf text = {0}, reply = {0};
+    mailmsg_format(&msg, &text);
+    enum smtp_outcome out =
+        smtp_send(cfg.smtp_url, cfg.timeout, cfg.from, m->to_email, text.data, text.len, &reply);
+    buf_free(&text);
+    int64_t delay = out == SMTP_TEMPORARY ? mail_retry_delay(m->attempts) : -1;
+    const char *state = out == SMTP_SENT ? "sent" : delay >= 0 ? "queued" : "failed";
+    int64_t done_at = now_get();
+    int rc = store_begin(db);
+    if (rc == 0)
+        rc = store_mail_finish(db, m->id, state, out == SMTP_SENT ? done_at : at,
+                               delay >= 0 ? done_at + delay : 0, buf_str(&reply), out == SMTP_SENT);
+    if (rc == 0)
+        rc = store_commit(db);
+    if (rc < 0)
+        store_rollback(db);
+    else if (out == SMTP_SENT)
+        stats->n_sent++;
+    else if (delay >= 0)
+        stats->n_retried++;
+    else
+        stats->n_failed++;
+    if (out != SMTP_SENT)
+        fprintf(stderr, "vodgate: mail %lld to %s, attempt %lld: %s%s\n", (long long)m->id,
+                m->to_email, (long long)m->attempts, buf_str(&reply),
+                delay >= 0 ? " (will retry)" : " (failed)");
+    buf_free(&reply);
+    return rc;
+}
+
+int mail_run(struct store *store, int64_t now, struct mail_stats *stats)
+{
+    struct mail_stats local = {0};
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
+    if (!cfg.smtp_url)
+        return 0;
+    pthread_mutex_lock(&pass_lock);
+    struct db *db = store_get(store);
+    int64_t n_given_up;
+    int rc = store_mail_give_up(db, now, MAIL_MAX_ATTEMPTS, &n_given_up);
+    while (rc == 0) {
+        struct arena a = {0};
+        struct mail_row m;
+        rc = store_begin(db);
+        if (rc == 0)
+            rc = store_mail_claim(db, &a, now, now + MAIL_LEASE, MAIL_MAX_ATTEMPTS, &m);
+        if (rc == 0)
+            rc = store_commit(db);
+        if (rc < 0)
+            store_rollback(db);
+        if (rc == 0)
+            rc = send_one(db, &m, stats);
+        arena_free(&a);
+    }
+    store_put(store, db);
+    pthread_mutex_unlock(&pass_lock);
+    if (rc == STORE_ERR_NOT_FOUND)
+        return 0;
+    fprintf(stderr, "vodgate: mail pass failed (%d); it will be retried\n", rc);
+    return rc;
+}
+
+/* ---- the sender thread ---- */
+
+static struct {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool running, poked;
+    struct store *store;
+} sender = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+static void *sender_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&sender.lock);
+    while (sender.running) {
+        sender.poked = false;
+        pthread_mutex_unlock(&sender.lock);
+        mail_run(sender.store, now_get(), NULL);
+        int64_t next = 0;
+        struct db *db = store_get(sender.store);
+        store_mail_next_due(db, &next);
+        store_put(sender.store, db);
+        int64_t sleep_s = MAIL_MAX_SLEEP, now = now_get();
+        if (next && !now_is_test() && next - now < sleep_s)
+            sleep_s = next - now > 0 ? next - now : 0;
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += sleep_s;
+        pthread_mutex_lock(&sender.lock);
+        while (sender.running && !sender.poked)
+            if (pthread_cond_timedwait(&sender.wake, &sender.lock, &until) == ETIMEDOUT)
+                break;
+    }
+    pthread_mutex_unlock(&sender.lock);
+    return NULL;
+}
+
+void mail_sender_start(struct store *store)
+{
+    if (!cfg.smtp_url)
+        return;
+    sender.store = store;
+    sender.running = true;
+    VG_ASSERT(pthread_create(&sender.thread, NULL, sender_main, NULL) == 0);
+    /* The URL may carry a password: show it only when it has no user part. */
+    fprintf(stderr, "vodgate: sending mail through %s as %s\n",
+            strchr(cfg.smtp_url, '@') ? "the SMTP server" : cfg.smtp_url, cfg.from);
+}
+
+void mail_poke(void)
+{
+    pthread_mutex_lock(&sender.lock);
+    sender.poked = true;
+    pthread_cond_signal(&sender.wake);
+    pthread_mutex_unlock(&sender.lock);
+}
+
+void mail_sender_stop(void)
+{
+    pthread_mutex_lock(&sender.lock);
+    if (!sender.running) {
+        pthread_mutex_unlock(&sender.lock);
+        return;
+    }
+    sender.running = false;
+    pthread_cond_signal(&sender.wake);
+    pthread_mutex_unlock(&sender.lock);
+    pthread_join(sender.thread, NULL);
+    curl_global_cleanup();
+}

@@ -1,0 +1,244 @@
+/*
+ * Unit tests of src/ingest: the tus header parsers, the persisted hash
+ * state, the HTTP date, and the blob writer (ring, alignment, checkpoints,
+ * cancel) on real files.
+ */
+#include "t.h"
+
+#include <fcntl.h>
+#include <nettle/md5.h>
+#include <nettle/sha2.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/arena.h"
+#include "ingest/blob.h"
+#include "ingest/digest.h"
+#include "ingest/tus_header.h"
+#include "ingest/upload.h"
+
+TEST(u64_takes_digits_only)
+{
+    uint64_t v;
+    CHECK_INT_EQ(tus_parse_u64("0", &v), TUS_OK);
+    CHECK_INT_EQ(v, 0);
+    CHECK_INT_EQ(tus_parse_u64("9223372036854775807", &v), TUS_OK);
+    CHECK(v == 9223372036854775807ULL);
+    const char *bad[] = {
+        "",   "-1", "+1", " 1", "1 ", "1e3", "0x1", "9223372036854775808", "99999999999999999999",
+        "12a"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_INT_EQ(tus_parse_u64(bad[i], &v), TUS_ERR_SYNTAX);
+}
+
+TEST(metadata_pairs_keys_and_values)
+{
+    struct arena a = {0};
+    struct tus_metadata m;
+    const char *why;
+    CHECK_INT_EQ(tus_parse_metadata("filename d29ybGQucGRm,is_confidential,lang ZW4", &a, &m, &why),
+                 TUS_OK);
+    CHECK_INT_EQ(m.n_pairs, 3);
+    CHECK_STR_EQ((const char *)tus_meta_get(&m, "filename")->value, "world.pdf");
+    CHECK(!tus_meta_get(&m, "is_confidential")->has_value);
+    CHECK_STR_EQ((const char *)tus_meta_get(&m, "lang")->value, "en");
+    CHECK(tus_meta_get(&m, "missing") == NULL);
+    const char *bad[] = {
+        "", ",", "a YQ==,a Yg==", "a YQ==,", ",a YQ==", "a !!", "a YQ== x", "a Y", "a YQ==,,b"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT_EQ(tus_parse_metadata(bad[i], &a, &m, &why), TUS_ERR_SYNTAX);
+        CHECK(why && *why);
+    }
+    arena_free(&a);
+}
+
+TEST(checksum_header_names_and_lengths)
+{
+    enum tus_algorithm algo;
+    unsigned char d[TUS_DIGEST_MAX];
+    size_t n;
+    /* sha1("hello world") */
+    CHECK_INT_EQ(tus_parse_checksum("sha1 Kq5sNclPz7QV2+lfQIuc6R7oRu0=", &algo, d, &n), TUS_OK);
+    CHECK_INT_EQ(algo, TUS_SHA1);
+    CHECK_INT_EQ(n, 20);
+    CHECK_INT_EQ(d[0], 0x2a);
+    CHECK_INT_EQ(tus_parse_checksum("crc32 AAAAAA==", &algo, d, &n), TUS_ERR_ALGORITHM);
+    CHECK_INT_EQ(tus_parse_checksum("SHA1 Kq5sNclPz7QV2+lfQIuc6R7oRu0=", &algo, d, &n),
+                 TUS_ERR_SYNTAX);
+    CHECK_INT_EQ(tus_parse_checksum("sha256 Kq5sNclPz7QV2+lfQIuc6R7oRu0=", &algo, d, &n),
+                 TUS_ERR_SYNTAX);
+    CHECK_INT_EQ(tus_parse_checksum("sha1", &algo, d, &n), TUS_ERR_SYNTAX);
+    CHECK_INT_EQ(tus_parse_checksum("sha1 ", &algo, d, &n), TUS_ERR_SYNTAX);
+}
+
+TEST(filenames_are_shown_only_as_clean_utf8)
+{
+    CHECK(tus_text_ok((const unsigned char *)"Caf\xc3\xa9 \xe2\x82\xac.mov", 12));
+    CHECK(!tus_text_ok((const unsigned char *)"a\nb", 3));
+    CHECK(!tus_text_ok((const unsigned char *)"\xff", 1));
+    CHECK(!tus_text_ok((const unsigned char *)"\xc3", 1));
+    CHECK(!tus_text_ok((const unsigned char *)"\xc0\xaf", 2));     /* overlong '/' */
+    CHECK(!tus_text_ok((const unsigned char *)"\xed\xa0\x80", 3)); /* a surrogate */
+}
+
+TEST(hash_state_survives_save_and_load_at_any_offset)
+{
+    unsigned char data[300];
+    for (int i = 0; i < 300; i++)
+        data[i] = (unsigned char)(i * 37 + 1);
+    for (uint64_t cut = 0; cut <= 300; cut += 13) {
+        struct sha256_ctx s1;
+        struct md5_ctx m1;
+        sha256_init(&s1);
+        md5_init(&m1);
+        sha256_update(&s1, cut, data);
+        md5_update(&m1, cut, data);
+        char *text = digest_state_save(&s1, &m1, cut);
+        struct sha256_ctx s2;
+        struct md5_ctx m2;
+        CHECK_INT_EQ(digest_state_load(text, cut, &s2, &m2), 0);
+        CHECK_INT_EQ(digest_state_load(text, cut + 1, &s2, &m2), -1);
+        sha256_update(&s1, 300 - cut, data + cut);
+        md5_update(&m1, 300 - cut, data + cut);
+        sha256_update(&s2, 300 - cut, data + cut);
+        md5_update(&m2, 300 - cut, data + cut);
+        char h1[65], h2[65], g1[33], g2[33];
+        digest_sha256_hex(&s1, h1);
+        digest_sha256_hex(&s2, h2);
+        digest_md5_hex(&m1, g1);
+        digest_md5_hex(&m2, g2);
+        CHECK_STR_EQ(h1, h2);
+        CHECK_STR_EQ(g1, g2);
+        free(text);
+    }
+    struct sha256_ctx s;
+    struct md5_ctx m;
+    CHECK_INT_EQ(digest_state_load("v2:0:", 0, &s, &m), -1);
+    CHECK_INT_EQ(digest_state_load("v1:0:zz", 0, &s, &m), -1);
+    CHECK_INT_EQ(digest_state_load(NULL, 0, &s, &m), -1);
+}
+
+TEST(http_dates_are_rfc9110)
+{
+    char d[30];
+    upload_http_date(1403712000, d);
+    CHECK_STR_EQ(d, "Wed, 25 Jun 2014 16:00:00 GMT");
+    upload_http_date(0, d);
+    CHECK_STR_EQ(d, "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+static int n_commits;
+static uint64_t last_commit;
+
+static int count_commit(void *ctx, uint64_t offset, const struct sha256_ctx *sha,
+                        const struct md5_ctx *md5)
+{
+    (void)ctx, (void)sha, (void)md5;
+    n_commits++;
+    last_commit = offset;
+    return 0;
+}
+
+/* Writes data[from..to) through a writer that starts at from. */
+static int write_range(const char *path, const unsigned char *data, uint64_t from, uint64_t to,
+                       struct blob_result *res)
+{
+    struct sha256_ctx sha;
+    struct md5_ctx md5;
+    blob_rehash(path, from, &sha, &md5);
+    struct blob_writer_opts o = {0};
+    o.path = path;
+    o.offset = from;
+    o.limit = to;
+    o.sha = &sha;
+    o.md5 = &md5;
+    o.commit = count_commit;
+    struct blob_writer *w;
+    if (blob_writer_open(&o, &w) < 0)
+        return -1;
+    uint64_t at = from;
+    int rc = 0;
+    while (at < to && rc == 0) {
+        size_t n = to - at < 100003 ? (size_t)(to - at) : 100003, taken = 0;
+        rc = blob_writer_put(w, data + at, n, &taken);
+        at += taken;
+        if (taken < n)
+            usleep(1000); /* the ring is full: no wake function here, poll */
+    }
+    if (rc == 0)
+        rc = blob_writer_finish(w, res);
+    blob_writer_unref(w);
+    return rc;
+}
+
+TEST(blob_writer_resumes_at_unaligned_offsets_with_the_right_hashes)
+{
+    char dir[] = "/tmp/vodgate-blob-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char *path = blob_path(dir, "f");
+    CHECK(strstr(path, "/uploads/f") != NULL);
+    free(path);
+    path = xasprintf("%s/f", dir);
+    CHECK_INT_EQ(blob_create(path), 0);
+    uint64_t len = 11 * 1024 * 1024 + 4321;
+    unsigned char *data = malloc(len);
+    for (uint64_t i = 0; i < len; i++)
+        data[i] = (unsigned char)(i * 2654435761u >> 13);
+    uint64_t cuts[] = {0, 1, 4095, 4097, 5 * 1024 * 1024 + 3, len};
+    struct blob_result res;
+    for (int i = 0; i + 1 < 6; i++)
+        CHECK_INT_EQ(write_range(path, data, cuts[i], cuts[i + 1], &res), 0);
+    CHECK(res.end == len);
+    struct sha256_ctx sha;
+    sha256_init(&sha);
+    sha256_update(&sha, len, data);
+    char want[65], got[65];
+    digest_sha256_hex(&sha, want);
+    digest_sha256_hex(&res.sha, got);
+    CHECK_STR_EQ(got, want);
+    int fd = open(path, O_RDONLY);
+    unsigned char *back = malloc(len + 1);
+    CHECK(read(fd, back, len + 1) == (ssize_t)len);
+    CHECK(memcmp(back, data, len) == 0);
+    close(fd);
+    /* A file longer than its committed offset is cut back before the next write. */
+    CHECK_INT_EQ(blob_truncate(path, 4097), 0);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && st.st_size == 4097);
+    CHECK_INT_EQ(write_range(path, data, 4097, len, &res), 0);
+    digest_sha256_hex(&res.sha, got);
+    CHECK_STR_EQ(got, want);
+    /* A body past the limit stops the writer. */
+    struct sha256_ctx s0;
+    struct md5_ctx m0;
+    sha256_init(&s0);
+    md5_init(&m0);
+    struct blob_writer_opts o = {0};
+    o.path = path;
+    o.offset = 0;
+    o.limit = 10;
+    o.sha = &s0;
+    o.md5 = &m0;
+    struct blob_writer *w;
+    CHECK_INT_EQ(blob_writer_open(&o, &w), 0);
+    size_t taken;
+    CHECK_INT_EQ(blob_writer_put(w, data, 11, &taken), BLOB_ERR_TOO_LONG);
+    CHECK_INT_EQ(blob_writer_finish(w, &res), BLOB_ERR_TOO_LONG);
+    blob_writer_unref(w);
+    /* A cancelled writer commits nothing more and goes quiet. */
+    CHECK_INT_EQ(blob_writer_open(&o, &w), 0);
+    blob_writer_cancel(w);
+    blob_writer_wait_quiet(w);
+    CHECK_INT_EQ(blob_writer_put(w, data, 5, &taken), BLOB_ERR_STOPPED);
+    CHECK_INT_EQ(blob_writer_finish(w, &res), BLOB_ERR_STOPPED);
+    blob_writer_unref(w);
+    CHECK_INT_EQ(blob_remove(path), 0);
+    CHECK_INT_EQ(blob_remove(path), 0);
+    rmdir(dir);
+    free(back);
+    free(data);
+    free(path);
+}
+
+T_MAIN
