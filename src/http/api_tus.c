@@ -250,8 +250,9 @@ static void stream_end(struct req *r, bool complete)
     if (!c->was_complete && !strcmp(after.state, "complete"))
         audit(r, after.partner_id, arena_printf(&r->arena, "upload:%s", after.id),
               "upload.complete", NULL,
-              json_pack("{s:s, s:I, s:s, s:s}", "id", after.id, "length", (json_int_t)after.length,
-                        "sha256", after.sha256, "md5", after.md5));
+              json_pack("{s:s, s:I, s:s, s:o}", "id", after.id, "length", (json_int_t)after.length,
+                        "sha256", after.sha256, "md5",
+                        after.md5 ? json_string(after.md5) : json_null()));
     reply_bytes(r, c->creating ? 201 : 204, NULL, "", 0);
 }
 

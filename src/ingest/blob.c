@@ -5,20 +5,25 @@
  * back to the system when the writer ends, and are page-aligned for
  * O_DIRECT). Buffers are used in sequence: the producer fills buffer
  * n_filled % N, the write thread and the md5 thread each walk the same
- * sequence (n_w, n_m); a buffer is free again when both passed it. Every
- * buffer but the last starts at an aligned file offset and is full, so
- * O_DIRECT writes are aligned; the first one starts with the bytes already
- * in the file between the aligned offset and the committed one (read back,
- * never re-hashed: hash_from skips them), and the last is written padded to
- * the block size and the file then cut to its true end.
+ * sequence (n_w, n_m); a buffer is free again when the write thread passed
+ * it and the md5 thread passed it or let go of the ring. Every buffer but the
+ * last starts at an aligned file offset and is full, so O_DIRECT writes are
+ * aligned; the first one starts with the bytes already in the file between
+ * the aligned offset and the committed one (read back, never re-hashed:
+ * hash_from skips them), and the last is written padded to the block size
+ * and the file then cut to its true end.
+ *
+ * The md5 thread lets go ("detaches") when the producer finds the ring full
+ * and only the md5 thread holds it back; it keeps the buffer in its hands
+ * until done with it, then reads the file back from its offset up to what
+ * the write thread has written. It publishes (offset, state) under the lock
+ * after every piece, which is what checkpoints and the end commit.
  *
  * Checkpoints: the producer marks a buffer as a checkpoint at most once a
  * second (never when the request carries its own checksum: then nothing may
- * count before the whole body is verified). The write thread, once it wrote
- * and hashed a checkpoint buffer, waits for the md5 thread to pass it, syncs
- * the file and calls the commit function with both states at the buffer's
- * end; it counts the buffer done only then, so no buffer is reused while its
- * saved states are read.
+ * count before the whole body is verified). The sha256 thread, once it hashed
+ * a checkpoint buffer and the write thread wrote it, syncs the file and calls the commit
+ * function with its sha256 state and the md5 thread's last published one.
  */
 #include "ingest/blob.h"
 
@@ -29,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,14 +47,12 @@
 #define CHECKPOINT_MS 1000.0
 
 struct ring_buf {
-    unsigned char *data;      /* BLOB_BUF_SIZE bytes, page-aligned */
-    uint64_t file_off;        /* where data[0] goes in the file (aligned) */
-    size_t len;               /* bytes in data */
-    size_t hash_from;         /* data[0..hash_from) was in the file already */
-    bool final;               /* written padded; the file is cut at finish */
-    bool checkpoint;          /* commit after this buffer */
-    struct sha256_ctx ck_sha; /* states after this buffer (checkpoints only) */
-    struct md5_ctx ck_md5;
+    unsigned char *data; /* BLOB_BUF_SIZE bytes, page-aligned */
+    uint64_t file_off;   /* where data[0] goes in the file (aligned) */
+    size_t len;          /* bytes in data */
+    size_t hash_from;    /* data[0..hash_from) was in the file already */
+    bool final;          /* written padded; the file is cut at finish */
+    bool checkpoint;     /* commit after this buffer */
 };
 
 struct blob_writer {
@@ -60,16 +64,16 @@ struct blob_writer {
     bool direct; /* the file is open with O_DIRECT */
     char *path;
     struct ring_buf bufs[BLOB_N_BUF];
-    uint64_t n_filled, n_w, n_m; /* buffers handed over, written, md5'd */
-    struct ring_buf *cur;        /* being filled (producer only), NULL between buffers */
-    uint64_t next_off;           /* file offset of the next buffer */
+    uint64_t n_filled, n_w, n_s, n_m; /* buffers handed over, written, sha'd, md5'd */
+    struct ring_buf *cur;             /* being filled (producer only), NULL between buffers */
+    uint64_t next_off;                /* file offset of the next buffer */
     bool producer_done;
     bool stopped;
     int err;        /* why it stopped (a blob_err) */
     bool want_wake; /* put came up short: call wake when room frees */
     int n_live;     /* worker threads not yet exited */
     bool joined;
-    pthread_t t_write, t_md5;
+    pthread_t t_write, t_sha, t_md5;
     uint64_t start; /* the committed offset the writer began at */
     uint64_t limit;
     uint64_t received; /* bytes taken by put */
@@ -78,6 +82,15 @@ struct blob_writer {
     struct sha256_ctx sha;   /* write thread */
     struct md5_ctx md5;      /* md5 thread */
     struct chunk_hash check; /* write thread */
+    uint64_t m_off;          /* md5 thread: bytes md5 covers */
+    bool m_detached;         /* the md5 thread let go of the ring: it reads the file back */
+    int64_t m_busy;          /* the ring buffer (sequence) the md5 thread holds, -1: none */
+    bool m_stop;             /* finish: a detached md5 thread stops where it is */
+    struct md5_ctx m_pub;    /* the md5 state published under the lock, at m_pub_off */
+    uint64_t m_pub_off;
+    uint64_t w_off;      /* bytes of the file written by the write thread */
+    int rfd;             /* read-back descriptor of the md5 thread (-1: not opened) */
+    unsigned char *rbuf; /* its buffer, BLOB_BUF_SIZE + BLOB_ALIGN, page-aligned */
     blob_commit_fn commit;
     void *commit_ctx;
     void (*wake)(void *);
@@ -174,11 +187,22 @@ static void stop_locked(struct blob_writer *w, int err)
     }
 }
 
+/* The oldest buffer sequence still in use by a worker (lock held). */
+static uint64_t low_locked(const struct blob_writer *w)
+{
+    uint64_t low = w->n_w < w->n_s ? w->n_w : w->n_s;
+    if (!w->m_detached && w->n_m < low)
+        low = w->n_m;
+    if (w->m_busy >= 0 && (uint64_t)w->m_busy < low)
+        low = (uint64_t)w->m_busy;
+    return low;
+}
+
 /* A worker passed a buffer (lock held): wakes the producer if it waits for room. */
 static void passed_locked(struct blob_writer *w)
 {
     pthread_cond_broadcast(&w->done);
-    uint64_t low = w->n_w < w->n_m ? w->n_w : w->n_m;
+    uint64_t low = low_locked(w);
     if (w->want_wake && w->n_filled - low < BLOB_N_BUF && w->wake) {
         w->want_wake = false;
         w->wake(w->wake_ctx);
@@ -228,41 +252,15 @@ static void *write_main(void *arg)
             pthread_cond_wait(&w->work, &w->lock);
         if (w->stopped || w->n_w == w->n_filled)
             break;
-        uint64_t seq = w->n_w;
-        struct ring_buf *b = &w->bufs[seq % BLOB_N_BUF];
+        struct ring_buf *b = &w->bufs[w->n_w % BLOB_N_BUF];
         pthread_mutex_unlock(&w->lock);
-
         int rc = write_buf(w, b);
-        if (rc == 0) {
-            sha256_update(&w->sha, b->len - b->hash_from, b->data + b->hash_from);
-            if (w->has_check)
-                chunk_hash_update(&w->check, b->data + b->hash_from, b->len - b->hash_from);
-            if (b->checkpoint)
-                b->ck_sha = w->sha;
-        }
         pthread_mutex_lock(&w->lock);
         if (rc < 0) {
             stop_locked(w, BLOB_ERR_IO);
             break;
         }
-        if (b->checkpoint) {
-            while (!w->stopped && w->n_m <= seq)
-                pthread_cond_wait(&w->done, &w->lock);
-            if (w->stopped)
-                break;
-            struct sha256_ctx sha = b->ck_sha;
-            struct md5_ctx md5 = b->ck_md5;
-            uint64_t end = b->file_off + b->len;
-            pthread_mutex_unlock(&w->lock);
-            int crc = fdatasync(w->fd) < 0 ? BLOB_ERR_IO : 0;
-            if (crc == 0 && w->commit && w->commit(w->commit_ctx, end, &sha, &md5) < 0)
-                crc = BLOB_ERR_STOPPED;
-            pthread_mutex_lock(&w->lock);
-            if (crc < 0) {
-                stop_locked(w, crc);
-                break;
-            }
-        }
+        w->w_off = b->file_off + b->len;
         w->n_w++;
         passed_locked(w);
     }
@@ -272,21 +270,132 @@ static void *write_main(void *arg)
     return NULL;
 }
 
-static void *md5_main(void *arg)
+/* The sha256 thread: hashes each buffer, and commits the checkpoints once written and synced. */
+static void *sha_main(void *arg)
 {
     struct blob_writer *w = arg;
     pthread_mutex_lock(&w->lock);
     for (;;) {
-        while (!w->stopped && w->n_m == w->n_filled && !w->producer_done)
+        while (!w->stopped && w->n_s == w->n_filled && !w->producer_done)
             pthread_cond_wait(&w->work, &w->lock);
-        if (w->stopped || w->n_m == w->n_filled)
+        if (w->stopped || w->n_s == w->n_filled)
             break;
-        struct ring_buf *b = &w->bufs[w->n_m % BLOB_N_BUF];
+        uint64_t seq = w->n_s;
+        struct ring_buf *b = &w->bufs[seq % BLOB_N_BUF];
+        pthread_mutex_unlock(&w->lock);
+        sha256_update(&w->sha, b->len - b->hash_from, b->data + b->hash_from);
+        if (w->has_check)
+            chunk_hash_update(&w->check, b->data + b->hash_from, b->len - b->hash_from);
+        pthread_mutex_lock(&w->lock);
+        if (b->checkpoint) {
+            /* Durable first: the write thread wrote it, the sync makes it stay. */
+            while (!w->stopped && w->n_w <= seq)
+                pthread_cond_wait(&w->done, &w->lock);
+            if (w->stopped)
+                break;
+            struct sha256_ctx sha = w->sha;
+            struct md5_ctx md5 = w->m_pub;
+            uint64_t md5_off = w->m_pub_off;
+            uint64_t end = b->file_off + b->len;
+            pthread_mutex_unlock(&w->lock);
+            int crc = fdatasync(w->fd) < 0 ? BLOB_ERR_IO : 0;
+            if (crc == 0 && w->commit && w->commit(w->commit_ctx, end, &sha, md5_off, &md5) < 0)
+                crc = BLOB_ERR_STOPPED;
+            pthread_mutex_lock(&w->lock);
+            if (crc < 0) {
+                stop_locked(w, crc);
+                break;
+            }
+        }
+        w->n_s++;
+        passed_locked(w);
+    }
+    w->n_live--;
+    pthread_cond_broadcast(&w->done);
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* Catches up from the file (detached): hashes [m_off, target). Returns 0 or -1. */
+static int md5_read_back(struct blob_writer *w, uint64_t target)
+{
+    if (w->rfd < 0) {
+        w->rfd = open(w->path, O_RDONLY | O_CLOEXEC | O_DIRECT);
+        if (w->rfd < 0 && errno == EINVAL)
+            w->rfd = open(w->path, O_RDONLY | O_CLOEXEC);
+        if (w->rfd < 0)
+            return -1;
+    }
+    while (w->m_off < target) {
+        uint64_t aligned = w->m_off / BLOB_ALIGN * BLOB_ALIGN;
+        uint64_t want_end = target - aligned > BLOB_BUF_SIZE ? aligned + BLOB_BUF_SIZE : target;
+        size_t len = (size_t)((want_end - aligned + BLOB_ALIGN - 1) / BLOB_ALIGN * BLOB_ALIGN);
+        ssize_t n = pread(w->rfd, w->rbuf, len, (off_t)aligned);
+        if (n < 0 && errno == EINVAL) {
+            int fl = fcntl(w->rfd, F_GETFL);
+            if (fl >= 0 && fcntl(w->rfd, F_SETFL, fl & ~O_DIRECT) == 0)
+                continue;
+        }
+        if (n < 0 || (uint64_t)n < want_end - aligned) {
+            fprintf(stderr, "vodgate: reading back %s for md5 failed: %s\n", w->path,
+                    n < 0 ? strerror(errno) : "short file");
+            return -1;
+        }
+        size_t skip = (size_t)(w->m_off - aligned);
+        md5_update(&w->md5, (size_t)(want_end - w->m_off), w->rbuf + skip);
+        pthread_mutex_lock(&w->lock);
+        w->m_off = want_end;
+        w->m_pub = w->md5;
+        w->m_pub_off = w->m_off;
+        pthread_cond_broadcast(&w->done);
+        bool stop = w->stopped || w->m_stop;
+        pthread_mutex_unlock(&w->lock);
+        if (stop)
+            break;
+    }
+    return 0;
+}
+
+static void *md5_main(void *arg)
+{
+    struct blob_writer *w = arg;
+    /* md5 is the one hash that may lag: it yields the CPU to the body's own path. */
+    setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        if (w->m_detached) {
+            /* Read back what the write thread has written, until the body is done. */
+            while (!w->stopped && !w->m_stop && w->m_off >= w->w_off &&
+                   !(w->producer_done && w->n_w == w->n_filled))
+                pthread_cond_wait(&w->done, &w->lock);
+            if (w->stopped || w->m_stop || w->m_off >= w->w_off)
+                break;
+            uint64_t target = w->w_off;
+            pthread_mutex_unlock(&w->lock);
+            int rc = md5_read_back(w, target);
+            pthread_mutex_lock(&w->lock);
+            if (rc < 0) {
+                w->m_stop = true; /* md5 stays where it is: the next writer goes on */
+                break;
+            }
+            continue;
+        }
+        while (!w->stopped && !w->m_detached && w->n_m == w->n_filled && !w->producer_done)
+            pthread_cond_wait(&w->work, &w->lock);
+        if (w->stopped || (!w->m_detached && w->n_m == w->n_filled))
+            break;
+        if (w->m_detached)
+            continue;
+        uint64_t seq = w->n_m;
+        struct ring_buf *b = &w->bufs[seq % BLOB_N_BUF];
+        w->m_busy = (int64_t)seq;
         pthread_mutex_unlock(&w->lock);
         md5_update(&w->md5, b->len - b->hash_from, b->data + b->hash_from);
-        if (b->checkpoint)
-            b->ck_md5 = w->md5;
         pthread_mutex_lock(&w->lock);
+        w->m_busy = -1;
+        w->m_off = b->file_off + b->len;
+        w->m_pub = w->md5;
+        w->m_pub_off = w->m_off;
         w->n_m++;
         passed_locked(w);
     }
@@ -323,7 +432,12 @@ int blob_writer_open(const struct blob_writer_opts *o, struct blob_writer **out)
     w->start = o->offset;
     w->limit = o->limit;
     w->sha = *o->sha;
-    w->md5 = *o->md5;
+    w->md5 = w->m_pub = *o->md5;
+    w->m_off = w->m_pub_off = o->md5_offset;
+    w->w_off = o->offset;
+    w->m_busy = -1;
+    w->m_detached = o->md5_offset < o->offset; /* md5 lags: it starts by reading back */
+    w->rfd = -1;
     w->has_check = o->has_check;
     if (o->has_check)
         chunk_hash_init(&w->check, o->check_algo);
@@ -338,6 +452,10 @@ int blob_writer_open(const struct blob_writer_opts *o, struct blob_writer **out)
         VG_ASSERT(p != MAP_FAILED);
         w->bufs[i].data = p;
     }
+    void *rb = mmap(NULL, BLOB_BUF_SIZE + BLOB_ALIGN, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    VG_ASSERT(rb != MAP_FAILED);
+    w->rbuf = rb;
     if (open_file(w) < 0 || ftruncate(w->fd, (off_t)o->offset) < 0)
         goto fail;
     /* The first buffer starts at the aligned offset below the committed one. */
@@ -362,9 +480,10 @@ int blob_writer_open(const struct blob_writer_opts *o, struct blob_writer **out)
     }
     w->cur->len = w->cur->hash_from = prefix;
     w->next_off = aligned + BLOB_BUF_SIZE;
-    w->n_live = 2;
+    w->n_live = 3;
     w->joined = false;
     VG_ASSERT(pthread_create(&w->t_write, NULL, write_main, w) == 0);
+    VG_ASSERT(pthread_create(&w->t_sha, NULL, sha_main, w) == 0);
     VG_ASSERT(pthread_create(&w->t_md5, NULL, md5_main, w) == 0);
     *out = w;
     return BLOB_OK;
@@ -408,8 +527,13 @@ int blob_writer_put(struct blob_writer *w, const void *data, size_t len, size_t 
     }
     while (*taken < len) {
         if (!w->cur) {
-            uint64_t low = w->n_w < w->n_m ? w->n_w : w->n_m;
-            if (w->n_filled - low >= BLOB_N_BUF) {
+            if (!w->m_detached && w->n_filled - w->n_w < BLOB_N_BUF &&
+                w->n_filled - w->n_s < BLOB_N_BUF && w->n_filled - w->n_m >= BLOB_N_BUF) {
+                /* Only md5 holds the ring back: it lets go and reads the file back. */
+                w->m_detached = true;
+                pthread_cond_broadcast(&w->work);
+            }
+            if (w->n_filled - low_locked(w) >= BLOB_N_BUF) {
                 w->want_wake = true;
                 goto out;
             }
@@ -453,6 +577,7 @@ static void join_workers(struct blob_writer *w)
     if (w->joined)
         return;
     pthread_join(w->t_write, NULL);
+    pthread_join(w->t_sha, NULL);
     pthread_join(w->t_md5, NULL);
     w->joined = true;
 }
@@ -469,8 +594,14 @@ int blob_writer_finish(struct blob_writer *w, struct blob_result *res)
     w->cur = NULL;
     w->producer_done = true;
     pthread_cond_broadcast(&w->work);
-    while (!w->stopped && (w->n_w < w->n_filled || w->n_m < w->n_filled))
+    while (!w->stopped && (w->n_w < w->n_filled || w->n_s < w->n_filled ||
+                           (!w->m_detached && w->n_m < w->n_filled)))
         pthread_cond_wait(&w->done, &w->lock);
+    if (w->m_detached && w->m_off >= w->w_off)
+        ; /* caught up already: it ends by itself */
+    else if (w->m_detached)
+        w->m_stop = true; /* the rest is read back later (the next writer, or the finisher) */
+    pthread_cond_broadcast(&w->done);
     int rc = w->stopped ? w->err : BLOB_OK;
     pthread_mutex_unlock(&w->lock);
     join_workers(w);
@@ -483,7 +614,8 @@ int blob_writer_finish(struct blob_writer *w, struct blob_result *res)
     }
     res->end = end;
     res->sha = w->sha;
-    res->md5 = w->md5;
+    res->md5 = w->m_pub;
+    res->md5_offset = w->m_pub_off;
     if (w->has_check)
         chunk_hash_digest(&w->check, res->check);
     return BLOB_OK;
@@ -527,6 +659,10 @@ void blob_writer_unref(struct blob_writer *w)
     join_workers(w);
     if (w->fd >= 0)
         close(w->fd);
+    if (w->rfd >= 0)
+        close(w->rfd);
+    if (w->rbuf)
+        munmap(w->rbuf, BLOB_BUF_SIZE + BLOB_ALIGN);
     for (int i = 0; i < BLOB_N_BUF; i++)
         if (w->bufs[i].data)
             munmap(w->bufs[i].data, BLOB_BUF_SIZE);

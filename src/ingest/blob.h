@@ -7,8 +7,9 @@
  * on it: the request's thread only copies bytes into a ring of large
  * page-aligned buffers; a write thread writes each buffer (O_DIRECT where
  * the file system allows it, so the page cache is not churned and memory
- * stays flat) and advances the running sha256 and the request's own
- * checksum; an md5 thread, at the lowest CPU priority, advances the md5.
+ * stays flat), a sha256 thread advances the running sha256 and the
+ * request's own checksum, and an md5 thread, at the lowest CPU priority,
+ * advances the md5.
  * Memory is the ring, whatever the size of the body.
  *
  * md5 is slower than the network on a fast link (one core does ~700 MiB/s,
@@ -18,9 +19,9 @@
  * own offset, at or below the sha256's; when a body ends before md5 caught
  * up, the next writer (or, for a complete upload, the md5 finisher of
  * ingest/upload.c) goes on from there. On a link slower than md5 (any real
- * one) it never lets go, and both hashes are known when the last byte lands. When the ring is full, blob_writer_put takes fewer
- * bytes than offered and calls the wake function once room frees (the HTTP
- * layer suspends the connection meanwhile: TCP flow control does the rest).
+ * one) it never lets go, and both hashes are known when the last byte lands. When the ring is full,
+ * blob_writer_put takes fewer bytes than offered and calls the wake function once room frees (the
+ * HTTP layer suspends the connection meanwhile: TCP flow control does the rest).
  *
  * Durability order: bytes are written and fdatasync'd before a checkpoint
  * hands their offset (with the hash states at exactly that offset) to the
@@ -61,7 +62,7 @@ struct blob_writer_opts {
     uint64_t offset;              /* committed bytes: writing starts here */
     uint64_t limit;               /* the body may not take the file past this */
     const struct sha256_ctx *sha; /* running states at offset */
-    const struct md5_ctx *md5;      /* the md5 state, at md5_offset (<= offset) */
+    const struct md5_ctx *md5;    /* the md5 state, at md5_offset (<= offset) */
     uint64_t md5_offset;
     bool has_check; /* a per-request checksum: no checkpoints, verify at end */
     enum tus_algorithm check_algo;
@@ -74,7 +75,7 @@ struct blob_writer_opts {
 struct blob_result {
     uint64_t end;          /* offset after the last byte written */
     struct sha256_ctx sha; /* states at end */
-    struct md5_ctx md5;         /* at md5_offset (<= end) */
+    struct md5_ctx md5;    /* at md5_offset (<= end) */
     uint64_t md5_offset;
     unsigned char check[TUS_DIGEST_MAX]; /* the request's checksum, when has_check */
 };

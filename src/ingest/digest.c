@@ -43,53 +43,75 @@ static const char *words_in(const char *p, uint32_t *w, int n)
     return p;
 }
 
-char *digest_state_save(const struct sha256_ctx *sha, const struct md5_ctx *md5, uint64_t offset)
+/* Appends "OFFSET:WORDS:TAIL" of one state. */
+static void state_out(struct buf *b, uint64_t offset, const uint32_t *words, int n_words,
+                      const uint8_t *block)
+{
+    buf_printf(b, "%" PRIu64 ":", offset);
+    for (int i = 0; i < n_words; i++)
+        buf_printf(b, "%08" PRIx32, words[i]);
+    buf_putc(b, ':');
+    char tail[2 * 64 + 1];
+    hex_of(block, (size_t)(offset % 64), tail);
+    buf_puts(b, tail);
+}
+
+/* Reads "OFFSET:WORDS:TAIL" into the parts of one state; returns the end, or NULL. */
+static const char *state_in(const char *p, uint64_t *offset, uint32_t *words, int n_words,
+                            uint8_t *block)
+{
+    char *end;
+    if (*p < '0' || *p > '9')
+        return NULL;
+    *offset = strtoull(p, &end, 10);
+    if (*end != ':')
+        return NULL;
+    p = words_in(end + 1, words, n_words);
+    if (!p || *p++ != ':')
+        return NULL;
+    size_t tail = (size_t)(*offset % 64);
+    for (size_t i = 0; i < tail; i++) {
+        int hi = hex_val(p[0]), lo = hi < 0 ? -1 : hex_val(p[1]);
+        if (hi < 0 || lo < 0)
+            return NULL;
+        block[i] = (uint8_t)(hi << 4 | lo);
+        p += 2;
+    }
+    return p;
+}
+
+char *digest_state_save(const struct sha256_ctx *sha, uint64_t offset, const struct md5_ctx *md5,
+                        uint64_t md5_offset)
 {
     VG_ASSERT(sha->count * 64 + sha->index == offset);
-    VG_ASSERT(md5->count * 64 + md5->index == offset);
-    VG_ASSERT(sha->index == md5->index && !memcmp(sha->block, md5->block, sha->index));
+    VG_ASSERT(md5->count * 64 + md5->index == md5_offset && md5_offset <= offset);
     struct buf b = {0};
-    buf_printf(&b, "v1:%" PRIu64 ":", offset);
-    for (int i = 0; i < 8; i++)
-        buf_printf(&b, "%08" PRIx32, sha->state[i]);
+    buf_puts(&b, "v2:");
+    state_out(&b, offset, sha->state, 8, sha->block);
     buf_putc(&b, ':');
-    for (int i = 0; i < 4; i++)
-        buf_printf(&b, "%08" PRIx32, md5->state[i]);
-    buf_putc(&b, ':');
-    char tail[2 * 64 + 1];
-    hex_of(sha->block, sha->index, tail);
-    buf_puts(&b, tail);
+    state_out(&b, md5_offset, md5->state, 4, md5->block);
     return buf_detach(&b);
 }
 
 int digest_state_load(const char *text, uint64_t offset, struct sha256_ctx *sha,
-                      struct md5_ctx *md5)
+                      struct md5_ctx *md5, uint64_t *md5_offset)
 {
-    if (!text || strncmp(text, "v1:", 3) != 0)
-        return -1;
-    char *end;
-    uint64_t at = strtoull(text + 3, &end, 10);
-    if (at != offset || *end != ':')
+    if (!text || strncmp(text, "v2:", 3) != 0)
         return -1;
     sha256_init(sha);
     md5_init(md5);
-    const char *p = words_in(end + 1, sha->state, 8);
-    if (!p || *p++ != ':')
+    uint64_t at, m_at;
+    const char *p = state_in(text + 3, &at, sha->state, 8, sha->block);
+    if (!p || at != offset || *p++ != ':')
         return -1;
-    p = words_in(p, md5->state, 4);
-    if (!p || *p++ != ':')
+    p = state_in(p, &m_at, md5->state, 4, md5->block);
+    if (!p || *p || m_at > offset)
         return -1;
-    size_t tail = (size_t)(offset % 64);
-    if (strlen(p) != 2 * tail)
-        return -1;
-    for (size_t i = 0; i < tail; i++) {
-        int hi = hex_val(p[2 * i]), lo = hex_val(p[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        sha->block[i] = md5->block[i] = (uint8_t)(hi << 4 | lo);
-    }
-    sha->count = md5->count = offset / 64;
-    sha->index = md5->index = (unsigned)tail;
+    sha->count = offset / 64;
+    sha->index = (unsigned)(offset % 64);
+    md5->count = m_at / 64;
+    md5->index = (unsigned)(m_at % 64);
+    *md5_offset = m_at;
     return 0;
 }
 

@@ -6,11 +6,13 @@
  * md5 are known the moment its last byte is committed, without reading the
  * file again. Their state is persisted with every committed offset: nettle's
  * context structs are public (state words, block count, partial block), so
- * the state is written out field by field as text ("v1:OFFSET:SHA:MD5:TAIL",
- * hex), portable across machines and independent of struct layout. A state
- * that does not parse, or that belongs to another offset, is never guessed
- * at: the caller re-hashes the committed prefix from the file instead (the
- * rare path, after an upgrade that changed the format).
+ * the state is written out field by field as text, each hash with its own
+ * offset (md5 may lag behind sha256, see ingest/blob.h):
+ * "v2:SHA_OFFSET:SHA_WORDS:SHA_TAIL:MD5_OFFSET:MD5_WORDS:MD5_TAIL" (hex),
+ * portable across machines and independent of struct layout. A state that
+ * does not parse, or whose sha256 belongs to another offset, is never
+ * guessed at: the caller re-hashes the committed prefix from the file
+ * instead (the rare path, after an upgrade that changed the format).
  */
 #ifndef VG_DIGEST_H
 #define VG_DIGEST_H
@@ -28,14 +30,18 @@
 #define DIGEST_MD5_HEX    32
 
 /*
- * Writes the persisted form of the two running states at offset into a
- * malloc'd string (the caller frees it). Both contexts must have hashed
- * exactly offset bytes.
+ * Writes the persisted form of the running states into a malloc'd string
+ * (the caller frees it): sha256 having hashed exactly offset bytes, md5
+ * exactly md5_offset (<= offset).
  */
-char *digest_state_save(const struct sha256_ctx *sha, const struct md5_ctx *md5, uint64_t offset);
-/* Restores both contexts from text saved at offset. Returns 0, or -1 (re-hash instead). */
+char *digest_state_save(const struct sha256_ctx *sha, uint64_t offset, const struct md5_ctx *md5,
+                        uint64_t md5_offset);
+/*
+ * Restores both contexts from text whose sha256 was saved at offset; sets
+ * *md5_offset. Returns 0, or -1 (re-hash instead).
+ */
 int digest_state_load(const char *text, uint64_t offset, struct sha256_ctx *sha,
-                      struct md5_ctx *md5);
+                      struct md5_ctx *md5, uint64_t *md5_offset);
 /* Hex digests of copies of the contexts (the contexts are left as they are). */
 void digest_sha256_hex(const struct sha256_ctx *sha, char out[DIGEST_SHA256_HEX + 1]);
 void digest_md5_hex(const struct md5_ctx *md5, char out[DIGEST_MD5_HEX + 1]);

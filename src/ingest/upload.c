@@ -16,12 +16,15 @@
 #include "ingest/upload.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/now.h"
 #include "base/timefmt.h"
@@ -34,7 +37,15 @@ struct ingest {
     struct ingest_opts opts;
     pthread_mutex_t lock;          /* guards active and every hand-over */
     struct upload_session *active; /* sessions writing, newest first */
+    /* the md5 finisher: complete uploads whose md5 lagged behind */
+    pthread_t md5_thread;
+    pthread_cond_t md5_wake;
+    char (*md5_queue)[UPLOAD_ID_LEN + 1]; /* guarded by lock */
+    int n_md5, cap_md5;
+    bool md5_running;
 };
+
+static void md5_enqueue(struct ingest *ing, const char *id);
 
 struct upload_session {
     struct ingest *ing;
@@ -64,7 +75,7 @@ static void initial_state_text(char **out)
     struct md5_ctx md5;
     sha256_init(&sha);
     md5_init(&md5);
-    *out = digest_state_save(&sha, &md5, 0);
+    *out = digest_state_save(&sha, 0, &md5, 0);
 }
 
 /* The restart pass: files of unfinished uploads go back to their committed offset. */
@@ -93,6 +104,91 @@ static int recover_one(const struct upload_row *u, void *arg)
     }
     free(path);
     return 0;
+}
+
+/* ---- the md5 finisher ---- */
+
+/*
+ * Completes the md5 of a complete upload from its persisted state (the md5
+ * lagged behind the body): reads the file from the md5's offset to the end.
+ * The common case never comes here: md5 keeps up with any real link.
+ */
+static void md5_finish(struct ingest *ing, const char *id)
+{
+    struct arena a = {0};
+    struct db *db = store_get(ing->store);
+    struct upload_row u;
+    struct sha256_ctx sha;
+    struct md5_ctx md5;
+    uint64_t at = 0;
+    char *path = blob_path(ing->data_dir, id);
+    if (store_upload_get(db, &a, id, &u) < 0 || strcmp(u.state, "complete") != 0 || u.md5)
+        goto done;
+    if (digest_state_load(u.hash_state, (uint64_t)u.offset, &sha, &md5, &at) < 0) {
+        md5_init(&md5);
+        at = 0;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        goto done;
+    size_t cap = (size_t)4 << 20;
+    unsigned char *b = xmalloc(cap);
+    while (at < (uint64_t)u.offset) {
+        size_t want = (uint64_t)u.offset - at < cap ? (size_t)((uint64_t)u.offset - at) : cap;
+        ssize_t n = pread(fd, b, want, (off_t)at);
+        if (n <= 0)
+            break;
+        md5_update(&md5, (size_t)n, b);
+        at += (uint64_t)n;
+    }
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    close(fd);
+    free(b);
+    if (at == (uint64_t)u.offset) {
+        char hex[DIGEST_MD5_HEX + 1];
+        digest_md5_hex(&md5, hex);
+        store_upload_set_md5(db, id, hex);
+    } else {
+        fprintf(stderr, "vodgate: upload %s: cannot read it back for its md5\n", id);
+    }
+done:
+    free(path);
+    store_put(ing->store, db);
+    arena_free(&a);
+}
+
+static void *md5_main(void *arg)
+{
+    struct ingest *ing = arg;
+    setpriority(PRIO_PROCESS, (id_t)gettid(), 10); /* background work */
+    pthread_mutex_lock(&ing->lock);
+    for (;;) {
+        while (ing->md5_running && ing->n_md5 == 0)
+            pthread_cond_wait(&ing->md5_wake, &ing->lock);
+        if (!ing->md5_running)
+            break;
+        char id[UPLOAD_ID_LEN + 1];
+        memcpy(id, ing->md5_queue[0], sizeof id);
+        memmove(ing->md5_queue[0], ing->md5_queue[1], (size_t)(ing->n_md5 - 1) * sizeof id);
+        ing->n_md5--;
+        pthread_mutex_unlock(&ing->lock);
+        md5_finish(ing, id);
+        pthread_mutex_lock(&ing->lock);
+    }
+    pthread_mutex_unlock(&ing->lock);
+    return NULL;
+}
+
+static void md5_enqueue(struct ingest *ing, const char *id)
+{
+    pthread_mutex_lock(&ing->lock);
+    if (ing->n_md5 == ing->cap_md5) {
+        ing->cap_md5 = ing->cap_md5 ? 2 * ing->cap_md5 : 16;
+        ing->md5_queue = xrealloc(ing->md5_queue, (size_t)ing->cap_md5 * sizeof *ing->md5_queue);
+    }
+    memcpy(ing->md5_queue[ing->n_md5++], id, UPLOAD_ID_LEN + 1);
+    pthread_cond_signal(&ing->md5_wake);
+    pthread_mutex_unlock(&ing->lock);
 }
 
 int ingest_open(struct store *store, const char *data_dir, const struct ingest_opts *opts,
@@ -129,6 +225,17 @@ int ingest_open(struct store *store, const char *data_dir, const struct ingest_o
     if (rc.n_cut)
         fprintf(stderr, "vodgate: cut %d unfinished upload(s) back to their committed offset\n",
                 rc.n_cut);
+    pthread_cond_init(&ing->md5_wake, NULL);
+    ing->md5_running = true;
+    VG_ASSERT(pthread_create(&ing->md5_thread, NULL, md5_main, ing) == 0);
+    /* md5s a crash left unfinished */
+    db = store_get(store);
+    char pending[64][UPLOAD_ID_LEN + 1];
+    int n_pending = 0;
+    if (store_upload_md5_pending(db, pending, 64, &n_pending) == STORE_OK)
+        for (int i = 0; i < n_pending; i++)
+            md5_enqueue(ing, pending[i]);
+    store_put(store, db);
     *out = ing;
     return 0;
 }
@@ -138,6 +245,15 @@ void ingest_close(struct ingest *ing)
     if (!ing)
         return;
     VG_ASSERT(ing->active == NULL);
+    if (ing->md5_running) {
+        pthread_mutex_lock(&ing->lock);
+        ing->md5_running = false;
+        pthread_cond_signal(&ing->md5_wake);
+        pthread_mutex_unlock(&ing->lock);
+        pthread_join(ing->md5_thread, NULL);
+        pthread_cond_destroy(&ing->md5_wake);
+    }
+    free(ing->md5_queue);
     pthread_mutex_destroy(&ing->lock);
     free(ing->data_dir);
     free(ing);
@@ -258,10 +374,10 @@ static void supersede_locked(struct ingest *ing, const char *id)
 
 /* The checkpoint commit of a session (called on its write thread). */
 static int checkpoint_commit(void *ctx, uint64_t offset, const struct sha256_ctx *sha,
-                             const struct md5_ctx *md5)
+                             uint64_t md5_offset, const struct md5_ctx *md5)
 {
     struct upload_session *s = ctx;
-    char *state = digest_state_save(sha, md5, offset);
+    char *state = digest_state_save(sha, offset, md5, md5_offset);
     struct db *db = store_get(s->ing->store);
     int64_t now = now_get();
     bool ok = false;
@@ -333,7 +449,8 @@ int upload_session_begin(struct ingest *ing, const char *id, const struct upload
         if (strcmp(u.state, "complete") != 0) {
             struct sha256_ctx sha;
             struct md5_ctx md5;
-            if (digest_state_load(u.hash_state, (uint64_t)u.offset, &sha, &md5) < 0) {
+            uint64_t md5_off = (uint64_t)u.offset;
+            if (digest_state_load(u.hash_state, (uint64_t)u.offset, &sha, &md5, &md5_off) < 0) {
                 fprintf(stderr, "vodgate: upload %s: re-hashing %lld committed bytes\n", u.id,
                         (long long)u.offset);
                 if (blob_rehash(s->path, (uint64_t)u.offset, &sha, &md5) < 0)
@@ -345,6 +462,7 @@ int upload_session_begin(struct ingest *ing, const char *id, const struct upload
             o.limit = limit;
             o.sha = &sha;
             o.md5 = &md5;
+            o.md5_offset = md5_off;
             o.has_check = body->has_check;
             o.check_algo = body->check_algo;
             o.commit = checkpoint_commit;
@@ -402,6 +520,7 @@ int upload_session_end(struct upload_session *s, bool complete, struct arena *a,
     VG_ASSERT(!s->ended);
     s->ended = true;
     int rc = UPLOAD_OK;
+    bool md5_late = false;
     struct db *db = store_get(s->ing->store);
     if (s->writer) {
         struct blob_result res;
@@ -430,12 +549,17 @@ int upload_session_end(struct upload_session *s, bool complete, struct arena *a,
             char sha_hex[DIGEST_SHA256_HEX + 1], md5_hex[DIGEST_MD5_HEX + 1];
             digest_sha256_hex(&res.sha, sha_hex);
             digest_md5_hex(&res.md5, md5_hex);
-            char *state = done ? NULL : digest_state_save(&res.sha, &res.md5, res.end);
+            /* md5 may lag (ingest/blob.h): then the finisher completes it from its state. */
+            bool md5_done = res.md5_offset == res.end;
+            md5_late = done && !md5_done;
+            char *state = done && md5_done
+                              ? NULL
+                              : digest_state_save(&res.sha, res.end, &res.md5, res.md5_offset);
             int64_t now = now_get();
             bool ok = false;
             int src = store_upload_commit(db, s->id, s->generation, (int64_t)res.end, state,
                                           now + s->ing->opts.ttl, done, done ? sha_hex : NULL,
-                                          done ? md5_hex : NULL, now, &ok);
+                                          done && md5_done ? md5_hex : NULL, now, &ok);
             free(state);
             if (src < 0)
                 rc = UPLOAD_ERR;
@@ -448,6 +572,8 @@ int upload_session_end(struct upload_session *s, bool complete, struct arena *a,
         rc = UPLOAD_ERR;
     store_put(s->ing->store, db);
     unlist(s);
+    if (rc == UPLOAD_OK && md5_late)
+        md5_enqueue(s->ing, s->id);
     return rc;
 }
 

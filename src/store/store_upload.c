@@ -199,3 +199,29 @@ int store_upload_each_open(struct db *db, struct arena *a,
     db_done(st);
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
+
+int store_upload_set_md5(struct db *db, const char *id, const char *md5)
+{
+    return err_of(db_run(db,
+                         "UPDATE uploads SET md5 = ?, hash_state = NULL"
+                         " WHERE id = ? AND state = 'complete' AND md5 IS NULL",
+                         "ss", md5, id));
+}
+
+int store_upload_md5_pending(struct db *db, char (*ids)[UPLOAD_ID_LEN + 1], int max, int *n)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT id FROM uploads WHERE state = 'complete' AND md5 IS NULL"
+                                  " ORDER BY completed_at LIMIT ?",
+                                  "i", (int64_t)max);
+    int rc;
+    *n = 0;
+    while ((rc = db_step(st)) == DB_ROW && *n < max) {
+        const char *id = db_text(st, 0);
+        strncpy(ids[*n], id ? id : "", UPLOAD_ID_LEN);
+        ids[*n][UPLOAD_ID_LEN] = '\0';
+        (*n)++;
+    }
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}

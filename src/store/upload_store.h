@@ -71,6 +71,13 @@ int store_upload_each(struct db *db, struct arena *a, int64_t partner_id, int64_
 /* Fills ids (up to max, each UPLOAD_ID_LEN + 1) with open uploads whose expiry is before now. */
 int store_upload_expired_ids(struct db *db, int64_t now, char (*ids)[UPLOAD_ID_LEN + 1], int max,
                              int *n);
+/*
+ * Records the md5 of a complete upload whose md5 lagged behind (the md5
+ * finisher): only while it is still missing. Clears the hash state.
+ */
+int store_upload_set_md5(struct db *db, const char *id, const char *md5);
+/* Fills ids (up to max) with complete uploads whose md5 is still missing. */
+int store_upload_md5_pending(struct db *db, char (*ids)[UPLOAD_ID_LEN + 1], int max, int *n);
 /* Calls fn for each open upload (the restart pass). */
 int store_upload_each_open(struct db *db, struct arena *a,
                            int (*fn)(const struct upload_row *, void *), void *ctx);
