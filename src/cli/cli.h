@@ -10,7 +10,10 @@ int cli_migrate(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_version(int argc, char **argv);
 int cli_routes(int argc, char **argv);
+int cli_backup(int argc, char **argv);
+int cli_export(int argc, char **argv);
 int cli_upload(int argc, char **argv);
+int cli_validate(int argc, char **argv);
 
 /* The value of environment variable VODGATE_<name>, or dflt. */
 const char *cli_env(const char *name, const char *dflt);

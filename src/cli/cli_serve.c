@@ -17,6 +17,7 @@
 #include "core/role.h"
 #include "http/http.h"
 #include "jobs/mail.h"
+#include "jobs/deliveries.h"
 #include "jobs/onboarding.h"
 #include "jobs/questionnaire_def.h"
 #include "jobs/sweep.h"
@@ -60,6 +61,9 @@ static const char serve_help[] =
     "                            write [VODGATE_UPLOAD_EXPIRY] (604800, 7 days)\n"
     "  --idle-timeout SECONDS    close a connection idle this long [VODGATE_IDLE_TIMEOUT]\n"
     "                            (120)\n"
+    "  --workers N               validation worker threads [VODGATE_WORKERS] (2)\n"
+    "  --mddf-schemas DIR        MovieLabs XSDs: XML deliveries are also checked against\n"
+    "                            them [VODGATE_MDDF_SCHEMAS]\n"
     "  --bootstrap-admin         on a database with no users, create an admin and\n"
     "                            print its email and password once\n"
     "                            (email from VODGATE_ADMIN_EMAIL, admin@vodgate.local)\n";
@@ -120,8 +124,13 @@ int cli_serve(int argc, char **argv)
            O_TEST_CLOCK, O_TEST_START, O_BOOTSTRAP, O_HELP, O_PUBLIC_URL, O_QUESTIONNAIRE };
     enum { O_MAIL_FROM = 100, O_SMTP_TIMEOUT, O_TEMPLATES }; /* the mail options */
     enum { O_MAX_UPLOAD = 200, O_UPLOAD_QUOTA, O_UPLOAD_EXPIRY, O_IDLE_TIMEOUT }; /* uploads */
+    enum { O_WORKERS = 300, O_SCHEMAS }; /* validation */
+    struct deliv_config validation = {NULL, cli_env("MDDF_SCHEMAS", NULL), NULL,
+                                      atoi(cli_env("WORKERS", "2"))};
     static const struct option opts[] = {
         {"listen", required_argument, 0, O_LISTEN},
+        {"workers", required_argument, 0, O_WORKERS},
+        {"mddf-schemas", required_argument, 0, O_SCHEMAS},
         {"data", required_argument, 0, O_DATA},
         {"database", required_argument, 0, O_DATABASE},
         {"threads", required_argument, 0, O_THREADS},
@@ -167,6 +176,8 @@ int cli_serve(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case O_LISTEN: listen = optarg; break;
+        case O_WORKERS: validation.n_workers = atoi(optarg); break;
+        case O_SCHEMAS: validation.schemas_dir = optarg; break;
         case O_DATA: data = optarg; break;
         case O_DATABASE: database = optarg; break;
         case O_THREADS: threads = atoi(optarg); break;
@@ -275,7 +286,10 @@ int cli_serve(int argc, char **argv)
     upload_expiry_register(app.ingest);
     scheduler_start(store);
     mail_sender_start(store);
+    validation.data_dir = data;
+    deliv_workers_start(store, &validation);
     int rc = http_serve(&app, listen, threads, NULL);
+    deliv_workers_stop();
     scheduler_stop();
     ingest_close(app.ingest);
     mail_sender_stop();

@@ -16,6 +16,9 @@ static const struct {
     {"user", cli_user, "add, list users and set passwords (user add|passwd|list)"},
     {"version", cli_version, "print the version, schema and tz database versions"},
     {"upload", cli_upload, "send a file to a vodgate server, resumably (tus)"},
+    {"validate", cli_validate, "check delivery files offline with the server's rules (pre-flight)"},
+    {"backup", cli_backup, "write a consistent copy of the embedded database"},
+    {"export", cli_export, "print partners, clocks or the audit log as CSV"},
     {"routes", cli_routes, "print the route table as JSON (a test hook)"},
 };
 

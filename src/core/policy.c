@@ -49,6 +49,8 @@ static const struct {
     [ACT_TRAINING_DECIDE] = {"training_decide", ROLE_ADMIN | ROLE_PIM, 0, false},
     [ACT_ALTERNATE] = {"alternate_solution", 0, ROLE_PARTNER, false},
     [ACT_PLAN_READ] = {"plan_read", ROLE_STAFF, ROLE_ORG, false},
+    [ACT_DELIVER] = {"deliver", ROLE_ADMIN, ROLE_ORG, false},
+    [ACT_DELIVERY_READ] = {"delivery_read", ROLE_STAFF, ROLE_ORG, false},
 };
 
 unsigned policy_roles(enum action a)

@@ -49,6 +49,8 @@ enum action {
     ACT_TRAINING_DECIDE,      /* decide after the third warning, resume, complete */
     ACT_ALTERNATE,            /* a partner asks for an alternate solution */
     ACT_PLAN_READ,            /* the planner */
+    ACT_DELIVER,              /* deliver uploads against a request (or self-serve) */
+    ACT_DELIVERY_READ,        /* read deliveries and their results */
     ACT_UPLOAD,               /* tus uploads: create, write, terminate (own organisation) */
     ACT_UPLOAD_READ,          /* read uploads and their checksums */
     ACT_N

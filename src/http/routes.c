@@ -62,6 +62,9 @@ void api_alternate_solution(struct req *r);
 void api_invitation_accept(struct req *r);
 void api_plan(struct req *r);
 void api_approved_formats(struct req *r);
+void api_deliveries_create(struct req *r);
+void api_delivery_get(struct req *r);
+void api_partner_deliveries(struct req *r);
 void api_tus_options(struct req *r);
 void api_tus_create(struct req *r);
 void api_tus_head(struct req *r);
@@ -143,6 +146,10 @@ const struct route routes[] = {
      CSRF, "partner"},
     {"POST", "/api/v1/invitations/{token}", api_invitation_accept, ACT_PUBLIC, 0, ""},
     {"GET", "/api/v1/plan", api_plan, ACT_PLAN_READ, 0, ""},
+    {"POST", "/api/v1/deliveries", api_deliveries_create, ACT_DELIVER, CSRF, ""},
+    {"GET", "/api/v1/deliveries/{id}", api_delivery_get, ACT_DELIVERY_READ, 0, "delivery"},
+    {"GET", "/api/v1/partners/{id}/deliveries", api_partner_deliveries, ACT_DELIVERY_READ, 0,
+     "partner"},
     /* tus 1.0.0 uploads (api_tus.c): the bodies of POST and PATCH stream to disk */
     {"OPTIONS", "/files/", api_tus_options, ACT_PUBLIC, CSRF | ROUTE_TUS, ""},
     {"OPTIONS", "/files/{id}", api_tus_options, ACT_PUBLIC, CSRF | ROUTE_TUS, "upload"},

@@ -62,10 +62,7 @@ void onb_free(struct onb *o)
     o->extra = NULL;
 }
 
-/* Fills the refusal. Returns ONB_REFUSED. */
-static int refuse(struct onb *o, int status, const char *code, const char *fmt, ...)
-    VG_PRINTF(4, 5);
-static int refuse(struct onb *o, int status, const char *code, const char *fmt, ...)
+int onb_refuse(struct onb *o, int status, const char *code, const char *fmt, ...)
 {
     o->status = status;
     o->code = code;
@@ -77,14 +74,13 @@ static int refuse(struct onb *o, int status, const char *code, const char *fmt, 
     return ONB_REFUSED;
 }
 
-/* A store failure becomes a 500 refusal (not-found a 404). */
-static int failed(struct onb *o, int rc)
+int onb_failed(struct onb *o, int rc)
 {
     if (rc == ONB_REFUSED)
         return rc;
     if (rc == STORE_ERR_NOT_FOUND)
-        return refuse(o, 404, "not_found", "no such resource");
-    return refuse(o, 500, "internal", "the server could not complete this step; try again");
+        return onb_refuse(o, 404, "not_found", "no such resource");
+    return onb_refuse(o, 500, "internal", "the server could not complete this step; try again");
 }
 
 static char *instant_text(struct onb *o, int64_t t)
@@ -104,8 +100,7 @@ static char *local_text(struct onb *o, int64_t t, const char *zone_name)
     return arena_printf(o->a, "%s (%s)", s, zone_name);
 }
 
-/* Writes an audit event about the partner (before/after stolen). */
-static int event(struct onb *o, const struct partner *p, const char *subject, const char *action,
+int onb_event(struct onb *o, const struct partner *p, const char *subject, const char *action,
                  json_t *before, json_t *after)
 {
     char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -135,7 +130,7 @@ static int set_stage(struct onb *o, const struct partner *p, enum stage to, cons
     json_t *after = json_pack("{s:s}", "stage", stage_name(to));
     if (why)
         json_object_set_new(after, "why", json_string(why));
-    return event(o, p, NULL, "partner.stage", json_pack("{s:s}", "stage", p->stage), after);
+    return onb_event(o, p, NULL, "partner.stage", json_pack("{s:s}", "stage", p->stage), after);
 }
 
 /* ---- messages ---- */
@@ -160,7 +155,7 @@ static int send(struct onb *o, const struct partner *p, const char *to_email, in
     if (rc < 0) {
         fprintf(stderr, "vodgate: message %s to %s not queued: %s\n", tmpl, to_email,
                 buf_str(&err));
-        refuse(o, 500, "message_failed", "the message '%s' could not be prepared: %s", tmpl,
+        onb_refuse(o, 500, "message_failed", "the message '%s' could not be prepared: %s", tmpl,
                buf_str(&err));
     }
     buf_free(&err);
@@ -187,8 +182,7 @@ static int send_to_user(const struct user *u, void *arg)
     return r->rc < 0;
 }
 
-/* Sends to the partner's users, or to its contact email when it has none yet. */
-static int send_partner(struct onb *o, const struct partner *p, const char *tmpl, json_t *vars)
+int onb_send_partner(struct onb *o, const struct partner *p, const char *tmpl, json_t *vars)
 {
     struct recipients r = {o, p, tmpl, vars, 0, 0, ROLE_PARTNER};
     int rc = store_user_each_of_partner(o->db, o->a, p->id, send_to_user, &r);
@@ -199,8 +193,7 @@ static int send_partner(struct onb *o, const struct partner *p, const char *tmpl
     return r.n ? 0 : send(o, p, p->contact_email, 0, tmpl, vars);
 }
 
-/* Sends to one staff user by id (nothing when 0). */
-static int send_user(struct onb *o, const struct partner *p, int64_t user_id, const char *tmpl,
+int onb_send_user(struct onb *o, const struct partner *p, int64_t user_id, const char *tmpl,
                      json_t *vars)
 {
     if (!user_id)
@@ -259,10 +252,10 @@ static int allowed(struct onb *o, const struct partner *p, enum step step)
     struct lifecycle_facts f;
     int rc = onb_facts(o, p, &f);
     if (rc < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     char why[256];
     if (!lifecycle_may(step, &f, why, sizeof why))
-        return refuse(o, 409, "illegal_transition", "%s", why);
+        return onb_refuse(o, 409, "illegal_transition", "%s", why);
     return 0;
 }
 
@@ -283,8 +276,7 @@ static int close_one(const struct clock_row *c, void *arg)
     return x->rc < 0;
 }
 
-/* Closes the open clocks of a subject (kind NULL: every kind) as met or cancelled. */
-static int close_clocks(struct onb *o, const char *subject, const char *kind, const char *state,
+int onb_close_clocks(struct onb *o, const char *subject, const char *kind, const char *state,
                         const char *reason)
 {
     struct close_ctx x = {o, state, reason, 0};
@@ -292,8 +284,7 @@ static int close_clocks(struct onb *o, const char *subject, const char *kind, co
     return rc < 0 ? rc : x.rc;
 }
 
-/* Starts a clock; a clock-rule error (calendar coverage ...) refuses with 422. */
-static int start_clock(struct onb *o, const struct partner *p, const char *kind,
+int onb_start_clock(struct onb *o, const struct partner *p, const char *kind,
                        const char *subject, int64_t start, int64_t *id)
 {
     struct buf err = {0};
@@ -305,7 +296,7 @@ static int start_clock(struct onb *o, const struct partner *p, const char *kind,
         const char *code = !strncmp(m, "calendar_coverage", 17) ? "calendar_coverage"
                            : !strncmp(m, "no_working_time", 15) ? "no_working_time"
                                                                 : "invalid_clock";
-        rc = refuse(o, 422, code, "the %s clock cannot be started: %s", kind, m);
+        rc = onb_refuse(o, 422, code, "the %s clock cannot be started: %s", kind, m);
     }
     buf_free(&err);
     return rc;
@@ -324,7 +315,7 @@ static int invite_contact(struct onb *o, const struct partner *p, const char *em
     const char *addr = email_in && *email_in ? email_in : p->contact_email;
     int rc = store_user_by_email(o->db, o->a, addr, &u);
     if (rc == STORE_OK && u.partner_id != p->id)
-        return refuse(o, 409, "email_taken",
+        return onb_refuse(o, 409, "email_taken",
                       "%s already has an account with another organisation; use another address",
                       addr);
     if (rc == STORE_ERR_NOT_FOUND) {
@@ -336,7 +327,7 @@ static int invite_contact(struct onb *o, const struct partner *p, const char *em
         u.created_at = o->now;
         if ((rc = store_user_add(o->db, &u, &u.id)) < 0)
             return rc;
-        if ((rc = event(o, p, arena_printf(o->a, "user:%lld", (long long)u.id), "user.create",
+        if ((rc = onb_event(o, p, arena_printf(o->a, "user:%lld", (long long)u.id), "user.create",
                         NULL, json_pack("{s:s, s:s}", "email", addr, "role", role_name(u.role)))) <
             0)
             return rc;
@@ -374,7 +365,7 @@ int onb_send_questionnaire(struct onb *o, const struct partner *p)
         return rc;
     const struct questionnaire_def *def = questionnaire_current();
     if (!def)
-        return refuse(o, 500, "no_questionnaire", "no questionnaire is loaded on this server");
+        return onb_refuse(o, 500, "no_questionnaire", "no questionnaire is loaded on this server");
     struct answers_row row;
     rc = store_answers_get(o->db, o->a, p->id, &row);
     if (rc == STORE_ERR_NOT_FOUND) {
@@ -386,16 +377,16 @@ int onb_send_questionnaire(struct onb *o, const struct partner *p)
         rc = STORE_OK;
     }
     if (rc < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     row.sent_at = o->now;
     row.updated_at = o->now;
     if ((rc = store_answers_put(o->db, &row)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     if (!strcmp(p->stage, "invited") && (rc = set_stage(o, p, STAGE_QUESTIONNAIRE, NULL)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     if (!p->cam_id && o->actor_role == ROLE_CAM &&
         (rc = store_partner_set_owner(o->db, p->id, "cam", o->actor_id)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     json_t *vars = json_pack("{s:s, s:s}", "link",
                              arena_printf(o->a, "%s/partners/%lld/questionnaire", o->base_url,
                                           (long long)p->id),
@@ -404,8 +395,8 @@ int onb_send_questionnaire(struct onb *o, const struct partner *p)
     rc = invite_contact(o, p, NULL, "questionnaire_sent", vars, &email);
     json_decref(vars);
     if (rc < 0)
-        return failed(o, rc);
-    return event(o, p, NULL, "questionnaire.send", NULL,
+        return onb_failed(o, rc);
+    return onb_event(o, p, NULL, "questionnaire.send", NULL,
                  json_pack("{s:s, s:s}", "to", email, "version", row.version));
 }
 
@@ -435,7 +426,7 @@ static int refuse_answers(struct onb *o, int qrc, struct qn_result *res)
     if (qrc == QN_ERR_INCOMPLETE) {
         json_array_extend(fields, res->missing);
         o->extra = json_pack("{s:o, s:O}", "fields", fields, "errors", res->errors);
-        return refuse(o, 422, "incomplete",
+        return onb_refuse(o, 422, "incomplete",
                       "%zu required answer%s missing: %s", json_array_size(res->missing),
                       json_array_size(res->missing) == 1 ? " is" : "s are",
                       "see 'fields' and 'errors'");
@@ -447,7 +438,7 @@ static int refuse_answers(struct onb *o, int qrc, struct qn_result *res)
     }
     json_t *first = json_array_get(res->errors, 0);
     o->extra = json_pack("{s:o, s:O}", "fields", fields, "errors", res->errors);
-    return refuse(o, 422, "invalid", "%s",
+    return onb_refuse(o, 422, "invalid", "%s",
                   first ? json_string_value(json_object_get(first, "message"))
                         : "the answers are not valid");
 }
@@ -458,13 +449,13 @@ static int load_answers(struct onb *o, const struct partner *p, struct answers_r
 {
     int rc = store_answers_get(o->db, o->a, p->id, row);
     if (rc == STORE_ERR_NOT_FOUND)
-        return refuse(o, 409, "illegal_transition",
+        return onb_refuse(o, 409, "illegal_transition",
                       "the questionnaire has not been sent to this partner yet");
     if (rc < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     *q = questionnaire_of_version(o->db, row->version);
     if (!*q)
-        return refuse(o, 500, "no_questionnaire", "questionnaire version %s is not available",
+        return onb_refuse(o, 500, "no_questionnaire", "questionnaire version %s is not available",
                       row->version);
     return 0;
 }
@@ -517,11 +508,11 @@ int onb_answer(struct onb *o, const struct partner *p, json_t *patch, bool submi
     }
     if ((rc = store_answers_put(o->db, &row)) < 0) {
         qn_result_free(&res);
-        return failed(o, rc);
+        return onb_failed(o, rc);
     }
     if (!submit) {
         qn_result_free(&res);
-        return event(o, p, NULL, "questionnaire.save", NULL, NULL);
+        return onb_event(o, p, NULL, "questionnaire.save", NULL, NULL);
     }
     /* Submitted: setup begins, its 10-day clock starts, the answers drive the plan's defaults. */
     enum training_module mods[TRAINING_N_MODULES];
@@ -551,13 +542,13 @@ int onb_answer(struct onb *o, const struct partner *p, json_t *patch, bool submi
         rc = set_stage(o, p, STAGE_SETUP, "questionnaire submitted");
     int64_t clock;
     if (rc == 0)
-        rc = start_clock(o, p, "setup_10d", arena_printf(o->a, "partner:%lld", (long long)p->id),
+        rc = onb_start_clock(o, p, "setup_10d", arena_printf(o->a, "partner:%lld", (long long)p->id),
                          o->now, &clock);
     if (rc < 0) {
         json_decref(modules);
-        return failed(o, rc);
+        return onb_failed(o, rc);
     }
-    return event(o, p, NULL, "questionnaire.submit", NULL,
+    return onb_event(o, p, NULL, "questionnaire.submit", NULL,
                  json_pack("{s:s, s:o, s:b, s:o}", "version", row.version, "modules", modules,
                            "training_skipped", training_is_skipped(&facts), "agent",
                            agent ? json_integer(agent) : json_null()));
@@ -628,15 +619,15 @@ int onb_setup_item(struct onb *o, const struct partner *p, enum setup_item item,
         stored = NULL;
     } else if (item == ITEM_ALIAS) {
         if (!value || !lifecycle_alias_ok(value))
-            return refuse(o, 422, "invalid",
+            return onb_refuse(o, 422, "invalid",
                           "the partner alias must be 3 to 32 characters of a-z, 0-9 and _ "
                           "(got '%s')",
                           value ? value : "");
         rc = store_partner_set_alias(o->db, p->id, value);
         if (rc == STORE_ERR_CONFLICT)
-            return refuse(o, 409, "alias_taken", "the partner alias '%s' is already taken", value);
+            return onb_refuse(o, 409, "alias_taken", "the partner alias '%s' is already taken", value);
         if (rc < 0)
-            return failed(o, rc);
+            return onb_failed(o, rc);
         stored = value;
     } else if (item == ITEM_TRANSFER) {
         char token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_LEN + 1];
@@ -644,7 +635,7 @@ int onb_setup_item(struct onb *o, const struct partner *p, enum setup_item item,
         secret_hash(token, hash);
         const char *username = p->alias ? p->alias : arena_printf(o->a, "partner%lld", (long long)p->id);
         if ((rc = store_transfer_set(o->db, p->id, username, hash, o->now)) < 0)
-            return failed(o, rc);
+            return onb_failed(o, rc);
         *secret = json_pack("{s:s, s:s, s:s}", "username", username, "token", token, "upload_url",
                             arena_printf(o->a, "%s/files/", o->base_url));
         stored = username;
@@ -654,13 +645,13 @@ int onb_setup_item(struct onb *o, const struct partner *p, enum setup_item item,
         rc = invite_contact(o, p, value, "invitation", vars, &email);
         json_decref(vars);
         if (rc < 0)
-            return failed(o, rc);
+            return onb_failed(o, rc);
         stored = email;
     }
     if ((rc = store_setup_set(o->db, p->id, setup_item_name(item), done ? "done" : "pending",
                               o->actor_id, stored, o->now)) < 0)
-        return failed(o, rc);
-    return event(o, p, NULL, "setup.item", NULL,
+        return onb_failed(o, rc);
+    return onb_event(o, p, NULL, "setup.item", NULL,
                  json_pack("{s:s, s:s, s:o}", "item", setup_item_name(item), "status",
                            done ? "done" : "pending", "value",
                            stored ? json_string(stored) : json_null()));
@@ -672,23 +663,23 @@ int onb_plan(struct onb *o, const struct partner *p, json_t *modules)
     if (rc < 0)
         return rc;
     if (!json_is_array(modules))
-        return refuse(o, 422, "invalid", "'modules' must be a list of training modules");
+        return onb_refuse(o, 422, "invalid", "'modules' must be a list of training modules");
     struct training_facts facts;
     if ((rc = onb_training_facts(o, p, &facts)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     const char *names[8];
     size_t n = 0;
     size_t i;
     json_t *m;
     json_array_foreach(modules, i, m) {
         if (!json_is_string(m) || n == 8)
-            return refuse(o, 422, "invalid", "'modules' holds module names such as avails_review");
+            return onb_refuse(o, 422, "invalid", "'modules' holds module names such as avails_review");
         names[n++] = json_string_value(m);
     }
     char *why = NULL;
     int trc = training_plan_check(names, n, &facts, &why);
     if (trc < 0) {
-        refuse(o, 422, "plan_not_allowed", "%s", why ? why : training_err_name(trc));
+        onb_refuse(o, 422, "plan_not_allowed", "%s", why ? why : training_err_name(trc));
         free(why);
         return ONB_REFUSED;
     }
@@ -697,8 +688,8 @@ int onb_plan(struct onb *o, const struct partner *p, json_t *modules)
     rc = store_partner_set_plan(o->db, p->id, text, n == 0 && facts.already_onboarded);
     free(text);
     if (rc < 0)
-        return failed(o, rc);
-    return event(o, p, NULL, "training.plan",
+        return onb_failed(o, rc);
+    return onb_event(o, p, NULL, "training.plan",
                  json_pack("{s:o}", "modules", json_loads(p->training_modules, 0, NULL)),
                  json_pack("{s:O}", "modules", modules));
 }
@@ -710,21 +701,21 @@ int onb_confirm(struct onb *o, const struct partner *p)
         return rc;
     struct lifecycle_facts f;
     if ((rc = onb_facts(o, p, &f)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     const char *subject = arena_printf(o->a, "partner:%lld", (long long)p->id);
-    if ((rc = close_clocks(o, subject, "setup_10d", "met", "setup confirmed")) < 0)
-        return failed(o, rc);
+    if ((rc = onb_close_clocks(o, subject, "setup_10d", "met", "setup confirmed")) < 0)
+        return onb_failed(o, rc);
     enum stage to = lifecycle_after_confirm(&f);
     if (!p->pim_id && o->actor_role == ROLE_PIM &&
         (rc = store_partner_set_owner(o->db, p->id, "pim", o->actor_id)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     if ((rc = set_stage(o, p, to, to == STAGE_STEADY ? "training skipped: already onboarded"
                                                      : "setup confirmed")) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     if (to == STAGE_TRAINING) {
         int64_t id;
-        if ((rc = start_clock(o, p, "training_30d", subject, o->now, &id)) < 0)
-            return failed(o, rc);
+        if ((rc = onb_start_clock(o, p, "training_30d", subject, o->now, &id)) < 0)
+            return onb_failed(o, rc);
     }
     return 0;
 }
@@ -736,10 +727,10 @@ static int user_with_role(struct onb *o, int64_t user_id, enum role role, const 
     int rc = store_user_by_id(o->db, o->a, user_id, &u);
     if (rc == STORE_ERR_NOT_FOUND || (rc == STORE_OK && u.role != role)) {
         o->extra = json_pack("{s:[s]}", "fields", field);
-        return refuse(o, 422, "invalid", "'%s' must be the id of a %s user", field,
+        return onb_refuse(o, 422, "invalid", "'%s' must be the id of a %s user", field,
                       role_name(role));
     }
-    return rc < 0 ? failed(o, rc) : 0;
+    return rc < 0 ? onb_failed(o, rc) : 0;
 }
 
 int onb_set_owners(struct onb *o, const struct partner *p, json_t *owners)
@@ -766,9 +757,9 @@ int onb_set_owners(struct onb *o, const struct partner *p, json_t *owners)
     if (rc < 0) {
         json_decref(before);
         json_decref(after);
-        return failed(o, rc);
+        return onb_failed(o, rc);
     }
-    return event(o, p, NULL, "partner.owners", before, after);
+    return onb_event(o, p, NULL, "partner.owners", before, after);
 }
 
 /* ---- requests ---- */
@@ -784,9 +775,9 @@ static int start_request_clocks(struct onb *o, const struct partner *p, int64_t 
 {
     const char *subject = request_subject(o, request_id);
     int64_t d, r;
-    int rc = start_clock(o, p, "delivery_48h", subject, o->now, &d);
+    int rc = onb_start_clock(o, p, "delivery_48h", subject, o->now, &d);
     if (rc == 0)
-        rc = start_clock(o, p, "response_3wd", subject, o->now, &r);
+        rc = onb_start_clock(o, p, "response_3wd", subject, o->now, &r);
     if (rc < 0)
         return rc;
     int64_t due = open_clock_due(o, subject, "delivery_48h");
@@ -825,11 +816,11 @@ int onb_request(struct onb *o, const struct partner *p, const char *kind, const 
         return rc;
     if (strcmp(kind, "avails") && strcmp(kind, "asset_package")) {
         o->extra = json_pack("{s:[s]}", "fields", "kind");
-        return refuse(o, 422, "invalid", "'kind' is avails or asset_package (got '%s')", kind);
+        return onb_refuse(o, 422, "invalid", "'kind' is avails or asset_package (got '%s')", kind);
     }
     if (!*title || strlen(title) > 300) {
         o->extra = json_pack("{s:[s]}", "fields", "title");
-        return refuse(o, 422, "invalid", "'title' must be 1 to 300 characters");
+        return onb_refuse(o, 422, "invalid", "'title' must be 1 to 300 characters");
     }
     enum stage st = stage_parse(p->stage);
     struct request_row r = {0};
@@ -842,10 +833,10 @@ int onb_request(struct onb *o, const struct partner *p, const char *kind, const 
     r.issued_at = o->now;
     r.issued_by = o->actor_id;
     if ((rc = store_request_add(o->db, &r, request_id)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     if (!p->pim_id && o->actor_role == ROLE_PIM &&
         (rc = store_partner_set_owner(o->db, p->id, "pim", o->actor_id)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:I}", "title", title, "kind", kind, "note",
                              note ? note : "", "link",
                              arena_printf(o->a, "%s/requests/%lld", o->base_url,
@@ -853,11 +844,11 @@ int onb_request(struct onb *o, const struct partner *p, const char *kind, const 
                              "request_id", (json_int_t)*request_id);
     rc = start_request_clocks(o, p, *request_id, vars);
     if (rc == 0)
-        rc = send_partner(o, p, "request_issued", vars);
+        rc = onb_send_partner(o, p, "request_issued", vars);
     json_decref(vars);
     if (rc < 0)
-        return failed(o, rc);
-    return event(o, p, request_subject(o, *request_id), "request.issue", NULL,
+        return onb_failed(o, rc);
+    return onb_event(o, p, request_subject(o, *request_id), "request.issue", NULL,
                  json_pack("{s:s, s:s, s:s}", "kind", kind, "title", title, "phase", r.phase));
 }
 
@@ -866,24 +857,24 @@ int onb_rerequest(struct onb *o, const struct request_row *r, const char *reason
     struct partner p;
     int rc = store_partner_get(o->db, o->a, r->partner_id, &p);
     if (rc < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     if ((rc = allowed(o, &p, STEP_REQUEST)) < 0)
         return rc;
     const char *subject = request_subject(o, r->id);
-    if ((rc = close_clocks(o, subject, NULL, "cancelled", "re-requested")) < 0 ||
+    if ((rc = onb_close_clocks(o, subject, NULL, "cancelled", "re-requested")) < 0 ||
         (rc = store_request_rerequest(o->db, r->id, o->now)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:I}", "title", r->title, "kind", r->kind,
                              "reason", reason, "link",
                              arena_printf(o->a, "%s/requests/%lld", o->base_url, (long long)r->id),
                              "request_id", (json_int_t)r->id);
     rc = start_request_clocks(o, &p, r->id, vars);
     if (rc == 0)
-        rc = send_partner(o, &p, "rerequest", vars);
+        rc = onb_send_partner(o, &p, "rerequest", vars);
     json_decref(vars);
     if (rc < 0)
-        return failed(o, rc);
-    return event(o, &p, subject, "request.rerequest", json_pack("{s:s}", "status", r->status),
+        return onb_failed(o, rc);
+    return onb_event(o, &p, subject, "request.rerequest", json_pack("{s:s}", "status", r->status),
                  json_pack("{s:s, s:s, s:I}", "status", "open", "reason", reason,
                            "rerequests", (json_int_t)(r->n_rerequests + 1)));
 }
@@ -891,11 +882,11 @@ int onb_rerequest(struct onb *o, const struct request_row *r, const char *reason
 int onb_message(struct onb *o, const struct request_row *r, const char *body, bool from_partner)
 {
     if (!*body || strlen(body) > 20000)
-        return refuse(o, 422, "invalid", "a message is 1 to 20,000 characters");
+        return onb_refuse(o, 422, "invalid", "a message is 1 to 20,000 characters");
     struct partner p;
     int rc = store_partner_get(o->db, o->a, r->partner_id, &p);
     if (rc < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     struct message_row m = {0};
     m.request_id = r->id;
     m.author_id = o->actor_id;
@@ -904,13 +895,13 @@ int onb_message(struct onb *o, const struct request_row *r, const char *body, bo
     m.at = o->now;
     int64_t id;
     if ((rc = store_message_add(o->db, &m, &id)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     /* The partner's response stops the response clock: the service answers next. */
     if (from_partner &&
-        (rc = close_clocks(o, request_subject(o, r->id), "response_3wd", "met",
+        (rc = onb_close_clocks(o, request_subject(o, r->id), "response_3wd", "met",
                            "the partner responded")) < 0)
-        return failed(o, rc);
-    return event(o, &p, request_subject(o, r->id), "request.message", NULL,
+        return onb_failed(o, rc);
+    return onb_event(o, &p, request_subject(o, r->id), "request.message", NULL,
                  json_pack("{s:I, s:b}", "message", (json_int_t)id, "from_partner",
                            from_partner));
 }
@@ -947,9 +938,9 @@ int onb_pause(struct onb *o, const struct request_row *r, const char *reason, bo
     int rc = store_clock_each_open_of_subject(o->db, o->a, request_subject(o, r->id), NULL,
                                               pause_one, &x);
     if (rc < 0 || x.rc < 0)
-        return failed(o, rc < 0 ? rc : x.rc);
+        return onb_failed(o, rc < 0 ? rc : x.rc);
     if (x.n == 0)
-        return refuse(o, 409, "clock_state", pause ? "no running clock of this request to pause"
+        return onb_refuse(o, 409, "clock_state", pause ? "no running clock of this request to pause"
                                                    : "no paused clock of this request to resume");
     return 0;
 }
@@ -980,7 +971,7 @@ static int cancel_training_request(const struct request_row *r, void *arg)
     struct cancel_ctx *x = arg;
     if (strcmp(r->phase, "training"))
         return 0;
-    x->rc = close_clocks(x->o, request_subject(x->o, r->id), "response_3wd", "cancelled",
+    x->rc = onb_close_clocks(x->o, request_subject(x->o, r->id), "response_3wd", "cancelled",
                          x->reason);
     return x->rc < 0;
 }
@@ -1003,33 +994,33 @@ int onb_decide(struct onb *o, const struct partner *p, const char *action, const
     if (strcmp(action, "stop") && strcmp(action, "escalate") &&
         strcmp(action, "propose_posthouse") && strcmp(action, "continue")) {
         o->extra = json_pack("{s:[s]}", "fields", "action");
-        return refuse(o, 422, "invalid",
+        return onb_refuse(o, 422, "invalid",
                       "'action' is stop, escalate, propose_posthouse or continue (got '%s')",
                       action);
     }
     if ((rc = store_decision_add(o->db, p->id, action, note, o->actor_id, o->now)) < 0 ||
         (rc = store_partner_set_decision(o->db, p->id, false)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     if (!strcmp(action, "stop")) {
         if ((rc = cancel_training_responses(o, p, "training stopped")) < 0 ||
             (rc = set_stage(o, p, STAGE_STOPPED, note)) < 0)
-            return failed(o, rc);
+            return onb_failed(o, rc);
     } else if (!strcmp(action, "escalate")) {
         if (strcmp(p->stage, "escalated") && (rc = set_stage(o, p, STAGE_ESCALATED, note)) < 0)
-            return failed(o, rc);
+            return onb_failed(o, rc);
         json_t *vars = json_pack("{s:I, s:s, s:s}", "warnings", (json_int_t)p->warnings, "note",
                                  note ? note : "", "decision", "escalated to the commercial team");
         rc = send_role(o, p, ROLE_COMMERCIAL, "escalation", vars);
         if (rc == 0)
-            rc = send_user(o, p, p->cam_id, "escalation", vars);
+            rc = onb_send_user(o, p, p->cam_id, "escalation", vars);
         json_decref(vars);
         if (rc < 0)
-            return failed(o, rc);
+            return onb_failed(o, rc);
     } else if (!strcmp(action, "propose_posthouse")) {
         if ((rc = onb_fitting_posthouses(o, p, proposal)) < 0)
-            return failed(o, rc);
+            return onb_failed(o, rc);
     }
-    return event(o, p, NULL, "training.decision", NULL,
+    return onb_event(o, p, NULL, "training.decision", NULL,
                  json_pack("{s:s, s:s}", "action", action, "note", note ? note : ""));
 }
 
@@ -1038,7 +1029,7 @@ int onb_resume(struct onb *o, const struct partner *p)
     int rc = allowed(o, p, STEP_RESUME);
     if (rc < 0)
         return rc;
-    return set_stage(o, p, STAGE_TRAINING, "training resumed") < 0 ? failed(o, STORE_ERR) : 0;
+    return set_stage(o, p, STAGE_TRAINING, "training resumed") < 0 ? onb_failed(o, STORE_ERR) : 0;
 }
 
 /* Checks a list of approved formats against the vocabulary; *names gets a clean copy. */
@@ -1046,7 +1037,7 @@ static int check_formats(struct onb *o, json_t *formats, json_t **names)
 {
     if (!json_is_array(formats) || json_array_size(formats) == 0) {
         o->extra = json_pack("{s:[s]}", "fields", "approved_formats");
-        return refuse(o, 422, "invalid",
+        return onb_refuse(o, 422, "invalid",
                       "'approved_formats' lists the formats the partner may deliver, e.g. "
                       "[\"HD\", \"SDR\", \"5.1\"]");
     }
@@ -1059,7 +1050,7 @@ static int check_formats(struct onb *o, json_t *formats, json_t **names)
             json_decref(*names);
             *names = NULL;
             o->extra = json_pack("{s:[s]}", "fields", "approved_formats");
-            return refuse(o, 422, "invalid", "'%s' is not a known format (known: %s)",
+            return onb_refuse(o, 422, "invalid", "'%s' is not a known format (known: %s)",
                           json_is_string(f) ? json_string_value(f) : "(not text)",
                           format_names_text(o));
         }
@@ -1071,7 +1062,7 @@ static int check_formats(struct onb *o, json_t *formats, json_t **names)
 int onb_set_formats(struct onb *o, const struct partner *p, json_t *formats)
 {
     if (strcmp(p->stage, "steady_state"))
-        return refuse(o, 409, "illegal_transition",
+        return onb_refuse(o, 409, "illegal_transition",
                       "approved formats are recorded when training completes; this partner is "
                       "in stage %s",
                       p->stage);
@@ -1084,9 +1075,9 @@ int onb_set_formats(struct onb *o, const struct partner *p, json_t *formats)
     free(text);
     if (rc < 0) {
         json_decref(names);
-        return failed(o, rc);
+        return onb_failed(o, rc);
     }
-    return event(o, p, NULL, "partner.approved_formats",
+    return onb_event(o, p, NULL, "partner.approved_formats",
                  json_pack("{s:o}", "approved_formats", json_loads(p->approved_formats, 0, NULL)),
                  json_pack("{s:o}", "approved_formats", names));
 }
@@ -1110,14 +1101,14 @@ int onb_complete(struct onb *o, const struct partner *p, json_t *formats, int64_
     if (rc == 0)
         rc = store_partner_set_owner(o->db, p->id, "pom", pom_id);
     if (rc == 0)
-        rc = close_clocks(o, subject, "training_30d", "met", "training completed");
+        rc = onb_close_clocks(o, subject, "training_30d", "met", "training completed");
     if (rc == 0)
         rc = cancel_training_responses(o, p, "training completed");
     if (rc == 0)
         rc = set_stage(o, p, STAGE_STEADY, "training completed");
     if (rc < 0) {
         json_decref(names);
-        return failed(o, rc);
+        return onb_failed(o, rc);
     }
     struct user pom, pim;
     store_user_by_id(o->db, o->a, pom_id, &pom);
@@ -1125,17 +1116,17 @@ int onb_complete(struct onb *o, const struct partner *p, json_t *formats, int64_
     json_t *vars = json_pack("{s:O, s:s, s:s, s:s}", "formats", names, "pom_name", pom.name,
                              "pom_email", pom.email, "pim_name",
                              has_pim ? pim.name : "your Partner Integrations Manager");
-    rc = send_partner(o, p, "training_complete", vars);
+    rc = onb_send_partner(o, p, "training_complete", vars);
     if (rc == 0)
-        rc = send_partner(o, p, "handover", vars);
+        rc = onb_send_partner(o, p, "handover", vars);
     if (rc == 0)
         rc = send(o, p, pom.email, pom.id, "handover", vars);
     json_decref(vars);
     if (rc < 0) {
         json_decref(names);
-        return failed(o, rc);
+        return onb_failed(o, rc);
     }
-    return event(o, p, NULL, "training.complete", NULL,
+    return onb_event(o, p, NULL, "training.complete", NULL,
                  json_pack("{s:o, s:I}", "approved_formats", names, "pom", (json_int_t)pom_id));
 }
 
@@ -1145,21 +1136,21 @@ int onb_alternate(struct onb *o, const struct partner *p, const char *reason)
     if (rc < 0)
         return rc;
     if (!*reason || strlen(reason) > 5000)
-        return refuse(o, 422, "invalid",
+        return onb_refuse(o, 422, "invalid",
                       "say which deadline you cannot meet and why (1 to 5,000 characters)");
     int64_t id;
     if ((rc = store_alternate_add(o->db, p->id, reason, o->actor_id, o->now, &id)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     struct user by;
     const char *who = store_user_by_id(o->db, o->a, o->actor_id, &by) == 0 ? by.email : "the partner";
     json_t *vars = json_pack("{s:s, s:s}", "reason", reason, "requested_by", who);
-    rc = send_user(o, p, p->cam_id, "alternate_solution", vars);
+    rc = onb_send_user(o, p, p->cam_id, "alternate_solution", vars);
     if (rc == 0)
-        rc = send_user(o, p, p->pim_id, "alternate_solution", vars);
+        rc = onb_send_user(o, p, p->pim_id, "alternate_solution", vars);
     json_decref(vars);
     if (rc < 0)
-        return failed(o, rc);
-    return event(o, p, NULL, "partner.alternate_solution", NULL,
+        return onb_failed(o, rc);
+    return onb_event(o, p, NULL, "partner.alternate_solution", NULL,
                  json_pack("{s:I, s:s}", "id", (json_int_t)id, "reason", reason));
 }
 
@@ -1170,19 +1161,19 @@ int onb_accept_invitation(struct onb *o, const char *token, const char *password
     int64_t user_id;
     int rc = store_invitation_use(o->db, hash, o->now, &user_id);
     if (rc == STORE_ERR_NOT_FOUND)
-        return refuse(o, 404, "invitation_invalid",
+        return onb_refuse(o, 404, "invitation_invalid",
                       "this invitation link is unknown, used or expired: ask your contact at the "
                       "service for a new one");
     if (rc < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     if (strlen(password) < 10)
-        return refuse(o, 422, "invalid", "the password must have at least 10 characters");
+        return onb_refuse(o, 422, "invalid", "the password must have at least 10 characters");
     if (secret_password_hash(password, pw_hash) < 0 ||
         (rc = store_user_set_password(o->db, user_id, pw_hash)) < 0)
-        return failed(o, rc < 0 ? rc : STORE_ERR);
+        return onb_failed(o, rc < 0 ? rc : STORE_ERR);
     struct user u;
     if ((rc = store_user_by_id(o->db, o->a, user_id, &u)) < 0)
-        return failed(o, rc);
+        return onb_failed(o, rc);
     struct event e = {0};
     e.at = o->now;
     e.actor_id = user_id;
@@ -1190,7 +1181,7 @@ int onb_accept_invitation(struct onb *o, const char *token, const char *password
     e.subject = arena_printf(o->a, "user:%lld", (long long)user_id);
     e.action = "user.invitation_accepted";
     rc = store_event_add(o->db, &e);
-    return rc < 0 ? failed(o, rc) : 0;
+    return rc < 0 ? onb_failed(o, rc) : 0;
 }
 
 /* ---- what happens when a lifecycle clock breaches (run by the sweep) ---- */
@@ -1244,7 +1235,7 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
     if ((rc = store_warning_add(db, &w, &wid)) < 0)
         goto done;
     int64_t next;
-    rc = start_clock(&o, &p, "response_3wd", c->subject, clock_ladder_next_start(c->due_at), &next);
+    rc = onb_start_clock(&o, &p, "response_3wd", c->subject, clock_ladder_next_start(c->due_at), &next);
     if (rc < 0)
         goto done;
     int64_t next_due = open_clock_due(&o, c->subject, "response_3wd");
@@ -1257,11 +1248,11 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
         arena_printf(a,
                      "reply on the request or deliver: the next response is due by %s, %s",
                      instant_text(&o, next_due), local_text(&o, next_due, p.time_zone)));
-    rc = send_partner(&o, &p, "warning", vars);
+    rc = onb_send_partner(&o, &p, "warning", vars);
     if (rc == 0)
-        rc = send_user(&o, &p, p.pim_id, "warning", vars);
+        rc = onb_send_user(&o, &p, p.pim_id, "warning", vars);
     if (rc == 0)
-        rc = event(&o, &p, c->subject, "training.warning", NULL,
+        rc = onb_event(&o, &p, c->subject, "training.warning", NULL,
                    json_pack("{s:I, s:I, s:s}", "number", (json_int_t)n, "clock",
                              (json_int_t)c->id, "reason", w.reason));
     if (rc == 0 && n >= 3) {
@@ -1272,13 +1263,13 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
                                         "the commercial team, propose a posthouse, or continue"));
         rc = store_partner_set_decision(db, p.id, true);
         if (rc == 0)
-            rc = send_user(&o, &p, p.pim_id, "escalation", vars);
+            rc = onb_send_user(&o, &p, p.pim_id, "escalation", vars);
         if (rc == 0)
-            rc = send_user(&o, &p, p.cam_id, "escalation", vars);
+            rc = onb_send_user(&o, &p, p.cam_id, "escalation", vars);
         if (rc == 0)
             rc = send_role(&o, &p, ROLE_COMMERCIAL, "escalation", vars);
         if (rc == 0)
-            rc = event(&o, &p, NULL, "training.decision_requested", NULL,
+            rc = onb_event(&o, &p, NULL, "training.decision_requested", NULL,
                        json_pack("{s:I}", "warnings", (json_int_t)n));
     }
     json_decref(vars);
@@ -1315,13 +1306,13 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
                              arena_printf(a, "%s/requests/%lld", o.base_url, (long long)r.id),
                              "due_utc", instant_text(&o, c->due_at), "due_local",
                              local_text(&o, c->due_at, p.time_zone));
-    rc = send_partner(&o, &p, "delivery_late", vars);
+    rc = onb_send_partner(&o, &p, "delivery_late", vars);
     if (rc == 0)
-        rc = send_user(&o, &p, strcmp(r.phase, "training") ? p.pom_id : p.pim_id,
+        rc = onb_send_user(&o, &p, strcmp(r.phase, "training") ? p.pom_id : p.pim_id,
                        "delivery_late", vars);
     json_decref(vars);
     if (rc == 0)
-        rc = event(&o, &p, c->subject, "request.late", NULL,
+        rc = onb_event(&o, &p, c->subject, "request.late", NULL,
                    json_pack("{s:s}", "due_at", instant_text(&o, c->due_at)));
 done:
     onb_free(&o);
@@ -1341,10 +1332,10 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
         json_t *vars = json_pack("{s:s, s:s, s:s}", "what", k ? k->label : c->kind, "due_utc",
                                  instant_text(&o, c->due_at), "due_local",
                                  local_text(&o, c->due_at, p.time_zone));
-        rc = send_user(&o, &p, !strcmp(c->kind, "setup_10d") ? p.cam_id : p.pim_id,
+        rc = onb_send_user(&o, &p, !strcmp(c->kind, "setup_10d") ? p.cam_id : p.pim_id,
                        "clock_breached", vars);
         if (rc == 0 && !strcmp(c->kind, "setup_10d"))
-            rc = send_user(&o, &p, p.pim_id, "clock_breached", vars);
+            rc = onb_send_user(&o, &p, p.pim_id, "clock_breached", vars);
         json_decref(vars);
     }
     onb_free(&o);
@@ -1376,9 +1367,9 @@ static int on_due_soon(struct db *db, struct arena *a, const struct clock_row *c
                             json_string(arena_printf(a, "%s/requests/%lld", o.base_url,
                                                      (long long)rid)));
     if (k && k->pausable)
-        rc = send_partner(&o, &p, "clock_due_soon", vars);
+        rc = onb_send_partner(&o, &p, "clock_due_soon", vars);
     else if (k && k->extendable)
-        rc = send_user(&o, &p, !strcmp(c->kind, "setup_10d") ? p.cam_id : p.pim_id,
+        rc = onb_send_user(&o, &p, !strcmp(c->kind, "setup_10d") ? p.cam_id : p.pim_id,
                        "clock_due_soon", vars);
     json_decref(vars);
     onb_free(&o);

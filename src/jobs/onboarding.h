@@ -81,6 +81,26 @@ int onb_alternate(struct onb *o, const struct partner *p, const char *reason);
 /* Accepts an invitation: sets the password of its user. */
 int onb_accept_invitation(struct onb *o, const char *token, const char *password);
 
+/* ---- the pieces every step is made of (for the other jobs modules) ---- */
+
+/* Fills the refusal; returns ONB_REFUSED. */
+int onb_refuse(struct onb *o, int status, const char *code, const char *fmt, ...) VG_PRINTF(4, 5);
+/* A store failure becomes a 500 refusal (not-found a 404); ONB_REFUSED passes through. */
+int onb_failed(struct onb *o, int rc);
+/* Writes an audit event about the partner (before/after stolen; subject NULL: the partner). */
+int onb_event(struct onb *o, const struct partner *p, const char *subject, const char *action,
+              json_t *before, json_t *after);
+/* Queues a message to the partner's users (or its contact), or to one user (0: nobody). */
+int onb_send_partner(struct onb *o, const struct partner *p, const char *tmpl, json_t *vars);
+int onb_send_user(struct onb *o, const struct partner *p, int64_t user_id, const char *tmpl,
+                  json_t *vars);
+/* Closes the open clocks of a subject (kind NULL: every kind) as met or cancelled. */
+int onb_close_clocks(struct onb *o, const char *subject, const char *kind, const char *state,
+                     const char *reason);
+/* Starts a clock of the partner's; a clock-rule error refuses with 422. */
+int onb_start_clock(struct onb *o, const struct partner *p, const char *kind,
+                    const char *subject, int64_t start, int64_t *id);
+
 /* Registers the breach handlers of the lifecycle's clocks with the sweep. */
 void onb_register_breach_handlers(void);
 

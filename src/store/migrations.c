@@ -272,6 +272,56 @@ const struct migration migrations[] = {
      ");"
      "CREATE INDEX uploads_partner ON uploads(partner_id, created_at);"
      "CREATE INDEX uploads_expiry ON uploads(state, expires_at);"},
+    {6, "deliveries, their files and findings, and the background job queue",
+     "CREATE TABLE deliveries ("
+     "  id {{id}},"
+     "  partner_id BIGINT NOT NULL REFERENCES partners(id),"
+     "  request_id BIGINT REFERENCES requests(id),"
+     "  previous_id BIGINT REFERENCES deliveries(id),"  /* the delivery this one redelivers */
+     "  kind TEXT NOT NULL,"                             /* avails, asset_package */
+     "  status TEXT NOT NULL,"                           /* validating, passed, failed */
+     "  created_by BIGINT REFERENCES users(id),"
+     "  received_at BIGINT NOT NULL,"                    /* the receipt: all files verified */
+     "  validated_at BIGINT,"
+     "  ruleset TEXT,"
+     "  n_errors INTEGER NOT NULL DEFAULT 0,"
+     "  n_warnings INTEGER NOT NULL DEFAULT 0,"
+     "  late INTEGER NOT NULL DEFAULT 0"
+     ");"
+     "CREATE INDEX deliveries_partner ON deliveries(partner_id, id);"
+     "CREATE INDEX deliveries_request ON deliveries(request_id, id);"
+     "CREATE TABLE delivery_files ("
+     "  delivery_id BIGINT NOT NULL REFERENCES deliveries(id),"
+     "  position INTEGER NOT NULL,"
+     "  upload_id TEXT NOT NULL,"
+     "  filename TEXT NOT NULL,"
+     "  length BIGINT NOT NULL,"
+     "  sha256 TEXT NOT NULL,"
+     "  md5 TEXT,"
+     "  PRIMARY KEY (delivery_id, position)"
+     ");"
+     "CREATE TABLE delivery_findings ("
+     "  delivery_id BIGINT NOT NULL REFERENCES deliveries(id),"
+     "  position INTEGER NOT NULL,"
+     "  code TEXT NOT NULL,"
+     "  severity TEXT NOT NULL,"
+     "  file TEXT,"
+     "  finding TEXT NOT NULL,"                          /* the whole finding as JSON */
+     "  PRIMARY KEY (delivery_id, position)"
+     ");"
+     "CREATE TABLE jobs ("
+     "  id {{id}},"
+     "  kind TEXT NOT NULL,"                             /* validate */
+     "  subject TEXT NOT NULL,"                          /* delivery:12 */
+     "  state TEXT NOT NULL,"                            /* queued, running, done, failed */
+     "  attempts INTEGER NOT NULL DEFAULT 0,"
+     "  run_after BIGINT NOT NULL,"
+     "  lease_until BIGINT,"
+     "  last_error TEXT,"
+     "  created_at BIGINT NOT NULL,"
+     "  updated_at BIGINT NOT NULL"
+     ");"
+     "CREATE INDEX jobs_ready ON jobs(state, run_after, id);"},
 };
 
 const int n_migrations = sizeof migrations / sizeof migrations[0];

@@ -224,3 +224,21 @@ int store_savepoint_release(struct db *db)
 {
     return db_exec(db, "RELEASE SAVEPOINT vg_part") < 0 ? STORE_ERR : STORE_OK;
 }
+
+int store_backup(struct store *s, const char *path, char **err)
+{
+    struct db *db = store_get(s);
+    int rc = STORE_OK;
+    if (db_engine(db) != DB_SQLITE) {
+        *err = xstrdup("this server uses PostgreSQL: back it up with pg_dump");
+        rc = STORE_ERR;
+    } else if (access(path, F_OK) == 0) {
+        *err = xasprintf("%s exists already: choose a new file", path);
+        rc = STORE_ERR;
+    } else if (db_run(db, "VACUUM INTO ?", "s", path) < 0) {
+        *err = xasprintf("backup to %s failed: %s", path, db_errmsg(db));
+        rc = STORE_ERR;
+    }
+    store_put(s, db);
+    return rc;
+}

@@ -40,6 +40,12 @@ void store_close(struct store *s);
 int store_latest_version(void);
 /* The schema version after migrations. */
 int store_schema_version(struct store *s);
+/*
+ * Writes a consistent copy of the embedded database to path (which must not
+ * exist), while the server may be running. STORE_ERR for PostgreSQL (use
+ * pg_dump) or when the copy fails.
+ */
+int store_backup(struct store *s, const char *path, char **err);
 /* Takes a connection from the pool (opens one when none is idle). */
 struct db *store_get(struct store *s);
 void store_put(struct store *s, struct db *db);

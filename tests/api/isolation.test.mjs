@@ -71,6 +71,9 @@ const cases = {
   'POST /api/v1/partners/{id}/alternate-solution': { body: () => ({ reason: 'we will be late' }) },
   'POST /api/v1/invitations/{token}': { body: () => ({ password: 'a long enough password' }) },
   'GET /api/v1/plan': { query: '?target=2027-06-01' },
+  'POST /api/v1/deliveries': { body: (t) => ({ partner: t, kind: 'avails', request: ids.request[t], files: [] }) },
+  'GET /api/v1/deliveries/{id}': { id: (t) => ids.delivery[t] },
+  'GET /api/v1/partners/{id}/deliveries': {},
   // tus uploads: {id} is an upload of the target organisation (made in before())
   'OPTIONS /files/': {},
   'OPTIONS /files/{id}': { id: (t) => ids.upload[t] },
@@ -157,6 +160,17 @@ before(async () => {
   ids.cap = cap.json.id;
   ids.request = { [org.A]: await toTraining(org.A), [org.B]: await toTraining(org.B),
                   [org.P]: await toTraining(org.P) };
+  ids.delivery = {};
+  for (const [o, t] of [[org.A, tok.partner], [org.B, tok.partnerB], [org.P, tok.posthouse]]) {
+    const up = await fetch(`${s.base}/files/`, { method: 'POST', headers: { Authorization: `Bearer ${t}`,
+      'Tus-Resumable': '1.0.0', 'Upload-Length': '5', 'Upload-Metadata': `filename ${Buffer.from('a.xml').toString('base64')}`,
+      'Content-Type': 'application/offset+octet-stream' }, body: '<a/>\n' });
+    assert.equal(up.status, 201, await up.text());
+    const uid = up.headers.get('location').split('/').pop();
+    const d = await s.call('POST', '/api/v1/deliveries', { token: t, body: { partner: o, request: ids.request[o], kind: 'avails', files: [uid] } });
+    assert.equal(d.status, 202, d.text);
+    ids.delivery[o] = d.json.id;
+  }
   const out = cli(['routes']);
   assert.equal(out.status, 0, out.stderr);
   routes = JSON.parse(out.stdout);
@@ -217,18 +231,25 @@ test('each role outside a route\'s list is refused, each role inside gets throug
 });
 
 test('an organisation\'s users get 404 for another organisation\'s resources, as for a missing id', async () => {
-  for (const r of routes.filter((x) => x.scope === 'partner' || x.scope === 'request')) {
+  for (const r of routes.filter((x) => ['partner', 'request', 'delivery'].includes(x.scope))) {
     for (const [role, who] of [['partner', 'partner'], ['partnerB', 'partner'], ['posthouse', 'posthouse']]) {
       if (!r.roles.split(',').includes(who)) continue;
       const other = role === 'partnerB' ? org.A : org.B;
       const c = cases[`${r.method} ${r.pattern}`];
-      const body = c.body ? c.body() : undefined;
+      const body = c.body ? c.body(other) : undefined;
       const foreign = await s.call(r.method, pathFor(r, other), { token: tok[role], body });
       const missing = await s.call(r.method, r.pattern.replace('{id}', '999999').replace('{item}', 'alias'), { token: tok[role], body });
       assert.equal(foreign.status, 404, `${role} ${r.method} ${r.pattern} on another org`);
       assert.deepEqual(foreign.json, missing.json, 'the answer must not tell that it exists');
     }
   }
+});
+
+test('a delivery for another organisation is refused as if it did not exist', async () => {
+  const foreign = await s.call('POST', '/api/v1/deliveries', { token: tok.partner, body: { partner: org.B, kind: 'avails', files: [] } });
+  const missing = await s.call('POST', '/api/v1/deliveries', { token: tok.partner, body: { partner: 999999, kind: 'avails', files: [] } });
+  assert.equal(foreign.status, 404);
+  assert.deepEqual(foreign.json, missing.json);
 });
 
 test('lists show an organisation\'s users only their own organisation', async () => {

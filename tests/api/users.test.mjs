@@ -1,7 +1,7 @@
 // Accounts: the admin API and the `vodgate user` command line.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, cli } from './server.mjs';
@@ -84,10 +84,45 @@ test('`vodgate user add` with the password on stdin creates a user who can sign 
 });
 
 test('every subcommand answers --help', () => {
-  for (const sub of [[], ['serve'], ['migrate'], ['user'], ['version'], ['routes']]) {
+  for (const sub of [[], ['serve'], ['migrate'], ['user'], ['version'], ['routes'], ['backup'], ['export'], ['upload']]) {
     const r = cli([...sub, '--help']);
     assert.equal(r.status, 0, sub.join(' '));
     assert.match(r.stdout, /usage: vodgate/);
   }
   assert.match(cli(['version']).stdout, /^vodgate \d+\.\d+\.\d+ \(schema \d+, tzdata \d{4}[a-z]\)/);
+});
+
+test('`vodgate backup` copies the live database; `vodgate export` prints CSV', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'vodgate-backup-'));
+  const t = await startServer({ args: ['--data', data] });
+  try {
+    const admin = await t.signIn(t.admin.email, t.admin.password);
+    await t.call('POST', '/api/v1/partners', { token: admin, body: { name: 'Comma, Quote "Films"', contact_email: 'c@q.example', time_zone: 'UTC' } });
+    const dest = join(data, 'copy.db');
+    const b = cli(['backup', dest, '--data', data]);
+    if (process.env.VODGATE_TEST_DATABASE === 'postgres') {
+      assert.equal(b.status, 1);
+      assert.match(b.stderr, /pg_dump/);
+    } else {
+      assert.equal(b.status, 0, b.stderr);
+      assert.equal(cli(['backup', dest, '--data', data]).status, 1, 'never overwrites');
+      const copyDir = join(data, 'copy');
+      mkdirSync(copyDir);
+      renameSync(dest, join(copyDir, 'vodgate.db'));
+      const fromCopy = cli(['export', 'partners', '--data', copyDir]);
+      assert.equal(fromCopy.status, 0, fromCopy.stderr);
+      assert.match(fromCopy.stdout, /"Comma, Quote ""Films"""/);
+    }
+    const csv = cli(['export', 'partners', '--data', data]);
+    assert.equal(csv.status, 0, csv.stderr);
+    const lines = csv.stdout.split('\r\n');
+    assert.equal(lines[0], 'id,name,contact_email,stage,alias,time_zone,channels,posthouse,warnings,approved_formats,created_at');
+    assert.match(lines[1], /^1,"Comma, Quote ""Films""",c@q\.example,invited,/);
+    const ev = cli(['export', 'events', '--data', data]);
+    assert.match(ev.stdout, /partner\.create/);
+    assert.equal(cli(['export', 'nonsense', '--data', data]).status, 2);
+  } finally {
+    assert.equal((await t.stop()).code, 0);
+    rmSync(data, { recursive: true, force: true });
+  }
 });

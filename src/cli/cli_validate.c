@@ -1,0 +1,136 @@
+/*
+ * `vodgate validate FILE...`: the offline pre-flight. It runs the engine the
+ * server runs on deliveries (check_file, same rule set version), so a file
+ * that passes here passes there, with the same findings.
+ *
+ * For people it prints each file's verdict and its findings; with --json one
+ * document: {ruleset, files: [{file, kind, status, findings: [...]}]}, the
+ * findings in the API's form. Exit status: 0 when no file fails, 1 when one
+ * does (or cannot be checked), 2 on a usage error.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/check.h"
+#include "cli/cli.h"
+
+static const char validate_help[] =
+    "usage: vodgate validate FILE... [--kind KIND] [--json] [--mddf-schemas DIR]\n"
+    "\n"
+    "Checks delivery files offline with the same rules the server applies, and\n"
+    "prints what is wrong, where, and how to fix it.\n"
+    "\n"
+    "  --kind KIND          avails, manifest, mec, media, captions or artwork\n"
+    "                       (default: told from each file's name and content)\n"
+    "  --json               print one JSON document instead of text\n"
+    "  --mddf-schemas DIR   also validate XML against the MovieLabs XSDs in DIR\n"
+    "                       (avails-v2.4.xsd, md-v2.7.xsd, ...) [VODGATE_MDDF_SCHEMAS]\n"
+    "\n"
+    "Exit status: 0 no file fails, 1 a file fails or cannot be checked, 2 usage.\n";
+
+static const char *status_name(int rc, const struct findings *fs)
+{
+    if (rc)
+        return "error";
+    return findings_pass(fs) ? "passed" : "failed";
+}
+
+int cli_validate(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(validate_help, stdout);
+        return 0;
+    }
+    static const struct option longopts[] = {
+        {"kind", required_argument, NULL, 'k'},
+        {"json", no_argument, NULL, 'j'},
+        {"mddf-schemas", required_argument, NULL, 's'},
+        {NULL, 0, NULL, 0},
+    };
+    enum check_kind kind = CHECK_AUTO;
+    bool json = false;
+    struct check_options opts = {.mddf_schemas = cli_env("MDDF_SCHEMAS", NULL)};
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'k':
+            if (check_kind_parse(optarg, &kind) != 0) {
+                fprintf(stderr,
+                        "vodgate validate: unknown kind '%s' (avails, manifest, mec, media, "
+                        "captions, artwork)\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'j':
+            json = true;
+            break;
+        case 's':
+            opts.mddf_schemas = optarg;
+            break;
+        default:
+            fputs(validate_help, stderr);
+            return 2;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "vodgate validate: no file given\n\n%s", validate_help);
+        return 2;
+    }
+    int exit_code = 0;
+    json_t *files = json_array();
+    for (int i = optind; i < argc; i++) {
+        const char *path = argv[i];
+        struct findings fs = {0};
+        struct buf why = {0};
+        enum check_kind k = kind;
+        if (k == CHECK_AUTO && check_kind_detect(path, &k) != 0)
+            k = CHECK_AUTO;
+        int rc = check_file(path, path, k, &opts, &fs, &why);
+        findings_sort(&fs);
+        const char *status = status_name(rc, &fs);
+        if (rc || !findings_pass(&fs))
+            exit_code = 1;
+        if (json) {
+            json_t *o = json_object();
+            json_object_set_new(o, "file", json_string(path));
+            json_object_set_new(o, "kind", json_string(check_kind_name(k)));
+            json_object_set_new(o, "status", json_string(status));
+            if (rc)
+                json_object_set_new(o, "error", json_string(buf_str(&why)));
+            json_object_set_new(o, "errors", json_integer((json_int_t)fs.n_errors));
+            json_object_set_new(o, "warnings", json_integer((json_int_t)fs.n_warnings));
+            json_object_set_new(o, "findings", findings_json(&fs));
+            json_array_append_new(files, o);
+        } else if (rc) {
+            printf("%s: cannot be checked: %s\n", path, buf_str(&why));
+        } else {
+            char *text = findings_text(&fs);
+            printf("%s: %s (%s, %zu error%s, %zu warning%s)\n", path, status, check_kind_name(k),
+                   fs.n_errors, fs.n_errors == 1 ? "" : "s", fs.n_warnings,
+                   fs.n_warnings == 1 ? "" : "s");
+            if (*text)
+                printf("%s\n", text);
+            free(text);
+        }
+        findings_free(&fs);
+        buf_free(&why);
+    }
+    if (json) {
+        json_t *doc = json_object();
+        json_object_set_new(doc, "ruleset", json_string(CHECK_RULESET_VERSION));
+        json_object_set_new(doc, "files", files);
+        char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        printf("%s\n", s);
+        free(s);
+        json_decref(doc);
+    } else {
+        json_decref(files);
+        printf("rule set %s\n", CHECK_RULESET_VERSION);
+    }
+    return exit_code;
+}

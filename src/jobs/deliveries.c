@@ -1,0 +1,137 @@
+/*
+ * Deliveries: see deliveries.h. This file receives deliveries; validate.c
+ * runs the validation jobs and records their results.
+ */
+#include "jobs/deliveries.h"
+
+#include <string.h>
+
+#include "base/timefmt.h"
+#include "core/lifecycle.h"
+#include "core/zone.h"
+#include "store/upload_store.h"
+
+#define MAX_FILES 1000
+
+static const char *request_subject(struct onb *o, int64_t id)
+{
+    return arena_printf(o->a, "request:%lld", (long long)id);
+}
+
+struct due_ctx {
+    int64_t due;
+};
+
+static int take_due(const struct clock_row *c, void *arg)
+{
+    ((struct due_ctx *)arg)->due = c->due_at;
+    return 1;
+}
+
+int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, const char *kind,
+                  json_t *files, int64_t *id)
+{
+    if (strcmp(kind, "avails") && strcmp(kind, "asset_package")) {
+        o->extra = json_pack("{s:[s]}", "fields", "kind");
+        return onb_refuse(o, 422, "invalid", "'kind' is avails or asset_package (got '%s')",
+                          kind);
+    }
+    enum stage st = stage_parse(p->stage);
+    if (st != STAGE_TRAINING && st != STAGE_ESCALATED && st != STAGE_STEADY)
+        return onb_refuse(o, 409, "illegal_transition",
+                          "deliveries start with training: the partner is in stage %s",
+                          p->stage);
+    struct request_row r = {0};
+    if (request_id) {
+        int rc = store_request_get(o->db, o->a, request_id, &r);
+        if (rc == STORE_ERR_NOT_FOUND || (rc == 0 && r.partner_id != p->id)) {
+            o->extra = json_pack("{s:[s]}", "fields", "request");
+            return onb_refuse(o, 422, "invalid", "there is no request %lld for this partner",
+                              (long long)request_id);
+        }
+        if (rc < 0)
+            return onb_failed(o, rc);
+        if (strcmp(r.kind, kind)) {
+            o->extra = json_pack("{s:[s]}", "fields", "kind");
+            return onb_refuse(o, 422, "invalid", "request %lld asks for %s, not %s",
+                              (long long)request_id, r.kind, kind);
+        }
+    } else if (st != STAGE_STEADY) {
+        o->extra = json_pack("{s:[s]}", "fields", "request");
+        return onb_refuse(o, 422, "invalid",
+                          "during training every delivery answers a request: give 'request'");
+    }
+    if (!json_is_array(files) || json_array_size(files) == 0 ||
+        json_array_size(files) > MAX_FILES) {
+        o->extra = json_pack("{s:[s]}", "fields", "files");
+        return onb_refuse(o, 422, "invalid",
+                          "'files' lists the ids of the delivery's uploads (1 to %d)", MAX_FILES);
+    }
+    size_t n = json_array_size(files);
+    struct upload_row *ups = arena_alloc(o->a, n * sizeof *ups);
+    for (size_t i = 0; i < n; i++) {
+        const char *uid = json_string_value(json_array_get(files, i));
+        int rc = uid ? store_upload_get(o->db, o->a, uid, &ups[i]) : STORE_ERR_NOT_FOUND;
+        o->extra = json_pack("{s:[s]}", "fields", "files");
+        if (rc == STORE_ERR_NOT_FOUND || (rc == 0 && ups[i].partner_id != p->id))
+            return onb_refuse(o, 422, "invalid", "there is no upload '%s' of this partner",
+                              uid ? uid : "(not text)");
+        if (rc < 0)
+            return onb_failed(o, rc);
+        if (strcmp(ups[i].state, "complete"))
+            return onb_refuse(o, 422, "upload_incomplete",
+                              "upload %s (%s) is not complete: %lld of %lld bytes received; "
+                              "finish it (the upload resumes where it stopped) and deliver again",
+                              uid, ups[i].filename ? ups[i].filename : "no name",
+                              (long long)ups[i].offset, (long long)ups[i].length);
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(ups[j].id, ups[i].id))
+                return onb_refuse(o, 422, "invalid", "upload %s is listed twice", uid);
+        json_decref(o->extra);
+        o->extra = NULL;
+    }
+    struct delivery_row d = {0};
+    d.partner_id = p->id;
+    d.request_id = request_id;
+    d.kind = (char *)kind;
+    d.status = "validating";
+    d.created_by = o->actor_id;
+    d.received_at = o->now;
+    int rc = request_id ? store_delivery_latest(o->db, request_id, 0, &d.previous_id) : 0;
+    if (rc == 0 && request_id) {
+        /* Late when the request's current delivery clock already ran out. */
+        struct due_ctx x = {0};
+        store_clock_each_open_of_subject(o->db, o->a, request_subject(o, request_id),
+                                         "delivery_48h", take_due, &x);
+        d.late = r.late && !x.due;
+    }
+    if (rc == 0)
+        rc = store_delivery_add(o->db, &d, id);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct delivery_file_row f = {(int64_t)i, ups[i].id,
+                                      ups[i].filename ? ups[i].filename
+                                                      : arena_printf(o->a, "file-%zu", i + 1),
+                                      ups[i].length, ups[i].sha256, ups[i].md5};
+        rc = store_delivery_file_add(o->db, *id, &f);
+    }
+    if (rc < 0)
+        return onb_failed(o, rc);
+    if (request_id) {
+        /* The receipt meets the 48-hour clock; a delivery is also the corrective action that
+         * answers the response clock. */
+        const char *subject = request_subject(o, request_id);
+        if ((rc = onb_close_clocks(o, subject, "delivery_48h", "met", "delivery received")) < 0 ||
+            (rc = onb_close_clocks(o, subject, "response_3wd", "met", "delivery received")) < 0 ||
+            (rc = store_request_set_status(o->db, request_id, "delivered")) < 0)
+            return onb_failed(o, rc);
+    }
+    int64_t job;
+    if ((rc = store_job_add(o->db, "validate", arena_printf(o->a, "delivery:%lld", (long long)*id),
+                            o->now, o->now, &job)) < 0)
+        return onb_failed(o, rc);
+    return onb_event(o, p, arena_printf(o->a, "delivery:%lld", (long long)*id),
+                     "delivery.receive", NULL,
+                     json_pack("{s:s, s:o, s:I, s:b}", "kind", kind, "request",
+                               request_id ? json_integer(request_id) : json_null(), "files",
+                               (json_int_t)n, "late", d.late));
+}

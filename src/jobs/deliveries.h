@@ -1,0 +1,45 @@
+/*
+ * Deliveries: a partner groups complete uploads into a delivery that
+ * answers a request (or is self-serve in steady state). Its receipt — every
+ * file complete and its checksum verified — is the instant that meets the
+ * request's 48-hour clock; validation then runs in the background (a job in
+ * the store's queue, claimed by a worker) and its result, pass or fail with
+ * findings, is what the partner acts on. A failed result during training
+ * opens a response clock; a passed asset package starts its title's
+ * 14-day publishing clock.
+ */
+#ifndef VG_DELIVERIES_H
+#define VG_DELIVERIES_H
+
+#include <jansson.h>
+
+#include "jobs/onboarding.h"
+#include "store/delivery_store.h"
+
+/*
+ * Receives a delivery: checks the partner, the request and the files (each
+ * an upload of the partner's, complete), records the receipt, meets the
+ * request's delivery and response clocks, queues the validation. Joins the
+ * caller's transaction. Sets *id.
+ */
+int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, const char *kind,
+                  json_t *files, int64_t *id);
+
+/* Validation workers: threads that claim validation jobs and run them. */
+struct deliv_config {
+    const char *data_dir;     /* where uploads live */
+    const char *schemas_dir;  /* MovieLabs XSDs, or NULL */
+    const char *ratings_file; /* CMR ratings XML, or NULL */
+    int n_workers;            /* threads (0: none, e.g. for a server that only serves) */
+};
+void deliv_workers_start(struct store *store, const struct deliv_config *cfg);
+/* Wakes the workers (a job was queued). */
+void deliv_workers_poke(void);
+void deliv_workers_stop(void);
+/*
+ * Runs every ready validation job now, in this thread (tests, the CLI, and a
+ * test-clock move). Returns the number run, or <0.
+ */
+int deliv_run_ready(struct store *store, const struct deliv_config *cfg, int64_t now);
+
+#endif

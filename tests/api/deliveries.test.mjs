@@ -1,0 +1,104 @@
+// Deliveries on a real server: tus uploads grouped into a delivery that
+// answers a request; the receipt meets the 48-hour clock at once, validation
+// runs in the background, a failed result opens a response clock in training
+// and tells the partner, a redelivery shows what changed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { world, at, messages, invite, sendAndJoin, answerAndSubmit, provision, clocks } from './journeys.mjs';
+import { b64, create, patch, sha256 } from './tus_helpers.mjs';
+
+const SAMPLES = '../shared/mddf/samples/avails';
+let w, p, req;
+
+async function upload(token, name, bytes) {
+  const { path } = await create(w.s, token, bytes.length, { metadata: `filename ${b64(name)}` });
+  const r = await patch(w.s, token, path, 0, bytes);
+  assert.equal(r.status, 204, r.text);
+  return path.split('/').pop();
+}
+
+async function settled(id, token) {
+  for (let i = 0; i < 200; i++) {
+    const r = await w.s.call('GET', `/api/v1/deliveries/${id}`, { token });
+    assert.equal(r.status, 200, r.text);
+    if (r.json.status !== 'validating') return r.json;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error('validation did not finish');
+}
+
+before(async () => {
+  w = await world('2026-11-23T09:00:00Z');
+  p = await invite(w, 'Delivering Studio');
+  await sendAndJoin(w, p);
+  await answerAndSubmit(w, p, { delivery_method: 'self', already_onboarded: 'no' });
+  await provision(w, p, 'delivering');
+  await w.s.call('PUT', `/api/v1/partners/${p.id}/training/plan`, { token: w.tok.pim, body: { modules: ['avails_review'] } });
+  await w.s.call('POST', `/api/v1/partners/${p.id}/setup/confirm`, { token: w.tok.pim });
+  await at(w, '2026-11-24T10:00:00Z');
+  req = (await w.s.call('POST', `/api/v1/partners/${p.id}/requests`, { token: w.tok.pim, body: { kind: 'avails', title: 'Avails v1' } })).json;
+});
+after(async () => { assert.equal((await w.s.stop()).code, 0); });
+
+test('a delivery is received at once: the receipt meets the 48-hour clock, with sizes and checksums', async () => {
+  const bytes = readFileSync(`${SAMPLES}/Avails_withErrors.xml`);
+  const up = await upload(p.token, 'avails-week-48.xml', bytes);
+  await at(w, '2026-11-25T09:00:00Z');
+  const r = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: req.id, kind: 'avails', files: [up] } });
+  assert.equal(r.status, 202, r.text);
+  assert.equal(r.json.status, 'validating');
+  assert.equal(r.json.receipt.received_at, '2026-11-25T09:00:00Z');
+  assert.equal(r.json.receipt.received_at_local, '2026-11-25T09:00:00+00:00');
+  assert.deepEqual(r.json.receipt.files.map((f) => [f.name, f.size, f.sha256]), [['avails-week-48.xml', bytes.length, sha256(bytes)]]);
+  const c = (await w.s.call('GET', `/api/v1/requests/${req.id}`, { token: p.token })).json.clocks;
+  assert.equal(c.find((x) => x.kind === 'delivery_48h').state, 'met', 'the receipt meets the clock, whatever validation takes');
+  assert.equal(c.find((x) => x.kind === 'response_3wd').state, 'met', 'a delivery is the corrective action');
+  // a failed result: findings the partner can act on, a response clock, a message
+  const d = await settled(r.json.id, p.token);
+  assert.equal(d.status, 'failed');
+  assert.ok(d.errors > 0);
+  assert.ok(d.findings.length > 0);
+  for (const f of d.findings) {
+    assert.match(f.code, /^[a-z]+(\.[a-z0-9_]+)+$/);
+    assert.ok(['error', 'warning'].includes(f.severity));
+    assert.equal(f.file, 'avails-week-48.xml');
+    assert.ok(f.message && f.fix, `finding ${f.code} says what and how to fix`);
+    assert.ok(f.location && (f.location.line || f.location.path), `finding ${f.code} has a place`);
+  }
+  assert.equal(d.ruleset.length > 0, true);
+  const after1 = (await w.s.call('GET', `/api/v1/requests/${req.id}`, { token: p.token })).json;
+  assert.equal(after1.status, 'failed');
+  assert.equal(after1.clocks.filter((x) => x.kind === 'response_3wd' && x.state === 'running').length, 1,
+    'a failed result opens a response clock in training');
+  assert.ok((await messages(w, p.contact)).some((m) => m.template === 'result_failed'), 'the partner is told');
+  // the redelivery fixes it
+  const good = readFileSync(`${SAMPLES}/Avails_noErrors_v2.4.xml`);
+  const up2 = await upload(p.token, 'avails-week-48-fixed.xml', good);
+  const r2 = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: req.id, kind: 'avails', files: [up2] } });
+  assert.equal(r2.status, 202, r2.text);
+  assert.equal(r2.json.previous, r.json.id);
+  const d2 = await settled(r2.json.id, p.token);
+  assert.equal(d2.status, 'passed', JSON.stringify(d2.findings.filter((f) => f.severity === 'error'), null, 1));
+  assert.ok(d2.changes.fixed.length > 0, 'the redelivery shows what it fixed');
+  assert.equal(d2.changes.still_failing.filter((f) => f.severity === 'error').length, 0);
+  assert.equal((await w.s.call('GET', `/api/v1/requests/${req.id}`, { token: p.token })).json.status, 'passed');
+  const list = (await w.s.call('GET', `/api/v1/partners/${p.id}/deliveries`, { token: w.tok.pim })).json.deliveries;
+  assert.deepEqual(list.map((x) => x.id), [r2.json.id, r.json.id]);
+});
+
+test('deliveries refuse what is not the partner\'s, not complete, or not asked for', async () => {
+  const { path } = await create(w.s, p.token, 100, { metadata: `filename ${b64('half.xml')}` });
+  await patch(w.s, p.token, path, 0, Buffer.alloc(40));
+  const half = path.split('/').pop();
+  const r = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: req.id, kind: 'avails', files: [half] } });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.code, 'upload_incomplete');
+  assert.match(r.json.error.message, /40 of 100 bytes/);
+  const wrongKind = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: req.id, kind: 'asset_package', files: [half] } });
+  assert.equal(wrongKind.status, 422);
+  const none = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: req.id, kind: 'avails', files: ['0'.repeat(32)] } });
+  assert.equal(none.status, 422);
+  const selfServe = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, kind: 'avails', files: [half] } });
+  assert.equal(selfServe.status, 422, 'in training a delivery answers a request');
+});
