@@ -11,6 +11,7 @@ int cli_user(int argc, char **argv);
 int cli_version(int argc, char **argv);
 int cli_routes(int argc, char **argv);
 int cli_backup(int argc, char **argv);
+int cli_deliver(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_upload(int argc, char **argv);
 int cli_validate(int argc, char **argv);

@@ -17,6 +17,7 @@ static const struct {
     {"version", cli_version, "print the version, schema and tz database versions"},
     {"upload", cli_upload, "send a file to a vodgate server, resumably (tus)"},
     {"validate", cli_validate, "check delivery files offline with the server's rules (pre-flight)"},
+    {"deliver", cli_deliver, "upload files and deliver them (resumable), then show the receipt"},
     {"backup", cli_backup, "write a consistent copy of the embedded database"},
     {"export", cli_export, "print partners, clocks or the audit log as CSV"},
     {"routes", cli_routes, "print the route table as JSON (a test hook)"},

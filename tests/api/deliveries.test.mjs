@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { world, at, messages, invite, sendAndJoin, answerAndSubmit, provision, clocks } from './journeys.mjs';
 import { b64, create, patch, sha256 } from './tus_helpers.mjs';
+import { spawnSync } from 'node:child_process';
+import { BIN } from './server.mjs';
 
 const SAMPLES = '../shared/mddf/samples/avails';
 let w, p, req;
@@ -101,4 +103,18 @@ test('deliveries refuse what is not the partner\'s, not complete, or not asked f
   assert.equal(none.status, 422);
   const selfServe = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, kind: 'avails', files: [half] } });
   assert.equal(selfServe.status, 422, 'in training a delivery answers a request');
+});
+
+test('`vodgate deliver` uploads, delivers and waits for the result', async () => {
+  const r2 = (await w.s.call('POST', `/api/v1/partners/${p.id}/requests`, { token: w.tok.pim, body: { kind: 'avails', title: 'Avails v2' } })).json;
+  const out = spawnSync(BIN, ['deliver', `${SAMPLES}/Avails_noErrors_v2.4.xml`, '--server', w.s.base, '--token', p.token,
+    '--partner', String(p.id), '--request', String(r2.id), '--kind', 'avails', '--wait'], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr + out.stdout);
+  assert.match(out.stdout, /delivery \d+ received at \d{4}-\d\d-\d\dT/);
+  assert.match(out.stdout, /Avails_noErrors_v2\.4\.xml +\d+ bytes +sha256 [0-9a-f]{64}/);
+  assert.match(out.stdout, /: passed \(0 errors/);
+  const bad = spawnSync(BIN, ['deliver', `${SAMPLES}/Avails_noErrors_v2.4.xml`, '--server', w.s.base, '--token', p.token,
+    '--partner', String(p.id), '--kind', 'avails'], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /refused \(422\): during training every delivery answers a request/);
 });

@@ -84,7 +84,7 @@ test('`vodgate user add` with the password on stdin creates a user who can sign 
 });
 
 test('every subcommand answers --help', () => {
-  for (const sub of [[], ['serve'], ['migrate'], ['user'], ['version'], ['routes'], ['backup'], ['export'], ['upload']]) {
+  for (const sub of [[], ['serve'], ['migrate'], ['user'], ['version'], ['routes'], ['backup'], ['export'], ['upload'], ['deliver']]) {
     const r = cli([...sub, '--help']);
     assert.equal(r.status, 0, sub.join(' '));
     assert.match(r.stdout, /usage: vodgate/);

@@ -1,0 +1,212 @@
+/*
+ * `vodgate deliver`: uploads each file (resumably: each runs as `vodgate
+ * upload`, so an interrupted delivery is resumed by running the same command
+ * again) and then creates the delivery, printing its receipt and, with
+ * --wait, its result. The client side of SPEC section 4 in one command.
+ */
+#include <curl/curl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "cli/cli.h"
+
+static const char deliver_help[] =
+    "usage: vodgate deliver FILE... --server URL --token TOKEN --partner ID --kind KIND\n"
+    "                       [--request ID] [--wait]\n"
+    "\nUploads each FILE with tus (resumable: run the same command again after an\n"
+    "interruption) and delivers them together: KIND is avails or asset_package, ID the\n"
+    "partner's id, --request the delivery request it answers (required during training).\n"
+    "Prints the receipt (received at, files with sizes and sha256); with --wait, waits\n"
+    "for the validation and prints the result with its findings, exiting 1 when it failed.\n"
+    "VODGATE_SERVER and VODGATE_TOKEN may stand for --server and --token.\n";
+
+/* Runs `vodgate upload FILE ...` as a child; returns the upload id (malloc'd) or NULL. */
+static char *upload_one(const char *file, const char *server, const char *token)
+{
+    int fds[2];
+    if (pipe(fds) < 0)
+        return NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execl("/proc/self/exe", "vodgate", "upload", file, "--server", server, "--token", token,
+              (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    struct buf out = {0};
+    char chunk[512];
+    ssize_t n;
+    while ((n = read(fds[0], chunk, sizeof chunk)) > 0)
+        buf_add(&out, chunk, (size_t)n);
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    char *id = NULL;
+    const char *line = strstr(buf_str(&out), "upload ");
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && line) {
+        line += 7;
+        id = xstrndup(line, strcspn(line, "\r\n"));
+    }
+    buf_free(&out);
+    return id;
+}
+
+static size_t collect(char *data, size_t size, size_t n, void *arg)
+{
+    buf_add(arg, data, size * n);
+    return size * n;
+}
+
+/* One API call; returns the HTTP status (0 on a network error) with the body in out. */
+static long call(const char *method, const char *url, const char *token, const char *body,
+                 struct buf *out)
+{
+    CURL *c = curl_easy_init();
+    struct curl_slist *h = NULL;
+    char *auth = xasprintf("Authorization: Bearer %s", token);
+    h = curl_slist_append(h, auth);
+    h = curl_slist_append(h, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    if (body)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    long status = 0;
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    free(auth);
+    return status;
+}
+
+static void print_result(json_t *d)
+{
+    printf("delivery %lld: %s (%lld errors, %lld warnings)\n",
+           (long long)json_integer_value(json_object_get(d, "id")),
+           json_string_value(json_object_get(d, "status")),
+           (long long)json_integer_value(json_object_get(d, "errors")),
+           (long long)json_integer_value(json_object_get(d, "warnings")));
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(d, "findings"), i, f) {
+        printf("%s: %s [%s]\n  %s\n", json_string_value(json_object_get(f, "severity")),
+               json_string_value(json_object_get(f, "file")),
+               json_string_value(json_object_get(f, "code")),
+               json_string_value(json_object_get(f, "message")));
+        const char *fix = json_string_value(json_object_get(f, "fix"));
+        if (fix)
+            printf("  fix: %s\n", fix);
+    }
+}
+
+int cli_deliver(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"server", required_argument, 0, 's'}, {"token", required_argument, 0, 't'},
+        {"partner", required_argument, 0, 'p'}, {"request", required_argument, 0, 'r'},
+        {"kind", required_argument, 0, 'k'},   {"wait", no_argument, 0, 'w'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
+    };
+    const char *server = cli_env("SERVER", NULL), *token = cli_env("TOKEN", NULL), *kind = NULL;
+    long long partner = 0, request = 0;
+    bool wait = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': server = optarg; break;
+        case 't': token = optarg; break;
+        case 'p': partner = atoll(optarg); break;
+        case 'r': request = atoll(optarg); break;
+        case 'k': kind = optarg; break;
+        case 'w': wait = true; break;
+        case 'h': fputs(deliver_help, stdout); return 0;
+        default: fputs(deliver_help, stderr); return 2;
+        }
+    }
+    if (optind >= argc || !server || !token || partner <= 0 || !kind) {
+        fputs(deliver_help, stderr);
+        return 2;
+    }
+    json_t *files = json_array();
+    for (int i = optind; i < argc; i++) {
+        char *id = upload_one(argv[i], server, token);
+        if (!id) {
+            fprintf(stderr, "vodgate deliver: the upload of %s did not finish; run the same "
+                            "command again to resume it\n",
+                    argv[i]);
+            json_decref(files);
+            return 1;
+        }
+        json_array_append_new(files, json_string(id));
+        free(id);
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    json_t *body = json_pack("{s:I, s:s, s:o}", "partner", (json_int_t)partner, "kind", kind,
+                             "files", files);
+    if (request)
+        json_object_set_new(body, "request", json_integer(request));
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    char *url = xasprintf("%s/api/v1/deliveries", server);
+    struct buf out = {0};
+    long status = call("POST", url, token, text, &out);
+    free(text);
+    free(url);
+    json_t *d = json_loads(buf_str(&out), 0, NULL);
+    int rc = 1;
+    if (status != 202 || !d) {
+        json_t *e = json_object_get(json_object_get(d, "error"), "message");
+        fprintf(stderr, "vodgate deliver: the delivery was refused (%ld): %s\n", status,
+                e ? json_string_value(e) : buf_str(&out));
+        goto done;
+    }
+    json_t *receipt = json_object_get(d, "receipt");
+    printf("delivery %lld received at %s (%s)\n",
+           (long long)json_integer_value(json_object_get(d, "id")),
+           json_string_value(json_object_get(receipt, "received_at")),
+           json_string_value(json_object_get(receipt, "received_at_local")));
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(receipt, "files"), i, f)
+        printf("  %s  %lld bytes  sha256 %s\n", json_string_value(json_object_get(f, "name")),
+               (long long)json_integer_value(json_object_get(f, "size")),
+               json_string_value(json_object_get(f, "sha256")));
+    rc = 0;
+    if (wait) {
+        char *durl = xasprintf("%s/api/v1/deliveries/%lld", server,
+                               (long long)json_integer_value(json_object_get(d, "id")));
+        for (int tries = 0; tries < 3600; tries++) {
+            buf_reset(&out);
+            json_decref(d);
+            d = NULL;
+            if (call("GET", durl, token, NULL, &out) == 200)
+                d = json_loads(buf_str(&out), 0, NULL);
+            const char *st = d ? json_string_value(json_object_get(d, "status")) : NULL;
+            if (st && strcmp(st, "validating")) {
+                print_result(d);
+                rc = strcmp(st, "passed") ? 1 : 0;
+                break;
+            }
+            sleep(1);
+        }
+        free(durl);
+    }
+done:
+    json_decref(d);
+    buf_free(&out);
+    return rc;
+}
