@@ -8,7 +8,7 @@ build="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev \
 libjansson-dev libsodium-dev libxml2-dev libzip-dev libical-dev \
 libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev nettle-dev tzdata"
 test_pkgs="clang libclang-rt-14-dev nodejs npm curl wrk nginx-light \
-postgresql python3-aiosmtpd"
+postgresql python3-aiosmtpd ffmpeg"
 
 want="$build"
 [ "${1:-}" = "--test" ] && want="$build $test_pkgs"

@@ -26,7 +26,7 @@
 #include "check/ratings.h"
 #include "check/xmlsafe.h"
 
-#define MDDF "../shared/mddf/"
+#define MDDF    "../shared/mddf/"
 #define SAMPLES MDDF "samples/"
 
 static struct ratings_db *ratings(void)
@@ -103,14 +103,15 @@ static void rm_rf(const char *dir)
 
 TEST(xmlsafe_refuses_billion_laughs_quickly)
 {
-    const char *bomb = "<?xml version=\"1.0\"?>\n"
-                       "<!DOCTYPE lolz [\n"
-                       " <!ENTITY lol \"lol\">\n"
-                       " <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
-                       " <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
-                       " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
-                       " <!ENTITY lol9 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
-                       "]>\n<lolz>&lol9;&lol9;&lol9;</lolz>\n";
+    const char *bomb =
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE lolz [\n"
+        " <!ENTITY lol \"lol\">\n"
+        " <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+        " <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
+        " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+        " <!ENTITY lol9 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+        "]>\n<lolz>&lol9;&lol9;&lol9;</lolz>\n";
     struct findings fs = {0};
     xmlDocPtr doc = NULL;
     clock_t t0 = clock();
@@ -173,7 +174,8 @@ TEST(xmlsafe_limits_depth_and_size)
 
 TEST(xmlsafe_paths_lines_and_text)
 {
-    const char *x = "<r xmlns:m=\"urn:m\">\n<m:V/>\n<m:V>\n  <E a=\" 1  2 \">  x\n y </E>\n</m:V>\n</r>";
+    const char *x =
+        "<r xmlns:m=\"urn:m\">\n<m:V/>\n<m:V>\n  <E a=\" 1  2 \">  x\n y </E>\n</m:V>\n</r>";
     struct findings fs = {0};
     xmlDocPtr doc = NULL;
     CHECK_INT_EQ(xmlsafe_parse(x, strlen(x), "p.xml", NULL, &fs, &doc), 0);
@@ -262,7 +264,7 @@ TEST(ratings_database_answers)
  */
 struct sample {
     const char *file;
-    bool pass;           /* no error */
+    bool pass;            /* no error */
     const long lines[24]; /* for failing files: lines that must carry an error (0 ends) */
 };
 
@@ -293,10 +295,8 @@ static const struct sample samples[] = {
      * vocabulary, empty Summary190, XY and USA countries, empty rating System, unknown system,
      * MPAA "16", FPB reasons FOO and BAR, countryRegion "CA", languages en-USA, sr-Latin-RS,
      * canuk, "" and english, Audiovisual Type FOOBAR */
-    {"common/CM_withErrors.xml",
-     false,
-     {22, 30, 31, 44, 52, 67, 69, 86, 106, 118, 126, 135, 140, 154, 157, 177, 213, 218, 249, 255,
-      259, 268}},
+    {"common/CM_withErrors.xml", false, {22,  30,  31,  44,  52,  67,  69,  86,  106, 118, 126,
+                                         135, 140, 154, 157, 177, 213, 218, 249, 255, 259, 268}},
     {"examples/MMC/Movie-1/MMC_Example1_simple.xml", true, {0}},
     {"examples/MMC/Movie-1/MMC_Example1_simple_MERGED.xml", true, {0}},
     /* "w-err": its defect (the MEC's localized art has no Picture) needs the MEC file, and is
@@ -447,9 +447,9 @@ TEST(sample_kinds_are_detected)
 TEST(a_mec_checked_as_a_manifest_says_so)
 {
     struct findings fs = {0};
-    CHECK_INT_EQ(check_file(SAMPLES "mec/MEC_v2.4.xml", "title.xml", CHECK_MANIFEST, NULL, &fs,
-                            NULL),
-                 CHECK_OK);
+    CHECK_INT_EQ(
+        check_file(SAMPLES "mec/MEC_v2.4.xml", "title.xml", CHECK_MANIFEST, NULL, &fs, NULL),
+        CHECK_OK);
     const struct finding *f = find_code(&fs, "mddf.root.unexpected");
     CHECK(f && f->observed && strstr(f->observed, "CoreMetadata"));
     findings_free(&fs);
@@ -513,57 +513,57 @@ static const char *pkg_manifest =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     "<manifest:MediaManifest xmlns:manifest=\"http://www.movielabs.com/schema/manifest/v1.8/"
     "manifest\" xmlns:md=\"http://www.movielabs.com/schema/md/v2.7/md\" "
-    "ManifestID=\"md:manifestid:org:acme:t1\">\n"                                   /* 2 */
+    "ManifestID=\"md:manifestid:org:acme:t1\">\n" /* 2 */
     "<manifest:Compatibility><manifest:SpecVersion>1.8</manifest:SpecVersion>"
-    "<manifest:Profile>MMC-1</manifest:Profile></manifest:Compatibility>\n"          /* 3 */
-    "<manifest:Inventory>\n"                                                         /* 4 */
-    "<manifest:Video VideoTrackID=\"md:vidtrackid:org:acme:t1.video\">\n"            /* 5 */
-    "<manifest:ContainerReference>\n"                                                /* 6 */
+    "<manifest:Profile>MMC-1</manifest:Profile></manifest:Compatibility>\n"              /* 3 */
+    "<manifest:Inventory>\n"                                                             /* 4 */
+    "<manifest:Video VideoTrackID=\"md:vidtrackid:org:acme:t1.video\">\n"                /* 5 */
+    "<manifest:ContainerReference>\n"                                                    /* 6 */
     "<manifest:ContainerLocation>./resources/feature.mov</manifest:ContainerLocation>\n" /* 7 */
-    "<manifest:Length>999</manifest:Length>\n"                                       /* 8 */
-    "</manifest:ContainerReference></manifest:Video>\n"                              /* 9 */
-    "<manifest:Audio AudioTrackID=\"md:audtrackid:org:acme:t1.audio\">\n"            /* 10 */
-    "<manifest:ContainerReference>\n"                                                /* 11 */
-    "<manifest:ContainerLocation>resources/audio_en.wav</manifest:ContainerLocation>\n" /* 12 */
-    "<manifest:Hash method=\"MD5\">00000000000000000000000000000000</manifest:Hash>\n" /* 13 */
-    "</manifest:ContainerReference></manifest:Audio>\n"                              /* 14 */
-    "<manifest:Subtitle SubtitleTrackID=\"md:subtrackid:org:acme:t1.cc\">\n"         /* 15 */
-    "<manifest:ContainerReference>\n"                                                /* 16 */
-    "<manifest:ContainerLocation>resources/captions.scc</manifest:ContainerLocation>\n" /* 17 */
-    "</manifest:ContainerReference></manifest:Subtitle>\n"                           /* 18 */
-    "<manifest:Image ImageID=\"md:imageid:org:acme:t1.art\">\n"                      /* 19 */
-    "<manifest:ContainerReference>\n"                                                /* 20 */
+    "<manifest:Length>999</manifest:Length>\n"                                           /* 8 */
+    "</manifest:ContainerReference></manifest:Video>\n"                                  /* 9 */
+    "<manifest:Audio AudioTrackID=\"md:audtrackid:org:acme:t1.audio\">\n"                /* 10 */
+    "<manifest:ContainerReference>\n"                                                    /* 11 */
+    "<manifest:ContainerLocation>resources/audio_en.wav</manifest:ContainerLocation>\n"  /* 12 */
+    "<manifest:Hash method=\"MD5\">00000000000000000000000000000000</manifest:Hash>\n"   /* 13 */
+    "</manifest:ContainerReference></manifest:Audio>\n"                                  /* 14 */
+    "<manifest:Subtitle SubtitleTrackID=\"md:subtrackid:org:acme:t1.cc\">\n"             /* 15 */
+    "<manifest:ContainerReference>\n"                                                    /* 16 */
+    "<manifest:ContainerLocation>resources/captions.scc</manifest:ContainerLocation>\n"  /* 17 */
+    "</manifest:ContainerReference></manifest:Subtitle>\n"                               /* 18 */
+    "<manifest:Image ImageID=\"md:imageid:org:acme:t1.art\">\n"                          /* 19 */
+    "<manifest:ContainerReference>\n"                                                    /* 20 */
     "<manifest:ContainerLocation>https://cdn.example.com/art.jpg</manifest:ContainerLocation>\n"
-    "</manifest:ContainerReference></manifest:Image>\n"                              /* 22 */
-    "<manifest:Metadata ContentID=\"md:cid:org:acme:t1\">\n"                         /* 23 */
-    "<manifest:ContainerReference>\n"                                                /* 24 */
-    "<manifest:ContainerLocation>resources/mec.xml</manifest:ContainerLocation>\n"   /* 25 */
-    "</manifest:ContainerReference></manifest:Metadata>\n"                           /* 26 */
-    "<manifest:Metadata ContentID=\"md:cid:org:acme:t2\">\n"                         /* 27 */
-    "<manifest:ContainerReference>\n"                                                /* 28 */
-    "<manifest:ContainerLocation>../outside.xml</manifest:ContainerLocation>\n"      /* 29 */
-    "</manifest:ContainerReference></manifest:Metadata>\n"                           /* 30 */
-    "</manifest:Inventory>\n"                                                        /* 31 */
+    "</manifest:ContainerReference></manifest:Image>\n"                            /* 22 */
+    "<manifest:Metadata ContentID=\"md:cid:org:acme:t1\">\n"                       /* 23 */
+    "<manifest:ContainerReference>\n"                                              /* 24 */
+    "<manifest:ContainerLocation>resources/mec.xml</manifest:ContainerLocation>\n" /* 25 */
+    "</manifest:ContainerReference></manifest:Metadata>\n"                         /* 26 */
+    "<manifest:Metadata ContentID=\"md:cid:org:acme:t2\">\n"                       /* 27 */
+    "<manifest:ContainerReference>\n"                                              /* 28 */
+    "<manifest:ContainerLocation>../outside.xml</manifest:ContainerLocation>\n"    /* 29 */
+    "</manifest:ContainerReference></manifest:Metadata>\n"                         /* 30 */
+    "</manifest:Inventory>\n"                                                      /* 31 */
     "<manifest:Presentations><manifest:Presentation "
-    "PresentationID=\"md:presentationid:org:acme:t1\">\n"                            /* 32 */
+    "PresentationID=\"md:presentationid:org:acme:t1\">\n" /* 32 */
     "<manifest:TrackMetadata><manifest:TrackSelectionNumber>0</manifest:TrackSelectionNumber>"
     "<manifest:VideoTrackReference><manifest:VideoTrackID>md:vidtrackid:org:acme:t1.video"
     "</manifest:VideoTrackID></manifest:VideoTrackReference><manifest:AudioTrackReference>"
     "<manifest:AudioTrackID>md:audtrackid:org:acme:t1.audio</manifest:AudioTrackID>"
     "</manifest:AudioTrackReference><manifest:SubtitleTrackReference><manifest:SubtitleTrackID>"
     "md:subtrackid:org:acme:t1.cc</manifest:SubtitleTrackID></manifest:SubtitleTrackReference>"
-    "</manifest:TrackMetadata>\n"                                                    /* 33 */
-    "</manifest:Presentation></manifest:Presentations>\n"                            /* 34 */
+    "</manifest:TrackMetadata>\n"                         /* 33 */
+    "</manifest:Presentation></manifest:Presentations>\n" /* 34 */
     "<manifest:Experiences><manifest:Experience ExperienceID=\"md:experienceid:org:acme:t1\" "
-    "version=\"1.0\">\n"                                                             /* 35 */
-    "<manifest:ContentID>md:cid:org:acme:t1</manifest:ContentID>\n"                  /* 36 */
+    "version=\"1.0\">\n"                                            /* 35 */
+    "<manifest:ContentID>md:cid:org:acme:t1</manifest:ContentID>\n" /* 36 */
     "<manifest:Audiovisual ContentID=\"md:cid:org:acme:t1\"><manifest:Type>Main</manifest:Type>"
     "<manifest:PresentationID>md:presentationid:org:acme:t1</manifest:PresentationID>"
-    "</manifest:Audiovisual>\n"                                                      /* 37 */
-    "</manifest:Experience></manifest:Experiences>\n"                                /* 38 */
+    "</manifest:Audiovisual>\n"                       /* 37 */
+    "</manifest:Experience></manifest:Experiences>\n" /* 38 */
     "<manifest:ALIDExperienceMaps><manifest:ALIDExperienceMap><manifest:ALID>md:alid:org:acme:t1"
     "</manifest:ALID><manifest:ExperienceID>md:experienceid:org:acme:t1</manifest:ExperienceID>"
-    "</manifest:ALIDExperienceMap></manifest:ALIDExperienceMaps>\n"                  /* 39 */
+    "</manifest:ALIDExperienceMap></manifest:ALIDExperienceMaps>\n" /* 39 */
     "</manifest:MediaManifest>\n";
 
 static const char *pkg_mec =

@@ -17,7 +17,7 @@
 #include "core/codes.h"
 
 struct av_window {
-    const char *key; /* licensor, ALID, territory, license type, format, language; \x1f apart */
+    const char *key;    /* licensor, ALID, territory, license type, format, language; \x1f apart */
     int64_t start, end; /* calendar days, as seconds */
     struct av_when start_w, end_w;
     struct avails_place place; /* strings in the arena */
@@ -46,6 +46,19 @@ void avails_report(struct avails_ctx *c, const struct avails_place *p, const cha
                    const char *normalised, const char *expected, const char *fix, const char *fmt,
                    ...)
 {
+    struct av_code_count *cc = NULL;
+    for (size_t i = 0; i < c->n_codes && !cc; i++)
+        if (c->codes[i].code == code || !strcmp(c->codes[i].code, code))
+            cc = &c->codes[i];
+    if (!cc && c->n_codes < sizeof c->codes / sizeof c->codes[0]) {
+        cc = &c->codes[c->n_codes++];
+        *cc = (struct av_code_count){code, sev, field, 0};
+    }
+    if (cc && ++cc->n > AVAILS_MAX_PER_CODE) {
+        if (sev == SEV_ERROR)
+            cc->sev = SEV_ERROR;
+        return;
+    }
     struct buf msg = {0}, clause = {0};
     va_list ap;
     va_start(ap, fmt);
@@ -757,8 +770,8 @@ static void window_text(struct av_when *w)
 /* "licensor "X", ALID "Y", US, EST, HD, asset language en" from a window's key. */
 static void scope_label(const char *key, struct buf *out)
 {
-    static const char *const pre[] = {"licensor \"", "\", ALID \"", "\", ", ", ", ", ",
-                                      ", asset language "};
+    static const char *const pre[] = {"licensor \"", "\", ALID \"", "\", ",
+                                      ", ",          ", ",          ", asset language "};
     const char *q = key;
     for (int i = 0; i < 6; i++) {
         size_t n = strcspn(q, "\x1f");
@@ -850,6 +863,18 @@ void avails_ctx_finish(struct avails_ctx *c)
 {
     check_windows(c);
     check_assets(c);
+    for (size_t i = 0; i < c->n_codes; i++) {
+        struct av_code_count *cc = &c->codes[i];
+        if (cc->n <= AVAILS_MAX_PER_CODE)
+            continue;
+        size_t more = cc->n - AVAILS_MAX_PER_CODE;
+        cc->n = 0; /* this summary itself is listed */
+        avails_report(c, NULL, cc->code, cc->sev, cc->field, NULL, NULL, NULL,
+                      "Fix the first ones listed: the same mistake is most likely repeated in the "
+                      "rest.",
+                      "... and %zu more findings %s like the %d above (not listed one by one)",
+                      more, cc->code, AVAILS_MAX_PER_CODE);
+    }
     free(c->win);
     free(c->assets);
     arena_free(&c->arena);

@@ -43,6 +43,10 @@ struct avails_place {
 struct av_window;
 struct av_asset;
 
+/* A systematic mistake repeats on every row: past this many findings of one code in a file,
+ * the rest are summed up in one finding at the end. */
+#define AVAILS_MAX_PER_CODE 100
+
 struct avails_ctx {
     struct findings *out;
     const char *file;
@@ -56,6 +60,14 @@ struct avails_ctx {
     struct av_asset *assets;
     size_t n_assets, cap_assets;
     const char *intern_src[3], *intern_copy[3]; /* see copy_place */
+    /* findings per code: past AVAILS_MAX_PER_CODE they are counted, not listed */
+    struct av_code_count {
+        const char *code;
+        enum severity sev;
+        const char *field;
+        size_t n;
+    } codes[96];
+    size_t n_codes;
     struct buf scratch[10]; /* reused by the value checks, so a row costs no allocation */
 };
 
@@ -147,5 +159,13 @@ void avails_add_window(struct avails_ctx *c, const struct avails_place *p, const
 /* Records that the row at p describes ALID with this WorkType, for the consistency check. */
 void avails_add_asset(struct avails_ctx *c, const struct avails_place *p, const char *alid,
                       const char *work_type);
+
+/* The avails checks of a document or workbook in memory (tests, fuzzing); same findings as
+ * check_avails_xml / check_avails_xlsx on a file holding those bytes. */
+struct check_options;
+void avails_xml_check_buffer(const char *data, size_t len, const char *display_name,
+                             const struct check_options *opts, struct findings *out);
+void avails_xlsx_check_buffer(const void *data, size_t len, const char *display_name,
+                              const struct check_options *opts, struct findings *out);
 
 #endif

@@ -29,7 +29,7 @@
 #include "check/check.h"
 #include "check/xlsx.h"
 
-#define MAX_FILE (512ull << 20)  /* an .xlsx of avails is a few MB; 100,000 rows ~ 15 MB */
+#define MAX_FILE       (512ull << 20) /* an .xlsx of avails is a few MB; 100,000 rows ~ 15 MB */
 #define PRIME_MAX_ROWS 60000
 
 struct col_info {
@@ -121,12 +121,14 @@ static int infer_version(const struct sheet_ctx *s)
     static const char *const v19[] = {"AssociatedALID", "CampaignID", "TPRType", "PackageLabel"};
     static const char *const v18[] = {"VolumeContentID", "VolumeID", "VolumeNumber",
                                       "VolumeTitleInternalAlias", "RetailerVolumeID"};
-    static const char *const v173[] = {"Licensee", "StartLag", "EndLag", "WindowDuration",
-                                       "TitleStatus", "TerritoryExclusion", "BrandingRights",
-                                       "Exclusive", "Download", "Director", "GroupIdentity",
-                                       "RequiredFulfillmentLanguages", "EpisodeTitleID"};
-    static const char *const v172[] = {"AltID", "RetailerID1", "RetailerSpare1",
-                                       "DistributionNumber", "SeriesAltID", "EpisodeAltID"};
+    static const char *const v173[] = {
+        "Licensee",      "StartLag",           "EndLag",         "WindowDuration",
+        "TitleStatus",   "TerritoryExclusion", "BrandingRights", "Exclusive",
+        "Download",      "Director",           "GroupIdentity",  "RequiredFulfillmentLanguages",
+        "EpisodeTitleID"};
+    static const char *const v172[] = {"AltID",          "RetailerID1",
+                                       "RetailerSpare1", "DistributionNumber",
+                                       "SeriesAltID",    "EpisodeAltID"};
     for (size_t i = 0; i < sizeof v19 / sizeof v19[0]; i++)
         if (has(s, v19[i]))
             return TPL_1_9;
@@ -167,12 +169,12 @@ static void finish_header(struct sheet_ctx *s)
         place_of(s, 2, i, &p);
         for (uint32_t j = 0; j < i; j++)
             if (s->cols[j].header && !strcmp(s->cols[j].header, ci->header)) {
-                avails_report(ac, &p, "avails.header.duplicate", SEV_ERROR, ci->header,
-                              ci->header, NULL, "each column name once",
+                avails_report(ac, &p, "avails.header.duplicate", SEV_ERROR, ci->header, ci->header,
+                              NULL, "each column name once",
                               "Delete or rename one of the two columns: values are read by "
                               "column name.",
-                              "Column %s repeats the column name \"%s\" of column %s",
-                              ci->letters, ci->header, s->cols[j].letters);
+                              "Column %s repeats the column name \"%s\" of column %s", ci->letters,
+                              ci->header, s->cols[j].letters);
                 break;
             }
         const struct avails_column *d = ci->def;
@@ -201,8 +203,7 @@ static void finish_header(struct sheet_ctx *s)
                       buf_str(&exp),
                       "Add the column with this exact name in row 2 (its category in row 1), as "
                       "in the EMA template.",
-                      "The sheet has no \"%s\" column, which EMA Avails %s requires", d->name,
-                      ver);
+                      "The sheet has no \"%s\" column, which EMA Avails %s requires", d->name, ver);
         buf_free(&exp);
     }
     s->state = SH_DATA;
@@ -297,7 +298,8 @@ static void check_row(struct sheet_ctx *s, const struct xlsx_row *r, struct row_
                                    "avails.entrytype.invalid", SEV_ERROR);
         full_delete = entry && (!strcmp(entry, "Full Delete") || !strcmp(entry, "Delete"));
     } else if (s->field_col[AVF_ENTRY_TYPE] >= 0) {
-        missing(s, row, AVF_ENTRY_TYPE, "every row needs an EntryType (Full Extract or Full Delete)");
+        missing(s, row, AVF_ENTRY_TYPE,
+                "every row needs an EntryType (Full Extract or Full Delete)");
     }
     if (!v[AVF_DISPLAY_NAME] && s->field_col[AVF_DISPLAY_NAME] >= 0)
         missing(s, row, AVF_DISPLAY_NAME, "the licensor's name is required");
@@ -309,7 +311,8 @@ static void check_row(struct sheet_ctx *s, const struct xlsx_row *r, struct row_
         wt = avails_check_vocab(ac, &p, VOCAB_WORK_TYPE, v[AVF_WORK_TYPE],
                                 "avails.worktype.invalid", SEV_ERROR);
     } else if (s->field_col[AVF_WORK_TYPE] >= 0) {
-        missing(s, row, AVF_WORK_TYPE, "every row needs the WorkType of its asset (Movie, Episode...)");
+        missing(s, row, AVF_WORK_TYPE,
+                "every row needs the WorkType of its asset (Movie, Episode...)");
     }
     const char *alid_field_raw = s->version >= TPL_1_7 ? v[AVF_ALID] : v[AVF_ALT_ID];
     enum avf alid_field = s->version >= TPL_1_7 ? AVF_ALID : AVF_ALT_ID;
@@ -330,9 +333,9 @@ static void check_row(struct sheet_ctx *s, const struct xlsx_row *r, struct row_
             missing(s, row, AVF_ALID, "the ALID identifies the avail");
         }
     }
-    static const enum avf ids[] = {AVF_CONTENT_ID, AVF_EPISODE_CONTENT_ID, AVF_SEASON_CONTENT_ID,
-                                   AVF_SERIES_CONTENT_ID, AVF_VOLUME_CONTENT_ID, AVF_TITLE_ID,
-                                   AVF_EDIT_ID, AVF_ASSOCIATED_ALID};
+    static const enum avf ids[] = {
+        AVF_CONTENT_ID,        AVF_EPISODE_CONTENT_ID, AVF_SEASON_CONTENT_ID, AVF_SERIES_CONTENT_ID,
+        AVF_VOLUME_CONTENT_ID, AVF_TITLE_ID,           AVF_EDIT_ID,           AVF_ASSOCIATED_ALID};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         if (v[ids[i]]) {
             place_field(s, row, ids[i], &p);
@@ -435,8 +438,8 @@ static void check_row(struct sheet_ctx *s, const struct xlsx_row *r, struct row_
     }
     if (v[AVF_START_LAG] && have_start && start.kind != AVW_CONDITION) {
         place_field(s, row, AVF_START_LAG, &p);
-        avails_report(ac, &p, "avails.lag.condition", SEV_ERROR, "StartLag", v[AVF_START_LAG],
-                      NULL, "a condition in Start (Theatrical, Broadcast...)",
+        avails_report(ac, &p, "avails.lag.condition", SEV_ERROR, "StartLag", v[AVF_START_LAG], NULL,
+                      "a condition in Start (Theatrical, Broadcast...)",
                       "Put the event the lag counts from in Start, or empty StartLag.",
                       "StartLag only applies to a conditional Start, but Start is the date %s",
                       start.text);
@@ -446,16 +449,17 @@ static void check_row(struct sheet_ctx *s, const struct xlsx_row *r, struct row_
         avails_report(ac, &p, "avails.lag.condition", SEV_ERROR, "EndLag", v[AVF_END_LAG], NULL,
                       "a condition in End (Theatrical, Broadcast...)",
                       "Put the event the lag counts from in End, or empty EndLag.",
-                      "EndLag only applies to a conditional End, but End is the date %s",
-                      end.text);
+                      "EndLag only applies to a conditional End, but End is the date %s", end.text);
     }
     if (have_start && have_end && !full_delete) {
         place_field(s, row, AVF_START, &p);
         avails_add_window(ac, &p, trimmed(s, v[AVF_DISPLAY_NAME], b2), alid, terr, lt, fp,
                           trimmed(s, v[AVF_ASSET_LANGUAGE], b3), &start, &end);
     }
-    static const enum avf dates[] = {AVF_SUPPRESSION_LIFT_DATE, AVF_SPECIAL_PREORDER_FULFILL_DATE,
-                                     AVF_ANNOUNCE_DATE, AVF_FIXED_END_DATE,
+    static const enum avf dates[] = {AVF_SUPPRESSION_LIFT_DATE,
+                                     AVF_SPECIAL_PREORDER_FULFILL_DATE,
+                                     AVF_ANNOUNCE_DATE,
+                                     AVF_FIXED_END_DATE,
                                      AVF_RELEASE_HISTORY_ORIGINAL,
                                      AVF_RELEASE_HISTORY_PHYSICAL_HV};
     struct av_when w;
@@ -510,11 +514,10 @@ static void check_row(struct sheet_ctx *s, const struct xlsx_row *r, struct row_
             if (avails_check_amount(ac, &p, "PriceValue", v[AVF_PRICE_VALUE]) &&
                 !v[AVF_PRICE_CURRENCY] && s->field_col[AVF_PRICE_CURRENCY] >= 0) {
                 place_field(s, row, AVF_PRICE_CURRENCY, &p);
-                avails_report(ac, &p, "avails.price.currency_missing", SEV_WARNING,
-                              "PriceCurrency", NULL, NULL, "an ISO 4217 code such as USD",
-                              "Give the currency of the amount.",
-                              "PriceType %s gives an amount (%s) but PriceCurrency is empty", pt,
-                              pv);
+                avails_report(
+                    ac, &p, "avails.price.currency_missing", SEV_WARNING, "PriceCurrency", NULL,
+                    NULL, "an ISO 4217 code such as USD", "Give the currency of the amount.",
+                    "PriceType %s gives an amount (%s) but PriceCurrency is empty", pt, pv);
             }
         }
     } else if (!pt && !full_delete && lt && strcmp(lt, "SVOD") != 0 && strcmp(lt, "FVOD") != 0 &&
@@ -523,7 +526,7 @@ static void check_row(struct sheet_ctx *s, const struct xlsx_row *r, struct row_
         avails_report(ac, &p, "avails.price.missing", SEV_WARNING, "PriceType", NULL, NULL,
                       "a PriceType (Tier, WSP, SRP, Category...) and its PriceValue",
                       "Give the price of this offer.",
-                      "A %s row has no price: a transactional license needs at least one "
+                      "This %s row has no price: a transactional license needs at least one "
                       "pricing term",
                       lt);
     }
@@ -537,9 +540,12 @@ static void check_row(struct sheet_ctx *s, const struct xlsx_row *r, struct row_
     }
 
     /* languages */
-    static const enum avf langs[] = {AVF_ASSET_LANGUAGE, AVF_ALLOWED_LANGUAGES,
-                                     AVF_HOLDBACK_LANGUAGE, AVF_HOLDBACK_EXCLUSION_LANGUAGE,
-                                     AVF_REQUIRED_FULFILLMENT_LANGUAGES, AVF_STORE_LANGUAGE};
+    static const enum avf langs[] = {AVF_ASSET_LANGUAGE,
+                                     AVF_ALLOWED_LANGUAGES,
+                                     AVF_HOLDBACK_LANGUAGE,
+                                     AVF_HOLDBACK_EXCLUSION_LANGUAGE,
+                                     AVF_REQUIRED_FULFILLMENT_LANGUAGES,
+                                     AVF_STORE_LANGUAGE};
     struct buf *asset_langs = &s->rb[3], *req_langs = &s->rb[4];
     buf_reset(asset_langs);
     buf_reset(req_langs);
@@ -549,7 +555,7 @@ static void check_row(struct sheet_ctx *s, const struct xlsx_row *r, struct row_
         place_field(s, row, langs[i], &p);
         struct buf *canon = langs[i] == AVF_ASSET_LANGUAGE                   ? asset_langs
                             : langs[i] == AVF_REQUIRED_FULFILLMENT_LANGUAGES ? req_langs
-                                                                              : NULL;
+                                                                             : NULL;
         avails_check_languages(ac, &p, vocab_column_of(langs[i])->name, v[langs[i]],
                                langs[i] != AVF_STORE_LANGUAGE, canon);
     }
@@ -577,8 +583,7 @@ static void check_row(struct sheet_ctx *s, const struct xlsx_row *r, struct row_
                               one, v[AVF_ASSET_LANGUAGE] ? v[AVF_ASSET_LANGUAGE] : "(empty)",
                               "Add the language to AssetLanguage, or remove it from "
                               "RequiredFulfillmentLanguages.",
-                              "Required fulfillment language \"%s\" is not an AssetLanguage",
-                              one);
+                              "Required fulfillment language \"%s\" is not an AssetLanguage", one);
             }
             q += n;
             if (*q)
@@ -603,8 +608,7 @@ static void check_row(struct sheet_ctx *s, const struct xlsx_row *r, struct row_
     for (size_t i = 0; i < sizeof vocabs / sizeof vocabs[0]; i++)
         if (v[vocabs[i].f]) {
             place_field(s, row, vocabs[i].f, &p);
-            avails_check_vocab(ac, &p, vocabs[i].id, v[vocabs[i].f], vocabs[i].code,
-                               vocabs[i].sev);
+            avails_check_vocab(ac, &p, vocabs[i].id, v[vocabs[i].f], vocabs[i].code, vocabs[i].sev);
         }
     if (v[AVF_HDR]) {
         const char *h = trimmed(s, v[AVF_HDR], b2);
@@ -616,7 +620,7 @@ static void check_row(struct sheet_ctx *s, const struct xlsx_row *r, struct row_
                           "HDR \"%s\" is not a known HDR value", h);
         }
     }
-    static const enum avf flags[] = {AVF_CAPTION_INCLUDED, AVF_EXCEPTION_FLAG, AVF_WCG, AVF_HFR,
+    static const enum avf flags[] = {AVF_CAPTION_INCLUDED, AVF_EXCEPTION_FLAG, AVF_WCG,     AVF_HFR,
                                      AVF_BRANDING_RIGHTS,  AVF_EXCLUSIVE,      AVF_DOWNLOAD};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         if (!v[flags[i]])
@@ -745,8 +749,7 @@ static int on_row(void *ctx, const struct xlsx_row *r)
             /* LibreOffice stores a cell typed as TRUE as the formula TRUE(): a constant */
             place_of(s, r->row, c->col, &p);
             avails_report(ac, &p, "avails.cell.formula_constant", SEV_WARNING,
-                          p.header ? p.header : "cell", c->formula_text, c->value,
-                          "a plain value",
+                          p.header ? p.header : "cell", c->formula_text, c->value, "a plain value",
                           "Type the value as text (Yes/No) rather than as a TRUE()/FALSE() "
                           "formula.",
                           "The cell holds the constant formula %s; it was read as its value "
@@ -754,9 +757,8 @@ static int on_row(void *ctx, const struct xlsx_row *r)
                           c->formula_text, c->value);
         } else if (c->formula) {
             place_of(s, r->row, c->col, &p);
-            avails_report(ac, &p, "avails.cell.formula", SEV_ERROR,
-                          p.header ? p.header : "cell", c->formula_text, c->value,
-                          "a plain value",
+            avails_report(ac, &p, "avails.cell.formula", SEV_ERROR, p.header ? p.header : "cell",
+                          c->formula_text, c->value, "a plain value",
                           "Replace the formula by its value (copy, then paste values only).",
                           "The cell holds the formula =%s; avails must carry plain values (its "
                           "current result is \"%s\")",
@@ -765,11 +767,12 @@ static int on_row(void *ctx, const struct xlsx_row *r)
         if (c->type == XLSX_ERROR) {
             place_of(s, r->row, c->col, &p);
             avails_report(ac, &p, "avails.cell.error", SEV_ERROR, p.header ? p.header : "cell",
-                          c->value, NULL, "a value",
-                          "Fix the value that Excel shows as an error.",
+                          c->value, NULL, "a value", "Fix the value that Excel shows as an error.",
                           "The cell holds the spreadsheet error %s", c->value);
         }
-        const char *t = trimmed(s, c->value, &s->scratch);
+        const char *t = c->value;
+        while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+            t++;
         if (!*t)
             continue;
         any = true;
@@ -816,30 +819,26 @@ static void file_problem(struct avails_ctx *ac, const char *sheet, int err, cons
                   "The workbook cannot be read: %s", why);
 }
 
-int check_avails_xlsx(const char *path, const char *display_name, const struct check_options *opts,
-                      struct findings *out, struct buf *why)
+/* The checks of one workbook, opened from a file (data NULL) or from memory. */
+static int run(const char *path, const void *data, uint64_t size, const char *display_name,
+               struct findings *out, struct buf *why)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        if (why)
-            buf_printf(why, "%s cannot be read", display_name);
-        return CHECK_ERR_IO;
-    }
     struct avails_ctx ac;
     avails_ctx_init(&ac, out, display_name, "EMA Avails", 0, true);
-    if ((uint64_t)st.st_size > MAX_FILE) {
+    if (size > MAX_FILE) {
         avails_report(&ac, NULL, "avails.file.too_large", SEV_ERROR, "file", NULL, NULL,
                       "at most 512 MiB",
                       "Split the avails into several files (Prime Video takes at most 60,000 "
                       "rows per file).",
                       "The file is %llu MiB, larger than any avails spreadsheet",
-                      (unsigned long long)(st.st_size >> 20));
+                      (unsigned long long)(size >> 20));
         avails_ctx_finish(&ac);
         return 0;
     }
     struct xlsx *x = NULL;
     struct buf msg = {0};
-    int rc = xlsx_open_file(path, NULL, &x, &msg);
+    int rc = data ? xlsx_open_buffer(data, (size_t)size, NULL, &x, &msg)
+                  : xlsx_open_file(path, NULL, &x, &msg);
     if (rc == XLSX_ERR_IO) {
         if (why)
             buf_printf(why, "%s cannot be read", display_name);
@@ -895,4 +894,22 @@ int check_avails_xlsx(const char *path, const char *display_name, const struct c
     xlsx_close(x);
     buf_free(&msg);
     return 0;
+}
+
+int check_avails_xlsx(const char *path, const char *display_name, const struct check_options *opts,
+                      struct findings *out, struct buf *why)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (why)
+            buf_printf(why, "%s cannot be read", display_name);
+        return CHECK_ERR_IO;
+    }
+    return run(path, NULL, (uint64_t)st.st_size, display_name, out, why);
+}
+
+void avails_xlsx_check_buffer(const void *data, size_t len, const char *display_name,
+                              const struct check_options *opts, struct findings *out)
+{
+    run(NULL, data, len, display_name, out, NULL);
 }

@@ -36,10 +36,11 @@
 
 #include "check/avails_rules.h"
 #include "check/check.h"
+#include "check/ratings.h"
 
-#define MAX_FILE (256ull << 20)
+#define MAX_FILE            (256ull << 20)
 #define MAX_SCHEMA_FINDINGS 100
-#define AVAILS_NS "http://www.movielabs.com/schema/avails/v"
+#define AVAILS_NS           "http://www.movielabs.com/schema/avails/v"
 
 /* ---- no network, ever ---- */
 
@@ -66,6 +67,7 @@ static pthread_once_t loader_once = PTHREAD_ONCE_INIT;
 
 struct xml_state {
     struct avails_ctx *ac;
+    const struct ratings_db *ratings; /* NULL: ratings not checked */
     bool dtd;
     int err_line;
     char err[200];
@@ -74,14 +76,14 @@ struct xml_state {
     struct alid_seen {
         const char *alid;
         long line;
-    } *alids;
+    } * alids;
     size_t n_alids, cap_alids;
     /* volumes */
     struct volume {
         char *season;
         long first, count, line;
         char *path;
-    } *vols;
+    } * vols;
     size_t n_vols, cap_vols;
 };
 
@@ -123,8 +125,8 @@ static const char *trim_of(const xmlNode *n, struct buf *b)
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
         p++;
     size_t len = strlen(p);
-    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\n' ||
-                   p[len - 1] == '\r'))
+    while (len &&
+           (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\n' || p[len - 1] == '\r'))
         len--;
     buf_reset(b);
     buf_add(b, p, len);
@@ -144,8 +146,8 @@ static void path_of(const xmlNode *n, struct buf *out)
         size_t idx = 0, total = 0;
         if (e->parent && e->parent->type == XML_ELEMENT_NODE)
             for (const xmlNode *s = e->parent->children; s; s = s->next)
-                if (s->type == XML_ELEMENT_NODE && !strcmp((const char *)s->name,
-                                                           (const char *)e->name)) {
+                if (s->type == XML_ELEMENT_NODE &&
+                    !strcmp((const char *)s->name, (const char *)e->name)) {
                     total++;
                     if (s == e)
                         idx = total;
@@ -214,8 +216,8 @@ static void check_value(struct xml_state *st, xmlNode *n)
         raw = text_of(n);
         const char *t = trim_of(n, &tb);
         if (!strcmp(t, "FVOD") || !strcmp(t, "AVOD"))
-            avails_report(ac, &p, "avails.licensetype.nonstandard", SEV_WARNING, "LicenseType",
-                          raw, t, "EST, VOD, SVOD, POEST, Pre-Release, Library",
+            avails_report(ac, &p, "avails.licensetype.nonstandard", SEV_WARNING, "LicenseType", raw,
+                          t, "EST, VOD, SVOD, POEST, Pre-Release, Library",
                           "Keep it only if the service you deliver to takes it.",
                           "LicenseType \"%s\" is not in the MDDF vocabulary", t);
         else
@@ -248,8 +250,7 @@ static void check_value(struct xml_state *st, xmlNode *n)
                           "Give the date or the event; TBD is only for OfferStatus reports.",
                           "Condition \"TBD\" is only valid in an OfferStatus");
         else
-            avails_check_vocab(ac, &p, VOCAB_CONDITION, raw, "avails.condition.invalid",
-                               SEV_ERROR);
+            avails_check_vocab(ac, &p, VOCAB_CONDITION, raw, "avails.condition.invalid", SEV_ERROR);
     } else if (!strcmp(name, "Start") || !strcmp(name, "End") || !strcmp(name, "Event") ||
                !strcmp(name, "IssueDate")) {
         struct av_when w;
@@ -277,9 +278,9 @@ static void check_value(struct xml_state *st, xmlNode *n)
             buf_free(&pab);
             free(tn);
         }
-    } else if (!strcmp(name, "ALID") || !strcmp(name, "RefALID") ||
-               !strcmp(name, "BundledALID") || !strcmp(name, "EditEIDR-URN") ||
-               !strcmp(name, "TitleEIDR-URN") || !strcmp(name, "AssociatedALID")) {
+    } else if (!strcmp(name, "ALID") || !strcmp(name, "RefALID") || !strcmp(name, "BundledALID") ||
+               !strcmp(name, "EditEIDR-URN") || !strcmp(name, "TitleEIDR-URN") ||
+               !strcmp(name, "AssociatedALID")) {
         raw = text_of(n);
         avails_check_id(ac, &p, name, raw);
     } else if (!strcmp(name, "Asset")) {
@@ -321,12 +322,82 @@ done:
     buf_free(&tb);
 }
 
+/* A Common Metadata Rating against the CMR database: system known, adopted in the rating's
+ * country, value and reasons defined by the system. */
+static void check_rating(struct xml_state *st, xmlNode *r)
+{
+    struct avails_ctx *ac = st->ac;
+    struct buf cb = {0}, sb = {0}, vb = {0}, pb = {0}, eb = {0};
+    const char *country = trim_of(child(child(r, "Region"), "country"), &cb);
+    xmlNode *sn = child(r, "System"), *vn = child(r, "Value");
+    const char *system = trim_of(sn, &sb);
+    const char *value = trim_of(vn, &vb);
+    struct avails_place p;
+    const char *fix = "Use a rating system of the rating's country and one of its values (the "
+                      "MovieLabs Common Metadata Ratings list them).";
+    if (!sn || !*system) {
+        /* the schema requires it; nothing to look up */
+    } else if (!ratings_has_system(st->ratings, system)) {
+        place_at(sn, NULL, &p, &pb);
+        avails_report(ac, &p, "avails.rating.system", SEV_ERROR, "Ratings/Rating/System", system,
+                      NULL, "a rating system of the Common Metadata Ratings", fix,
+                      "Rating system \"%s\" is not a known rating system", system);
+    } else {
+        if (*country && !ratings_used_in(st->ratings, system, country, NULL)) {
+            ratings_describe_regions(st->ratings, system, &eb);
+            place_at(r, NULL, &p, &pb);
+            avails_report(ac, &p, "avails.rating.region", SEV_ERROR, "Ratings/Rating/System",
+                          system, NULL, buf_str(&eb), fix, "Rating system \"%s\" is not used in %s",
+                          system, country);
+            buf_reset(&eb);
+        }
+        bool deprecated = false;
+        if (vn && !ratings_has_value(st->ratings, system, *country ? country : NULL, value,
+                                     &deprecated)) {
+            ratings_describe(st->ratings, system, *country ? country : NULL, false, 20, &eb);
+            place_at(vn, NULL, &p, &pb);
+            avails_report(ac, &p, "avails.rating.value", SEV_ERROR, "Ratings/Rating/Value", value,
+                          NULL, buf_str(&eb), fix, "\"%s\" is not a rating of the %s system", value,
+                          system);
+            buf_reset(&eb);
+        } else if (vn && deprecated) {
+            place_at(vn, NULL, &p, &pb);
+            avails_report(ac, &p, "avails.rating.deprecated", SEV_WARNING, "Ratings/Rating/Value",
+                          value, NULL, "a current rating", fix,
+                          "Rating \"%s\" of the %s system is withdrawn", value, system);
+        }
+        for (xmlNode *rn = r->children; rn; rn = rn->next) {
+            if (!is(rn, "Reason"))
+                continue;
+            struct buf rb = {0};
+            const char *reason = trim_of(rn, &rb);
+            if (ratings_defines_reasons(st->ratings, system, *country ? country : NULL) &&
+                !ratings_has_reason(st->ratings, system, *country ? country : NULL, reason)) {
+                ratings_describe(st->ratings, system, *country ? country : NULL, true, 30, &eb);
+                place_at(rn, NULL, &p, &pb);
+                avails_report(ac, &p, "avails.rating.reason", SEV_ERROR, "Ratings/Rating/Reason",
+                              reason, NULL, buf_str(&eb), fix,
+                              "\"%s\" is not a reason code of the %s system", reason, system);
+                buf_reset(&eb);
+            }
+            buf_free(&rb);
+        }
+    }
+    buf_free(&cb);
+    buf_free(&sb);
+    buf_free(&vb);
+    buf_free(&pb);
+    buf_free(&eb);
+}
+
 static void walk_values(struct xml_state *st, xmlNode *n)
 {
     for (xmlNode *c = n; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
         check_value(st, c);
+        if (st->ratings && is(c, "Rating"))
+            check_rating(st, c);
         walk_values(st, c->children);
     }
 }
@@ -368,12 +439,9 @@ static void check_asset(struct xml_state *st, xmlNode *avail, const char *avail_
     const char *wt = trim_of(child(a, "WorkType"), &b);
     static const struct {
         const char *wt, *meta;
-    } need[] = {{"Movie", "Metadata"},
-                {"Short", "Metadata"},
-                {"Series", "SeriesMetadata"},
-                {"Season", "SeasonMetadata"},
-                {"Episode", "EpisodeMetadata"},
-                {"Volume", "VolumeMetadata"}};
+    } need[] = {{"Movie", "Metadata"},          {"Short", "Metadata"},
+                {"Series", "SeriesMetadata"},   {"Season", "SeasonMetadata"},
+                {"Episode", "EpisodeMetadata"}, {"Volume", "VolumeMetadata"}};
     xmlNode *wtn = child(a, "WorkType") ? child(a, "WorkType") : a;
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
         if (!strcmp(wt, need[i].wt) && !child(a, need[i].meta)) {
@@ -390,8 +458,7 @@ static void check_asset(struct xml_state *st, xmlNode *avail, const char *avail_
         xmlNode *em = child(a, "EpisodeMetadata");
         if (em && !child(child(em, "EpisodeNumber"), "Number"))
             structure(st, em, "avails.structure.metadata", "EpisodeMetadata",
-                      "EpisodeNumber/Number",
-                      "Give the episode's number in EpisodeNumber/Number.",
+                      "EpisodeNumber/Number", "Give the episode's number in EpisodeNumber/Number.",
                       "An Episode's metadata needs its EpisodeNumber");
         if (strcmp(avail_type, "episode") != 0 && *avail_type)
             structure(st, wtn, "avails.structure.availtype", "AvailType", "AvailType episode",
@@ -414,7 +481,8 @@ static void check_asset(struct xml_state *st, xmlNode *avail, const char *avail_
         const char *season = trim_of(child(child(vm, "SeasonMetadata"), "SeasonContentID"), &sb);
         char *e1, *e2;
         long f = strtol(first, &e1, 10), n = strtol(count, &e2, 10);
-        if (*first && *count && !*e1 && !*e2 && n > 0 && *season) {
+        if (*first && *count && !*e1 && !*e2 && n > 0 && n < 100000 && f >= 0 && f < 100000 &&
+            *season) {
             if (st->n_vols == st->cap_vols) {
                 st->cap_vols = st->cap_vols ? st->cap_vols * 2 : 16;
                 st->vols = xrealloc(st->vols, st->cap_vols * sizeof *st->vols);
@@ -422,8 +490,8 @@ static void check_asset(struct xml_state *st, xmlNode *avail, const char *avail_
             struct buf pb = {0};
             xmlNode *fn = child(vm, "VolumeFirstEpisodeNumber");
             path_of(fn, &pb);
-            st->vols[st->n_vols++] = (struct volume){xstrdup(season), f, n, xmlGetLineNo(fn),
-                                                     buf_detach(&pb)};
+            st->vols[st->n_vols++] =
+                (struct volume){xstrdup(season), f, n, xmlGetLineNo(fn), buf_detach(&pb)};
         }
         buf_free(&fb);
         buf_free(&cb);
@@ -486,7 +554,7 @@ static void check_transaction(struct xml_state *st, xmlNode *tr, const char *ava
             avails_report(ac, &p, "avails.price.missing", SEV_WARNING, "Transaction/Term", NULL,
                           NULL, "a Term Tier, Category or LicenseFee, or a Term with Money",
                           "Give the price of this offer.",
-                          "A %s transaction has no pricing term", lt);
+                          "This %s transaction has no pricing term", lt);
         }
         if (count_children(tr, "AssetLanguage") > 1) {
             xmlNode *second = NULL;
@@ -529,8 +597,7 @@ static void check_transaction(struct xml_state *st, xmlNode *tr, const char *ava
         he = avails_check_when(&quiet, NULL, "EndCondition", trim_of(ecn, &eb), true, true, &end);
     }
     findings_free(&scratch);
-    if (hs && he && start.kind != AVW_CONDITION && end.kind != AVW_CONDITION &&
-        start.t >= end.t) {
+    if (hs && he && start.kind != AVW_CONDITION && end.kind != AVW_CONDITION && start.t >= end.t) {
         place_at(en, NULL, &p, &pb);
         struct buf exp = {0};
         buf_printf(&exp, "a date after the Start (%s)", start.text);
@@ -554,8 +621,8 @@ static void check_transaction(struct xml_state *st, xmlNode *tr, const char *ava
             const char *country = trim_of(child(t, "country"), &cb);
             place_at(sn ? sn : tr, NULL, &p, &pb);
             if (*country)
-                avails_add_window(ac, &p, licensor, alid, country, lt, fp, buf_str(&langs),
-                                  &start, &end);
+                avails_add_window(ac, &p, licensor, alid, country, lt, fp, buf_str(&langs), &start,
+                                  &end);
             buf_free(&cb);
         }
         buf_free(&langs);
@@ -588,8 +655,8 @@ static void check_avail(struct xml_state *st, xmlNode *av)
                 place_at(alid_n, NULL, &p, &pb);
                 char at[48];
                 snprintf(at, sizeof at, "the Avail at line %ld", st->alids[i].line);
-                avails_report(st->ac, &p, "avails.alid.duplicate", SEV_WARNING, "ALID", alid,
-                              NULL, "each ALID in one Avail",
+                avails_report(st->ac, &p, "avails.alid.duplicate", SEV_WARNING, "ALID", alid, NULL,
+                              "each ALID in one Avail",
                               "Put all the transactions of one ALID in one Avail.",
                               "ALID \"%s\" is also used by %s", alid, at);
                 buf_free(&pb);
@@ -668,16 +735,15 @@ static void check_volumes(struct xml_state *st)
             if (strcmp(a->season, b->season) != 0)
                 continue;
             if (b->first <= a->first + a->count - 1 && a->first <= b->first + b->count - 1) {
-                struct avails_place p = {.line = b->line, .path = b->path,
-                                         .header = "VolumeFirstEpisodeNumber"};
+                struct avails_place p = {
+                    .line = b->line, .path = b->path, .header = "VolumeFirstEpisodeNumber"};
                 char obs[64], other[64], exp[128];
-                snprintf(obs, sizeof obs, "episodes %ld to %ld", b->first,
-                         b->first + b->count - 1);
+                snprintf(obs, sizeof obs, "episodes %ld to %ld", b->first, b->first + b->count - 1);
                 snprintf(other, sizeof other, "episodes %ld to %ld", a->first,
                          a->first + a->count - 1);
                 snprintf(exp, sizeof exp, "no episode of %s (line %ld)", other, a->line);
-                avails_report(st->ac, &p, "avails.volume.overlap", SEV_ERROR, "VolumeMetadata",
-                              obs, NULL, exp,
+                avails_report(st->ac, &p, "avails.volume.overlap", SEV_ERROR, "VolumeMetadata", obs,
+                              NULL, exp,
                               "Give each volume of the season its own run of episodes "
                               "(VolumeFirstEpisodeNumber and VolumeNumberOfEpisodes).",
                               "This volume (%s) overlaps the volume at line %ld (%s) of season "
@@ -723,8 +789,8 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
     se->ac->std = buf_str(&clause);
     avails_report(se->ac, &p, "avails.schema.invalid", SEV_ERROR, "XML Schema", NULL, NULL,
                   "a document valid against the MovieLabs XSD",
-                  "Correct the element so the document validates against the schema.",
-                  "Schema: %s", msg);
+                  "Correct the element so the document validates against the schema.", "Schema: %s",
+                  msg);
     se->ac->std = std;
     buf_free(&clause);
     buf_free(&pb);
@@ -757,11 +823,11 @@ static void collapse_numbers(xmlNode *n)
                 if (q[0] == '+' || q[0] == '-')
                     k++;
                 size_t d = strspn(q + k, "0123456789");
-                bool numeric = d > 0 && (k + d == m ||
-                                         (q[k + d] == '.' &&
-                                          k + d + 1 + strspn(q + k + d + 1, "0123456789") == m));
-                bool boolean = (m == 4 && !strncmp(q, "true", 4)) ||
-                               (m == 5 && !strncmp(q, "false", 5));
+                bool numeric =
+                    d > 0 && (k + d == m || (q[k + d] == '.' &&
+                                             k + d + 1 + strspn(q + k + d + 1, "0123456789") == m));
+                bool boolean =
+                    (m == 4 && !strncmp(q, "true", 4)) || (m == 5 && !strncmp(q, "false", 5));
                 if (numeric || boolean) {
                     char *v = xstrndup(q, m);
                     xmlNodeSetContent(t, (const xmlChar *)v);
@@ -816,9 +882,9 @@ static void validate_schema(struct avails_ctx *ac, xmlDoc *doc, const char *dir,
     if (se.n > MAX_SCHEMA_FINDINGS) {
         const char *keep = ac->std;
         ac->std = xsd;
-        avails_report(ac, NULL, "avails.schema.invalid", SEV_ERROR, "XML Schema", NULL, NULL,
-                      NULL, "Fix the errors above and validate again.",
-                      "... and %zu more schema errors", se.n - MAX_SCHEMA_FINDINGS);
+        avails_report(ac, NULL, "avails.schema.invalid", SEV_ERROR, "XML Schema", NULL, NULL, NULL,
+                      "Fix the errors above and validate again.", "... and %zu more schema errors",
+                      se.n - MAX_SCHEMA_FINDINGS);
         ac->std = keep;
     }
     buf_free(&why);
@@ -854,8 +920,15 @@ static void on_parse_error(void *ctx, xmlErrorPtr e)
 }
 
 /* Parses the document: 0 and *out, or a finding already reported (returns -1). */
-static int parse(struct xml_state *st, const char *path, xmlDoc **out)
+/* libxml2 reports some problems (encoding, I/O) through its generic channel, which would
+ * print to stderr; they become findings through serror instead. */
+static void silent(void *ctx, const char *msg, ...)
 {
+}
+
+static int parse(struct xml_state *st, const char *path, const char *data, size_t len, xmlDoc **out)
+{
+    xmlSetGenericErrorFunc(NULL, silent); /* per thread */
     struct avails_ctx *ac = st->ac;
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     VG_ASSERT(ctxt);
@@ -864,7 +937,9 @@ static int parse(struct xml_state *st, const char *path, xmlDoc **out)
     ctxt->sax->externalSubset = on_dtd;
     ctxt->sax->entityDecl = on_entity;
     ctxt->sax->serror = on_parse_error;
-    xmlDoc *doc = xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
+    xmlDoc *doc = data ? xmlCtxtReadMemory(ctxt, data, (int)len, "avails.xml", NULL, options)
+                       : xmlCtxtReadFile(ctxt, path, NULL, options);
     bool ok = doc && ctxt->wellFormed && !st->dtd;
     xmlFreeParserCtxt(ctxt);
     if (st->dtd) {
@@ -876,8 +951,8 @@ static int parse(struct xml_state *st, const char *path, xmlDoc **out)
                       "are refused so that no entity can be expanded");
     } else if (!ok) {
         struct avails_place p = {.line = st->err_line};
-        avails_report(ac, st->err_line ? &p : NULL, "avails.xml.malformed", SEV_ERROR, "file",
-                      NULL, NULL, "well-formed XML",
+        avails_report(ac, st->err_line ? &p : NULL, "avails.xml.malformed", SEV_ERROR, "file", NULL,
+                      NULL, "well-formed XML",
                       "Fix the XML at that line (an unclosed or misspelt tag, a stray & or <), "
                       "or export the file again.",
                       "The file is not well-formed XML: %s", st->err[0] ? st->err : "unreadable");
@@ -890,29 +965,24 @@ static int parse(struct xml_state *st, const char *path, xmlDoc **out)
     return 0;
 }
 
-int check_avails_xml(const char *path, const char *display_name, const struct check_options *opts,
-                     struct findings *out, struct buf *why)
+/* The checks of one document, from a file (data NULL) or from memory. */
+static void run(const char *path, const char *data, uint64_t size, const char *display_name,
+                const struct check_options *opts, struct findings *out)
 {
     pthread_once(&loader_once, install_loader);
-    struct stat stt;
-    if (stat(path, &stt) != 0) {
-        if (why)
-            buf_printf(why, "%s cannot be read", display_name);
-        return CHECK_ERR_IO;
-    }
     struct avails_ctx ac;
     avails_ctx_init(&ac, out, display_name, "MDDF Avails", 0, false);
-    if ((uint64_t)stt.st_size > MAX_FILE) {
+    if (size > MAX_FILE || (data && size > INT32_MAX)) {
         avails_report(&ac, NULL, "avails.file.too_large", SEV_ERROR, "file", NULL, NULL,
                       "at most 256 MiB", "Split the avails into several files.",
                       "The file is %llu MiB, larger than any avails file",
-                      (unsigned long long)(stt.st_size >> 20));
+                      (unsigned long long)(size >> 20));
         avails_ctx_finish(&ac);
-        return 0;
+        return;
     }
-    struct xml_state st = {.ac = &ac};
+    struct xml_state st = {.ac = &ac, .ratings = opts ? opts->ratings : NULL};
     xmlDoc *doc = NULL;
-    if (parse(&st, path, &doc) == 0) {
+    if (parse(&st, path, data, (size_t)size, &doc) == 0) {
         xmlNode *root = xmlDocGetRootElement(doc);
         const char *href = root && root->ns ? (const char *)root->ns->href : "";
         char ver[16] = "";
@@ -922,9 +992,20 @@ int check_avails_xml(const char *path, const char *display_name, const struct ch
             if (n < sizeof ver)
                 snprintf(ver, sizeof ver, "%.*s", (int)n, v);
         }
-        int major = 0, minor = 0, patch = 0;
-        int k = sscanf(ver, "%d.%d.%d", &major, &minor, &patch);
-        int version = k >= 2 ? major * 1000 + minor * 100 + patch * 10 : 0;
+        /* "2.2.1" -> 2210; components of one or two digits, anything else is unknown */
+        int part[3] = {0, 0, 0}, k = 0;
+        const char *q = ver;
+        while (k < 3 && *q >= '0' && *q <= '9') {
+            int d = 0;
+            while (*q >= '0' && *q <= '9' && d < 100)
+                d = d * 10 + (*q++ - '0');
+            part[k++] = d;
+            if (*q == '.')
+                q++;
+        }
+        int version = k >= 2 && !*q && part[0] < 10 && part[1] < 10 && part[2] < 10
+                          ? part[0] * 1000 + part[1] * 100 + part[2] * 10
+                          : 0;
         bool root_ok = is(root, "AvailList") || is(root, "Avail") || is(root, "OfferStatusList");
         if (!version || !root_ok) {
             struct avails_place p = {.line = root ? xmlGetLineNo(root) : 0};
@@ -971,5 +1052,23 @@ int check_avails_xml(const char *path, const char *display_name, const struct ch
     }
     free(st.vols);
     avails_ctx_finish(&ac);
+}
+
+int check_avails_xml(const char *path, const char *display_name, const struct check_options *opts,
+                     struct findings *out, struct buf *why)
+{
+    struct stat stt;
+    if (stat(path, &stt) != 0) {
+        if (why)
+            buf_printf(why, "%s cannot be read", display_name);
+        return CHECK_ERR_IO;
+    }
+    run(path, NULL, (uint64_t)stt.st_size, display_name, opts, out);
     return 0;
+}
+
+void avails_xml_check_buffer(const char *data, size_t len, const char *display_name,
+                             const struct check_options *opts, struct findings *out)
+{
+    run(NULL, data, len, display_name, opts, out);
 }

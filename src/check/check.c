@@ -21,8 +21,8 @@
 #define SNIFF_BYTES (64 * 1024)
 
 static const char *const kind_names[] = {
-    [CHECK_AUTO] = "auto",   [CHECK_AVAILS] = "avails",     [CHECK_MANIFEST] = "manifest",
-    [CHECK_MEC] = "mec",     [CHECK_MEDIA] = "media",       [CHECK_CAPTIONS] = "captions",
+    [CHECK_AUTO] = "auto",       [CHECK_AVAILS] = "avails", [CHECK_MANIFEST] = "manifest",
+    [CHECK_MEC] = "mec",         [CHECK_MEDIA] = "media",   [CHECK_CAPTIONS] = "captions",
     [CHECK_ARTWORK] = "artwork",
 };
 
@@ -59,9 +59,9 @@ static bool ext_in(const char *ext, const char *const *list)
     return false;
 }
 
-static const char *const media_ext[] = {"mov", "mp4", "m4v", "mxf",  "ts",  "m2ts", "mpg", "mpeg",
-                                        "mkv", "avi", "wav", "m4a",  "aac", "ac3",  "ec3", "mp3",
-                                        "webm", "y4m", "dv", "mts", NULL};
+static const char *const media_ext[] = {"mov",  "mp4", "m4v",  "mxf", "ts",  "m2ts", "mpg",
+                                        "mpeg", "mkv", "avi",  "wav", "m4a", "aac",  "ac3",
+                                        "ec3",  "mp3", "webm", "y4m", "dv",  "mts",  NULL};
 static const char *const caption_ext[] = {"srt", "scc", "ttml", "dfxp", "itt", NULL};
 static const char *const art_ext[] = {"jpg", "jpeg", "png", NULL};
 static const char *const xlsx_ext[] = {"xlsx", "xlsm", NULL};
@@ -218,8 +218,11 @@ int check_file(const char *path, const char *display_name, enum check_kind kind,
     case CHECK_MEC:
         return check_mec(path, display_name, opts, out, why);
     case CHECK_MEDIA:
+        return check_media(path, display_name, opts, out, why);
     case CHECK_CAPTIONS:
+        return check_captions(path, display_name, opts, out, why);
     case CHECK_ARTWORK:
+        return check_artwork(path, display_name, opts, out, why);
     case CHECK_AUTO:
         break;
     }

@@ -96,6 +96,9 @@ struct check_options {
     double video_duration;
     /* Captions: the video's frame rate when known (SCC timecode), else 0. */
     double video_fps;
+    /* Artwork: what the image is for ("cover", "boxart", "poster", "title", ... as the delivery
+     * profile names them); NULL: told from the file name (key_art_cover.jpg). */
+    const char *artwork_purpose;
 };
 
 /* The kind's name as the CLI and the API spell it ("avails", ...); "auto" for CHECK_AUTO. */
@@ -137,5 +140,12 @@ int check_captions(const char *path, const char *display_name, const struct chec
                    struct findings *out, struct buf *why);
 int check_artwork(const char *path, const char *display_name, const struct check_options *opts,
                   struct findings *out, struct buf *why);
+
+/*
+ * The duration (seconds) and frame rate of the first video stream of a media
+ * file, for the caption checks of the same package (video_duration,
+ * video_fps). Returns 0, or -1 when the file holds no readable video.
+ */
+int check_media_probe(const char *path, double *duration, double *fps);
 
 #endif

@@ -22,6 +22,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <nettle/md5.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
@@ -42,6 +43,45 @@ static void clause_of(struct mddf_doc *d, const char *what, char *out, size_t ca
 {
     snprintf(out, cap, "MovieLabs Media Manifest %d.%d (TR-META-MMM), %s", d->version / 100,
              d->version % 100, what);
+}
+
+/* A sorted set of the collapsed texts an XPath selects (membership by bsearch, so large
+ * manifests stay linear-logarithmic). */
+struct strset {
+    char **v;
+    size_t n;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void strset_collect(struct mddf_doc *d, const char *expr, struct strset *set)
+{
+    xmlXPathObjectPtr o = mddf_xpath(d, expr, NULL);
+    set->n = 0;
+    set->v = xmalloc(((size_t)(o ? o->nodesetval->nodeNr : 0) + 1) * sizeof *set->v);
+    EACH_NODE(o, i, n)
+    {
+        set->v[set->n++] = xmlsafe_text(n);
+    }
+    xmlXPathFreeObject(o);
+    qsort(set->v, set->n, sizeof *set->v, cmp_str);
+}
+
+static bool strset_has(const struct strset *set, const char *s)
+{
+    return set->n && bsearch(&s, set->v, set->n, sizeof *set->v, cmp_str) != NULL;
+}
+
+static void strset_free(struct strset *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        free(set->v[i]);
+    free(set->v);
+    set->v = NULL;
+    set->n = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -65,8 +105,8 @@ static const struct id_def id_defs[] = {
     {"Subtitle", "//manifest:Inventory/manifest:Subtitle", "SubtitleTrackID", "subtrackid", true},
     {"Interactive", "//manifest:Inventory/manifest:Interactive", "InteractiveTrackID",
      "interactiveid", false},
-    {"Ancillary", "//manifest:Inventory/manifest:Ancillary", "AncillaryTrackID",
-     "ancillarytrackid", true},
+    {"Ancillary", "//manifest:Inventory/manifest:Ancillary", "AncillaryTrackID", "ancillarytrackid",
+     true},
     {"TextObject", "//manifest:Inventory/manifest:TextObject", "TextObjectID", "textobjid", true},
     {"Metadata", "//manifest:Inventory/manifest:Metadata", "ContentID", "cid", true},
     {"ExternalManifest", "//manifest:Inventory/manifest:ExternalManifest", "ManifestID",
@@ -91,7 +131,8 @@ struct ref_def {
     enum severity sev;
 };
 
-/* Where each kind of ID is referred to (TR-META-MMM; mddf-lib's ManifestValidator.validateXrefs). */
+/* Where each kind of ID is referred to (TR-META-MMM; mddf-lib's ManifestValidator.validateXrefs).
+ */
 static const struct ref_def ref_defs[] = {
     /* The Manifest does not require an Experience's ContentID to be described in this file's
      * Inventory (it may come with the avails or an earlier delivery): a warning. */
@@ -134,16 +175,16 @@ static const struct ref_def ref_defs[] = {
 };
 
 /* Kinds whose unused definitions are worth a warning (a typing slip in a reference, usually). */
-static const char *const orphan_kinds[] = {"Audio",        "Video",       "Subtitle",
-                                           "Image",        "Presentation", "PictureGroup",
-                                           "Experience",   "Metadata",    "PlayableSequence",
-                                           "TextGroup",    "AppGroup",    "TimedEventSequence"};
+static const char *const orphan_kinds[] = {"Audio",      "Video",        "Subtitle",
+                                           "Image",      "Presentation", "PictureGroup",
+                                           "Experience", "Metadata",     "PlayableSequence",
+                                           "TextGroup",  "AppGroup",     "TimedEventSequence"};
 
 static void check_ids(struct mddf_doc *d, struct mddf_ids *ids)
 {
     for (size_t i = 0; i < sizeof id_defs / sizeof id_defs[0]; i++)
-        mddf_ids_collect(d, ids, id_defs[i].kind, id_defs[i].expr, id_defs[i].attr,
-                         id_defs[i].type, id_defs[i].required);
+        mddf_ids_collect(d, ids, id_defs[i].kind, id_defs[i].expr, id_defs[i].attr, id_defs[i].type,
+                         id_defs[i].required);
     for (size_t i = 0; i < sizeof ref_defs / sizeof ref_defs[0]; i++)
         mddf_ids_resolve(d, ids, ref_defs[i].expr, ref_defs[i].kind, ref_defs[i].sev);
     /* An ArtReference may name an Inventory Image (which is then used) or, by agreement, other
@@ -159,12 +200,12 @@ static void check_ids(struct mddf_doc *d, struct mddf_ids *ids)
     }
     xmlXPathFreeObject(art);
 
-    /* An ExperienceChild naming an external manifest points outside: that Experience must not be here. */
+    /* An ExperienceChild naming an external manifest points outside: that Experience must not be
+     * here. */
     char clause[200];
     clause_of(d, "Sec. 7.3 ExperienceChild with ExternalManifestID", clause, sizeof clause);
-    xmlXPathObjectPtr o =
-        mddf_xpath(d, "//manifest:ExperienceChild[manifest:ExternalManifestID]/manifest:ExperienceID",
-                   NULL);
+    xmlXPathObjectPtr o = mddf_xpath(
+        d, "//manifest:ExperienceChild[manifest:ExternalManifestID]/manifest:ExperienceID", NULL);
     EACH_NODE(o, i, n)
     {
         char *v = xmlsafe_text(n);
@@ -241,8 +282,7 @@ static void check_structure(struct mddf_doc *d)
     EACH_NODE(o, i, p)
     {
         int n0 = mddf_count(
-            d, "./manifest:TrackMetadata[normalize-space(manifest:TrackSelectionNumber) = '0']",
-            p);
+            d, "./manifest:TrackMetadata[normalize-space(manifest:TrackSelectionNumber) = '0']", p);
         if (n0 != 1) {
             clause_of(d, "Sec. 4.1 Presentation TrackMetadata", clause, sizeof clause);
             char obs[64];
@@ -371,6 +411,20 @@ static void check_structure(struct mddf_doc *d)
     xmlXPathFreeObject(o);
 }
 
+struct ix {
+    long v;
+    xmlNode *el;
+    int order; /* document order, so equal indexes keep it */
+};
+
+static int cmp_ix(const void *a, const void *b)
+{
+    const struct ix *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
 /*
  * Sequences numbered by an attribute: within one parent, when any child carries the attribute
  * each must be an integer (non-negative unless neg_ok), unique when unique, continuous when
@@ -388,8 +442,7 @@ static void check_indexing(struct mddf_doc *d, const char *parent, const char *c
         snprintf(expr, sizeof expr, "./manifest:%s", child);
         xmlXPathObjectPtr kids = mddf_xpath(d, expr, p);
         int n = kids ? kids->nodesetval->nodeNr : 0;
-        long *vals = xcalloc((size_t)n + 1, sizeof *vals);
-        xmlNode **els = xcalloc((size_t)n + 1, sizeof *els);
+        struct ix *ixs = xcalloc((size_t)n + 1, sizeof *ixs);
         int nv = 0;
         bool has_zero = false;
         EACH_NODE(kids, j, k)
@@ -407,37 +460,33 @@ static void check_indexing(struct mddf_doc *d, const char *parent, const char *c
                             "@%s is not a valid index.", attr);
             } else {
                 /* a missing index reads as 0, as the specification's default */
-                int at = nv++;
-                while (at > 0 && vals[at - 1] > v) {
-                    vals[at] = vals[at - 1];
-                    els[at] = els[at - 1];
-                    at--;
-                }
-                vals[at] = v;
-                els[at] = k;
+                ixs[nv++] = (struct ix){.v = v, .el = k, .order = j};
                 has_zero |= v == 0;
             }
             free(s);
         }
+        qsort(ixs, (size_t)nv, sizeof *ixs, cmp_ix);
         for (int j = 1; j < nv; j++) {
-            if (unique && vals[j] == vals[j - 1]) {
+            long cur = ixs[j].v, prev = ixs[j - 1].v;
+            xmlNode *el = ixs[j].el;
+            if (unique && cur == prev) {
                 char obs[32];
-                snprintf(obs, sizeof obs, "%ld", vals[j]);
+                snprintf(obs, sizeof obs, "%ld", cur);
                 struct mddf_ev ev = {.observed = obs,
                                      .expected = "each index once",
                                      .clause = clause,
                                      .fix = "Renumber the sequence so each index is used once."};
-                mddf_report(d, els[j], SEV_ERROR, "manifest.index.duplicate", &ev,
-                            "Index %ld of %s is used twice.", vals[j], child);
-            } else if (continuous && vals[j] != vals[j - 1] + 1) {
+                mddf_report(d, el, SEV_ERROR, "manifest.index.duplicate", &ev,
+                            "Index %ld of %s is used twice.", cur, child);
+            } else if (continuous && (prev == LONG_MAX || cur != prev + 1)) {
                 char obs[64];
-                snprintf(obs, sizeof obs, "%ld after %ld", vals[j], vals[j - 1]);
+                snprintf(obs, sizeof obs, "%ld after %ld", cur, prev);
                 struct mddf_ev ev = {.observed = obs,
                                      .expected = "consecutive indexes",
                                      .clause = clause,
                                      .fix = "Renumber the sequence without gaps."};
-                mddf_report(d, els[j], SEV_ERROR, "manifest.index.gap", &ev,
-                            "The %s sequence skips from %ld to %ld.", child, vals[j - 1], vals[j]);
+                mddf_report(d, el, SEV_ERROR, "manifest.index.gap", &ev,
+                            "The %s sequence skips from %ld to %ld.", child, prev, cur);
             }
         }
         if (zero && nv && !has_zero) {
@@ -448,8 +497,7 @@ static void check_indexing(struct mddf_doc *d, const char *parent, const char *c
             mddf_report(d, p, SEV_ERROR, "manifest.index.no_zero", &ev,
                         "The %s sequence has no index 0.", child);
         }
-        free(vals);
-        free(els);
+        free(ixs);
         xmlXPathFreeObject(kids);
     }
     xmlXPathFreeObject(o);
@@ -514,23 +562,18 @@ static void check_mmc(struct mddf_doc *d, struct mddf_ids *ids)
     }
     xmlXPathFreeObject(o);
     /* an Experience whose inline metadata has artwork needs the PictureGroup that shows it */
+    struct strset with_art, pictures, children;
+    strset_collect(d, "//manifest:BasicMetadata[descendant::md:ArtReference]/@ContentID",
+                   &with_art);
+    strset_collect(d, "//manifest:Picture/manifest:ImageID", &pictures);
+    strset_collect(d, "//manifest:ExperienceChild/manifest:ExperienceID", &children);
     o = mddf_xpath(d, "//manifest:Experience[not(manifest:PictureGroupID)]", NULL);
     EACH_NODE(o, i, e)
     {
         xmlNode *cid_el = xmlsafe_child(e, d->ns_root, "ContentID");
         char *cid = cid_el ? xmlsafe_text(cid_el) : NULL;
         if (cid && *cid) {
-            bool art = false;
-            xmlXPathObjectPtr b = mddf_xpath(
-                d, "//manifest:BasicMetadata[descendant::md:ArtReference]/@ContentID", NULL);
-            EACH_NODE(b, j, a)
-            {
-                char *v = xmlsafe_text(a);
-                art |= !strcmp(v, cid);
-                free(v);
-            }
-            xmlXPathFreeObject(b);
-            if (art) {
+            if (strset_has(&with_art, cid)) {
                 struct mddf_ev ev = {.observed = cid,
                                      .expected = "a PictureGroupID for an Experience whose "
                                                  "metadata has ArtReferences",
@@ -549,16 +592,7 @@ static void check_mmc(struct mddf_doc *d, struct mddf_ids *ids)
     EACH_NODE(o, i, a)
     {
         char *img = xmlsafe_text(a);
-        bool found = false;
-        xmlXPathObjectPtr p = mddf_xpath(d, "//manifest:Picture/manifest:ImageID", NULL);
-        EACH_NODE(p, j, pi)
-        {
-            char *v = xmlsafe_text(pi);
-            found |= !strcmp(v, img);
-            free(v);
-        }
-        xmlXPathFreeObject(p);
-        if (!found && *img) {
+        if (!strset_has(&pictures, img) && *img) {
             struct mddf_ev ev = {.observed = img,
                                  .expected = "an ImageID that a Picture of a PictureGroup shows",
                                  .clause = clause,
@@ -580,18 +614,7 @@ static void check_mmc(struct mddf_doc *d, struct mddf_ids *ids)
     for (size_t i = 0; i < ids->n; i++) {
         if (strcmp(ids->v[i].kind, "Experience") != 0)
             continue;
-        char expr[64];
-        snprintf(expr, sizeof expr, "//manifest:ExperienceChild/manifest:ExperienceID");
-        bool child = false;
-        xmlXPathObjectPtr c = mddf_xpath(d, expr, NULL);
-        EACH_NODE(c, j, n)
-        {
-            char *v = xmlsafe_text(n);
-            child |= !strcmp(v, ids->v[i].value);
-            free(v);
-        }
-        xmlXPathFreeObject(c);
-        if (!child) {
+        if (!strset_has(&children, ids->v[i].value)) {
             roots++;
             if (!first_root)
                 first_root = (xmlNode *)ids->v[i].node;
@@ -612,6 +635,9 @@ static void check_mmc(struct mddf_doc *d, struct mddf_ids *ids)
                           : "Every Experience is the child of another: there is no root (%d).",
                     roots);
     }
+    strset_free(&with_art);
+    strset_free(&pictures);
+    strset_free(&children);
 }
 
 /* ------------------------------------------------------------------ */
@@ -825,30 +851,17 @@ static void check_length_and_hash(struct mddf_doc *d, xmlNode *cref, const char 
     xmlXPathFreeObject(o);
 }
 
-/* True when the manifest has a Picture showing image id. */
-static bool has_picture(struct mddf_doc *d, const char *id)
-{
-    bool found = false;
-    xmlXPathObjectPtr p = mddf_xpath(d, "//manifest:Picture/manifest:ImageID", NULL);
-    EACH_NODE(p, j, pi)
-    {
-        char *v = xmlsafe_text(pi);
-        found |= !strcmp(v, id);
-        free(v);
-    }
-    xmlXPathFreeObject(p);
-    return found;
-}
-
 /*
  * The MMC rules that span the manifest and the MEC file it names: the MEC's artwork must be shown
  * by Pictures of the manifest, and the Experience of that ContentID needs a PictureGroupID.
  */
-static void check_mmc_mec_art(struct mddf_doc *d, xmlNode *loc_el, const char *name,
-                              xmlNode *basic, const char *cid)
+static void check_mmc_mec_art(struct mddf_doc *d, xmlNode *loc_el, const char *name, xmlNode *basic,
+                              const char *cid)
 {
     const char *clause = "MovieLabs Media Manifest Core (MMC, TR-META-MMC), profile MMC-1";
     int n_art = 0;
+    struct strset pictures;
+    strset_collect(d, "//manifest:Picture/manifest:ImageID", &pictures);
     for (xmlNode *li = basic->children; li; li = li->next) {
         if (li->type != XML_ELEMENT_NODE || strcmp((const char *)li->name, "LocalizedInfo"))
             continue;
@@ -857,7 +870,7 @@ static void check_mmc_mec_art(struct mddf_doc *d, xmlNode *loc_el, const char *n
                 continue;
             n_art++;
             char *img = xmlsafe_text(a);
-            if (*img && !has_picture(d, img)) {
+            if (*img && !strset_has(&pictures, img)) {
                 char obs[300];
                 snprintf(obs, sizeof obs, "%s (%s line %ld)", img, name, xmlsafe_line(a));
                 struct mddf_ev ev = {.observed = obs,
@@ -874,9 +887,11 @@ static void check_mmc_mec_art(struct mddf_doc *d, xmlNode *loc_el, const char *n
             free(img);
         }
     }
+    strset_free(&pictures);
     if (!n_art || !cid)
         return;
-    xmlXPathObjectPtr o = mddf_xpath(d, "//manifest:Experience[not(manifest:PictureGroupID)]", NULL);
+    xmlXPathObjectPtr o =
+        mddf_xpath(d, "//manifest:Experience[not(manifest:PictureGroupID)]", NULL);
     EACH_NODE(o, i, e)
     {
         xmlNode *c = xmlsafe_child(e, d->ns_root, "ContentID");

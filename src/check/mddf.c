@@ -33,8 +33,8 @@
 #include "core/codes.h"
 
 #define NS_MANIFEST_PREFIX "http://www.movielabs.com/schema/manifest/v"
-#define NS_MEC_PREFIX "http://www.movielabs.com/schema/mdmec/v"
-#define NS_MD_PREFIX "http://www.movielabs.com/schema/md/v"
+#define NS_MEC_PREFIX      "http://www.movielabs.com/schema/mdmec/v"
+#define NS_MD_PREFIX       "http://www.movielabs.com/schema/md/v"
 
 /* Published namespace versions (point releases such as 1.8.1 share their x.y namespace). */
 static const int manifest_versions[] = {104, 105, 106, 107, 108, 109, 110, 111, 112, 113};
@@ -185,8 +185,8 @@ static const char *find_md_ns(const xmlNode *root)
         n = n->next;
     }
     for (const xmlNs *ns = root->nsDef; ns; ns = ns->next)
-        if (ns->href &&
-            ns_version((const char *)ns->href, NS_MD_PREFIX, "/md", &v, text, sizeof text, &exact) == 0)
+        if (ns->href && ns_version((const char *)ns->href, NS_MD_PREFIX, "/md", &v, text,
+                                   sizeof text, &exact) == 0)
             return (const char *)ns->href;
     return NULL;
 }
@@ -203,8 +203,8 @@ int mddf_open(struct mddf_doc *d, const char *path, const char *file, enum check
         return -1;
     d->root = xmlDocGetRootElement(d->doc);
     const char *local = d->root ? (const char *)d->root->name : "";
-    const char *uri = d->root && d->root->ns && d->root->ns->href ? (const char *)d->root->ns->href
-                                                                  : NULL;
+    const char *uri =
+        d->root && d->root->ns && d->root->ns->href ? (const char *)d->root->ns->href : NULL;
     if (!strcmp(local, "MediaManifest"))
         d->kind = CHECK_MANIFEST;
     else if (!strcmp(local, "CoreMetadata"))
@@ -212,11 +212,10 @@ int mddf_open(struct mddf_doc *d, const char *path, const char *file, enum check
     if (d->kind == CHECK_AUTO || (want != CHECK_AUTO && want != d->kind)) {
         char obs[160];
         snprintf(obs, sizeof obs, "<%.60s> in namespace %.80s", local, uri ? uri : "(none)");
-        const char *expected = want == CHECK_MEC
-                                   ? "<CoreMetadata> (MovieLabs MEC)"
-                                   : want == CHECK_MANIFEST
-                                         ? "<MediaManifest> (MovieLabs Media Manifest / MMC)"
-                                         : "<MediaManifest> or <CoreMetadata>";
+        const char *expected = want == CHECK_MEC ? "<CoreMetadata> (MovieLabs MEC)"
+                               : want == CHECK_MANIFEST
+                                   ? "<MediaManifest> (MovieLabs Media Manifest / MMC)"
+                                   : "<MediaManifest> or <CoreMetadata>";
         struct mddf_ev ev = {.observed = obs,
                              .expected = expected,
                              .clause = "MovieLabs MDDF: document types by root element",
@@ -226,7 +225,7 @@ int mddf_open(struct mddf_doc *d, const char *path, const char *file, enum check
                     "The root element is not the one a %s file has.",
                     want == CHECK_MEC        ? "MEC"
                     : want == CHECK_MANIFEST ? "Media Manifest"
-                                                  : "Media Manifest or MEC");
+                                             : "Media Manifest or MEC");
         mddf_close(d);
         return -1;
     }
@@ -258,7 +257,8 @@ int mddf_open(struct mddf_doc *d, const char *path, const char *file, enum check
     }
     if (!exact) {
         char norm[160];
-        snprintf(norm, sizeof norm, "%s%d.%d%s", prefix, d->version / 100, d->version % 100, suffix);
+        snprintf(norm, sizeof norm, "%s%d.%d%s", prefix, d->version / 100, d->version % 100,
+                 suffix);
         struct mddf_ev ev = {.observed = uri,
                              .normalised = norm,
                              .expected = norm,
@@ -277,8 +277,7 @@ int mddf_open(struct mddf_doc *d, const char *path, const char *file, enum check
         snprintf(read_as, sizeof read_as, "%d.%d", v / 100, v % 100);
         struct mddf_ev ev = {.observed = d->version_text,
                              .normalised = read_as,
-                             .expected = d->kind == CHECK_MANIFEST ? "1.4 to 1.13"
-                                                                        : "2.4 to 2.12",
+                             .expected = d->kind == CHECK_MANIFEST ? "1.4 to 1.13" : "2.4 to 2.12",
                              .clause = "MovieLabs MDDF: published specification versions",
                              .fix = "Declare a published version of the specification."};
         mddf_report(d, d->root, SEV_WARNING, "mddf.version.unknown", &ev,
@@ -416,8 +415,8 @@ static bool eidr_ssid_ok(const char *scheme, const char *ssid)
     } else if (!strcmp(scheme, "eidr")) {
         return !strncmp(ssid, "10.", 3) && isdigit((unsigned char)ssid[3]) &&
                isdigit((unsigned char)ssid[4]) && isdigit((unsigned char)ssid[5]) &&
-               isdigit((unsigned char)ssid[6]) && ssid[7] == '/' && eidr_suffix_len(ssid + 8) == 26 &&
-               ssid[34] == '\0';
+               isdigit((unsigned char)ssid[6]) && ssid[7] == '/' &&
+               eidr_suffix_len(ssid + 8) == 26 && ssid[34] == '\0';
     }
     return true;
 }
@@ -496,7 +495,8 @@ static int cmp_id(const void *a, const void *b)
     if (!c)
         c = strcmp(x->value, y->value);
     if (!c)
-        c = (xmlsafe_line(x->node) > xmlsafe_line(y->node)) - (xmlsafe_line(x->node) < xmlsafe_line(y->node));
+        c = (xmlsafe_line(x->node) > xmlsafe_line(y->node)) -
+            (xmlsafe_line(x->node) < xmlsafe_line(y->node));
     return c;
 }
 
@@ -548,28 +548,38 @@ void mddf_ids_collect(struct mddf_doc *d, struct mddf_ids *ids, const char *kind
             free(v);
             continue;
         }
-        struct mddf_id *dup = mddf_ids_find(ids, kind, v);
-        if (dup) {
-            char first[96];
-            snprintf(first, sizeof first, "an ID not used by the %s at line %ld", kind,
-                     xmlsafe_line(dup->node));
-            struct mddf_ev ev = {.observed = v,
-                                 .expected = first,
-                                 .clause = "MovieLabs Common Metadata, Sec. 2.1 Identifiers "
-                                           "(unique within their scope)",
-                                 .fix = "Give each element its own identifier; if the two "
-                                        "elements describe the same thing, keep only one."};
-            mddf_report(d, el, SEV_ERROR, "md.id.duplicate", &ev,
-                        "Two %s elements have the same %s (the first at line %ld).", kind, attr,
-                        xmlsafe_line(dup->node));
-        } else {
-            ids_add(ids, kind, v, el);
-        }
+        ids_add(ids, kind, v, el);
         xmlAttr *a = xmlHasProp(el, (const xmlChar *)attr);
         mddf_check_id(d, a ? (const xmlNode *)a : el, v, type);
         free(v);
     }
     xmlXPathFreeObject(o);
+    /* duplicates: after one sort, equal IDs of this kind are neighbours, the first line first */
+    if (ids->n > 1)
+        qsort(ids->v, ids->n, sizeof *ids->v, cmp_id);
+    ids->sorted = true;
+    for (size_t i = 1; i < ids->n; i++) {
+        const struct mddf_id *prev = &ids->v[i - 1], *cur = &ids->v[i];
+        if (strcmp(cur->kind, kind) != 0 || strcmp(prev->kind, kind) != 0 ||
+            strcmp(cur->value, prev->value) != 0)
+            continue;
+        size_t first = i - 1;
+        while (first > 0 && !strcmp(ids->v[first - 1].kind, kind) &&
+               !strcmp(ids->v[first - 1].value, cur->value))
+            first--;
+        long first_line = xmlsafe_line(ids->v[first].node);
+        char exp[96];
+        snprintf(exp, sizeof exp, "an ID not used by the %s at line %ld", kind, first_line);
+        struct mddf_ev ev = {.observed = cur->value,
+                             .expected = exp,
+                             .clause = "MovieLabs Common Metadata, Sec. 2.1 Identifiers "
+                                       "(unique within their scope)",
+                             .fix = "Give each element its own identifier; if the two "
+                                    "elements describe the same thing, keep only one."};
+        mddf_report(d, cur->node, SEV_ERROR, "md.id.duplicate", &ev,
+                    "Two %s elements have the same %s (the first at line %ld).", kind, attr,
+                    first_line);
+    }
 }
 
 void mddf_ids_resolve(struct mddf_doc *d, struct mddf_ids *ids, const char *expr, const char *kind,
@@ -657,7 +667,8 @@ static void check_language(struct mddf_doc *d, const xmlNode *n)
     const char *expected = "a BCP 47 language tag such as en, en-US, es-419, zh-Hans";
     char sub[4];
     if (!*v) {
-        struct mddf_ev ev = {.observed = "\"\"", .expected = expected, .clause = clause, .fix = fix};
+        struct mddf_ev ev = {
+            .observed = "\"\"", .expected = expected, .clause = clause, .fix = fix};
         mddf_report(d, n, SEV_ERROR, "md.language.invalid", &ev, "The language is empty.");
     } else if (strlen(v) > 64) {
         struct mddf_ev ev = {.expected = expected, .clause = clause, .fix = fix};
@@ -674,8 +685,8 @@ static void check_language(struct mddf_doc *d, const xmlNode *n)
         int rc = codes_language_check(v, &canon, &why);
         if (rc != CODES_OK) {
             struct mddf_ev ev = {.observed = v, .expected = expected, .clause = clause, .fix = fix};
-            mddf_report(d, n, SEV_ERROR, "md.language.invalid", &ev,
-                        "The language \"%s\" %s.", v, buf_str(&why));
+            mddf_report(d, n, SEV_ERROR, "md.language.invalid", &ev, "The language \"%s\" %s.", v,
+                        buf_str(&why));
         }
     }
     buf_free(&canon);
@@ -781,9 +792,8 @@ static void check_currencies(struct mddf_doc *d)
             char up[8] = {0};
             for (size_t k = 0; k < 3 && v[k]; k++)
                 up[k] = (char)toupper((unsigned char)v[k]);
-            bool case_only = strlen(v) == 3 &&
-                             bsearch(up, mddf_currencies, nc, sizeof mddf_currencies[0],
-                                     cmp_currency);
+            bool case_only = strlen(v) == 3 && bsearch(up, mddf_currencies, nc,
+                                                       sizeof mddf_currencies[0], cmp_currency);
             struct mddf_ev ev = {.observed = v,
                                  .normalised = case_only ? up : NULL,
                                  .expected = "an ISO 4217 currency code such as USD, EUR, GBP",
@@ -860,8 +870,9 @@ static void check_vocab_value(struct mddf_doc *d, const struct mddf_vocab *v, in
                     val, what, fold->value, fold->value);
     } else if (exact_any) {
         char since[64];
-        snprintf(since, sizeof since, "%s %d.%d", v->family == 'm' ? "Media Manifest" : "Common Metadata",
-                 exact_any->since / 100, exact_any->since % 100);
+        snprintf(since, sizeof since, "%s %d.%d",
+                 v->family == 'm' ? "Media Manifest" : "Common Metadata", exact_any->since / 100,
+                 exact_any->since % 100);
         struct mddf_ev ev = {.observed = val,
                              .expected = buf_str(&exp),
                              .clause = clause,
@@ -1006,8 +1017,7 @@ static void check_rating(struct mddf_doc *d, xmlNode *r)
                                  .fix = "Check the rating's region: each rating applies where its "
                                         "system is official."};
             mddf_report(d, sub_el ? sub_el : country_el, SEV_WARNING, "md.rating.region", &ev,
-                        "The %s rating system is not used in %s.", sys,
-                        sub && *sub ? sub : cc);
+                        "The %s rating system is not used in %s.", sys, sub && *sub ? sub : cc);
             buf_free(&exp);
         }
     }
@@ -1077,8 +1087,8 @@ static void check_audio(struct mddf_doc *d, xmlNode *audio)
             bool single = single_channel_name(map);
             /* Later versions also admit registered channel label identifiers ("NSC001"), which
              * cannot be told single or multiple here: only descriptive names are judged. */
-            bool label_id = isupper((unsigned char)map[0]) && strpbrk(map, "0123456789") &&
-                            !strchr(map, ' ');
+            bool label_id =
+                isupper((unsigned char)map[0]) && strpbrk(map, "0123456789") && !strchr(map, ' ');
             if (*map && !label_id && ((channels > 1 && single) || (channels < 2 && !single))) {
                 mddf_cm_clause(d, "Sec. 5.2.3 Audio Encoding ChannelMapping", clause,
                                sizeof clause);
@@ -1102,8 +1112,9 @@ static void check_audio(struct mddf_doc *d, xmlNode *audio)
         free(chs);
     }
     xmlXPathObjectPtr o = mddf_xpath(
-        d, "./md:SubType[normalize-space(.) = 'Director' or normalize-space(.) = 'Actor' or "
-           "normalize-space(.) = 'ActorDirector']",
+        d,
+        "./md:SubType[normalize-space(.) = 'Director' or normalize-space(.) = 'Actor' or "
+        "normalize-space(.) = 'ActorDirector']",
         audio);
     if (o && mddf_count(d, "./md:Type[normalize-space(.) = 'commentary']", audio) == 0) {
         char *t = mddf_md_text(d, audio, "Type");
@@ -1132,8 +1143,9 @@ static void check_video(struct mddf_doc *d, xmlNode *video)
     {
         char *prog = xmlsafe_text(p);
         char *order = xmlsafe_attr(p, "scanOrder");
-        if (order && ((!strcmp(prog, "false") && (!strcmp(order, "PFF") || !strcmp(order, "PPF"))) ||
-                      (!strcmp(prog, "true") && (!strcmp(order, "TFF") || !strcmp(order, "BFF"))))) {
+        if (order &&
+            ((!strcmp(prog, "false") && (!strcmp(order, "PFF") || !strcmp(order, "PPF"))) ||
+             (!strcmp(prog, "true") && (!strcmp(order, "TFF") || !strcmp(order, "BFF"))))) {
             char clause[160];
             mddf_cm_clause(d, "Sec. 5.2.6.2 Progressive@scanOrder", clause, sizeof clause);
             struct mddf_ev ev = {.observed = order,
@@ -1248,8 +1260,8 @@ static void check_localized_info(struct mddf_doc *d)
                 if (!dup)
                     continue;
                 char clause[160], obs[200];
-                mddf_cm_clause(d, "Sec. 4.1.1 LocalizedInfo (one per language and region)",
-                               clause, sizeof clause);
+                mddf_cm_clause(d, "Sec. 4.1.1 LocalizedInfo (one per language and region)", clause,
+                               sizeof clause);
                 snprintf(obs, sizeof obs, "language=\"%.16s\"%s%s", lang[k],
                          *inc[k] ? " Region " : "", *inc[k] ? inc[k] : "");
                 struct mddf_ev ev = {.observed = obs,
@@ -1281,8 +1293,8 @@ static void check_localized_info(struct mddf_doc *d)
 
 static void check_billing(struct mddf_doc *d)
 {
-    xmlXPathObjectPtr o = mddf_xpath(d, "//md:Job[count(md:BillingBlockOrder[not(@region)]) > 1]",
-                                     NULL);
+    xmlXPathObjectPtr o =
+        mddf_xpath(d, "//md:Job[count(md:BillingBlockOrder[not(@region)]) > 1]", NULL);
     EACH_NODE(o, i, job)
     {
         char clause[160];
@@ -1300,12 +1312,12 @@ static void check_billing(struct mddf_doc *d)
 
 static void check_resolutions(struct mddf_doc *d)
 {
-    xmlXPathObjectPtr o =
-        mddf_xpath(d,
-                   "//md:ArtReference/@resolution | //manifest:Picture/manifest:ImageID/@resolution "
-                   "| //manifest:Picture/manifest:ThumbnailImageID/@resolution | "
-                   "//md:ImageReference/@resolution",
-                   NULL);
+    xmlXPathObjectPtr o = mddf_xpath(
+        d,
+        "//md:ArtReference/@resolution | //manifest:Picture/manifest:ImageID/@resolution "
+        "| //manifest:Picture/manifest:ThumbnailImageID/@resolution | "
+        "//md:ImageReference/@resolution",
+        NULL);
     EACH_NODE(o, i, a)
     {
         char *v = node_value(a);
@@ -1544,7 +1556,8 @@ static void silent_error(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
-/* The compiled schema of file (cached for the life of the process). Called with schema_lock held. */
+/* The compiled schema of file (cached for the life of the process). Called with schema_lock held.
+ */
 static xmlSchemaPtr schema_get(const char *file)
 {
     for (size_t i = 0; i < n_schema_cache; i++)
@@ -1558,11 +1571,13 @@ static xmlSchemaPtr schema_get(const char *file)
         xmlSchemaFreeParserCtxt(pc);
     }
     schema_cache = xrealloc(schema_cache, (n_schema_cache + 1) * sizeof *schema_cache);
-    schema_cache[n_schema_cache++] = (struct schema_cache_entry){.file = xstrdup(file), .schema = s};
+    schema_cache[n_schema_cache++] =
+        (struct schema_cache_entry){.file = xstrdup(file), .schema = s};
     return s;
 }
 
-/* True when s (already trimmed) is a number, boolean, date/time or duration: types XSD collapses. */
+/* True when s (already trimmed) is a number, boolean, date/time or duration: types XSD collapses.
+ */
 static bool collapsible_lexical(const char *s)
 {
     if (!*s)

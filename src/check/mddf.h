@@ -90,7 +90,8 @@ void mddf_cm_clause(const struct mddf_doc *d, const char *what, char *out, size_
 /* The shared Common Metadata checks (see the top of this file). */
 void mddf_check_common(struct mddf_doc *d);
 
-/* The XSD layer: validates against the operator's schema for the root namespace, when configured. */
+/* The XSD layer: validates against the operator's schema for the root namespace, when configured.
+ */
 void mddf_check_schema(struct mddf_doc *d);
 
 /* ---- identifiers ---- */

@@ -40,9 +40,9 @@ static void clause_of(struct mddf_doc *d, const char *what, char *out, size_t ca
 /* Work types that have a running time of their own (a Series or Season does not). */
 static bool timed_work(const char *wt)
 {
-    static const char *const timed[] = {"Movie",     "Short",        "Episode",  "Promotion",
-                                        "Excerpt",   "Supplemental", "Ad",       "Music Video",
-                                        "Concert",   "Non-episodic Show"};
+    static const char *const timed[] = {
+        "Movie",        "Short", "Episode",     "Promotion", "Excerpt",
+        "Supplemental", "Ad",    "Music Video", "Concert",   "Non-episodic Show"};
     for (size_t i = 0; i < sizeof timed / sizeof timed[0]; i++)
         if (!strcmp(wt, timed[i]))
             return true;
@@ -86,8 +86,7 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
                              .expected = "a WorkType such as Movie, Episode, Season, Series",
                              .clause = clause,
                              .fix = "Say what the title is with <md:WorkType>."};
-        mddf_report(d, basic, SEV_ERROR, "mec.worktype.missing", &ev,
-                    "The title has no WorkType.");
+        mddf_report(d, basic, SEV_ERROR, "mec.worktype.missing", &ev, "The title has no WorkType.");
     }
 
     int n_li = mddf_count(d, "./md:LocalizedInfo", basic);
@@ -115,9 +114,8 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
     }
 
     /* a release date in one of its forms */
-    int n_dates = mddf_count(d,
-                             "./md:ReleaseDate | ./md:ReleaseYear | ./md:ReleaseHistory/md:Date",
-                             basic);
+    int n_dates =
+        mddf_count(d, "./md:ReleaseDate | ./md:ReleaseYear | ./md:ReleaseHistory/md:Date", basic);
     if (n_dates == 0) {
         struct mddf_ev ev = {.observed = "no ReleaseDate, ReleaseYear or ReleaseHistory date",
                              .expected = "the title's original release date",
@@ -146,8 +144,8 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
                                  .clause = clause,
                                  .fix = "Write the running time as an ISO 8601 duration "
                                         "(PT1H52M30S)."};
-            mddf_report(d, rl, SEV_ERROR, "mec.runlength.invalid", &ev,
-                        "\"%s\" is not a duration.", v);
+            mddf_report(d, rl, SEV_ERROR, "mec.runlength.invalid", &ev, "\"%s\" is not a duration.",
+                        v);
         }
         free(v);
     }

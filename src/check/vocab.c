@@ -12,6 +12,7 @@
  */
 #include "check/vocab.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,25 +23,58 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct vocab_value avail_type[] = {
-    {"single", 0},      {"episode", 0},     {"season", 0},        {"series", 0},
-    {"miniseries", 0},  {"collection", 0},  {"bundle", 2200},     {"supplement", 2200},
+    {"single", 0},       {"episode", 0},    {"season", 0},    {"series", 0},
+    {"miniseries", 0},   {"collection", 0}, {"bundle", 2200}, {"supplement", 2200},
     {"promotion", 2200}, {"volume", 2400},
 };
 static const struct vocab_value entry_type[] = {
     {"Full Extract", 0}, {"Full Delete", 0}, {"Create", 2500}, {"Update", 2500}, {"Delete", 2500},
 };
 static const struct vocab_value work_type[] = {
-    {"Movie", 0},        {"Short", 0},          {"Series", 0},         {"Season", 0},
-    {"Volume", 2400},    {"Episode", 0},        {"Non-episodic Show", 0}, {"Promotion", 0},
-    {"Ad", 0},           {"Excerpt", 0},        {"Supplemental", 0},   {"Collection", 0},
-    {"Franchise", 0},    {"Album", 0},          {"Song", 0},           {"Music Video", 0},
-    {"Concert", 0},      {"Ring Tone", 0},      {"Other Music", 0},    {"Tournament", 0},
-    {"Tournament Stage", 0}, {"Tournament Round", 0}, {"App", 0},      {"Immersive", 0},
-    {"Mixed-Media", 0},  {"Gallery", 0},        {"Other", 0},          {"Visual Art", 0},
-    {"Performing Art", 0}, {"Book", 0},         {"Book-series", 0},    {"Monographic-series", 0},
-    {"Serial", 0},       {"Comic Book", 0},     {"Comic Strip", 0},    {"Competition", 0},
-    {"Amusement", 0},    {"AntiPiracy", 0},     {"DistributionLogo", 0}, {"Rating", 0},
-    {"DubbingCredit", 0}, {"Intermission", 0},  {"EditNotice", 0},     {"Health", 0},
+    {"Movie", 0},
+    {"Short", 0},
+    {"Series", 0},
+    {"Season", 0},
+    {"Volume", 2400},
+    {"Episode", 0},
+    {"Non-episodic Show", 0},
+    {"Promotion", 0},
+    {"Ad", 0},
+    {"Excerpt", 0},
+    {"Supplemental", 0},
+    {"Collection", 0},
+    {"Franchise", 0},
+    {"Album", 0},
+    {"Song", 0},
+    {"Music Video", 0},
+    {"Concert", 0},
+    {"Ring Tone", 0},
+    {"Other Music", 0},
+    {"Tournament", 0},
+    {"Tournament Stage", 0},
+    {"Tournament Round", 0},
+    {"App", 0},
+    {"Immersive", 0},
+    {"Mixed-Media", 0},
+    {"Gallery", 0},
+    {"Other", 0},
+    {"Visual Art", 0},
+    {"Performing Art", 0},
+    {"Book", 0},
+    {"Book-series", 0},
+    {"Monographic-series", 0},
+    {"Serial", 0},
+    {"Comic Book", 0},
+    {"Comic Strip", 0},
+    {"Competition", 0},
+    {"Amusement", 0},
+    {"AntiPiracy", 0},
+    {"DistributionLogo", 0},
+    {"Rating", 0},
+    {"DubbingCredit", 0},
+    {"Intermission", 0},
+    {"EditNotice", 0},
+    {"Health", 0},
 };
 static const struct vocab_value license_type[] = {
     {"EST", 0}, {"VOD", 0}, {"SVOD", 0}, {"POEST", 0}, {"Pre-Release", 2220}, {"Library", 2300},
@@ -52,31 +86,66 @@ static const struct vocab_value hdr[] = {{"true", 0}, {"HDR10", 0}, {"DV", 0}};
 /* Avails 2.1 listed these; 2.2 onwards keeps only "Next Day TV" and "POD" but the others stay
  * in use (and in the EMA templates' examples), so all are known. */
 static const struct vocab_value lrd[] = {
-    {"New Release", 0},   {"Library", 0},      {"Mega-Library", 0}, {"Priority Library", 0},
-    {"DD-Theatrical", 0}, {"Pre-Theatrical", 0}, {"DD-DVD", 0},     {"Early EST", 0},
-    {"Preorder EST", 0},  {"Early VOD", 0},    {"Preorder VOD", 0}, {"DTV", 0},
-    {"Next Day TV", 0},   {"Season Only", 0},  {"Free", 0},         {"TempPromo", 0},
+    {"New Release", 0},   {"Library", 0},        {"Mega-Library", 0}, {"Priority Library", 0},
+    {"DD-Theatrical", 0}, {"Pre-Theatrical", 0}, {"DD-DVD", 0},       {"Early EST", 0},
+    {"Preorder EST", 0},  {"Early VOD", 0},      {"Preorder VOD", 0}, {"DTV", 0},
+    {"Next Day TV", 0},   {"Season Only", 0},    {"Free", 0},         {"TempPromo", 0},
     {"POD", 2200},
 };
 static const struct vocab_value localization[] = {
-    {"sub", 0}, {"dub", 0}, {"subdub", 0}, {"any", 0},
+    {"sub", 0},
+    {"dub", 0},
+    {"subdub", 0},
+    {"any", 0},
 };
 static const struct vocab_value caption_exemption[] = {
     {"1", 0}, {"2", 0}, {"3", 0}, {"4", 0}, {"5", 0}, {"6", 0},
 };
 static const struct vocab_value term_name[] = {
-    {"Tier", 0},          {"SRP", 0},            {"TPR-SRP", 0},        {"SRP-PostTax", 0},
-    {"WSP", 0},           {"TPR-WSP", 0},        {"WSP-PostTax", 0},    {"EpisodeWSP", 0},
-    {"TPR-EpisodeWSP", 0}, {"EpisodeWSP-PostTax", 0}, {"SeasonWSP", 0}, {"TPR-SeasonWSP", 0},
-    {"SeasonWSP-PostTax", 0}, {"DMRP", 0},       {"TPR-DMRP", 0},       {"DMRP-PostTax", 0},
-    {"SMRP", 0},          {"TPR-SMRP", 0},       {"SMRP-PostTax", 0},   {"LicenseFee", 0},
-    {"TPR-LicenseFee", 0}, {"Category", 0},      {"TPR-Category", 0},   {"Included", 0},
-    {"AnnounceDate", 0},  {"PreorderFulfillDate", 0}, {"PreOrderFulfillDate", 0},
-    {"SuppressionLiftDate", 0}, {"RentalDuration", 0}, {"WatchDuration", 0},
-    {"FixedEndDate", 0},  {"LocalizationOffering", 0}, {"ContractStatus", 0},
-    {"Download", 0},      {"Exclusive", 0},      {"ExclusiveAttributes", 0},
-    {"BrandingRights", 0}, {"BrandingRightsAttributes", 0}, {"TitleStatus", 0}, {"NA", 0},
-    {"TPRType", 0},       {"CampaignID", 0},     {"GEMACountry", 0},    {"GEMACategory", 0},
+    {"Tier", 0},
+    {"SRP", 0},
+    {"TPR-SRP", 0},
+    {"SRP-PostTax", 0},
+    {"WSP", 0},
+    {"TPR-WSP", 0},
+    {"WSP-PostTax", 0},
+    {"EpisodeWSP", 0},
+    {"TPR-EpisodeWSP", 0},
+    {"EpisodeWSP-PostTax", 0},
+    {"SeasonWSP", 0},
+    {"TPR-SeasonWSP", 0},
+    {"SeasonWSP-PostTax", 0},
+    {"DMRP", 0},
+    {"TPR-DMRP", 0},
+    {"DMRP-PostTax", 0},
+    {"SMRP", 0},
+    {"TPR-SMRP", 0},
+    {"SMRP-PostTax", 0},
+    {"LicenseFee", 0},
+    {"TPR-LicenseFee", 0},
+    {"Category", 0},
+    {"TPR-Category", 0},
+    {"Included", 0},
+    {"AnnounceDate", 0},
+    {"PreorderFulfillDate", 0},
+    {"PreOrderFulfillDate", 0},
+    {"SuppressionLiftDate", 0},
+    {"RentalDuration", 0},
+    {"WatchDuration", 0},
+    {"FixedEndDate", 0},
+    {"LocalizationOffering", 0},
+    {"ContractStatus", 0},
+    {"Download", 0},
+    {"Exclusive", 0},
+    {"ExclusiveAttributes", 0},
+    {"BrandingRights", 0},
+    {"BrandingRightsAttributes", 0},
+    {"TitleStatus", 0},
+    {"NA", 0},
+    {"TPRType", 0},
+    {"CampaignID", 0},
+    {"GEMACountry", 0},
+    {"GEMACategory", 0},
 };
 static const struct vocab_value condition[] = {
     {"Open", 0},      {"Immediate", 0}, {"ESTStart", 0},   {"EST", 0},
@@ -84,25 +153,50 @@ static const struct vocab_value condition[] = {
 };
 /* The spreadsheet's PriceType: the pricing terms of the XML plus NA. */
 static const struct vocab_value price_type[] = {
-    {"Tier", 0},        {"Category", 0},      {"LicenseFee", 0},  {"SRP", 0},
-    {"WSP", 0},         {"DMRP", 0},          {"SMRP", 0},        {"EpisodeWSP", 0},
-    {"SeasonWSP", 0},   {"NA", 0},            {"TPR-SRP", 0},     {"TPR-WSP", 0},
-    {"TPR-DMRP", 0},    {"TPR-SMRP", 0},      {"TPR-EpisodeWSP", 0}, {"TPR-SeasonWSP", 0},
-    {"TPR-LicenseFee", 0}, {"TPR-Category", 0}, {"SRP-PostTax", 0}, {"WSP-PostTax", 0},
-    {"DMRP-PostTax", 0}, {"SMRP-PostTax", 0}, {"EpisodeWSP-PostTax", 0},
+    {"Tier", 0},
+    {"Category", 0},
+    {"LicenseFee", 0},
+    {"SRP", 0},
+    {"WSP", 0},
+    {"DMRP", 0},
+    {"SMRP", 0},
+    {"EpisodeWSP", 0},
+    {"SeasonWSP", 0},
+    {"NA", 0},
+    {"TPR-SRP", 0},
+    {"TPR-WSP", 0},
+    {"TPR-DMRP", 0},
+    {"TPR-SMRP", 0},
+    {"TPR-EpisodeWSP", 0},
+    {"TPR-SeasonWSP", 0},
+    {"TPR-LicenseFee", 0},
+    {"TPR-Category", 0},
+    {"SRP-PostTax", 0},
+    {"WSP-PostTax", 0},
+    {"DMRP-PostTax", 0},
+    {"SMRP-PostTax", 0},
+    {"EpisodeWSP-PostTax", 0},
     {"SeasonWSP-PostTax", 0},
 };
 static const struct vocab_value title_status[] = {
-    {"Pending", 0}, {"Approved", 0}, {"Revoked", 0}, {"Expired", 0},
+    {"Pending", 0},
+    {"Approved", 0},
+    {"Revoked", 0},
+    {"Expired", 0},
 };
 static const struct vocab_value tpr_type[] = {
-    {"Conditional", 0}, {"Unconditional", 0}, {"unspecified", 0},
+    {"Conditional", 0},
+    {"Unconditional", 0},
+    {"unspecified", 0},
 };
 static const struct vocab_value ecosystem[] = {{"MA", 0}, {"DMA", 0}, {"UVVU", 0}};
 static const struct vocab_value alt_scope[] = {{"Title", 0}, {"Edit", 0}, {"Manifestation", 0}};
 static const struct vocab_value lang_asset[] = {{"subtitle", 0}, {"audio", 0}, {"subdub", 0}};
 static const struct vocab_value progress_code[] = {
-    {"Live", 0}, {"Ready", 0}, {"Issue", 0}, {"In-Process", 0},
+    {"Live", 0},
+    {"Ready", 0},
+    {"Issue", 0},
+    {"In-Process", 0},
 };
 
 #define V(id, field, arr, clause) [id] = {field, arr, N(arr), clause}
@@ -200,8 +294,7 @@ static const char currencies[] =
     "HTGHUFIDRILSINRIQDIRRISKJMDJODJPYKESKGSKHRKMFKPWKRWKWDKYDKZTLAKLBPLKRLRDLSLLYDMADMDLMGAMKDMMK"
     "MNTMOPMRUMURMVRMWKMXNMXVMYRMZNNADNGNNIONOKNPRNZDOMRPABPENPGKPHPPKRPLNPYGQARRONRSDRUBRWFSARSBD"
     "SCRSDGSEKSGDSHPSLLSOSSRDSSPSTNSVCSYPSZLTHBTJSTMTTNDTOPTRYTTDTWDTZSUAHUGXUSDUSNUYIUYUUYWUZSVES"
-    "VNDVUVWSTXAFXAGXAUXBAXBBXBCXBDXCDXDRXOFXPDXPFXPTXSUXTSXUAXXXYERZARZMWZWL"
-    ;
+    "VNDVUVWSTXAFXAGXAUXBAXBBXBCXBDXCDXDRXOFXPDXPFXPTXSUXTSXUAXXXYERZARZMWZWL";
 
 bool vocab_currency(const char *s)
 {
@@ -293,17 +386,37 @@ const char *vocab_lang_two_letter(const char *three)
 static const struct {
     const char *code, *name;
 } areas[] = {
-    {"ZZ", "Global"},          {"EU", "European Union"},  {"001", "World"},
-    {"002", "Africa"},         {"003", "North America"},  {"005", "South America"},
-    {"009", "Oceania"},        {"011", "Western Africa"}, {"013", "Central America"},
-    {"014", "Eastern Africa"}, {"015", "Northern Africa"}, {"017", "Middle Africa"},
-    {"018", "Southern Africa"}, {"019", "Americas"},      {"021", "Northern America"},
-    {"029", "Caribbean"},      {"030", "Eastern Asia"},   {"034", "Southern Asia"},
-    {"035", "South-Eastern Asia"}, {"039", "Southern Europe"},
-    {"053", "Australia and New Zealand"}, {"054", "Melanesia"}, {"057", "Micronesia"},
-    {"061", "Polynesia"},      {"142", "Asia"},           {"143", "Central Asia"},
-    {"145", "Western Asia"},   {"150", "Europe"},         {"151", "Eastern Europe"},
-    {"154", "Northern Europe"}, {"155", "Western Europe"},
+    {"ZZ", "Global"},
+    {"EU", "European Union"},
+    {"001", "World"},
+    {"002", "Africa"},
+    {"003", "North America"},
+    {"005", "South America"},
+    {"009", "Oceania"},
+    {"011", "Western Africa"},
+    {"013", "Central America"},
+    {"014", "Eastern Africa"},
+    {"015", "Northern Africa"},
+    {"017", "Middle Africa"},
+    {"018", "Southern Africa"},
+    {"019", "Americas"},
+    {"021", "Northern America"},
+    {"029", "Caribbean"},
+    {"030", "Eastern Asia"},
+    {"034", "Southern Asia"},
+    {"035", "South-Eastern Asia"},
+    {"039", "Southern Europe"},
+    {"053", "Australia and New Zealand"},
+    {"054", "Melanesia"},
+    {"057", "Micronesia"},
+    {"061", "Polynesia"},
+    {"142", "Asia"},
+    {"143", "Central Asia"},
+    {"145", "Western Asia"},
+    {"150", "Europe"},
+    {"151", "Eastern Europe"},
+    {"154", "Northern Europe"},
+    {"155", "Western Europe"},
     {"419", "Latin America and the Caribbean"},
 };
 
@@ -343,7 +456,10 @@ void vocab_version_str(int v, char *out, size_t out_len)
 
 /* Every column of the EMA templates 1.6 to 1.9 (row 2 names; row 1 categories). Required:
  * the columns every template of the version marks //REQ and that the checks need. */
-#define C(name, cat, field, since, until, req) {name, cat, field, since, until, req}
+#define C(name, cat, field, since, until, req)                                                     \
+    {                                                                                              \
+        name, cat, field, since, until, req                                                        \
+    }
 static const struct avails_column columns[] = {
     C("ALID", "Avail", AVF_ALID, TPL_1_7, 0, true),
     C("AllowedLanguages", "AvailTrans", AVF_ALLOWED_LANGUAGES, TPL_1_7, 0, false),
@@ -390,7 +506,8 @@ static const struct avails_column columns[] = {
     C("GroupIdentity", "AvailMetadata", AVF_OTHER, TPL_1_7_3, 0, false),
     C("HDR", "AvailTrans", AVF_HDR, TPL_1_7, 0, false),
     C("HFR", "AvailTrans", AVF_HFR, TPL_1_7, 0, false),
-    C("HoldbackExclusionLanguage", "AvailTrans", AVF_HOLDBACK_EXCLUSION_LANGUAGE, TPL_1_6, TPL_1_6, false),
+    C("HoldbackExclusionLanguage", "AvailTrans", AVF_HOLDBACK_EXCLUSION_LANGUAGE, TPL_1_6, TPL_1_6,
+      false),
     C("HoldbackLanguage", "AvailTrans", AVF_HOLDBACK_LANGUAGE, TPL_1_6, 0, false),
     C("LicenseRightsDescription", "AvailTrans", AVF_LRD, TPL_1_6, 0, false),
     C("LicenseType", "AvailTrans", AVF_LICENSE_TYPE, TPL_1_6, 0, true),
@@ -408,11 +525,13 @@ static const struct avails_column columns[] = {
     C("RatingSystem", "AvailMetadata", AVF_OTHER, TPL_1_6, 0, false),
     C("RatingValue", "AvailMetadata", AVF_OTHER, TPL_1_6, 0, false),
     C("ReleaseHistoryOriginal", "AvailMetadata", AVF_RELEASE_HISTORY_ORIGINAL, TPL_1_6, 0, false),
-    C("ReleaseHistoryPhysicalHV", "AvailMetadata", AVF_RELEASE_HISTORY_PHYSICAL_HV, TPL_1_6, 0, false),
+    C("ReleaseHistoryPhysicalHV", "AvailMetadata", AVF_RELEASE_HISTORY_PHYSICAL_HV, TPL_1_6, 0,
+      false),
     C("ReleaseYear", "AvailMetadata", AVF_RELEASE_YEAR, TPL_1_6, 0, false),
     C("RentalDuration", "AvailTrans", AVF_RENTAL_DURATION, TPL_1_6, 0, false),
     C("ReportingID", "Avail", AVF_OTHER, TPL_1_7, 0, false),
-    C("RequiredFulfillmentLanguages", "AvailTrans", AVF_REQUIRED_FULFILLMENT_LANGUAGES, TPL_1_7_3, 0, false),
+    C("RequiredFulfillmentLanguages", "AvailTrans", AVF_REQUIRED_FULFILLMENT_LANGUAGES, TPL_1_7_3,
+      0, false),
     C("RetailerEpisodeID1", "AvailMetadata", AVF_OTHER, TPL_1_7_2, 0, false),
     C("RetailerEpisodeID2", "AvailMetadata", AVF_OTHER, TPL_1_7_2, 0, false),
     C("RetailerID1", "AvailMetadata", AVF_OTHER, TPL_1_7_2, 0, false),
@@ -438,7 +557,8 @@ static const struct avails_column columns[] = {
     C("SeriesTitleDisplayUnlimited", "AvailMetadata", AVF_OTHER, TPL_1_6, 0, false),
     C("SeriesTitleInternalAlias", "AvailMetadata", AVF_OTHER, TPL_1_6, 0, false),
     C("ServiceProvider", "Avail", AVF_OTHER, TPL_1_6, 0, false),
-    C("SpecialPreOrderFulfillDate", "AvailTrans", AVF_SPECIAL_PREORDER_FULFILL_DATE, TPL_1_6, 0, false),
+    C("SpecialPreOrderFulfillDate", "AvailTrans", AVF_SPECIAL_PREORDER_FULFILL_DATE, TPL_1_6, 0,
+      false),
     C("Start", "AvailTrans", AVF_START, TPL_1_6, 0, true),
     C("StartLag", "AvailTrans", AVF_START_LAG, TPL_1_7_3, 0, false),
     C("StoreLanguage", "AvailTrans", AVF_STORE_LANGUAGE, TPL_1_6, TPL_1_6, false),
@@ -482,12 +602,19 @@ const struct avails_column *vocab_column_find(const char *header)
     return NULL;
 }
 
+static const struct avails_column *by_field[AVF__COUNT];
+static pthread_once_t by_field_once = PTHREAD_ONCE_INIT;
+
+static void index_fields(void)
+{
+    for (size_t i = N(columns); i-- > 0;)
+        by_field[columns[i].field] = &columns[i];
+}
+
 const struct avails_column *vocab_column_of(enum avf field)
 {
-    for (size_t i = 0; i < N(columns); i++)
-        if (columns[i].field == field)
-            return &columns[i];
-    return NULL;
+    pthread_once(&by_field_once, index_fields);
+    return field >= 0 && field < AVF__COUNT ? by_field[field] : NULL;
 }
 
 const struct avails_column *vocab_column_at(size_t i)

@@ -26,8 +26,8 @@ enum vocab_id {
     VOCAB_WORK_TYPE,
     VOCAB_LICENSE_TYPE,
     VOCAB_FORMAT_PROFILE,
-    VOCAB_HDR,        /* FormatProfile@HDR */
-    VOCAB_LRD,        /* LicenseRightsDescription (recommended values) */
+    VOCAB_HDR, /* FormatProfile@HDR */
+    VOCAB_LRD, /* LicenseRightsDescription (recommended values) */
     VOCAB_LOCALIZATION,
     VOCAB_CAPTION_EXEMPTION,
     VOCAB_TERM_NAME,
@@ -48,10 +48,10 @@ struct vocab_value {
 };
 
 struct vocab {
-    const char *field;   /* "LicenseType" */
+    const char *field; /* "LicenseType" */
     const struct vocab_value *values;
     size_t n;
-    const char *clause;  /* where the list is defined, "EMA Avails, LicenseType" */
+    const char *clause; /* where the list is defined, "EMA Avails, LicenseType" */
 };
 
 const struct vocab *vocab_get(enum vocab_id id);
@@ -83,8 +83,14 @@ const char *vocab_territory_area(const char *s);
 /* ---- spreadsheet templates ---- */
 
 /* Template versions as integers. */
-enum { TPL_1_6 = 1600, TPL_1_7 = 1700, TPL_1_7_2 = 1720, TPL_1_7_3 = 1730, TPL_1_8 = 1800,
-       TPL_1_9 = 1900 };
+enum {
+    TPL_1_6 = 1600,
+    TPL_1_7 = 1700,
+    TPL_1_7_2 = 1720,
+    TPL_1_7_3 = 1730,
+    TPL_1_8 = 1800,
+    TPL_1_9 = 1900
+};
 
 /* The Avails XML version a template version was defined against (1.7.2 -> 2220). */
 int vocab_xml_version_of_template(int tpl);
@@ -94,20 +100,68 @@ void vocab_version_str(int version, char *out, size_t out_len);
 /* The columns the checks read; AVF_OTHER for the rest. */
 enum avf {
     AVF_OTHER = 0,
-    AVF_DISPLAY_NAME, AVF_TERRITORY, AVF_WORK_TYPE, AVF_ENTRY_TYPE, AVF_LICENSE_TYPE,
-    AVF_FORMAT_PROFILE, AVF_START, AVF_END, AVF_PRICE_TYPE, AVF_PRICE_VALUE, AVF_PRICE_CURRENCY,
-    AVF_SRP, AVF_ALID, AVF_ALT_ID, AVF_CONTENT_ID, AVF_EPISODE_CONTENT_ID, AVF_SEASON_CONTENT_ID,
-    AVF_SERIES_CONTENT_ID, AVF_VOLUME_CONTENT_ID, AVF_TITLE_ID, AVF_EDIT_ID, AVF_ASSET_LANGUAGE,
-    AVF_ALLOWED_LANGUAGES, AVF_HOLDBACK_LANGUAGE, AVF_HOLDBACK_EXCLUSION_LANGUAGE,
-    AVF_REQUIRED_FULFILLMENT_LANGUAGES, AVF_STORE_LANGUAGE, AVF_LOCALIZATION_TYPE,
-    AVF_CAPTION_INCLUDED, AVF_CAPTION_EXEMPTION, AVF_SUPPRESSION_LIFT_DATE,
-    AVF_SPECIAL_PREORDER_FULFILL_DATE, AVF_ANNOUNCE_DATE, AVF_FIXED_END_DATE,
-    AVF_RELEASE_HISTORY_ORIGINAL, AVF_RELEASE_HISTORY_PHYSICAL_HV, AVF_BUNDLED_ALIDS, AVF_HDR,
-    AVF_WCG, AVF_HFR, AVF_RELEASE_YEAR, AVF_TOTAL_RUN_TIME, AVF_TERRITORY_EXCLUSION,
-    AVF_START_LAG, AVF_END_LAG, AVF_LRD, AVF_EXCEPTION_FLAG, AVF_EPISODE_NUMBER,
-    AVF_SEASON_NUMBER, AVF_TITLE_STATUS, AVF_TPR_TYPE, AVF_BRANDING_RIGHTS, AVF_EXCLUSIVE,
-    AVF_DOWNLOAD, AVF_RENTAL_DURATION, AVF_WATCH_DURATION, AVF_WINDOW_DURATION,
-    AVF_ASSOCIATED_ALID, AVF_AVAIL_ID, AVF_REF_ALID, AVF_REF_TERRITORY, AVF_REF_LICENSE_TYPE,
+    AVF_DISPLAY_NAME,
+    AVF_TERRITORY,
+    AVF_WORK_TYPE,
+    AVF_ENTRY_TYPE,
+    AVF_LICENSE_TYPE,
+    AVF_FORMAT_PROFILE,
+    AVF_START,
+    AVF_END,
+    AVF_PRICE_TYPE,
+    AVF_PRICE_VALUE,
+    AVF_PRICE_CURRENCY,
+    AVF_SRP,
+    AVF_ALID,
+    AVF_ALT_ID,
+    AVF_CONTENT_ID,
+    AVF_EPISODE_CONTENT_ID,
+    AVF_SEASON_CONTENT_ID,
+    AVF_SERIES_CONTENT_ID,
+    AVF_VOLUME_CONTENT_ID,
+    AVF_TITLE_ID,
+    AVF_EDIT_ID,
+    AVF_ASSET_LANGUAGE,
+    AVF_ALLOWED_LANGUAGES,
+    AVF_HOLDBACK_LANGUAGE,
+    AVF_HOLDBACK_EXCLUSION_LANGUAGE,
+    AVF_REQUIRED_FULFILLMENT_LANGUAGES,
+    AVF_STORE_LANGUAGE,
+    AVF_LOCALIZATION_TYPE,
+    AVF_CAPTION_INCLUDED,
+    AVF_CAPTION_EXEMPTION,
+    AVF_SUPPRESSION_LIFT_DATE,
+    AVF_SPECIAL_PREORDER_FULFILL_DATE,
+    AVF_ANNOUNCE_DATE,
+    AVF_FIXED_END_DATE,
+    AVF_RELEASE_HISTORY_ORIGINAL,
+    AVF_RELEASE_HISTORY_PHYSICAL_HV,
+    AVF_BUNDLED_ALIDS,
+    AVF_HDR,
+    AVF_WCG,
+    AVF_HFR,
+    AVF_RELEASE_YEAR,
+    AVF_TOTAL_RUN_TIME,
+    AVF_TERRITORY_EXCLUSION,
+    AVF_START_LAG,
+    AVF_END_LAG,
+    AVF_LRD,
+    AVF_EXCEPTION_FLAG,
+    AVF_EPISODE_NUMBER,
+    AVF_SEASON_NUMBER,
+    AVF_TITLE_STATUS,
+    AVF_TPR_TYPE,
+    AVF_BRANDING_RIGHTS,
+    AVF_EXCLUSIVE,
+    AVF_DOWNLOAD,
+    AVF_RENTAL_DURATION,
+    AVF_WATCH_DURATION,
+    AVF_WINDOW_DURATION,
+    AVF_ASSOCIATED_ALID,
+    AVF_AVAIL_ID,
+    AVF_REF_ALID,
+    AVF_REF_TERRITORY,
+    AVF_REF_LICENSE_TYPE,
     AVF__COUNT
 };
 
@@ -115,8 +169,8 @@ struct avails_column {
     const char *name;     /* the header in row 2, "LicenseType" */
     const char *category; /* row 1: "AvailTrans" */
     enum avf field;
-    int since, until;     /* template versions that define it (until 0: still current) */
-    bool required;        /* a column every template of [since, until] has and rows must fill */
+    int since, until; /* template versions that define it (until 0: still current) */
+    bool required;    /* a column every template of [since, until] has and rows must fill */
 };
 
 /* The column for a row-2 header (exact name or a known variant such as "BundleALIDs"), or NULL. */

@@ -29,12 +29,12 @@
 
 #include "base/mem.h"
 
-#define CHUNK (2 * 1024 * 1024)
-#define PIPE_SLOTS 8
-#define PIPE_MIN (4 * 1024 * 1024)
-#define CELL_MAX 32767               /* Excel's limit on a cell's characters */
+#define CHUNK          (2 * 1024 * 1024)
+#define PIPE_SLOTS     8
+#define PIPE_MIN       (4 * 1024 * 1024)
+#define CELL_MAX       32767          /* Excel's limit on a cell's characters */
 #define CELL_MAX_BYTES (CELL_MAX * 4) /* in UTF-8 */
-#define RATIO_FLOOR (16ull * 1024 * 1024)
+#define RATIO_FLOOR    (16ull * 1024 * 1024)
 
 struct sheet_ref {
     char *name;
@@ -50,8 +50,11 @@ struct xlsx {
     bool date1904;
     char *shared_part; /* NULL when the workbook has no shared strings */
     bool shared_loaded;
-    char *sst;          /* every shared string, NUL-terminated, back to back */
-    size_t *sst_off;    /* offsets into sst */
+    char *path; /* to open the archive a second time (shared strings beside a sheet) */
+    const void *mem;
+    size_t mem_len;
+    char *sst;       /* every shared string, NUL-terminated, back to back */
+    size_t *sst_off; /* offsets into sst */
     size_t *sst_len;
     size_t n_sst;
 };
@@ -61,7 +64,7 @@ struct xlsx {
 /* The part-specific state starts with this. */
 struct sax_common {
     xmlParserCtxtPtr ctxt;
-    int err;          /* first XLSX_ERR_* */
+    int err; /* first XLSX_ERR_* */
     struct buf *why;
     const char *part;
 };
@@ -200,8 +203,7 @@ static bool push(struct sax_common *c, const char *data, size_t len, bool last)
         return false;
     if (rc != 0 || (last && !c->ctxt->wellFormed)) {
         const xmlError *e = xmlCtxtGetLastError(c->ctxt);
-        fail(c, XLSX_ERR_FORMAT, "%s is not well-formed XML (line %d)", c->part,
-             e ? e->line : 0);
+        fail(c, XLSX_ERR_FORMAT, "%s is not well-formed XML (line %d)", c->part, e ? e->line : 0);
         return false;
     }
     return true;
@@ -244,7 +246,7 @@ static int run_part(struct xlsx *x, const char *part, uint64_t cap, xmlSAXHandle
     sax->fatalError = NULL;
     c->ctxt = xmlCreatePushParserCtxt(sax, c, NULL, 0, part);
     VG_ASSERT(c->ctxt);
-    xmlCtxtUseOptions(c->ctxt, XML_PARSE_NONET);
+    xmlCtxtUseOptions(c->ctxt, XML_PARSE_NONET | XML_PARSE_NODICT);
     int err = 0;
     char why[256] = "";
 
@@ -255,8 +257,7 @@ static int run_part(struct xlsx *x, const char *part, uint64_t cap, xmlSAXHandle
             zip_int64_t n = zip_fread(zf, chunk, CHUNK);
             if (n < 0) {
                 err = XLSX_ERR_FORMAT;
-                snprintf(why, sizeof why, "%s cannot be inflated: %s", part,
-                         zip_file_strerror(zf));
+                snprintf(why, sizeof why, "%s cannot be inflated: %s", part, zip_file_strerror(zf));
                 break;
             }
             if (n > 0 && (err = account(&total, (size_t)n, cap, comp, x->lim.max_ratio, part, why,
@@ -267,8 +268,8 @@ static int run_part(struct xlsx *x, const char *part, uint64_t cap, xmlSAXHandle
         }
         free(chunk);
     } else {
-        struct pipe p = {.zf = zf, .cap = cap, .comp = comp, .ratio = x->lim.max_ratio,
-                         .part = part};
+        struct pipe p = {
+            .zf = zf, .cap = cap, .comp = comp, .ratio = x->lim.max_ratio, .part = part};
         pthread_mutex_init(&p.mu, NULL);
         pthread_cond_init(&p.cv, NULL);
         for (int i = 0; i < PIPE_SLOTS; i++)
@@ -538,6 +539,7 @@ int xlsx_open_file(const char *path, const struct xlsx_limits *limits, struct xl
         return zip_failure(zerr, why);
     struct xlsx *x = xcalloc(1, sizeof *x);
     x->zip = z;
+    x->path = xstrdup(path);
     set_limits(x, limits);
     return finish_open(x, out, why);
 }
@@ -562,6 +564,8 @@ int xlsx_open_buffer(const void *data, size_t len, const struct xlsx_limits *lim
     zip_error_fini(&ze);
     struct xlsx *x = xcalloc(1, sizeof *x);
     x->zip = z;
+    x->mem = data;
+    x->mem_len = len;
     set_limits(x, limits);
     return finish_open(x, out, why);
 }
@@ -578,6 +582,7 @@ void xlsx_close(struct xlsx *x)
     }
     free(x->sheets);
     free(x->shared_part);
+    free(x->path);
     free(x->sst);
     free(x->sst_off);
     free(x->sst_len);
@@ -706,7 +711,7 @@ struct cell_rec {
     uint32_t col;
     enum xlsx_type type;
     bool formula, truncated, shared;
-    size_t off, len; /* in the row text, or the shared string index in off */
+    size_t off, len;     /* in the row text, or the shared string index in off */
     size_t f_off, f_len; /* the formula's text in the row text */
 };
 
@@ -722,6 +727,15 @@ struct rowq {
     bool done, stop;
     xlsx_row_fn fn;
     void *ctx;
+    /* shared strings loading on a thread of their own (joined before the first row) */
+    struct xlsx *x;
+    bool sst_thread;
+    pthread_t sst_th;
+    int sst_rc;
+    struct buf sst_why;
+    uint64_t bad_idx;
+    int64_t bad_row;
+    bool bad;
 };
 
 /* A cell as packed into a batch; its text follows unless shared. */
@@ -729,12 +743,14 @@ struct pcell {
     uint32_t col, len, flen;
     uint8_t type, formula, truncated, shared;
     const char *ptr; /* shared strings live as long as the reader */
+    uint64_t idx;    /* the shared string's index when ptr is not known yet */
 };
 
 struct sheet_state {
     struct sax_common c;
-    struct rowq *q;       /* NULL: call fn on the parsing thread */
-    struct buf pending;   /* rows packed, not yet handed over */
+    bool defer_sst;     /* shared strings still loading: pass indexes to the queue */
+    struct rowq *q;     /* NULL: call fn on the parsing thread */
+    struct buf pending; /* rows packed, not yet handed over */
     struct xlsx *x;
     xlsx_row_fn fn;
     void *fn_ctx;
@@ -744,7 +760,6 @@ struct sheet_state {
     int rph;
     /* the current cell */
     struct cell_rec cur;
-    char ctype[16];
     bool have_value;
     /* the current row */
     struct buf text;
@@ -783,9 +798,8 @@ static bool parse_ref(const char *r, uint32_t *col, int64_t *row)
     return true;
 }
 
-static void sheet_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
-                        const xmlChar *uri, int n_ns, const xmlChar **ns, int n_attr, int n_def,
-                        const xmlChar **a)
+static void sheet_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                        int n_ns, const xmlChar **ns, int n_attr, int n_def, const xmlChar **a)
 {
     struct sheet_state *s = ctx;
     const char *l = (const char *)local;
@@ -798,22 +812,39 @@ static void sheet_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
         memset(&s->cur, 0, sizeof s->cur);
         s->cur.off = s->text.len;
         uint32_t col = s->next_col;
-        if (attr(n_attr, a, "r", v, sizeof v) && !parse_ref(v, &col, NULL)) {
-            fail(&s->c, XLSX_ERR_FORMAT, "%s row %lld has a cell with a malformed reference",
-                 s->c.part, (long long)s->row);
-            return;
+        s->cur.type = XLSX_NUMBER;
+        /* one pass over the attributes: r (reference), t (type); s (style) is not needed */
+        for (int k = 0; k < n_attr; k++) {
+            const char *an = (const char *)a[k * 5];
+            const char *av = (const char *)a[k * 5 + 3];
+            size_t al = (size_t)(a[k * 5 + 4] - a[k * 5 + 3]);
+            if (an[0] == 'r' && an[1] == '\0') {
+                if (al >= sizeof v)
+                    al = sizeof v - 1;
+                memcpy(v, av, al);
+                v[al] = '\0';
+                if (!parse_ref(v, &col, NULL)) {
+                    fail(&s->c, XLSX_ERR_FORMAT,
+                         "%s row %lld has a cell with a malformed reference", s->c.part,
+                         (long long)s->row);
+                    return;
+                }
+            } else if (an[0] == 't' && an[1] == '\0') {
+                if (al == 1 && av[0] == 's') {
+                    s->cur.type = XLSX_STRING;
+                    s->cur.shared = true;
+                } else if ((al == 3 && !memcmp(av, "str", 3)) ||
+                           (al == 9 && !memcmp(av, "inlineStr", 9))) {
+                    s->cur.type = XLSX_STRING;
+                } else if (al == 1 && av[0] == 'b') {
+                    s->cur.type = XLSX_BOOL;
+                } else if (al == 1 && av[0] == 'e') {
+                    s->cur.type = XLSX_ERROR;
+                }
+            }
         }
         s->cur.col = col;
         s->next_col = col + 1;
-        if (!attr(n_attr, a, "t", s->ctype, sizeof s->ctype))
-            strcpy(s->ctype, "n");
-        const char *t = s->ctype;
-        s->cur.type = !strcmp(t, "s") || !strcmp(t, "str") || !strcmp(t, "inlineStr")
-                          ? XLSX_STRING
-                      : !strcmp(t, "b") ? XLSX_BOOL
-                      : !strcmp(t, "e") ? XLSX_ERROR
-                                        : XLSX_NUMBER;
-        s->cur.shared = !strcmp(t, "s");
     } else if (l[0] == 'v' && l[1] == '\0') {
         s->in_v = s->in_c;
         s->have_value = s->have_value || s->in_c;
@@ -828,8 +859,8 @@ static void sheet_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
             char *end;
             long long n = strtoll(v, &end, 10);
             if (*end || n < 1 || n > 1048576 || n <= s->last_row) {
-                fail(&s->c, XLSX_ERR_FORMAT, "%s has a row numbered '%s' after row %lld",
-                     s->c.part, v, (long long)s->last_row);
+                fail(&s->c, XLSX_ERR_FORMAT, "%s has a row numbered '%s' after row %lld", s->c.part,
+                     v, (long long)s->last_row);
                 return;
             }
             r = n;
@@ -874,10 +905,13 @@ static void end_cell(struct sheet_state *s)
         const char *txt = s->text.data + s->cur.off;
         while (*txt == ' ' || *txt == '\n' || *txt == '\t' || *txt == '\r')
             txt++;
-        unsigned long long idx = strtoull(txt, &end, 10);
+        unsigned long long idx = 0;
+        end = (char *)txt;
+        while (*end >= '0' && *end <= '9' && idx < (1ull << 40))
+            idx = idx * 10 + (unsigned long long)(*end++ - '0');
         s->text.len = s->cur.off;
         s->text.data[s->text.len] = '\0';
-        if (end == txt || idx >= s->x->n_sst) {
+        if (end == txt || (!s->defer_sst && idx >= s->x->n_sst)) {
             fail(&s->c, XLSX_ERR_FORMAT,
                  "%s row %lld refers to shared string %.20s, which the workbook does not have",
                  s->c.part, (long long)s->row, txt);
@@ -925,8 +959,15 @@ static void pack_row(struct sheet_state *s)
     for (size_t i = 0; i < s->n_recs; i++) {
         const struct xlsx_cell *c = &s->cells[i];
         const struct cell_rec *r = &s->recs[i];
-        struct pcell pc = {c->col, (uint32_t)c->len, 0, (uint8_t)c->type, c->formula,
-                           c->truncated, r->shared, r->shared ? c->value : NULL};
+        struct pcell pc = {c->col,
+                           (uint32_t)c->len,
+                           0,
+                           (uint8_t)c->type,
+                           c->formula,
+                           c->truncated,
+                           r->shared,
+                           r->shared ? c->value : NULL,
+                           r->shared ? r->off : 0};
         if (c->formula)
             pc.flen = (uint32_t)strlen(c->formula_text);
         buf_add(b, &pc, sizeof pc);
@@ -949,6 +990,7 @@ static void *row_consumer(void *arg)
     struct rowq *q = arg;
     struct xlsx_cell *cells = NULL;
     size_t cap = 0;
+    bool sst_ready = !q->sst_thread;
     for (;;) {
         pthread_mutex_lock(&q->mu);
         while (q->tail == q->head && !q->done)
@@ -960,6 +1002,13 @@ static void *row_consumer(void *arg)
         struct buf *b = &q->slot[q->head % ROWQ_SLOTS];
         bool stop = q->stop;
         pthread_mutex_unlock(&q->mu);
+        if (!sst_ready) {
+            pthread_join(q->sst_th, NULL);
+            q->sst_thread = false;
+            sst_ready = true;
+            if (q->sst_rc)
+                stop = true;
+        }
         for (size_t at = 0; !stop && at < b->len;) {
             int64_t row;
             uint32_t n;
@@ -981,7 +1030,19 @@ static void *row_consumer(void *arg)
                 c->formula = pc.formula;
                 c->truncated = pc.truncated;
                 c->len = pc.len;
-                if (pc.shared) {
+                if (pc.shared && !pc.ptr) {
+                    if (pc.idx >= q->x->n_sst) {
+                        q->bad = true;
+                        q->bad_idx = pc.idx;
+                        q->bad_row = row;
+                        stop = true;
+                        c->value = "";
+                        c->len = 0;
+                    } else {
+                        c->value = q->x->sst + q->x->sst_off[pc.idx];
+                        c->len = q->x->sst_len[pc.idx];
+                    }
+                } else if (pc.shared) {
                     c->value = pc.ptr;
                 } else {
                     c->value = b->data + at;
@@ -994,7 +1055,7 @@ static void *row_consumer(void *arg)
                 }
             }
             struct xlsx_row r = {row, cells, n};
-            if (q->fn(q->ctx, &r))
+            if (!stop && q->fn(q->ctx, &r))
                 stop = true;
         }
         pthread_mutex_lock(&q->mu);
@@ -1027,7 +1088,10 @@ static void end_row(struct sheet_state *s)
         c->formula = r->formula;
         c->formula_text = r->formula ? s->text.data + r->f_off : NULL;
         c->truncated = r->truncated;
-        if (r->shared) {
+        if (r->shared && s->defer_sst) {
+            c->value = NULL; /* resolved by the callback thread once the strings are in */
+            c->len = r->off;
+        } else if (r->shared) {
             c->value = s->x->sst + s->x->sst_off[r->off];
             c->len = s->x->sst_len[r->off];
         } else {
@@ -1100,6 +1164,43 @@ static void sheet_chars(void *ctx, const xmlChar *ch, int len)
     buf_add(&s->text, ch, n);
 }
 
+/* Loads the shared strings through a second handle on the archive (a zip_t is not to be read
+ * from two threads), while the sheet is parsed through the first. */
+static void *sst_loader(void *arg)
+{
+    struct rowq *q = arg;
+    struct xlsx *x = q->x;
+    zip_t *z2 = NULL;
+    int zerr = 0;
+    if (x->path) {
+        z2 = zip_open(x->path, ZIP_RDONLY, &zerr);
+    } else {
+        zip_error_t ze;
+        zip_error_init(&ze);
+        zip_source_t *src = zip_source_buffer_create(x->mem, x->mem_len, 0, &ze);
+        if (src && !(z2 = zip_open_from_source(src, ZIP_RDONLY, &ze)))
+            zip_source_free(src);
+        zip_error_fini(&ze);
+    }
+    if (!z2) {
+        q->sst_rc = XLSX_ERR_IO;
+        buf_puts(&q->sst_why, "the workbook cannot be read a second time");
+        return NULL;
+    }
+    zip_t *keep = x->zip;
+    struct xlsx tmp = *x; /* the same reader on the second handle */
+    tmp.zip = z2;
+    q->sst_rc = load_shared(&tmp, &q->sst_why);
+    x->sst = tmp.sst;
+    x->sst_off = tmp.sst_off;
+    x->sst_len = tmp.sst_len;
+    x->n_sst = tmp.n_sst;
+    x->shared_loaded = true;
+    (void)keep;
+    zip_discard(z2);
+    return NULL;
+}
+
 int xlsx_read_sheet(struct xlsx *x, size_t i, xlsx_row_fn fn, void *ctx, struct buf *why)
 {
     if (i >= x->n_sheets || !x->sheets[i].part) {
@@ -1107,7 +1208,13 @@ int xlsx_read_sheet(struct xlsx *x, size_t i, xlsx_row_fn fn, void *ctx, struct 
             buf_printf(why, "sheet %zu has no worksheet part", i + 1);
         return XLSX_ERR_FORMAT;
     }
-    if (!x->shared_loaded) {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    bool threaded = zip_stat(x->zip, x->sheets[i].part, 0, &st) == 0 &&
+                    (st.valid & ZIP_STAT_SIZE) && st.size >= PIPE_MIN;
+    bool sst_beside = threaded && !x->shared_loaded && x->shared_part &&
+                      zip_name_locate(x->zip, x->shared_part, 0) >= 0;
+    if (!x->shared_loaded && !sst_beside) {
         int rc = load_shared(x, why);
         if (rc)
             return rc;
@@ -1118,17 +1225,19 @@ int xlsx_read_sheet(struct xlsx *x, size_t i, xlsx_row_fn fn, void *ctx, struct 
     sax.endElementNs = sheet_end;
     sax.characters = sheet_chars;
     sax.cdataBlock = sheet_chars;
-    /* a large sheet: the callback runs on a thread of its own, beside parsing and inflating */
-    zip_stat_t st;
-    zip_stat_init(&st);
-    struct rowq q = {.fn = fn, .ctx = ctx};
+    /* a large sheet: the callback runs on a thread of its own, beside parsing and inflating,
+     * and the shared strings load beside them too when they are not in yet */
+    struct rowq q = {.fn = fn, .ctx = ctx, .x = x};
     pthread_t th;
-    bool threaded = zip_stat(x->zip, x->sheets[i].part, 0, &st) == 0 &&
-                    (st.valid & ZIP_STAT_SIZE) && st.size >= PIPE_MIN;
     if (threaded) {
         pthread_mutex_init(&q.mu, NULL);
         pthread_cond_init(&q.cv, NULL);
         s.q = &q;
+        if (sst_beside) {
+            q.sst_thread = true;
+            s.defer_sst = true;
+            VG_ASSERT(pthread_create(&q.sst_th, NULL, sst_loader, &q) == 0);
+        }
         VG_ASSERT(pthread_create(&th, NULL, row_consumer, &q) == 0);
     }
     int rc = run_part(x, x->sheets[i].part, x->lim.max_part, &sax, &s.c);
@@ -1142,8 +1251,23 @@ int xlsx_read_sheet(struct xlsx *x, size_t i, xlsx_row_fn fn, void *ctx, struct 
         pthread_cond_broadcast(&q.cv);
         pthread_mutex_unlock(&q.mu);
         pthread_join(th, NULL);
-        if (q.stop && !rc)
+        if (q.sst_thread) /* no row ever reached the consumer */
+            pthread_join(q.sst_th, NULL);
+        if (q.sst_rc && (!rc || rc == XLSX_ERR_STOPPED)) {
+            rc = q.sst_rc;
+            if (why)
+                buf_puts(why, buf_str(&q.sst_why));
+        } else if (q.bad && (!rc || rc == XLSX_ERR_STOPPED)) {
+            rc = XLSX_ERR_FORMAT;
+            if (why)
+                buf_printf(why,
+                           "%s row %lld refers to shared string %llu, which the workbook does "
+                           "not have",
+                           x->sheets[i].part, (long long)q.bad_row, (unsigned long long)q.bad_idx);
+        } else if (q.stop && !rc) {
             rc = XLSX_ERR_STOPPED;
+        }
+        buf_free(&q.sst_why);
         for (int k = 0; k < ROWQ_SLOTS; k++)
             buf_free(&q.slot[k]);
         pthread_cond_destroy(&q.cv);

@@ -52,12 +52,12 @@ enum xlsx_type {
 };
 
 struct xlsx_cell {
-    uint32_t col;        /* 0-based: A = 0 */
+    uint32_t col; /* 0-based: A = 0 */
     enum xlsx_type type;
-    bool formula;        /* the cell holds a formula (value is its cached result, if any) */
+    bool formula;             /* the cell holds a formula (value is its cached result, if any) */
     const char *formula_text; /* the formula (first 256 bytes), NULL when none */
-    bool truncated;      /* the text was longer than 32,767 characters and was cut */
-    const char *value;   /* NUL-terminated, never NULL; valid during the callback */
+    bool truncated;           /* the text was longer than 32,767 characters and was cut */
+    const char *value;        /* NUL-terminated, never NULL; valid during the callback */
     size_t len;
 };
 

@@ -54,8 +54,9 @@ static struct parse_state *state_of(void *ctx)
     return ((xmlParserCtxtPtr)ctx)->_private;
 }
 
-static void add_xml_finding(struct parse_state *st, const char *code, long line, const char *observed,
-                            const char *expected, const char *message, const char *fix)
+static void add_xml_finding(struct parse_state *st, const char *code, long line,
+                            const char *observed, const char *expected, const char *message,
+                            const char *fix)
 {
     struct finding f = {0};
     f.code = code;
@@ -170,7 +171,8 @@ int xmlsafe_parse(const char *data, size_t len, const char *file, const struct x
     }
     if (len == 0) {
         add_xml_finding(&st, "xml.malformed", 0, "an empty file", "well-formed XML 1.0",
-                        "The file is empty.", "Deliver the file again; the upload may have failed.");
+                        "The file is empty.",
+                        "Deliver the file again; the upload may have failed.");
         return -1;
     }
     xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
@@ -277,9 +279,10 @@ int xmlsafe_read_file(const char *path, const char *file, const struct xmlsafe_l
     if (rc != 0) {
         buf_free(&b);
         struct parse_state st = {.fs = fs, .file = file};
-        add_xml_finding(&st, "xml.unreadable", 0, strerror(errno), "a readable file",
-                        "The file could not be read.",
-                        "Deliver the file again; if it keeps happening, tell your partner manager.");
+        add_xml_finding(
+            &st, "xml.unreadable", 0, strerror(errno), "a readable file",
+            "The file could not be read.",
+            "Deliver the file again; if it keeps happening, tell your partner manager.");
         return -1;
     }
     rc = xmlsafe_parse(b.data, b.len, file, lim, fs, out);

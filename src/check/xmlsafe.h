@@ -81,7 +81,8 @@ void xmlsafe_path(const xmlNode *node, struct buf *b);
  */
 char *xmlsafe_text(const xmlNode *node);
 
-/* The value of attribute name (no namespace) of node, collapsed like xmlsafe_text; NULL when absent. */
+/* The value of attribute name (no namespace) of node, collapsed like xmlsafe_text; NULL when
+ * absent. */
 char *xmlsafe_attr(const xmlNode *node, const char *name);
 
 /* The first element child of node named local in namespace ns (NULL: any), or NULL. */

@@ -15,10 +15,13 @@
 #include <string.h>
 
 #include "check/check.h"
+#include "check/profile.h"
+#include "check/ratings.h"
 #include "cli/cli.h"
 
 static const char validate_help[] =
     "usage: vodgate validate FILE... [--kind KIND] [--json] [--mddf-schemas DIR]\n"
+    "                        [--ratings FILE]\n"
     "\n"
     "Checks delivery files offline with the same rules the server applies, and\n"
     "prints what is wrong, where, and how to fix it.\n"
@@ -28,6 +31,13 @@ static const char validate_help[] =
     "  --json               print one JSON document instead of text\n"
     "  --mddf-schemas DIR   also validate XML against the MovieLabs XSDs in DIR\n"
     "                       (avails-v2.4.xsd, md-v2.7.xsd, ...) [VODGATE_MDDF_SCHEMAS]\n"
+    "  --ratings FILE       check ratings against the MovieLabs Common Metadata Ratings\n"
+    "                       (CMR_Ratings_v2.5.1.xml) [VODGATE_RATINGS]\n"
+    "  --profile FILE       the installation's delivery profile for media, captions and\n"
+    "                       artwork (default: the built-in data/delivery_profile.json)\n"
+    "                       [VODGATE_PROFILE]\n"
+    "\n"
+    "Caption files are timed against the first video file given with them.\n"
     "\n"
     "Exit status: 0 no file fails, 1 a file fails or cannot be checked, 2 usage.\n";
 
@@ -45,14 +55,15 @@ int cli_validate(int argc, char **argv)
         return 0;
     }
     static const struct option longopts[] = {
-        {"kind", required_argument, NULL, 'k'},
-        {"json", no_argument, NULL, 'j'},
-        {"mddf-schemas", required_argument, NULL, 's'},
-        {NULL, 0, NULL, 0},
+        {"kind", required_argument, NULL, 'k'},         {"json", no_argument, NULL, 'j'},
+        {"mddf-schemas", required_argument, NULL, 's'}, {"ratings", required_argument, NULL, 'r'},
+        {"profile", required_argument, NULL, 'p'},      {NULL, 0, NULL, 0},
     };
     enum check_kind kind = CHECK_AUTO;
     bool json = false;
     struct check_options opts = {.mddf_schemas = cli_env("MDDF_SCHEMAS", NULL)};
+    const char *ratings_path = cli_env("RATINGS", NULL);
+    const char *profile_path = cli_env("PROFILE", NULL);
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -72,6 +83,12 @@ int cli_validate(int argc, char **argv)
         case 's':
             opts.mddf_schemas = optarg;
             break;
+        case 'r':
+            ratings_path = optarg;
+            break;
+        case 'p':
+            profile_path = optarg;
+            break;
         default:
             fputs(validate_help, stderr);
             return 2;
@@ -80,6 +97,34 @@ int cli_validate(int argc, char **argv)
     if (optind >= argc) {
         fprintf(stderr, "vodgate validate: no file given\n\n%s", validate_help);
         return 2;
+    }
+    struct ratings_db *ratings = NULL;
+    if (ratings_path) {
+        struct buf err = {0};
+        if (ratings_load(ratings_path, &ratings, &err) != 0) {
+            fprintf(stderr, "vodgate validate: --ratings %s: %s\n", ratings_path, buf_str(&err));
+            buf_free(&err);
+            return 2;
+        }
+        opts.ratings = ratings;
+    }
+    struct delivery_profile *profile = NULL;
+    if (profile_path) {
+        struct buf err = {0};
+        if (profile_load(profile_path, &profile, &err) != 0) {
+            fprintf(stderr, "vodgate validate: --profile: %s\n", buf_str(&err));
+            buf_free(&err);
+            ratings_free(ratings);
+            return 2;
+        }
+        opts.profile = profile;
+    }
+    /* captions are timed against the package's video, as on the server: the first one given */
+    for (int i = optind; i < argc && opts.video_duration <= 0; i++) {
+        enum check_kind k = kind;
+        if ((k == CHECK_MEDIA || (k == CHECK_AUTO && check_kind_detect(argv[i], &k) == 0)) &&
+            k == CHECK_MEDIA)
+            check_media_probe(argv[i], &opts.video_duration, &opts.video_fps);
     }
     int exit_code = 0;
     json_t *files = json_array();
@@ -132,5 +177,8 @@ int cli_validate(int argc, char **argv)
         json_decref(files);
         printf("rule set %s\n", CHECK_RULESET_VERSION);
     }
+    if (ratings)
+        ratings_free(ratings);
+    profile_free(profile);
     return exit_code;
 }
