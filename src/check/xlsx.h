@@ -7,7 +7,8 @@
  * shared strings table (sharedStrings.xml) is loaded once, as one block of
  * text and an offset array, since any row may refer to any string.
  * Inflating and parsing run in two threads for large parts (a bounded queue
- * of chunks between them), so a 150 MB sheet costs about its parse time.
+ * of chunks between them), and the row callback in a third (batches of packed
+ * rows), so a 130 MB sheet costs about its parse time.
  *
  * Hostile input gets a clear error, never a crash: no DTD is accepted (no
  * entity can be declared, so no billion laughs), no network, XML depth and
@@ -92,7 +93,11 @@ bool xlsx_date1904(const struct xlsx *x);
 
 /*
  * Streams sheet i, calling fn once per row that has at least one cell, in
- * document order. Loads the shared strings on first use. Returns 0, or an
+ * document order, one call at a time. For a large sheet (4 MiB of XML or
+ * more) fn runs on a thread of the reader's own while the next rows are
+ * parsed, and the shared strings load beside the sheet through a second
+ * handle on the archive; fn must then touch nothing another thread uses.
+ * Loads the shared strings on first use. Returns 0, or an
  * XLSX_ERR_* code (XLSX_ERR_STOPPED when fn stopped it) with why filled
  * (for malformed XML, with the part's name and the line where parsing stopped).
  */

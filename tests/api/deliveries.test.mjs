@@ -69,6 +69,13 @@ test('a delivery is received at once: the receipt meets the 48-hour clock, with 
     assert.ok(f.location && (f.location.line || f.location.path), `finding ${f.code} has a place`);
   }
   assert.equal(d.ruleset.length > 0, true);
+  // the pre-flight on the partner's machine gives the very same findings
+  const pre = spawnSync(BIN, ['validate', '--json', `${SAMPLES}/Avails_withErrors.xml`], { encoding: 'utf8' });
+  assert.equal(pre.status, 1, 'the pre-flight fails too');
+  const offline = JSON.parse(pre.stdout);
+  assert.equal(offline.ruleset, d.ruleset);
+  const strip = (list) => list.map(({ file, ...rest }) => rest);
+  assert.deepEqual(strip(d.findings), strip(offline.files[0].findings));
   const after1 = (await w.s.call('GET', `/api/v1/requests/${req.id}`, { token: p.token })).json;
   assert.equal(after1.status, 'failed');
   assert.equal(after1.clocks.filter((x) => x.kind === 'response_3wd' && x.state === 'running').length, 1,
