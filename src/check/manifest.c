@@ -971,7 +971,7 @@ static void check_locations(struct mddf_doc *d, bool mmc)
     char clause[200];
     clause_of(d, "Sec. 3.2 ContainerLocation", clause, sizeof clause);
     struct buf seen = {0}; /* "\n" separated paths already reported missing */
-    int unchecked = 0, checked = 0;
+    int unchecked = 0;
     xmlXPathObjectPtr o = mddf_xpath(d, "//manifest:ContainerLocation", NULL);
     EACH_NODE(o, i, loc_el)
     {
@@ -1040,7 +1040,6 @@ static void check_locations(struct mddf_doc *d, bool mmc)
         if (!delivery && !f) {
             unchecked++;
         } else {
-            checked++;
             char key[1024];
             snprintf(key, sizeof key, "\n%s\n", name);
             if (!f && !strstr(buf_str(&seen), key)) {
@@ -1095,7 +1094,6 @@ static void check_locations(struct mddf_doc *d, bool mmc)
                     "manifest was checked on its own.",
                     unchecked, unchecked == 1 ? "" : "s", unchecked == 1 ? "was" : "were");
     }
-    (void)checked;
     buf_free(&seen);
     free(dir);
 }

@@ -64,6 +64,8 @@ static const char serve_help[] =
     "  --workers N               validation worker threads [VODGATE_WORKERS] (2)\n"
     "  --mddf-schemas DIR        MovieLabs XSDs: XML deliveries are also checked against\n"
     "                            them [VODGATE_MDDF_SCHEMAS]\n"
+    "  --ratings FILE            the Common Metadata Ratings XML: ratings in deliveries\n"
+    "                            are checked against it [VODGATE_RATINGS]\n"
     "  --bootstrap-admin         on a database with no users, create an admin and\n"
     "                            print its email and password once\n"
     "                            (email from VODGATE_ADMIN_EMAIL, admin@vodgate.local)\n";
@@ -124,13 +126,15 @@ int cli_serve(int argc, char **argv)
            O_TEST_CLOCK, O_TEST_START, O_BOOTSTRAP, O_HELP, O_PUBLIC_URL, O_QUESTIONNAIRE };
     enum { O_MAIL_FROM = 100, O_SMTP_TIMEOUT, O_TEMPLATES }; /* the mail options */
     enum { O_MAX_UPLOAD = 200, O_UPLOAD_QUOTA, O_UPLOAD_EXPIRY, O_IDLE_TIMEOUT }; /* uploads */
-    enum { O_WORKERS = 300, O_SCHEMAS }; /* validation */
-    struct deliv_config validation = {NULL, cli_env("MDDF_SCHEMAS", NULL), NULL,
-                                      atoi(cli_env("WORKERS", "2"))};
+    enum { O_WORKERS = 300, O_SCHEMAS, O_RATINGS }; /* validation */
+    struct deliv_config validation = {NULL, cli_env("MDDF_SCHEMAS", NULL),
+                                      cli_env("RATINGS", NULL), atoi(cli_env("WORKERS", "2"))};
+
     static const struct option opts[] = {
         {"listen", required_argument, 0, O_LISTEN},
         {"workers", required_argument, 0, O_WORKERS},
         {"mddf-schemas", required_argument, 0, O_SCHEMAS},
+        {"ratings", required_argument, 0, O_RATINGS},
         {"data", required_argument, 0, O_DATA},
         {"database", required_argument, 0, O_DATABASE},
         {"threads", required_argument, 0, O_THREADS},
@@ -178,6 +182,7 @@ int cli_serve(int argc, char **argv)
         case O_LISTEN: listen = optarg; break;
         case O_WORKERS: validation.n_workers = atoi(optarg); break;
         case O_SCHEMAS: validation.schemas_dir = optarg; break;
+        case O_RATINGS: validation.ratings_file = optarg; break;
         case O_DATA: data = optarg; break;
         case O_DATABASE: database = optarg; break;
         case O_THREADS: threads = atoi(optarg); break;

@@ -27,6 +27,7 @@
 #include "base/now.h"
 #include "base/secret.h"
 #include "check/check.h"
+#include "check/ratings.h"
 #include "core/lifecycle.h"
 #include "ingest/blob.h"
 
@@ -87,6 +88,30 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
+/* The ratings database of the configuration, loaded once (NULL when none or unreadable). */
+static pthread_mutex_t ratings_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ratings_db *ratings;
+static bool ratings_tried;
+
+static const struct ratings_db *ratings_db(const struct deliv_config *cfg)
+{
+    if (!cfg->ratings_file)
+        return NULL;
+    pthread_mutex_lock(&ratings_lock);
+    if (!ratings_tried) {
+        ratings_tried = true;
+        struct buf err = {0};
+        if (ratings_load(cfg->ratings_file, &ratings, &err) < 0) {
+            fprintf(stderr, "vodgate: ratings %s not loaded: %s\n", cfg->ratings_file,
+                    buf_str(&err));
+            ratings = NULL;
+        }
+        buf_free(&err);
+    }
+    pthread_mutex_unlock(&ratings_lock);
+    return ratings;
+}
+
 /* Runs the checks of a delivery's files into fs. Returns 0, or <0 when it could not run. */
 static int check_delivery(const struct deliv_config *cfg, const struct delivery_row *d,
                           const struct partner *p, struct file_ctx *files, struct arena *a,
@@ -114,14 +139,33 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
     opts.approved_formats = n_formats ? approved : NULL;
     opts.n_approved_formats = n_formats;
     char **links = arena_alloc(a, (files->n + 1) * sizeof *links);
+    struct check_delivered_file *delivered = arena_alloc(a, (files->n + 1) * sizeof *delivered);
     for (size_t i = 0; i < files->n; i++) {
         char *blob = blob_path(cfg->data_dir, files->rows[i].upload_id);
         links[i] = arena_printf(a, "%s/%s", dir, safe_name(a, files->rows[i].filename, i));
         if (symlink(blob, links[i]) < 0 && errno == EEXIST) {
             links[i] = arena_printf(a, "%s/%zu-%s", dir, i, safe_name(a, files->rows[i].filename, i));
-            symlink(blob, links[i]);
+            if (symlink(blob, links[i]) < 0)
+                links[i] = arena_strdup(a, blob);
         }
         free(blob);
+        delivered[i].name = files->rows[i].filename;
+        delivered[i].size = (uint64_t)files->rows[i].length;
+        delivered[i].sha256 = files->rows[i].sha256;
+        delivered[i].md5 = files->rows[i].md5;
+        delivered[i].path = links[i];
+    }
+    /* Manifests are checked against the delivery itself: every file they name must be in it,
+     * with the right size and checksum. */
+    opts.refs = CHECK_REFS_DELIVERY;
+    opts.files = delivered;
+    opts.n_files = files->n;
+    opts.ratings = ratings_db(cfg);
+    /* Captions are timed against the package's video: the first media file. */
+    for (size_t i = 0; i < files->n && !opts.video_duration; i++) {
+        enum check_kind k;
+        if (strcmp(d->kind, "avails") && check_kind_detect(links[i], &k) == 0 && k == CHECK_MEDIA)
+            check_media_probe(links[i], &opts.video_duration, &opts.video_fps);
     }
     bool has_manifest = false;
     for (size_t i = 0; i < files->n; i++) {
@@ -411,4 +455,9 @@ void deliv_workers_stop(void)
     for (int i = 0; i < workers.n; i++)
         pthread_join(workers.threads[i], NULL);
     workers.n = 0;
+    pthread_mutex_lock(&ratings_lock);
+    ratings_free(ratings);
+    ratings = NULL;
+    ratings_tried = false;
+    pthread_mutex_unlock(&ratings_lock);
 }

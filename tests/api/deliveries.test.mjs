@@ -125,3 +125,17 @@ test('`vodgate deliver` uploads, delivers and waits for the result', async () =>
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /refused \(422\): during training every delivery answers a request/);
 });
+
+test('an asset package is checked against its own manifest: every named file must be delivered', async () => {
+  const pkg = (await w.s.call('POST', `/api/v1/partners/${p.id}/requests`, { token: w.tok.pim, body: { kind: 'asset_package', title: 'Feature package' } })).json;
+  const mmc = readFileSync('../shared/mddf/samples/examples/MMC/Movie-1/MMC_Example1_simple.xml');
+  const up = await upload(p.token, 'MMC_Example1_simple.xml', mmc);
+  const r = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: pkg.id, kind: 'asset_package', files: [up] } });
+  assert.equal(r.status, 202, r.text);
+  const d = await settled(r.json.id, p.token);
+  assert.equal(d.status, 'failed');
+  const missing = d.findings.filter((f) => f.code === 'package.file.missing');
+  assert.ok(missing.length > 0, 'the media the manifest names were not delivered');
+  assert.ok(missing.every((f) => f.file === 'MMC_Example1_simple.xml' && f.location.line > 0 && f.fix));
+  assert.ok(!d.findings.some((f) => f.code === 'package.refs.unchecked'), 'the server checks references against the delivery');
+});
