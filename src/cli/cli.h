@@ -13,6 +13,7 @@ int cli_routes(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_deliver(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_status(int argc, char **argv);
 int cli_upload(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 

@@ -12,6 +12,8 @@
 
 #include "base/timefmt.h"
 #include "cli/cli.h"
+#include "store/delivery_store.h"
+#include "store/mail_store.h"
 #include "store/store.h"
 
 /* Opens the store from --data/--database; prints the error and returns NULL on failure. */
@@ -204,6 +206,75 @@ int cli_export(int argc, char **argv)
         fputs("id,at,actor,partner,subject,action,before,after\r\n", stdout);
         rc = store_event_each(db, &a, partner, row_event, NULL);
     }
+    store_put(s, db);
+    arena_free(&a);
+    store_close(s);
+    return rc < 0 ? 1 : 0;
+}
+
+struct stage_count {
+    const char *stage;
+    int64_t n;
+};
+
+static int count_stage(const struct partner *p, void *ctx)
+{
+    struct stage_count *c = ctx;
+    for (; c->stage; c++) {
+        if (!strcmp(c->stage, p->stage)) {
+            c->n++;
+            break;
+        }
+    }
+    return 0;
+}
+
+int cli_status(int argc, char **argv)
+{
+    static const char help[] =
+        "usage: vodgate status [--data DIR] [--database URL]\n"
+        "\nPrints the state of an installation: schema version, partners by stage, clocks\n"
+        "running and breached, validation jobs and messages waiting or failed.\n";
+    static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+                                         {"database", required_argument, 0, 'u'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *data = cli_env("DATA", "./var"), *database = cli_env("DATABASE", NULL);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'u': database = optarg; break;
+        case 'h': fputs(help, stdout); return 0;
+        default: fputs(help, stderr); return 2;
+        }
+    }
+    if (optind != argc) {
+        fputs(help, stderr);
+        return 2;
+    }
+    struct store *s = open_store(data, database);
+    if (!s)
+        return 1;
+    struct arena a = {0};
+    struct db *db = store_get(s);
+    struct stage_count stages[] = {{"invited", 0},  {"questionnaire", 0}, {"setup", 0},
+                                   {"training", 0}, {"stopped", 0},       {"escalated", 0},
+                                   {"steady_state", 0}, {NULL, 0}};
+    int rc = store_partner_each(db, &a, NULL, 0, count_stage, stages);
+    printf("schema version %d\npartners:", store_schema_version(s));
+    for (struct stage_count *sc = stages; sc->stage; sc++)
+        printf(" %s %lld%s", sc->stage, (long long)sc->n, sc[1].stage ? "," : "\n");
+    printf("clocks: running %lld, paused %lld, breached %lld\n",
+           (long long)store_clock_count(db, "running"), (long long)store_clock_count(db, "paused"),
+           (long long)store_clock_count(db, "breached"));
+    printf("validation jobs: queued %lld, running %lld, failed %lld\n",
+           (long long)store_job_count(db, "queued"), (long long)store_job_count(db, "running"),
+           (long long)store_job_count(db, "failed"));
+    printf("messages: queued %lld, sent %lld, failed %lld\n",
+           (long long)store_mail_count(db, "queued"), (long long)store_mail_count(db, "sent"),
+           (long long)store_mail_count(db, "failed"));
     store_put(s, db);
     arena_free(&a);
     store_close(s);

@@ -19,6 +19,7 @@ static const struct {
     {"validate", cli_validate, "check delivery files offline with the server's rules (pre-flight)"},
     {"deliver", cli_deliver, "upload files and deliver them (resumable), then show the receipt"},
     {"backup", cli_backup, "write a consistent copy of the embedded database"},
+    {"status", cli_status, "partners by stage, clocks, jobs and messages of an installation"},
     {"export", cli_export, "print partners, clocks or the audit log as CSV"},
     {"routes", cli_routes, "print the route table as JSON (a test hook)"},
 };

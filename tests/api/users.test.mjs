@@ -84,7 +84,7 @@ test('`vodgate user add` with the password on stdin creates a user who can sign 
 });
 
 test('every subcommand answers --help', () => {
-  for (const sub of [[], ['serve'], ['migrate'], ['user'], ['version'], ['routes'], ['backup'], ['export'], ['upload'], ['deliver']]) {
+  for (const sub of [[], ['serve'], ['migrate'], ['user'], ['version'], ['routes'], ['backup'], ['export'], ['upload'], ['deliver'], ['status']]) {
     const r = cli([...sub, '--help']);
     assert.equal(r.status, 0, sub.join(' '));
     assert.match(r.stdout, /usage: vodgate/);
@@ -118,6 +118,10 @@ test('`vodgate backup` copies the live database; `vodgate export` prints CSV', a
     const lines = csv.stdout.split('\r\n');
     assert.equal(lines[0], 'id,name,contact_email,stage,alias,time_zone,channels,posthouse,warnings,approved_formats,created_at');
     assert.match(lines[1], /^1,"Comma, Quote ""Films""",c@q\.example,invited,/);
+    const st = cli(['status', '--data', data]);
+    assert.equal(st.status, 0, st.stderr);
+    assert.match(st.stdout, /partners: invited 1, questionnaire 0/);
+    assert.match(st.stdout, /clocks: running 0, paused 0, breached 0/);
     const ev = cli(['export', 'events', '--data', data]);
     assert.match(ev.stdout, /partner\.create/);
     assert.equal(cli(['export', 'nonsense', '--data', data]).status, 2);
