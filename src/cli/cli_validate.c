@@ -19,6 +19,10 @@
 #include "check/ratings.h"
 #include "cli/cli.h"
 
+#include <nettle/md5.h>
+#include <nettle/sha2.h>
+#include <stdint.h>
+
 static const char validate_help[] =
     "usage: vodgate validate FILE... [--kind KIND] [--json] [--mddf-schemas DIR]\n"
     "                        [--ratings FILE]\n"
@@ -37,9 +41,62 @@ static const char validate_help[] =
     "                       artwork (default: the built-in data/delivery_profile.json)\n"
     "                       [VODGATE_PROFILE]\n"
     "\n"
+    "  --package            the files are one delivery: a manifest is checked against\n"
+    "                       them (every file it names present, sizes and checksums), as\n"
+    "                       the server checks a delivered package\n"
+    "\n"
     "Caption files are timed against the first video file given with them.\n"
     "\n"
     "Exit status: 0 no file fails, 1 a file fails or cannot be checked, 2 usage.\n";
+
+/* Fills f with a file's name (its last path segment), size, sha256 and md5, as a receipt has them. */
+static int describe_file(const char *path, struct check_delivered_file *f)
+{
+    FILE *in = fopen(path, "rb");
+    if (!in)
+        return -1;
+    struct sha256_ctx sha;
+    struct md5_ctx md5;
+    sha256_init(&sha);
+    md5_init(&md5);
+    static unsigned char chunk[1 << 20];
+    size_t n;
+    uint64_t size = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
+        sha256_update(&sha, n, chunk);
+        md5_update(&md5, n, chunk);
+        size += n;
+    }
+    bool bad = ferror(in);
+    fclose(in);
+    if (bad)
+        return -1;
+    unsigned char d[SHA256_DIGEST_SIZE];
+    char *hex = xmalloc(2 * SHA256_DIGEST_SIZE + 1);
+    sha256_digest(&sha, sizeof d, d);
+    for (size_t i = 0; i < sizeof d; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    char *mhex = xmalloc(2 * MD5_DIGEST_SIZE + 1);
+    md5_digest(&md5, MD5_DIGEST_SIZE, d);
+    for (size_t i = 0; i < MD5_DIGEST_SIZE; i++)
+        snprintf(mhex + 2 * i, 3, "%02x", d[i]);
+    const char *slash = strrchr(path, '/');
+    f->name = xstrdup(slash ? slash + 1 : path);
+    f->size = size;
+    f->sha256 = hex;
+    f->md5 = mhex;
+    char *real = realpath(path, NULL);
+    f->path = real ? real : xstrdup(path);
+    return 0;
+}
+
+static void free_described(struct check_delivered_file *f)
+{
+    free((char *)f->name);
+    free((char *)f->sha256);
+    free((char *)f->md5);
+    free((char *)f->path);
+}
 
 static const char *status_name(int rc, const struct findings *fs)
 {
@@ -57,13 +114,15 @@ int cli_validate(int argc, char **argv)
     static const struct option longopts[] = {
         {"kind", required_argument, NULL, 'k'},         {"json", no_argument, NULL, 'j'},
         {"mddf-schemas", required_argument, NULL, 's'}, {"ratings", required_argument, NULL, 'r'},
-        {"profile", required_argument, NULL, 'p'},      {NULL, 0, NULL, 0},
+        {"profile", required_argument, NULL, 'p'},      {"package", no_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0},
     };
     enum check_kind kind = CHECK_AUTO;
     bool json = false;
     struct check_options opts = {.mddf_schemas = cli_env("MDDF_SCHEMAS", NULL)};
     const char *ratings_path = cli_env("RATINGS", NULL);
     const char *profile_path = cli_env("PROFILE", NULL);
+    bool package = false;
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -88,6 +147,9 @@ int cli_validate(int argc, char **argv)
             break;
         case 'p':
             profile_path = optarg;
+            break;
+        case 'P':
+            package = true;
             break;
         default:
             fputs(validate_help, stderr);
@@ -119,6 +181,26 @@ int cli_validate(int argc, char **argv)
         }
         opts.profile = profile;
     }
+    /* --package: the files are one delivery, and manifests are checked against it as the server
+     * checks them (every named file present, with its size and checksums). */
+    struct check_delivered_file *delivered = NULL;
+    if (package) {
+        size_t n = (size_t)(argc - optind);
+        delivered = xcalloc(n, sizeof *delivered);
+        for (size_t i = 0; i < n; i++) {
+            if (describe_file(argv[optind + (int)i], &delivered[i]) < 0) {
+                fprintf(stderr, "vodgate validate: cannot read %s\n", argv[optind + (int)i]);
+                for (size_t j = 0; j < i; j++)
+                    free_described(&delivered[j]);
+                free(delivered);
+                ratings_free(ratings);
+                return 2;
+            }
+        }
+        opts.refs = CHECK_REFS_DELIVERY;
+        opts.files = delivered;
+        opts.n_files = n;
+    }
     /* captions are timed against the package's video, as on the server: the first one given */
     for (int i = optind; i < argc && opts.video_duration <= 0; i++) {
         enum check_kind k = kind;
@@ -129,13 +211,13 @@ int cli_validate(int argc, char **argv)
     int exit_code = 0;
     json_t *files = json_array();
     for (int i = optind; i < argc; i++) {
-        const char *path = argv[i];
+        const char *path = package ? delivered[i - optind].path : argv[i];
         struct findings fs = {0};
         struct buf why = {0};
         enum check_kind k = kind;
         if (k == CHECK_AUTO && check_kind_detect(path, &k) != 0)
             k = CHECK_AUTO;
-        int rc = check_file(path, path, k, &opts, &fs, &why);
+        int rc = check_file(path, package ? delivered[i - optind].name : argv[i], k, &opts, &fs, &why);
         findings_sort(&fs);
         const char *status = status_name(rc, &fs);
         if (rc || !findings_pass(&fs))
@@ -180,5 +262,8 @@ int cli_validate(int argc, char **argv)
     if (ratings)
         ratings_free(ratings);
     profile_free(profile);
+    for (size_t i = 0; delivered && i < opts.n_files; i++)
+        free_described(&delivered[i]);
+    free(delivered);
     return exit_code;
 }

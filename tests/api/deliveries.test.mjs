@@ -139,3 +139,16 @@ test('an asset package is checked against its own manifest: every named file mus
   assert.ok(missing.every((f) => f.file === 'MMC_Example1_simple.xml' && f.location.line > 0 && f.fix));
   assert.ok(!d.findings.some((f) => f.code === 'package.refs.unchecked'), 'the server checks references against the delivery');
 });
+
+test('`vodgate validate --package` checks a manifest against the files as the server does', async () => {
+  const pkg = (await w.s.call('POST', `/api/v1/partners/${p.id}/requests`, { token: w.tok.pim, body: { kind: 'asset_package', title: 'Package two' } })).json;
+  const file = '../shared/mddf/samples/examples/MMC/Movie-1/MMC_Example1_simple.xml';
+  const up = await upload(p.token, 'MMC_Example1_simple.xml', readFileSync(file));
+  const r = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: pkg.id, kind: 'asset_package', files: [up] } });
+  const server = await settled(r.json.id, p.token);
+  const pre = spawnSync(BIN, ['validate', '--json', '--package', file], { encoding: 'utf8' });
+  assert.equal(pre.status, 1, pre.stderr);
+  const offline = JSON.parse(pre.stdout).files[0].findings;
+  const strip = (list) => list.map(({ file: f, ...rest }) => rest);
+  assert.deepEqual(strip(offline), strip(server.findings.filter((f) => f.code !== 'package.manifest.missing')));
+});
