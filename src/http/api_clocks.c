@@ -41,23 +41,6 @@ static json_t *json_clock(const struct clock_row *c)
     return o;
 }
 
-/* Loads partner {id} and checks the route's policy on it. */
-static bool partner_for(struct req *r, struct partner *p)
-{
-    int64_t id = req_param_id(r, 0);
-    int rc = id ? store_partner_get(req_db(r), &r->arena, id, p) : STORE_ERR_NOT_FOUND;
-    if (rc < 0) {
-        reply_store_error(r, rc);
-        return false;
-    }
-    struct resource res = {p->id, p->agent_id};
-    enum policy_result pr = policy_check(&r->who, r->route->action, &res);
-    if (pr != POLICY_ALLOW) {
-        reply_policy(r, pr);
-        return false;
-    }
-    return true;
-}
 
 static int add_clock(const struct clock_row *c, void *ctx)
 {
@@ -68,7 +51,7 @@ static int add_clock(const struct clock_row *c, void *ctx)
 void api_partner_clocks(struct req *r)
 {
     struct partner p;
-    if (!partner_for(r, &p))
+    if (!req_partner(r, &p))
         return;
     json_t *list = json_array();
     int rc = store_clock_each_of_partner(req_db(r), &r->arena, p.id, add_clock, list);
@@ -111,7 +94,7 @@ void api_partner_clock_start(struct req *r)
                     "clocks start with the lifecycle; this test hook needs serve --test-clock");
         return;
     }
-    if (!partner_for(r, &p) || !jfield_str(r, "kind", true, &kind) ||
+    if (!req_partner(r, &p) || !jfield_str(r, "kind", true, &kind) ||
         !jfield_str(r, "subject", true, &subject) || !jfield_str(r, "started_at", true, &start_s))
         return;
     int64_t start;
@@ -147,7 +130,7 @@ void api_partner_milestones(struct req *r)
 {
     struct partner p;
     const char *name, *due_s;
-    if (!partner_for(r, &p) || !jfield_str(r, "name", true, &name) ||
+    if (!req_partner(r, &p) || !jfield_str(r, "name", true, &name) ||
         !jfield_str(r, "due_at", true, &due_s))
         return;
     int64_t due;
@@ -189,7 +172,7 @@ void api_partner_calendar(struct req *r)
 {
     struct partner p;
     int64_t cal = 0;
-    if (!partner_for(r, &p) || !jfield_int(r, "calendar", false, &cal))
+    if (!req_partner(r, &p) || !jfield_int(r, "calendar", false, &cal))
         return;
     struct db *db = req_db(r);
     struct calendar_row row;

@@ -39,23 +39,6 @@ void api_questionnaire_patch(struct req *r);
 void api_questionnaire_submit(struct req *r);
 void api_approved_formats(struct req *r);
 
-/* Loads partner {id} and checks the route's policy on it. */
-static bool partner_for(struct req *r, struct partner *p)
-{
-    int64_t id = req_param_id(r, 0);
-    int rc = id ? store_partner_get(req_db(r), &r->arena, id, p) : STORE_ERR_NOT_FOUND;
-    if (rc < 0) {
-        reply_store_error(r, rc);
-        return false;
-    }
-    struct resource res = {p->id, p->agent_id};
-    enum policy_result pr = policy_check(&r->who, r->route->action, &res);
-    if (pr != POLICY_ALLOW) {
-        reply_policy(r, pr);
-        return false;
-    }
-    return true;
-}
 
 /* Loads request {id} and checks the route's policy on its partner. */
 static bool request_for(struct req *r, struct request_row *q, struct partner *p)
@@ -124,7 +107,7 @@ void api_questionnaire_send(struct req *r)
 {
     struct partner p;
     struct onb o;
-    if (!partner_for(r, &p) || !step_begin(r, &o))
+    if (!req_partner(r, &p) || !step_begin(r, &o))
         return;
     if (step_end(r, &o, onb_send_questionnaire(&o, &p)))
         reply_partner(r, p.id, 200);
@@ -135,7 +118,7 @@ void api_setup_item(struct req *r)
     struct partner p;
     bool done = true;
     const char *value = NULL;
-    if (!partner_for(r, &p) || !jfield_bool(r, "done", true, &done) ||
+    if (!req_partner(r, &p) || !jfield_bool(r, "done", true, &done) ||
         !jfield_str(r, "value", false, &value))
         return;
     enum setup_item item = setup_item_parse(r->params[1]);
@@ -163,7 +146,7 @@ void api_training_plan(struct req *r)
 {
     struct partner p;
     struct onb o;
-    if (!partner_for(r, &p) || !jbody(r))
+    if (!req_partner(r, &p) || !jbody(r))
         return;
     json_t *modules = json_object_get(r->json, "modules");
     if (!modules) {
@@ -182,7 +165,7 @@ void api_setup_confirm(struct req *r)
 {
     struct partner p;
     struct onb o;
-    if (!partner_for(r, &p) || !step_begin(r, &o))
+    if (!req_partner(r, &p) || !step_begin(r, &o))
         return;
     if (step_end(r, &o, onb_confirm(&o, &p)))
         reply_partner(r, p.id, 200);
@@ -192,7 +175,7 @@ void api_partner_owners(struct req *r)
 {
     struct partner p;
     struct onb o;
-    if (!partner_for(r, &p) || !jbody(r) || !step_begin(r, &o))
+    if (!req_partner(r, &p) || !jbody(r) || !step_begin(r, &o))
         return;
     if (step_end(r, &o, onb_set_owners(&o, &p, r->json)))
         reply_partner(r, p.id, 200);
@@ -269,7 +252,7 @@ void api_requests_create(struct req *r)
 {
     struct partner p;
     const char *kind, *title, *note = NULL;
-    if (!partner_for(r, &p) || !jfield_str(r, "kind", true, &kind) ||
+    if (!req_partner(r, &p) || !jfield_str(r, "kind", true, &kind) ||
         !jfield_str(r, "title", true, &title) || !jfield_str(r, "note", false, &note))
         return;
     struct onb o;
@@ -301,7 +284,7 @@ static int add_request(const struct request_row *q, void *arg)
 void api_requests_list(struct req *r)
 {
     struct partner p;
-    if (!partner_for(r, &p))
+    if (!req_partner(r, &p))
         return;
     struct req_list x = {r, json_array()};
     int rc = store_request_each_of_partner(req_db(r), &r->arena, p.id, add_request, &x);
@@ -406,7 +389,7 @@ static int add_warning(const struct warning_row *w, void *ctx)
 void api_partner_warnings(struct req *r)
 {
     struct partner p;
-    if (!partner_for(r, &p))
+    if (!req_partner(r, &p))
         return;
     json_t *list = json_array();
     int rc = store_warning_each(req_db(r), &r->arena, p.id, add_warning, list);
@@ -422,7 +405,7 @@ void api_training_decision(struct req *r)
 {
     struct partner p;
     const char *action, *note = NULL;
-    if (!partner_for(r, &p) || !jfield_str(r, "action", true, &action) ||
+    if (!req_partner(r, &p) || !jfield_str(r, "action", true, &action) ||
         !jfield_str(r, "note", false, &note))
         return;
     struct onb o;
@@ -445,7 +428,7 @@ void api_training_resume(struct req *r)
 {
     struct partner p;
     struct onb o;
-    if (!partner_for(r, &p) || !step_begin(r, &o))
+    if (!req_partner(r, &p) || !step_begin(r, &o))
         return;
     if (step_end(r, &o, onb_resume(&o, &p)))
         reply_partner(r, p.id, 200);
@@ -455,7 +438,7 @@ void api_training_complete(struct req *r)
 {
     struct partner p;
     int64_t pom = 0;
-    if (!partner_for(r, &p) || !jfield_int(r, "pom", true, &pom))
+    if (!req_partner(r, &p) || !jfield_int(r, "pom", true, &pom))
         return;
     json_t *formats = json_object_get(r->json, "approved_formats");
     struct onb o;
@@ -469,7 +452,7 @@ void api_alternate_solution(struct req *r)
 {
     struct partner p;
     const char *reason;
-    if (!partner_for(r, &p) || !jfield_str(r, "reason", true, &reason))
+    if (!req_partner(r, &p) || !jfield_str(r, "reason", true, &reason))
         return;
     struct onb o;
     if (!step_begin(r, &o))
@@ -496,7 +479,7 @@ void api_invitation_accept(struct req *r)
 void api_questionnaire_get(struct req *r)
 {
     struct partner p;
-    if (!partner_for(r, &p))
+    if (!req_partner(r, &p))
         return;
     struct answers_row row;
     int rc = store_answers_get(req_db(r), &r->arena, p.id, &row);
@@ -535,7 +518,7 @@ void api_questionnaire_get(struct req *r)
 void api_questionnaire_patch(struct req *r)
 {
     struct partner p;
-    if (!partner_for(r, &p) || !jbody(r))
+    if (!req_partner(r, &p) || !jbody(r))
         return;
     json_t *answers = json_object_get(r->json, "answers");
     if (!json_is_object(answers)) {
@@ -554,7 +537,7 @@ void api_questionnaire_submit(struct req *r)
 {
     struct partner p;
     struct onb o;
-    if (!partner_for(r, &p) || !step_begin(r, &o))
+    if (!req_partner(r, &p) || !step_begin(r, &o))
         return;
     if (step_end(r, &o, onb_answer(&o, &p, NULL, true)))
         reply_partner(r, p.id, 200);
@@ -563,7 +546,7 @@ void api_questionnaire_submit(struct req *r)
 void api_approved_formats(struct req *r)
 {
     struct partner p;
-    if (!partner_for(r, &p) || !jbody(r))
+    if (!req_partner(r, &p) || !jbody(r))
         return;
     struct onb o;
     if (!step_begin(r, &o))

@@ -179,28 +179,11 @@ void api_partners_list(struct req *r)
     reply_json(r, 200, json_pack("{s:o}", "partners", list));
 }
 
-/* Loads partner {id} of the path and checks the route's policy on it. */
-static bool load_partner(struct req *r, struct partner *p)
-{
-    int64_t id = req_param_id(r, 0);
-    int rc = id ? store_partner_get(req_db(r), &r->arena, id, p) : STORE_ERR_NOT_FOUND;
-    if (rc < 0) {
-        reply_store_error(r, rc);
-        return false;
-    }
-    struct resource res = {p->id, p->agent_id};
-    enum policy_result pr = policy_check(&r->who, r->route->action, &res);
-    if (pr != POLICY_ALLOW) {
-        reply_policy(r, pr);
-        return false;
-    }
-    return true;
-}
 
 void api_partners_get(struct req *r)
 {
     struct partner p;
-    if (load_partner(r, &p))
+    if (req_partner(r, &p))
         reply_json(r, 200, json_partner_full(r, &p));
 }
 
@@ -220,7 +203,7 @@ static int add_event(const struct event *e, void *ctx)
 void api_partners_events(struct req *r)
 {
     struct partner p;
-    if (!load_partner(r, &p))
+    if (!req_partner(r, &p))
         return;
     json_t *list = json_array();
     int rc = store_event_each(req_db(r), &r->arena, p.id, add_event, list);

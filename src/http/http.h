@@ -130,6 +130,12 @@ struct db *req_db(struct req *r);
 const char *req_header(struct req *r, const char *name);
 /* The value of a query-string argument, or NULL. */
 const char *req_query(struct req *r, const char *name);
+/*
+ * Loads partner {id} of the path (the first parameter) and checks the route's
+ * policy on it: another organisation's partner answers 404 as a missing one.
+ * Returns false when r has been answered (the handler just returns).
+ */
+bool req_partner(struct req *r, struct partner *p);
 /* The path parameter i parsed as a positive id; 0 when it is not one. */
 int64_t req_param_id(struct req *r, int i);
 

@@ -132,3 +132,20 @@ int audit(struct req *r, int64_t partner_id, const char *subject, const char *ac
     json_decref(after);
     return rc;
 }
+
+bool req_partner(struct req *r, struct partner *p)
+{
+    int64_t id = req_param_id(r, 0);
+    int rc = id ? store_partner_get(req_db(r), &r->arena, id, p) : STORE_ERR_NOT_FOUND;
+    if (rc < 0) {
+        reply_store_error(r, rc);
+        return false;
+    }
+    struct resource res = {p->id, p->agent_id};
+    enum policy_result pr = policy_check(&r->who, r->route->action, &res);
+    if (pr != POLICY_ALLOW) {
+        reply_policy(r, pr);
+        return false;
+    }
+    return true;
+}
