@@ -13,21 +13,6 @@
 
 #define MAX_FILES 1000
 
-static const char *request_subject(struct onb *o, int64_t id)
-{
-    return arena_printf(o->a, "request:%lld", (long long)id);
-}
-
-struct due_ctx {
-    int64_t due;
-};
-
-static int take_due(const struct clock_row *c, void *arg)
-{
-    ((struct due_ctx *)arg)->due = c->due_at;
-    return 1;
-}
-
 int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, const char *kind,
                   json_t *files, int64_t *id)
 {
@@ -100,10 +85,8 @@ int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, co
     int rc = request_id ? store_delivery_latest(o->db, request_id, 0, &d.previous_id) : 0;
     if (rc == 0 && request_id) {
         /* Late when the request's current delivery clock already ran out. */
-        struct due_ctx x = {0};
-        store_clock_each_open_of_subject(o->db, o->a, request_subject(o, request_id),
-                                         "delivery_48h", take_due, &x);
-        d.late = r.late && !x.due;
+        d.late = r.late && !onb_open_clock_due(o, onb_request_subject(o, request_id),
+                                               "delivery_48h");
     }
     if (rc == 0)
         rc = store_delivery_add(o->db, &d, id);
@@ -119,7 +102,7 @@ int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, co
     if (request_id) {
         /* The receipt meets the 48-hour clock; a delivery is also the corrective action that
          * answers the response clock. */
-        const char *subject = request_subject(o, request_id);
+        const char *subject = onb_request_subject(o, request_id);
         if ((rc = onb_close_clocks(o, subject, "delivery_48h", "met", "delivery received")) < 0 ||
             (rc = onb_close_clocks(o, subject, "response_3wd", "met", "delivery received")) < 0 ||
             (rc = store_request_set_status(o->db, request_id, "delivered")) < 0)

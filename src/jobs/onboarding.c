@@ -302,7 +302,6 @@ int onb_start_clock(struct onb *o, const struct partner *p, const char *kind,
     return rc;
 }
 
-static int64_t open_clock_due(struct onb *o, const char *subject, const char *kind);
 
 /* ---- the questionnaire ---- */
 
@@ -764,7 +763,7 @@ int onb_set_owners(struct onb *o, const struct partner *p, json_t *owners)
 
 /* ---- requests ---- */
 
-static const char *request_subject(struct onb *o, int64_t id)
+const char *onb_request_subject(struct onb *o, int64_t id)
 {
     return arena_printf(o->a, "request:%lld", (long long)id);
 }
@@ -773,15 +772,15 @@ static const char *request_subject(struct onb *o, int64_t id)
 static int start_request_clocks(struct onb *o, const struct partner *p, int64_t request_id,
                                 json_t *vars)
 {
-    const char *subject = request_subject(o, request_id);
+    const char *subject = onb_request_subject(o, request_id);
     int64_t d, r;
     int rc = onb_start_clock(o, p, "delivery_48h", subject, o->now, &d);
     if (rc == 0)
         rc = onb_start_clock(o, p, "response_3wd", subject, o->now, &r);
     if (rc < 0)
         return rc;
-    int64_t due = open_clock_due(o, subject, "delivery_48h");
-    int64_t resp = open_clock_due(o, subject, "response_3wd");
+    int64_t due = onb_open_clock_due(o, subject, "delivery_48h");
+    int64_t resp = onb_open_clock_due(o, subject, "response_3wd");
     json_object_set_new(vars, "due_utc", json_string(instant_text(o, due)));
     json_object_set_new(vars, "due_local", json_string(local_text(o, due, p->time_zone)));
     json_object_set_new(vars, "time_zone", json_string(p->time_zone));
@@ -800,8 +799,7 @@ static int take_due(const struct clock_row *c, void *arg)
     return 1;
 }
 
-/* The due instant of the open clock of a kind on a subject (0: none). */
-static int64_t open_clock_due(struct onb *o, const char *subject, const char *kind)
+int64_t onb_open_clock_due(struct onb *o, const char *subject, const char *kind)
 {
     struct due_ctx x = {0};
     store_clock_each_open_of_subject(o->db, o->a, subject, kind, take_due, &x);
@@ -848,7 +846,7 @@ int onb_request(struct onb *o, const struct partner *p, const char *kind, const 
     json_decref(vars);
     if (rc < 0)
         return onb_failed(o, rc);
-    return onb_event(o, p, request_subject(o, *request_id), "request.issue", NULL,
+    return onb_event(o, p, onb_request_subject(o, *request_id), "request.issue", NULL,
                  json_pack("{s:s, s:s, s:s}", "kind", kind, "title", title, "phase", r.phase));
 }
 
@@ -860,7 +858,7 @@ int onb_rerequest(struct onb *o, const struct request_row *r, const char *reason
         return onb_failed(o, rc);
     if ((rc = allowed(o, &p, STEP_REQUEST)) < 0)
         return rc;
-    const char *subject = request_subject(o, r->id);
+    const char *subject = onb_request_subject(o, r->id);
     if ((rc = onb_close_clocks(o, subject, NULL, "cancelled", "re-requested")) < 0 ||
         (rc = store_request_rerequest(o->db, r->id, o->now)) < 0)
         return onb_failed(o, rc);
@@ -898,10 +896,10 @@ int onb_message(struct onb *o, const struct request_row *r, const char *body, bo
         return onb_failed(o, rc);
     /* The partner's response stops the response clock: the service answers next. */
     if (from_partner &&
-        (rc = onb_close_clocks(o, request_subject(o, r->id), "response_3wd", "met",
+        (rc = onb_close_clocks(o, onb_request_subject(o, r->id), "response_3wd", "met",
                            "the partner responded")) < 0)
         return onb_failed(o, rc);
-    return onb_event(o, &p, request_subject(o, r->id), "request.message", NULL,
+    return onb_event(o, &p, onb_request_subject(o, r->id), "request.message", NULL,
                  json_pack("{s:I, s:b}", "message", (json_int_t)id, "from_partner",
                            from_partner));
 }
@@ -935,7 +933,7 @@ static int pause_one(const struct clock_row *c, void *arg)
 int onb_pause(struct onb *o, const struct request_row *r, const char *reason, bool pause)
 {
     struct pause_ctx x = {o, reason, pause, 0, 0};
-    int rc = store_clock_each_open_of_subject(o->db, o->a, request_subject(o, r->id), NULL,
+    int rc = store_clock_each_open_of_subject(o->db, o->a, onb_request_subject(o, r->id), NULL,
                                               pause_one, &x);
     if (rc < 0 || x.rc < 0)
         return onb_failed(o, rc < 0 ? rc : x.rc);
@@ -971,7 +969,7 @@ static int cancel_training_request(const struct request_row *r, void *arg)
     struct cancel_ctx *x = arg;
     if (strcmp(r->phase, "training"))
         return 0;
-    x->rc = onb_close_clocks(x->o, request_subject(x->o, r->id), "response_3wd", "cancelled",
+    x->rc = onb_close_clocks(x->o, onb_request_subject(x->o, r->id), "response_3wd", "cancelled",
                          x->reason);
     return x->rc < 0;
 }
@@ -1238,7 +1236,7 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
     rc = onb_start_clock(&o, &p, "response_3wd", c->subject, clock_ladder_next_start(c->due_at), &next);
     if (rc < 0)
         goto done;
-    int64_t next_due = open_clock_due(&o, c->subject, "response_3wd");
+    int64_t next_due = onb_open_clock_due(&o, c->subject, "response_3wd");
     json_t *vars = json_pack(
         "{s:I, s:s, s:s, s:s, s:s}", "n", (json_int_t)n, "request_title", r.title, "link",
         arena_printf(a, "%s/requests/%lld", o.base_url, (long long)r.id), "missed",

@@ -97,6 +97,10 @@ int onb_send_user(struct onb *o, const struct partner *p, int64_t user_id, const
 /* Closes the open clocks of a subject (kind NULL: every kind) as met or cancelled. */
 int onb_close_clocks(struct onb *o, const char *subject, const char *kind, const char *state,
                      const char *reason);
+/* "request:12": the subject of a request's clocks and events (in o's arena). */
+const char *onb_request_subject(struct onb *o, int64_t id);
+/* The due instant of the open clock of a kind on a subject; 0 when none is open. */
+int64_t onb_open_clock_due(struct onb *o, const char *subject, const char *kind);
 /* Starts a clock of the partner's; a clock-rule error refuses with 422. */
 int onb_start_clock(struct onb *o, const struct partner *p, const char *kind,
                     const char *subject, int64_t start, int64_t *id);

@@ -253,8 +253,7 @@ static int record_result(struct db *db, struct arena *a, const struct delivery_r
         if (rc == 0)
             rc = store_delivery_latest(db, d->request_id, 0, &latest);
     }
-    const char *subject = d->request_id ? arena_printf(a, "request:%lld", (long long)d->request_id)
-                                        : NULL;
+    const char *subject = d->request_id ? onb_request_subject(&o, d->request_id) : NULL;
     if (rc == 0 && d->request_id && latest == d->id) {
         rc = store_request_set_status(db, d->request_id, passed ? "passed" : "failed");
         /* A failed result opens a response clock in training: the partner must act on it. */
