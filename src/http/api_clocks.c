@@ -80,6 +80,34 @@ static void reply_clocks_error(struct req *r, int rc, struct buf *err)
         reply_store_error(r, rc);
 }
 
+/* Starts a clock in a transaction of its own and answers 201 with it (or the clock error). */
+static void start_clock_reply(struct req *r, const struct partner *p, const char *kind,
+                              const char *subject, int64_t start, int64_t fixed_due,
+                              const char *label, const char *reason)
+{
+    struct db *db = req_db(r);
+    struct buf err = {0};
+    struct clocks_actor who = {r->user.id, reason};
+    int64_t id;
+    struct clock_row c;
+    int rc = store_begin(db);
+    if (rc == 0)
+        rc = clocks_start(db, &r->arena, p->id, kind, subject, start, fixed_due, label, &who,
+                          now_get(), &id, &err);
+    if (rc == 0)
+        rc = store_clock_get(db, &r->arena, id, &c);
+    if (rc == 0)
+        rc = store_commit(db);
+    if (rc < 0) {
+        store_rollback(db);
+        reply_clocks_error(r, rc, &err);
+    } else {
+        scheduler_poke();
+        reply_json(r, 201, json_clock(&c));
+    }
+    buf_free(&err);
+}
+
 /*
  * A test hook, served only under --test-clock: an admin starts any kind of
  * clock for a partner at a given instant, so clock behaviour can be shown
@@ -103,27 +131,7 @@ void api_partner_clock_start(struct req *r)
                           "'%s' is not an RFC 3339 time", start_s);
         return;
     }
-    struct db *db = req_db(r);
-    struct buf err = {0};
-    struct clocks_actor who = {r->user.id, "test hook"};
-    int64_t id;
-    int rc = store_begin(db);
-    if (rc == 0)
-        rc = clocks_start(db, &r->arena, p.id, kind, subject, start, 0, NULL, &who, now_get(), &id,
-                          &err);
-    struct clock_row c;
-    if (rc == 0)
-        rc = store_clock_get(db, &r->arena, id, &c);
-    if (rc == 0)
-        rc = store_commit(db);
-    if (rc < 0) {
-        store_rollback(db);
-        reply_clocks_error(r, rc, &err);
-    } else {
-        scheduler_poke();
-        reply_json(r, 201, json_clock(&c));
-    }
-    buf_free(&err);
+    start_clock_reply(r, &p, kind, subject, start, 0, NULL, "test hook");
 }
 
 void api_partner_milestones(struct req *r)
@@ -144,28 +152,8 @@ void api_partner_milestones(struct req *r)
                           "'name' must be 1 to 200 characters");
         return;
     }
-    struct db *db = req_db(r);
-    struct buf err = {0};
-    struct clocks_actor who = {r->user.id, NULL};
-    int64_t id, now = now_get();
-    int rc = store_begin(db);
-    if (rc == 0)
-        rc = clocks_start(db, &r->arena, p.id, "milestone",
-                          arena_printf(&r->arena, "partner:%lld", (long long)p.id), now, due, name,
-                          &who, now, &id, &err);
-    struct clock_row c;
-    if (rc == 0)
-        rc = store_clock_get(db, &r->arena, id, &c);
-    if (rc == 0)
-        rc = store_commit(db);
-    if (rc < 0) {
-        store_rollback(db);
-        reply_clocks_error(r, rc, &err);
-    } else {
-        scheduler_poke();
-        reply_json(r, 201, json_clock(&c));
-    }
-    buf_free(&err);
+    start_clock_reply(r, &p, "milestone", arena_printf(&r->arena, "partner:%lld", (long long)p.id),
+                      now_get(), due, name, NULL);
 }
 
 void api_partner_calendar(struct req *r)
