@@ -19,6 +19,13 @@ int cli_validate(int argc, char **argv);
 
 /* The value of environment variable VODGATE_<name>, or dflt. */
 const char *cli_env(const char *name, const char *dflt);
+/*
+ * Parses the options every store command takes (--data, --database, --help).
+ * Returns the index of the first operand, -1 after printing the help (exit
+ * 0), or -2 after a usage error (exit 2).
+ */
+int cli_store_args(int argc, char **argv, const char *help, const char **data,
+                   const char **database);
 /* True when argv holds -h or --help. */
 int cli_wants_help(int argc, char **argv);
 

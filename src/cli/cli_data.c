@@ -36,21 +36,11 @@ int cli_backup(int argc, char **argv)
         "\nWrites a consistent copy of the embedded SQLite database to FILE (which must not\n"
         "exist), even while the server runs. Copy the uploads directory beside it. For\n"
         "PostgreSQL use pg_dump. See docs/operations.md.\n";
-    static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-                                         {"database", required_argument, 0, 'u'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    const char *data = cli_env("DATA", "./var"), *database = cli_env("DATABASE", NULL);
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'u': database = optarg; break;
-        case 'h': fputs(help, stdout); return 0;
-        default: fputs(help, stderr); return 2;
-        }
-    }
+    const char *data, *database;
+    int first = cli_store_args(argc, argv, help, &data, &database);
+    if (first < 0)
+        return first == -1 ? 0 : 2;
+    optind = first;
     if (optind != argc - 1) {
         fputs(help, stderr);
         return 2;
@@ -235,21 +225,11 @@ int cli_status(int argc, char **argv)
         "usage: vodgate status [--data DIR] [--database URL]\n"
         "\nPrints the state of an installation: schema version, partners by stage, clocks\n"
         "running and breached, validation jobs and messages waiting or failed.\n";
-    static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-                                         {"database", required_argument, 0, 'u'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    const char *data = cli_env("DATA", "./var"), *database = cli_env("DATABASE", NULL);
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'u': database = optarg; break;
-        case 'h': fputs(help, stdout); return 0;
-        default: fputs(help, stderr); return 2;
-        }
-    }
+    const char *data, *database;
+    int first = cli_store_args(argc, argv, help, &data, &database);
+    if (first < 0)
+        return first == -1 ? 0 : 2;
+    optind = first;
     if (optind != argc) {
         fputs(help, stderr);
         return 2;

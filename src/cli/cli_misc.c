@@ -18,21 +18,11 @@ int cli_migrate(int argc, char **argv)
         "usage: vodgate migrate [--data DIR] [--database URL]\n"
         "\nBrings the database schema up to date (serve does this too at start) and prints\n"
         "the schema version. Safe to run twice.\n";
-    static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-                                         {"database", required_argument, 0, 'u'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    const char *data = cli_env("DATA", "./var"), *database = cli_env("DATABASE", NULL);
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'u': database = optarg; break;
-        case 'h': fputs(help, stdout); return 0;
-        default: fputs(help, stderr); return 2;
-        }
-    }
+    const char *data, *database;
+    int first = cli_store_args(argc, argv, help, &data, &database);
+    if (first < 0)
+        return first == -1 ? 0 : 2;
+    optind = first;
     struct store *store;
     char *err = NULL;
     if (store_open(database, data, &store, &err) < 0) {
