@@ -13,7 +13,7 @@ CFLAGS  += -Werror
 endif
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRC_DIRS := src/base src/core src/store src/http src/ingest src/check src/jobs src/cli
+SRC_DIRS := src/base src/core src/store src/http src/ingest src/check src/jobs src/web src/cli
 LIB_SRC  := $(filter-out src/cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 MAIN_SRC := src/cli/main.c
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -23,8 +23,13 @@ ASAN_OBJ := $(patsubst src/%.c,build/asan/obj/%.o,$(LIB_SRC))
 TESTS    := $(patsubst tests/%.c,build/asan/%,$(TEST_SRC))
 # Mail templates are data built into the binary: tools/embed.c makes build/gen/mail_templates.c.
 MAIL_TPL := $(sort $(wildcard templates/mail/*.txt))
-OBJ      += build/obj/gen/mail_templates.o
-ASAN_OBJ += build/asan/obj/gen/mail_templates.o
+# So are the portal's HTML templates (templates/html/) and static files (static/, plus the
+# browser build of tus-js-client from node_modules when npm has installed it).
+HTML_TPL := $(sort $(wildcard templates/html/*.html))
+STATIC   := $(sort $(wildcard static/*) $(wildcard node_modules/tus-js-client/dist/tus.min.js))
+GEN      := mail_templates html_templates static_assets
+OBJ      += $(patsubst %,build/obj/gen/%.o,$(GEN))
+ASAN_OBJ += $(patsubst %,build/asan/obj/gen/%.o,$(GEN))
 
 .PHONY: all run test test-unit test-api deps deps-test clean fuzz format lint bench
 all: build/vodgate
@@ -47,18 +52,31 @@ build/asan/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@echo "  CC asan $<"
 	@$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
 
-build/gen/mail_templates.c: tools/embed.c $(MAIL_TPL)
-	@mkdir -p build/gen build/tools
-	@echo "  GEN     $@"
-	@$(CC) -std=c17 -O1 -Wall -Wextra -o build/tools/embed tools/embed.c
-	@build/tools/embed $@ $(MAIL_TPL)
+build/tools/embed: tools/embed.c
+	@mkdir -p build/tools
+	@$(CC) -std=c17 -O1 -Wall -Wextra -o $@ $<
 
-build/obj/gen/%.o: build/gen/%.c src/jobs/mail_templates.h
+build/gen/mail_templates.c: build/tools/embed $(MAIL_TPL)
+	@mkdir -p build/gen
+	@echo "  GEN     $@"
+	@build/tools/embed $@ mail_templates_embedded $(MAIL_TPL)
+
+build/gen/html_templates.c: build/tools/embed $(HTML_TPL)
+	@mkdir -p build/gen
+	@echo "  GEN     $@"
+	@build/tools/embed $@ html_templates_embedded $(HTML_TPL)
+
+build/gen/static_assets.c: build/tools/embed $(STATIC)
+	@mkdir -p build/gen
+	@echo "  GEN     $@"
+	@build/tools/embed $@ static_assets_embedded --full-names $(STATIC)
+
+build/obj/gen/%.o: build/gen/%.c src/base/embedded.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
-build/asan/obj/gen/%.o: build/gen/%.c src/jobs/mail_templates.h
+build/asan/obj/gen/%.o: build/gen/%.c src/base/embedded.h
 	@mkdir -p $(dir $@)
 	@echo "  CC asan $<"
 	@$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
@@ -75,12 +93,16 @@ deps-test:
 	@sh scripts/deps.sh --test
 
 # Builds, then serves on 127.0.0.1:8080 with ./var; prints the admin sign-in on first run.
+# A fresh ./var is seeded with the demo data first (its sign-ins printed), unless DEMO=0.
 run: deps
+	@sh scripts/node-deps.sh
 	@$(MAKE) --no-print-directory build/vodgate
+	@if [ ! -e ./var ] && [ "$(DEMO)" != 0 ]; then ./build/vodgate demo --data ./var; fi
 	./build/vodgate serve --listen 127.0.0.1:8080 --data ./var --bootstrap-admin
 
 # Every test: C unit tests and the API/browser suites, all under ASan/UBSan.
 test: deps-test
+	@sh scripts/node-deps.sh
 	@$(MAKE) --no-print-directory build/asan/vodgate build/vodgate $(TESTS)
 	@sh scripts/lint.sh
 	@sh scripts/test.sh $(TESTS)

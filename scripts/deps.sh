@@ -6,9 +6,10 @@ set -eu
 
 build="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev \
 libjansson-dev libsodium-dev libxml2-dev libzip-dev libical-dev \
-libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev nettle-dev tzdata"
-test_pkgs="clang libclang-rt-14-dev nodejs npm curl wrk nginx-light \
-postgresql python3-aiosmtpd ffmpeg"
+libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev nettle-dev tzdata \
+nodejs npm"
+test_pkgs="clang libclang-rt-14-dev curl wrk nginx-light \
+postgresql python3-aiosmtpd ffmpeg chromium"
 
 want="$build"
 [ "${1:-}" = "--test" ] && want="$build $test_pkgs"

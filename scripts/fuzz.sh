@@ -11,7 +11,7 @@ LIBS="$(pkg-config --cflags --libs libical jansson libsodium sqlite3 libxml-2.0 
 # Every source but the CLI and the HTTP server: targets call parsers directly.
 srcs=$(ls src/base/*.c src/core/*.c src/check/*.c 2>/dev/null || true)
 # The pure parsers of other layers (no I/O of their own).
-srcs="$srcs src/ingest/tus_header.c"
+srcs="$srcs src/ingest/tus_header.c src/web/form.c src/web/html.c"
 targets=${*:-$(ls fuzz/fuzz_*.c | sed 's|fuzz/||; s|\.c$||')}
 for t in $targets; do
 	echo "== $t"

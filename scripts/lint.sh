@@ -33,9 +33,17 @@ hits=$(grep -nE 'printf\([^)]*\\"[a-z_]+\\":' src/http/*.c)
 hits=$(awk '/^[a-z].*\(.*const char \*fmt, \.\.\.\)/ { want = FILENAME ":" FNR ": " $0; if ($0 ~ /VG_PRINTF/) want = ""; next }
             want != "" { if ($0 !~ /VG_PRINTF/) print want; want = "" }' src/*/*.h)
 [ -n "$hits" ] && flag "printf-like function without VG_PRINTF" "$hits"
-# Raw triple-brace template output is banned (templates arrive with the portal).
-hits=$(grep -rn '{{{' web 2>/dev/null)
-[ -n "$hits" ] && flag "raw template output" "$hits"
+# Raw template output only for *_html values (the engine refuses others too), which only
+# vm_set_html() may set; literal markup only through h_lit() (string literals only).
+hits=$(grep -rnoE '\{\{\{[^}]*\}\}\}' templates/html | grep -vE '\{\{\{ *[a-z0-9_]+_html *\}\}\}')
+[ -n "$hits" ] && flag "raw template output of a name not ending in _html" "$hits"
+hits=$(grep -nE '"[a-z0-9_]+_html"' src/*/*.c | grep -v 'vm_set_html(' | grep -v '^src/web/html.c')
+[ -n "$hits" ] && flag "an *_html view-model key set without vm_set_html()" "$hits"
+hits=$(grep -nE 'h_raw_\(' src/*/*.c | grep -vE '^src/web/html\.[ch]')
+[ -n "$hits" ] && flag "h_raw_ outside src/web/html.c: use h_lit() for literal markup" "$hits"
+# Pages answer HTML only through page_render (templates) or the emitters.
+hits=$(grep -nE 'reply_bytes\([^;]*text/html' src/*/*.c | grep -v '^src/web/page.c')
+[ -n "$hits" ] && flag "HTML answered outside page_render()" "$hits"
 
 [ $fail = 0 ] && echo "lint: clean"
 exit $fail

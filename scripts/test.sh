@@ -27,13 +27,18 @@ for t in "$@"; do
 done
 
 echo "== node --test tests/api"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
-	npm ci --no-audit --no-fund --silent >/dev/null 2>&1 || npm install --no-audit --no-fund --silent
-fi
+sh scripts/node-deps.sh
 node --test --test-reporter=tap --test-concurrency=2 tests/api/ >"$logs/api.tap" 2>&1 || status=1
 grep -aE '^not ok|^# (pass|fail|skipped|todo) ' "$logs/api.tap"
 grep -aq '^# fail 0' "$logs/api.tap" || {
 	grep -a -B2 -A30 '^not ok' "$logs/api.tap" | head -120
+}
+
+echo "== node --test tests/browser (chromium)"
+node --test --test-reporter=tap --test-concurrency=2 tests/browser/ >"$logs/browser.tap" 2>&1 || status=1
+grep -aE '^not ok|^# (pass|fail|skipped|todo) ' "$logs/browser.tap"
+grep -aq '^# fail 0' "$logs/browser.tap" || {
+	grep -a -B2 -A30 '^not ok' "$logs/browser.tap" | head -120
 }
 
 echo "== test-pg: node --test tests/api against PostgreSQL"
@@ -59,5 +64,5 @@ grep -aq '^# fail 0' "$logs/api-pg.tap" || {
 awk '/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
      /^# pass / { p += $3 } /^# fail / { f += $3 }
      END { print p " passed, " f " failed"; exit (f > 0) }' \
-	"$logs"/*.log "$logs/api.tap" "$logs/api-pg.tap" || status=1
+	"$logs"/*.log "$logs/api.tap" "$logs/browser.tap" "$logs/api-pg.tap" || status=1
 exit $status

@@ -466,4 +466,80 @@ TEST(retries_back_off_then_stop)
     CHECK_INT_EQ(mail_retry_delay(0), -1);
 }
 
+/* HTML mode: renders text with vars (JSON text) and the partials of html_partial. */
+static const char *html_partial(const char *name, size_t *len)
+{
+    static const char row[] = "<li>{{label}}</li>";
+    static const char loop[] = "{{>loop}}";
+    const char *t = !strcmp(name, "row") ? row : !strcmp(name, "loop") ? loop : NULL;
+    if (t)
+        *len = strlen(t);
+    return t;
+}
+
+static int render_html(const char *text, const char *vars_json, struct buf *out, struct buf *err)
+{
+    buf_reset(out);
+    buf_reset(err);
+    json_t *vars = json_loads(vars_json, 0, NULL);
+    VG_ASSERT(vars);
+    int rc = template_render_html(text, strlen(text), vars, html_partial, out, err);
+    json_decref(vars);
+    return rc;
+}
+
+TEST(html_mode_escapes_every_variable)
+{
+    struct buf out = {0}, err = {0};
+    CHECK_INT_EQ(render_html("<a title=\"{{t}}\">{{t}}</a>",
+                             "{\"t\":\"<script>&\\\"x'`\"}", &out, &err),
+                 0);
+    CHECK_STR_EQ(buf_str(&out), "<a title=\"&lt;script&gt;&amp;&quot;x&#39;&#96;\">"
+                                "&lt;script&gt;&amp;&quot;x&#39;&#96;</a>");
+    /* raw output only for names ending in _html */
+    CHECK_INT_EQ(render_html("{{{t_html}}}", "{\"t_html\":\"<b>x</b>\"}", &out, &err), 0);
+    CHECK_STR_EQ(buf_str(&out), "<b>x</b>");
+    CHECK_INT_EQ(render_html("{{{t}}}", "{\"t\":\"<b>x</b>\"}", &out, &err),
+                 TEMPLATE_ERR_SYNTAX);
+    CHECK(strstr(buf_str(&err), "_html"));
+    /* the text mode knows no triple braces at all */
+    CHECK_INT_EQ(render("{{{t_html}}}", "{\"t_html\":\"x\"}", &out, &err), TEMPLATE_ERR_SYNTAX);
+    /* a missing variable is still an error */
+    CHECK_INT_EQ(render_html("{{nope}}", "{}", &out, &err), TEMPLATE_ERR_VALUE);
+    buf_free(&out);
+    buf_free(&err);
+}
+
+TEST(html_mode_sections_follow_truthiness_and_inverts)
+{
+    struct buf out = {0}, err = {0};
+    const char *t = "{{#a}}A{{/a}}{{^a}}not-A{{/a}}";
+    const char *cases[][2] = {
+        {"{}", "not-A"},          {"{\"a\":null}", "not-A"}, {"{\"a\":false}", "not-A"},
+        {"{\"a\":\"\"}", "not-A"}, {"{\"a\":0}", "not-A"},    {"{\"a\":[]}", "not-A"},
+        {"{\"a\":true}", "A"},    {"{\"a\":\"x\"}", "A"},    {"{\"a\":3}", "A"},
+        {"{\"a\":[1,2]}", "AA"},  {"{\"a\":{}}", "A"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK_INT_EQ(render_html(t, cases[i][0], &out, &err), 0);
+        CHECK_STR_EQ(buf_str(&out), cases[i][1]);
+    }
+    /* an object lends its members; outer names stay visible */
+    CHECK_INT_EQ(render_html("{{#p}}{{name}}/{{site}}{{/p}}",
+                             "{\"site\":\"v\",\"p\":{\"name\":\"N\"}}", &out, &err),
+                 0);
+    CHECK_STR_EQ(buf_str(&out), "N/v");
+    /* comments vanish, partials see the current item */
+    CHECK_INT_EQ(render_html("{{! a note }}<ul>{{#rows}}{{>row}}{{/rows}}</ul>",
+                             "{\"rows\":[{\"label\":\"<1>\"},{\"label\":\"2\"}]}", &out, &err),
+                 0);
+    CHECK_STR_EQ(buf_str(&out), "<ul><li>&lt;1&gt;</li><li>2</li></ul>");
+    CHECK_INT_EQ(render_html("{{>missing}}", "{}", &out, &err), TEMPLATE_ERR_VALUE);
+    CHECK_INT_EQ(render_html("{{>loop}}", "{}", &out, &err), TEMPLATE_ERR_LIMIT);
+    CHECK_INT_EQ(render_html("{{^a}}x{{/b}}", "{}", &out, &err), TEMPLATE_ERR_SYNTAX);
+    CHECK(strstr(buf_str(&err), "{{^a}}"));
+    buf_free(&out);
+    buf_free(&err);
+}
+
 T_MAIN

@@ -26,7 +26,8 @@
 #define MAX_NAME  64
 #define MAX_WORK  2000000 /* tokens visited per render */
 
-enum tok_type { TOK_TEXT, TOK_VAR, TOK_OPEN, TOK_CLOSE };
+enum tok_type { TOK_TEXT, TOK_VAR, TOK_OPEN, TOK_CLOSE, TOK_INVERT, TOK_PARTIAL, TOK_RAW };
+#define MAX_PARTIALS 4 /* partials include partials at most this deep */
 
 struct tok {
     enum tok_type type;
@@ -124,7 +125,8 @@ static const char *find2(const char *p, const char *end, char c)
  * Tokenizes text into t and pairs the sections. first_line is the line number
  * of text's first line in its file. Returns 0 or TEMPLATE_ERR_*.
  */
-static int tokenize(const char *text, size_t len, int first_line, struct toks *t, struct buf *err)
+static int tokenize(const char *text, size_t len, int first_line, bool html, struct toks *t,
+                    struct buf *err)
 {
     if (!utf8_ok(text, len)) {
         buf_puts(err, "the template is not UTF-8 text (or holds a NUL byte)");
@@ -139,32 +141,44 @@ static int tokenize(const char *text, size_t len, int first_line, struct toks *t
             break;
         }
         int tag_line = line_at(pos, at, line);
+        bool triple = html && at + 2 < end && at[2] == '{';
         const char *close = find2(at + 2, end, '}');
-        if (!close) {
-            buf_printf(err, "line %d: '{{' is not closed with '}}'", tag_line);
+        if (!close || (triple && (close + 2 >= end || close[2] != '}'))) {
+            buf_printf(err, "line %d: '%s' is not closed with '%s'", tag_line,
+                       triple ? "{{{" : "{{", triple ? "}}}" : "}}");
             return TEMPLATE_ERR_SYNTAX;
         }
-        const char *in = at + 2, *in_end = close;
+        const char *in = at + 2 + triple, *in_end = close;
         while (in < in_end && is_blank(*in))
             in++;
         while (in_end > in && is_blank(in_end[-1]))
             in_end--;
-        enum tok_type type = TOK_VAR;
-        if (in < in_end && (*in == '#' || *in == '/')) {
-            type = *in == '#' ? TOK_OPEN : TOK_CLOSE;
+        enum tok_type type = triple ? TOK_RAW : TOK_VAR;
+        bool comment = html && !triple && in < in_end && *in == '!';
+        if (!triple && !comment && in < in_end &&
+            (*in == '#' || *in == '/' || (html && (*in == '^' || *in == '>')))) {
+            type = *in == '#' ? TOK_OPEN : *in == '/' ? TOK_CLOSE : *in == '^' ? TOK_INVERT
+                                                                               : TOK_PARTIAL;
             for (in++; in < in_end && is_blank(*in); in++)
                 ;
         }
         size_t name_len = (size_t)(in_end - in);
         bool dot = type == TOK_VAR && name_len == 1 && *in == '.';
-        if (!dot && !name_ok(in, name_len)) {
+        if (!comment && !dot && !name_ok(in, name_len)) {
             int shown = (int)(close - at + 2 > 80 ? 80 : close - at + 2);
             buf_printf(err, "line %d: '%.*s' is not a variable (names are letters, digits and _)",
                        tag_line, shown, at);
             return TEMPLATE_ERR_SYNTAX;
         }
-        const char *text_end = at, *next = close + 2;
-        if (type != TOK_VAR) {
+        if (type == TOK_RAW && (name_len < 5 || memcmp(in + name_len - 5, "_html", 5) != 0)) {
+            buf_printf(err,
+                       "line %d: '{{{%.*s}}}' would print without escaping: only names ending in "
+                       "_html (HTML built by the html_* emitters) may be used raw",
+                       tag_line, (int)name_len, in);
+            return TEMPLATE_ERR_SYNTAX;
+        }
+        const char *text_end = at, *next = close + 2 + triple;
+        if (comment || (type != TOK_VAR && type != TOK_RAW)) {
             /* A section tag alone on its line takes the line with it. */
             const char *ls = at;
             while (ls > pos && is_blank(ls[-1]))
@@ -181,7 +195,8 @@ static int tokenize(const char *text, size_t len, int first_line, struct toks *t
         }
         if (text_end > pos)
             toks_add(t, TOK_TEXT, pos, (size_t)(text_end - pos), line);
-        toks_add(t, type, in, name_len, tag_line);
+        if (!comment)
+            toks_add(t, type, in, name_len, tag_line);
         line = line_at(at, next, tag_line);
         pos = next;
     }
@@ -190,7 +205,7 @@ static int tokenize(const char *text, size_t len, int first_line, struct toks *t
     int depth = 0;
     for (size_t i = 0; i < t->n; i++) {
         struct tok *k = &t->v[i];
-        if (k->type == TOK_OPEN) {
+        if (k->type == TOK_OPEN || k->type == TOK_INVERT) {
             if (depth == MAX_DEPTH) {
                 buf_printf(err, "line %d: sections nest deeper than %d", k->line, MAX_DEPTH);
                 return TEMPLATE_ERR_LIMIT;
@@ -204,8 +219,9 @@ static int tokenize(const char *text, size_t len, int first_line, struct toks *t
             }
             struct tok *o = &t->v[open[--depth]];
             if (o->len != k->len || memcmp(o->p, k->p, k->len) != 0) {
-                buf_printf(err, "line %d: '{{/%.*s}}' does not close '{{#%.*s}}' of line %d",
-                           k->line, (int)k->len, k->p, (int)o->len, o->p, o->line);
+                buf_printf(err, "line %d: '{{/%.*s}}' does not close '{{%c%.*s}}' of line %d",
+                           k->line, (int)k->len, k->p, o->type == TOK_OPEN ? '#' : '^',
+                           (int)o->len, o->p, o->line);
                 return TEMPLATE_ERR_SYNTAX;
             }
             o->match = i;
@@ -213,7 +229,8 @@ static int tokenize(const char *text, size_t len, int first_line, struct toks *t
     }
     if (depth > 0) {
         struct tok *o = &t->v[open[depth - 1]];
-        buf_printf(err, "line %d: '{{#%.*s}}' is not closed", o->line, (int)o->len, o->p);
+        buf_printf(err, "line %d: '{{%c%.*s}}' is not closed", o->line,
+                   o->type == TOK_OPEN ? '#' : '^', (int)o->len, o->p);
         return TEMPLATE_ERR_SYNTAX;
     }
     return 0;
@@ -221,7 +238,10 @@ static int tokenize(const char *text, size_t len, int first_line, struct toks *t
 
 struct render {
     const struct toks *t;
-    const json_t *scope[MAX_DEPTH + 1]; /* [0] the root; [i] the item of section i */
+    bool html;            /* the HTML rules of template_render_html */
+    template_partial_fn partial;
+    int n_partials;       /* partials being rendered, nested */
+    const json_t *scope[MAX_DEPTH * (MAX_PARTIALS + 1) + 1]; /* [0] the root; [i] section i's */
     int depth;
     struct buf *out;
     size_t out_start; /* out->len when the render began */
@@ -263,7 +283,106 @@ static int put(struct render *r, const char *p, size_t len)
     return 0;
 }
 
-/* Renders tokens [from, to). */
+/* Appends s[0..len) HTML-escaped: & < > " ' and ` become character references. */
+static int put_escaped(struct render *r, const char *s, size_t len)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char *ref;
+        switch (s[i]) {
+        case '&': ref = "&amp;"; break;
+        case '<': ref = "&lt;"; break;
+        case '>': ref = "&gt;"; break;
+        case '"': ref = "&quot;"; break;
+        case '\'': ref = "&#39;"; break;
+        case '`': ref = "&#96;"; break;
+        default: continue;
+        }
+        int rc = put(r, s + from, i - from);
+        if (rc == 0)
+            rc = put(r, ref, strlen(ref));
+        if (rc < 0)
+            return rc;
+        from = i + 1;
+    }
+    return put(r, s + from, len - from);
+}
+
+/* Mustache truthiness (HTML mode): missing, null, false, "", 0 and [] are false. */
+static bool truthy(const json_t *v)
+{
+    if (!v || json_is_false(v))
+        return false;
+    if (json_is_array(v))
+        return json_array_size(v) > 0;
+    if (json_is_string(v))
+        return json_string_length(v) > 0;
+    if (json_is_integer(v))
+        return json_integer_value(v) != 0;
+    return true;
+}
+
+static int render_range(struct render *r, size_t from, size_t to);
+
+/* Renders partial k with the current scopes. */
+static int render_partial(struct render *r, const struct tok *k)
+{
+    char name[MAX_NAME + 1];
+    memcpy(name, k->p, k->len);
+    name[k->len] = '\0';
+    size_t len = 0;
+    const char *text = r->partial ? r->partial(name, &len) : NULL;
+    if (!text) {
+        buf_printf(r->err, "line %d: there is no partial '%s'", k->line, name);
+        return TEMPLATE_ERR_VALUE;
+    }
+    if (r->n_partials == MAX_PARTIALS) {
+        buf_printf(r->err, "line %d: partials nest deeper than %d", k->line, MAX_PARTIALS);
+        return TEMPLATE_ERR_LIMIT;
+    }
+    struct toks t = {0};
+    struct buf perr = {0};
+    int rc = tokenize(text, len, 1, true, &t, &perr);
+    if (rc < 0) {
+        buf_printf(r->err, "partial '%s': %s", name, buf_str(&perr));
+    } else {
+        const struct toks *outer = r->t;
+        r->t = &t;
+        r->n_partials++;
+        rc = render_range(r, 0, t.n);
+        r->n_partials--;
+        r->t = outer;
+    }
+    buf_free(&perr);
+    free(t.v);
+    return rc;
+}
+
+/* Renders one variable: text, or a whole number; HTML-escaped in HTML mode unless raw. */
+static int render_var(struct render *r, const struct tok *k, const json_t *v)
+{
+    if (json_is_string(v)) {
+        size_t n = json_string_length(v);
+        if (memchr(json_string_value(v), 0, n)) {
+            buf_printf(r->err, "line %d: the variable '%.*s' holds a NUL character", k->line,
+                       (int)k->len, k->p);
+            return TEMPLATE_ERR_VALUE;
+        }
+        if (r->html && k->type == TOK_VAR)
+            return put_escaped(r, json_string_value(v), n);
+        return put(r, json_string_value(v), n);
+    }
+    if (json_is_integer(v) && k->type == TOK_VAR) {
+        char num[24];
+        int n = snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+        return put(r, num, (size_t)n);
+    }
+    buf_printf(r->err, "line %d: the variable '%.*s' is %s, not text", k->line, (int)k->len, k->p,
+               json_is_integer(v) ? "a number, not HTML" : type_name(v));
+    return TEMPLATE_ERR_VALUE;
+}
+
+/* Renders tokens [from, to) of r->t. */
 static int render_range(struct render *r, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++) {
@@ -273,71 +392,69 @@ static int render_range(struct render *r, size_t from, size_t to)
                      "the template takes too much work to render (sections over long lists)");
             return TEMPLATE_ERR_LIMIT;
         }
+        int rc = 0;
         if (k->type == TOK_TEXT) {
-            int rc = put(r, k->p, k->len);
-            if (rc < 0)
-                return rc;
-            continue;
-        }
-        const json_t *v = lookup(r, k);
-        if (!v) {
-            if (k->len == 1 && k->p[0] == '.')
-                buf_printf(r->err, "line %d: '{{.}}' is used outside a section", k->line);
-            else
-                buf_printf(r->err, "line %d: the variable '%.*s' is missing", k->line, (int)k->len,
-                           k->p);
-            return TEMPLATE_ERR_VALUE;
-        }
-        if (k->type == TOK_VAR) {
-            int rc;
-            if (json_is_string(v)) {
-                size_t n = json_string_length(v);
-                if (memchr(json_string_value(v), 0, n)) {
-                    buf_printf(r->err, "line %d: the variable '%.*s' holds a NUL character",
-                               k->line, (int)k->len, k->p);
-                    return TEMPLATE_ERR_VALUE;
-                }
-                rc = put(r, json_string_value(v), n);
-            } else if (json_is_integer(v)) {
-                char num[24];
-                int n = snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-                rc = put(r, num, (size_t)n);
-            } else {
-                buf_printf(r->err, "line %d: the variable '%.*s' is %s, not text", k->line,
-                           (int)k->len, k->p, type_name(v));
+            rc = put(r, k->p, k->len);
+        } else if (k->type == TOK_PARTIAL) {
+            rc = render_partial(r, k);
+        } else {
+            const json_t *v = lookup(r, k);
+            bool section = k->type == TOK_OPEN || k->type == TOK_INVERT;
+            if (!v && !(r->html && section)) {
+                if (k->len == 1 && k->p[0] == '.')
+                    buf_printf(r->err, "line %d: '{{.}}' is used outside a section", k->line);
+                else
+                    buf_printf(r->err, "line %d: the variable '%.*s' is missing", k->line,
+                               (int)k->len, k->p);
                 return TEMPLATE_ERR_VALUE;
             }
-            if (rc < 0)
-                return rc;
-            continue;
+            if (!section) {
+                rc = render_var(r, k, v);
+            } else if (k->type == TOK_INVERT) {
+                if (!truthy(v))
+                    rc = render_range(r, i + 1, k->match);
+                i = k->match;
+            } else if (!json_is_array(v) && !r->html) {
+                buf_printf(r->err, "line %d: the variable '%.*s' is not a list", k->line,
+                           (int)k->len, k->p);
+                return TEMPLATE_ERR_VALUE;
+            } else if (json_is_array(v)) {
+                VG_ASSERT(r->depth + 1 < (int)(sizeof r->scope / sizeof r->scope[0]));
+                for (size_t j = 0; j < json_array_size(v) && rc == 0; j++) {
+                    r->scope[++r->depth] = json_array_get(v, j);
+                    rc = render_range(r, i + 1, k->match);
+                    r->depth--;
+                }
+                i = k->match;
+            } else {
+                /* HTML mode: a true value renders once, an object lends its members. */
+                if (truthy(v)) {
+                    bool push = json_is_object(v);
+                    VG_ASSERT(r->depth + 1 < (int)(sizeof r->scope / sizeof r->scope[0]));
+                    if (push)
+                        r->scope[++r->depth] = v;
+                    rc = render_range(r, i + 1, k->match);
+                    if (push)
+                        r->depth--;
+                }
+                i = k->match;
+            }
         }
-        /* TOK_OPEN: k->match is its close (tokenize paired them). */
-        if (!json_is_array(v)) {
-            buf_printf(r->err, "line %d: the variable '%.*s' is not a list", k->line, (int)k->len,
-                       k->p);
-            return TEMPLATE_ERR_VALUE;
-        }
-        VG_ASSERT(r->depth < MAX_DEPTH);
-        for (size_t j = 0; j < json_array_size(v); j++) {
-            r->scope[++r->depth] = json_array_get(v, j);
-            int rc = render_range(r, i + 1, k->match);
-            r->depth--;
-            if (rc < 0)
-                return rc;
-        }
-        i = k->match;
+        if (rc < 0)
+            return rc;
     }
     return 0;
 }
 
 static int render_at(const char *text, size_t len, int first_line, const json_t *vars,
-                     struct buf *out, struct buf *err)
+                     template_partial_fn partial, bool html, struct buf *out, struct buf *err)
 {
     struct toks t = {0};
-    int rc = tokenize(text, len, first_line, &t, err);
+    int rc = tokenize(text, len, first_line, html, &t, err);
     if (rc == 0) {
         json_t *empty = vars ? NULL : json_object();
-        struct render r = {.t = &t, .out = out, .out_start = out->len, .err = err};
+        struct render r = {.t = &t, .html = html, .partial = partial, .out = out,
+                           .out_start = out->len, .err = err};
         r.scope[0] = vars ? vars : empty;
         if (!json_is_object(r.scope[0])) {
             buf_puts(err, "the variables must be a JSON object");
@@ -356,7 +473,7 @@ static int render_at(const char *text, size_t len, int first_line, const json_t 
 int template_check(const char *text, size_t len, struct buf *err)
 {
     struct toks t = {0};
-    int rc = tokenize(text, len, 1, &t, err);
+    int rc = tokenize(text, len, 1, false, &t, err);
     free(t.v);
     return rc;
 }
@@ -364,7 +481,21 @@ int template_check(const char *text, size_t len, struct buf *err)
 int template_render(const char *text, size_t len, const json_t *vars, struct buf *out,
                     struct buf *err)
 {
-    return render_at(text, len, 1, vars, out, err);
+    return render_at(text, len, 1, vars, NULL, false, out, err);
+}
+
+int template_check_html(const char *text, size_t len, struct buf *err)
+{
+    struct toks t = {0};
+    int rc = tokenize(text, len, 1, true, &t, err);
+    free(t.v);
+    return rc;
+}
+
+int template_render_html(const char *text, size_t len, const json_t *vars,
+                         template_partial_fn partial, struct buf *out, struct buf *err)
+{
+    return render_at(text, len, 1, vars, partial, true, out, err);
 }
 
 /* The end of the line that starts at p (its '\n', or end), and where the next one starts. */
@@ -426,10 +557,10 @@ int template_mail_check(const char *text, size_t len, struct buf *err)
     int rc = template_mail_split(text, len, &m, err);
     struct toks t = {0};
     if (rc == 0)
-        rc = tokenize(m.subject, m.subject_len, m.subject_line, &t, err);
+        rc = tokenize(m.subject, m.subject_len, m.subject_line, false, &t, err);
     t.n = 0;
     if (rc == 0)
-        rc = tokenize(m.body, m.body_len, m.body_line, &t, err);
+        rc = tokenize(m.body, m.body_len, m.body_line, false, &t, err);
     free(t.v);
     return rc;
 }
@@ -442,9 +573,9 @@ int template_mail_render(const char *text, size_t len, const json_t *vars, struc
     if (rc < 0)
         return rc;
     struct buf line = {0};
-    rc = render_at(m.subject, m.subject_len, m.subject_line, vars, &line, err);
+    rc = render_at(m.subject, m.subject_len, m.subject_line, vars, NULL, false, &line, err);
     if (rc == 0)
-        rc = render_at(m.body, m.body_len, m.body_line, vars, body, err);
+        rc = render_at(m.body, m.body_len, m.body_line, vars, NULL, false, body, err);
     if (rc == 0) {
         /* One header line: values' line breaks and controls become spaces, then trim. */
         char *s = line.data ? line.data : "";

@@ -51,6 +51,30 @@ int template_check(const char *text, size_t len, struct buf *err);
 int template_render(const char *text, size_t len, const json_t *vars, struct buf *out,
                     struct buf *err);
 
+/*
+ * HTML templates (the portal's pages) follow the same syntax with the rules
+ * of an HTML page:
+ *   {{name}}              always HTML-escaped (& < > " ' `); a number prints as is
+ *   {{{name_html}}}       raw, only for names ending in _html: HTML that C code
+ *                         built with the html_* emitters (web/html.h); any other
+ *                         name in triple braces is a syntax error
+ *   {{#name}}..{{/name}}  a list: once per item; true, a non-empty text or a
+ *                         non-zero number: once; an object: once, lending its
+ *                         members; missing, null, false, "", 0, []: not at all
+ *   {{^name}}..{{/name}}  the part between, when name is one of the false values
+ *   {{>name}}             the partial name, rendered with the current values
+ *   {{! text }}           a comment
+ * A variable printed with {{name}} that is missing is still an error.
+ */
+typedef const char *(*template_partial_fn)(const char *name, size_t *len);
+
+/* Checks the syntax of an HTML template. Returns 0 or TEMPLATE_ERR_*. */
+int template_check_html(const char *text, size_t len, struct buf *err);
+
+/* Renders an HTML template (partials from partial(), which may be NULL). */
+int template_render_html(const char *text, size_t len, const json_t *vars,
+                         template_partial_fn partial, struct buf *out, struct buf *err);
+
 /* The parts of a mail template: pointers into the template's text, not copies. */
 struct template_mail {
     const char *vars; /* the text after "# vars:", trimmed; NULL when undocumented */

@@ -31,6 +31,8 @@ enum route_flags {
     ROUTE_FEED = 1 << 2, /* also accepts a calendar-feed token (?token=) instead of sign-in */
     ROUTE_TUS = 1 << 3,  /* a tus route: tus_precheck() runs before sign-in, answers carry
                             Tus-Resumable */
+    ROUTE_PAGE = 1 << 4, /* a portal page (web/): HTML answers, sign-in by redirect, a POST
+                            is a form whose csrf field must match the session's */
 };
 
 struct route {
@@ -71,6 +73,9 @@ struct req {
     int n_params;
     struct buf body;     /* the request body (not for ROUTE_RAW routes) */
     json_t *json;        /* the parsed JSON body, NULL when none */
+    json_t *form;        /* ROUTE_PAGE POST: the parsed form (web/form.h) */
+    bool capturing;      /* web_call(): reply_json keeps the answer in captured */
+    json_t *captured;
     /* who asks */
     bool signed_in;
     struct user user;           /* valid when signed_in */
@@ -130,6 +135,10 @@ struct db *req_db(struct req *r);
 const char *req_header(struct req *r, const char *name);
 /* The value of a query-string argument, or NULL. */
 const char *req_query(struct req *r, const char *name);
+/* The value of a cookie, or NULL. */
+const char *req_cookie(struct req *r, const char *name);
+/* The route with this method and pattern (exactly as in the table), or NULL. */
+const struct route *route_by_pattern(const char *method, const char *pattern);
 /*
  * Loads partner {id} of the path (the first parameter) and checks the route's
  * policy on it: another organisation's partner answers 404 as a missing one.
@@ -179,6 +188,13 @@ json_t *json_setup(struct req *r, int64_t partner_id);
 /* Writes an audit event for this request's user. before/after are stolen, may be NULL. */
 int audit(struct req *r, int64_t partner_id, const char *subject, const char *action,
           json_t *before, json_t *after);
+
+/* Portal pages (web/page.c): the answer to a refused page request, and the form check. */
+void page_deny(struct req *r, enum policy_result pr);
+/* Parses a page POST's form into r->form and checks its csrf field; false when answered. */
+bool page_form_admit(struct req *r);
+/* An HTML 404 for a path no route knows (browsers asking for text/html). */
+void page_not_found(struct req *r);
 
 /* Serves until SIGTERM/SIGINT; returns 0 after in-flight requests finished. */
 int http_serve(struct app *app, const char *listen, int n_threads, int *bound_port);

@@ -72,8 +72,14 @@ void api_tus_patch(struct req *r);
 void api_tus_delete(struct req *r);
 void api_uploads_list(struct req *r);
 void api_uploads_get(struct req *r);
+/* portal pages (src/web/) */
+void page_home(struct req *r);
+void page_signin(struct req *r);
+void page_signout(struct req *r);
+void page_static(struct req *r);
 
 #define CSRF ROUTE_CSRF
+#define PAGE ROUTE_PAGE
 
 const struct route routes[] = {
     {"GET", "/healthz", api_healthz, ACT_PUBLIC, 0, ""},
@@ -159,6 +165,11 @@ const struct route routes[] = {
     {"DELETE", "/files/{id}", api_tus_delete, ACT_UPLOAD, CSRF | ROUTE_TUS, "upload"},
     {"GET", "/api/v1/uploads", api_uploads_list, ACT_UPLOAD_READ, 0, ""},
     {"GET", "/api/v1/uploads/{id}", api_uploads_get, ACT_UPLOAD_READ, 0, "upload"},
+    /* the portal (src/web/): HTML pages; forms post to their page with a csrf field */
+    {"GET", "/static/{name}", page_static, ACT_PUBLIC, 0, ""},
+    {"GET", "/", page_home, ACT_PUBLIC, PAGE, ""},
+    {"POST", "/", page_signin, ACT_PUBLIC, PAGE, ""},
+    {"POST", "/signout", page_signout, ACT_SIGNED_IN, PAGE, ""},
 };
 
 const int n_routes = sizeof routes / sizeof routes[0];

@@ -78,6 +78,11 @@ const char *req_header(struct req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+const char *req_cookie(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
 const char *req_query(struct req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
@@ -111,6 +116,12 @@ void reply_bytes(struct req *r, int status, const char *content_type, const char
 
 void reply_json(struct req *r, int status, json_t *body)
 {
+    if (r->capturing) { /* web_call(): the page takes the value itself */
+        VG_ASSERT(r->status == 0);
+        r->status = status;
+        r->captured = body;
+        return;
+    }
     char *s = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(body);
     VG_ASSERT(s);
@@ -162,6 +173,10 @@ void reply_header(struct req *r, const char *name, const char *value)
 
 void reply_policy(struct req *r, enum policy_result pr)
 {
+    if (r->route && (r->route->flags & ROUTE_PAGE) && !r->capturing) {
+        page_deny(r, pr);
+        return;
+    }
     switch (pr) {
     case POLICY_UNAUTHENTICATED:
         reply_error(r, 401, "unauthenticated", "sign in first: POST /api/v1/session");
@@ -234,7 +249,11 @@ static const struct route *route_find(struct req *r)
         if (!strstr(buf_str(&allow), routes[i].method))
             buf_printf(&allow, "%s%s", allow.len ? ", " : "", routes[i].method);
     }
-    if (path_known) {
+    const char *accept = req_header(r, MHD_HTTP_HEADER_ACCEPT);
+    if (!path_known && accept && strstr(accept, "text/html") && strncmp(r->path, "/api/", 5) &&
+        strncmp(r->path, "/files/", 7)) {
+        page_not_found(r);
+    } else if (path_known) {
         reply_header(r, "Allow", buf_str(&allow));
         reply_error(r, 405, "method_not_allowed", "%s is not allowed here; allowed: %s",
                     r->method, buf_str(&allow));
@@ -242,6 +261,14 @@ static const struct route *route_find(struct req *r)
         reply_error(r, 404, "not_found", "no such page or endpoint: %s", r->path);
     }
     buf_free(&allow);
+    return NULL;
+}
+
+const struct route *route_by_pattern(const char *method, const char *pattern)
+{
+    for (int i = 0; i < n_routes; i++)
+        if (!strcmp(routes[i].method, method) && !strcmp(routes[i].pattern, pattern))
+            return &routes[i];
     return NULL;
 }
 
@@ -340,7 +367,12 @@ static enum MHD_Result send_reply(struct req *r)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    bool cache_set = false;
+    for (int i = 0; i < REQ_MAX_HEADERS; i++)
+        if (r->extra_header[i][0] && !strcasecmp(r->extra_header[i][0], "Cache-Control"))
+            cache_set = true;
+    if (!cache_set)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     if (r->set_cookie)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
     if (r->route && (r->route->flags & ROUTE_TUS))
@@ -484,7 +516,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (!r->status)
+    if (!r->status && (!(r->route->flags & ROUTE_PAGE) || page_form_admit(r)))
         r->route->fn(r);
     return send_reply(r);
 }
@@ -508,6 +540,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (r->db)
         store_put(app->store, r->db);
     json_decref(r->json);
+    json_decref(r->form);
     buf_free(&r->body);
     buf_free(&r->out);
     arena_free(&r->arena);

@@ -8,13 +8,7 @@
 #ifndef VG_MAIL_TEMPLATES_H
 #define VG_MAIL_TEMPLATES_H
 
-#include <stddef.h>
-
-struct embedded_file {
-    const char *name; /* "warning" for templates/mail/warning.txt */
-    const char *data; /* the file's bytes, NUL-terminated */
-    size_t len;
-};
+#include "base/embedded.h"
 
 extern const struct embedded_file mail_templates_embedded[];
 extern const int n_mail_templates_embedded;

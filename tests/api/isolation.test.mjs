@@ -6,6 +6,9 @@
 //   - a partner (or posthouse) user asking for another organisation's
 //     resource gets 404, exactly as for an id that does not exist.
 // A route added to src/http/routes.c without a case below fails this test.
+// Portal pages ("page": true in the route dump) are called the way a browser
+// does: with the session cookie, forms with the session's csrf field; they
+// redirect to the sign-in page instead of 401 and answer HTML errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, cli } from './server.mjs';
@@ -84,6 +87,11 @@ const cases = {
   'DELETE /files/{id}': { id: (t) => ids.doomed[t].pop(), headers: () => ({ 'Tus-Resumable': '1.0.0' }) },
   'GET /api/v1/uploads': {},
   'GET /api/v1/uploads/{id}': { id: (t) => ids.upload[t] },
+  // portal pages (form: the fields a page POST sends besides csrf)
+  'GET /static/{name}': { path: () => '/static/app.css' },
+  'GET /': {},
+  'POST /': { form: () => ({ email: 'nobody@example.com', password: 'wrong password' }) },
+  'POST /signout': { freshToken: true, form: () => ({}) },
 };
 
 const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@example.com\r\nDTSTART;VALUE=DATE:20261231\r\nSUMMARY:New Year\'s Eve\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
@@ -93,6 +101,7 @@ const ids = {};
 // partner (calendars, clocks) use the ids made in before().
 function pathFor(route, target) {
   const c = cases[`${route.method} ${route.pattern}`] || {};
+  if (c.path) return c.path(target);
   const id = c.id ? c.id(target) : target;
   return route.pattern.replace('{id}', String(id)).replace('{item}', 'alias')
     .replace('{token}', 'x'.repeat(43)) + (c.query || '');
@@ -120,9 +129,28 @@ async function tokenFor(role, route) {
   return s.signIn(email, password);
 }
 
+// A page as a browser asks for it: cookie, a form with the session's csrf, no redirects followed.
+const csrfOf = {};
+async function pageCall(token, route, path, target) {
+  const c = cases[`${route.method} ${route.pattern}`];
+  const headers = { Accept: 'text/html' };
+  let body;
+  if (token) {
+    headers.Cookie = `vodgate_session=${token}`;
+    if (!csrfOf[token]) csrfOf[token] = (await s.call('GET', '/api/v1/me', { cookie: headers.Cookie })).json.csrf;
+  }
+  if (route.method === 'POST') {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams({ ...(token ? { csrf: csrfOf[token] } : {}), ...(c.form ? c.form(target) : {}) }).toString();
+  }
+  const res = await fetch(s.base + path, { method: route.method, headers, body, redirect: 'manual' });
+  return { status: res.status, text: await res.text(), location: res.headers.get('location'), json: null };
+}
+
 async function callAs(role, route, target) {
   const c = cases[`${route.method} ${route.pattern}`];
   const token = role ? await tokenFor(role, route) : undefined;
+  if (route.page) return pageCall(token, route, pathFor(route, target), target);
   const body = c.body ? c.body() : undefined;
   const headers = c.headers ? c.headers() : undefined;
   return s.call(route.method, pathFor(route, target), { token, body, headers });
@@ -198,14 +226,35 @@ test('every route in the table has an isolation case', () => {
 test('every state-changing route except sign-in is CSRF-protected', () => {
   for (const r of routes) {
     if (r.method === 'GET' || r.public) continue; // no session to forge: sign-in, invitation links
+    if (r.page) continue; // pages: every POST form is checked by the dispatcher (next test)
     assert.ok(r.csrf, `${r.method} ${r.pattern} must carry the CSRF flag`);
   }
+});
+
+test('a page form without the session\'s csrf field, or from another site, is refused', async () => {
+  for (const r of routes.filter((x) => x.page && x.method === 'POST' && !x.public)) {
+    const c = cases[`${r.method} ${r.pattern}`];
+    const token = await tokenFor('admin', r);
+    const form = new URLSearchParams({ ...(c.form ? c.form(org.A) : {}), csrf: 'x'.repeat(43) }).toString();
+    const res = await fetch(s.base + pathFor(r, org.A), { method: 'POST', redirect: 'manual',
+      headers: { Cookie: `vodgate_session=${token}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form });
+    assert.equal(res.status, 403, `${r.method} ${r.pattern} without the csrf field`);
+    assert.match(await res.text(), /expired/);
+  }
+  const res = await fetch(s.base + '/', { method: 'POST', redirect: 'manual', body: 'email=a%40b.c&password=x',
+    headers: { Origin: 'http://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(res.status, 403);
 });
 
 test('without sign-in, every non-public route answers 401', async () => {
   for (const r of routes) {
     if (r.public) continue;
     const res = await callAs(null, r, org.A);
+    if (r.page) { // pages send the browser to the sign-in form, coming back afterwards
+      assert.equal(res.status, 303, `${r.method} ${r.pattern}: ${res.text}`);
+      assert.match(res.location, /^\/(\?next=%2F.*)?$/, `${r.method} ${r.pattern}`);
+      continue;
+    }
     assert.equal(res.status, 401, `${r.method} ${r.pattern}: ${res.text}`);
     if (r.method !== 'HEAD') assert.equal(res.json.error.code, 'unauthenticated'); // HEAD: no body
   }
@@ -224,7 +273,7 @@ test('each role outside a route\'s list is refused, each role inside gets throug
         assert.ok(![401, 403, 404].includes(res.status), where);
       } else {
         assert.equal(res.status, 403, where);
-        assert.equal(res.json.error.code, 'forbidden', where);
+        if (!r.page) assert.equal(res.json.error.code, 'forbidden', where);
       }
     }
   }
@@ -236,6 +285,13 @@ test('an organisation\'s users get 404 for another organisation\'s resources, as
       if (!r.roles.split(',').includes(who)) continue;
       const other = role === 'partnerB' ? org.A : org.B;
       const c = cases[`${r.method} ${r.pattern}`];
+      if (r.page) {
+        const foreign = await pageCall(tok[role], r, pathFor(r, other), other);
+        const missing = await pageCall(tok[role], r, r.pattern.replace('{id}', '999999'), 999999);
+        assert.equal(foreign.status, 404, `${role} ${r.method} ${r.pattern} on another org: ${foreign.status}`);
+        assert.equal(missing.status, 404, `${role} ${r.method} ${r.pattern} on a missing id`);
+        continue;
+      }
       const body = c.body ? c.body(other) : undefined;
       const foreign = await s.call(r.method, pathFor(r, other), { token: tok[role], body });
       const missing = await s.call(r.method, r.pattern.replace('{id}', '999999').replace('{item}', 'alias'), { token: tok[role], body });

@@ -1,0 +1,383 @@
+/*
+ * The page layer: layout, redirects with a flash, error pages, the form
+ * check, and web_call() into the API's handlers. See web.h.
+ */
+#include "web/web.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/embedded.h"
+#include "base/now.h"
+#include "base/secret.h"
+#include "base/timefmt.h"
+#include "core/lifecycle.h"
+#include "core/role.h"
+#include "core/template.h"
+#include "core/zone.h"
+
+extern const struct embedded_file html_templates_embedded[];
+extern const int n_html_templates_embedded;
+
+#define FLASH_COOKIE "vodgate_flash"
+
+static const char *partial(const char *name, size_t *len)
+{
+    const struct embedded_file *f =
+        embedded_find(html_templates_embedded, n_html_templates_embedded, name);
+    if (!f)
+        return NULL;
+    *len = f->len;
+    return f->data;
+}
+
+/* The navigation of a role: [{href, label, current}]. */
+static json_t *nav(struct req *r)
+{
+    static const struct {
+        const char *href, *label;
+        bool staff, org;
+    } items[] = {
+        {"/", "Dashboard", true, true},
+        {"/upload", "Upload", false, true},
+        {"/plan", "Planner", true, false},
+        {"/posthouses", "Posthouses", true, true},
+        {"/outbox", "Outbox", true, false},
+        {"/account", "Account", true, true},
+    };
+    bool staff = !role_is_org(r->who.role);
+    json_t *list = json_array();
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        if (staff ? !items[i].staff : !items[i].org)
+            continue;
+        size_t n = strlen(items[i].href);
+        bool current = n == 1 ? !strcmp(r->path, "/")
+                              : !strncmp(r->path, items[i].href, n) &&
+                                    (r->path[n] == '\0' || r->path[n] == '/');
+        json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "href", items[i].href, "label",
+                                              items[i].label, "current", current));
+    }
+    return list;
+}
+
+/*
+ * The flash of the previous request (and the header that clears it), or NULL.
+ * The cookie is "ok.TEXT" or "error.TEXT", TEXT percent-encoded.
+ */
+static json_t *take_flash(struct req *r)
+{
+    const char *c = req_cookie(r, FLASH_COOKIE);
+    if (!c || !*c)
+        return NULL;
+    reply_header(r, "Set-Cookie", FLASH_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    const char *dot = strchr(c, '.');
+    if (!dot)
+        return NULL;
+    bool ok = (size_t)(dot - c) == 2 && !strncmp(c, "ok", 2);
+    struct buf err = {0}, q = {0};
+    buf_puts(&q, "t=");
+    buf_puts(&q, dot + 1);
+    json_t *f = form_parse(q.data, q.len, &err);
+    buf_free(&err);
+    buf_free(&q);
+    const char *text = f ? form_str(f, "t") : NULL;
+    json_t *flash = NULL;
+    if (text && *text)
+        flash = json_pack("{s:s, s:s, s:b}", "kind", ok ? "ok" : "error", "text", text, "error",
+                          !ok);
+    json_decref(f);
+    return flash;
+}
+
+static json_t *site(struct req *r)
+{
+    int64_t now = now_get();
+    json_t *s = json_pack("{s:b, s:s, s:I}", "signed_in", r->signed_in, "now",
+                          web_time(r, now, NULL), "now_unix", (json_int_t)now);
+    if (r->signed_in) {
+        json_object_set_new(s, "me",
+                            json_pack("{s:s, s:s, s:s}", "name",
+                                      r->user.name && *r->user.name ? r->user.name : r->user.email,
+                                      "email", r->user.email, "role", role_name(r->who.role)));
+        json_object_set_new(s, "staff", json_boolean(!role_is_org(r->who.role)));
+        json_object_set_new(s, "nav", nav(r));
+        if (r->csrf)
+            json_object_set_new(s, "csrf", json_string(r->csrf));
+    }
+    json_t *flash = take_flash(r);
+    if (flash)
+        json_object_set_new(s, "flash", flash);
+    return s;
+}
+
+void page_render(struct req *r, int status, const char *name, json_t *vm)
+{
+    VG_ASSERT(json_is_object(vm));
+    if (!json_is_string(json_object_get(vm, "title")))
+        json_object_set_new(vm, "title", json_string("vodgate"));
+    json_object_set_new(vm, "site", site(r));
+    struct buf body = {0}, page = {0}, err = {0};
+    size_t len = 0;
+    const char *text = partial(name, &len);
+    int rc = text ? template_render_html(text, len, vm, partial, &body, &err) : -1;
+    if (rc == 0) {
+        vm_set_html(vm, "content_html", safe_html_of(&body));
+        const char *layout = partial("layout", &len);
+        VG_ASSERT(layout);
+        rc = template_render_html(layout, len, vm, partial, &page, &err);
+    }
+    if (rc != 0) {
+        fprintf(stderr, "vodgate: page %s: %s\n", name,
+                text ? buf_str(&err) : "no such template");
+        buf_free(&page);
+        buf_puts(&page, "<!doctype html><title>Error</title><p>This page could not be shown; "
+                        "the error is in the server's log.</p>");
+        status = 500;
+    }
+    reply_bytes(r, status, "text/html; charset=utf-8", page.data ? page.data : "", page.len);
+    buf_free(&body);
+    buf_free(&page);
+    buf_free(&err);
+    json_decref(vm);
+}
+
+void page_redirect(struct req *r, const char *location, const char *kind, const char *text)
+{
+    if (text && *text) {
+        struct buf c = {0};
+        buf_puts(&c, FLASH_COOKIE "=");
+        buf_puts(&c, kind && !strcmp(kind, "ok") ? "ok." : "error.");
+        h_url(&c, text);
+        buf_puts(&c, "; Path=/; HttpOnly; SameSite=Lax; Max-Age=120");
+        reply_header(r, "Set-Cookie", buf_str(&c));
+        buf_free(&c);
+    }
+    reply_header(r, "Location", location);
+    reply_bytes(r, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+void page_error(struct req *r, int status, const char *fmt, ...)
+{
+    struct buf msg = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&msg, fmt, ap);
+    va_end(ap);
+    const char *title = status == 404   ? "Not found"
+                        : status == 403 ? "Not allowed"
+                        : status >= 500 ? "Something went wrong"
+                                        : "That did not work";
+    page_render(r, status, "error",
+                json_pack("{s:s, s:s, s:i}", "title", title, "message", buf_str(&msg), "status",
+                          status));
+    buf_free(&msg);
+}
+
+void page_deny(struct req *r, enum policy_result pr)
+{
+    if (pr == POLICY_UNAUTHENTICATED) {
+        struct buf loc = {0};
+        buf_puts(&loc, "/");
+        if (!strcmp(r->method, "GET") && strcmp(r->path, "/")) {
+            buf_puts(&loc, "?next=");
+            h_url(&loc, r->path);
+        }
+        page_redirect(r, buf_str(&loc), "error", "Please sign in to continue.");
+        buf_free(&loc);
+    } else if (pr == POLICY_FORBIDDEN) {
+        page_error(r, 403, "Your role (%s) may not open this page.", role_name(r->who.role));
+    } else {
+        page_error(r, 404, "There is no such page, or it belongs to another organisation.");
+    }
+}
+
+void page_not_found(struct req *r)
+{
+    page_error(r, 404, "There is no page at this address.");
+}
+
+bool page_form_admit(struct req *r)
+{
+    if (strcmp(r->method, "POST") != 0)
+        return true;
+    struct buf err = {0};
+    r->form = form_parse(r->body.data ? r->body.data : "", r->body.len, &err);
+    if (!r->form) {
+        page_error(r, 400, "The form could not be read: %s.", buf_str(&err));
+        buf_free(&err);
+        return false;
+    }
+    buf_free(&err);
+    /* A browser says where a form came from: another site's form is refused (login CSRF too). */
+    const char *origin = req_header(r, "Origin"), *host = req_header(r, "Host");
+    if (origin && strcmp(origin, "null") != 0) {
+        const char *o = strstr(origin, "://");
+        if (!host || !o || strcmp(o + 3, host) != 0) {
+            page_error(r, 403, "This form was sent from another site (%s) and is refused.",
+                       origin);
+            return false;
+        }
+    }
+    const char *sent = form_str(r->form, "csrf");
+    if (r->signed_in && (!sent || !r->csrf || !secret_equal(sent, r->csrf))) {
+        page_error(r, 403,
+                   "This form has expired (it was opened in an earlier sign-in). Go back, "
+                   "reload the page and send it again.");
+        return false;
+    }
+    return true;
+}
+
+const char *page_field(struct req *r, const char *name)
+{
+    return r->form ? form_str(r->form, name) : NULL;
+}
+
+int web_call(struct req *r, const char *method, const char *pattern, const char *const *params,
+             int n_params, json_t *body, json_t **answer)
+{
+    const struct route *rt = route_by_pattern(method, pattern);
+    VG_ASSERT(rt && !(rt->flags & ROUTE_RAW) && n_params <= REQ_MAX_PARAMS);
+    /* Save what the API handler will replace. */
+    const struct route *route = r->route;
+    const char *saved_method = r->method;
+    const char *saved_params[REQ_MAX_PARAMS];
+    int saved_n = r->n_params;
+    memcpy(saved_params, r->params, sizeof saved_params);
+    json_t *saved_json = r->json;
+    int saved_status = r->status;
+    char *saved_headers[REQ_MAX_HEADERS][2];
+    memcpy(saved_headers, r->extra_header, sizeof saved_headers);
+    memset(r->extra_header, 0, sizeof r->extra_header);
+
+    r->route = rt;
+    r->method = method;
+    for (int i = 0; i < n_params; i++)
+        r->params[i] = params[i];
+    r->n_params = n_params;
+    r->json = body ? body : json_object();
+    r->status = 0;
+    r->capturing = true;
+    r->captured = NULL;
+    enum policy_result pr = policy_role_may(r->signed_in ? &r->who : NULL, rt->action);
+    if (pr != POLICY_ALLOW)
+        reply_policy(r, pr);
+    else
+        rt->fn(r);
+    int status = r->status ? r->status : 500;
+    if (answer)
+        *answer = r->captured;
+    else
+        json_decref(r->captured);
+    /* Keep the session cookie of a sign-in or sign-out; drop other headers. */
+    r->capturing = false;
+    r->captured = NULL;
+    json_decref(r->json);
+    buf_reset(&r->out);
+    r->route = route;
+    r->method = saved_method;
+    memcpy(r->params, saved_params, sizeof saved_params);
+    r->n_params = saved_n;
+    r->json = saved_json;
+    r->status = saved_status;
+    r->content_type = NULL;
+    memcpy(r->extra_header, saved_headers, sizeof saved_headers);
+    return status;
+}
+
+json_t *web_get(struct req *r, const char *pattern, const char *id)
+{
+    json_t *ans = NULL;
+    const char *params[1] = {id};
+    int st = web_call(r, "GET", pattern, params, id ? 1 : 0, NULL, &ans);
+    if (st == 200)
+        return ans;
+    if (st == 404)
+        page_error(r, 404, "There is no such page, or it belongs to another organisation.");
+    else if (st == 403)
+        page_error(r, 403, "%s", web_error_message(ans));
+    else
+        page_error(r, st, "%s", web_error_message(ans));
+    json_decref(ans);
+    return NULL;
+}
+
+const char *web_error_message(const json_t *answer)
+{
+    const char *m = json_string_value(json_object_get(json_object_get(answer, "error"), "message"));
+    return m ? m : "";
+}
+
+void page_act(struct req *r, const char *back, const char *ok_text, const char *method,
+              const char *pattern, const char *const *params, int n_params, json_t *body)
+{
+    json_t *ans = NULL;
+    int st = web_call(r, method, pattern, params, n_params, body, &ans);
+    if (st >= 200 && st < 300) {
+        page_redirect(r, back, "ok", ok_text);
+    } else {
+        const char *msg = web_error_message(ans);
+        page_redirect(r, back, "error", *msg ? msg : "That did not work; try again.");
+    }
+    json_decref(ans);
+}
+
+const char *web_time(struct req *r, int64_t t, const char *zone)
+{
+    const struct zone *z = NULL;
+    if (!zone || zone_open(zone, &z) != 0)
+        z = NULL;
+    int32_t off = z ? zone_utc_offset(z, t) : 0;
+    int64_t local = t + off;
+    int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    int64_t secs = local - days * 86400;
+    struct civil_date d = civil_from_days(days);
+    static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int w = weekday_from_days(days);
+    char offs[16] = "UTC";
+    if (off)
+        snprintf(offs, sizeof offs, "UTC%c%02d:%02d", off < 0 ? '-' : '+', abs(off) / 3600,
+                 abs(off) / 60 % 60);
+    return arena_printf(&r->arena, "%s %d %s %d, %02d:%02d (%s)", wd[w % 7], d.day,
+                        mon[(d.month - 1) % 12], d.year, (int)(secs / 3600),
+                        (int)(secs / 60 % 60), offs);
+}
+
+const char *web_time_text(struct req *r, const char *rfc3339, const char *zone)
+{
+    int64_t t;
+    if (!rfc3339 || time_parse_rfc3339(rfc3339, &t) < 0)
+        return "";
+    return web_time(r, t, zone);
+}
+
+const char *web_duration(struct req *r, int64_t s)
+{
+    if (s < 0)
+        s = -s;
+    int64_t d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
+    if (d)
+        return arena_printf(&r->arena, "%lld d %lld h", (long long)d, (long long)h);
+    if (h)
+        return arena_printf(&r->arena, "%lld h %lld min", (long long)h, (long long)m);
+    return arena_printf(&r->arena, "%lld min", (long long)m);
+}
+
+const char *web_stage_label(const char *stage)
+{
+    static const struct {
+        const char *name, *label;
+    } labels[] = {
+        {"invited", "Invited"},          {"questionnaire", "Questionnaire"},
+        {"setup", "Account setup"},      {"training", "Training"},
+        {"stopped", "Stopped"},          {"escalated", "Escalated"},
+        {"steady_state", "Steady state"},
+    };
+    for (size_t i = 0; stage && i < sizeof labels / sizeof labels[0]; i++)
+        if (!strcmp(labels[i].name, stage))
+            return labels[i].label;
+    return stage ? stage : "";
+}

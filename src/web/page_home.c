@@ -1,0 +1,71 @@
+/*
+ * The front door: GET / is the sign-in form when signed out and the
+ * dashboard when signed in; POST / signs in (through the API's own sign-in,
+ * throttle included) and goes on to ?next= when it is a path of this site;
+ * POST /signout signs out.
+ */
+#include <string.h>
+
+#include "web/web.h"
+
+void page_home(struct req *r);
+void page_signin(struct req *r);
+void page_signout(struct req *r);
+void page_dashboard(struct req *r);
+
+/* A place to go after signing in: a local path only (no "//host", no scheme). */
+static const char *safe_next(const char *next)
+{
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, '\r') ||
+        strchr(next, '\n'))
+        return "/";
+    return next;
+}
+
+static void signin_form(struct req *r, int status, const char *error, const char *email)
+{
+    const char *next = r->form ? page_field(r, "next") : req_query(r, "next");
+    json_t *vm = json_pack("{s:s, s:s, s:s}", "title", "Sign in", "next", safe_next(next),
+                           "email", email ? email : "");
+    if (error)
+        json_object_set_new(vm, "error", json_string(error));
+    page_render(r, status, "signin", vm);
+}
+
+void page_home(struct req *r)
+{
+    if (!r->signed_in) {
+        signin_form(r, 200, NULL, NULL);
+        return;
+    }
+    page_dashboard(r);
+}
+
+void page_signin(struct req *r)
+{
+    const char *email = page_field(r, "email"), *password = page_field(r, "password");
+    if (!email || !*email || !password || !*password) {
+        signin_form(r, 422, "Enter your email and your password.", email);
+        return;
+    }
+    json_t *ans = NULL;
+    int st = web_call(r, "POST", "/api/v1/session", NULL, 0,
+                      json_pack("{s:s, s:s}", "email", email, "password", password), &ans);
+    if (st == 200) {
+        page_redirect(r, safe_next(page_field(r, "next")), NULL, NULL);
+    } else if (st == 401) {
+        signin_form(r, 422,
+                    "Wrong email or password. Check both and try again; after several failures "
+                    "you will have to wait a little before the next try.",
+                    email);
+    } else {
+        signin_form(r, st, web_error_message(ans), email);
+    }
+    json_decref(ans);
+}
+
+void page_signout(struct req *r)
+{
+    web_call(r, "DELETE", "/api/v1/session", NULL, 0, NULL, NULL);
+    page_redirect(r, "/", "ok", "You are signed out.");
+}

@@ -1,0 +1,71 @@
+/*
+ * The portal's pages: what every page handler uses.
+ *
+ * A page is a route with ROUTE_PAGE (http/routes.c). Its handler builds a
+ * view model (a JSON object) and renders templates/html/NAME.html inside the
+ * layout; it gets its data by calling the API's own handlers through
+ * web_call(), so that a page and the API are the same operations through the
+ * same core, checked by the same policy. A form posts to the page it belongs
+ * to with a field "do" naming the action; page_act() runs the API call behind
+ * it and answers 303 back to the page, with the outcome shown there once (the
+ * flash). The dispatcher has already checked the form's csrf field.
+ */
+#ifndef VG_WEB_H
+#define VG_WEB_H
+
+#include <jansson.h>
+
+#include "http/http.h"
+#include "web/form.h"
+#include "web/html.h"
+
+/*
+ * Renders page template name inside the layout and answers with it. vm (stolen)
+ * is the page's view model; vm["title"] (a string) names the page. The layout
+ * adds "site": who is signed in, the navigation, the CSRF token of the forms,
+ * the flash message, the time now.
+ */
+void page_render(struct req *r, int status, const char *name, json_t *vm);
+/* Answers 303 to location; kind "ok" or "error" and text: the flash shown there (text may be NULL). */
+void page_redirect(struct req *r, const char *location, const char *kind, const char *text);
+/* Answers an HTML error page. */
+void page_error(struct req *r, int status, const char *fmt, ...) VG_PRINTF(3, 4);
+
+/*
+ * Runs the API route (method, pattern exactly as in the route table) as this
+ * request's user, with path parameters params[0..n) and a JSON body (stolen;
+ * NULL for none). The role check of the route runs first, the handler does
+ * its own checks on the resource. Returns the answer's status; *answer (may
+ * be NULL) gets its JSON, owned by the caller (NULL when the answer had none).
+ */
+int web_call(struct req *r, const char *method, const char *pattern, const char *const *params,
+             int n_params, json_t *body, json_t **answer);
+/* web_call for a GET of one path parameter (or none when id is NULL): the JSON, or NULL after answering the page with the error. */
+json_t *web_get(struct req *r, const char *pattern, const char *id);
+/* The message of an API error answer ("" when there is none). */
+const char *web_error_message(const json_t *answer);
+
+/*
+ * A form action: runs the API route like web_call, then redirects to back with
+ * ok_text as the flash on success, or the API's error message on failure.
+ */
+void page_act(struct req *r, const char *back, const char *ok_text, const char *method,
+              const char *pattern, const char *const *params, int n_params, json_t *body);
+
+/* The form field name of this POST, or NULL. */
+const char *page_field(struct req *r, const char *name);
+
+/*
+ * An instant for people, in zone (a tz name; NULL or unknown: UTC):
+ * "Thu 26 Nov 2026, 14:05 (UTC+01:00)". From the request's arena.
+ */
+const char *web_time(struct req *r, int64_t t, const char *zone);
+/* The same from RFC 3339 text (as the API gives it); "" for NULL or bad text. */
+const char *web_time_text(struct req *r, const char *rfc3339, const char *zone);
+/* A duration for people: "2 d 4 h", "3 h 10 min", "45 min" (negative: the same, unsigned). */
+const char *web_duration(struct req *r, int64_t seconds);
+
+/* The display name of a lifecycle stage ("setup" → "Account setup"). */
+const char *web_stage_label(const char *stage);
+
+#endif

@@ -1,0 +1,82 @@
+// Browser tests: Debian's chromium driven by playwright-core, against a real
+// `vodgate serve --test-clock` on loopback (tests/api/server.mjs starts it).
+//
+// Every page a test opens goes through watch(): console errors, uncaught
+// exceptions, failed requests and HTTP errors of sub-resources are collected,
+// and assertClean() fails the test on any of them. shot() saves a full-page
+// screenshot to build/test-artifacts/screenshots/NAME.png (the CI keeps
+// build/ as its artifacts); every page of the portal gets one.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export { startServer, cli } from '../api/server.mjs';
+
+export const SHOTS = join('build', 'test-artifacts', 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+// A new context (its own cookies: one person) with a page whose problems are collected.
+export async function newPage(browser, { viewport } = {}) {
+  const context = await browser.newContext({ viewport: viewport || { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  watch(page);
+  return page;
+}
+
+export function watch(page) {
+  page.problems = [];
+  // a document answered 4xx (a form sent back with its errors) is logged by chromium as a failed
+  // resource: those are checked by the tests themselves, sub-resources by the response handler
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) page.problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText || '';
+    // aborts a test makes on purpose (route.abort) are marked expected by the test
+    if (!page.expectAborts) page.problems.push(`request failed: ${r.method()} ${r.url()} ${why}`);
+  });
+  page.on('response', (r) => {
+    const req = r.request();
+    if (r.status() >= 400 && req.resourceType() !== 'document' && !page.expectHttpErrors)
+      page.problems.push(`HTTP ${r.status()}: ${req.method()} ${r.url()}`);
+  });
+  return page;
+}
+
+export function assertClean(page, where = '') {
+  assert.deepEqual(page.problems, [], `problems on the page ${where || page.url()}`);
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+// Signs in through the form; lands on the dashboard (or next).
+export async function signIn(page, base, email, password) {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await page.waitForSelector('nav[aria-label="Main"]');
+}
+
+// Opens a page, checks it answered 200 and is clean, saves its screenshot.
+export async function visit(page, url, name) {
+  const res = await page.goto(url);
+  assert.equal(res.status(), 200, `${url} answered ${res.status()}`);
+  await page.waitForLoadState('load');
+  assertClean(page, url);
+  if (name) await shot(page, name);
+  return res;
+}
