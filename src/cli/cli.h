@@ -16,6 +16,7 @@ int cli_export(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_upload(int argc, char **argv);
 int cli_validate(int argc, char **argv);
+int cli_demo(int argc, char **argv);
 
 /* The value of environment variable VODGATE_<name>, or dflt. */
 const char *cli_env(const char *name, const char *dflt);

@@ -77,6 +77,8 @@ void page_home(struct req *r);
 void page_signin(struct req *r);
 void page_signout(struct req *r);
 void page_static(struct req *r);
+void page_partner_new(struct req *r);
+void page_partner_new_post(struct req *r);
 
 #define CSRF ROUTE_CSRF
 #define PAGE ROUTE_PAGE
@@ -170,6 +172,9 @@ const struct route routes[] = {
     {"GET", "/", page_home, ACT_PUBLIC, PAGE, ""},
     {"POST", "/", page_signin, ACT_PUBLIC, PAGE, ""},
     {"POST", "/signout", page_signout, ACT_SIGNED_IN, PAGE, ""},
+    /* before /partners/{id}: "new" is not an id */
+    {"GET", "/partners/new", page_partner_new, ACT_PARTNER_CREATE, PAGE, ""},
+    {"POST", "/partners/new", page_partner_new_post, ACT_PARTNER_CREATE, PAGE, ""},
 };
 
 const int n_routes = sizeof routes / sizeof routes[0];

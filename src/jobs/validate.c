@@ -142,6 +142,13 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
     struct check_delivered_file *delivered = arena_alloc(a, (files->n + 1) * sizeof *delivered);
     for (size_t i = 0; i < files->n; i++) {
         char *blob = blob_path(cfg->data_dir, files->rows[i].upload_id);
+        /* The link lives in the work directory: with a relative --data (./var) a relative
+         * target would dangle, so link to the absolute path. */
+        char *abs = realpath(blob, NULL);
+        if (abs) {
+            free(blob);
+            blob = abs;
+        }
         links[i] = arena_printf(a, "%s/%s", dir, safe_name(a, files->rows[i].filename, i));
         if (symlink(blob, links[i]) < 0 && errno == EEXIST) {
             links[i] = arena_printf(a, "%s/%zu-%s", dir, i, safe_name(a, files->rows[i].filename, i));

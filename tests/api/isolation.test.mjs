@@ -92,6 +92,8 @@ const cases = {
   'GET /': {},
   'POST /': { form: () => ({ email: 'nobody@example.com', password: 'wrong password' }) },
   'POST /signout': { freshToken: true, form: () => ({}) },
+  'GET /partners/new': {},
+  'POST /partners/new': { form: () => ({ name: `P ${uniq()}`, contact_email: 'p@example.com', time_zone: 'Europe/London' }) },
 };
 
 const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@example.com\r\nDTSTART;VALUE=DATE:20261231\r\nSUMMARY:New Year\'s Eve\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
