@@ -1,8 +1,10 @@
 /*
  * The yardstick of SPEC section 9: a bare libmicrohttpd server that returns
  * the same bytes from memory for every request, in the same threading mode
- * as vodgate serve (internal thread pool, epoll). Usage:
- *   bare_mhd PORT FILE THREADS   (serves FILE's bytes as application/json)
+ * as vodgate serve (internal thread pool, epoll), with libmicrohttpd's
+ * default connection memory. Usage:
+ *   bare_mhd PORT FILE THREADS [CONTENT_TYPE]
+ * serves FILE's bytes (up to 1 MiB) as CONTENT_TYPE (application/json).
  */
 #include <microhttpd.h>
 #include <signal.h>
@@ -13,6 +15,7 @@
 
 static char *body;
 static size_t body_len;
+static const char *content_type = "application/json";
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *data,
@@ -25,7 +28,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     }
     struct MHD_Response *r =
         MHD_create_response_from_buffer(body_len, body, MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(r, "Content-Type", "application/json");
+    MHD_add_response_header(r, "Content-Type", content_type);
     enum MHD_Result ret = MHD_queue_response(c, 200, r);
     MHD_destroy_response(r);
     return ret;
@@ -33,10 +36,12 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: bare_mhd PORT FILE THREADS\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: bare_mhd PORT FILE THREADS [CONTENT_TYPE]\n");
         return 2;
     }
+    if (argc == 5)
+        content_type = argv[4];
     FILE *f = fopen(argv[2], "rb");
     if (!f)
         return 1;

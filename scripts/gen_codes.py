@@ -8,6 +8,12 @@ as a base-26 number), four-letter scripts and the variants as sorted strings,
 UN M.49 areas as numbers. Only the officially assigned ISO 3166-1 alpha-2
 codes are kept (MovieLabs' EU and ZZ are not ISO 3166-1 assignments).
 
+The extended language subtags are not in mddf-lib's files: they are the
+registered extlangs of the IANA Language Subtag Registry (File-Date
+2025-08-25), each with the one language it may follow (its Prefix), kept in
+EXTLANGS below. Without this list "en-USA" would read as the language en and
+the extlang usa (an ISO 639-3 code), where it is a misspelt region.
+
 Usage (from the repository root; clang-format gives it the house layout):
   python3 scripts/gen_codes.py [RULES_DIR] |
       clang-format --assume-filename=src/core/codes_table.h > src/core/codes_table.h.new &&
@@ -17,6 +23,27 @@ import json
 import os
 import re
 import sys
+
+# The 256 registered extlangs by their Prefix (IANA Language Subtag Registry, 2025-08-25).
+EXTLANGS = {
+    "ar": """aao abh abv acm acq acw acx acy adf aeb aec afb ajp apc apd arb arq ars ary arz auz
+            avl ayh ayl ayn ayp bbz pga shu ssh""",
+    "kok": "gom knn",
+    "lv": "ltg lvs",
+    "ms": """bjn btj bve bvu coa dup hji jak jax kvb kvr kxd lce lcf liw max meo mfa mfb min mqg
+            msi mui orn ors pel pse tmw urk vkk vkt xmm zlm zmi zsm""",
+    "sgn": """ads aed aen afg ajs ase asf asp asq asw bfi bfk bog bqn bqy bvl bzs cds csc csd cse
+             csf csg csl csn csq csr csx doq dse dsl dsz ecs ehs esl esn eso eth fcs fse fsl fss
+             gds gse gsg gsm gss gus hab haf hds hks hos hps hsh hsl icl iks ils inl ins ise isg
+             isr jcs jhs jks jls jos jsl jus kgi kvk lbs lgs lls lsb lsc lsg lsl lsn lso lsp lst
+             lsv lsw lsy lws mdl mfs mre msd msr mzc mzg mzy nbs ncs nsi nsl nsp nsr nzs okl pgz
+             pks prl prz psc psd psg psl pso psp psr pys rib rms rnb rsi rsl rsm rsn sdl sfb sfs
+             sgg sgx slf sls sqk sqs sqx ssp ssr svk swl syy szs tse tsm tsq tss tsy tza ugn ugy
+             ukl uks vgt vsi vsl vsv wbs xki xml xms yds ygs yhs ysl ysm zib zsl""",
+    "sw": "swc swh",
+    "uz": "uzn uzs",
+    "zh": "cdo cjy cmn cnp cpx csp czh czo gan hak hnm hsn luh lzh mnp nan sjc wuu yue",
+}
 
 rules = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
     os.path.dirname(__file__), "..", "..", "shared", "mddf", "rules")
@@ -43,6 +70,9 @@ for name, items, size in (("regions", regions, 2), ("lang2", lang2, 2), ("lang3"
 assert all(re.fullmatch(r"[0-9]{3}", x) for x in m49)
 assert all(re.fullmatch(r"[0-9a-z]{4,8}", x) for x in variants)
 assert len(regions) == 249, len(regions)
+extlangs = sorted((sub, prefix) for prefix, subs in EXTLANGS.items() for sub in subs.split())
+assert len(extlangs) == 256 and len(set(s for s, _ in extlangs)) == 256
+assert all(re.fullmatch("[a-z]{3}", s) and re.fullmatch("[a-z]{2,3}", p) for s, p in extlangs)
 
 
 def index(code):
@@ -84,15 +114,17 @@ print("""/*
  * and rfc5646.json; do not edit. Included by core/codes.c only.
  *
  * %d ISO 3166-1 alpha-2 regions, %d ISO 639-1 and %d ISO 639-3 language
- * subtags, %d ISO 15924 scripts, %d registered variants, %d UN M.49 areas.
- * Two- and three-letter codes are bit maps: bit n is the lowercase code read as
- * a base-26 number (a = 0).
+ * subtags, %d ISO 15924 scripts, %d registered variants, %d UN M.49 areas,
+ * and the %d registered extlangs with the language each may follow (IANA
+ * Language Subtag Registry). Two- and three-letter codes are bit maps: bit n
+ * is the lowercase code read as a base-26 number (a = 0).
  */
 #ifndef VG_CODES_TABLE_H
 #define VG_CODES_TABLE_H
 
 #include <stdint.h>
-""" % (len(regions), len(lang2), len(lang3), len(scripts), len(variants), len(m49)))
+""" % (len(regions), len(lang2), len(lang3), len(scripts), len(variants), len(m49),
+       len(extlangs)))
 print(bitmap("region_bits", regions, 2))
 print()
 print(bitmap("lang2_bits", lang2, 2))
@@ -107,6 +139,12 @@ print("static const uint16_t m49_list[%d] = {" % len(m49))
 nums = [str(int(x)) for x in sorted(m49)]
 for i in range(0, len(nums), 15):
     print("    " + ", ".join(nums[i:i + 15]) + ",")
+print("};")
+print()
+print("static const struct {")
+print("    char subtag[4], prefix[4];")
+print("} extlang_list[%d] = {" % len(extlangs))
+print("    " + " ".join('{"%s", "%s"},' % e for e in extlangs))
 print("};")
 print()
 print("#endif")

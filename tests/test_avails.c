@@ -251,6 +251,11 @@ TEST(languages)
     CHECK(!avails_check_languages(&c, &p, "AllowedLanguages", "en:dubbed", true, NULL));
     CHECK(!avails_check_languages(&c, &p, "StoreLanguage", "en, fr", false, NULL));
     CHECK_INT_EQ(count(&fs, "avails.language.multiple"), 1);
+    /* a three-letter region used to pass as an extlang (usa is an ISO 639-3 code) */
+    size_t before = count(&fs, "avails.language.invalid");
+    CHECK(!avails_check_languages(&c, &p, "AssetLanguage", "en-USA", false, NULL));
+    CHECK_INT_EQ(count(&fs, "avails.language.invalid"), before + 1);
+    CHECK(avails_check_languages(&c, &p, "AssetLanguage", "zh-yue", false, NULL));
     buf_free(&canon);
     avails_ctx_finish(&c);
     findings_free(&fs);
@@ -646,13 +651,15 @@ TEST(xml_hostile)
         "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
         "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>\n<AvailList>&c;</AvailList>";
     avails_xml_check_buffer(laughs, strlen(laughs), "l.xml", NULL, &fs);
-    CHECK(find(&fs, "avails.xml.dtd"));
+    const struct finding *f = find(&fs, "xml.entities");
+    CHECK(f && f->line == 2 && f->severity == SEV_ERROR && !strcmp(f->file, "l.xml"));
+    CHECK(f && strstr(f->message, "billion laughs") && f->fix);
     CHECK_INT_EQ(fs.n, 1);
     findings_free(&fs);
     struct findings fs2 = {0};
     const char *bad = "<?xml version=\"1.0\"?>\n<a>\n<b></a>";
     avails_xml_check_buffer(bad, strlen(bad), "b.xml", NULL, &fs2);
-    const struct finding *f = find(&fs2, "avails.xml.malformed");
+    f = find(&fs2, "xml.malformed");
     CHECK(f && f->line == 3);
     findings_free(&fs2);
     struct findings fs3 = {0};
@@ -667,6 +674,118 @@ TEST(xml_hostile)
     avails_xml_check_buffer(huge, strlen(huge), "h.xml", NULL, &fs4);
     CHECK(find(&fs4, "avails.xml.root"));
     findings_free(&fs4);
+}
+
+/*
+ * Avails XML goes through the hardened reader (check/xmlsafe) like every XML check, from a
+ * file as from memory: a billion-laughs document and external entities (a general entity, a
+ * parameter entity pulling in a DTD) are refused with xml.entities before anything expands or
+ * is read; a DOCTYPE naming an external DTD does not make it load; nesting is limited.
+ */
+static void check_xml_file(const char *text, enum check_kind kind, struct findings *fs)
+{
+    char path[] = "/tmp/vg-avails-XXXXXX.xml";
+    int fd = mkstemps(path, 4);
+    CHECK(fd >= 0);
+    CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    struct buf why = {0};
+    CHECK_INT_EQ(check_file(path, "hostile.xml", kind, NULL, fs, &why), CHECK_OK);
+    buf_free(&why);
+    unlink(path);
+}
+
+TEST(xml_hostile_files)
+{
+    static const char bomb[] =
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE avails:AvailList [\n"
+        " <!ENTITY lol \"lol\">\n" /* 3 */
+        " <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+        " <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
+        " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+        " <!ENTITY lol9 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+        "]>\n"
+        "<avails:AvailList xmlns:avails=\"http://www.movielabs.com/schema/avails/v2.4/avails\">\n"
+        "<avails:Avail><avails:ALID>&lol9;&lol9;</avails:ALID></avails:Avail>\n"
+        "</avails:AvailList>\n";
+    /* told by its root past the DOCTYPE's internal subset (it used to read as "not a zip") */
+    enum check_kind k = CHECK_AUTO;
+    char bomb_path[] = "/tmp/vg-avails-XXXXXX";
+    int bfd = mkstemp(bomb_path);
+    CHECK(bfd >= 0 && write(bfd, bomb, strlen(bomb)) == (ssize_t)strlen(bomb));
+    close(bfd);
+    CHECK_INT_EQ(check_kind_detect(bomb_path, &k), CHECK_OK);
+    CHECK_INT_EQ(k, CHECK_AVAILS);
+    unlink(bomb_path);
+    struct findings fs = {0};
+    check_xml_file(bomb, CHECK_AUTO, &fs);
+    const struct finding *f = find(&fs, "xml.entities");
+    CHECK(f && f->line == 3 && !strcmp(f->file, "hostile.xml") && f->severity == SEV_ERROR);
+    CHECK(f && f->observed && strstr(f->observed, "lol"));
+    CHECK_INT_EQ(fs.n, 1);
+    CHECK(!findings_pass(&fs));
+    findings_free(&fs);
+
+    /* a general external entity: /etc/hostname would land in the ALID */
+    static const char xxe[] =
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE avails:AvailList [<!ENTITY e SYSTEM \"file:///etc/hostname\">]>\n"
+        "<avails:AvailList xmlns:avails=\"http://www.movielabs.com/schema/avails/v2.4/avails\">"
+        "<avails:Avail><avails:ALID>&e;</avails:ALID></avails:Avail></avails:AvailList>\n";
+    check_xml_file(xxe, CHECK_AVAILS, &fs);
+    f = find(&fs, "xml.entities");
+    CHECK(f && f->line == 2);
+    CHECK_INT_EQ(fs.n, 1);
+    findings_free(&fs);
+
+    /* a parameter entity that would fetch a DTD from the network */
+    static const char pe[] =
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE x [\n<!ENTITY % remote SYSTEM \"http://127.0.0.1:9/evil.dtd\">\n%remote;\n]>\n"
+        "<x/>\n";
+    check_xml_file(pe, CHECK_AVAILS, &fs);
+    f = find(&fs, "xml.entities");
+    CHECK(f && f->line == 3);
+    CHECK_INT_EQ(fs.n, 1);
+    findings_free(&fs);
+
+    /* an external DTD subset is never loaded: its entity stays undeclared, nothing expands */
+    char dtd[] = "/tmp/vg-avails-dtd-XXXXXX";
+    int fd = mkstemp(dtd);
+    CHECK(fd >= 0);
+    static const char dtd_text[] = "<!ENTITY leak \"LEAKED\">\n";
+    CHECK(write(fd, dtd_text, strlen(dtd_text)) == (ssize_t)strlen(dtd_text));
+    close(fd);
+    struct buf ext = {0};
+    buf_printf(&ext,
+               "<?xml version=\"1.0\"?>\n<!DOCTYPE avails:AvailList SYSTEM \"%s\">\n"
+               "<avails:AvailList xmlns:avails=\"http://www.movielabs.com/schema/avails/v2.4/"
+               "avails\"><avails:Avail><avails:ALID>a&leak;b</avails:ALID></avails:Avail>"
+               "</avails:AvailList>\n",
+               dtd);
+    check_xml_file(buf_str(&ext), CHECK_AVAILS, &fs);
+    for (size_t i = 0; i < fs.n; i++)
+        CHECK(!fs.items[i].observed || !strstr(fs.items[i].observed, "LEAKED"));
+    CHECK(!find(&fs, "xml.entities"));
+    findings_free(&fs);
+    buf_free(&ext);
+    unlink(dtd);
+
+    /* nesting past the limit stops the parse */
+    struct buf deep = {0};
+    buf_puts(&deep, "<avails:AvailList xmlns:avails=\"http://www.movielabs.com/schema/avails/v2.4/"
+                    "avails\">");
+    for (int i = 0; i < 300; i++)
+        buf_puts(&deep, "<avails:Avail>");
+    for (int i = 0; i < 300; i++)
+        buf_puts(&deep, "</avails:Avail>");
+    buf_puts(&deep, "</avails:AvailList>");
+    check_xml_file(buf_str(&deep), CHECK_AVAILS, &fs);
+    CHECK(find(&fs, "xml.too_deep"));
+    CHECK_INT_EQ(fs.n, 1);
+    findings_free(&fs);
+    buf_free(&deep);
 }
 
 TEST(xml_volume_overlap)

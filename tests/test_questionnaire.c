@@ -973,6 +973,34 @@ static const struct tag_row tag_rows[] = {
     {"iw", CODES_ERR_DEPRECATED, "use 'he' (Hebrew) instead"},
     {"sh", CODES_ERR_DEPRECATED, "'sr-Latn', 'hr' or 'bs'"},
     {"en-GB-oed", CODES_ERR_SYNTAX, "has 'oed'"},
+    /* A region is 2 letters or 3 digits: 3 letters after a language read as an extlang, and
+     * only the registered extlangs, after their own language, are valid (usa and gbr are ISO
+     * 639-3 languages, so en-USA used to pass). */
+    {"en-USA", CODES_ERR_UNKNOWN, "has 'USA' where a region or an extended language goes"},
+    {"fr-FRA", CODES_ERR_UNKNOWN, "has 'FRA' where a region or an extended language goes"},
+    {"en-GBR-x-a", CODES_ERR_UNKNOWN, "has 'GBR' where a region"},
+    {"sgn-ase", CODES_OK, "sgn-ase"},
+    {"AR-aeb-TN", CODES_OK, "ar-aeb-TN"},
+    {"zh-CMN-hans-cn", CODES_OK, "zh-cmn-Hans-CN"},
+    {"en-yue", CODES_ERR_UNKNOWN, "has the extended language 'yue', which belongs after 'zh' only"},
+    {"zh-yue-cmn", CODES_ERR_SYNTAX, "has 'cmn' where BCP 47 allows no such subtag"},
+    {"en-12", CODES_ERR_SYNTAX, "has '12' where BCP 47 allows no such subtag"},
+    {"en-US-GB", CODES_ERR_SYNTAX, "has 'GB' where BCP 47 allows no such subtag"},
+    {"en-1234-US", CODES_ERR_UNKNOWN, "has an unknown variant '1234'"},
+    /* a script is exactly 4 letters, once, before the region */
+    {"zh-Han", CODES_ERR_UNKNOWN, "has 'Han' where a region or an extended language goes"},
+    {"en-Latn", CODES_OK, "en-Latn"},
+    {"en-Qaaa-GB", CODES_ERR_UNKNOWN, "has an unknown script 'Qaaa'"},
+    {"zh-Hant-Hans", CODES_ERR_SYNTAX, "has 'Hans' where BCP 47 allows no such subtag"},
+    {"sr-Latn1", CODES_ERR_UNKNOWN, "has an unknown variant 'Latn1'"},
+    {"en-Latn-US-Latn", CODES_ERR_SYNTAX, "has 'Latn' where"},
+    /* variants: 5 to 8 letters or digits, or a digit and 3 more */
+    {"ca-ES-valencia", CODES_OK, "ca-ES-valencia"},
+    {"de-1996", CODES_OK, "de-1996"},
+    {"de-1ab2", CODES_ERR_UNKNOWN, "has an unknown variant '1ab2'"},
+    {"de-a1b2", CODES_ERR_SYNTAX, "has 'a1b2' where BCP 47 allows no such subtag"},
+    {"de-valencian", CODES_ERR_SYNTAX, "is not a BCP 47 language tag"},
+    {"de-DE-1ab", CODES_ERR_SYNTAX, "has '1ab' where BCP 47 allows no such subtag"},
 };
 
 TEST(language_tags_table)

@@ -137,12 +137,30 @@ int time_parse_rfc3339(const char *s, int64_t *out)
     return 0;
 }
 
+/* Writes v (0..99) as two digits. */
+static void two_digits(char *p, int v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+}
+
 void time_format_rfc3339(int64_t t, char out[static 21])
 {
     int64_t days = t / 86400, secs = t % 86400;
     if (secs < 0)
         secs += 86400, days--;
     struct civil_date c = civil_from_days(days);
+    if (c.year >= 0 && c.year <= 9999) { /* by hand: this runs for every time in every answer */
+        memcpy(out, "0000-00-00T00:00:00Z", 21);
+        two_digits(out, c.year / 100);
+        two_digits(out + 2, c.year % 100);
+        two_digits(out + 5, c.month);
+        two_digits(out + 8, c.day);
+        two_digits(out + 11, (int)(secs / 3600));
+        two_digits(out + 14, (int)(secs / 60 % 60));
+        two_digits(out + 17, (int)(secs % 60));
+        return;
+    }
     char tmp[64];
     snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day,
              (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));

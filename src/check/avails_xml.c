@@ -1,19 +1,21 @@
 /*
  * MDDF Avails XML (AvailList, OfferStatusList; schema versions 2.1 to 2.7).
  *
- * The document is parsed into a tree by libxml2 with the network off, no
- * entity substitution, no DTD loading and libxml2's default depth and size
- * limits (no XML_PARSE_HUGE); a DOCTYPE stops the parse with a finding, so a
- * billion-laughs document never expands. Files over MAX_FILE are refused
- * before parsing. Then one walk over the elements checks each value by its
- * element name (territories, languages, vocabularies, dates, currencies,
- * identifiers), and each Avail and Transaction is checked as a whole: the
- * structure rules of MovieLabs' structure_avail tables (AvailType against
- * the assets' WorkType, the metadata a WorkType needs, RefALID only for
- * supplements and promotions, BundledAsset only in a Collection, POEST and
- * its SuppressionLiftDate, pricing terms, one AssetLanguage for TVOD),
- * windows (start before end, no overlap in one scope), volumes of a season
- * that overlap, and ALIDs used by more than one Avail.
+ * The document is parsed into a tree by the hardened reader every XML check
+ * uses (check/xmlsafe.h): network off, no entity substitution, no DTD
+ * loading, an entity declaration refused as soon as it is seen (xml.entities:
+ * a billion-laughs or external-entity document never expands), elements
+ * nested at most 128 deep (xml.too_deep), the file read as it is parsed.
+ * Files over MAX_FILE are refused before parsing. Then one walk over the
+ * elements checks each value by its element name (territories, languages,
+ * vocabularies, dates, currencies, identifiers), and each Avail and
+ * Transaction is checked as a whole: the structure rules of MovieLabs'
+ * structure_avail tables (AvailType against the assets' WorkType, the
+ * metadata a WorkType needs, RefALID only for supplements and promotions,
+ * BundledAsset only in a Collection, POEST and its SuppressionLiftDate,
+ * pricing terms, one AssetLanguage for TVOD), windows (start before end, no
+ * overlap in one scope), volumes of a season that overlap, and ALIDs used by
+ * more than one Avail.
  *
  * With check_options.mddf_schemas, the document is then validated against
  * the XSD of its namespace. libxml2 2.9 does not apply the XSD's
@@ -23,12 +25,11 @@
  * boolean surrounded by whitespace is trimmed, which is exactly what the
  * collapse rule does to such a value (and what Java's Xerces does), so the
  * schema layer agrees with the XSD. Schema loading never touches the
- * network: an external entity loader refuses every non-file URL.
+ * network: xmlsafe installs libxml2's no-network entity loader.
  */
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,41 +38,18 @@
 #include "check/avails_rules.h"
 #include "check/check.h"
 #include "check/ratings.h"
+#include "check/xmlsafe.h"
 
 #define MAX_FILE            (256ull << 20)
 #define MAX_SCHEMA_FINDINGS 100
 #define AVAILS_NS           "http://www.movielabs.com/schema/avails/v"
-
-/* ---- no network, ever ---- */
-
-static xmlExternalEntityLoader default_loader;
-
-static xmlParserInputPtr local_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-    if (url && (strstr(url, "://") && strncmp(url, "file://", 7) != 0)) {
-        /* a schema or DTD on the network: refused (the operator gives the XSDs as files) */
-        return NULL;
-    }
-    return default_loader(url, id, ctxt);
-}
-
-static void install_loader(void)
-{
-    default_loader = xmlGetExternalEntityLoader();
-    xmlSetExternalEntityLoader(local_loader);
-}
-
-static pthread_once_t loader_once = PTHREAD_ONCE_INIT;
 
 /* ---- helpers ---- */
 
 struct xml_state {
     struct avails_ctx *ac;
     const struct ratings_db *ratings; /* NULL: ratings not checked */
-    bool dtd;
-    int err_line;
-    char err[200];
-    bool offer_status; /* OfferStatusList: TBD conditions allowed */
+    bool offer_status;                /* OfferStatusList: TBD conditions allowed */
     /* ALIDs for the duplicate check */
     struct alid_seen {
         const char *alid;
@@ -892,84 +870,21 @@ static void validate_schema(struct avails_ctx *ac, xmlDoc *doc, const char *dir,
 
 /* ---- parsing ---- */
 
-static void on_dtd(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
-{
-    xmlParserCtxtPtr ctxt = ctx;
-    struct xml_state *st = ctxt->_private;
-    st->dtd = true;
-    xmlStopParser(ctxt);
-}
-
-static void on_entity(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
-                      const xmlChar *sys, xmlChar *content)
-{
-    on_dtd(ctx, name, pub, sys);
-}
-
-static void on_parse_error(void *ctx, xmlErrorPtr e)
-{
-    xmlParserCtxtPtr ctxt = ctx;
-    struct xml_state *st = ctxt->_private;
-    if (!e || e->level < XML_ERR_ERROR || st->err[0])
-        return;
-    st->err_line = e->line;
-    snprintf(st->err, sizeof st->err, "%s", e->message ? e->message : "malformed XML");
-    size_t n = strlen(st->err);
-    while (n && (st->err[n - 1] == '\n' || st->err[n - 1] == ' '))
-        st->err[--n] = '\0';
-}
-
-/* Parses the document: 0 and *out, or a finding already reported (returns -1). */
-/* libxml2 reports some problems (encoding, I/O) through its generic channel, which would
- * print to stderr; they become findings through serror instead. */
-static void silent(void *ctx, const char *msg, ...)
-{
-}
-
+/*
+ * Parses the document through xmlsafe, from the file at path or from data[0..len). Returns 0
+ * and *out, or -1 with the xml.* findings (malformed, entities, too deep) already added.
+ */
 static int parse(struct xml_state *st, const char *path, const char *data, size_t len, xmlDoc **out)
 {
-    xmlSetGenericErrorFunc(NULL, silent); /* per thread */
-    struct avails_ctx *ac = st->ac;
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    VG_ASSERT(ctxt);
-    ctxt->_private = st;
-    ctxt->sax->internalSubset = on_dtd;
-    ctxt->sax->externalSubset = on_dtd;
-    ctxt->sax->entityDecl = on_entity;
-    ctxt->sax->serror = on_parse_error;
-    int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
-    xmlDoc *doc = data ? xmlCtxtReadMemory(ctxt, data, (int)len, "avails.xml", NULL, options)
-                       : xmlCtxtReadFile(ctxt, path, NULL, options);
-    bool ok = doc && ctxt->wellFormed && !st->dtd;
-    xmlFreeParserCtxt(ctxt);
-    if (st->dtd) {
-        avails_report(ac, NULL, "avails.xml.dtd", SEV_ERROR, "file", NULL, NULL,
-                      "an XML document without a DOCTYPE",
-                      "Remove the <!DOCTYPE ...> declaration: Avails XML is defined by its XML "
-                      "Schema and needs no DTD or entities.",
-                      "The document declares a DTD (<!DOCTYPE>); DTDs and entity declarations "
-                      "are refused so that no entity can be expanded");
-    } else if (!ok) {
-        struct avails_place p = {.line = st->err_line};
-        avails_report(ac, st->err_line ? &p : NULL, "avails.xml.malformed", SEV_ERROR, "file", NULL,
-                      NULL, "well-formed XML",
-                      "Fix the XML at that line (an unclosed or misspelt tag, a stray & or <), "
-                      "or export the file again.",
-                      "The file is not well-formed XML: %s", st->err[0] ? st->err : "unreadable");
-    }
-    if (!ok) {
-        xmlFreeDoc(doc);
-        return -1;
-    }
-    *out = doc;
-    return 0;
+    struct xmlsafe_limits lim = {.max_bytes = MAX_FILE};
+    return data ? xmlsafe_parse(data, len, st->ac->file, &lim, st->ac->out, out)
+                : xmlsafe_read_file(path, st->ac->file, &lim, st->ac->out, out);
 }
 
 /* The checks of one document, from a file (data NULL) or from memory. */
 static void run(const char *path, const char *data, uint64_t size, const char *display_name,
                 const struct check_options *opts, struct findings *out)
 {
-    pthread_once(&loader_once, install_loader);
     struct avails_ctx ac;
     avails_ctx_init(&ac, out, display_name, "MDDF Avails", 0, false);
     if (size > MAX_FILE || (data && size > INT32_MAX)) {

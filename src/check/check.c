@@ -83,6 +83,24 @@ static bool xml_root_name(const char *s, size_t n, char *out, size_t cap)
             if (i + 3 < n && !strncmp(s + i, "<!--", 4)) {
                 const char *p = memmem(s + i + 4, n - i - 4, "-->", 3);
                 end = p ? p + 3 : NULL;
+            } else if (n - i >= 9 && !strncmp(s + i, "<!DOCTYPE", 9)) {
+                /* its internal subset [...] holds declarations that end in '>' too: a
+                 * billion-laughs file is still told by its root, and refused by its reader */
+                int depth = 0;
+                char quote = 0;
+                for (size_t j = i + 9; j < n && !end; j++) {
+                    char c = s[j];
+                    if (quote)
+                        quote = c == quote ? 0 : quote;
+                    else if (c == '"' || c == '\'')
+                        quote = c;
+                    else if (c == '[')
+                        depth++;
+                    else if (c == ']')
+                        depth--;
+                    else if (c == '>' && depth <= 0)
+                        end = s + j + 1;
+                }
             } else {
                 const char *p = memchr(s + i, '>', n - i);
                 end = p ? p + 1 : NULL;
@@ -196,9 +214,12 @@ int check_file(const char *path, const char *display_name, enum check_kind kind,
     }
     switch (kind) {
     case CHECK_AVAILS: {
+        /* Avails XML when told so by its root or named .xml (so a hostile or broken XML file gets
+         * the XML reader's findings, not "not a workbook"); a workbook otherwise */
         enum check_kind k = CHECK_AUTO;
-        bool xml = !ext_in(extension(path), xlsx_ext) && check_kind_detect(path, &k) == CHECK_OK &&
-                   k == CHECK_AVAILS && strcasecmp(extension(path), "xls") != 0;
+        bool xml = !ext_in(extension(path), xlsx_ext) && strcasecmp(extension(path), "xls") != 0 &&
+                   ((check_kind_detect(path, &k) == CHECK_OK && k == CHECK_AVAILS) ||
+                    !strcasecmp(extension(path), "xml"));
         /* a zip (xlsx) sniffed without extension is also CHECK_AVAILS: look at the signature */
         if (xml) {
             int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -23,7 +23,7 @@
 #include "base/mem.h"
 
 /* The version of the rule set: bump it whenever a check is added or changes. */
-#define CHECK_RULESET_VERSION "2026.11.2"
+#define CHECK_RULESET_VERSION "2026.11.3"
 
 enum severity { SEV_ERROR, SEV_WARNING };
 

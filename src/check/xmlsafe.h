@@ -1,6 +1,6 @@
 /*
- * The hardened XML reader every XML check uses (manifests, MEC, TTML, the
- * CMR ratings database, schema files).
+ * The hardened XML reader every XML check uses (Avails XML, manifests, MEC,
+ * TTML, the CMR ratings database, schema files).
  *
  * Partners' XML is hostile until proven otherwise. libxml2 reads it with
  * XML_PARSE_NONET (no network, ever), without entity substitution and
@@ -51,7 +51,9 @@ int xmlsafe_parse(const char *data, size_t len, const char *file, const struct x
 
 /*
  * Reads and parses the file at path, as xmlsafe_parse; a file that cannot be
- * read gives xml.unreadable. file is the name people see.
+ * read gives xml.unreadable. file is the name people see. The file is read
+ * as it is parsed (its size checked first), never held whole in memory, so
+ * a large avails XML costs its tree only.
  */
 int xmlsafe_read_file(const char *path, const char *file, const struct xmlsafe_limits *lim,
                       struct findings *fs, xmlDocPtr *out);

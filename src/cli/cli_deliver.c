@@ -99,12 +99,24 @@ static void print_result(json_t *d)
            json_string_value(json_object_get(d, "status")),
            (long long)json_integer_value(json_object_get(d, "errors")),
            (long long)json_integer_value(json_object_get(d, "warnings")));
+    /* a redelivery: what changed since the previous result (the server compares them) */
+    json_t *ch = json_object_get(d, "changes");
+    if (json_is_object(ch))
+        printf("since delivery %lld: %zu fixed, %zu still failing, %zu new\n",
+               (long long)json_integer_value(json_object_get(ch, "compared_with")),
+               json_array_size(json_object_get(ch, "fixed")),
+               json_array_size(json_object_get(ch, "still_failing")),
+               json_array_size(json_object_get(ch, "new")));
     size_t i;
     json_t *f;
     json_array_foreach(json_object_get(d, "findings"), i, f) {
-        printf("%s: %s [%s]\n  %s\n", json_string_value(json_object_get(f, "severity")),
+        const char *change = json_string_value(json_object_get(f, "change"));
+        printf("%s: %s [%s]%s\n  %s\n", json_string_value(json_object_get(f, "severity")),
                json_string_value(json_object_get(f, "file")),
                json_string_value(json_object_get(f, "code")),
+               change && !strcmp(change, "new")             ? " (new)"
+               : change && !strcmp(change, "still_failing") ? " (still failing)"
+                                                            : "",
                json_string_value(json_object_get(f, "message")));
         const char *fix = json_string_value(json_object_get(f, "fix"));
         if (fix)

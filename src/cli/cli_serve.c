@@ -274,6 +274,8 @@ int cli_serve(int argc, char **argv)
     app.secure_cookies = secure;
     app.session_ttl = ttl;
     app.on_time_moved = run_due_work;
+    if (!public_url)
+        app.on_listening = onb_set_public_url; /* the port really bound (--listen HOST:0) */
     /* Block the shutdown signals before any thread starts: only http_serve's sigwait takes them. */
     sigset_t sigs;
     sigemptyset(&sigs);

@@ -3,7 +3,7 @@
  * CODES_MAX_TAG / 2 subtags on the stack and walked once by the RFC 5646
  * grammar, as a sequence of optional parts in a fixed order; each subtag is
  * looked up as it is recognised. Lookups are a bit test for two- and
- * three-letter codes and a binary search for scripts and variants.
+ * three-letter codes and a binary search for scripts, variants and extlangs.
  */
 #include "core/codes.h"
 
@@ -106,6 +106,24 @@ static bool is_variant(struct subtag t)
     return (t.len >= 5 && t.len <= 8) || (t.len == 4 && is_digit(t.s[0]));
 }
 
+/* The language a registered extlang belongs after ("zh" for yue), or NULL when t is none. */
+static const char *extlang_prefix(struct subtag t)
+{
+    char key[4] = {lower(t.s[0]), lower(t.s[1]), lower(t.s[2]), '\0'};
+    size_t lo = 0, hi = sizeof extlang_list / sizeof extlang_list[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(key, extlang_list[mid].subtag);
+        if (c == 0)
+            return extlang_list[mid].prefix;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
 static const struct {
     const char *old, *use;
 } withdrawn[] = {
@@ -191,10 +209,27 @@ int codes_language_check(const char *tag, struct buf *canonical, struct buf *why
             goto done;
         }
     put(out, t[i++], 'l');
-    /* extlang: up to three 3-letter subtags after a 2-3 letter language */
-    for (int k = 0; k < 3 && i < n && t[i].len == 3 && all_alpha(t[i]); k++) {
-        if (!in_bits(lang3_bits, t[i].s, 3)) {
-            rc = fail(why, CODES_ERR_UNKNOWN, "has an unknown extended language ", t[i], "");
+    /*
+     * extlang: a registered 3-letter subtag after the one language it belongs to (zh-yue,
+     * sgn-ase). The grammar has room for three, but every registered extlang has a
+     * one-language prefix, so only one can be valid. Any 3 letters here are well-formed, and
+     * a region written with three letters (en-USA, en-GBR) lands here: usa and gbr are ISO
+     * 639-3 languages, so checking the language lists would accept them; the registry's
+     * extlangs do not.
+     */
+    if (i < n && t[i].len == 3 && all_alpha(t[i])) {
+        const char *prefix = extlang_prefix(t[i]);
+        if (!prefix) {
+            rc = fail(why, CODES_ERR_UNKNOWN, "has ", t[i],
+                      " where a region or an extended language goes, and it is neither (a region "
+                      "is two letters such as GB or three digits such as 419; extended "
+                      "languages are registered subtags such as the yue of zh-yue)");
+            goto done;
+        }
+        if (strlen(prefix) != t[0].len || strncasecmp(prefix, t[0].s, t[0].len) != 0) {
+            rc = fail(why, CODES_ERR_UNKNOWN, "has the extended language ", t[i], "");
+            if (why)
+                buf_printf(why, ", which belongs after '%s' only", prefix);
             goto done;
         }
         put(out, t[i++], 'l');

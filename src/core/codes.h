@@ -7,14 +7,17 @@
  * MovieLabs rule files: the 249 assigned ISO 3166-1 alpha-2 codes; for
  * language tags the ISO 639-1 and ISO 639-3 language subtags, ISO 15924
  * scripts, the registered variants and the UN M.49 areas the IANA registry
- * admits as regions.
+ * admits as regions; and the IANA registry's extlangs with their prefixes.
  *
  * A language tag is valid when it is well-formed by the RFC 5646 grammar
- * (language, up to three extlangs, script, region, variants, extensions,
- * private use) and its language, extlang, script, region and variant subtags
- * are in those lists; extension and private-use subtags are checked for syntax
- * only. Not accepted, on purpose: a tag that is private use only ("x-foo") and
- * the grandfathered tags ("i-klingon", "zh-min-nan"): a content language must
+ * (language, extlangs, script, region, variants, extensions, private use)
+ * and its language, script, region and variant subtags are in those lists;
+ * an extlang must be a registered one following its own language (zh-yue,
+ * sgn-ase), so at most one, and three letters where a region was meant
+ * ("en-USA": a region is two letters or three digits) are refused; extension
+ * and private-use subtags are checked for syntax only. Not accepted, on
+ * purpose: a tag that is private use only ("x-foo") and the grandfathered
+ * tags ("i-klingon", "zh-min-nan"): a content language must
  * be a registered one. The six ISO 639-1 codes withdrawn from the registry
  * (in, iw, ji, jw, mo, sh) are refused with their replacement. Case does not
  * matter to validity (BCP 47 is case-insensitive); the canonical form has the

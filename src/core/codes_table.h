@@ -3,9 +3,10 @@
  * and rfc5646.json; do not edit. Included by core/codes.c only.
  *
  * 249 ISO 3166-1 alpha-2 regions, 190 ISO 639-1 and 7924 ISO 639-3 language
- * subtags, 187 ISO 15924 scripts, 80 registered variants, 30 UN M.49 areas.
- * Two- and three-letter codes are bit maps: bit n is the lowercase code read as
- * a base-26 number (a = 0).
+ * subtags, 187 ISO 15924 scripts, 80 registered variants, 30 UN M.49 areas,
+ * and the 256 registered extlangs with the language each may follow (IANA
+ * Language Subtag Registry). Two- and three-letter codes are bit maps: bit n
+ * is the lowercase code read as a base-26 number (a = 0).
  */
 #ifndef VG_CODES_TABLE_H
 #define VG_CODES_TABLE_H
@@ -131,6 +132,54 @@ static const char *const variant_list[80] = {
 static const uint16_t m49_list[30] = {
     1,  2,  3,  5,  9,  11, 13, 14,  15,  17,  18,  19,  21,  29,  30,
     34, 35, 39, 53, 54, 57, 61, 142, 143, 145, 150, 151, 154, 155, 419,
+};
+
+static const struct {
+    char subtag[4], prefix[4];
+} extlang_list[256] = {
+    {"aao", "ar"},  {"abh", "ar"},  {"abv", "ar"},  {"acm", "ar"},  {"acq", "ar"},  {"acw", "ar"},
+    {"acx", "ar"},  {"acy", "ar"},  {"adf", "ar"},  {"ads", "sgn"}, {"aeb", "ar"},  {"aec", "ar"},
+    {"aed", "sgn"}, {"aen", "sgn"}, {"afb", "ar"},  {"afg", "sgn"}, {"ajp", "ar"},  {"ajs", "sgn"},
+    {"apc", "ar"},  {"apd", "ar"},  {"arb", "ar"},  {"arq", "ar"},  {"ars", "ar"},  {"ary", "ar"},
+    {"arz", "ar"},  {"ase", "sgn"}, {"asf", "sgn"}, {"asp", "sgn"}, {"asq", "sgn"}, {"asw", "sgn"},
+    {"auz", "ar"},  {"avl", "ar"},  {"ayh", "ar"},  {"ayl", "ar"},  {"ayn", "ar"},  {"ayp", "ar"},
+    {"bbz", "ar"},  {"bfi", "sgn"}, {"bfk", "sgn"}, {"bjn", "ms"},  {"bog", "sgn"}, {"bqn", "sgn"},
+    {"bqy", "sgn"}, {"btj", "ms"},  {"bve", "ms"},  {"bvl", "sgn"}, {"bvu", "ms"},  {"bzs", "sgn"},
+    {"cdo", "zh"},  {"cds", "sgn"}, {"cjy", "zh"},  {"cmn", "zh"},  {"cnp", "zh"},  {"coa", "ms"},
+    {"cpx", "zh"},  {"csc", "sgn"}, {"csd", "sgn"}, {"cse", "sgn"}, {"csf", "sgn"}, {"csg", "sgn"},
+    {"csl", "sgn"}, {"csn", "sgn"}, {"csp", "zh"},  {"csq", "sgn"}, {"csr", "sgn"}, {"csx", "sgn"},
+    {"czh", "zh"},  {"czo", "zh"},  {"doq", "sgn"}, {"dse", "sgn"}, {"dsl", "sgn"}, {"dsz", "sgn"},
+    {"dup", "ms"},  {"ecs", "sgn"}, {"ehs", "sgn"}, {"esl", "sgn"}, {"esn", "sgn"}, {"eso", "sgn"},
+    {"eth", "sgn"}, {"fcs", "sgn"}, {"fse", "sgn"}, {"fsl", "sgn"}, {"fss", "sgn"}, {"gan", "zh"},
+    {"gds", "sgn"}, {"gom", "kok"}, {"gse", "sgn"}, {"gsg", "sgn"}, {"gsm", "sgn"}, {"gss", "sgn"},
+    {"gus", "sgn"}, {"hab", "sgn"}, {"haf", "sgn"}, {"hak", "zh"},  {"hds", "sgn"}, {"hji", "ms"},
+    {"hks", "sgn"}, {"hnm", "zh"},  {"hos", "sgn"}, {"hps", "sgn"}, {"hsh", "sgn"}, {"hsl", "sgn"},
+    {"hsn", "zh"},  {"icl", "sgn"}, {"iks", "sgn"}, {"ils", "sgn"}, {"inl", "sgn"}, {"ins", "sgn"},
+    {"ise", "sgn"}, {"isg", "sgn"}, {"isr", "sgn"}, {"jak", "ms"},  {"jax", "ms"},  {"jcs", "sgn"},
+    {"jhs", "sgn"}, {"jks", "sgn"}, {"jls", "sgn"}, {"jos", "sgn"}, {"jsl", "sgn"}, {"jus", "sgn"},
+    {"kgi", "sgn"}, {"knn", "kok"}, {"kvb", "ms"},  {"kvk", "sgn"}, {"kvr", "ms"},  {"kxd", "ms"},
+    {"lbs", "sgn"}, {"lce", "ms"},  {"lcf", "ms"},  {"lgs", "sgn"}, {"liw", "ms"},  {"lls", "sgn"},
+    {"lsb", "sgn"}, {"lsc", "sgn"}, {"lsg", "sgn"}, {"lsl", "sgn"}, {"lsn", "sgn"}, {"lso", "sgn"},
+    {"lsp", "sgn"}, {"lst", "sgn"}, {"lsv", "sgn"}, {"lsw", "sgn"}, {"lsy", "sgn"}, {"ltg", "lv"},
+    {"luh", "zh"},  {"lvs", "lv"},  {"lws", "sgn"}, {"lzh", "zh"},  {"max", "ms"},  {"mdl", "sgn"},
+    {"meo", "ms"},  {"mfa", "ms"},  {"mfb", "ms"},  {"mfs", "sgn"}, {"min", "ms"},  {"mnp", "zh"},
+    {"mqg", "ms"},  {"mre", "sgn"}, {"msd", "sgn"}, {"msi", "ms"},  {"msr", "sgn"}, {"mui", "ms"},
+    {"mzc", "sgn"}, {"mzg", "sgn"}, {"mzy", "sgn"}, {"nan", "zh"},  {"nbs", "sgn"}, {"ncs", "sgn"},
+    {"nsi", "sgn"}, {"nsl", "sgn"}, {"nsp", "sgn"}, {"nsr", "sgn"}, {"nzs", "sgn"}, {"okl", "sgn"},
+    {"orn", "ms"},  {"ors", "ms"},  {"pel", "ms"},  {"pga", "ar"},  {"pgz", "sgn"}, {"pks", "sgn"},
+    {"prl", "sgn"}, {"prz", "sgn"}, {"psc", "sgn"}, {"psd", "sgn"}, {"pse", "ms"},  {"psg", "sgn"},
+    {"psl", "sgn"}, {"pso", "sgn"}, {"psp", "sgn"}, {"psr", "sgn"}, {"pys", "sgn"}, {"rib", "sgn"},
+    {"rms", "sgn"}, {"rnb", "sgn"}, {"rsi", "sgn"}, {"rsl", "sgn"}, {"rsm", "sgn"}, {"rsn", "sgn"},
+    {"sdl", "sgn"}, {"sfb", "sgn"}, {"sfs", "sgn"}, {"sgg", "sgn"}, {"sgx", "sgn"}, {"shu", "ar"},
+    {"sjc", "zh"},  {"slf", "sgn"}, {"sls", "sgn"}, {"sqk", "sgn"}, {"sqs", "sgn"}, {"sqx", "sgn"},
+    {"ssh", "ar"},  {"ssp", "sgn"}, {"ssr", "sgn"}, {"svk", "sgn"}, {"swc", "sw"},  {"swh", "sw"},
+    {"swl", "sgn"}, {"syy", "sgn"}, {"szs", "sgn"}, {"tmw", "ms"},  {"tse", "sgn"}, {"tsm", "sgn"},
+    {"tsq", "sgn"}, {"tss", "sgn"}, {"tsy", "sgn"}, {"tza", "sgn"}, {"ugn", "sgn"}, {"ugy", "sgn"},
+    {"ukl", "sgn"}, {"uks", "sgn"}, {"urk", "ms"},  {"uzn", "uz"},  {"uzs", "uz"},  {"vgt", "sgn"},
+    {"vkk", "ms"},  {"vkt", "ms"},  {"vsi", "sgn"}, {"vsl", "sgn"}, {"vsv", "sgn"}, {"wbs", "sgn"},
+    {"wuu", "zh"},  {"xki", "sgn"}, {"xml", "sgn"}, {"xmm", "ms"},  {"xms", "sgn"}, {"yds", "sgn"},
+    {"ygs", "sgn"}, {"yhs", "sgn"}, {"ysl", "sgn"}, {"ysm", "sgn"}, {"yue", "zh"},  {"zib", "sgn"},
+    {"zlm", "ms"},  {"zmi", "ms"},  {"zsl", "sgn"}, {"zsm", "ms"},
 };
 
 #endif

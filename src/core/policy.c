@@ -51,6 +51,7 @@ static const struct {
     [ACT_PLAN_READ] = {"plan_read", ROLE_STAFF, ROLE_ORG, false},
     [ACT_DELIVER] = {"deliver", ROLE_ADMIN, ROLE_ORG, false},
     [ACT_DELIVERY_READ] = {"delivery_read", ROLE_STAFF, ROLE_ORG, false},
+    [ACT_STAFF_VIEW] = {"staff_view", ROLE_STAFF, 0, false},
 };
 
 unsigned policy_roles(enum action a)

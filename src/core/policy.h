@@ -53,6 +53,7 @@ enum action {
     ACT_DELIVERY_READ,        /* read deliveries and their results */
     ACT_UPLOAD,               /* tus uploads: create, write, terminate (own organisation) */
     ACT_UPLOAD_READ,          /* read uploads and their checksums */
+    ACT_STAFF_VIEW,           /* staff-only portal pages: the planner, the outbox */
     ACT_N
 };
 

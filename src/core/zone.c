@@ -570,6 +570,16 @@ void zone_format_local(const struct zone *z, int64_t t, char out[static 26])
     int64_t sod = local - days * DAY_SECONDS;
     struct civil_date d = civil_from_days(days);
     int32_t aoff = off < 0 ? -off : off;
+    char wall[21]; /* the local wall time as time_format_rfc3339 writes it (no printf) */
+    time_format_rfc3339(local, wall);
+    if (wall[19] == 'Z' && aoff < 100 * 3600) { /* years 0..9999: every answer's case */
+        int h = aoff / 3600, m = aoff / 60 % 60;
+        memcpy(out, wall, 19);
+        out[19] = off < 0 ? '-' : '+';
+        out[20] = (char)('0' + h / 10), out[21] = (char)('0' + h % 10), out[22] = ':';
+        out[23] = (char)('0' + m / 10), out[24] = (char)('0' + m % 10), out[25] = '\0';
+        return;
+    }
     char tmp[80]; /* wide enough for any int, so no truncation to reason about */
     snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.year, d.month, d.day,
              (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60), off < 0 ? '-' : '+',

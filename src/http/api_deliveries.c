@@ -5,6 +5,7 @@
  * its findings, and, for a redelivery, what changed since the previous
  * result: fixed, still failing, new.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,48 +36,91 @@ static int add_finding(const char *text, void *ctx)
     return 0;
 }
 
-/* The identity of a finding across deliveries: code, file and place. */
-static char *finding_key(json_t *f)
+/*
+ * The identity of a finding across deliveries: its rule (code), its file's
+ * name and its place. When each delivery has exactly one file, the two are
+ * the same file whatever their names (avails-v1.xml, then avails-v2.xml), so
+ * the name is left out. Returns a malloc'd string.
+ */
+static char *finding_key(json_t *f, bool by_place_only)
 {
     json_t *k = json_pack("{s:O?, s:O?, s:O?}", "code", json_object_get(f, "code"), "file",
-                          json_object_get(f, "file"), "location", json_object_get(f, "location"));
+                          by_place_only ? NULL : json_object_get(f, "file"), "location",
+                          json_object_get(f, "location"));
     char *s = json_dumps(k, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(k);
     return s;
 }
 
-static bool has_key(json_t *list, const char *key)
+static int cmp_key(const void *a, const void *b)
 {
-    size_t i;
-    json_t *f;
-    json_array_foreach(list, i, f) {
-        char *k = finding_key(f);
-        bool same = !strcmp(k, key);
-        free(k);
-        if (same)
-            return true;
-    }
-    return false;
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* What changed between the previous result and this one. */
-static json_t *changes(json_t *before, json_t *now)
+/* The keys of a list of findings: keys[i] is that of item i; sorted (a copy) for lookups. */
+struct keyset {
+    char **keys;
+    char **sorted;
+    size_t n;
+};
+
+static void keyset_init(struct keyset *ks, json_t *list, bool by_place_only)
 {
+    ks->n = json_array_size(list);
+    ks->keys = xcalloc(ks->n + 1, sizeof *ks->keys);
+    ks->sorted = xcalloc(ks->n + 1, sizeof *ks->sorted);
+    for (size_t i = 0; i < ks->n; i++)
+        ks->keys[i] = ks->sorted[i] = finding_key(json_array_get(list, i), by_place_only);
+    qsort(ks->sorted, ks->n, sizeof *ks->sorted, cmp_key);
+}
+
+static bool keyset_has(const struct keyset *ks, const char *key)
+{
+    return ks->n && bsearch(&key, ks->sorted, ks->n, sizeof *ks->sorted, cmp_key) != NULL;
+}
+
+static void keyset_free(struct keyset *ks)
+{
+    for (size_t i = 0; i < ks->n; i++)
+        free(ks->keys[i]);
+    free(ks->keys);
+    free(ks->sorted);
+}
+
+/*
+ * What changed between the previous result and this one, by finding identity:
+ * fixed (in the previous result, gone now), still_failing (in both: as found
+ * now) and new (found now only); each finding of now gets "change": "new" or
+ * "still_failing". O(n log n) in the number of findings.
+ */
+static json_t *changes(int64_t previous_id, json_t *before, json_t *now, bool by_place_only)
+{
+    struct keyset kb, kn;
+    keyset_init(&kb, before, by_place_only);
+    keyset_init(&kn, now, by_place_only);
     json_t *fixed = json_array(), *still = json_array(), *fresh = json_array();
-    size_t i;
-    json_t *f;
-    json_array_foreach(before, i, f) {
-        char *k = finding_key(f);
-        json_array_append(has_key(now, k) ? still : fixed, f);
-        free(k);
+    for (size_t i = 0; i < kb.n; i++)
+        if (!keyset_has(&kn, kb.keys[i]))
+            json_array_append(fixed, json_array_get(before, i));
+    for (size_t i = 0; i < kn.n; i++) {
+        json_t *f = json_array_get(now, i);
+        bool again = keyset_has(&kb, kn.keys[i]);
+        /* each finding of this result says too whether it is new or was there before */
+        json_object_set_new(f, "change", json_string(again ? "still_failing" : "new"));
+        json_array_append(again ? still : fresh, f);
     }
-    json_array_foreach(now, i, f) {
-        char *k = finding_key(f);
-        if (!has_key(before, k))
-            json_array_append(fresh, f);
-        free(k);
-    }
-    return json_pack("{s:o, s:o, s:o}", "fixed", fixed, "still_failing", still, "new", fresh);
+    keyset_free(&kb);
+    keyset_free(&kn);
+    return json_pack("{s:I, s:b, s:o, s:o, s:o}", "compared_with", (json_int_t)previous_id,
+                     "file_names_ignored", by_place_only, "fixed", fixed, "still_failing", still,
+                     "new", fresh);
+}
+
+static int count_file(const struct delivery_file_row *f, void *ctx)
+{
+    (void)f;
+    (*(size_t *)ctx)++;
+    return 0;
 }
 
 static json_t *json_delivery(struct req *r, const struct delivery_row *d, const char *zone_name,
@@ -104,10 +148,24 @@ static json_t *json_delivery(struct req *r, const struct delivery_row *d, const 
     store_delivery_findings(req_db(r), &r->arena, d->id, add_finding, findings);
     json_object_set_new(o, "files", files);
     json_object_set_new(o, "findings", findings);
-    if (d->previous_id && strcmp(d->status, "validating")) {
+    /* A newer delivery answering the same request (self-serve: of the same kind) supersedes it. */
+    int64_t latest = 0;
+    if (d->request_id)
+        store_delivery_latest(req_db(r), d->request_id, 0, &latest);
+    else
+        store_delivery_latest_self(req_db(r), d->partner_id, d->kind, &latest);
+    json_object_set_new(o, "latest", latest > d->id ? json_integer(latest) : json_null());
+    /* A redelivery: what changed since the previous result (once both are known). */
+    struct delivery_row prev;
+    if (d->previous_id && strcmp(d->status, "validating") &&
+        store_delivery_get(req_db(r), &r->arena, d->previous_id, &prev) == 0 &&
+        strcmp(prev.status, "validating")) {
         json_t *before = json_array();
+        size_t n_prev_files = 0;
         store_delivery_findings(req_db(r), &r->arena, d->previous_id, add_finding, before);
-        json_object_set_new(o, "changes", changes(before, findings));
+        store_delivery_files(req_db(r), &r->arena, d->previous_id, count_file, &n_prev_files);
+        bool one_file_each = n_prev_files == 1 && json_array_size(files) == 1;
+        json_object_set_new(o, "changes", changes(d->previous_id, before, findings, one_file_each));
         json_decref(before);
     }
     return o;
@@ -194,17 +252,46 @@ void api_delivery_get(struct req *r)
     reply_json(r, 200, json_delivery(r, &d, p.time_zone, true));
 }
 
+#define PAGE_DEFAULT 50 /* deliveries per answer without ?limit= */
+#define PAGE_MAX 200     /* the largest ?limit= */
+
 struct list_ctx {
     struct req *r;
     const char *zone;
     json_t *list;
+    int64_t limit; /* rows to answer; one more is read to know whether there is a next page */
+    int64_t next;  /* the ?before= of the next page, 0: none */
 };
 
 static int add_delivery(const struct delivery_row *d, void *arg)
 {
     struct list_ctx *x = arg;
+    if ((int64_t)json_array_size(x->list) == x->limit) {
+        x->next = json_integer_value(json_object_get(json_array_get(x->list, x->limit - 1), "id"));
+        return 1;
+    }
     json_array_append_new(x->list, json_delivery(x->r, d, x->zone, false));
     return 0;
+}
+
+/* Reads ?name= as an integer in [min, max] (dflt when absent); false after answering 422. */
+static bool query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t dflt,
+                      int64_t *out)
+{
+    const char *q = req_query(r, name);
+    *out = dflt;
+    if (!q || !*q)
+        return true;
+    char *end;
+    long long v = strtoll(q, &end, 10);
+    if (*end || v < min || v > max) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", name),
+                          "'%s' must be a whole number from %lld to %lld", name, (long long)min,
+                          (long long)max);
+        return false;
+    }
+    *out = v;
+    return true;
 }
 
 void api_partner_deliveries(struct req *r)
@@ -222,12 +309,17 @@ void api_partner_deliveries(struct req *r)
         reply_policy(r, pr);
         return;
     }
-    struct list_ctx x = {r, p.time_zone, json_array()};
-    rc = store_delivery_each(req_db(r), &r->arena, p.id, 0, add_delivery, &x);
+    int64_t before, limit;
+    if (!query_int(r, "before", 1, INT64_MAX, 0, &before) ||
+        !query_int(r, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit))
+        return;
+    struct list_ctx x = {r, p.time_zone, json_array(), limit, 0};
+    rc = store_delivery_page(req_db(r), &r->arena, p.id, before, limit + 1, add_delivery, &x);
     if (rc < 0) {
         json_decref(x.list);
         reply_store_error(r, rc);
         return;
     }
-    reply_json(r, 200, json_pack("{s:o}", "deliveries", x.list));
+    reply_json(r, 200, json_pack("{s:o, s:o}", "deliveries", x.list, "next",
+                                 x.next ? json_integer(x.next) : json_null()));
 }

@@ -15,6 +15,7 @@
 #include "jobs/onboarding.h"
 #include "jobs/questionnaire_def.h"
 #include "jobs/sweep.h"
+#include "store/delivery_store.h"
 
 void api_questionnaire_send(struct req *r);
 void api_setup_item(struct req *r);
@@ -204,6 +205,46 @@ static int add_request_clock(const struct clock_row *c, void *ctx)
     return 0;
 }
 
+/* request page: who issued a request, the pause in force on its clocks, its deliveries */
+/* {id, email, name} of a user, or null. */
+static json_t *json_user_brief(struct req *r, int64_t id)
+{
+    struct user u;
+    if (!id || store_user_by_id(req_db(r), &r->arena, id, &u) < 0)
+        return json_null();
+    return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "email", u.email, "name",
+                     u.name && *u.name ? u.name : u.email);
+}
+
+/* Adds paused_since and pause_reason to each paused clock of list (the pause in force). */
+static void add_pause_reasons(struct req *r, json_t *list)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(list, i, c) {
+        if (strcmp(json_string_value(json_object_get(c, "state")), "paused"))
+            continue;
+        struct clock_pause_row *pauses;
+        size_t n = 0;
+        if (store_clock_pauses(req_db(r), &r->arena, json_integer_value(json_object_get(c, "id")),
+                               &pauses, &n) < 0 || n == 0 || pauses[n - 1].to_at)
+            continue;
+        json_object_set_new(c, "paused_since", json_time(pauses[n - 1].from_at));
+        json_object_set_new(c, "pause_reason", json_string(pauses[n - 1].reason));
+    }
+}
+
+static int add_request_delivery(const struct delivery_row *d, void *ctx)
+{
+    json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:o, s:b, s:o, s:I, s:I}", "id",
+                                         (json_int_t)d->id, "kind", d->kind, "status", d->status,
+                                         "received_at", json_time(d->received_at), "late",
+                                         d->late, "validated_at", json_time(d->validated_at),
+                                         "errors", (json_int_t)d->n_errors, "warnings",
+                                         (json_int_t)d->n_warnings));
+    return 0;
+}
+
 /* All clocks of a subject, open or closed, oldest first. */
 struct subject_clocks {
     const char *subject;
@@ -244,6 +285,13 @@ static json_t *json_request(struct req *r, const struct request_row *q, bool ful
         json_t *msgs = json_array();
         store_message_each(req_db(r), &r->arena, q->id, add_message, msgs);
         json_object_set_new(o, "messages", msgs);
+        /* request page: the issuer, why a clock is paused, the deliveries against it */
+        json_object_set_new(o, "issued_by", json_user_brief(r, q->issued_by));
+        add_pause_reasons(r, x.list);
+        json_t *deliveries = json_array();
+        store_delivery_each(req_db(r), &r->arena, q->partner_id, q->id, add_request_delivery,
+                            deliveries);
+        json_object_set_new(o, "deliveries", deliveries);
     }
     return o;
 }

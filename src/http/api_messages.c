@@ -1,10 +1,12 @@
 /*
  * The outbox over the API. GET /api/v1/messages lists messages newest first,
  * each with the record of its delivery attempts: staff see every message
- * (?to= narrows to one address), any other user only the messages sent to
- * their own email, whatever ?to= says. A test hook, served only under
- * --test-clock, lets an admin queue a message from any template, so mail can
- * be shown through the API apart from the lifecycle that normally queues it.
+ * (?to= narrows to one address, ?state= to queued, sent or failed, ?partner=
+ * to the messages about one partner; ?limit= and ?before= page), any other
+ * user only the messages sent to their own email, whatever ?to= says. A
+ * test hook, served only under --test-clock, lets an admin queue a message
+ * from any template, so mail can be shown through the API apart from the
+ * lifecycle that normally queues it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,43 +98,67 @@ static int add_attempt(const struct mail_attempt_row *t, void *ctx)
     return 0;
 }
 
+/* Reads ?NAME= as a positive integer into *out (0 when absent); false after answering 422. */
+static bool query_id(struct req *r, const char *name, const char *what, int64_t *out)
+{
+    const char *q = req_query(r, name);
+    *out = 0;
+    if (!q || !*q) /* an empty field of an HTML form is an absent one */
+        return true;
+    char *end;
+    long long v = strtoll(q, &end, 10);
+    if (!*q || *end || v < 1) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", name),
+                          "'%s' must be %s", name, what);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
 void api_messages_list(struct req *r)
 {
-    const char *to_q = req_query(r, "to"), *before_q = req_query(r, "before");
+    const char *to_q = req_query(r, "to"), *state = req_query(r, "state");
     char to[256];
-    const char *filter = NULL;
+    struct mail_filter f = {0};
+    /* An empty field of an HTML form (the portal's outbox filter) is an absent one. */
+    if (to_q && !*to_q)
+        to_q = NULL;
+    if (state && !*state)
+        state = NULL;
     if (to_q) {
         if (signin_email_normalise(to_q, to, sizeof to) < 0) {
             reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "to"),
                               "'%s' is not an email address", to_q);
             return;
         }
-        filter = to;
+        f.to_email = to;
     }
-    int64_t before = 0;
-    if (before_q) {
-        char *end;
-        long long v = strtoll(before_q, &end, 10);
-        if (!*before_q || *end || v < 1) {
-            reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "before"),
-                              "'before' must be a message id");
-            return;
-        }
-        before = v;
+    if (state && strcmp(state, "queued") && strcmp(state, "sent") && strcmp(state, "failed")) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "state"),
+                          "'state' is one of queued, sent, failed");
+        return;
     }
+    f.state = state;
+    int64_t before = 0, limit = 0;
+    if (!query_id(r, "before", "a message id", &before) ||
+        !query_id(r, "partner", "a partner id", &f.partner_id) ||
+        !query_id(r, "limit", "a number of messages from 1 to 200", &limit))
+        return;
+    if (limit == 0 || limit > PAGE)
+        limit = PAGE;
     struct listing l = {r, json_array(), json_object(), 0, 0};
     struct db *db = req_db(r);
     int rc = 0;
     if (role_is_org(r->who.role)) {
         /* Not staff: only their own mail, and asking for someone else's finds nothing. */
-        if (filter && strcmp(filter, r->user.email) != 0)
+        if (f.to_email && strcmp(f.to_email, r->user.email) != 0)
             goto done;
-        filter = r->user.email;
+        f.to_email = r->user.email;
     }
-    rc = store_mail_each(db, &r->arena, filter, before, PAGE, add_message, &l);
+    rc = store_mail_find(db, &r->arena, &f, before, (int)limit, add_message, &l);
     if (rc == 0 && l.last_id)
-        rc =
-            store_mail_attempts_each(db, &r->arena, filter, l.first_id, l.last_id, add_attempt, &l);
+        rc = store_mail_find_attempts(db, &r->arena, &f, l.first_id, l.last_id, add_attempt, &l);
 done:
     json_decref(l.by_id);
     if (rc < 0) {
@@ -140,7 +166,12 @@ done:
         reply_store_error(r, rc);
         return;
     }
-    reply_json(r, 200, json_pack("{s:o}", "messages", l.list));
+    /* A full page may have more behind it: next_before pages on. */
+    json_t *out = json_pack("{s:o}", "messages", l.list);
+    json_object_set_new(out, "next_before",
+                        json_array_size(l.list) == (size_t)limit ? json_integer(l.first_id)
+                                                                 : json_null());
+    reply_json(r, 200, out);
 }
 
 /*

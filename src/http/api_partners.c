@@ -5,6 +5,8 @@
  * partners that named it their delivery agent); another organisation's id
  * answers 404 as if it did not exist.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/now.h"
@@ -33,6 +35,7 @@ static json_t *json_partner(const struct partner *p)
                      json_time(p->created_at));
     json_object_set_new(o, "warnings", json_integer(p->warnings));
     json_object_set_new(o, "decision_pending", json_boolean(p->decision_pending));
+    json_object_set_new(o, "stage_since", json_time(p->stage_at));
     return o;
 }
 
@@ -166,17 +169,82 @@ static int add_partner(const struct partner *p, void *ctx)
     return 0;
 }
 
+/* A query number in [lo, hi] (absent: dflt); false after answering 422. */
+static bool query_int(struct req *r, const char *name, int64_t lo, int64_t hi, int64_t dflt,
+                      int64_t *out)
+{
+    const char *s = req_query(r, name);
+    *out = dflt;
+    if (!s)
+        return true;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", name),
+                          "'%s' is a number from %lld to %lld", name, (long long)lo, (long long)hi);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/*
+ * The list, filtered (stage, q: a part of the name, mine: partners this
+ * staff user owns as cam, pim, pom or plm), sorted (sort = name, stage or
+ * since, dir = asc or desc; without sort, by id) and paged (limit, offset)
+ * in SQL. Without limit, every matching partner. total is the number that
+ * match.
+ */
 void api_partners_list(struct req *r)
 {
+    const char *stage = req_query(r, "stage"), *sort = req_query(r, "sort");
+    const char *dir = req_query(r, "dir"), *mine = req_query(r, "mine");
+    struct partner_query q = {.stage = stage && *stage ? stage : NULL,
+                              .org_id = r->who.org_id,
+                              .name = req_query(r, "q")};
+    if (sort && strcmp(sort, "name") && strcmp(sort, "stage") && strcmp(sort, "since")) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "sort"),
+                          "'sort' is name, stage or since");
+        return;
+    }
+    json_t *valid = q.name ? json_string(q.name) : NULL;
+    json_decref(valid);
+    if (q.name && (!valid || strlen(q.name) > 200)) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "q"),
+                          "'q' is a part of a name: UTF-8, at most 200 bytes");
+        return;
+    }
+    if (dir && strcmp(dir, "asc") && strcmp(dir, "desc")) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "dir"),
+                          "'dir' is asc or desc");
+        return;
+    }
+    if (mine && strcmp(mine, "true") && strcmp(mine, "false") && strcmp(mine, "1") &&
+        strcmp(mine, "0")) {
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "mine"),
+                          "'mine' is true or false");
+        return;
+    }
+    q.sort = !sort                    ? PARTNER_SORT_ID
+             : !strcmp(sort, "name")  ? PARTNER_SORT_NAME
+             : !strcmp(sort, "stage") ? PARTNER_SORT_STAGE
+                                      : PARTNER_SORT_SINCE;
+    q.desc = dir && !strcmp(dir, "desc");
+    /* an organisation's user owns no partners: "mine" is its own organisation already */
+    if (mine && (!strcmp(mine, "true") || !strcmp(mine, "1")) && !r->who.org_id)
+        q.owner_id = r->user.id;
+    if (!query_int(r, "limit", 1, 1000, INT64_MAX, &q.limit) ||
+        !query_int(r, "offset", 0, INT64_MAX, 0, &q.offset))
+        return;
     json_t *list = json_array();
-    int rc = store_partner_each(req_db(r), &r->arena, req_query(r, "stage"), r->who.org_id,
-                                add_partner, list);
+    int64_t total = 0;
+    int rc = store_partner_page(req_db(r), &r->arena, &q, &total, add_partner, list);
     if (rc < 0) {
         json_decref(list);
         reply_store_error(r, rc);
         return;
     }
-    reply_json(r, 200, json_pack("{s:o}", "partners", list));
+    reply_json(r, 200, json_pack("{s:o, s:I}", "partners", list, "total", (json_int_t)total));
 }
 
 

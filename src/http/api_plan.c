@@ -55,6 +55,11 @@ void api_plan(struct req *r)
     in.channels = channels && !strcmp(channels, "true");
     const char *zone_name = req_query(r, "time_zone");
     const char *pid_s = req_query(r, "partner");
+    /* An empty field of an HTML form (the portal's planner) is an absent one. */
+    if (zone_name && !*zone_name)
+        zone_name = NULL;
+    if (pid_s && !*pid_s)
+        pid_s = NULL;
     int64_t pid = pid_s ? strtoll(pid_s, NULL, 10) : 0;
     if (!pid && role_is_org(r->who.role))
         pid = r->who.org_id;

@@ -19,6 +19,7 @@
 #include "http/http.h"
 #include "ingest/tus_header.h"
 #include "ingest/upload.h"
+#include "store/delivery_store.h"
 
 void api_tus_options(struct req *r);
 void api_tus_create(struct req *r);
@@ -460,6 +461,18 @@ void api_tus_delete(struct req *r)
             return;
         }
     } else if (!load_upload(r, &u)) {
+        return;
+    }
+    /* A delivered file is evidence of the delivery: it stays. */
+    int64_t delivery = 0;
+    if (store_delivery_of_upload(req_db(r), u.id, &delivery) < 0) {
+        reply_store_error(r, STORE_ERR);
+        return;
+    }
+    if (delivery) {
+        reply_error_extra(r, 409, "delivered", json_pack("{s:I}", "delivery", (json_int_t)delivery),
+                          "this upload is part of delivery %lld and cannot be deleted",
+                          (long long)delivery);
         return;
     }
     int rc = upload_terminate(r->app->ingest, u.id);

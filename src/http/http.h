@@ -59,6 +59,8 @@ struct app {
     int session_ttl;      /* seconds */
     struct ingest *ingest;  /* tus uploads (ingest/upload.h) */
     unsigned conn_timeout;  /* seconds an idle connection is kept (0: 120) */
+    /* Told the address once the socket is bound ("http://127.0.0.1:8080"; may be NULL). */
+    void (*on_listening)(const char *url);
     /* Runs the clock-driven work due by t (set by the server's owner; may be NULL). */
     void (*on_time_moved)(struct app *app, int64_t t);
 };
@@ -76,6 +78,8 @@ struct req {
     json_t *form;        /* ROUTE_PAGE POST: the parsed form (web/form.h) */
     bool capturing;      /* web_call(): reply_json keeps the answer in captured */
     json_t *captured;
+    json_t *query; /* web_call_query(): the query arguments req_query() answers
+                      instead of the URL's ({name: "value"}; NULL: the URL's) */
     /* who asks */
     bool signed_in;
     struct user user;           /* valid when signed_in */
@@ -133,7 +137,7 @@ bool tus_precheck(struct req *r);
 struct db *req_db(struct req *r);
 /* The value of a request header, or NULL. */
 const char *req_header(struct req *r, const char *name);
-/* The value of a query-string argument, or NULL. */
+/* The value of a query-string argument (or of r->query when set), or NULL. */
 const char *req_query(struct req *r, const char *name);
 /* The value of a cookie, or NULL. */
 const char *req_cookie(struct req *r, const char *name);

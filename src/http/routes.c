@@ -72,6 +72,37 @@ void api_tus_patch(struct req *r);
 void api_tus_delete(struct req *r);
 void api_uploads_list(struct req *r);
 void api_uploads_get(struct req *r);
+/* the staff dashboard (api_dashboard.c) */
+void api_dashboard(struct req *r);
+/* the user's own account (api_account.c) */
+void api_me_password(struct req *r);
+void api_me_tokens_list(struct req *r);
+void api_me_tokens_create(struct req *r);
+void api_me_token_delete(struct req *r);
+void api_me_feed_get(struct req *r);
+void api_me_feed_delete(struct req *r);
+/* planner, posthouses, outbox, account pages */
+void page_plan(struct req *r);
+void page_posthouses(struct req *r);
+void page_outbox(struct req *r);
+void page_account(struct req *r);
+void page_account_post(struct req *r);
+/* questionnaire, request and invitation pages; the invitation lookup (api_invitations.c) */
+void api_invitation_get(struct req *r);
+void page_questionnaire(struct req *r);
+void page_questionnaire_post(struct req *r);
+void page_request(struct req *r);
+void page_request_post(struct req *r);
+void page_invitation(struct req *r);
+void page_invitation_post(struct req *r);
+/* delivery and upload pages */
+void page_delivery(struct req *r);
+void page_upload(struct req *r);
+void page_upload_post(struct req *r);
+/* partner page (page_partner.c) and the staff directory its forms use (api_staff.c) */
+void page_partner(struct req *r);
+void page_partner_post(struct req *r);
+void api_staff_list(struct req *r);
 /* portal pages (src/web/) */
 void page_home(struct req *r);
 void page_signin(struct req *r);
@@ -115,6 +146,13 @@ const struct route routes[] = {
     {"POST", "/api/v1/clocks/{id}/extend", api_clock_extend, ACT_CLOCK_EXTEND, CSRF, "clock"},
     {"POST", "/api/v1/me/feed", api_feed_create, ACT_SIGNED_IN, CSRF, ""},
     {"GET", "/api/v1/me/calendar.ics", api_feed, ACT_SIGNED_IN, ROUTE_FEED, ""},
+    /* the user's own account (api_account.c) */
+    {"GET", "/api/v1/me/feed", api_me_feed_get, ACT_SIGNED_IN, 0, ""},
+    {"DELETE", "/api/v1/me/feed", api_me_feed_delete, ACT_SIGNED_IN, CSRF, ""},
+    {"POST", "/api/v1/me/password", api_me_password, ACT_SIGNED_IN, CSRF, ""},
+    {"GET", "/api/v1/me/tokens", api_me_tokens_list, ACT_SIGNED_IN, 0, ""},
+    {"POST", "/api/v1/me/tokens", api_me_tokens_create, ACT_SIGNED_IN, CSRF, ""},
+    {"DELETE", "/api/v1/me/tokens/{id}", api_me_token_delete, ACT_SIGNED_IN, CSRF, "token"},
     {"GET", "/api/v1/messages", api_messages_list, ACT_MESSAGE_LIST, 0, ""},
     {"POST", "/api/v1/test/messages", api_test_messages_create, ACT_TEST_HOOK, CSRF, ""},
     {"POST", "/api/v1/partners/{id}/questionnaire/send", api_questionnaire_send,
@@ -167,14 +205,40 @@ const struct route routes[] = {
     {"DELETE", "/files/{id}", api_tus_delete, ACT_UPLOAD, CSRF | ROUTE_TUS, "upload"},
     {"GET", "/api/v1/uploads", api_uploads_list, ACT_UPLOAD_READ, 0, ""},
     {"GET", "/api/v1/uploads/{id}", api_uploads_get, ACT_UPLOAD_READ, 0, "upload"},
+    /* the staff dashboard (api_dashboard.c) */
+    {"GET", "/api/v1/dashboard", api_dashboard, ACT_STAFF_VIEW, 0, ""},
     /* the portal (src/web/): HTML pages; forms post to their page with a csrf field */
     {"GET", "/static/{name}", page_static, ACT_PUBLIC, 0, ""},
     {"GET", "/", page_home, ACT_PUBLIC, PAGE, ""},
     {"POST", "/", page_signin, ACT_PUBLIC, PAGE, ""},
     {"POST", "/signout", page_signout, ACT_SIGNED_IN, PAGE, ""},
+    /* planner, posthouses, outbox, account pages */
+    {"GET", "/plan", page_plan, ACT_STAFF_VIEW, PAGE, ""},
+    {"GET", "/posthouses", page_posthouses, ACT_POSTHOUSE_LIST, PAGE, ""},
+    {"GET", "/outbox", page_outbox, ACT_STAFF_VIEW, PAGE, ""},
+    {"GET", "/account", page_account, ACT_SIGNED_IN, PAGE, ""},
+    {"POST", "/account", page_account_post, ACT_SIGNED_IN, PAGE, ""},
     /* before /partners/{id}: "new" is not an id */
     {"GET", "/partners/new", page_partner_new, ACT_PARTNER_CREATE, PAGE, ""},
     {"POST", "/partners/new", page_partner_new_post, ACT_PARTNER_CREATE, PAGE, ""},
+    /* questionnaire, request and invitation pages; the invitation lookup (api_invitations.c) */
+    {"GET", "/api/v1/invitations/{token}", api_invitation_get, ACT_PUBLIC, 0, ""},
+    {"GET", "/partners/{id}/questionnaire", page_questionnaire, ACT_QUESTIONNAIRE_READ, PAGE,
+     "partner"},
+    {"POST", "/partners/{id}/questionnaire", page_questionnaire_post, ACT_QUESTIONNAIRE_ANSWER,
+     PAGE, "partner"},
+    {"GET", "/requests/{id}", page_request, ACT_REQUEST_READ, PAGE, "request"},
+    {"POST", "/requests/{id}", page_request_post, ACT_REQUEST_MESSAGE, PAGE, "request"},
+    {"GET", "/invitations/{token}", page_invitation, ACT_PUBLIC, PAGE, ""},
+    {"POST", "/invitations/{token}", page_invitation_post, ACT_PUBLIC, PAGE, ""},
+    /* delivery and upload pages */
+    {"GET", "/deliveries/{id}", page_delivery, ACT_DELIVERY_READ, PAGE, "delivery"},
+    {"GET", "/upload", page_upload, ACT_UPLOAD, PAGE, ""},
+    {"POST", "/upload", page_upload_post, ACT_DELIVER, PAGE, ""},
+    /* partner page (after /partners/new); the staff directory (api_staff.c) */
+    {"GET", "/partners/{id}", page_partner, ACT_PARTNER_READ, PAGE, "partner"},
+    {"POST", "/partners/{id}", page_partner_post, ACT_SIGNED_IN, PAGE, "partner"},
+    {"GET", "/api/v1/staff", api_staff_list, ACT_STAFF_VIEW, 0, ""},
 };
 
 const int n_routes = sizeof routes / sizeof routes[0];

@@ -43,8 +43,22 @@
 #include "base/now.h"
 #include "base/secret.h"
 #include "base/timefmt.h"
+#include "http/access_log.h"
+#include "http/json_out.h"
+#include "store/token_cache.h"
 
 #define SESSION_COOKIE "vodgate_session"
+
+/*
+ * libmicrohttpd's memory pool per connection: the request's headers, and its
+ * read buffer (half the pool), which bounds the pieces of body a streaming
+ * upload is handed (32 KiB here). libmicrohttpd 0.9.75 zeroes the whole pool
+ * before each request of a kept-alive connection, so every byte of it is paid
+ * by every request: at 256 KiB that memset was a fifth of the CPU of a
+ * signed-in read. 64 KiB costs reads little over libmicrohttpd's default
+ * (32 KiB) and uploads the same CPU per GiB as 256 KiB (bench/RESULTS.md).
+ */
+#define CONN_POOL_BYTES (64 * 1024)
 
 static atomic_int n_active; /* requests between first call and completion */
 
@@ -68,9 +82,19 @@ static double mono_ms(void)
 
 struct db *req_db(struct req *r)
 {
-    if (!r->db)
+    if (!r->db) {
         r->db = store_get(r->app->store);
+        /* a read's queries share one snapshot (one SQLite read transaction, not one each) */
+        if (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))
+            store_share_reads(r->db);
+    }
     return r->db;
+}
+
+/* req_db for callbacks that take a void *. */
+static struct db *req_db_of(void *r)
+{
+    return req_db(r);
 }
 
 const char *req_header(struct req *r, const char *name)
@@ -85,6 +109,8 @@ const char *req_cookie(struct req *r, const char *name)
 
 const char *req_query(struct req *r, const char *name)
 {
+    if (r->query)
+        return json_string_value(json_object_get(r->query, name));
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
@@ -122,11 +148,12 @@ void reply_json(struct req *r, int status, json_t *body)
         r->captured = body;
         return;
     }
-    char *s = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    VG_ASSERT(r->status == 0);
+    r->status = status;
+    r->content_type = "application/json";
+    buf_reset(&r->out);
+    json_out(&r->out, body); /* what json_dumps(COMPACT | ENSURE_ASCII) writes, faster */
     json_decref(body);
-    VG_ASSERT(s);
-    reply_bytes(r, status, "application/json", s, strlen(s));
-    free(s);
 }
 
 static void reply_error_v(struct req *r, int status, const char *code, json_t *extra,
@@ -301,8 +328,8 @@ static void authenticate(struct req *r)
     }
     char hash[SECRET_HASH_LEN + 1];
     secret_hash(token, hash);
-    struct token_row row;
-    if (store_token_lookup(req_db(r), &r->arena, hash, now_real(), &row) != STORE_OK) {
+    struct token_row row; /* through the resolved-token cache: see store/token_cache.h */
+    if (store_token_lookup_cached(req_db_of, r, &r->arena, hash, now_real(), &row) != STORE_OK) {
         r->via_cookie = false;
         return;
     }
@@ -358,9 +385,12 @@ static enum MHD_Result send_reply(struct req *r)
 {
     if (!r->status)
         reply_error(r, 500, "internal", "the handler gave no answer");
+    /* The answer's buffer goes to libmicrohttpd as it is (it frees it): no copy. */
+    size_t len = r->out.len;
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r->out.len, r->out.data ? r->out.data : (void *)"",
-                                        MHD_RESPMEM_MUST_COPY);
+        r->out.data
+            ? MHD_create_response_from_buffer(len, buf_detach(&r->out), MHD_RESPMEM_MUST_FREE)
+            : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (r->content_type)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     MHD_add_response_header(resp, "Content-Security-Policy", security_csp);
@@ -521,6 +551,36 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return send_reply(r);
 }
 
+/*
+ * The request's one log line, through the log's writer thread (access_log.h):
+ * "TIME METHOD PATH STATUS 1.2ms EMAIL|-[ (aborted)]".
+ */
+static void log_request(const struct req *r, bool aborted)
+{
+    static _Thread_local int64_t when_t = -1; /* the second formatted in when */
+    static _Thread_local char when[21];
+    int64_t t = now_real();
+    if (t != when_t) {
+        time_format_rfc3339(t, when);
+        when_t = t;
+    }
+    char line[1024];
+    int n = snprintf(line, sizeof line, "%s %s %s %d %.1fms %s%s\n", when, r->method, r->path,
+                     r->status, mono_ms() - r->started_ms, r->signed_in ? r->user.email : "-",
+                     aborted ? " (aborted)" : "");
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof line) {
+        access_log_line(line, (size_t)n);
+        return;
+    }
+    char *long_line = xasprintf("%s %s %s %d %.1fms %s%s\n", when, r->method, r->path, r->status,
+                                mono_ms() - r->started_ms, r->signed_in ? r->user.email : "-",
+                                aborted ? " (aborted)" : "");
+    access_log_line(long_line, strlen(long_line));
+    free(long_line);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -532,11 +592,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         r->stream_ended = true;
         r->stream->end(r, false);
     }
-    char when[21];
-    time_format_rfc3339(now_real(), when);
-    fprintf(stderr, "%s %s %s %d %.1fms %s%s\n", when, r->method, r->path,
-            r->status, mono_ms() - r->started_ms, r->signed_in ? r->user.email : "-",
-            toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+    log_request(r, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
     if (r->db)
         store_put(app->store, r->db);
     json_decref(r->json);
@@ -611,7 +667,7 @@ int http_serve(struct app *app, const char *listen, int n_threads, int *bound_po
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)n_threads, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, app, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+        on_completed, app, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL_BYTES,
         MHD_OPTION_CONNECTION_TIMEOUT, app->conn_timeout ? app->conn_timeout : 120u, MHD_OPTION_CONNECTION_LIMIT, 1000u,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     if (!d) {
@@ -625,8 +681,14 @@ int http_serve(struct app *app, const char *listen, int n_threads, int *bound_po
     char host[INET6_ADDRSTRLEN] = "127.0.0.1";
     if (addr.ss_family == AF_INET)
         inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof host);
+    if (app->on_listening) {
+        char url[INET6_ADDRSTRLEN + 32];
+        snprintf(url, sizeof url, "http://%s:%d", host, port);
+        app->on_listening(url);
+    }
     fprintf(stderr, "vodgate: listening on http://%s:%d\n", host, port);
     fflush(stderr);
+    access_log_start(2);
 
     int sig = 0;
     sigwait(&sigs, &sig);
@@ -639,6 +701,7 @@ int http_serve(struct app *app, const char *listen, int n_threads, int *bound_po
         usleep(100 * 1000);
     resume_all();
     MHD_stop_daemon(d);
+    access_log_stop();
     fprintf(stderr, "vodgate: stopped\n");
     return 0;
 }

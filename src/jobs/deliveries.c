@@ -82,7 +82,10 @@ int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, co
     d.status = "validating";
     d.created_by = o->actor_id;
     d.received_at = o->now;
-    int rc = request_id ? store_delivery_latest(o->db, request_id, 0, &d.previous_id) : 0;
+    /* A redelivery answers the same request, or for self-serve deliveries is the next one of the
+     * same kind: its result is compared with that one's. */
+    int rc = request_id ? store_delivery_latest(o->db, request_id, 0, &d.previous_id)
+                        : store_delivery_latest_self(o->db, p->id, kind, &d.previous_id);
     if (rc == 0 && request_id) {
         /* Late when the request's current delivery clock already ran out. */
         d.late = r.late && !onb_open_clock_due(o, onb_request_subject(o, request_id),

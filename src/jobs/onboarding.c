@@ -575,9 +575,10 @@ static int add_if_fits(const struct partner *ph, void *arg)
     }
     if (format_set_covers(&have, &x->need))
         json_array_append_new(x->list,
-                              json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)ph->id,
+                              json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)ph->id,
                                         "name", ph->name, "contact_email", ph->contact_email,
-                                        "alias", ph->alias ? json_string(ph->alias) : json_null(),
+                                        "time_zone", ph->time_zone, "alias",
+                                        ph->alias ? json_string(ph->alias) : json_null(),
                                         "approved_formats", formats));
     else
         json_decref(formats);

@@ -151,3 +151,9 @@ void db_rollback(struct db *db)
 {
     ops_of(db)->rollback(db);
 }
+
+void db_share_reads(struct db *db)
+{
+    if (ops_of(db)->share_reads)
+        ops_of(db)->share_reads(db);
+}

@@ -70,5 +70,14 @@ bool db_null(struct db_stmt *st, int col);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/*
+ * From now on, consecutive reads outside a transaction share one snapshot:
+ * on SQLite the first SELECT opens a read transaction that the next write,
+ * db_begin, db_exec or db_rollback ends (committing it), instead of one
+ * transaction, with its file locks, per statement. Writes are never inside
+ * it. For a connection that serves one read request (store_put ends it).
+ * PostgreSQL: nothing changes (reads there cost a round trip, not locks).
+ */
+void db_share_reads(struct db *db);
 
 #endif

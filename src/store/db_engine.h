@@ -33,6 +33,7 @@ struct db_ops {
     int (*begin)(struct db *db);
     int (*commit)(struct db *db);
     void (*rollback)(struct db *db);
+    void (*share_reads)(struct db *db); /* may be NULL: nothing to do */
 };
 
 /* The first member of every engine's struct db and struct db_stmt. */

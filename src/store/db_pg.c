@@ -26,6 +26,11 @@
  * at the next statement outside a transaction; inside one, everything fails
  * until db_rollback, so a transaction never carries on in a new session.
  * This is the only file that includes libpq-fe.h.
+ *
+ * A statement that updates or deletes rows of users or tokens (known from
+ * its SQL text once, when it is first seen) empties the resolved-token cache
+ * (token_cache.h) when it has run, and again when its transaction ends, as
+ * the SQLite engine's update hook does.
  */
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -38,6 +43,7 @@
 #include "base/mem.h"
 #include "store/db.h"
 #include "store/db_engine.h"
+#include "store/token_cache.h"
 
 /* Type OIDs from PostgreSQL's catalog/pg_type.h (stable across versions). */
 #define OID_INT8 20
@@ -51,6 +57,7 @@ struct db_stmt {
     char name[16];       /* the prepared statement's name on the server */
     bool prepared;       /* prepared in the current session */
     bool active;         /* between db_query and db_done */
+    bool touches_auth;   /* an UPDATE or DELETE of users or tokens */
     int n_params;        /* the number of ? in the SQL */
     Oid *types;          /* n_params parameter types */
     const char **values; /* n_params values for the run under way */
@@ -64,9 +71,10 @@ struct db_stmt {
 struct db {
     struct db_head head; /* the dispatch: db_pg_ops */
     PGconn *conn;
-    bool in_tx;      /* between db_begin and its commit or rollback */
-    int64_t changes; /* rows changed by the last INSERT, UPDATE or DELETE */
-    char *err;       /* the last error message, malloc'd */
+    bool in_tx;        /* between db_begin and its commit or rollback */
+    bool auth_changed; /* users or tokens changed in the open transaction */
+    int64_t changes;   /* rows changed by the last INSERT, UPDATE or DELETE */
+    char *err;         /* the last error message, malloc'd */
     int n_cache;
     int cap_cache;
     struct db_stmt **cache;
@@ -282,6 +290,15 @@ static Oid oid_of(char type)
     }
 }
 
+/* True for an UPDATE or DELETE of the users or tokens table: see the file comment. */
+static bool sql_touches_auth(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\n')
+        sql++;
+    return !strncmp(sql, "UPDATE users ", 13) || !strncmp(sql, "UPDATE tokens ", 14) ||
+           !strncmp(sql, "DELETE FROM users", 17) || !strncmp(sql, "DELETE FROM tokens", 18);
+}
+
 /* Finds the cached statement for sql, or makes one (not yet prepared). Never NULL. */
 static struct db_stmt *stmt_get(struct db *db, const char *sql, const char *types)
 {
@@ -297,6 +314,7 @@ static struct db_stmt *stmt_get(struct db *db, const char *sql, const char *type
     s->db = db;
     s->sql = sql;
     snprintf(s->name, sizeof s->name, "vg%d", db->n_cache);
+    s->touches_auth = sql_touches_auth(sql);
     s->n_params = (int)strlen(types);
     size_t n = (size_t)s->n_params + 1; /* never a zero-sized allocation */
     s->types = xcalloc(n, sizeof *s->types);
@@ -383,6 +401,10 @@ static struct db_stmt *pg_query(struct db *db, const char *sql, const char *type
     ExecStatusType status = PQresultStatus(res);
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
         note_changes(db, res);
+        if (s->touches_auth && db->changes > 0) {
+            db->auth_changed = db->in_tx;
+            token_cache_clear();
+        }
         s->res = res;
         s->n_rows = PQntuples(res);
         s->rc = DB_DONE;
@@ -477,6 +499,10 @@ static int pg_commit(struct db *db)
     int rc = pg_exec(db, "COMMIT");
     if (PQstatus(db->conn) == CONNECTION_OK && PQtransactionStatus(db->conn) == PQTRANS_IDLE)
         db->in_tx = false;
+    if (db->auth_changed) {
+        db->auth_changed = false;
+        token_cache_clear();
+    }
     return rc;
 }
 
@@ -491,6 +517,10 @@ static void pg_rollback(struct db *db)
     }
 out:
     db->in_tx = false;
+    if (db->auth_changed) {
+        db->auth_changed = false;
+        token_cache_clear();
+    }
 }
 
 const struct db_ops db_pg_ops = {

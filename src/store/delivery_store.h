@@ -13,7 +13,7 @@ struct delivery_row {
     int64_t id;
     int64_t partner_id;
     int64_t request_id;  /* 0: a self-serve delivery */
-    int64_t previous_id; /* 0: the first delivery for its request */
+    int64_t previous_id; /* 0: the first for its request (self-serve: of its kind) */
     char *kind;          /* avails, asset_package */
     char *status;        /* validating, passed, failed */
     int64_t created_by;
@@ -38,8 +38,20 @@ int store_delivery_get(struct db *db, struct arena *a, int64_t id, struct delive
 /* The deliveries of a partner (request_id 0) or of one request, newest first. */
 int store_delivery_each(struct db *db, struct arena *a, int64_t partner_id, int64_t request_id,
                         int (*fn)(const struct delivery_row *, void *), void *ctx);
+/*
+ * One page of a partner's deliveries, newest first: at most limit of those
+ * with ids below before (0: from the newest). Reads the (partner_id, id)
+ * index, so the cost follows limit, not how many deliveries the partner has.
+ */
+int store_delivery_page(struct db *db, struct arena *a, int64_t partner_id, int64_t before,
+                        int64_t limit, int (*fn)(const struct delivery_row *, void *), void *ctx);
 /* The newest delivery of a request before `before` (0: none). */
 int store_delivery_latest(struct db *db, int64_t request_id, int64_t before, int64_t *id);
+/* The newest self-serve delivery (no request) of a partner of this kind (0: none): what a new
+ * self-serve delivery of that kind redelivers. */
+int store_delivery_latest_self(struct db *db, int64_t partner_id, const char *kind, int64_t *id);
+/* The first delivery that holds upload upload_id in *id (0: none). */
+int store_delivery_of_upload(struct db *db, const char *upload_id, int64_t *id);
 int store_delivery_file_add(struct db *db, int64_t delivery_id, const struct delivery_file_row *f);
 int store_delivery_files(struct db *db, struct arena *a, int64_t delivery_id,
                          int (*fn)(const struct delivery_file_row *, void *), void *ctx);

@@ -62,6 +62,13 @@ int store_invitation_add(struct db *db, const char *token_hash, int64_t user_id,
                          int64_t expires_at);
 /* Marks an unused, unexpired invitation used; *user_id gets its user. STORE_ERR_NOT_FOUND otherwise. */
 int store_invitation_use(struct db *db, const char *token_hash, int64_t now, int64_t *user_id);
+/* An invitation as it stands, used or not (the invitation page): STORE_ERR_NOT_FOUND when unknown. */
+struct invitation_row {
+    int64_t user_id;
+    int64_t created_at, expires_at;
+    int64_t used_at; /* 0 while unused */
+};
+int store_invitation_get(struct db *db, const char *token_hash, struct invitation_row *out);
 /* The partner's users (for the first contact); calls fn in id order. */
 int store_user_each_of_partner(struct db *db, struct arena *a, int64_t partner_id,
                                int (*fn)(const struct user *, void *), void *ctx);

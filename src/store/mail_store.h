@@ -53,6 +53,28 @@ int store_mail_get(struct db *db, struct arena *a, int64_t id, struct mail_row *
  */
 int store_mail_each(struct db *db, struct arena *a, const char *to_email, int64_t before_id,
                     int limit, int (*fn)(const struct mail_row *, void *), void *ctx);
+/* What a listing of the outbox narrows to: any of the members (NULL or 0: any). */
+struct mail_filter {
+    const char *to_email;
+    const char *state; /* queued, sent, failed */
+    int64_t partner_id;
+};
+/*
+ * store_mail_each with a filter: up to limit messages matching f, newest
+ * first, with ids below before_id (0: no bound). The most selective member
+ * leads an index (partner, then address, then state), so a page costs in
+ * proportion to the page, not to the outbox.
+ */
+int store_mail_find(struct db *db, struct arena *a, const struct mail_filter *f, int64_t before_id,
+                    int limit, int (*fn)(const struct mail_row *, void *), void *ctx);
+/*
+ * The attempts on the messages matching f with ids in [first_id, last_id]
+ * (exactly the messages of one store_mail_find page), by message then
+ * oldest first.
+ */
+int store_mail_find_attempts(struct db *db, struct arena *a, const struct mail_filter *f,
+                             int64_t first_id, int64_t last_id,
+                             int (*fn)(const struct mail_attempt_row *, void *), void *ctx);
 /*
  * Calls fn for the attempts on messages with ids in [first_id, last_id] (to
  * to_email only, when not NULL), by message then oldest first.

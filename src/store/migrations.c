@@ -322,6 +322,9 @@ const struct migration migrations[] = {
      "  updated_at BIGINT NOT NULL"
      ");"
      "CREATE INDEX jobs_ready ON jobs(state, run_after, id);"},
+    {7, "the outbox listed by partner and by state (the portal's outbox filters)",
+     "CREATE INDEX outbox_partner ON outbox(partner_id, id);"
+     "CREATE INDEX outbox_state ON outbox(state, id);"},
 };
 
 const int n_migrations = sizeof migrations / sizeof migrations[0];

@@ -195,6 +195,11 @@ void store_put(struct store *s, struct db *db)
     db_close(db);
 }
 
+void store_share_reads(struct db *db)
+{
+    db_share_reads(db);
+}
+
 int store_begin(struct db *db)
 {
     return db_begin(db) < 0 ? STORE_ERR : STORE_OK;

@@ -49,6 +49,12 @@ int store_backup(struct store *s, const char *path, char **err);
 /* Takes a connection from the pool (opens one when none is idle). */
 struct db *store_get(struct store *s);
 void store_put(struct store *s, struct db *db);
+/*
+ * For a connection that serves one read (a GET): its reads outside
+ * transactions share one snapshot, until its next write or store_put (see
+ * db_share_reads in db.h: one read transaction instead of one per query).
+ */
+void store_share_reads(struct db *db);
 
 int store_begin(struct db *db);
 int store_commit(struct db *db);
@@ -77,6 +83,9 @@ int store_user_set_password(struct db *db, int64_t id, const char *password_hash
 int store_user_each(struct db *db, struct arena *a, int (*fn)(const struct user *, void *),
                     void *ctx);
 int64_t store_user_count(struct db *db);
+/* Calls fn for each staff user (no organisation), by role then name; stops early on non-zero. */
+int store_user_each_staff(struct db *db, struct arena *a, int (*fn)(const struct user *, void *),
+                          void *ctx);
 
 /* ---- tokens (sessions and API tokens): only their hashes are stored ---- */
 enum token_kind { TOKEN_SESSION = 1, TOKEN_API = 2 };
@@ -94,6 +103,22 @@ int store_token_add(struct db *db, const char *hash, enum token_kind kind, int64
 int store_token_lookup(struct db *db, struct arena *a, const char *hash, int64_t now,
                        struct token_row *out);
 int store_token_delete(struct db *db, const char *hash);
+/* What a token's owner may see of it (never its hash). */
+struct token_info {
+    int64_t id;
+    char *label;
+    int64_t created_at, expires_at;
+};
+/* Calls fn for the user's tokens of one kind, newest first; stops when fn returns non-zero. */
+int store_token_each(struct db *db, struct arena *a, int64_t user_id, enum token_kind kind,
+                     int (*fn)(const struct token_info *, void *), void *ctx);
+/* Sets *n to the number of the user's tokens of one kind that expire after now. */
+int store_token_count(struct db *db, int64_t user_id, enum token_kind kind, int64_t now,
+                      int64_t *n);
+/* Deletes token id when it is the user's and of that kind; STORE_ERR_NOT_FOUND otherwise. */
+int store_token_revoke(struct db *db, int64_t user_id, int64_t id, enum token_kind kind);
+/* Deletes the user's sessions except the one whose hash is keep (NULL: all); *n gets how many. */
+int store_token_end_sessions(struct db *db, int64_t user_id, const char *keep, int64_t *n);
 
 /* ---- sign-in throttle, per account (keyed by the normalised email) ---- */
 int store_throttle_get(struct db *db, const char *email, int64_t *failures, int64_t *last_at);
@@ -131,6 +156,25 @@ int store_partner_get(struct db *db, struct arena *a, int64_t id, struct partner
 int store_partner_set_calendar(struct db *db, int64_t id, int64_t calendar_id);
 int store_partner_each(struct db *db, struct arena *a, const char *stage, int64_t org_id,
                        int (*fn)(const struct partner *, void *), void *ctx);
+
+/* A page of partners, filtered and sorted in SQL (the dashboard's list). */
+enum partner_sort { PARTNER_SORT_ID, PARTNER_SORT_NAME, PARTNER_SORT_STAGE, PARTNER_SORT_SINCE };
+struct partner_query {
+    const char *stage;   /* NULL: any */
+    int64_t org_id;      /* 0: every partner; else org_id and those whose agent it is */
+    int64_t owner_id;    /* 0: any; else partners whose cam, pim, pom or plm this user is */
+    const char *name;    /* NULL: any; else a part of the name, case-insensitive */
+    enum partner_sort sort;
+    bool desc;
+    int64_t limit, offset;
+};
+/*
+ * Calls fn for the partners of one page of q, and sets *total to the number
+ * of partners that match q (all pages). Stage order is the lifecycle's;
+ * "since" is when the partner entered its stage. Ties go by id.
+ */
+int store_partner_page(struct db *db, struct arena *a, const struct partner_query *q,
+                       int64_t *total, int (*fn)(const struct partner *, void *), void *ctx);
 
 /* ---- the audit log: append-only, no update or delete exists ---- */
 struct event {
@@ -262,5 +306,9 @@ int64_t store_clock_count(struct db *db, const char *state);
 /* ---- calendar feeds: one secret token per user, stored hashed ---- */
 int store_feed_set(struct db *db, int64_t user_id, const char *token_hash);
 int store_feed_user(struct db *db, struct arena *a, const char *token_hash, struct user *out);
+/* Sets *active when the user has a feed link. */
+int store_feed_active(struct db *db, int64_t user_id, bool *active);
+/* Removes the user's feed link (its URL stops working); STORE_ERR_NOT_FOUND when there was none. */
+int store_feed_delete(struct db *db, int64_t user_id);
 
 #endif

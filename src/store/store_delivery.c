@@ -8,6 +8,8 @@
  */
 #include "store/delivery_store.h"
 
+#include <stdint.h>
+
 #include "store/db.h"
 
 static int err_of(int rc)
@@ -62,14 +64,10 @@ int store_delivery_get(struct db *db, struct arena *a, int64_t id, struct delive
     return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_ERR_NOT_FOUND : STORE_ERR;
 }
 
-int store_delivery_each(struct db *db, struct arena *a, int64_t partner_id, int64_t request_id,
-                        int (*fn)(const struct delivery_row *, void *), void *ctx)
+/* Calls fn for each row of st (a query of DELIVERY_COLS) until it returns non-zero; ends st. */
+static int each_row(struct db_stmt *st, struct arena *a,
+                    int (*fn)(const struct delivery_row *, void *), void *ctx)
 {
-    struct db_stmt *st = db_query(db,
-                                  "SELECT " DELIVERY_COLS " FROM deliveries"
-                                  " WHERE (? = 0 OR partner_id = ?) AND (? = 0 OR request_id = ?)"
-                                  " ORDER BY id DESC",
-                                  "iiii", partner_id, partner_id, request_id, request_id);
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
         struct delivery_row d;
@@ -81,12 +79,69 @@ int store_delivery_each(struct db *db, struct arena *a, int64_t partner_id, int6
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 
+/*
+ * One SQL text per case, each with plain equalities, so that the planner
+ * takes the (request_id, id) or (partner_id, id) index: "? = 0 OR col = ?"
+ * would be planned once for any value, as a scan of every delivery.
+ */
+int store_delivery_each(struct db *db, struct arena *a, int64_t partner_id, int64_t request_id,
+                        int (*fn)(const struct delivery_row *, void *), void *ctx)
+{
+    struct db_stmt *st;
+    if (request_id)
+        st = db_query(db,
+                      "SELECT " DELIVERY_COLS " FROM deliveries WHERE request_id = ?"
+                      " AND (? = 0 OR partner_id = ?) ORDER BY id DESC",
+                      "iii", request_id, partner_id, partner_id);
+    else if (partner_id)
+        st = db_query(db,
+                      "SELECT " DELIVERY_COLS " FROM deliveries WHERE partner_id = ?"
+                      " ORDER BY id DESC",
+                      "i", partner_id);
+    else
+        st = db_query(db, "SELECT " DELIVERY_COLS " FROM deliveries ORDER BY id DESC", "");
+    return each_row(st, a, fn, ctx);
+}
+
+int store_delivery_page(struct db *db, struct arena *a, int64_t partner_id, int64_t before,
+                        int64_t limit, int (*fn)(const struct delivery_row *, void *), void *ctx)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT " DELIVERY_COLS " FROM deliveries WHERE partner_id = ?"
+                                  " AND id < ? ORDER BY id DESC LIMIT ?",
+                                  "iii", partner_id, before > 0 ? before : INT64_MAX, limit);
+    return each_row(st, a, fn, ctx);
+}
+
 int store_delivery_latest(struct db *db, int64_t request_id, int64_t before, int64_t *id)
 {
     struct db_stmt *st = db_query(db,
                                   "SELECT id FROM deliveries WHERE request_id = ? AND (? = 0 OR"
                                   " id < ?) ORDER BY id DESC LIMIT 1",
                                   "iii", request_id, before, before);
+    int rc = db_step(st);
+    *id = rc == DB_ROW ? db_int(st, 0) : 0;
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_delivery_latest_self(struct db *db, int64_t partner_id, const char *kind, int64_t *id)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT id FROM deliveries WHERE partner_id = ? AND request_id IS"
+                                  " NULL AND kind = ? ORDER BY id DESC LIMIT 1",
+                                  "is", partner_id, kind);
+    int rc = db_step(st);
+    *id = rc == DB_ROW ? db_int(st, 0) : 0;
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_delivery_of_upload(struct db *db, const char *upload_id, int64_t *id)
+{
+    struct db_stmt *st = db_query(
+        db, "SELECT delivery_id FROM delivery_files WHERE upload_id = ? ORDER BY delivery_id LIMIT 1",
+        "s", upload_id);
     int rc = db_step(st);
     *id = rc == DB_ROW ? db_int(st, 0) : 0;
     db_done(st);

@@ -228,6 +228,23 @@ int store_invitation_use(struct db *db, const char *token_hash, int64_t now, int
     return rc == DB_ROW ? STORE_OK : STORE_ERR;
 }
 
+int store_invitation_get(struct db *db, const char *token_hash, struct invitation_row *out)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT user_id, created_at, expires_at, used_at FROM invitations"
+                                  " WHERE token_hash = ?",
+                                  "s", token_hash);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->user_id = db_int(st, 0);
+        out->created_at = db_int(st, 1);
+        out->expires_at = db_int(st, 2);
+        out->used_at = int_or_0(st, 3);
+    }
+    db_done(st);
+    return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_ERR_NOT_FOUND : STORE_ERR;
+}
+
 int store_user_each_of_partner(struct db *db, struct arena *a, int64_t partner_id,
                                int (*fn)(const struct user *, void *), void *ctx)
 {

@@ -121,6 +121,97 @@ int store_mail_attempts_each(struct db *db, struct arena *a, const char *to_emai
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 
+/* The filter conditions every listing repeats after its leading (indexed) one. */
+#define MAIL_FILTER                                                                                \
+    " AND (? IS NULL OR to_email = ?) AND (? IS NULL OR state = ?)"                                \
+    " AND (? = 0 OR partner_id = ?)"
+#define MAIL_FILTER_M                                                                              \
+    " AND (? IS NULL OR m.to_email = ?) AND (? IS NULL OR m.state = ?)"                            \
+    " AND (? = 0 OR m.partner_id = ?)"
+
+int store_mail_find(struct db *db, struct arena *a, const struct mail_filter *f, int64_t before_id,
+                    int limit, int (*fn)(const struct mail_row *, void *), void *ctx)
+{
+    int64_t below = before_id > 0 ? before_id : INT64_MAX, lim = limit;
+    const char *to = f->to_email, *state = f->state;
+    int64_t pid = f->partner_id;
+    struct db_stmt *st;
+    if (pid)
+        st = db_query(db,
+                      "SELECT " MAIL_COLS " FROM outbox WHERE partner_id = ? AND id < ?" MAIL_FILTER
+                      " ORDER BY id DESC LIMIT ?",
+                      "iissssiii", pid, below, to, to, state, state, pid, pid, lim);
+    else if (to)
+        st = db_query(db,
+                      "SELECT " MAIL_COLS " FROM outbox WHERE to_email = ? AND id < ?" MAIL_FILTER
+                      " ORDER BY id DESC LIMIT ?",
+                      "sissssiii", to, below, to, to, state, state, pid, pid, lim);
+    else if (state)
+        st = db_query(db,
+                      "SELECT " MAIL_COLS " FROM outbox WHERE state = ? AND id < ?" MAIL_FILTER
+                      " ORDER BY id DESC LIMIT ?",
+                      "sissssiii", state, below, to, to, state, state, pid, pid, lim);
+    else
+        st = db_query(db, "SELECT " MAIL_COLS " FROM outbox WHERE id < ? ORDER BY id DESC LIMIT ?",
+                      "ii", below, lim);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct mail_row m;
+        mail_read(st, a, &m);
+        if (fn(&m, ctx))
+            break;
+    }
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_mail_find_attempts(struct db *db, struct arena *a, const struct mail_filter *f,
+                             int64_t first_id, int64_t last_id,
+                             int (*fn)(const struct mail_attempt_row *, void *), void *ctx)
+{
+    const char *to = f->to_email, *state = f->state;
+    int64_t pid = f->partner_id;
+    struct db_stmt *st;
+    if (pid)
+        st = db_query(db,
+                      "SELECT t.message, t.at, t.reply, t.ok FROM outbox m"
+                      " JOIN outbox_attempts t ON t.message = m.id"
+                      " WHERE m.partner_id = ? AND m.id BETWEEN ? AND ?" MAIL_FILTER_M
+                      " ORDER BY t.message, t.id",
+                      "iiissssii", pid, first_id, last_id, to, to, state, state, pid, pid);
+    else if (to)
+        st = db_query(db,
+                      "SELECT t.message, t.at, t.reply, t.ok FROM outbox m"
+                      " JOIN outbox_attempts t ON t.message = m.id"
+                      " WHERE m.to_email = ? AND m.id BETWEEN ? AND ?" MAIL_FILTER_M
+                      " ORDER BY t.message, t.id",
+                      "siissssii", to, first_id, last_id, to, to, state, state, pid, pid);
+    else if (state)
+        st = db_query(db,
+                      "SELECT t.message, t.at, t.reply, t.ok FROM outbox m"
+                      " JOIN outbox_attempts t ON t.message = m.id"
+                      " WHERE m.state = ? AND m.id BETWEEN ? AND ?" MAIL_FILTER_M
+                      " ORDER BY t.message, t.id",
+                      "siissssii", state, first_id, last_id, to, to, state, state, pid, pid);
+    else
+        st = db_query(db,
+                      "SELECT t.message, t.at, t.reply, t.ok FROM outbox_attempts t"
+                      " WHERE t.message BETWEEN ? AND ? ORDER BY t.message, t.id",
+                      "ii", first_id, last_id);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct mail_attempt_row t;
+        t.message = db_int(st, 0);
+        t.at = db_int(st, 1);
+        t.reply = arena_strdup(a, db_text(st, 2));
+        t.ok = db_int(st, 3) != 0;
+        if (fn(&t, ctx))
+            break;
+    }
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
 /* The id of the queued message due longest, 0 when none. */
 static int due_candidate(struct db *db, int64_t now, int max_attempts, int64_t *id)
 {

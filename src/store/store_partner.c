@@ -3,6 +3,8 @@
  */
 #include "store/store.h"
 
+#include <string.h>
+
 #include "store/db.h"
 
 #define PARTNER_COLS                                                                               \
@@ -75,6 +77,73 @@ int store_partner_each(struct db *db, struct arena *a, const char *stage, int64_
                                   " AND (? = 0 OR id = ? OR agent_id = ?) ORDER BY id",
                                   "ssiii", stage, stage, org_id, org_id, org_id);
     int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct partner p;
+        partner_read(st, a, &p);
+        if (fn(&p, ctx))
+            break;
+    }
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+/* The filter of store_partner_page, shared by its count and its pages (types "ssiiiiiiiiss"). */
+#define PAGE_WHERE                                                                                 \
+    " WHERE (? IS NULL OR stage = ?) AND (? = 0 OR id = ? OR agent_id = ?)"                        \
+    " AND (? = 0 OR cam_id = ? OR pim_id = ? OR pom_id = ? OR plm_id = ?)"                         \
+    " AND (? IS NULL OR LOWER(name) LIKE LOWER(?) ESCAPE '!')"
+#define STAGE_ORDER                                                                                \
+    " CASE stage WHEN 'invited' THEN 1 WHEN 'questionnaire' THEN 2 WHEN 'setup' THEN 3"            \
+    " WHEN 'training' THEN 4 WHEN 'stopped' THEN 5 WHEN 'escalated' THEN 6"                        \
+    " WHEN 'steady_state' THEN 7 ELSE 8 END"
+#define SINCE " COALESCE(stage_at, created_at)"
+/*
+ * A page: the inner query sorts only (id, key) and cuts the page, the outer
+ * one reads the page's rows (sorting every partner's whole row for a page of
+ * 25 costs several times more).
+ */
+#define PAGE_SQL(order)                                                                            \
+    "SELECT " PARTNER_COLS " FROM (SELECT id AS page_id FROM partners" PAGE_WHERE                  \
+    " ORDER BY " order " LIMIT ? OFFSET ?) page JOIN partners ON partners.id = page.page_id"       \
+    " ORDER BY " order
+
+int store_partner_page(struct db *db, struct arena *a, const struct partner_query *q,
+                       int64_t *total, int (*fn)(const struct partner *, void *), void *ctx)
+{
+    /* One literal per order: statements are cached by the address of their text. */
+    static const char *const sql[4][2] = {
+        {PAGE_SQL("id"), PAGE_SQL("id DESC")},
+        {PAGE_SQL("LOWER(name), id"), PAGE_SQL("LOWER(name) DESC, id DESC")},
+        {PAGE_SQL(STAGE_ORDER "," SINCE ", id"), PAGE_SQL(STAGE_ORDER " DESC," SINCE ", id")},
+        {PAGE_SQL(SINCE ", id"), PAGE_SQL(SINCE " DESC, id DESC")},
+    };
+    /* The name part as a LIKE pattern: its own % _ and ! match themselves. */
+    char *like = NULL;
+    if (q->name && *q->name) {
+        size_t n = strlen(q->name);
+        like = arena_alloc(a, 2 * n + 3);
+        char *o = like;
+        *o++ = '%';
+        for (const char *c = q->name; *c; c++) {
+            if (*c == '%' || *c == '_' || *c == '!')
+                *o++ = '!';
+            *o++ = *c;
+        }
+        *o++ = '%';
+        *o = '\0';
+    }
+    int64_t org = q->org_id, own = q->owner_id;
+    struct db_stmt *st =
+        db_query(db, "SELECT COUNT(*) FROM partners" PAGE_WHERE, "ssiiiiiiiiss", q->stage, q->stage,
+                 org, org, org, own, own, own, own, own, like, like);
+    int rc = db_step(st);
+    *total = rc == DB_ROW ? db_int(st, 0) : 0;
+    db_done(st);
+    if (rc != DB_ROW)
+        return STORE_ERR;
+    VG_ASSERT(q->sort <= PARTNER_SORT_SINCE);
+    st = db_query(db, sql[q->sort][q->desc ? 1 : 0], "ssiiiiiiiissii", q->stage, q->stage, org, org,
+                  org, own, own, own, own, own, like, like, q->limit, q->offset);
     while ((rc = db_step(st)) == DB_ROW) {
         struct partner p;
         partner_read(st, a, &p);

@@ -79,6 +79,25 @@ int store_user_each(struct db *db, struct arena *a, int (*fn)(const struct user 
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 
+int store_user_each_staff(struct db *db, struct arena *a, int (*fn)(const struct user *, void *),
+                          void *ctx)
+{
+    /* users_partner indexes partner_id, NULLs included: this reads the staff rows only */
+    struct db_stmt *st = db_query(db,
+                                  "SELECT " USER_COLS " FROM users u WHERE u.partner_id IS NULL"
+                                  " ORDER BY u.role, u.name, u.id",
+                                  "");
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct user u;
+        user_read(st, 0, a, &u);
+        if (fn(&u, ctx))
+            break;
+    }
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
 int64_t store_user_count(struct db *db)
 {
     int64_t n = 0;
@@ -121,6 +140,55 @@ int store_token_lookup(struct db *db, struct arena *a, const char *hash, int64_t
 int store_token_delete(struct db *db, const char *hash)
 {
     return err_of(db_run(db, "DELETE FROM tokens WHERE hash = ?", "s", hash));
+}
+
+int store_token_each(struct db *db, struct arena *a, int64_t user_id, enum token_kind kind,
+                     int (*fn)(const struct token_info *, void *), void *ctx)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT id, label, created_at, expires_at FROM tokens"
+                                  " WHERE user_id = ? AND kind = ? ORDER BY id DESC",
+                                  "ii", user_id, (int64_t)kind);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct token_info t;
+        t.id = db_int(st, 0);
+        t.label = arena_strdup(a, db_text(st, 1) ? db_text(st, 1) : "");
+        t.created_at = db_int(st, 2);
+        t.expires_at = db_int(st, 3);
+        if (fn(&t, ctx))
+            break;
+    }
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_token_count(struct db *db, int64_t user_id, enum token_kind kind, int64_t now, int64_t *n)
+{
+    struct db_stmt *st = db_query(
+        db, "SELECT COUNT(*) FROM tokens WHERE user_id = ? AND kind = ? AND expires_at > ?", "iii",
+        user_id, (int64_t)kind, now);
+    int rc = db_step(st);
+    *n = rc == DB_ROW ? db_int(st, 0) : 0;
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_token_revoke(struct db *db, int64_t user_id, int64_t id, enum token_kind kind)
+{
+    if (db_run(db, "DELETE FROM tokens WHERE id = ? AND user_id = ? AND kind = ?", "iii", id,
+               user_id, (int64_t)kind) < 0)
+        return STORE_ERR;
+    return db_changes(db) ? STORE_OK : STORE_ERR_NOT_FOUND;
+}
+
+int store_token_end_sessions(struct db *db, int64_t user_id, const char *keep, int64_t *n)
+{
+    int rc =
+        db_run(db, "DELETE FROM tokens WHERE user_id = ? AND kind = ? AND (? IS NULL OR hash <> ?)",
+               "iiss", user_id, (int64_t)TOKEN_SESSION, keep, keep);
+    *n = rc < 0 ? 0 : db_changes(db);
+    return rc < 0 ? STORE_ERR : STORE_OK;
 }
 
 int store_throttle_get(struct db *db, const char *email, int64_t *failures, int64_t *last_at)
@@ -167,4 +235,20 @@ int store_feed_user(struct db *db, struct arena *a, const char *token_hash, stru
                              " ON u.id = f.user_id WHERE f.token_hash = ?",
                              "s", token_hash),
                     a, out);
+}
+
+int store_feed_active(struct db *db, int64_t user_id, bool *active)
+{
+    struct db_stmt *st = db_query(db, "SELECT 1 FROM user_feeds WHERE user_id = ?", "i", user_id);
+    int rc = db_step(st);
+    *active = rc == DB_ROW;
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_feed_delete(struct db *db, int64_t user_id)
+{
+    if (db_run(db, "DELETE FROM user_feeds WHERE user_id = ?", "i", user_id) < 0)
+        return STORE_ERR;
+    return db_changes(db) ? STORE_OK : STORE_ERR_NOT_FOUND;
 }

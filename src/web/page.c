@@ -237,6 +237,13 @@ const char *page_field(struct req *r, const char *name)
 int web_call(struct req *r, const char *method, const char *pattern, const char *const *params,
              int n_params, json_t *body, json_t **answer)
 {
+    return web_call_query(r, method, pattern, params, n_params, NULL, body, answer);
+}
+
+int web_call_query(struct req *r, const char *method, const char *pattern,
+                   const char *const *params, int n_params, json_t *query, json_t *body,
+                   json_t **answer)
+{
     const struct route *rt = route_by_pattern(method, pattern);
     VG_ASSERT(rt && !(rt->flags & ROUTE_RAW) && n_params <= REQ_MAX_PARAMS);
     /* Save what the API handler will replace. */
@@ -246,6 +253,7 @@ int web_call(struct req *r, const char *method, const char *pattern, const char 
     int saved_n = r->n_params;
     memcpy(saved_params, r->params, sizeof saved_params);
     json_t *saved_json = r->json;
+    json_t *saved_query = r->query;
     int saved_status = r->status;
     char *saved_headers[REQ_MAX_HEADERS][2];
     memcpy(saved_headers, r->extra_header, sizeof saved_headers);
@@ -257,6 +265,8 @@ int web_call(struct req *r, const char *method, const char *pattern, const char 
         r->params[i] = params[i];
     r->n_params = n_params;
     r->json = body ? body : json_object();
+    if (query)
+        r->query = query;
     r->status = 0;
     r->capturing = true;
     r->captured = NULL;
@@ -280,6 +290,7 @@ int web_call(struct req *r, const char *method, const char *pattern, const char 
     memcpy(r->params, saved_params, sizeof saved_params);
     r->n_params = saved_n;
     r->json = saved_json;
+    r->query = saved_query;
     r->status = saved_status;
     r->content_type = NULL;
     memcpy(r->extra_header, saved_headers, sizeof saved_headers);

@@ -40,6 +40,13 @@ void page_error(struct req *r, int status, const char *fmt, ...) VG_PRINTF(3, 4)
  */
 int web_call(struct req *r, const char *method, const char *pattern, const char *const *params,
              int n_params, json_t *body, json_t **answer);
+/*
+ * web_call with the query arguments the API handler reads (query: an object
+ * of strings, borrowed; NULL: the page's own URL arguments, as web_call).
+ */
+int web_call_query(struct req *r, const char *method, const char *pattern,
+                   const char *const *params, int n_params, json_t *query, json_t *body,
+                   json_t **answer);
 /* web_call for a GET of one path parameter (or none when id is NULL): the JSON, or NULL after answering the page with the error. */
 json_t *web_get(struct req *r, const char *pattern, const char *id);
 /* The message of an API error answer ("" when there is none). */
@@ -67,5 +74,14 @@ const char *web_duration(struct req *r, int64_t seconds);
 
 /* The display name of a lifecycle stage ("setup" → "Account setup"). */
 const char *web_stage_label(const char *stage);
+
+/* planner, outbox pages (web/partner_choices.c) */
+/*
+ * The partners a staff form offers: [{id, name, stage, stage_label, selected}]
+ * sorted by name, at most max of them plus the selected one (0: none);
+ * *more tells that there were more. Empty for an organisation's user.
+ * Returns a new reference.
+ */
+json_t *web_partner_choices(struct req *r, int64_t selected, int max, bool *more);
 
 #endif

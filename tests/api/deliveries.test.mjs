@@ -94,6 +94,11 @@ test('a delivery is received at once: the receipt meets the 48-hour clock, with 
   assert.equal((await w.s.call('GET', `/api/v1/requests/${req.id}`, { token: p.token })).json.status, 'passed');
   const list = (await w.s.call('GET', `/api/v1/partners/${p.id}/deliveries`, { token: w.tok.pim })).json.deliveries;
   assert.deepEqual(list.map((x) => x.id), [r2.json.id, r.json.id]);
+  // a delivered file is the delivery's evidence: tus termination refuses it
+  const del = await w.s.call('DELETE', `/files/${up2}`, { token: p.token, headers: { 'Tus-Resumable': '1.0.0' } });
+  assert.equal(del.status, 409, del.text);
+  assert.equal(del.json.error.delivery, r2.json.id);
+  assert.equal((await w.s.call('GET', `/api/v1/uploads/${up2}`, { token: p.token })).status, 200, 'still there');
 });
 
 test('deliveries refuse what is not the partner\'s, not complete, or not asked for', async () => {

@@ -87,6 +87,29 @@ const cases = {
   'DELETE /files/{id}': { id: (t) => ids.doomed[t].pop(), headers: () => ({ 'Tus-Resumable': '1.0.0' }) },
   'GET /api/v1/uploads': {},
   'GET /api/v1/uploads/{id}': { id: (t) => ids.upload[t] },
+  // the staff dashboard
+  'GET /api/v1/dashboard': {},
+  // the user's own account: password, API tokens, the feed link's state
+  'GET /api/v1/me/feed': {},
+  'DELETE /api/v1/me/feed': { pathAs: async (token) => {
+    if (token) await s.call('POST', '/api/v1/me/feed', { token });
+    return '/api/v1/me/feed';
+  } },
+  'POST /api/v1/me/password': { body: () => ({ current_password: 'not checked', new_password: 'short' }) },
+  'GET /api/v1/me/tokens': {},
+  'POST /api/v1/me/tokens': { body: () => ({ label: `isolation ${uniq()}`, expires_in_days: 1 }) },
+  'DELETE /api/v1/me/tokens/{id}': { pathAs: async (token) => {
+    if (!token) return '/api/v1/me/tokens/1';
+    const made = await s.call('POST', '/api/v1/me/tokens', { token, body: { label: `to revoke ${uniq()}` } });
+    assert.equal(made.status, 201, made.text);
+    return `/api/v1/me/tokens/${made.json.id}`;
+  } },
+  // planner, posthouses, outbox, account pages
+  'GET /plan': { path: () => '/plan?target=2027-06-01' },
+  'GET /posthouses': {},
+  'GET /outbox': {},
+  'GET /account': {},
+  'POST /account': { form: () => ({ do: 'password', current_password: 'x', new_password: 'long enough one', confirm_password: 'not the same' }) },
   // portal pages (form: the fields a page POST sends besides csrf)
   'GET /static/{name}': { path: () => '/static/app.css' },
   'GET /': {},
@@ -94,6 +117,22 @@ const cases = {
   'POST /signout': { freshToken: true, form: () => ({}) },
   'GET /partners/new': {},
   'POST /partners/new': { form: () => ({ name: `P ${uniq()}`, contact_email: 'p@example.com', time_zone: 'Europe/London' }) },
+  // questionnaire, request and invitation pages; the invitation lookup
+  'GET /api/v1/invitations/{token}': {},
+  'GET /partners/{id}/questionnaire': {},
+  'POST /partners/{id}/questionnaire': { form: () => ({ do: 'save' }) },
+  'GET /requests/{id}': { id: (t) => ids.request[t] },
+  'POST /requests/{id}': { id: (t) => ids.request[t], form: () => ({ do: 'message', body: 'hello from the page' }) },
+  'GET /invitations/{token}': {},
+  'POST /invitations/{token}': { form: () => ({ password: 'a long enough password', confirm: 'a long enough password' }) },
+  // partner page; the staff directory its forms use
+  'GET /partners/{id}': {},
+  'POST /partners/{id}': { form: () => ({ do: 'send_questionnaire' }) },
+  'GET /api/v1/staff': { query: '?role=pom' },
+  // delivery and upload pages (/upload?request= of the target; a form for a delivery without files)
+  'GET /deliveries/{id}': { id: (t) => ids.delivery[t] },
+  'GET /upload': { path: (t) => `/upload?request=${ids.request[t]}` },
+  'POST /upload': { form: (t) => ({ do: 'deliver', partner: String(t), kind: 'avails', request: String(ids.request[t]) }) },
 };
 
 const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@example.com\r\nDTSTART;VALUE=DATE:20261231\r\nSUMMARY:New Year\'s Eve\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
@@ -152,10 +191,12 @@ async function pageCall(token, route, path, target) {
 async function callAs(role, route, target) {
   const c = cases[`${route.method} ${route.pattern}`];
   const token = role ? await tokenFor(role, route) : undefined;
-  if (route.page) return pageCall(token, route, pathFor(route, target), target);
+  // pathAs: a path that depends on who asks (their own token to revoke), made with their token
+  const path = c.pathAs ? await c.pathAs(token) : pathFor(route, target);
+  if (route.page) return pageCall(token, route, path, target);
   const body = c.body ? c.body() : undefined;
   const headers = c.headers ? c.headers() : undefined;
-  return s.call(route.method, pathFor(route, target), { token, body, headers });
+  return s.call(route.method, path, { token, body, headers });
 }
 
 before(async () => {

@@ -119,6 +119,18 @@ export async function startServer(opts = {}) {
   return server;
 }
 
+// Runs SQL on the store of a data directory (sqlite3 or psql, whichever the
+// tests run on), for tests that need more rows than the API makes quickly.
+export function sql(data, text) {
+  const database = databaseFor(data);
+  const r = database
+    ? spawnSync(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', database], { input: text, encoding: 'utf8' })
+    : spawnSync('sqlite3', ['-bail', '-cmd', '.timeout 10000', join(data, 'vodgate.db')],
+                { input: text, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`SQL failed: ${r.stderr || r.error}`);
+  return r.stdout;
+}
+
 // Runs the CLI; returns {status, stdout, stderr}.
 export function cli(args, { input, env } = {}) {
   const data = lastOption(args, '--data');

@@ -43,6 +43,9 @@ export function watch(page) {
   page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
   page.on('requestfailed', (r) => {
     const why = r.failure()?.errorText || '';
+    // net::ERR_ABORTED is the browser cancelling a fetch because the page moved on (a form
+    // sent, a link followed); a server fault shows as a reset, an empty reply or an HTTP error
+    if (why === 'net::ERR_ABORTED') return;
     // aborts a test makes on purpose (route.abort) are marked expected by the test
     if (!page.expectAborts) page.problems.push(`request failed: ${r.method()} ${r.url()} ${why}`);
   });
@@ -69,6 +72,9 @@ export async function signIn(page, base, email, password) {
   await page.getByLabel('Password').fill(password);
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
   await page.waitForSelector('nav[aria-label="Main"]');
+  // let the dashboard's own requests (styles, scripts, icon) finish before the test moves on:
+  // leaving mid-load aborts them, which watch() would report as failed requests
+  await page.waitForLoadState('networkidle');
 }
 
 // Opens a page, checks it answered 200 and is clean, saves its screenshot.

@@ -1,0 +1,1378 @@
+/*
+ * /partners/{id}: the partner page (SPEC section 7). One page shows the whole
+ * of one partner: the header (stage, zone, owners), the timeline drawn as
+ * inline SVG with the same facts in words beside it, what happens next, the
+ * provisioning checklist, the training plan, requests with live countdowns,
+ * clocks, deliveries, warnings, messages and the audit log.
+ *
+ * Every fact comes from the API's own handlers (web_call), so a partner's
+ * user sees exactly what the API shows it and another organisation's
+ * partner answers the 404 page. Forms post back here with a field "do";
+ * each runs the matching /api/v1 route through page_act(). A form is shown
+ * only to roles the route's policy admits (policy_role_may on the route's
+ * action) and only in the stages where the lifecycle allows the step
+ * (lifecycle_may), so the page never offers what the API would refuse;
+ * when a step is not possible yet, the page says why in the lifecycle's
+ * own words.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/now.h"
+#include "base/timefmt.h"
+#include "core/deadline.h"
+#include "core/formats.h"
+#include "core/lifecycle.h"
+#include "core/policy.h"
+#include "core/questionnaire.h"
+#include "core/training.h"
+#include "core/zone.h"
+#include "web/svg_timeline.h"
+#include "web/web.h"
+
+void page_partner(struct req *r);
+void page_partner_post(struct req *r);
+
+#define LOG_LATEST     50 /* audit events shown before "show the whole log" */
+#define CLOSED_CLOCKS  10 /* closed clocks listed under the open ones */
+#define MESSAGES_SHOWN 20 /* outbox messages listed */
+
+/* ---- small readers of the API's JSON ---- */
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static int64_t jint(const json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
+/* An RFC 3339 member as an instant; 0 when null or absent. */
+static int64_t jtime(const json_t *o, const char *key)
+{
+    int64_t t;
+    const char *s = jstr(o, key);
+    return s && time_parse_rfc3339(s, &t) == 0 ? t : 0;
+}
+
+static bool may(struct req *r, enum action a)
+{
+    return r->signed_in && policy_role_may(&r->who, a) == POLICY_ALLOW;
+}
+
+/* The list under key of the answer of a GET (params: the partner id); [] when refused. */
+static json_t *get_list(struct req *r, const char *pattern, const char *id, json_t *query,
+                        const char *key)
+{
+    json_t *ans = NULL;
+    const char *params[1] = {id};
+    int st = web_call_query(r, "GET", pattern, params, id ? 1 : 0, query, NULL, &ans);
+    json_t *list = st == 200 ? json_object_get(ans, key) : NULL;
+    list = json_is_array(list) ? json_incref(list) : json_array();
+    json_decref(ans);
+    return list;
+}
+
+/* {iso, text} of an instant for the templates (text in the partner's zone); null for 0. */
+static json_t *when(struct req *r, int64_t t, const char *zone)
+{
+    if (!t)
+        return json_null();
+    char iso[21];
+    time_format_rfc3339(t, iso);
+    return json_pack("{s:s, s:s}", "iso", iso, "text", web_time(r, t, zone));
+}
+
+static const char *id_text(struct req *r, int64_t id)
+{
+    return arena_printf(&r->arena, "%lld", (long long)id);
+}
+
+/* ---- the lifecycle facts, as the API's answer shows them ---- */
+
+static void facts_of(const json_t *p, struct lifecycle_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    f->stage = stage_parse(jstr(p, "stage"));
+    json_t *training = json_object_get(p, "training");
+    f->training_skipped = json_is_true(json_object_get(training, "skipped"));
+    f->decision_pending = json_is_true(json_object_get(p, "decision_pending"));
+    f->n_modules = json_array_size(json_object_get(training, "modules"));
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(json_object_get(p, "setup"), "items"), i, it)
+    {
+        enum setup_item item = setup_item_parse(jstr(it, "item"));
+        if (item < ITEM_N)
+            f->item_done[item] = !strcmp(jstr(it, "status") ? jstr(it, "status") : "", "done");
+    }
+}
+
+static bool step_ok(const struct lifecycle_facts *f, enum step s)
+{
+    char why[256];
+    return lifecycle_may(s, f, why, sizeof why);
+}
+
+/* ---- labels ---- */
+
+/* What a kind of clock promises; brief: the chart's short form. */
+static const char *kind_label(const char *kind, bool brief)
+{
+    static const struct {
+        const char *kind, *label, *brief;
+    } k[] = {
+        {"delivery_48h", "Delivery in 48 h", "Deliver 48 h"},
+        {"response_3wd", "Response in 3 working days", "Respond 3 wd"},
+        {"setup_10d", "Setup in 10 days", "Setup 10 d"},
+        {"training_30d", "Training in 30 days", "Training 30 d"},
+        {"publish_14d", "Publishing in 14 days", "Publish 14 d"},
+        {"milestone", "Launch milestone", "Milestone"},
+    };
+    for (size_t i = 0; kind && i < sizeof k / sizeof k[0]; i++)
+        if (!strcmp(k[i].kind, kind))
+            return brief ? k[i].brief : k[i].label;
+    return kind ? kind : "Clock";
+}
+
+static const char *module_label(const char *m)
+{
+    if (!m)
+        return "";
+    if (!strcmp(m, "technical_asset_review"))
+        return "Technical asset review";
+    if (!strcmp(m, "avails_review"))
+        return "Avails review";
+    if (!strcmp(m, "phased_review"))
+        return "Phased review (avails first, then asset packages)";
+    return m;
+}
+
+static const char *module_help(enum training_module m)
+{
+    switch (m) {
+    case TRAINING_TECHNICAL_ASSET_REVIEW:
+        return "Media, captions and artwork checked against the delivery specification.";
+    case TRAINING_AVAILS_REVIEW:
+        return "The partner's EMA Avails checked.";
+    case TRAINING_PHASED_REVIEW:
+        return "Avails first, then asset packages: for a partner new to both.";
+    default:
+        return "";
+    }
+}
+
+static const char *state_label(const char *state)
+{
+    if (!state)
+        return "";
+    if (!strcmp(state, "running"))
+        return "running";
+    if (!strcmp(state, "paused"))
+        return "paused";
+    if (!strcmp(state, "met"))
+        return "met";
+    if (!strcmp(state, "breached"))
+        return "breached";
+    if (!strcmp(state, "cancelled"))
+        return "cancelled";
+    return state;
+}
+
+/* What a clock is about, for people: "Delivery in 48 h: Spring avails" (brief: the chart's). */
+static const char *clock_label(struct req *r, const json_t *c, const json_t *titles, bool brief)
+{
+    const char *kind = jstr(c, "kind"), *subject = jstr(c, "subject");
+    if (kind && !strcmp(kind, "milestone"))
+        return arena_printf(&r->arena, "Milestone: %s", jstr(c, "label") ? jstr(c, "label") : "");
+    if (subject && !strncmp(subject, "request:", 8)) {
+        const char *title = jstr(titles, subject + 8);
+        return arena_printf(&r->arena, "%s: %s", kind_label(kind, brief),
+                            title ? title : arena_printf(&r->arena, "request %s", subject + 8));
+    }
+    if (subject && !strncmp(subject, "partner:", 8))
+        return kind_label(kind, brief);
+    return arena_printf(&r->arena, "%s: %s", kind_label(kind, brief), subject ? subject : "");
+}
+
+/* ---- the timeline ---- */
+
+enum {
+    TS_INVITED,
+    TS_QUESTIONNAIRE,
+    TS_SETUP,
+    TS_TRAINING,
+    TS_STOPPED,
+    TS_ESCALATED,
+    TS_STEADY,
+    TS_PUBLISH,
+    TS_N
+};
+
+static const char *const ts_keys[TS_N] = {"invited", "questionnaire", "setup",        "training",
+                                          "stopped", "escalated",     "steady_state", "publishing"};
+
+static int ts_of(const char *stage)
+{
+    for (int i = 0; stage && i < TS_PUBLISH; i++)
+        if (!strcmp(ts_keys[i], stage))
+            return i;
+    return -1;
+}
+
+struct transition {
+    int stage;
+    int64_t at;
+    size_t seq; /* the order they were recorded in: ties keep it (qsort is not stable) */
+};
+
+static int by_time(const void *a, const void *b)
+{
+    const struct transition *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq ? 1 : 0;
+}
+
+/* The first clock of kind on the partner itself (not cancelled), or NULL. */
+static const json_t *partner_clock(const json_t *clocks, const char *kind)
+{
+    size_t i;
+    const json_t *c;
+    json_array_foreach(clocks, i, c)
+    {
+        const char *k = jstr(c, "kind"), *st = jstr(c, "state");
+        if (k && !strcmp(k, kind) && st && strcmp(st, "cancelled"))
+            return c;
+    }
+    return NULL;
+}
+
+/* The plan's step named name with its dates: [day_start(from), day_start(to + 1)). */
+static bool plan_step(const json_t *plan, const char *name, const struct zone *z, int64_t *from,
+                      int64_t *to)
+{
+    size_t i;
+    const json_t *s;
+    json_array_foreach(json_object_get(plan, "steps"), i, s)
+    {
+        const char *n = jstr(s, "name");
+        struct civil_date a, b;
+        if (!n || strcmp(n, name) || !jstr(s, "from") || !jstr(s, "to") ||
+            date_parse(jstr(s, "from"), &a) < 0 || date_parse(jstr(s, "to"), &b) < 0)
+            continue;
+        int64_t da = days_from_civil(a.year, a.month, a.day),
+                db = days_from_civil(b.year, b.month, b.day);
+        *from = z ? zone_day_start(z, da) : da * 86400;
+        *to = z ? zone_day_start(z, db + 1) : (db + 1) * 86400;
+        return *to > *from;
+    }
+    return false;
+}
+
+struct tl_data {
+    struct tl_stage stages[TS_N];
+    size_t n_stages;
+    struct tl_clock clocks[TL_MAX_CLOCKS];
+    size_t n_clocks;
+    struct tl_warning *warnings;
+    size_t n_warnings;
+};
+
+/*
+ * The stages with their actual dates (from the audit log's stage changes for
+ * staff, else from the clocks and the questionnaire the partner may read)
+ * and their planned stretches (the setup and training clocks, else the
+ * planner's steps).
+ */
+static void timeline_stages(struct req *r, const json_t *p, const json_t *events,
+                            const json_t *clocks, const json_t *questionnaire, const json_t *plan,
+                            const struct zone *z, struct tl_data *d)
+{
+    struct transition tr[64];
+    size_t n = 0;
+    int current = ts_of(jstr(p, "stage"));
+    int64_t since = jtime(p, "stage_since"), created = jtime(p, "created_at");
+    tr[n++] = (struct transition){TS_INVITED, created, 0};
+    if (events) {
+        size_t i;
+        const json_t *e;
+        json_array_foreach(events, i, e)
+        {
+            const char *a = jstr(e, "action");
+            int s = ts_of(jstr(json_object_get(e, "after"), "stage"));
+            if (a && !strcmp(a, "partner.stage") && s >= 0 && n < 63)
+                tr[n++] = (struct transition){s, jtime(e, "at"), 0};
+        }
+    } else {
+        int64_t sent = jtime(questionnaire, "sent_at");
+        const json_t *setup = partner_clock(clocks, "setup_10d"),
+                     *training = partner_clock(clocks, "training_30d");
+        if (sent)
+            tr[n++] = (struct transition){TS_QUESTIONNAIRE, sent, 0};
+        if (setup)
+            tr[n++] = (struct transition){TS_SETUP, jtime(setup, "started_at"), 0};
+        if (training)
+            tr[n++] = (struct transition){TS_TRAINING, jtime(training, "started_at"), 0};
+    }
+    if (current >= 0 && since && (tr[n - 1].stage != current || tr[n - 1].at > since))
+        tr[n++] = (struct transition){current, since, 0};
+    for (size_t i = 0; i < n; i++)
+        tr[i].seq = i;
+    qsort(tr, n, sizeof tr[0], by_time);
+
+    int64_t from[TS_N] = {0}, to[TS_N] = {0};
+    bool open[TS_N] = {false};
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 < n && tr[i + 1].stage == tr[i].stage) {
+            tr[i + 1].at = tr[i].at; /* the same stage twice in a row: one stretch */
+            continue;
+        }
+        int s = tr[i].stage;
+        if (!from[s] || tr[i].at < from[s])
+            from[s] = tr[i].at;
+        if (i + 1 < n) {
+            if (tr[i + 1].at > to[s])
+                to[s] = tr[i + 1].at;
+        } else {
+            open[s] = true;
+        }
+    }
+    if (current >= 0) {
+        open[current] = true;
+        to[current] = 0;
+    }
+
+    int64_t plan_from[TS_N] = {0}, plan_to[TS_N] = {0};
+    const json_t *sc = partner_clock(clocks, "setup_10d"),
+                 *tc = partner_clock(clocks, "training_30d");
+    if (sc && jtime(sc, "due_at")) {
+        plan_from[TS_SETUP] = jtime(sc, "started_at");
+        plan_to[TS_SETUP] = jtime(sc, "due_at");
+    } else {
+        plan_step(plan, "setup", z, &plan_from[TS_SETUP], &plan_to[TS_SETUP]);
+    }
+    if (tc && jtime(tc, "due_at")) {
+        plan_from[TS_TRAINING] = jtime(tc, "started_at");
+        plan_to[TS_TRAINING] = jtime(tc, "due_at");
+    } else {
+        plan_step(plan, "training", z, &plan_from[TS_TRAINING], &plan_to[TS_TRAINING]);
+    }
+    plan_step(plan, "publishing", z, &plan_from[TS_PUBLISH], &plan_to[TS_PUBLISH]);
+    bool skipped = json_is_true(json_object_get(json_object_get(p, "training"), "skipped"));
+
+    for (int s = 0; s < TS_N; s++) {
+        /* stopped and escalated only when they happened */
+        if ((s == TS_STOPPED || s == TS_ESCALATED) && !from[s] && current != s)
+            continue;
+        /* first titles: a plan while onboarding; in steady state publishing is per title */
+        if (s == TS_PUBLISH && (current == TS_STEADY || !plan_to[s]))
+            continue;
+        struct tl_stage *st = &d->stages[d->n_stages++];
+        st->key = ts_keys[s];
+        st->label = s == TS_PUBLISH ? "First titles published" : web_stage_label(ts_keys[s]);
+        st->from = from[s];
+        st->to = open[s] ? 0 : to[s];
+        st->current = s == current;
+        st->plan_from = plan_from[s];
+        st->plan_to = plan_to[s];
+        st->skipped = s == TS_TRAINING && skipped && !from[s];
+    }
+    (void)r;
+}
+
+static int by_started(const void *a, const void *b)
+{
+    const struct tl_clock *x = a, *y = b;
+    return x->started < y->started ? -1 : x->started > y->started ? 1 : 0;
+}
+
+/* The clocks drawn: every open one, then the newest closed ones, up to TL_MAX_CLOCKS; by start. */
+static void timeline_clocks(struct req *r, const json_t *clocks, const json_t *titles,
+                            struct tl_data *d)
+{
+    size_t n = json_array_size(clocks);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t k = n; k-- > 0 && d->n_clocks < TL_MAX_CLOCKS;) {
+            const json_t *c = json_array_get(clocks, k);
+            const char *st = jstr(c, "state");
+            bool is_open = st && (!strcmp(st, "running") || !strcmp(st, "paused"));
+            if (is_open != (pass == 0))
+                continue;
+            d->clocks[d->n_clocks++] =
+                (struct tl_clock){clock_label(r, c, titles, true), st, jtime(c, "started_at"),
+                                  jtime(c, "due_at"), jtime(c, "closed_at")};
+        }
+    }
+    qsort(d->clocks, d->n_clocks, sizeof d->clocks[0], by_started);
+}
+
+/* The stages in words, beside the chart: [{label, status, planned?, began?, ended?}]. */
+static json_t *stages_in_words(struct req *r, const struct tl_data *d, const char *zone)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < d->n_stages; i++) {
+        const struct tl_stage *s = &d->stages[i];
+        const char *status = s->current   ? "current stage"
+                             : s->skipped ? "skipped"
+                             : s->from    ? "done"
+                                          : "not begun";
+        json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "label", s->label, "key", s->key, "status",
+                              status, "current", s->current);
+        if (s->from)
+            json_object_set_new(o, "began", when(r, s->from, zone));
+        if (s->to)
+            json_object_set_new(o, "ended", when(r, s->to, zone));
+        if (s->plan_from && s->plan_to > s->plan_from)
+            json_object_set_new(o, "planned",
+                                json_pack("{s:o, s:o}", "from", when(r, s->plan_from, zone), "to",
+                                          when(r, s->plan_to, zone)));
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
+/* ---- the view model ---- */
+
+struct view {
+    struct req *r;
+    json_t *p;        /* the partner, as the API answers it */
+    const char *id;   /* its id, as text */
+    const char *zone; /* its time zone */
+    int64_t now;
+    struct lifecycle_facts facts;
+    bool staff;
+    json_t *vm;
+};
+
+/* Owners: [{role, label, name?, email?}]. */
+static json_t *owners_vm(const json_t *p)
+{
+    static const struct {
+        const char *key, *label;
+    } roles[] = {{"cam", "Content acquisition (cam)"},
+                 {"pim", "Integrations (pim)"},
+                 {"pom", "Operations (pom)"},
+                 {"plm", "Launch (plm)"}};
+    json_t *list = json_array();
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+        const json_t *o = json_object_get(json_object_get(p, "owners"), roles[i].key);
+        json_t *row = json_pack("{s:s, s:s}", "role", roles[i].key, "label", roles[i].label);
+        if (json_is_object(o))
+            json_object_set_new(row, "owner",
+                                json_pack("{s:s, s:s}", "name",
+                                          jstr(o, "name") ? jstr(o, "name") : "", "email",
+                                          jstr(o, "email") ? jstr(o, "email") : ""));
+        json_array_append_new(list, row);
+    }
+    return list;
+}
+
+/* The staff of a role as <option>s: [{id, name, selected}]. */
+static json_t *staff_options(const json_t *staff, const char *role, int64_t selected)
+{
+    json_t *list = json_array();
+    size_t i;
+    const json_t *u;
+    json_array_foreach(staff, i, u)
+    {
+        if (!jstr(u, "role") || strcmp(jstr(u, "role"), role))
+            continue;
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)jint(u, "id"));
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "id", id, "name",
+                                              jstr(u, "name") ? jstr(u, "name") : "", "email",
+                                              jstr(u, "email") ? jstr(u, "email") : "", "selected",
+                                              jint(u, "id") == selected));
+    }
+    return list;
+}
+
+/* The format vocabulary as checkbox groups: [{family, formats: [{name, label, checked}]}]. */
+static json_t *format_choices(const struct format_set *checked)
+{
+    static const char *const family_labels[FORMAT_N_FAMILIES] = {"Resolution", "Dynamic range",
+                                                                 "Audio", "Captions"};
+    size_t n;
+    const struct format_def *all = formats_all(&n);
+    json_t *groups = json_array();
+    for (int f = 0; f < FORMAT_N_FAMILIES; f++) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < n; i++)
+            if ((int)all[i].family == f)
+                json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "name", all[i].name,
+                                                      "label", all[i].label, "checked",
+                                                      format_set_has(checked, &all[i])));
+        json_array_append_new(groups,
+                              json_pack("{s:s, s:o}", "family", family_labels[f], "formats", list));
+    }
+    return groups;
+}
+
+static void header_vm(struct view *v, const json_t *calendars)
+{
+    struct req *r = v->r;
+    const json_t *p = v->p;
+    const char *stage = jstr(p, "stage");
+    json_t *h = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:I, s:b}", "id", v->id, "name", jstr(p, "name"),
+        "stage", stage ? stage : "", "stage_label", web_stage_label(stage), "time_zone", v->zone,
+        "channels", json_is_true(json_object_get(p, "channels")), "posthouse",
+        json_is_true(json_object_get(p, "posthouse")), "warnings", (json_int_t)jint(p, "warnings"),
+        "decision_pending", json_is_true(json_object_get(p, "decision_pending")));
+    json_object_set_new(h, "since", when(r, jtime(p, "stage_since"), v->zone));
+    if (jstr(p, "alias"))
+        json_object_set_new(h, "alias", json_string(jstr(p, "alias")));
+    if (v->staff && jstr(p, "contact_email"))
+        json_object_set_new(h, "contact_email", json_string(jstr(p, "contact_email")));
+    int64_t cal = jint(p, "calendar");
+    size_t i;
+    const json_t *c;
+    json_array_foreach(calendars, i, c)
+    {
+        if (jint(c, "id") == cal && jstr(c, "name"))
+            json_object_set_new(h, "calendar", json_string(jstr(c, "name")));
+    }
+    json_t *formats = json_object_get(p, "approved_formats");
+    if (json_array_size(formats)) {
+        struct buf b = {0};
+        const json_t *f;
+        json_array_foreach(formats, i, f)
+        {
+            if (json_is_string(f))
+                buf_printf(&b, "%s%s", b.len ? ", " : "", json_string_value(f));
+        }
+        json_object_set_new(h, "approved_formats", json_string(buf_str(&b)));
+        buf_free(&b);
+    }
+    json_object_set_new(v->vm, "partner", h);
+    json_object_set_new(v->vm, "owners", owners_vm(p));
+}
+
+/*
+ * What is asked now, and who owes the move, in sentences: [{text, who, yours}].
+ * SAY's first argument tells whether the partner owes it (else the service).
+ */
+static json_t *next_vm(struct view *v, const json_t *requests)
+{
+    json_t *list = json_array();
+    bool org = !v->staff;
+#define SAY(partner_moves, ...)                                                                    \
+    json_array_append_new(                                                                         \
+        list, json_pack("{s:s, s:s, s:b}", "text", arena_printf(&v->r->arena, __VA_ARGS__), "who", \
+                        (partner_moves) ? (org ? "Your move" : "Partner's move") : "Our move",     \
+                        "yours", (bool)(partner_moves) == org))
+    switch (v->facts.stage) {
+    case STAGE_INVITED:
+        SAY(false, "The cam sends the questionnaire; the contact gets a link to set a password.");
+        break;
+    case STAGE_QUESTIONNAIRE:
+        SAY(true, "The partner answers the questionnaire and submits it (answers are saved as "
+                  "they go).");
+        break;
+    case STAGE_SETUP: {
+        int pending = 0;
+        for (int i = 0; i < ITEM_N; i++)
+            pending += !v->facts.item_done[i];
+        if (pending)
+            SAY(false, "The pim provisions the account: %d of 3 items still pending.", pending);
+        if (!v->facts.training_skipped && !v->facts.n_modules)
+            SAY(false, "The pim chooses the training modules.");
+        if (!pending && (v->facts.training_skipped || v->facts.n_modules))
+            SAY(false, "The pim confirms setup: training starts (30 days).");
+        break;
+    }
+    case STAGE_TRAINING:
+    case STAGE_ESCALATED: {
+        if (v->facts.decision_pending)
+            SAY(false, "Third warning: the pim decides how training goes on.");
+        size_t i, open = 0;
+        const json_t *q;
+        json_array_foreach(requests, i, q)
+        {
+            const char *st = jstr(q, "status");
+            open += st && !strcmp(st, "open");
+        }
+        if (open)
+            SAY(true,
+                "%zu delivery request%s open: deliver within 48 hours and answer within 3 "
+                "working days.",
+                open, open == 1 ? " is" : "s are");
+        else
+            SAY(false, "No request is open: the pim issues the next delivery request, or "
+                       "completes training with the approved formats.");
+        if (v->facts.stage == STAGE_ESCALATED)
+            SAY(false, "Escalated to the commercial team.");
+        break;
+    }
+    case STAGE_STOPPED:
+        SAY(false, "Training is stopped. The pim may resume it.");
+        break;
+    case STAGE_STEADY:
+        SAY(true, "The partner delivers by itself: avails and asset packages, each result shown "
+                  "here.");
+        break;
+    default:
+        break;
+    }
+#undef SAY
+    return list;
+}
+
+/* The provisioning checklist, with the pim's forms where provisioning is allowed. */
+static void setup_vm(struct view *v)
+{
+    struct req *r = v->r;
+    bool can = may(r, ACT_SETUP) && step_ok(&v->facts, STEP_SETUP_ITEM);
+    json_t *items = json_array();
+    size_t i;
+    const json_t *it;
+    json_array_foreach(json_object_get(json_object_get(v->p, "setup"), "items"), i, it)
+    {
+        const char *item = jstr(it, "item"), *status = jstr(it, "status");
+        bool done = status && !strcmp(status, "done");
+        json_t *row = json_pack("{s:s, s:s, s:s, s:b}", "item", item ? item : "", "label",
+                                jstr(it, "label") ? jstr(it, "label") : "", "status",
+                                status ? status : "pending", "done", done);
+        const json_t *owner = json_object_get(it, "owner");
+        if (json_is_object(owner) && jstr(owner, "name"))
+            json_object_set_new(row, "owner", json_string(jstr(owner, "name")));
+        if (jstr(it, "value"))
+            json_object_set_new(row, "value", json_string(jstr(it, "value")));
+        json_object_set_new(row, "updated", when(r, jtime(it, "updated_at"), v->zone));
+        if (can) {
+            enum setup_item k = setup_item_parse(item);
+            json_t *form = json_pack("{s:b, s:b, s:b}", "alias", k == ITEM_ALIAS, "transfer",
+                                     k == ITEM_TRANSFER, "portal", k == ITEM_PORTAL);
+            if (k == ITEM_ALIAS) {
+                /* a suggestion from the name: lowercase letters, digits and _ */
+                const char *name = jstr(v->p, "name");
+                struct buf s = {0};
+                for (const char *c = name ? name : ""; *c && s.len < 32; c++) {
+                    char ch = *c;
+                    if (ch >= 'A' && ch <= 'Z')
+                        ch = (char)(ch - 'A' + 'a');
+                    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+                        buf_putc(&s, ch);
+                    else if (s.len && s.data[s.len - 1] != '_')
+                        buf_putc(&s, '_');
+                }
+                while (s.len && s.data[s.len - 1] == '_')
+                    s.data[--s.len] = '\0';
+                json_object_set_new(
+                    form, "suggest",
+                    json_string(jstr(it, "value") ? jstr(it, "value") : buf_str(&s)));
+                buf_free(&s);
+            }
+            if (k == ITEM_PORTAL)
+                json_object_set_new(form, "email",
+                                    json_string(jstr(it, "value") ? jstr(it, "value")
+                                                : jstr(v->p, "contact_email")
+                                                    ? jstr(v->p, "contact_email")
+                                                    : ""));
+            json_object_set_new(row, "form", form);
+        }
+        json_array_append_new(items, row);
+    }
+    json_t *setup = json_pack("{s:o, s:b}", "items", items, "can", can);
+    if (may(r, ACT_SETUP) && v->facts.stage == STAGE_SETUP) {
+        char why[256];
+        if (lifecycle_may(STEP_CONFIRM, &v->facts, why, sizeof why))
+            json_object_set_new(setup, "confirm", json_true());
+        else
+            json_object_set_new(setup, "confirm_why", json_string(why));
+    }
+    json_object_set_new(v->vm, "setup", setup);
+}
+
+/* The training plan, and the pim's form while it may be changed. */
+static void training_vm(struct view *v, const json_t *questionnaire)
+{
+    const json_t *training = json_object_get(v->p, "training");
+    const json_t *modules = json_object_get(training, "modules");
+    json_t *list = json_array();
+    size_t i;
+    const json_t *m;
+    json_array_foreach(modules, i, m)
+    {
+        if (json_is_string(m))
+            json_array_append_new(list,
+                                  json_pack("{s:s}", "label", module_label(json_string_value(m))));
+    }
+    json_t *t = json_pack("{s:o, s:b}", "modules", list, "skipped",
+                          json_is_true(json_object_get(training, "skipped")));
+    if (may(v->r, ACT_SETUP) && step_ok(&v->facts, STEP_PLAN)) {
+        const json_t *answers = json_object_get(questionnaire, "answers");
+        bool chosen[TRAINING_N_MODULES] = {false};
+        json_array_foreach(modules, i, m)
+        {
+            enum training_module k;
+            if (json_is_string(m) && training_module_parse(json_string_value(m), &k) == 0)
+                chosen[k] = true;
+        }
+        bool suggested = false;
+        if (!json_array_size(modules) && json_is_object(answers)) {
+            enum training_module d[TRAINING_N_MODULES];
+            size_t n = questionnaire_training_defaults(answers, d);
+            for (size_t k = 0; k < n; k++)
+                chosen[d[k]] = true;
+            suggested = true;
+        }
+        json_t *options = json_array();
+        for (int k = 0; k < TRAINING_N_MODULES; k++) {
+            const char *name = training_module_name((enum training_module)k);
+            json_array_append_new(options, json_pack("{s:s, s:s, s:s, s:b}", "name", name, "label",
+                                                     module_label(name), "help",
+                                                     module_help((enum training_module)k),
+                                                     "checked", chosen[k]));
+        }
+        struct training_facts tf = {0};
+        if (json_is_object(answers))
+            questionnaire_training_facts(answers, &tf);
+        const char *rule = training_is_skipped(&tf)
+                               ? "The partner is already onboarded: training is skipped (save "
+                                 "an empty plan, then confirm setup)."
+                           : tf.via_posthouse && tf.posthouse_onboarded
+                               ? "The partner delivers through an onboarded posthouse: only "
+                                 "the avails review applies."
+                               : "Pick at least one module.";
+        json_object_set_new(
+            t, "form",
+            json_pack("{s:o, s:s, s:b}", "options", options, "rule", rule, "suggested", suggested));
+    }
+    json_object_set_new(v->vm, "training", t);
+}
+
+/* Requests, newest first, with the countdowns of their open clocks. */
+static json_t *requests_vm(struct view *v, const json_t *requests)
+{
+    json_t *list = json_array();
+    for (size_t k = json_array_size(requests); k-- > 0;) {
+        const json_t *q = json_array_get(requests, k);
+        const char *status = jstr(q, "status");
+        json_t *row = json_pack(
+            "{s:I, s:s, s:s, s:s, s:I, s:b}", "id", (json_int_t)jint(q, "id"), "title",
+            jstr(q, "title") ? jstr(q, "title") : "", "kind",
+            jstr(q, "kind") ? jstr(q, "kind") : "", "status", status ? status : "", "rerequests",
+            (json_int_t)jint(q, "rerequests"), "late", json_is_true(json_object_get(q, "late")));
+        json_object_set_new(row, "issued", when(v->r, jtime(q, "last_issued_at"), v->zone));
+        size_t i;
+        const json_t *c;
+        json_array_foreach(json_object_get(q, "clocks"), i, c)
+        {
+            const char *kind = jstr(c, "kind"), *st = jstr(c, "state");
+            if (!kind || !st || (strcmp(st, "running") && strcmp(st, "paused")))
+                continue;
+            const char *key = !strcmp(kind, "delivery_48h")   ? "deliver_by"
+                              : !strcmp(kind, "response_3wd") ? "respond_by"
+                                                              : NULL;
+            if (!key)
+                continue;
+            json_t *due = !strcmp(st, "paused") ? json_pack("{s:b}", "paused", true)
+                                                : when(v->r, jtime(c, "due_at"), v->zone);
+            json_object_set_new(row, key, due);
+        }
+        json_array_append_new(list, row);
+    }
+    return list;
+}
+
+/* Clocks: the open ones, then the newest closed ones; with the staff's changes. */
+static void clocks_vm(struct view *v, const json_t *clocks, const json_t *titles)
+{
+    struct req *r = v->r;
+    json_t *open = json_array(), *closed = json_array();
+    size_t n_closed = 0;
+    bool pause = may(r, ACT_CLOCK_PAUSE), extend = may(r, ACT_CLOCK_EXTEND);
+    for (size_t k = json_array_size(clocks); k-- > 0;) {
+        const json_t *c = json_array_get(clocks, k);
+        const char *st = jstr(c, "state"), *kind = jstr(c, "kind");
+        bool is_open = st && (!strcmp(st, "running") || !strcmp(st, "paused"));
+        if (!is_open && n_closed++ >= CLOSED_CLOCKS)
+            continue;
+        const struct deadline_kind *dk = deadline_kind(kind);
+        int64_t due = jtime(c, "due_at");
+        json_t *row = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)jint(c, "id"), "label",
+                                clock_label(r, c, titles, false), "state", st ? st : "",
+                                "state_label", state_label(st));
+        json_object_set_new(row, "started", when(r, jtime(c, "started_at"), v->zone));
+        json_object_set_new(row, "due", when(r, due, v->zone));
+        json_object_set_new(row, "closed", when(r, jtime(c, "closed_at"), v->zone));
+        if (st && !strcmp(st, "running") && due)
+            json_object_set_new(row, "countdown", json_true());
+        if (jint(c, "extension_days"))
+            json_object_set_new(row, "extension_days", json_integer(jint(c, "extension_days")));
+        if (is_open && dk) {
+            json_t *acts = json_object();
+            if (pause && dk->pausable && !strcmp(st, "running") && due > v->now)
+                json_object_set_new(acts, "pause", json_true());
+            if (pause && !strcmp(st, "paused"))
+                json_object_set_new(acts, "resume", json_true());
+            if (extend && dk->extendable)
+                json_object_set_new(acts, "extend", json_true());
+            if (json_object_size(acts))
+                json_object_set_new(row, "change", acts);
+            else
+                json_decref(acts);
+        }
+        json_array_append_new(is_open ? open : closed, row);
+    }
+    json_object_set_new(
+        v->vm, "clocks",
+        json_pack("{s:o, s:o, s:I}", "open", open, "done", closed, "older",
+                  (json_int_t)(n_closed > CLOSED_CLOCKS ? n_closed - CLOSED_CLOCKS : 0)));
+}
+
+static json_t *deliveries_vm(struct view *v, const json_t *deliveries)
+{
+    json_t *list = json_array();
+    for (size_t k = json_array_size(deliveries); k-- > 0;) {
+        const json_t *d = json_array_get(deliveries, k);
+        json_t *row =
+            json_pack("{s:I, s:s, s:s, s:I, s:I, s:b}", "id", (json_int_t)jint(d, "id"), "kind",
+                      jstr(d, "kind") ? jstr(d, "kind") : "", "status",
+                      jstr(d, "status") ? jstr(d, "status") : "", "errors",
+                      (json_int_t)jint(d, "errors"), "warnings", (json_int_t)jint(d, "warnings"),
+                      "late", json_is_true(json_object_get(d, "late")));
+        json_object_set_new(row, "received", when(v->r, jtime(d, "received_at"), v->zone));
+        if (jint(d, "request"))
+            json_object_set_new(row, "request", json_integer(jint(d, "request")));
+        json_array_append_new(list, row);
+    }
+    return list;
+}
+
+static json_t *warnings_vm(struct view *v, const json_t *warnings, struct tl_data *d)
+{
+    json_t *list = json_array();
+    size_t n = json_array_size(warnings);
+    d->warnings = arena_alloc(&v->r->arena, (n ? n : 1) * sizeof *d->warnings);
+    size_t i;
+    const json_t *w;
+    json_array_foreach(warnings, i, w)
+    {
+        d->warnings[d->n_warnings++] =
+            (struct tl_warning){jint(w, "number"), jtime(w, "issued_at"), jstr(w, "reason")};
+        json_t *row = json_pack("{s:I, s:s}", "number", (json_int_t)jint(w, "number"), "reason",
+                                jstr(w, "reason") ? jstr(w, "reason") : "");
+        json_object_set_new(row, "issued", when(v->r, jtime(w, "issued_at"), v->zone));
+        if (jint(w, "request"))
+            json_object_set_new(row, "request", json_integer(jint(w, "request")));
+        json_array_append_new(list, row);
+    }
+    return list;
+}
+
+static json_t *messages_vm(struct view *v, const json_t *messages)
+{
+    json_t *list = json_array();
+    size_t i;
+    const json_t *m;
+    json_array_foreach(messages, i, m)
+    {
+        if (i >= MESSAGES_SHOWN)
+            break;
+        json_t *row = json_pack("{s:s, s:s, s:s, s:s}", "to", jstr(m, "to") ? jstr(m, "to") : "",
+                                "subject", jstr(m, "subject") ? jstr(m, "subject") : "", "state",
+                                jstr(m, "state") ? jstr(m, "state") : "", "body",
+                                jstr(m, "body") ? jstr(m, "body") : "");
+        json_object_set_new(row, "created", when(v->r, jtime(m, "created_at"), v->zone));
+        json_array_append_new(list, row);
+    }
+    return list;
+}
+
+/* The audit log, newest first: the latest LOG_LATEST, or all with ?log=all. */
+static void log_vm(struct view *v, const json_t *events)
+{
+    struct req *r = v->r;
+    const char *all_q = req_query(r, "log");
+    bool all = all_q && !strcmp(all_q, "all");
+    size_t n = json_array_size(events), shown = 0;
+    json_t *list = json_array();
+    for (size_t k = n; k-- > 0 && (all || shown < LOG_LATEST); shown++) {
+        const json_t *e = json_array_get(events, k);
+        json_t *row =
+            json_pack("{s:s, s:s, s:s}", "actor", jstr(e, "actor") ? jstr(e, "actor") : "system",
+                      "action", jstr(e, "action") ? jstr(e, "action") : "", "subject",
+                      jstr(e, "subject") ? jstr(e, "subject") : "");
+        json_object_set_new(row, "at", when(r, jtime(e, "at"), v->zone));
+        for (int side = 0; side < 2; side++) {
+            const json_t *x = json_object_get(e, side ? "after" : "before");
+            if (!x || json_is_null(x))
+                continue;
+            char *s = json_dumps(x, JSON_COMPACT | JSON_ENCODE_ANY);
+            if (s)
+                json_object_set_new(row, side ? "after" : "before", json_string(s));
+            free(s);
+        }
+        json_array_append_new(list, row);
+    }
+    json_object_set_new(v->vm, "log",
+                        json_pack("{s:o, s:I, s:b}", "events", list, "total", (json_int_t)n, "more",
+                                  !all && n > LOG_LATEST));
+}
+
+/* The staff's actions of this stage, each only for the roles its route admits. */
+static void actions_vm(struct view *v, const json_t *staff, const json_t *calendars,
+                       const json_t *questionnaire)
+{
+    struct req *r = v->r;
+    const json_t *p = v->p;
+    json_t *a = json_object();
+    if (may(r, ACT_QUESTIONNAIRE_SEND) && step_ok(&v->facts, STEP_SEND_QUESTIONNAIRE))
+        json_object_set_new(a, "act_send_questionnaire",
+                            json_pack("{s:b}", "again", v->facts.stage == STAGE_QUESTIONNAIRE));
+    if (may(r, ACT_REQUEST_ISSUE) && step_ok(&v->facts, STEP_REQUEST))
+        json_object_set_new(a, "act_request", json_true());
+    if (may(r, ACT_OWNERS_SET)) {
+        const json_t *owners = json_object_get(p, "owners");
+        json_t *o = json_object();
+        static const char *const roles[] = {"cam", "pim", "pom", "plm"};
+        for (size_t i = 0; i < 4; i++)
+            json_object_set_new(
+                o, roles[i],
+                staff_options(staff, roles[i], jint(json_object_get(owners, roles[i]), "id")));
+        json_object_set_new(a, "act_owners", o);
+    }
+    if (may(r, ACT_PARTNER_CALENDAR)) {
+        json_t *list = json_array();
+        size_t i;
+        const json_t *c;
+        json_array_foreach(calendars, i, c)
+        {
+            json_array_append_new(
+                list, json_pack("{s:s, s:s, s:s, s:b}", "id", id_text(r, jint(c, "id")), "name",
+                                jstr(c, "name") ? jstr(c, "name") : "", "time_zone",
+                                jstr(c, "time_zone") ? jstr(c, "time_zone") : "", "selected",
+                                jint(c, "id") == jint(p, "calendar")));
+        }
+        json_object_set_new(
+            a, "act_calendar",
+            json_pack("{s:o, s:b}", "calendars", list, "none", jint(p, "calendar") == 0));
+    }
+    struct format_set approved = {0}, intended = {0};
+    size_t i;
+    const json_t *f;
+    json_array_foreach(json_object_get(p, "approved_formats"), i, f)
+    {
+        if (json_is_string(f))
+            format_set_add(&approved, json_string_value(f));
+    }
+    if (may(r, ACT_SETUP) && v->facts.stage == STAGE_STEADY)
+        json_object_set_new(a, "act_formats",
+                            json_pack("{s:o}", "formats", format_choices(&approved)));
+    if (may(r, ACT_TRAINING_DECIDE)) {
+        if (step_ok(&v->facts, STEP_DECIDE))
+            json_object_set_new(a, "act_decide", json_true());
+        if (step_ok(&v->facts, STEP_RESUME))
+            json_object_set_new(a, "act_resume", json_true());
+        if (step_ok(&v->facts, STEP_COMPLETE)) {
+            const json_t *answers = json_object_get(questionnaire, "answers");
+            if (format_set_count(&approved) == 0 && json_is_object(answers))
+                questionnaire_intended_formats(answers, &intended);
+            const json_t *pom = json_object_get(json_object_get(p, "owners"), "pom");
+            json_object_set_new(
+                a, "act_complete",
+                json_pack("{s:o, s:o}", "formats",
+                          format_choices(format_set_count(&approved) ? &approved : &intended),
+                          "poms", staff_options(staff, "pom", jint(pom, "id"))));
+        }
+    }
+    if (may(r, ACT_MILESTONE_SET) && json_is_true(json_object_get(p, "channels")))
+        json_object_set_new(a, "act_milestone", json_true());
+    if (may(r, ACT_ALTERNATE) && step_ok(&v->facts, STEP_ALTERNATE))
+        json_object_set_new(a, "act_alternate", json_true());
+    json_object_set_new(v->vm, "any_action", json_boolean(json_object_size(a) > 0));
+    json_object_set_new(v->vm, "actions", a);
+}
+
+/* Today's date in zone, "YYYY-MM-DD" (the planner's target: its steps, not its verdict). */
+static const char *today_in(struct req *r, const struct zone *z, int64_t now)
+{
+    int64_t d = z ? zone_local_day(z, now) : now / 86400;
+    char s[11];
+    date_format(civil_from_days(d), s);
+    return arena_strdup(&r->arena, s);
+}
+
+void page_partner(struct req *r)
+{
+    const char *id = r->params[0];
+    json_t *p = web_get(r, "/api/v1/partners/{id}", id);
+    if (!p)
+        return;
+    struct view v = {r,
+                     p,
+                     id_text(r, jint(p, "id")),
+                     jstr(p, "time_zone"),
+                     now_get(),
+                     {0},
+                     false,
+                     json_object()};
+    if (!v.zone)
+        v.zone = "UTC";
+    v.staff = !role_is_org(r->who.role);
+    facts_of(p, &v.facts);
+    const struct zone *z = NULL;
+    if (zone_open(v.zone, &z) != 0)
+        z = NULL;
+
+    json_t *clocks = get_list(r, "/api/v1/partners/{id}/clocks", v.id, NULL, "clocks");
+    json_t *warnings = get_list(r, "/api/v1/partners/{id}/warnings", v.id, NULL, "warnings");
+    json_t *requests = get_list(r, "/api/v1/partners/{id}/requests", v.id, NULL, "requests");
+    json_t *deliveries = get_list(r, "/api/v1/partners/{id}/deliveries", v.id, NULL, "deliveries");
+    json_t *events = may(r, ACT_PARTNER_EVENTS)
+                         ? get_list(r, "/api/v1/partners/{id}/events", v.id, NULL, "events")
+                         : NULL;
+    json_t *q = json_pack("{s:s, s:s}", "partner", v.id, "limit", "20");
+    json_t *messages = get_list(r, "/api/v1/messages", NULL, q, "messages");
+    json_decref(q);
+    json_t *questionnaire = NULL;
+    if (v.facts.stage != STAGE_INVITED) {
+        const char *params[1] = {v.id};
+        if (web_call(r, "GET", "/api/v1/partners/{id}/questionnaire", params, 1, NULL,
+                     &questionnaire) != 200) {
+            json_decref(questionnaire);
+            questionnaire = NULL;
+        }
+    }
+    json_t *plan = NULL;
+    q = json_pack("{s:s, s:s}", "target", today_in(r, z, v.now), "partner", v.id);
+    if (web_call_query(r, "GET", "/api/v1/plan", NULL, 0, q, NULL, &plan) != 200) {
+        json_decref(plan);
+        plan = NULL;
+    }
+    json_decref(q);
+    json_t *calendars =
+        v.staff ? get_list(r, "/api/v1/calendars", NULL, NULL, "calendars") : json_array();
+    json_t *staff = may(r, ACT_OWNERS_SET) || may(r, ACT_TRAINING_DECIDE)
+                        ? get_list(r, "/api/v1/staff", NULL, NULL, "staff")
+                        : json_array();
+
+    /* request titles by id, for the clocks' labels */
+    json_t *titles = json_object();
+    size_t i;
+    const json_t *x;
+    json_array_foreach(requests, i, x)
+    {
+        if (jstr(x, "title"))
+            json_object_set_new(titles, id_text(r, jint(x, "id")), json_string(jstr(x, "title")));
+    }
+
+    json_object_set_new(v.vm, "title", json_string(jstr(p, "name")));
+    json_object_set_new(v.vm, "csrf", json_string(r->csrf ? r->csrf : ""));
+    json_object_set_new(v.vm, "pid", json_string(v.id));
+    json_object_set_new(v.vm, "has_requests", json_boolean(json_array_size(requests) > 0));
+    json_object_set_new(v.vm, "has_deliveries", json_boolean(json_array_size(deliveries) > 0));
+    json_object_set_new(v.vm, "has_warnings", json_boolean(json_array_size(warnings) > 0));
+    json_object_set_new(v.vm, "has_messages", json_boolean(json_array_size(messages) > 0));
+    json_object_set_new(v.vm, "has_clocks", json_boolean(json_array_size(clocks) > 0));
+    json_object_set_new(v.vm, "staff", json_boolean(v.staff));
+    json_object_set_new(v.vm, "questionnaire_link",
+                        json_boolean(v.facts.stage != STAGE_INVITED && questionnaire));
+    json_object_set_new(v.vm, "answer_questionnaire",
+                        json_boolean(!v.staff && v.facts.stage == STAGE_QUESTIONNAIRE));
+    header_vm(&v, calendars);
+    json_object_set_new(v.vm, "next", next_vm(&v, requests));
+
+    struct tl_data d;
+    memset(&d, 0, sizeof d);
+    json_object_set_new(v.vm, "warnings", warnings_vm(&v, warnings, &d));
+    timeline_stages(r, p, events, clocks, questionnaire, plan, z, &d);
+    timeline_clocks(r, clocks, titles, &d);
+    struct timeline t = {arena_printf(&r->arena, "Timeline of %s", jstr(p, "name")),
+                         z,
+                         v.now,
+                         d.stages,
+                         d.n_stages,
+                         d.clocks,
+                         d.n_clocks,
+                         d.warnings,
+                         d.n_warnings};
+    struct buf svg = {0};
+    svg_timeline(&svg, &t);
+    vm_set_html(v.vm, "timeline_html", safe_html_of(&svg));
+    buf_free(&svg);
+    json_object_set_new(v.vm, "stages", stages_in_words(r, &d, v.zone));
+    json_object_set_new(v.vm, "clocks_not_drawn",
+                        json_integer((json_int_t)(json_array_size(clocks) - d.n_clocks)));
+    if (plan && jstr(plan, "earliest") && v.facts.stage != STAGE_STEADY)
+        json_object_set_new(v.vm, "plan",
+                            json_pack("{s:s, s:I, s:b}", "earliest", jstr(plan, "earliest"), "days",
+                                      (json_int_t)jint(plan, "days_to_earliest"), "channels",
+                                      json_is_true(json_object_get(p, "channels"))));
+
+    setup_vm(&v);
+    training_vm(&v, questionnaire);
+    json_object_set_new(v.vm, "requests", requests_vm(&v, requests));
+    clocks_vm(&v, clocks, titles);
+    json_object_set_new(v.vm, "deliveries", deliveries_vm(&v, deliveries));
+    json_object_set_new(v.vm, "messages", messages_vm(&v, messages));
+    if (events)
+        log_vm(&v, events);
+    actions_vm(&v, staff, calendars, questionnaire);
+
+    json_t *vm = v.vm;
+    json_decref(titles);
+    json_decref(clocks);
+    json_decref(warnings);
+    json_decref(requests);
+    json_decref(deliveries);
+    json_decref(events);
+    json_decref(messages);
+    json_decref(questionnaire);
+    json_decref(plan);
+    json_decref(calendars);
+    json_decref(staff);
+    json_decref(p);
+    page_render(r, 200, "partner", vm);
+}
+
+/* ---- the forms ---- */
+
+/* A form field that is a list (checkboxes): the values, as a new JSON array of strings. */
+static json_t *field_list(struct req *r, const char *name)
+{
+    json_t *v = json_object_get(r->form, name), *out = json_array();
+    if (json_is_string(v)) {
+        json_array_append(out, v);
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *s;
+        json_array_foreach(v, i, s)
+        {
+            if (json_is_string(s))
+                json_array_append(out, s);
+        }
+    }
+    return out;
+}
+
+static const char *field(struct req *r, const char *name)
+{
+    const char *v = page_field(r, name);
+    return v ? v : "";
+}
+
+/* A positive id typed in a form field; 0 when it is not one. */
+static int64_t field_id(struct req *r, const char *name)
+{
+    const char *s = page_field(r, name);
+    char *end;
+    long long v = s && *s ? strtoll(s, &end, 10) : 0;
+    return s && *s && !*end && v > 0 ? v : 0;
+}
+
+/* An owner select: null for "nobody", else the id. */
+static json_t *owner_value(struct req *r, const char *name)
+{
+    int64_t id = field_id(r, name);
+    return id ? json_integer(id) : json_null();
+}
+
+/* True when clock id (text) is one of this partner's clocks. */
+static bool own_clock(struct req *r, const char *partner_id, const char *clock_id)
+{
+    json_t *clocks = get_list(r, "/api/v1/partners/{id}/clocks", partner_id, NULL, "clocks");
+    bool found = false;
+    size_t i;
+    const json_t *c;
+    json_array_foreach(clocks, i, c)
+    {
+        if (!strcmp(id_text(r, jint(c, "id")), clock_id))
+            found = true;
+    }
+    json_decref(clocks);
+    return found;
+}
+
+/* "2027-01-15T09:00" typed in the partner's zone, as an RFC 3339 UTC instant; NULL when bad. */
+static const char *local_instant(struct req *r, const char *s, const char *zone_name)
+{
+    int y, mo, d, h, mi;
+    char tail;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &y, &mo, &d, &h, &mi, &tail) != 5 ||
+        !civil_valid(y, mo, d) || h > 23 || mi > 59 || h < 0 || mi < 0)
+        return NULL;
+    const struct zone *z = NULL;
+    if (zone_open(zone_name, &z) != 0)
+        z = NULL;
+    int64_t local = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60;
+    int64_t t = local - (z ? zone_utc_offset(z, local) : 0);
+    if (z)
+        t = local - zone_utc_offset(z, t);
+    char out[21];
+    time_format_rfc3339(t, out);
+    return arena_strdup(&r->arena, out);
+}
+
+/* Provisions the transfer account and shows its credentials, once. */
+static void provision_transfer(struct req *r, const char *back, const char *id,
+                               const json_t *partner)
+{
+    const char *params[2] = {id, "transfer_account"};
+    json_t *ans = NULL;
+    int st = web_call(r, "PUT", "/api/v1/partners/{id}/setup/{item}", params, 2,
+                      json_pack("{s:b}", "done", true), &ans);
+    const json_t *cred = json_object_get(ans, "credentials");
+    if (st != 200 || !json_is_object(cred)) {
+        const char *msg = web_error_message(ans);
+        page_redirect(r, back, "error", *msg ? msg : "That did not work; try again.");
+        json_decref(ans);
+        return;
+    }
+    json_t *vm = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title", "Transfer account", "back",
+                           back, "name", jstr(partner, "name") ? jstr(partner, "name") : "",
+                           "username", jstr(cred, "username") ? jstr(cred, "username") : "",
+                           "token", jstr(cred, "token") ? jstr(cred, "token") : "", "upload_url",
+                           jstr(cred, "upload_url") ? jstr(cred, "upload_url") : "");
+    json_decref(ans);
+    page_render(r, 200, "partner_credentials", vm);
+}
+
+void page_partner_post(struct req *r)
+{
+    json_t *p = web_get(r, "/api/v1/partners/{id}", r->params[0]);
+    if (!p)
+        return;
+    const char *id = id_text(r, jint(p, "id"));
+    const char *back = arena_printf(&r->arena, "/partners/%s", id);
+    const char *act = field(r, "do");
+    const char *params[2] = {id, NULL};
+
+    if (!strcmp(act, "send_questionnaire")) {
+        page_act(r, back, "Questionnaire sent: the contact has an email with a link.", "POST",
+                 "/api/v1/partners/{id}/questionnaire/send", params, 1, NULL);
+    } else if (!strcmp(act, "setup_item")) {
+        const char *item = field(r, "item");
+        enum setup_item k = setup_item_parse(item);
+        if (k == ITEM_N) {
+            page_redirect(r, back, "error", "Choose one of the three setup items.");
+        } else if (k == ITEM_TRANSFER) {
+            provision_transfer(r, back, id, p);
+        } else {
+            json_t *body = json_pack("{s:b}", "done", true);
+            const char *value = page_field(r, "value");
+            if (value && *value)
+                json_object_set_new(body, "value", json_string(value));
+            params[1] = setup_item_name(k);
+            page_act(r, back,
+                     k == ITEM_ALIAS ? "Partner alias provisioned."
+                                     : "Portal account provisioned: the invitation is sent.",
+                     "PUT", "/api/v1/partners/{id}/setup/{item}", params, 2, body);
+        }
+    } else if (!strcmp(act, "plan")) {
+        page_act(r, back, "Training plan saved.", "PUT", "/api/v1/partners/{id}/training/plan",
+                 params, 1, json_pack("{s:o}", "modules", field_list(r, "modules")));
+    } else if (!strcmp(act, "confirm")) {
+        page_act(r, back, "Setup confirmed.", "POST", "/api/v1/partners/{id}/setup/confirm", params,
+                 1, NULL);
+    } else if (!strcmp(act, "owners")) {
+        page_act(r, back, "Owners saved.", "PUT", "/api/v1/partners/{id}/owners", params, 1,
+                 json_pack("{s:o, s:o, s:o, s:o}", "cam", owner_value(r, "cam"), "pim",
+                           owner_value(r, "pim"), "pom", owner_value(r, "pom"), "plm",
+                           owner_value(r, "plm")));
+    } else if (!strcmp(act, "formats")) {
+        page_act(r, back, "Approved formats saved.", "PUT",
+                 "/api/v1/partners/{id}/approved-formats", params, 1,
+                 json_pack("{s:o}", "approved_formats", field_list(r, "formats")));
+    } else if (!strcmp(act, "request")) {
+        json_t *body =
+            json_pack("{s:s, s:s}", "kind", field(r, "kind"), "title", field(r, "title"));
+        if (*field(r, "note"))
+            json_object_set_new(body, "note", json_string(field(r, "note")));
+        page_act(r, back, "Delivery request issued: its 48-hour clock is running.", "POST",
+                 "/api/v1/partners/{id}/requests", params, 1, body);
+    } else if (!strcmp(act, "clock_pause") || !strcmp(act, "clock_resume") ||
+               !strcmp(act, "clock_extend")) {
+        const char *clock = field(r, "clock");
+        if (!field_id(r, "clock") || !own_clock(r, id, clock)) {
+            page_redirect(r, back, "error", "That clock is not one of this partner's.");
+        } else if (!strcmp(act, "clock_pause")) {
+            params[0] = clock;
+            page_act(r, back, "Clock paused.", "POST", "/api/v1/clocks/{id}/pause", params, 1,
+                     json_pack("{s:s}", "reason", field(r, "reason")));
+        } else if (!strcmp(act, "clock_resume")) {
+            params[0] = clock;
+            page_act(r, back, "Clock resumed: its due instant moved by the pause.", "POST",
+                     "/api/v1/clocks/{id}/resume", params, 1, NULL);
+        } else {
+            params[0] = clock;
+            page_act(r, back, "Clock extended.", "POST", "/api/v1/clocks/{id}/extend", params, 1,
+                     json_pack("{s:I, s:s}", "days", (json_int_t)field_id(r, "days"), "reason",
+                               field(r, "reason")));
+        }
+    } else if (!strcmp(act, "decide")) {
+        const char *action = field(r, "action");
+        json_t *body = json_pack("{s:s}", "action", action);
+        if (*field(r, "note"))
+            json_object_set_new(body, "note", json_string(field(r, "note")));
+        json_t *ans = NULL;
+        int st =
+            web_call(r, "POST", "/api/v1/partners/{id}/training/decision", params, 1, body, &ans);
+        if (st == 200) {
+            struct buf msg = {0};
+            buf_printf(&msg, "Decision recorded: %s.", action);
+            const json_t *list = json_object_get(ans, "posthouses");
+            if (json_is_array(list)) {
+                size_t i;
+                const json_t *ph;
+                buf_puts(&msg, json_array_size(list) ? " Posthouses that deliver the partner's "
+                                                       "formats: "
+                                                     : " No onboarded posthouse delivers all of "
+                                                       "the partner's formats.");
+                json_array_foreach(list, i, ph)
+                {
+                    buf_printf(&msg, "%s%s", i ? ", " : "",
+                               jstr(ph, "name") ? jstr(ph, "name") : "?");
+                }
+            }
+            page_redirect(r, back, "ok", buf_str(&msg));
+            buf_free(&msg);
+        } else {
+            const char *m = web_error_message(ans);
+            page_redirect(r, back, "error", *m ? m : "That did not work; try again.");
+        }
+        json_decref(ans);
+    } else if (!strcmp(act, "resume_training")) {
+        page_act(r, back, "Training resumed.", "POST", "/api/v1/partners/{id}/training/resume",
+                 params, 1, NULL);
+    } else if (!strcmp(act, "complete")) {
+        int64_t pom = field_id(r, "pom");
+        if (!pom) {
+            page_redirect(r, back, "error",
+                          "Choose the pom who takes the partner over in steady state.");
+        } else {
+            page_act(r, back, "Training completed: the summary is sent and the pom takes over.",
+                     "POST", "/api/v1/partners/{id}/training/complete", params, 1,
+                     json_pack("{s:o, s:I}", "approved_formats", field_list(r, "formats"), "pom",
+                               (json_int_t)pom));
+        }
+    } else if (!strcmp(act, "calendar")) {
+        int64_t cal = field_id(r, "calendar");
+        page_act(r, back, "Business calendar changed; open clocks were recomputed.", "PUT",
+                 "/api/v1/partners/{id}/calendar", params, 1,
+                 cal ? json_pack("{s:I}", "calendar", (json_int_t)cal) : json_object());
+    } else if (!strcmp(act, "milestone")) {
+        const char *due = local_instant(r, page_field(r, "due"), jstr(p, "time_zone"));
+        if (!due) {
+            page_redirect(r, back, "error", "Give the milestone's date and time.");
+        } else {
+            page_act(r, back, "Milestone added to the launch timeline.", "POST",
+                     "/api/v1/partners/{id}/milestones", params, 1,
+                     json_pack("{s:s, s:s}", "name", field(r, "name"), "due_at", due));
+        }
+    } else if (!strcmp(act, "alternate")) {
+        page_act(r, back,
+                 "Your request for an alternate solution is sent to your account managers.", "POST",
+                 "/api/v1/partners/{id}/alternate-solution", params, 1,
+                 json_pack("{s:s}", "reason", field(r, "reason")));
+    } else {
+        page_redirect(r, back, "error", "This page has no such action.");
+    }
+    json_decref(p);
+}
