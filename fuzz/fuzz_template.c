@@ -59,6 +59,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
         (out.len > TEMPLATE_MAX_OUT || !utf8_ok((unsigned char *)buf_str(&out), out.len)))
         abort();
 
+    /* HTML mode: the same agreement, and no value reaches the page unescaped: the variables
+       hold markup characters, so a '<' in the output must come from the template itself. */
+    buf_reset(&err);
+    buf_reset(&out);
+    json_object_set_new(vars, "h", json_string("<i>\"'&`"));
+    check = template_check_html(text, text_len, &err);
+    buf_reset(&err);
+    rc = template_render_html(text, text_len, vars, NULL, &out, &err);
+    if ((check == TEMPLATE_ERR_SYNTAX) != (rc == TEMPLATE_ERR_SYNTAX) &&
+        check != TEMPLATE_ERR_LIMIT)
+        abort();
+    if (rc != 0 && err.len == 0)
+        abort();
+    if (rc == 0 && !memmem(text, text_len, "<i>", 3) && memmem(buf_str(&out), out.len, "<i>", 3))
+        abort();
+
     buf_reset(&err);
     rc = template_mail_render(text, text_len, vars, &subject, &body, &err);
     if (rc == 0) {

@@ -52,7 +52,8 @@ void avails_report(struct avails_ctx *c, const struct avails_place *p, const cha
             cc = &c->codes[i];
     if (!cc && c->n_codes < sizeof c->codes / sizeof c->codes[0]) {
         cc = &c->codes[c->n_codes++];
-        *cc = (struct av_code_count){code, sev, field, 0};
+        /* field may live in the parsed document, which is freed before the summary is written */
+        *cc = (struct av_code_count){code, sev, field ? arena_strdup(&c->arena, field) : NULL, 0};
     }
     if (cc && ++cc->n > AVAILS_MAX_PER_CODE) {
         if (sev == SEV_ERROR)

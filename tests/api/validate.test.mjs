@@ -306,3 +306,19 @@ test('the layout of the sheet: required columns, row 3, not a workbook', { skip 
     assert.deepEqual(codes(file), ['avails.xlsx.no_avails_sheet']);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('past 100 findings of one kind the rest are summarised, and the summary outlives the document', () => {
+  // 150 copies of one Avail with a bad territory: over AVAILS_MAX_PER_CODE of several codes. The
+  // summary line names the field, which once pointed into the freed XML document (ASan caught it).
+  const src = readFileSync(`${SAMPLES}/avails/Avails_noErrors_v2.4.xml`, 'utf8');
+  const avail = src.match(/<(\w+:)?Avail>[\s\S]*?<\/(\w+:)?Avail>/)[0];
+  const bad = avail.replace(/(<(\w+:)?country>)[^<]*/, '$1XX');
+  const dir = mkdtempSync(join(tmpdir(), 'vodgate-many-'));
+  const file = join(dir, 'many.xml');
+  writeFileSync(file, src.replace(avail, bad.repeat(150)));
+  const r = spawnSync(BIN, ['validate', file], { encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.status, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /AddressSanitizer|runtime error/);
+  assert.match(r.stdout, /\.\.\. and \d+ more findings avails\.territory\.invalid like the 100 above/);
+});
