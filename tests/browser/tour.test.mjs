@@ -1,16 +1,28 @@
 // The tour: every page of the portal, for every role, on the demo data
 // (`vodgate demo`). Each page must answer 200 (or the 403 page for a role
 // that may not open it), load without console errors or failed requests,
-// and fit a phone's width; a screenshot of each (page, role) is saved as
+// pass axe-core's accessibility rules (nothing serious or critical), and fit
+// a phone's width; a screenshot of each (page, role) is saved as
 // tour-ROLE-PAGE.png in build/test-artifacts/screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, newPage, startServer, cli, signIn, shot, assertClean } from './browser.mjs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 let s, browser, password, accounts;
+// axe-core, the accessibility checker, evaluated in the page (page.evaluate is not bound by the CSP)
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// The serious accessibility problems of the page open in page: missing labels, contrast, roles...
+async function accessibility(page) {
+  await page.evaluate(AXE);
+  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return r.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
+}
 
 before(async () => {
   const data = mkdtempSync(join(tmpdir(), 'vodgate-tour-'));
@@ -68,6 +80,7 @@ test('every page opens cleanly for every role of the demo, on a desktop and on a
       assert.ok(await page.locator('h1').count() > 0, `${role} ${path} has a heading`);
       if (res.status() === 200) {
         opened++;
+        assert.deepEqual(await accessibility(page), [], `accessibility of ${path} for ${role}`);
         await shot(page, `tour-${role}-${name}`);
         // readable on a phone: the page itself never scrolls sideways (wide tables scroll in their box)
         await phone.goto(s.base + path);
