@@ -44,3 +44,22 @@ test('a page opened signed out comes back after the sign-in', async () => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${s.base}/account`);
 });
+
+test('the keyboard alone signs in: skip link, fields in order, Enter submits; focus is visible', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${s.base}/`);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
+  let guard = 0;
+  while (await page.evaluate(() => document.activeElement.id) !== 'email' && guard++ < 10) await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'email');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none', 'the focused field shows it');
+  await page.keyboard.type(s.admin.email);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'password');
+  await page.keyboard.type(s.admin.password);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.match(await page.title(), /Dashboard/);
+  assertClean(page);
+});
