@@ -5,6 +5,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/secret.h"
 #include "base/timefmt.h"
 
 TEST(rfc3339_parses_utc_offsets_and_fractions)
@@ -118,6 +119,18 @@ TEST(rfc3339_text_matches_gmtime_across_the_years)
         if (strcmp(got, want))
             break;
     }
+}
+
+TEST(secret_hash_is_hex_sha256)
+{
+    /* stored token hashes must not change with the implementation: the FIPS 180-2 vectors */
+    char h[SECRET_HASH_LEN + 1];
+    secret_hash("abc", h);
+    CHECK_STR_EQ(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    secret_hash("", h);
+    CHECK_STR_EQ(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    secret_hash("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", h);
+    CHECK_STR_EQ(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 T_MAIN

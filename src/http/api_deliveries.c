@@ -213,10 +213,12 @@ void api_deliveries_create(struct req *r)
         return;
     }
     onb_free(&o);
-    scheduler_poke();
-    deliv_workers_poke();
+    /* The answer is read before the workers are woken: a small file could be validated
+       before this thread reads the delivery again, and the receipt says "validating". */
     struct delivery_row d;
     if (store_delivery_get(req_db(r), &r->arena, id, &d) < 0) {
+        scheduler_poke();
+        deliv_workers_poke();
         reply_store_error(r, STORE_ERR);
         return;
     }
@@ -228,6 +230,8 @@ void api_deliveries_create(struct req *r)
                                   json_object_get(out, "received_at_local"), "time_zone",
                                   json_object_get(out, "time_zone"), "files",
                                   json_object_get(out, "files")));
+    scheduler_poke();
+    deliv_workers_poke();
     reply_json(r, 202, out);
 }
 
