@@ -84,3 +84,16 @@ const char *buf_str(const struct buf *b)
 {
     return b->data ? b->data : "";
 }
+
+const char *html_ref(char c)
+{
+    switch (c) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '"': return "&quot;";
+    case '\'': return "&#39;";
+    case '`': return "&#96;";
+    default: return NULL;
+    }
+}

@@ -24,6 +24,12 @@ void buf_grow(struct buf *b, size_t extra);
 void buf_add(struct buf *b, const void *data, size_t len);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
+/*
+ * The character reference that stands for c in HTML text and in quoted
+ * attribute values (& < > " ' and `), or NULL when c stands for itself. The
+ * one escaping table of the HTML templates and the C emitters.
+ */
+const char *html_ref(char c);
 void buf_printf(struct buf *b, const char *fmt, ...) VG_PRINTF(2, 3);
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) VG_PRINTF(2, 0);
 void buf_reset(struct buf *b);

@@ -288,16 +288,9 @@ static int put_escaped(struct render *r, const char *s, size_t len)
 {
     size_t from = 0;
     for (size_t i = 0; i < len; i++) {
-        const char *ref;
-        switch (s[i]) {
-        case '&': ref = "&amp;"; break;
-        case '<': ref = "&lt;"; break;
-        case '>': ref = "&gt;"; break;
-        case '"': ref = "&quot;"; break;
-        case '\'': ref = "&#39;"; break;
-        case '`': ref = "&#96;"; break;
-        default: continue;
-        }
+        const char *ref = html_ref(s[i]);
+        if (!ref)
+            continue;
         int rc = put(r, s + from, i - from);
         if (rc == 0)
             rc = put(r, ref, strlen(ref));

@@ -15,16 +15,9 @@ void h_text(struct buf *b, const char *s)
 {
     const char *from = s;
     for (; *s; s++) {
-        const char *ref;
-        switch (*s) {
-        case '&': ref = "&amp;"; break;
-        case '<': ref = "&lt;"; break;
-        case '>': ref = "&gt;"; break;
-        case '"': ref = "&quot;"; break;
-        case '\'': ref = "&#39;"; break;
-        case '`': ref = "&#96;"; break;
-        default: continue;
-        }
+        const char *ref = html_ref(*s);
+        if (!ref)
+            continue;
         buf_add(b, from, (size_t)(s - from));
         buf_puts(b, ref);
         from = s + 1;
