@@ -58,22 +58,9 @@ void api_me_password(struct req *r)
         return;
     }
     struct db *db = req_db(r);
-    int64_t now = now_real(), failures, last_at;
-    if (store_throttle_get(db, r->user.email, &failures, &last_at) < 0) {
-        reply_store_error(r, STORE_ERR);
+    int64_t now = now_real(), failures;
+    if (!req_throttle_ok(r, r->user.email, now, "wrong passwords", &failures))
         return;
-    }
-    int64_t wait = signin_wait(failures, last_at, now);
-    if (wait > 0) {
-        char secs[24];
-        snprintf(secs, sizeof secs, "%lld", (long long)wait);
-        reply_header(r, "Retry-After", secs);
-        reply_error_extra(r, 429, "too_many_attempts", json_pack("{s:I}", "retry_after", wait),
-                          "too many wrong passwords for this account: wait %lld seconds, then "
-                          "try again (or ask an admin to reset the password)",
-                          (long long)wait);
-        return;
-    }
     if (!secret_password_ok(current, r->user.password_hash)) {
         store_throttle_fail(db, r->user.email, now);
         reply_error_extra(r, 422, "wrong_password",

@@ -19,6 +19,27 @@ void api_session_create(struct req *r);
 void api_session_delete(struct req *r);
 void api_me(struct req *r);
 
+bool req_throttle_ok(struct req *r, const char *email, int64_t now, const char *what,
+                     int64_t *failures)
+{
+    int64_t last_at;
+    if (store_throttle_get(req_db(r), email, failures, &last_at) < 0) {
+        reply_store_error(r, STORE_ERR);
+        return false;
+    }
+    int64_t wait = signin_wait(*failures, last_at, now);
+    if (wait <= 0)
+        return true;
+    char secs[24];
+    snprintf(secs, sizeof secs, "%lld", (long long)wait);
+    reply_header(r, "Retry-After", secs);
+    reply_error_extra(r, 429, "too_many_attempts", json_pack("{s:I}", "retry_after", wait),
+                      "too many %s for this account: wait %lld seconds, then try again (or ask "
+                      "an admin to reset the password)",
+                      what, (long long)wait);
+    return false;
+}
+
 void api_session_create(struct req *r)
 {
     const char *email_in, *password;
@@ -30,22 +51,9 @@ void api_session_create(struct req *r)
         return;
     }
     struct db *db = req_db(r);
-    int64_t now = now_real(), failures, last_at;
-    if (store_throttle_get(db, email, &failures, &last_at) < 0) {
-        reply_store_error(r, STORE_ERR);
+    int64_t now = now_real(), failures;
+    if (!req_throttle_ok(r, email, now, "failed sign-ins", &failures))
         return;
-    }
-    int64_t wait = signin_wait(failures, last_at, now);
-    if (wait > 0) {
-        char secs[24];
-        snprintf(secs, sizeof secs, "%lld", (long long)wait);
-        reply_header(r, "Retry-After", secs);
-        reply_error_extra(r, 429, "too_many_attempts", json_pack("{s:I}", "retry_after", wait),
-                          "too many failed sign-ins for this account: wait %lld seconds, then try "
-                          "again (or ask an admin to reset the password)",
-                          (long long)wait);
-        return;
-    }
     struct user u;
     int rc = store_user_by_email(db, &r->arena, email, &u);
     if (rc != STORE_OK && rc != STORE_ERR_NOT_FOUND) {

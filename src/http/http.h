@@ -149,6 +149,14 @@ const struct route *route_by_pattern(const char *method, const char *pattern);
  * Returns false when r has been answered (the handler just returns).
  */
 bool req_partner(struct req *r, struct partner *p);
+/*
+ * The sign-in throttle of an account (core/signin.c): false after answering
+ * 429 with Retry-After while the account must wait (or 500); else true with
+ * its failures counted so far in *failures. what names the failed attempts
+ * in the message ("failed sign-ins", "wrong passwords").
+ */
+bool req_throttle_ok(struct req *r, const char *email, int64_t now, const char *what,
+                     int64_t *failures);
 /* The path parameter i parsed as a positive id; 0 when it is not one. */
 int64_t req_param_id(struct req *r, int i);
 
