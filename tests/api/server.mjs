@@ -58,6 +58,11 @@ export async function startServer(opts = {}) {
   child.stdout.on('data', (d) => { stdout += d; });
   child.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // A test that fails before it can stop its server must not leave it running: the child
+  // would keep the test process alive forever.
+  const orphan = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); };
+  process.once('exit', orphan);
+  child.on('exit', () => process.removeListener('exit', orphan));
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 30000);
     const look = () => {
@@ -67,6 +72,11 @@ export async function startServer(opts = {}) {
     child.stderr.on('data', look);
     child.on('exit', () => { clearTimeout(timer); reject(new Error(`server exited:\n${stderr}`)); });
   });
+  // The admin's password goes to stdout and "listening" to stderr: the two pipes may be read
+  // in either order, so on a fresh data directory (the admin is made then) wait for it too.
+  if (!opts.data) {
+    for (let i = 0; i < 200 && !/password: \S+/.test(stdout); i++) await new Promise((r) => setTimeout(r, 10));
+  }
   const pw = stdout.match(/password: (\S+)/);
   const server = {
     child, data, port, base: `http://127.0.0.1:${port}`,
