@@ -28,15 +28,15 @@ done
 
 echo "== node --test tests/api"
 sh scripts/node-deps.sh
-node --test --test-reporter=tap --test-concurrency=2 tests/api/ >"$logs/api.tap" 2>&1 || status=1
-grep -aE '^not ok|^# (pass|fail|skipped|todo) ' "$logs/api.tap"
+node --test --test-reporter=tap --test-concurrency=2 --test-timeout=900000 tests/api/ >"$logs/api.tap" 2>&1 || status=1
+grep -aE '^not ok|^# (pass|fail|cancelled|skipped|todo) ' "$logs/api.tap"
 grep -aq '^# fail 0' "$logs/api.tap" || {
 	grep -a -B2 -A30 '^not ok' "$logs/api.tap" | head -120
 }
 
 echo "== node --test tests/browser (chromium)"
-node --test --test-reporter=tap --test-concurrency=2 tests/browser/ >"$logs/browser.tap" 2>&1 || status=1
-grep -aE '^not ok|^# (pass|fail|skipped|todo) ' "$logs/browser.tap"
+node --test --test-reporter=tap --test-concurrency=2 --test-timeout=900000 tests/browser/ >"$logs/browser.tap" 2>&1 || status=1
+grep -aE '^not ok|^# (pass|fail|cancelled|skipped|todo) ' "$logs/browser.tap"
 grep -aq '^# fail 0' "$logs/browser.tap" || {
 	grep -a -B2 -A30 '^not ok' "$logs/browser.tap" | head -120
 }
@@ -46,7 +46,7 @@ pgdir=$(mktemp -d "${TMPDIR:-/tmp}/vodgate-pg.XXXXXX")
 trap 'sh scripts/pg.sh stop "$pgdir"; exit 130' INT TERM
 if pgurl=$(sh scripts/pg.sh start "$pgdir" 2>"$logs/pg-start.txt"); then
 	VODGATE_TEST_DATABASE=postgres VODGATE_TEST_PG_URL="$pgurl" \
-		node --test --test-reporter=tap --test-concurrency=2 tests/api/ >"$logs/api-pg.tap" 2>&1 ||
+		node --test --test-reporter=tap --test-concurrency=2 --test-timeout=900000 tests/api/ >"$logs/api-pg.tap" 2>&1 ||
 		status=1
 else
 	cat "$logs/pg-start.txt"
@@ -56,13 +56,13 @@ fi
 cp "$pgdir/server.log" "$logs/pg-server.txt" 2>/dev/null
 sh scripts/pg.sh stop "$pgdir"
 trap - INT TERM
-grep -aE '^not ok|^# (pass|fail|skipped|todo) ' "$logs/api-pg.tap"
+grep -aE '^not ok|^# (pass|fail|cancelled|skipped|todo) ' "$logs/api-pg.tap"
 grep -aq '^# fail 0' "$logs/api-pg.tap" || {
 	grep -a -B2 -A30 '^not ok' "$logs/api-pg.tap" | head -120
 }
 
 awk '/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
-     /^# pass / { p += $3 } /^# fail / { f += $3 }
+     /^# pass / { p += $3 } /^# fail / { f += $3 } /^# cancelled / { f += $3 }
      END { print p " passed, " f " failed"; exit (f > 0) }' \
 	"$logs"/*.log "$logs/api.tap" "$logs/browser.tap" "$logs/api-pg.tap" || status=1
 exit $status
