@@ -265,8 +265,8 @@ int web_call_query(struct req *r, const char *method, const char *pattern,
         r->params[i] = params[i];
     r->n_params = n_params;
     r->json = body ? body : json_object();
-    if (query)
-        r->query = query;
+    json_t *none = query ? NULL : json_object();
+    r->query = query ? query : none;
     r->status = 0;
     r->capturing = true;
     r->captured = NULL;
@@ -291,10 +291,22 @@ int web_call_query(struct req *r, const char *method, const char *pattern,
     r->n_params = saved_n;
     r->json = saved_json;
     r->query = saved_query;
+    json_decref(none);
     r->status = saved_status;
     r->content_type = NULL;
     memcpy(r->extra_header, saved_headers, sizeof saved_headers);
     return status;
+}
+
+json_t *page_query(struct req *r, const char *const *names)
+{
+    json_t *q = json_object();
+    for (; *names; names++) {
+        const char *v = req_query(r, *names);
+        if (v)
+            json_object_set_new(q, *names, json_string(v));
+    }
+    return q;
 }
 
 json_t *web_get(struct req *r, const char *pattern, const char *id)

@@ -144,7 +144,10 @@ void page_outbox(struct req *r)
                   (state && *state) || (pid_s && *pid_s) || (to && *to) || before);
     json_object_set_new(vm, "limit", json_integer(OUTBOX_PAGE));
     json_t *ans = NULL;
-    int st = web_call(r, "GET", "/api/v1/messages", NULL, 0, NULL, &ans);
+    static const char *const filters[] = {"state", "to", "partner", "before", "limit", NULL};
+    json_t *query = page_query(r, filters);
+    int st = web_call_query(r, "GET", "/api/v1/messages", NULL, 0, query, NULL, &ans);
+    json_decref(query);
     if (st != 200) {
         const char *msg = web_error_message(ans);
         json_object_set_new(vm, "error", json_string(*msg ? msg : "The outbox could not be read."));

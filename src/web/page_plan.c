@@ -508,7 +508,10 @@ void page_plan(struct req *r)
         }
     }
     json_t *plan = NULL;
-    int st = web_call(r, "GET", "/api/v1/plan", NULL, 0, NULL, &plan);
+    static const char *const args[] = {"target", "partner", "time_zone", "channels", NULL};
+    json_t *query = page_query(r, args);
+    int st = web_call_query(r, "GET", "/api/v1/plan", NULL, 0, query, NULL, &plan);
+    json_decref(query);
     if (st == 200) {
         json_t *p =
             partner

@@ -37,16 +37,17 @@ void page_error(struct req *r, int status, const char *fmt, ...) VG_PRINTF(3, 4)
  * NULL for none). The role check of the route runs first, the handler does
  * its own checks on the resource. Returns the answer's status; *answer (may
  * be NULL) gets its JSON, owned by the caller (NULL when the answer had none).
+ * The API handler sees no query arguments: the page's own URL arguments are
+ * the page's, not the API's (pass them on with web_call_query/page_query).
  */
 int web_call(struct req *r, const char *method, const char *pattern, const char *const *params,
              int n_params, json_t *body, json_t **answer);
-/*
- * web_call with the query arguments the API handler reads (query: an object
- * of strings, borrowed; NULL: the page's own URL arguments, as web_call).
- */
+/* web_call with the query arguments the API handler reads (an object of strings, borrowed). */
 int web_call_query(struct req *r, const char *method, const char *pattern,
                    const char *const *params, int n_params, json_t *query, json_t *body,
                    json_t **answer);
+/* The page's own URL arguments named in names (NULL-terminated), as a new query object. */
+json_t *page_query(struct req *r, const char *const *names);
 /* web_call for a GET of one path parameter (or none when id is NULL): the JSON, or NULL after answering the page with the error. */
 json_t *web_get(struct req *r, const char *pattern, const char *id);
 /* The message of an API error answer ("" when there is none). */
