@@ -165,23 +165,6 @@ static const char *module_help(enum training_module m)
     }
 }
 
-static const char *state_label(const char *state)
-{
-    if (!state)
-        return "";
-    if (!strcmp(state, "running"))
-        return "running";
-    if (!strcmp(state, "paused"))
-        return "paused";
-    if (!strcmp(state, "met"))
-        return "met";
-    if (!strcmp(state, "breached"))
-        return "breached";
-    if (!strcmp(state, "cancelled"))
-        return "cancelled";
-    return state;
-}
-
 /* What a clock is about, for people: "Delivery in 48 h: Spring avails" (brief: the chart's). */
 static const char *clock_label(struct req *r, const json_t *c, const json_t *titles, bool brief)
 {
@@ -795,9 +778,8 @@ static void clocks_vm(struct view *v, const json_t *clocks, const json_t *titles
             continue;
         const struct deadline_kind *dk = deadline_kind(kind);
         int64_t due = jtime(c, "due_at");
-        json_t *row = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)jint(c, "id"), "label",
-                                clock_label(r, c, titles, false), "state", st ? st : "",
-                                "state_label", state_label(st));
+        json_t *row = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)jint(c, "id"), "label",
+                                clock_label(r, c, titles, false), "state", st ? st : "");
         json_object_set_new(row, "started", when(r, jtime(c, "started_at"), v->zone));
         json_object_set_new(row, "due", when(r, due, v->zone));
         json_object_set_new(row, "closed", when(r, jtime(c, "closed_at"), v->zone));
