@@ -389,6 +389,15 @@ const char *web_duration(struct req *r, int64_t s)
     return arena_printf(&r->arena, "%lld min", (long long)m);
 }
 
+const char *web_kind_label(const char *kind)
+{
+    if (!kind)
+        return "";
+    return !strcmp(kind, "avails")          ? "Avails"
+           : !strcmp(kind, "asset_package") ? "Asset package"
+                                            : kind;
+}
+
 const char *web_stage_label(const char *stage)
 {
     static const struct {

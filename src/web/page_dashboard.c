@@ -63,13 +63,6 @@ static const char *clock_kind_text(const char *kind)
     return kind ? kind : "";
 }
 
-static const char *request_kind_text(const char *kind)
-{
-    return !strcmp(kind, "avails")          ? "Avails"
-           : !strcmp(kind, "asset_package") ? "Asset package"
-                                            : kind;
-}
-
 /*
  * Sets the display fields of an instant on o: iso (RFC 3339, for <time> and
  * the countdown), text (in zone, with its offset), zone (named), and, when
@@ -517,7 +510,7 @@ static json_t *asks(struct req *r, json_int_t id, const char *zone, int64_t now)
         json_array_append_new(
             list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "id", num(q, "id"), "href",
                             request_href(r, num(q, "id")), "title", str(q, "title"), "kind",
-                            request_kind_text(str(q, "kind")), "status", status, "failed",
+                            web_kind_label(str(q, "kind")), "status", status, "failed",
                             !strcmp(status, "failed"), "late",
                             json_is_true(json_object_get(q, "late")), "clocks", clocks));
     }
@@ -588,7 +581,7 @@ static json_t *org_deliveries(struct req *r, json_int_t id, const char *zone, bo
                 list,
                 json_pack("{s:I, s:s, s:s, s:s, s:o, s:I, s:I, s:b}", "id", num(d, "id"), "href",
                           arena_printf(&r->arena, "/deliveries/%lld", (long long)num(d, "id")),
-                          "kind", request_kind_text(str(d, "kind")), "status", status, "received",
+                          "kind", web_kind_label(str(d, "kind")), "status", status, "received",
                           instant(r, str(d, "received_at"), zone, false, 0), "errors",
                           num(d, "errors"), "warnings", num(d, "warnings"), "late",
                           json_is_true(json_object_get(d, "late"))));

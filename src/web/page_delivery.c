@@ -336,10 +336,7 @@ void page_delivery(struct req *r)
     json_t *vm =
         json_pack("{s:s, s:I, s:s, s:s, s:b, s:b, s:b}", "title",
                   arena_printf(&r->arena, "Delivery %lld", (long long)id), "id", id, "status",
-                  status, "kind_label",
-                  !strcmp(kind, "avails")          ? "Avails"
-                  : !strcmp(kind, "asset_package") ? "Asset package"
-                                                   : kind,
+                  status, "kind_label", web_kind_label(kind),
                   "validating", validating, "passed", passed, "failed", !validating && !passed);
     /* the verdict, in plain words */
     const char *headline, *detail;

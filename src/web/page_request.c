@@ -32,11 +32,6 @@ static bool is(const char *a, const char *b)
     return a && b && !strcmp(a, b);
 }
 
-static const char *kind_label(const char *kind)
-{
-    return is(kind, "avails") ? "Avails" : is(kind, "asset_package") ? "Asset package" : kind;
-}
-
 static const char *clock_label(const char *kind)
 {
     return is(kind, "delivery_48h")   ? "Delivery within 48 hours"
@@ -141,7 +136,7 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
         arena_printf(&r->arena, "Request: %s", str(q, "title")), "csrf", r->csrf ? r->csrf : "",
         "rid", id, "partner_id", json_object_get(partner, "id"), "partner_name",
         str(partner, "name"), "zone", zone ? zone : "UTC", "rtitle", json_object_get(q, "title"),
-        "kind_label", kind_label(str(q, "kind")), "status_label", label, "status_badge", badge,
+        "kind_label", web_kind_label(str(q, "kind")), "status_label", label, "status_badge", badge,
         "issued_at", when(r, json_object_get(q, "issued_at"), zone), "clocks", clocks, "org", org,
         "any_running", any_running, "any_paused", any_paused);
     if (next) {
@@ -172,7 +167,7 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
         json_array_append_new(
             deliveries, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:I, s:I}", "did", did, "dhref",
                                   arena_printf(&r->arena, "/deliveries/%lld", (long long)did),
-                                  "dkind", kind_label(str(c, "kind")), "dstatus", str(c, "status"),
+                                  "dkind", web_kind_label(str(c, "kind")), "dstatus", str(c, "status"),
                                   "received", when(r, json_object_get(c, "received_at"), zone),
                                   "late", json_is_true(json_object_get(c, "late")), "errors",
                                   json_integer_value(json_object_get(c, "errors")), "warnings",

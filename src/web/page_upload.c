@@ -55,13 +55,6 @@ static bool can_deliver_stage(const char *stage)
                      !strcmp(stage, "steady_state"));
 }
 
-static const char *kind_label(const char *kind)
-{
-    return !strcmp(kind, "avails")          ? "Avails"
-           : !strcmp(kind, "asset_package") ? "Asset package"
-                                            : kind;
-}
-
 /*
  * Appends the partners an organisation's user may deliver for (stage
  * training, escalated or steady state: its own, and for a posthouse those it
@@ -122,7 +115,7 @@ static json_t *request_options(struct req *r, json_int_t partner, json_int_t cho
             json_t *o =
                 json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "rid", id, "rtitle",
                           str_of(q, "title") ? str_of(q, "title") : "", "rkind", qkind,
-                          "rkind_label", kind_label(qkind), "rstatus", status, "rselected", sel);
+                          "rkind_label", web_kind_label(qkind), "rstatus", status, "rselected", sel);
             const char *due = str_of(q, "due_at");
             if (due && !strcmp(status, "open"))
                 json_object_set_new(o, "rdue", json_string(web_time_text(r, due, zone)));
@@ -292,7 +285,7 @@ static void show(struct req *r, int status, const char *error)
                                 json_pack("{s:I, s:s, s:s, s:b}", "request_id", request_id,
                                           "request_title",
                                           str_of(q, "title") ? str_of(q, "title") : "",
-                                          "request_kind", kind_label(kind), "request_passed",
+                                          "request_kind", web_kind_label(kind), "request_passed",
                                           qstatus && !strcmp(qstatus, "passed")));
         }
         if (q && str_of(q, "due_at") && !strcmp(str_of(q, "status"), "open")) {

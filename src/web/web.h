@@ -73,6 +73,9 @@ const char *web_time_text(struct req *r, const char *rfc3339, const char *zone);
 /* A duration for people: "2 d 4 h", "3 h 10 min", "45 min" (negative: the same, unsigned). */
 const char *web_duration(struct req *r, int64_t seconds);
 
+/* The display name of a kind of delivery or request ("asset_package" → "Asset package"). */
+const char *web_kind_label(const char *kind);
+
 /* The display name of a lifecycle stage ("setup" → "Account setup"). */
 const char *web_stage_label(const char *stage);
 
