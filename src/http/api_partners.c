@@ -308,19 +308,48 @@ static int add_event(const struct event *e, void *ctx)
     return 0;
 }
 
+#define EVENTS_MAX 1000 /* the largest ?limit= */
+
+/*
+ * ?action= keeps one action (the timeline reads only "partner.stage");
+ * ?limit= answers the latest events only, and ?before= those below an id
+ * (next: the ?before= of the page of older events, null when none). The
+ * answer is oldest first either way, total counts every event (of the
+ * action) before or after.
+ */
 void api_partners_events(struct req *r)
 {
     struct partner p;
-    if (!req_partner(r, &p))
+    int64_t before, limit, total = 0;
+    if (!req_partner(r, &p) || !query_int(r, "before", 1, INT64_MAX, 0, &before) ||
+        !query_int(r, "limit", 1, EVENTS_MAX, 0, &limit))
         return;
-    json_t *list = json_array();
-    int rc = store_event_each(req_db(r), &r->arena, p.id, add_event, list);
+    const char *action = req_query(r, "action");
+    json_t *newest = json_array();
+    /* one more than asked says whether there are older ones */
+    int rc =
+        store_event_page(req_db(r), &r->arena, p.id, before, action && *action ? action : NULL,
+                         limit ? limit + 1 : 0, limit || before ? &total : NULL, add_event, newest);
     if (rc < 0) {
-        json_decref(list);
+        json_decref(newest);
         reply_store_error(r, rc);
         return;
     }
-    reply_json(r, 200, json_pack("{s:o}", "events", list));
+    size_t n = json_array_size(newest);
+    if (!limit && !before)
+        total = (int64_t)n; /* all of them: no count to ask for */
+    json_int_t next = 0;
+    if (limit && n > (size_t)limit) {
+        n = (size_t)limit;
+        next = json_integer_value(json_object_get(json_array_get(newest, n - 1), "id"));
+    }
+    json_t *list = json_array();
+    for (size_t i = n; i-- > 0;)
+        json_array_append(list, json_array_get(newest, i));
+    json_decref(newest);
+    reply_json(r, 200,
+               json_pack("{s:o, s:I, s:o}", "events", list, "total", (json_int_t)total, "next",
+                         next ? json_integer(next) : json_null()));
 }
 
 /* The directory of onboarded posthouses (in steady state), with their approved formats. */
