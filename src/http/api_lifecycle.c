@@ -40,7 +40,6 @@ void api_questionnaire_patch(struct req *r);
 void api_questionnaire_submit(struct req *r);
 void api_approved_formats(struct req *r);
 
-
 /* Loads request {id} and checks the route's policy on its partner. */
 static bool request_for(struct req *r, struct request_row *q, struct partner *p)
 {
@@ -187,8 +186,8 @@ void api_partner_owners(struct req *r)
 static json_t *json_message(const struct message_row *m)
 {
     return json_pack("{s:I, s:s, s:b, s:s, s:o}", "id", (json_int_t)m->id, "author",
-                     m->author_email ? m->author_email : "system", "from_partner",
-                     m->from_partner, "body", m->body, "at", json_time(m->at));
+                     m->author_email ? m->author_email : "system", "from_partner", m->from_partner,
+                     "body", m->body, "at", json_time(m->at));
 }
 
 static int add_message(const struct message_row *m, void *ctx)
@@ -221,13 +220,15 @@ static void add_pause_reasons(struct req *r, json_t *list)
 {
     size_t i;
     json_t *c;
-    json_array_foreach(list, i, c) {
+    json_array_foreach(list, i, c)
+    {
         if (strcmp(json_string_value(json_object_get(c, "state")), "paused"))
             continue;
         struct clock_pause_row *pauses;
         size_t n = 0;
         if (store_clock_pauses(req_db(r), &r->arena, json_integer_value(json_object_get(c, "id")),
-                               &pauses, &n) < 0 || n == 0 || pauses[n - 1].to_at)
+                               &pauses, &n) < 0 ||
+            n == 0 || pauses[n - 1].to_at)
             continue;
         json_object_set_new(c, "paused_since", json_time(pauses[n - 1].from_at));
         json_object_set_new(c, "pause_reason", json_string(pauses[n - 1].reason));
@@ -236,58 +237,74 @@ static void add_pause_reasons(struct req *r, json_t *list)
 
 static int add_request_delivery(const struct delivery_row *d, void *ctx)
 {
-    json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:o, s:b, s:o, s:I, s:I}", "id",
-                                         (json_int_t)d->id, "kind", d->kind, "status", d->status,
-                                         "received_at", json_time(d->received_at), "late",
-                                         d->late, "validated_at", json_time(d->validated_at),
-                                         "errors", (json_int_t)d->n_errors, "warnings",
-                                         (json_int_t)d->n_warnings));
+    json_array_append_new(
+        ctx, json_pack("{s:I, s:s, s:s, s:o, s:b, s:o, s:I, s:I}", "id", (json_int_t)d->id, "kind",
+                       d->kind, "status", d->status, "received_at", json_time(d->received_at),
+                       "late", d->late, "validated_at", json_time(d->validated_at), "errors",
+                       (json_int_t)d->n_errors, "warnings", (json_int_t)d->n_warnings));
     return 0;
 }
 
-/* All clocks of a subject, open or closed, oldest first. */
-struct subject_clocks {
-    const char *subject;
-    json_t *list;
-};
-
-static int add_if_subject(const struct clock_row *c, void *arg)
+/* Calls add_request_clock into the list of its subject in the object arg. */
+static int add_by_subject(const struct clock_row *c, void *arg)
 {
-    struct subject_clocks *x = arg;
-    if (!strcmp(c->subject, x->subject))
-        add_request_clock(c, x->list);
+    json_t *by_subject = arg, *list = json_object_get(by_subject, c->subject);
+    if (!list) {
+        list = json_array();
+        json_object_set_new(by_subject, c->subject, list);
+    }
+    add_request_clock(c, list);
     return 0;
 }
 
-static json_t *json_request(struct req *r, const struct request_row *q, bool full)
+/*
+ * A partner's clocks, open or closed, oldest first, grouped by subject
+ * ({"request:12": [...], ...}): one read for every request of a list.
+ * A new reference.
+ */
+static json_t *clocks_by_subject(struct req *r, int64_t partner_id)
+{
+    json_t *by_subject = json_object();
+    store_clock_each_of_partner(req_db(r), &r->arena, partner_id, add_by_subject, by_subject);
+    return by_subject;
+}
+
+/*
+ * A request as JSON; its clocks from by_subject (clocks_by_subject of its
+ * partner), or read here when by_subject is NULL.
+ */
+static json_t *json_request(struct req *r, const struct request_row *q, bool full,
+                            json_t *by_subject)
 {
     json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:I, s:b}", "id",
-                          (json_int_t)q->id, "partner", (json_int_t)q->partner_id, "kind",
-                          q->kind, "title", q->title, "note",
-                          q->note ? json_string(q->note) : json_null(), "phase", q->phase,
-                          "status", q->status, "issued_at", json_time(q->issued_at),
-                          "last_issued_at", json_time(q->last_issued_at), "rerequests",
-                          (json_int_t)q->n_rerequests, "late", q->late);
-    struct subject_clocks x = {arena_printf(&r->arena, "request:%lld", (long long)q->id),
-                               json_array()};
-    store_clock_each_of_partner(req_db(r), &r->arena, q->partner_id, add_if_subject, &x);
+                          (json_int_t)q->id, "partner", (json_int_t)q->partner_id, "kind", q->kind,
+                          "title", q->title, "note", q->note ? json_string(q->note) : json_null(),
+                          "phase", q->phase, "status", q->status, "issued_at",
+                          json_time(q->issued_at), "last_issued_at", json_time(q->last_issued_at),
+                          "rerequests", (json_int_t)q->n_rerequests, "late", q->late);
+    json_t *own = by_subject ? NULL : clocks_by_subject(r, q->partner_id);
+    json_t *clocks = json_object_get(by_subject ? by_subject : own,
+                                     arena_printf(&r->arena, "request:%lld", (long long)q->id));
+    json_t *list = clocks ? json_incref(clocks) : json_array();
+    json_decref(own);
     /* due_at: the open delivery clock's due instant (the 48-hour promise) */
     json_t *due = json_null();
     size_t i;
     json_t *c;
-    json_array_foreach(x.list, i, c) {
+    json_array_foreach(list, i, c)
+    {
         if (!strcmp(json_string_value(json_object_get(c, "kind")), "delivery_48h"))
             due = json_object_get(c, "due_at");
     }
     json_object_set(o, "due_at", due);
-    json_object_set_new(o, "clocks", x.list);
+    json_object_set_new(o, "clocks", list);
     if (full) {
         json_t *msgs = json_array();
         store_message_each(req_db(r), &r->arena, q->id, add_message, msgs);
         json_object_set_new(o, "messages", msgs);
         /* request page: the issuer, why a clock is paused, the deliveries against it */
         json_object_set_new(o, "issued_by", json_user_brief(r, q->issued_by));
-        add_pause_reasons(r, x.list);
+        add_pause_reasons(r, list);
         json_t *deliveries = json_array();
         store_delivery_each(req_db(r), &r->arena, q->partner_id, q->id, add_request_delivery,
                             deliveries);
@@ -314,18 +331,19 @@ void api_requests_create(struct req *r)
         reply_store_error(r, STORE_ERR);
         return;
     }
-    reply_json(r, 201, json_request(r, &q, true));
+    reply_json(r, 201, json_request(r, &q, true, NULL));
 }
 
 struct req_list {
     struct req *r;
     json_t *list;
+    json_t *clocks; /* clocks_by_subject of the partner */
 };
 
 static int add_request(const struct request_row *q, void *arg)
 {
     struct req_list *x = arg;
-    json_array_append_new(x->list, json_request(x->r, q, false));
+    json_array_append_new(x->list, json_request(x->r, q, false, x->clocks));
     return 0;
 }
 
@@ -334,8 +352,9 @@ void api_requests_list(struct req *r)
     struct partner p;
     if (!req_partner(r, &p))
         return;
-    struct req_list x = {r, json_array()};
+    struct req_list x = {r, json_array(), clocks_by_subject(r, p.id)};
     int rc = store_request_each_of_partner(req_db(r), &r->arena, p.id, add_request, &x);
+    json_decref(x.clocks);
     if (rc < 0) {
         json_decref(x.list);
         reply_store_error(r, rc);
@@ -349,7 +368,7 @@ void api_request_get(struct req *r)
     struct request_row q;
     struct partner p;
     if (request_for(r, &q, &p))
-        reply_json(r, 200, json_request(r, &q, true));
+        reply_json(r, 200, json_request(r, &q, true, NULL));
 }
 
 /* Runs a request step and answers with the request as it is after it. */
@@ -362,7 +381,7 @@ static void request_step(struct req *r, struct request_row *q, int rc, struct on
         reply_store_error(r, STORE_ERR);
         return;
     }
-    reply_json(r, 200, json_request(r, &now, true));
+    reply_json(r, 200, json_request(r, &now, true, NULL));
 }
 
 void api_request_message(struct req *r)
@@ -506,8 +525,9 @@ void api_alternate_solution(struct req *r)
     if (!step_begin(r, &o))
         return;
     if (step_end(r, &o, onb_alternate(&o, &p, reason)))
-        reply_json(r, 201, json_pack("{s:I, s:s, s:o}", "partner", (json_int_t)p.id, "reason",
-                                     reason, "at", json_time(now_get())));
+        reply_json(r, 201,
+                   json_pack("{s:I, s:s, s:o}", "partner", (json_int_t)p.id, "reason", reason, "at",
+                             json_time(now_get())));
 }
 
 void api_invitation_accept(struct req *r)
@@ -533,8 +553,7 @@ void api_questionnaire_get(struct req *r)
     int rc = store_answers_get(req_db(r), &r->arena, p.id, &row);
     if (rc == STORE_ERR_NOT_FOUND) {
         reply_error(r, 404, "not_sent",
-                    "the questionnaire has not been sent to this partner yet (stage %s)",
-                    p.stage);
+                    "the questionnaire has not been sent to this partner yet (stage %s)", p.stage);
         return;
     }
     if (rc < 0) {

@@ -26,29 +26,59 @@ void api_posthouses_list(struct req *r);
 static json_t *json_partner(const struct partner *p)
 {
     json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:b, s:s, s:o, s:o, s:o}", "id",
-                     (json_int_t)p->id, "name", p->name, "contact_email", p->contact_email,
-                     "time_zone", p->time_zone, "calendar",
-                     p->calendar_id ? json_integer(p->calendar_id) : json_null(), "channels",
-                     p->channels, "posthouse", p->posthouse, "stage", p->stage, "alias",
-                     p->alias ? json_string(p->alias) : json_null(), "agent",
-                     p->agent_id ? json_integer(p->agent_id) : json_null(), "created_at",
-                     json_time(p->created_at));
+                          (json_int_t)p->id, "name", p->name, "contact_email", p->contact_email,
+                          "time_zone", p->time_zone, "calendar",
+                          p->calendar_id ? json_integer(p->calendar_id) : json_null(), "channels",
+                          p->channels, "posthouse", p->posthouse, "stage", p->stage, "alias",
+                          p->alias ? json_string(p->alias) : json_null(), "agent",
+                          p->agent_id ? json_integer(p->agent_id) : json_null(), "created_at",
+                          json_time(p->created_at));
     json_object_set_new(o, "warnings", json_integer(p->warnings));
     json_object_set_new(o, "decision_pending", json_boolean(p->decision_pending));
     json_object_set_new(o, "stage_since", json_time(p->stage_at));
     return o;
 }
 
-/* {id, email, name} of an owner, or null. */
-static json_t *json_owner(struct req *r, int64_t id)
+/*
+ * The owners already looked up while building one answer: the cam, pim, pom
+ * and plm and the setup items' owners are mostly the same few users, so each
+ * distinct id is read once. Holds its own references; owners_free drops them.
+ */
+#define OWNERS_MAX (4 + ITEM_N)
+struct owners {
+    int64_t id[OWNERS_MAX];
+    json_t *json[OWNERS_MAX];
+    int n;
+};
+
+static void owners_free(struct owners *c)
 {
-    struct user u;
-    if (!id || store_user_by_id(req_db(r), &r->arena, id, &u) < 0)
-        return json_null();
-    return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "email", u.email, "name", u.name);
+    for (int i = 0; i < c->n; i++)
+        json_decref(c->json[i]);
+    c->n = 0;
 }
 
-json_t *json_setup(struct req *r, int64_t partner_id)
+/* {id, email, name} of an owner, or null (a new reference; one lookup per distinct id in c). */
+static json_t *json_owner(struct req *r, struct owners *c, int64_t id)
+{
+    if (!id)
+        return json_null();
+    for (int i = 0; i < c->n; i++)
+        if (c->id[i] == id)
+            return json_deep_copy(c->json[i]);
+    struct user u;
+    json_t *o =
+        store_user_by_id(req_db(r), &r->arena, id, &u) < 0
+            ? json_null()
+            : json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "email", u.email, "name", u.name);
+    if (c->n < OWNERS_MAX) {
+        c->id[c->n] = id;
+        c->json[c->n++] = json_incref(o);
+    }
+    return o;
+}
+
+static json_t *setup_json(struct req *r, int64_t partner_id, struct owners *owners)
 {
     struct setup_row rows[ITEM_N];
     int n = 0;
@@ -59,16 +89,24 @@ json_t *json_setup(struct req *r, int64_t partner_id)
         for (int j = 0; j < n; j++)
             if (!strcmp(rows[j].item, setup_item_name((enum setup_item)i)))
                 row = &rows[j];
-        json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "item",
-                             setup_item_name((enum setup_item)i), "label",
-                             setup_item_label((enum setup_item)i), "status",
-                             row ? row->status : "pending", "owner",
-                             json_owner(r, row ? row->owner_id : 0), "value",
-                             row && row->value ? json_string(row->value) : json_null(),
-                             "updated_at", json_time(row ? row->updated_at : 0)));
+        json_array_append_new(items,
+                              json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "item",
+                                        setup_item_name((enum setup_item)i), "label",
+                                        setup_item_label((enum setup_item)i), "status",
+                                        row ? row->status : "pending", "owner",
+                                        json_owner(r, owners, row ? row->owner_id : 0), "value",
+                                        row && row->value ? json_string(row->value) : json_null(),
+                                        "updated_at", json_time(row ? row->updated_at : 0)));
     }
     return json_pack("{s:o}", "items", items);
+}
+
+json_t *json_setup(struct req *r, int64_t partner_id)
+{
+    struct owners owners = {0};
+    json_t *o = setup_json(r, partner_id, &owners);
+    owners_free(&owners);
+    return o;
 }
 
 static int add_open_clock(const struct clock_row *c, void *ctx)
@@ -84,10 +122,12 @@ static int add_open_clock(const struct clock_row *c, void *ctx)
 json_t *json_partner_full(struct req *r, const struct partner *p)
 {
     json_t *o = json_partner(p);
+    struct owners owners = {0};
     json_object_set_new(o, "owners",
-                        json_pack("{s:o, s:o, s:o, s:o}", "cam", json_owner(r, p->cam_id), "pim",
-                                  json_owner(r, p->pim_id), "pom", json_owner(r, p->pom_id),
-                                  "plm", json_owner(r, p->plm_id)));
+                        json_pack("{s:o, s:o, s:o, s:o}", "cam", json_owner(r, &owners, p->cam_id),
+                                  "pim", json_owner(r, &owners, p->pim_id), "pom",
+                                  json_owner(r, &owners, p->pom_id), "plm",
+                                  json_owner(r, &owners, p->plm_id)));
     json_t *modules = json_loads(p->training_modules ? p->training_modules : "[]", 0, NULL);
     json_t *formats = json_loads(p->approved_formats ? p->approved_formats : "[]", 0, NULL);
     json_object_set_new(o, "training",
@@ -95,7 +135,8 @@ json_t *json_partner_full(struct req *r, const struct partner *p)
                                   "skipped", p->training_skipped, "decision_pending",
                                   p->decision_pending));
     json_object_set_new(o, "approved_formats", formats ? formats : json_array());
-    json_object_set_new(o, "setup", json_setup(r, p->id));
+    json_object_set_new(o, "setup", setup_json(r, p->id, &owners));
+    owners_free(&owners);
     json_t *clocks = json_array();
     store_clock_each_of_partner(req_db(r), &r->arena, p->id, add_open_clock, clocks);
     json_object_set_new(o, "clocks", clocks);
@@ -247,7 +288,6 @@ void api_partners_list(struct req *r)
     reply_json(r, 200, json_pack("{s:o, s:I}", "partners", list, "total", (json_int_t)total));
 }
 
-
 void api_partners_get(struct req *r)
 {
     struct partner p;
@@ -268,19 +308,48 @@ static int add_event(const struct event *e, void *ctx)
     return 0;
 }
 
+#define EVENTS_MAX 1000 /* the largest ?limit= */
+
+/*
+ * ?action= keeps one action (the timeline reads only "partner.stage");
+ * ?limit= answers the latest events only, and ?before= those below an id
+ * (next: the ?before= of the page of older events, null when none). The
+ * answer is oldest first either way, total counts every event (of the
+ * action) before or after.
+ */
 void api_partners_events(struct req *r)
 {
     struct partner p;
-    if (!req_partner(r, &p))
+    int64_t before, limit, total = 0;
+    if (!req_partner(r, &p) || !query_int(r, "before", 1, INT64_MAX, 0, &before) ||
+        !query_int(r, "limit", 1, EVENTS_MAX, 0, &limit))
         return;
-    json_t *list = json_array();
-    int rc = store_event_each(req_db(r), &r->arena, p.id, add_event, list);
+    const char *action = req_query(r, "action");
+    json_t *newest = json_array();
+    /* one more than asked says whether there are older ones */
+    int rc =
+        store_event_page(req_db(r), &r->arena, p.id, before, action && *action ? action : NULL,
+                         limit ? limit + 1 : 0, limit || before ? &total : NULL, add_event, newest);
     if (rc < 0) {
-        json_decref(list);
+        json_decref(newest);
         reply_store_error(r, rc);
         return;
     }
-    reply_json(r, 200, json_pack("{s:o}", "events", list));
+    size_t n = json_array_size(newest);
+    if (!limit && !before)
+        total = (int64_t)n; /* all of them: no count to ask for */
+    json_int_t next = 0;
+    if (limit && n > (size_t)limit) {
+        n = (size_t)limit;
+        next = json_integer_value(json_object_get(json_array_get(newest, n - 1), "id"));
+    }
+    json_t *list = json_array();
+    for (size_t i = n; i-- > 0;)
+        json_array_append(list, json_array_get(newest, i));
+    json_decref(newest);
+    reply_json(r, 200,
+               json_pack("{s:o, s:I, s:o}", "events", list, "total", (json_int_t)total, "next",
+                         next ? json_integer(next) : json_null()));
 }
 
 /* The directory of onboarded posthouses (in steady state), with their approved formats. */

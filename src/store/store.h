@@ -135,16 +135,16 @@ struct partner {
     bool channels;
     bool posthouse;
     char *stage;
-    char *alias;           /* NULL until setup */
-    int64_t agent_id;      /* the posthouse delivering for it, 0: none */
+    char *alias;      /* NULL until setup */
+    int64_t agent_id; /* the posthouse delivering for it, 0: none */
     int64_t created_at;
     int64_t cam_id, pim_id, pom_id, plm_id; /* owners, 0: none yet */
-    int64_t warnings;      /* warnings issued during training (never reset) */
-    bool decision_pending; /* the pim owes a decision after the third warning */
-    bool training_skipped; /* already onboarded: no training */
-    char *training_modules; /* JSON array text */
-    char *approved_formats; /* JSON array text */
-    int64_t stage_at;      /* when the current stage began */
+    int64_t warnings;                       /* warnings issued during training (never reset) */
+    bool decision_pending;                  /* the pim owes a decision after the third warning */
+    bool training_skipped;                  /* already onboarded: no training */
+    char *training_modules;                 /* JSON array text */
+    char *approved_formats;                 /* JSON array text */
+    int64_t stage_at;                       /* when the current stage began */
 };
 
 int store_partner_add(struct db *db, const struct partner *p, int64_t *id);
@@ -160,10 +160,10 @@ int store_partner_each(struct db *db, struct arena *a, const char *stage, int64_
 /* A page of partners, filtered and sorted in SQL (the dashboard's list). */
 enum partner_sort { PARTNER_SORT_ID, PARTNER_SORT_NAME, PARTNER_SORT_STAGE, PARTNER_SORT_SINCE };
 struct partner_query {
-    const char *stage;   /* NULL: any */
-    int64_t org_id;      /* 0: every partner; else org_id and those whose agent it is */
-    int64_t owner_id;    /* 0: any; else partners whose cam, pim, pom or plm this user is */
-    const char *name;    /* NULL: any; else a part of the name, case-insensitive */
+    const char *stage; /* NULL: any */
+    int64_t org_id;    /* 0: every partner; else org_id and those whose agent it is */
+    int64_t owner_id;  /* 0: any; else partners whose cam, pim, pom or plm this user is */
+    const char *name;  /* NULL: any; else a part of the name, case-insensitive */
     enum partner_sort sort;
     bool desc;
     int64_t limit, offset;
@@ -193,6 +193,16 @@ int store_event_add(struct db *db, const struct event *e);
 /* Calls fn for each event of a partner (0: all events), oldest first. */
 int store_event_each(struct db *db, struct arena *a, int64_t partner_id,
                      int (*fn)(const struct event *, void *), void *ctx);
+/*
+ * Calls fn for the events of partner_id with an id below before (0: no
+ * bound) and, unless action is NULL, that action: newest first, at most
+ * limit of them (0: no limit). *total (unless total is NULL) gets how many
+ * events of the partner have the action, whatever before: one index range
+ * count on events_partner.
+ */
+int store_event_page(struct db *db, struct arena *a, int64_t partner_id, int64_t before,
+                     const char *action, int64_t limit, int64_t *total,
+                     int (*fn)(const struct event *, void *), void *ctx);
 
 /* ---- calendars ---- */
 struct holiday {
@@ -206,7 +216,7 @@ struct calendar_row {
     char *time_zone;
     unsigned working_days; /* bit i = ISO weekday i + 1 */
     int first_year, last_year;
-    int64_t version;       /* bumped on every edit */
+    int64_t version;          /* bumped on every edit */
     struct holiday *holidays; /* sorted by day, in the arena */
     size_t n_holidays;
     int64_t created_at, updated_at;
@@ -223,17 +233,17 @@ int store_calendar_each(struct db *db, struct arena *a,
 /* ---- clocks ---- */
 struct clock_row {
     int64_t id;
-    int64_t partner_id;    /* 0: none */
-    char *kind;            /* delivery_48h, response_3wd, setup_10d, training_30d, ... */
-    char *subject;         /* request:12, partner:3 */
-    int64_t calendar_id;   /* 0: the partner's zone, Monday to Friday, no holidays */
+    int64_t partner_id;  /* 0: none */
+    char *kind;          /* delivery_48h, response_3wd, setup_10d, training_30d, ... */
+    char *subject;       /* request:12, partner:3 */
+    int64_t calendar_id; /* 0: the partner's zone, Monday to Friday, no holidays */
     int64_t calendar_version;
     char *time_zone;
     int64_t started_at;
-    int64_t fixed_due;     /* milestones only */
+    int64_t fixed_due; /* milestones only */
     int64_t extension_days;
-    int64_t due_at;        /* 0 while paused */
-    char *state;           /* running, paused, met, breached, cancelled */
+    int64_t due_at; /* 0 while paused */
+    char *state;    /* running, paused, met, breached, cancelled */
     int64_t closed_at;
     char *label;
     char *tzdata;
@@ -254,8 +264,8 @@ int store_clock_each_of_partner(struct db *db, struct arena *a, int64_t partner_
                                 int (*fn)(const struct clock_row *, void *), void *ctx);
 /* Calls fn for the clocks (running or paused) of a subject and kind (NULL: any kind). */
 int store_clock_each_open_of_subject(struct db *db, struct arena *a, const char *subject,
-                                     const char *kind,
-                                     int (*fn)(const struct clock_row *, void *), void *ctx);
+                                     const char *kind, int (*fn)(const struct clock_row *, void *),
+                                     void *ctx);
 /* Calls fn for up to limit open clocks, soonest due first (partner_id 0: every partner). */
 int store_clock_each_open(struct db *db, struct arena *a, int64_t partner_id, int limit,
                           int (*fn)(const struct clock_row *, void *), void *ctx);
@@ -281,7 +291,8 @@ int store_clock_claim_breach(struct db *db, int64_t id, int64_t now, bool *claim
  */
 int store_clock_soon_ids(struct db *db, int64_t after, int64_t until, int64_t *out, int max,
                          int *n);
-/* The earliest due instant after `after` of a running clock not yet noticed as due soon (0: none). */
+/* The earliest due instant after `after` of a running clock not yet noticed as due soon (0: none).
+ */
 int store_clock_next_soon(struct db *db, int64_t after, int64_t *due);
 /* Marks the due-soon notice of a clock sent; *claimed is true for the one caller that did. */
 int store_clock_claim_soon(struct db *db, int64_t id, bool *claimed);
@@ -292,8 +303,8 @@ int store_clock_set_due(struct db *db, int64_t id, int64_t due_at, const char *s
                         int64_t calendar_version);
 /* Closes an open clock (met or cancelled) at instant at; *closed false if it was not open. */
 int store_clock_close(struct db *db, int64_t id, const char *state, int64_t at, bool *closed);
-int store_clock_extend(struct db *db, int64_t id, int64_t days, const char *reason,
-                       int64_t by_user, int64_t at);
+int store_clock_extend(struct db *db, int64_t id, int64_t days, const char *reason, int64_t by_user,
+                       int64_t at);
 int store_clock_pause_add(struct db *db, int64_t id, int64_t from_at, const char *reason,
                           int64_t by_user);
 int store_clock_pause_end(struct db *db, int64_t id, int64_t to_at);

@@ -66,43 +66,39 @@ static int each_clock(struct db_stmt *st, struct arena *a,
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 
+/* The clocks of the dashboard's two lists: where (on c) with one bound, in an order. */
+#define DASH_CLOCK_COUNT(where) "SELECT COUNT(*) FROM clocks c WHERE " where
+#define DASH_CLOCK_LIST(where, order)                                                              \
+    "SELECT " DASH_CLOCK_COLS " FROM clocks c LEFT JOIN partners p ON p.id = c.partner_id"         \
+    " WHERE " where " ORDER BY " order " LIMIT ?"
+#define DASH_DUE      "c.state = 'running' AND c.due_at <= ?"
+#define DASH_BREACHED "c.state = 'breached' AND c.due_at > ?"
+
+/* *total of count_sql, then up to limit rows of list_sql to fn; both take bound. */
+static int clock_list(struct db *db, struct arena *a, const char *count_sql, const char *list_sql,
+                      int64_t bound, int limit, int64_t *total,
+                      int (*fn)(const struct dash_clock *, void *), void *ctx)
+{
+    int rc = count_of(db_query(db, count_sql, "i", bound), total);
+    if (rc < 0)
+        return rc;
+    return each_clock(db_query(db, list_sql, "ii", bound, (int64_t)limit), a, fn, ctx);
+}
+
 int store_dash_clocks_due(struct db *db, struct arena *a, int64_t until, int limit, int64_t *total,
                           int (*fn)(const struct dash_clock *, void *), void *ctx)
 {
-    int rc = count_of(db_query(db,
-                               "SELECT COUNT(*) FROM clocks WHERE state = 'running'"
-                               " AND due_at <= ?",
-                               "i", until),
-                      total);
-    if (rc < 0)
-        return rc;
-    return each_clock(db_query(db,
-                               "SELECT " DASH_CLOCK_COLS " FROM clocks c"
-                               " LEFT JOIN partners p ON p.id = c.partner_id"
-                               " WHERE c.state = 'running' AND c.due_at <= ?"
-                               " ORDER BY c.due_at, c.id LIMIT ?",
-                               "ii", until, (int64_t)limit),
-                      a, fn, ctx);
+    return clock_list(db, a, DASH_CLOCK_COUNT(DASH_DUE),
+                      DASH_CLOCK_LIST(DASH_DUE, "c.due_at, c.id"), until, limit, total, fn, ctx);
 }
 
 int store_dash_clocks_breached(struct db *db, struct arena *a, int64_t since, int limit,
                                int64_t *total, int (*fn)(const struct dash_clock *, void *),
                                void *ctx)
 {
-    int rc = count_of(db_query(db,
-                               "SELECT COUNT(*) FROM clocks WHERE state = 'breached'"
-                               " AND due_at > ?",
-                               "i", since),
-                      total);
-    if (rc < 0)
-        return rc;
-    return each_clock(db_query(db,
-                               "SELECT " DASH_CLOCK_COLS " FROM clocks c"
-                               " LEFT JOIN partners p ON p.id = c.partner_id"
-                               " WHERE c.state = 'breached' AND c.due_at > ?"
-                               " ORDER BY c.due_at DESC, c.id DESC LIMIT ?",
-                               "ii", since, (int64_t)limit),
-                      a, fn, ctx);
+    return clock_list(db, a, DASH_CLOCK_COUNT(DASH_BREACHED),
+                      DASH_CLOCK_LIST(DASH_BREACHED, "c.due_at DESC, c.id DESC"), since, limit,
+                      total, fn, ctx);
 }
 
 int store_dash_warnings(struct db *db, struct arena *a, int limit,

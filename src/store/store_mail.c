@@ -69,19 +69,10 @@ int store_mail_get(struct db *db, struct arena *a, int64_t id, struct mail_row *
     return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_ERR_NOT_FOUND : STORE_ERR;
 }
 
-int store_mail_each(struct db *db, struct arena *a, const char *to_email, int64_t before_id,
-                    int limit, int (*fn)(const struct mail_row *, void *), void *ctx)
+/* Calls fn for each row of st (MAIL_COLS) and finishes it. */
+static int each_mail(struct db_stmt *st, struct arena *a,
+                     int (*fn)(const struct mail_row *, void *), void *ctx)
 {
-    int64_t below = before_id > 0 ? before_id : INT64_MAX;
-    struct db_stmt *st =
-        to_email ? db_query(db,
-                            "SELECT " MAIL_COLS " FROM outbox WHERE to_email = ? AND id < ?"
-                            " ORDER BY id DESC LIMIT ?",
-                            "sii", to_email, below, (int64_t)limit)
-                 : db_query(db,
-                            "SELECT " MAIL_COLS " FROM outbox WHERE id < ?"
-                            " ORDER BY id DESC LIMIT ?",
-                            "ii", below, (int64_t)limit);
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
         struct mail_row m;
@@ -93,20 +84,10 @@ int store_mail_each(struct db *db, struct arena *a, const char *to_email, int64_
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 
-int store_mail_attempts_each(struct db *db, struct arena *a, const char *to_email, int64_t first_id,
-                             int64_t last_id, int (*fn)(const struct mail_attempt_row *, void *),
-                             void *ctx)
+/* Calls fn for each row of st (message, at, reply, ok) and finishes it. */
+static int each_attempt(struct db_stmt *st, struct arena *a,
+                        int (*fn)(const struct mail_attempt_row *, void *), void *ctx)
 {
-    struct db_stmt *st =
-        to_email ? db_query(db,
-                            "SELECT t.message, t.at, t.reply, t.ok FROM outbox_attempts t"
-                            " JOIN outbox m ON m.id = t.message WHERE m.to_email = ?"
-                            " AND t.message BETWEEN ? AND ? ORDER BY t.message, t.id",
-                            "sii", to_email, first_id, last_id)
-                 : db_query(db,
-                            "SELECT t.message, t.at, t.reply, t.ok FROM outbox_attempts t"
-                            " WHERE t.message BETWEEN ? AND ? ORDER BY t.message, t.id",
-                            "ii", first_id, last_id);
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
         struct mail_attempt_row t;
@@ -119,6 +100,21 @@ int store_mail_attempts_each(struct db *db, struct arena *a, const char *to_emai
     }
     db_done(st);
     return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_mail_each(struct db *db, struct arena *a, const char *to_email, int64_t before_id,
+                    int limit, int (*fn)(const struct mail_row *, void *), void *ctx)
+{
+    struct mail_filter f = {.to_email = to_email};
+    return store_mail_find(db, a, &f, before_id, limit, fn, ctx);
+}
+
+int store_mail_attempts_each(struct db *db, struct arena *a, const char *to_email, int64_t first_id,
+                             int64_t last_id, int (*fn)(const struct mail_attempt_row *, void *),
+                             void *ctx)
+{
+    struct mail_filter f = {.to_email = to_email};
+    return store_mail_find_attempts(db, a, &f, first_id, last_id, fn, ctx);
 }
 
 /* The filter conditions every listing repeats after its leading (indexed) one. */
@@ -154,15 +150,7 @@ int store_mail_find(struct db *db, struct arena *a, const struct mail_filter *f,
     else
         st = db_query(db, "SELECT " MAIL_COLS " FROM outbox WHERE id < ? ORDER BY id DESC LIMIT ?",
                       "ii", below, lim);
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct mail_row m;
-        mail_read(st, a, &m);
-        if (fn(&m, ctx))
-            break;
-    }
-    db_done(st);
-    return rc < 0 ? STORE_ERR : STORE_OK;
+    return each_mail(st, a, fn, ctx);
 }
 
 int store_mail_find_attempts(struct db *db, struct arena *a, const struct mail_filter *f,
@@ -198,18 +186,7 @@ int store_mail_find_attempts(struct db *db, struct arena *a, const struct mail_f
                       "SELECT t.message, t.at, t.reply, t.ok FROM outbox_attempts t"
                       " WHERE t.message BETWEEN ? AND ? ORDER BY t.message, t.id",
                       "ii", first_id, last_id);
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct mail_attempt_row t;
-        t.message = db_int(st, 0);
-        t.at = db_int(st, 1);
-        t.reply = arena_strdup(a, db_text(st, 2));
-        t.ok = db_int(st, 3) != 0;
-        if (fn(&t, ctx))
-            break;
-    }
-    db_done(st);
-    return rc < 0 ? STORE_ERR : STORE_OK;
+    return each_attempt(st, a, fn, ctx);
 }
 
 /* The id of the queued message due longest, 0 when none. */

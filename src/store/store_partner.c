@@ -164,15 +164,14 @@ int store_event_add(struct db *db, const struct event *e)
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 
-int store_event_each(struct db *db, struct arena *a, int64_t partner_id,
-                     int (*fn)(const struct event *, void *), void *ctx)
+#define EVENT_COLS                                                                                 \
+    "e.id, e.at, e.actor_id, u.email, e.partner_id, e.subject, e.action, e.before_json,"           \
+    " e.after_json FROM events e LEFT JOIN users u ON u.id = e.actor_id"
+
+/* Calls fn for each row of st (EVENT_COLS) and finishes it. */
+static int each_event(struct db_stmt *st, struct arena *a, int (*fn)(const struct event *, void *),
+                      void *ctx)
 {
-    struct db_stmt *st = db_query(db,
-                                  "SELECT e.id, e.at, e.actor_id, u.email, e.partner_id, e.subject,"
-                                  " e.action, e.before_json, e.after_json FROM events e"
-                                  " LEFT JOIN users u ON u.id = e.actor_id"
-                                  " WHERE (? = 0 OR e.partner_id = ?) ORDER BY e.id",
-                                  "ii", partner_id, partner_id);
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
         struct event e;
@@ -190,4 +189,37 @@ int store_event_each(struct db *db, struct arena *a, int64_t partner_id,
     }
     db_done(st);
     return rc < 0 ? STORE_ERR : STORE_OK;
+}
+
+int store_event_each(struct db *db, struct arena *a, int64_t partner_id,
+                     int (*fn)(const struct event *, void *), void *ctx)
+{
+    return each_event(db_query(db,
+                               "SELECT " EVENT_COLS " WHERE (? = 0 OR e.partner_id = ?)"
+                               " ORDER BY e.id",
+                               "ii", partner_id, partner_id),
+                      a, fn, ctx);
+}
+
+int store_event_page(struct db *db, struct arena *a, int64_t partner_id, int64_t before,
+                     const char *action, int64_t limit, int64_t *total,
+                     int (*fn)(const struct event *, void *), void *ctx)
+{
+    if (total) {
+        struct db_stmt *st = db_query(db,
+                                      "SELECT COUNT(*) FROM events WHERE partner_id = ?"
+                                      " AND (? IS NULL OR action = ?)",
+                                      "iss", partner_id, action, action);
+        int rc = db_step(st);
+        *total = rc == DB_ROW ? db_int(st, 0) : 0;
+        db_done(st);
+        if (rc != DB_ROW)
+            return STORE_ERR;
+    }
+    return each_event(db_query(db,
+                               "SELECT " EVENT_COLS " WHERE e.partner_id = ? AND e.id < ?"
+                               " AND (? IS NULL OR e.action = ?) ORDER BY e.id DESC LIMIT ?",
+                               "iissi", partner_id, before > 0 ? before : INT64_MAX, action, action,
+                               limit > 0 ? limit : INT64_MAX),
+                      a, fn, ctx);
 }

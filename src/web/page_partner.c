@@ -867,13 +867,18 @@ static json_t *messages_vm(struct view *v, const json_t *messages)
     return list;
 }
 
-/* The audit log, newest first: the latest LOG_LATEST, or all with ?log=all. */
-static void log_vm(struct view *v, const json_t *events)
+/*
+ * The audit log, newest first, from the answer of GET .../events (with
+ * ?limit=LOG_LATEST, or all of it with ?log=all): its events and its total.
+ */
+static void log_vm(struct view *v, const json_t *ans)
 {
     struct req *r = v->r;
     const char *all_q = req_query(r, "log");
     bool all = all_q && !strcmp(all_q, "all");
+    const json_t *events = json_object_get(ans, "events");
     size_t n = json_array_size(events), shown = 0;
+    json_int_t total = jint(ans, "total");
     json_t *list = json_array();
     for (size_t k = n; k-- > 0 && (all || shown < LOG_LATEST); shown++) {
         const json_t *e = json_array_get(events, k);
@@ -894,8 +899,8 @@ static void log_vm(struct view *v, const json_t *events)
         json_array_append_new(list, row);
     }
     json_object_set_new(v->vm, "log",
-                        json_pack("{s:o, s:I, s:b}", "events", list, "total", (json_int_t)n, "more",
-                                  !all && n > LOG_LATEST));
+                        json_pack("{s:o, s:I, s:b}", "events", list, "total", total, "more",
+                                  !all && total > LOG_LATEST));
 }
 
 /* The staff's actions of this stage, each only for the roles its route admits. */
@@ -1007,9 +1012,30 @@ void page_partner(struct req *r)
     json_t *warnings = get_list(r, "/api/v1/partners/{id}/warnings", v.id, NULL, "warnings");
     json_t *requests = get_list(r, "/api/v1/partners/{id}/requests", v.id, NULL, "requests");
     json_t *deliveries = get_list(r, "/api/v1/partners/{id}/deliveries", v.id, NULL, "deliveries");
-    json_t *events = may(r, ACT_PARTNER_EVENTS)
-                         ? get_list(r, "/api/v1/partners/{id}/events", v.id, NULL, "events")
-                         : NULL;
+    /* the audit log: its latest LOG_LATEST (or all with ?log=all), and the stage changes
+       the timeline draws, each read by itself and bounded */
+    json_t *log = NULL, *events = NULL;
+    if (may(r, ACT_PARTNER_EVENTS)) {
+        const char *log_q = req_query(r, "log");
+        bool all = log_q && !strcmp(log_q, "all");
+        json_t *lq =
+            all ? NULL : json_pack("{s:s}", "limit", arena_printf(&r->arena, "%d", LOG_LATEST));
+        const char *params[1] = {v.id};
+        if (web_call_query(r, "GET", "/api/v1/partners/{id}/events", params, 1, lq, NULL, &log) !=
+                200 ||
+            !json_is_array(json_object_get(log, "events"))) {
+            json_decref(log);
+            log = json_pack("{s:[], s:i}", "events", "total", 0);
+        }
+        json_decref(lq);
+        if (all) {
+            events = json_incref(json_object_get(log, "events"));
+        } else {
+            json_t *sq = json_pack("{s:s}", "action", "partner.stage");
+            events = get_list(r, "/api/v1/partners/{id}/events", v.id, sq, "events");
+            json_decref(sq);
+        }
+    }
     json_t *q = json_pack("{s:s, s:s}", "partner", v.id, "limit", "20");
     json_t *messages = get_list(r, "/api/v1/messages", NULL, q, "messages");
     json_decref(q);
@@ -1094,8 +1120,8 @@ void page_partner(struct req *r)
     clocks_vm(&v, clocks, titles);
     json_object_set_new(v.vm, "deliveries", deliveries_vm(&v, deliveries));
     json_object_set_new(v.vm, "messages", messages_vm(&v, messages));
-    if (events)
-        log_vm(&v, events);
+    if (log)
+        log_vm(&v, log);
     actions_vm(&v, staff, calendars, questionnaire);
 
     json_t *vm = v.vm;
@@ -1105,6 +1131,7 @@ void page_partner(struct req *r)
     json_decref(requests);
     json_decref(deliveries);
     json_decref(events);
+    json_decref(log);
     json_decref(messages);
     json_decref(questionnaire);
     json_decref(plan);
