@@ -125,28 +125,10 @@ static int add_stage(const char *stage, int64_t n, void *ctx)
     return 0;
 }
 
-/* ?limit= as 1..LIST_MAX (default LIST_DEFAULT); false after answering 422. */
-static bool limit_param(struct req *r, int *limit)
-{
-    const char *s = req_query(r, "limit");
-    *limit = LIST_DEFAULT;
-    if (!s)
-        return true;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 1 || v > LIST_MAX) {
-        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "limit"),
-                          "'limit' is a number from 1 to %d", LIST_MAX);
-        return false;
-    }
-    *limit = (int)v;
-    return true;
-}
-
 void api_dashboard(struct req *r)
 {
-    int limit;
-    if (!limit_param(r, &limit))
+    int64_t limit;
+    if (!req_query_int(r, "limit", 1, LIST_MAX, LIST_DEFAULT, &limit))
         return;
     struct db *db = req_db(r);
     int64_t now = now_get();

@@ -278,26 +278,6 @@ static int add_delivery(const struct delivery_row *d, void *arg)
     return 0;
 }
 
-/* Reads ?name= as an integer in [min, max] (dflt when absent); false after answering 422. */
-static bool query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t dflt,
-                      int64_t *out)
-{
-    const char *q = req_query(r, name);
-    *out = dflt;
-    if (!q || !*q)
-        return true;
-    char *end;
-    long long v = strtoll(q, &end, 10);
-    if (*end || v < min || v > max) {
-        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", name),
-                          "'%s' must be a whole number from %lld to %lld", name, (long long)min,
-                          (long long)max);
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 void api_partner_deliveries(struct req *r)
 {
     struct partner p;
@@ -314,8 +294,8 @@ void api_partner_deliveries(struct req *r)
         return;
     }
     int64_t before, limit;
-    if (!query_int(r, "before", 1, INT64_MAX, 0, &before) ||
-        !query_int(r, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit))
+    if (!req_query_int(r, "before", 1, INT64_MAX, 0, &before) ||
+        !req_query_int(r, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit))
         return;
     struct list_ctx x = {r, p.time_zone, json_array(), limit, 0};
     rc = store_delivery_page(req_db(r), &r->arena, p.id, before, limit + 1, add_delivery, &x);

@@ -98,24 +98,6 @@ static int add_attempt(const struct mail_attempt_row *t, void *ctx)
     return 0;
 }
 
-/* Reads ?NAME= as a positive integer into *out (0 when absent); false after answering 422. */
-static bool query_id(struct req *r, const char *name, const char *what, int64_t *out)
-{
-    const char *q = req_query(r, name);
-    *out = 0;
-    if (!q || !*q) /* an empty field of an HTML form is an absent one */
-        return true;
-    char *end;
-    long long v = strtoll(q, &end, 10);
-    if (!*q || *end || v < 1) {
-        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", name),
-                          "'%s' must be %s", name, what);
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 void api_messages_list(struct req *r)
 {
     const char *to_q = req_query(r, "to"), *state = req_query(r, "state");
@@ -141,12 +123,10 @@ void api_messages_list(struct req *r)
     }
     f.state = state;
     int64_t before = 0, limit = 0;
-    if (!query_id(r, "before", "a message id", &before) ||
-        !query_id(r, "partner", "a partner id", &f.partner_id) ||
-        !query_id(r, "limit", "a number of messages from 1 to 200", &limit))
+    if (!req_query_int(r, "before", 1, INT64_MAX, 0, &before) ||
+        !req_query_int(r, "partner", 1, INT64_MAX, 0, &f.partner_id) ||
+        !req_query_int(r, "limit", 1, PAGE, PAGE, &limit))
         return;
-    if (limit == 0 || limit > PAGE)
-        limit = PAGE;
     struct listing l = {r, json_array(), json_object(), 0, 0};
     struct db *db = req_db(r);
     int rc = 0;

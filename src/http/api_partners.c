@@ -210,25 +210,6 @@ static int add_partner(const struct partner *p, void *ctx)
     return 0;
 }
 
-/* A query number in [lo, hi] (absent: dflt); false after answering 422. */
-static bool query_int(struct req *r, const char *name, int64_t lo, int64_t hi, int64_t dflt,
-                      int64_t *out)
-{
-    const char *s = req_query(r, name);
-    *out = dflt;
-    if (!s)
-        return true;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi) {
-        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", name),
-                          "'%s' is a number from %lld to %lld", name, (long long)lo, (long long)hi);
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 /*
  * The list, filtered (stage, q: a part of the name, mine: partners this
  * staff user owns as cam, pim, pom or plm), sorted (sort = name, stage or
@@ -274,8 +255,8 @@ void api_partners_list(struct req *r)
     /* an organisation's user owns no partners: "mine" is its own organisation already */
     if (mine && (!strcmp(mine, "true") || !strcmp(mine, "1")) && !r->who.org_id)
         q.owner_id = r->user.id;
-    if (!query_int(r, "limit", 1, 1000, INT64_MAX, &q.limit) ||
-        !query_int(r, "offset", 0, INT64_MAX, 0, &q.offset))
+    if (!req_query_int(r, "limit", 1, 1000, INT64_MAX, &q.limit) ||
+        !req_query_int(r, "offset", 0, INT64_MAX, 0, &q.offset))
         return;
     json_t *list = json_array();
     int64_t total = 0;
@@ -321,8 +302,8 @@ void api_partners_events(struct req *r)
 {
     struct partner p;
     int64_t before, limit, total = 0;
-    if (!req_partner(r, &p) || !query_int(r, "before", 1, INT64_MAX, 0, &before) ||
-        !query_int(r, "limit", 1, EVENTS_MAX, 0, &limit))
+    if (!req_partner(r, &p) || !req_query_int(r, "before", 1, INT64_MAX, 0, &before) ||
+        !req_query_int(r, "limit", 1, EVENTS_MAX, 0, &limit))
         return;
     const char *action = req_query(r, "action");
     json_t *newest = json_array();

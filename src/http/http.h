@@ -139,6 +139,13 @@ struct db *req_db(struct req *r);
 const char *req_header(struct req *r, const char *name);
 /* The value of a query-string argument (or of r->query when set), or NULL. */
 const char *req_query(struct req *r, const char *name);
+/*
+ * Reads the query argument name as a whole number from lo to hi into *out
+ * (dflt when absent or empty: an empty field of an HTML form is an absent
+ * one). False after answering 422 naming the argument and its range.
+ */
+bool req_query_int(struct req *r, const char *name, int64_t lo, int64_t hi, int64_t dflt,
+                   int64_t *out);
 /* The value of a cookie, or NULL. */
 const char *req_cookie(struct req *r, const char *name);
 /* The route with this method and pattern (exactly as in the table), or NULL. */

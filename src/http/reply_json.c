@@ -6,6 +6,8 @@
  */
 #include "http/http.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "base/now.h"
@@ -77,6 +79,30 @@ bool jfield_bool(struct req *r, const char *key, bool required, bool *out)
     if (v)
         *out = json_is_true(v);
     return true;
+}
+
+bool req_query_int(struct req *r, const char *name, int64_t lo, int64_t hi, int64_t dflt,
+                   int64_t *out)
+{
+    const char *s = req_query(r, name);
+    *out = dflt;
+    if (!s || !*s)
+        return true;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*end && errno == 0 && v >= lo && v <= hi) {
+        *out = v;
+        return true;
+    }
+    json_t *fields = json_pack("{s:[s]}", "fields", name);
+    if (hi == INT64_MAX)
+        reply_error_extra(r, 422, "invalid", fields, "'%s' must be a whole number of at least %lld",
+                          name, (long long)lo);
+    else
+        reply_error_extra(r, 422, "invalid", fields, "'%s' must be a whole number from %lld to %lld",
+                          name, (long long)lo, (long long)hi);
+    return false;
 }
 
 bool jfield_int(struct req *r, const char *key, bool required, int64_t *out)
