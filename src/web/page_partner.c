@@ -524,6 +524,11 @@ static void header_vm(struct view *v, const json_t *calendars)
         json_is_true(json_object_get(p, "posthouse")), "warnings", (json_int_t)jint(p, "warnings"),
         "decision_pending", json_is_true(json_object_get(p, "decision_pending")));
     json_object_set_new(h, "since", when(r, jtime(p, "stage_since"), v->zone));
+    if (jint(p, "warnings") > 0) /* "1 warning", "3 warnings", not "warning(s)" */
+        json_object_set_new(h, "warnings_text",
+                            json_string(arena_printf(&r->arena, "%lld warning%s",
+                                                     (long long)jint(p, "warnings"),
+                                                     jint(p, "warnings") == 1 ? "" : "s")));
     if (jstr(p, "alias"))
         json_object_set_new(h, "alias", json_string(jstr(p, "alias")));
     if (v->staff && jstr(p, "contact_email"))
