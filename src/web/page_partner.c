@@ -1321,7 +1321,13 @@ void page_partner_post(struct req *r)
             web_call(r, "POST", "/api/v1/partners/{id}/training/decision", params, 1, body, &ans);
         if (st == 200) {
             struct buf msg = {0};
-            buf_printf(&msg, "Decision recorded: %s.", action);
+            /* the choice in the words of the form, not its code ("propose_posthouse") */
+            buf_printf(&msg, "Decision recorded: %s.",
+                       !strcmp(action, "continue")            ? "the training continues"
+                       : !strcmp(action, "propose_posthouse") ? "propose a posthouse"
+                       : !strcmp(action, "escalate")          ? "escalated to the commercial team"
+                       : !strcmp(action, "stop")              ? "the training stops"
+                                                              : action);
             const json_t *list = json_object_get(ans, "posthouses");
             if (json_is_array(list)) {
                 size_t i;
