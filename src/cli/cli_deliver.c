@@ -109,6 +109,10 @@ static void print_result(json_t *d)
                json_array_size(json_object_get(ch, "new")));
     size_t i;
     json_t *f;
+    json_array_foreach(json_object_get(ch, "fixed"), i, f) /* what the redelivery fixed, by name */
+        printf("fixed: %s [%s]\n  %s\n", json_string_value(json_object_get(f, "file")),
+               json_string_value(json_object_get(f, "code")),
+               json_string_value(json_object_get(f, "message")));
     json_array_foreach(json_object_get(d, "findings"), i, f) {
         const char *change = json_string_value(json_object_get(f, "change"));
         printf("%s: %s [%s]%s\n  %s\n", json_string_value(json_object_get(f, "severity")),
@@ -118,9 +122,38 @@ static void print_result(json_t *d)
                : change && !strcmp(change, "still_failing") ? " (still failing)"
                                                             : "",
                json_string_value(json_object_get(f, "message")));
+        /* where, found, expected, fix and rule, as `vodgate validate` prints them */
+        const json_t *loc = json_object_get(f, "location");
+        struct buf w = {0};
+        const char *v;
+        if ((v = json_string_value(json_object_get(loc, "sheet"))))
+            buf_printf(&w, " sheet '%s'", v);
+        if (json_integer_value(json_object_get(loc, "row")))
+            buf_printf(&w, " row %lld", (long long)json_integer_value(json_object_get(loc, "row")));
+        if ((v = json_string_value(json_object_get(loc, "column"))))
+            buf_printf(&w, " column %s", v);
+        if ((v = json_string_value(json_object_get(loc, "header"))))
+            buf_printf(&w, " (%s)", v);
+        if (json_integer_value(json_object_get(loc, "line")))
+            buf_printf(&w, " line %lld",
+                       (long long)json_integer_value(json_object_get(loc, "line")));
+        if ((v = json_string_value(json_object_get(loc, "path"))))
+            buf_printf(&w, " %s", v);
+        if ((v = json_string_value(json_object_get(loc, "timecode"))))
+            buf_printf(&w, " stream %lld at %s",
+                       (long long)json_integer_value(json_object_get(loc, "stream")), v);
+        if (w.len)
+            printf("  where:%s\n", buf_str(&w));
+        buf_free(&w);
+        if ((v = json_string_value(json_object_get(f, "observed"))))
+            printf("  found: \"%s\"\n", v);
+        if ((v = json_string_value(json_object_get(f, "expected"))))
+            printf("  expected: %s\n", v);
         const char *fix = json_string_value(json_object_get(f, "fix"));
         if (fix)
             printf("  fix: %s\n", fix);
+        if ((v = json_string_value(json_object_get(f, "clause"))))
+            printf("  rule: %s\n", v);
     }
 }
 
@@ -187,10 +220,12 @@ int cli_deliver(int argc, char **argv)
         goto done;
     }
     json_t *receipt = json_object_get(d, "receipt");
-    printf("delivery %lld received at %s (%s)\n",
+    const char *zone = json_string_value(json_object_get(receipt, "time_zone"));
+    printf("delivery %lld received at %s (%s%s%s)\n",
            (long long)json_integer_value(json_object_get(d, "id")),
            json_string_value(json_object_get(receipt, "received_at")),
-           json_string_value(json_object_get(receipt, "received_at_local")));
+           json_string_value(json_object_get(receipt, "received_at_local")), zone ? " " : "",
+           zone ? zone : "");
     size_t i;
     json_t *f;
     json_array_foreach(json_object_get(receipt, "files"), i, f)
@@ -198,9 +233,13 @@ int cli_deliver(int argc, char **argv)
                (long long)json_integer_value(json_object_get(f, "size")),
                json_string_value(json_object_get(f, "sha256")));
     rc = 0;
+    /* where a person sees the result (the portal's page of the delivery) */
+    long long id = (long long)json_integer_value(json_object_get(d, "id"));
+    printf("the result: %s/deliveries/%lld%s\n", server, id,
+           wait ? "" : " (the checks run now; --wait waits for them here)");
     if (wait) {
-        char *durl = xasprintf("%s/api/v1/deliveries/%lld", server,
-                               (long long)json_integer_value(json_object_get(d, "id")));
+        bool got = false;
+        char *durl = xasprintf("%s/api/v1/deliveries/%lld", server, id);
         for (int tries = 0; tries < 3600; tries++) {
             buf_reset(&out);
             json_decref(d);
@@ -211,9 +250,18 @@ int cli_deliver(int argc, char **argv)
             if (st && strcmp(st, "validating")) {
                 print_result(d);
                 rc = strcmp(st, "passed") ? 1 : 0;
+                got = true;
                 break;
             }
             sleep(1);
+        }
+        if (!got) { /* not "passed": a script waiting on the exit status must not go on */
+            fprintf(stderr,
+                    "vodgate deliver: no result after an hour of waiting (the checks are still "
+                    "running, or the server cannot be reached); the result will be at "
+                    "%s/deliveries/%lld\n",
+                    server, id);
+            rc = 1;
         }
         free(durl);
     }

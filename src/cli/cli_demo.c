@@ -975,12 +975,14 @@ static void report(struct demo *d, double seconds)
     store_partner_each(db, &a, NULL, 0, tally, stages);
     store_put(d->store, db);
     printf("vodgate demo: seeded %s in %.1f s: %d organisations (", d->data, seconds, N_ORGS);
-    for (struct stage_tally *t = stages; t->stage; t++)
-        printf("%s%s %d", t == stages ? "" : ", ", t->stage, t->n);
+    for (struct stage_tally *t = stages; t->stage; t++) /* "steady_state" is a code: say it in words */
+        printf("%s%s %d", t == stages ? "" : ", ",
+               strcmp(t->stage, "steady_state") ? t->stage : "steady state", t->n);
     printf("), %d deliveries (%d passed, %d failed).\n\n", d->n_passed + d->n_failed, d->n_passed,
            d->n_failed);
-    printf("Sign in at %s with any of these accounts; they share one password.\n\n",
-           onb_public_url());
+    printf("Start the portal with `vodgate serve --data %s`, then sign in at %s with any of\n"
+           "these accounts; they share one password.\n\n",
+           d->data, onb_public_url());
     printf("  %-32s %-11s %-22s %s\n", "EMAIL", "ROLE", "ORGANISATION", "PASSWORD");
     for (size_t i = 0; i < N_STAFF; i++)
         printf("  %-32s %-11s %-22s %s\n", demo_email(&a, role_name(staff_defs[i].role)),

@@ -24,8 +24,8 @@
 #include <stdint.h>
 
 static const char validate_help[] =
-    "usage: vodgate validate FILE... [--kind KIND] [--json] [--mddf-schemas DIR]\n"
-    "                        [--ratings FILE]\n"
+    "usage: vodgate validate FILE... [--kind KIND] [--json] [--package]\n"
+    "                        [--mddf-schemas DIR] [--ratings FILE] [--profile FILE]\n"
     "\n"
     "Checks delivery files offline with the same rules the server applies, and\n"
     "prints what is wrong, where, and how to fix it.\n"
@@ -234,7 +234,10 @@ int cli_validate(int argc, char **argv)
             json_object_set_new(o, "findings", findings_json(&fs));
             json_array_append_new(files, o);
         } else if (rc) {
-            printf("%s: cannot be checked: %s\n", path, buf_str(&why));
+            printf("%s: cannot be checked: %s%s\n", path, buf_str(&why),
+                   rc == CHECK_ERR_KIND ? " (name its kind with --kind: avails, manifest, mec, "
+                                          "media, captions or artwork)"
+                                        : "");
         } else {
             char *text = findings_text(&fs);
             printf("%s: %s (%s, %zu error%s, %zu warning%s)\n", path, status, check_kind_name(k),

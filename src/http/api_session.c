@@ -34,9 +34,9 @@ bool req_throttle_ok(struct req *r, const char *email, int64_t now, const char *
     snprintf(secs, sizeof secs, "%lld", (long long)wait);
     reply_header(r, "Retry-After", secs);
     reply_error_extra(r, 429, "too_many_attempts", json_pack("{s:I}", "retry_after", wait),
-                      "too many %s for this account: wait %lld seconds, then try again (or ask "
+                      "too many %s for this account: wait %lld second%s, then try again (or ask "
                       "an admin to reset the password)",
-                      what, (long long)wait);
+                      what, (long long)wait, wait == 1 ? "" : "s");
     return false;
 }
 

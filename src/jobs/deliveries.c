@@ -38,13 +38,17 @@ int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, co
             return onb_failed(o, rc);
         if (strcmp(r.kind, kind)) {
             o->extra = json_pack("{s:[s]}", "fields", "kind");
-            return onb_refuse(o, 422, "invalid", "request %lld asks for %s, not %s",
+            return onb_refuse(o, 422, "invalid",
+                              "request %lld asks for %s, not %s: deliver the kind it asks for, "
+                              "or answer another request",
                               (long long)request_id, r.kind, kind);
         }
     } else if (st != STAGE_STEADY) {
         o->extra = json_pack("{s:[s]}", "fields", "request");
         return onb_refuse(o, 422, "invalid",
-                          "during training every delivery answers a request: give 'request'");
+                          "during training every delivery answers a request: say which one "
+                          "(the request it answers on the upload page, --request ID on the "
+                          "command line, 'request' in the API)");
     }
     if (!json_is_array(files) || json_array_size(files) == 0 ||
         json_array_size(files) > MAX_FILES) {

@@ -58,6 +58,20 @@ void page_signin(struct req *r)
                     "Wrong email or password. Check both and try again; after several failures "
                     "you will have to wait a little before the next try.",
                     email);
+    } else if (st == 429) {
+        /* the API's sentence names "an admin", whom a partner does not know: say it for people */
+        long long wait = (long long)json_integer_value(
+            json_object_get(json_object_get(ans, "error"), "retry_after"));
+        signin_form(r, 429,
+                    wait > 0 ? arena_printf(&r->arena,
+                                            "Too many failed sign-ins for this account. Wait %lld "
+                                            "second%s, then try again. Forgot the password? Ask "
+                                            "your vodgate contact to reset it.",
+                                            wait, wait == 1 ? "" : "s")
+                             : "Too many failed sign-ins for this account. Wait a little, then "
+                               "try again. Forgot the password? Ask your vodgate contact to "
+                               "reset it.",
+                    email);
     } else {
         signin_form(r, st, web_error_message(ans), email);
     }

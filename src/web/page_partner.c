@@ -507,6 +507,11 @@ static void header_vm(struct view *v, const json_t *calendars)
         json_is_true(json_object_get(p, "posthouse")), "warnings", (json_int_t)jint(p, "warnings"),
         "decision_pending", json_is_true(json_object_get(p, "decision_pending")));
     json_object_set_new(h, "since", when(r, jtime(p, "stage_since"), v->zone));
+    if (jint(p, "warnings") > 0) /* "1 warning", "3 warnings", not "warning(s)" */
+        json_object_set_new(h, "warnings_text",
+                            json_string(arena_printf(&r->arena, "%lld warning%s",
+                                                     (long long)jint(p, "warnings"),
+                                                     jint(p, "warnings") == 1 ? "" : "s")));
     if (jstr(p, "alias"))
         json_object_set_new(h, "alias", json_string(jstr(p, "alias")));
     if (v->staff && jstr(p, "contact_email"))
@@ -1325,7 +1330,13 @@ void page_partner_post(struct req *r)
             web_call(r, "POST", "/api/v1/partners/{id}/training/decision", params, 1, body, &ans);
         if (st == 200) {
             struct buf msg = {0};
-            buf_printf(&msg, "Decision recorded: %s.", action);
+            /* the choice in the words of the form, not its code ("propose_posthouse") */
+            buf_printf(&msg, "Decision recorded: %s.",
+                       !strcmp(action, "continue")            ? "the training continues"
+                       : !strcmp(action, "propose_posthouse") ? "propose a posthouse"
+                       : !strcmp(action, "escalate")          ? "escalated to the commercial team"
+                       : !strcmp(action, "stop")              ? "the training stops"
+                                                              : action);
             const json_t *list = json_object_get(ans, "posthouses");
             if (json_is_array(list)) {
                 size_t i;

@@ -527,6 +527,11 @@ void page_plan(struct req *r)
         page_render(r, 200, "plan", vm);
     } else {
         const char *msg = web_error_message(plan);
+        /* the API names its parameter ('target'); the form calls it the target publish date */
+        const json_t *fields = json_object_get(json_object_get(plan, "error"), "fields");
+        const char *bad = json_string_value(json_array_get(fields, 0));
+        if (bad && !strcmp(bad, "target"))
+            msg = "The target publish date is not a date: give it as YYYY-MM-DD, e.g. 2027-03-01.";
         json_object_set_new(vm, "error",
                             json_string(*msg ? msg : "The plan could not be computed; try again."));
         page_render(r, st == 404 ? 404 : 422, "plan", vm);
