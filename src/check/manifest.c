@@ -20,7 +20,6 @@
 #include "check/check.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <nettle/md5.h>
@@ -34,16 +33,6 @@
 #include "base/buf.h"
 #include "check/mddf.h"
 #include "check/xmlsafe.h"
-
-#define EACH_NODE(obj, i, node)                                                                    \
-    for (int i = 0; (obj) && i < (obj)->nodesetval->nodeNr; i++)                                   \
-        for (xmlNode *node = (obj)->nodesetval->nodeTab[i]; node; node = NULL)
-
-static void clause_of(struct mddf_doc *d, const char *what, char *out, size_t cap)
-{
-    snprintf(out, cap, "MovieLabs Media Manifest %d.%d (TR-META-MMM), %s", d->version / 100,
-             d->version % 100, what);
-}
 
 /* A sorted set of the collapsed texts an XPath selects (membership by bsearch, so large
  * manifests stay linear-logarithmic). */
@@ -203,7 +192,7 @@ static void check_ids(struct mddf_doc *d, struct mddf_ids *ids)
     /* An ExperienceChild naming an external manifest points outside: that Experience must not be
      * here. */
     char clause[200];
-    clause_of(d, "Sec. 7.3 ExperienceChild with ExternalManifestID", clause, sizeof clause);
+    mddf_spec_clause(d, "Sec. 7.3 ExperienceChild with ExternalManifestID", clause, sizeof clause);
     xmlXPathObjectPtr o = mddf_xpath(
         d, "//manifest:ExperienceChild[manifest:ExternalManifestID]/manifest:ExperienceID", NULL);
     EACH_NODE(o, i, n)
@@ -237,7 +226,7 @@ static void check_ids(struct mddf_doc *d, struct mddf_ids *ids)
             orphan_kind |= !strcmp(orphan_kinds[k], id->kind);
         if (!orphan_kind)
             continue;
-        clause_of(d, "Sec. 3 Inventory and references", clause, sizeof clause);
+        mddf_spec_clause(d, "Sec. 3 Inventory and references", clause, sizeof clause);
         struct mddf_ev ev = {.observed = id->value,
                              .expected = "an ID that something in the manifest refers to",
                              .clause = clause,
@@ -261,8 +250,8 @@ static void check_structure(struct mddf_doc *d)
     {
         char *cond = xmlsafe_attr(n, "condition");
         if (!cond || strcmp(cond, "Acquired") != 0) {
-            clause_of(d, "Sec. 8 ALIDExperienceMap ExperienceID@licenseType", clause,
-                      sizeof clause);
+            mddf_spec_clause(d, "Sec. 8 ALIDExperienceMap ExperienceID@licenseType", clause,
+                             sizeof clause);
             struct mddf_ev ev = {.observed = cond ? cond : "(no condition)",
                                  .expected = "condition=\"Acquired\" when licenseType is given",
                                  .clause = clause,
@@ -284,7 +273,7 @@ static void check_structure(struct mddf_doc *d)
         int n0 = mddf_count(
             d, "./manifest:TrackMetadata[normalize-space(manifest:TrackSelectionNumber) = '0']", p);
         if (n0 != 1) {
-            clause_of(d, "Sec. 4.1 Presentation TrackMetadata", clause, sizeof clause);
+            mddf_spec_clause(d, "Sec. 4.1 Presentation TrackMetadata", clause, sizeof clause);
             char obs[64];
             snprintf(obs, sizeof obs, "%d with TrackSelectionNumber 0", n0);
             struct mddf_ev ev = {.observed = obs,
@@ -308,7 +297,7 @@ static void check_structure(struct mddf_doc *d)
                    NULL);
     EACH_NODE(o, i, m)
     {
-        clause_of(d, "Sec. 3.8 Inventory Metadata", clause, sizeof clause);
+        mddf_spec_clause(d, "Sec. 3.8 Inventory Metadata", clause, sizeof clause);
         struct mddf_ev ev = {.observed = "no ContainerReference, BasicMetadata or Alias",
                              .expected = "a ContainerReference (MEC file), BasicMetadata or Alias",
                              .clause = clause,
@@ -325,7 +314,7 @@ static void check_structure(struct mddf_doc *d)
                    NULL);
     EACH_NODE(o, i, c)
     {
-        clause_of(d, "Sec. 3.2 ContainerReference", clause, sizeof clause);
+        mddf_spec_clause(d, "Sec. 3.2 ContainerReference", clause, sizeof clause);
         struct mddf_ev ev = {.observed = "no ContainerLocation, ContainerIdentifier or "
                                          "ParentContainer",
                              .expected = "where the file is: a ContainerLocation (or an "
@@ -345,7 +334,8 @@ static void check_structure(struct mddf_doc *d)
                        NULL);
         EACH_NODE(o, i, s)
         {
-            clause_of(d, "Sec. 3.2 ContainerReference SequenceParsing", clause, sizeof clause);
+            mddf_spec_clause(d, "Sec. 3.2 ContainerReference SequenceParsing", clause,
+                             sizeof clause);
             struct mddf_ev ev = {.observed = "SequenceParsing",
                                  .expected = "no SequenceParsing (its schema definition is "
                                              "faulty in Common Metadata 2.10 and later)",
@@ -365,7 +355,7 @@ static void check_structure(struct mddf_doc *d)
     {
         xmlNode *md = alias->parent;
         xmlNode *basic = xmlsafe_child(md, d->ns_root, "BasicMetadata");
-        clause_of(d, "Sec. 3.8.2 Metadata Alias", clause, sizeof clause);
+        mddf_spec_clause(d, "Sec. 3.8.2 Metadata Alias", clause, sizeof clause);
         if (!basic) {
             struct mddf_ev ev = {.observed = "Alias without BasicMetadata",
                                  .expected = "a BasicMetadata beside the Alias",
@@ -435,7 +425,7 @@ static void check_indexing(struct mddf_doc *d, const char *parent, const char *c
 {
     char expr[200], clause[200];
     snprintf(expr, sizeof expr, "//manifest:%s[manifest:%s[@%s]]", parent, child, attr);
-    clause_of(d, "Sec. 7 indexed sequences", clause, sizeof clause);
+    mddf_spec_clause(d, "Sec. 7 indexed sequences", clause, sizeof clause);
     xmlXPathObjectPtr o = mddf_xpath(d, expr, NULL);
     EACH_NODE(o, i, p)
     {
@@ -785,7 +775,7 @@ static void check_length_and_hash(struct mddf_doc *d, xmlNode *cref, const char 
                                   const struct check_delivered_file *f)
 {
     char clause[200];
-    clause_of(d, "Sec. 3.2 ContainerReference Length and Hash", clause, sizeof clause);
+    mddf_spec_clause(d, "Sec. 3.2 ContainerReference Length and Hash", clause, sizeof clause);
     xmlNode *len_el = xmlsafe_child(cref, d->ns_root, "Length");
     if (len_el) {
         char *v = xmlsafe_text(len_el);
@@ -924,7 +914,7 @@ static void check_mec_link(struct mddf_doc *d, xmlNode *loc_el, const char *name
     struct findings tmp = {0};
     xmlDocPtr doc = NULL;
     char clause[200];
-    clause_of(d, "Sec. 3.8 Metadata ContainerReference (MEC)", clause, sizeof clause);
+    mddf_spec_clause(d, "Sec. 3.8 Metadata ContainerReference (MEC)", clause, sizeof clause);
     if (xmlsafe_read_file(f->path, name, NULL, &tmp, &doc) == 0) {
         xmlNode *root = xmlDocGetRootElement(doc);
         if (!root || strcmp((const char *)root->name, "CoreMetadata") != 0) {
@@ -969,7 +959,7 @@ static void check_locations(struct mddf_doc *d, bool mmc)
     bool delivery = opts && opts->refs == CHECK_REFS_DELIVERY;
     char *dir = name_dir(d->file);
     char clause[200];
-    clause_of(d, "Sec. 3.2 ContainerLocation", clause, sizeof clause);
+    mddf_spec_clause(d, "Sec. 3.2 ContainerLocation", clause, sizeof clause);
     struct buf seen = {0}; /* "\n" separated paths already reported missing */
     int unchecked = 0;
     xmlXPathObjectPtr o = mddf_xpath(d, "//manifest:ContainerLocation", NULL);
@@ -1098,30 +1088,20 @@ static void check_locations(struct mddf_doc *d, bool mmc)
     free(dir);
 }
 
-int check_manifest(const char *path, const char *display_name, const struct check_options *opts,
-                   struct findings *out, struct buf *why)
+/* The manifest's own checks, after the common ones (mddf_check_file). */
+static void check_manifest_doc(struct mddf_doc *d)
 {
-    const char *file = display_name ? display_name : path;
-    if (access(path, R_OK) != 0) {
-        if (why)
-            buf_printf(why, "%s cannot be read: %s", file, strerror(errno));
-        return CHECK_ERR_IO;
-    }
-    struct mddf_doc d;
-    if (mddf_open(&d, path, file, CHECK_MANIFEST, opts, out) != 0)
-        return CHECK_OK; /* the findings say why it could not be read as a manifest */
     struct mddf_ids ids = {0};
-    mddf_check_common(&d);
-    check_ids(&d, &ids);
-    check_structure(&d);
-    check_indexing(&d, "Chapters", "Chapter", "index", true, false, true, true);
+    check_ids(d, &ids);
+    check_structure(d);
+    check_indexing(d, "Chapters", "Chapter", "index", true, false, true, true);
     /* Clips play in sequence order; before Manifest 1.7 the sequence also had to run 0, 1, 2... */
-    bool old_seq = d.version < 107;
-    check_indexing(&d, "PlayableSequence", "Clip", "sequence", false, true, old_seq, old_seq);
-    check_indexing(&d, "PlayableSequence", "ImageClip", "sequence", false, true, old_seq, old_seq);
-    check_indexing(&d, "TextObject", "TextString", "index", false, true, false, false);
+    bool old_seq = d->version < 107;
+    check_indexing(d, "PlayableSequence", "Clip", "sequence", false, true, old_seq, old_seq);
+    check_indexing(d, "PlayableSequence", "ImageClip", "sequence", false, true, old_seq, old_seq);
+    check_indexing(d, "TextObject", "TextString", "index", false, true, false, false);
     xmlXPathObjectPtr prof =
-        mddf_xpath(&d, "/manifest:MediaManifest/manifest:Compatibility/manifest:Profile", NULL);
+        mddf_xpath(d, "/manifest:MediaManifest/manifest:Compatibility/manifest:Profile", NULL);
     bool mmc = false;
     EACH_NODE(prof, i, p)
     {
@@ -1131,10 +1111,13 @@ int check_manifest(const char *path, const char *display_name, const struct chec
     }
     xmlXPathFreeObject(prof);
     if (mmc)
-        check_mmc(&d, &ids);
-    check_locations(&d, mmc);
-    mddf_check_schema(&d);
+        check_mmc(d, &ids);
+    check_locations(d, mmc);
     mddf_ids_free(&ids);
-    mddf_close(&d);
-    return CHECK_OK;
+}
+
+int check_manifest(const char *path, const char *display_name, const struct check_options *opts,
+                   struct findings *out, struct buf *why)
+{
+    return mddf_check_file(path, display_name, CHECK_MANIFEST, opts, out, why, check_manifest_doc);
 }

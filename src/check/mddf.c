@@ -17,6 +17,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xpathInternals.h>
 #include <pthread.h>
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "check/mddf_vocab.h"
@@ -78,6 +80,12 @@ void mddf_report(struct mddf_doc *d, const xmlNode *node, enum severity sev, con
 const char *mddf_spec_name(const struct mddf_doc *d)
 {
     return d->kind == CHECK_MANIFEST ? "Media Manifest" : "MEC";
+}
+
+void mddf_spec_clause(const struct mddf_doc *d, const char *what, char *out, size_t cap)
+{
+    snprintf(out, cap, "MovieLabs %s %d.%d (TR-META-%s), %s", mddf_spec_name(d), d->version / 100,
+             d->version % 100, d->kind == CHECK_MANIFEST ? "MMM" : "MEC", what);
 }
 
 void mddf_cm_clause(const struct mddf_doc *d, const char *what, char *out, size_t cap)
@@ -351,11 +359,6 @@ int mddf_count(struct mddf_doc *d, const char *expr, xmlNode *ctx)
     xmlXPathFreeObject(o);
     return n;
 }
-
-/* Iterates the nodes of an xmlXPathObjectPtr (which may be NULL). */
-#define EACH_NODE(obj, i, node)                                                                    \
-    for (int i = 0; (obj) && i < (obj)->nodesetval->nodeNr; i++)                                   \
-        for (xmlNode *node = (obj)->nodesetval->nodeTab[i]; node; node = NULL)
 
 /* The value of an element (collapsed text) or attribute node; malloc'd. */
 static char *node_value(const xmlNode *n)
@@ -1397,6 +1400,26 @@ void mddf_check_common(struct mddf_doc *d)
     check_billing(d);
     check_resolutions(d);
     check_empty_values(d);
+}
+
+int mddf_check_file(const char *path, const char *display_name, enum check_kind want,
+                    const struct check_options *opts, struct findings *out, struct buf *why,
+                    void (*checks)(struct mddf_doc *d))
+{
+    const char *file = display_name ? display_name : path;
+    if (access(path, R_OK) != 0) {
+        if (why)
+            buf_printf(why, "%s cannot be read: %s", file, strerror(errno));
+        return CHECK_ERR_IO;
+    }
+    struct mddf_doc d;
+    if (mddf_open(&d, path, file, want, opts, out) != 0)
+        return CHECK_OK; /* the findings say why it could not be read as the kind wanted */
+    mddf_check_common(&d);
+    checks(&d);
+    mddf_check_schema(&d);
+    mddf_close(&d);
+    return CHECK_OK;
 }
 
 bool mddf_is_duration(const char *s)

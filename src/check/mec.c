@@ -17,25 +17,13 @@
  */
 #include "check/check.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/buf.h"
 #include "check/mddf.h"
 #include "check/xmlsafe.h"
-
-#define EACH_NODE(obj, i, node)                                                                    \
-    for (int i = 0; (obj) && i < (obj)->nodesetval->nodeNr; i++)                                   \
-        for (xmlNode *node = (obj)->nodesetval->nodeTab[i]; node; node = NULL)
-
-static void clause_of(struct mddf_doc *d, const char *what, char *out, size_t cap)
-{
-    snprintf(out, cap, "MovieLabs MEC %d.%d (TR-META-MEC), %s", d->version / 100, d->version % 100,
-             what);
-}
 
 /* Work types that have a running time of their own (a Series or Season does not). */
 static bool timed_work(const char *wt)
@@ -52,7 +40,7 @@ static bool timed_work(const char *wt)
 static void check_basic(struct mddf_doc *d, xmlNode *basic)
 {
     char clause[200];
-    clause_of(d, "Sec. 2.1 Basic Metadata usage", clause, sizeof clause);
+    mddf_spec_clause(d, "Sec. 2.1 Basic Metadata usage", clause, sizeof clause);
 
     char *cid = xmlsafe_attr(basic, "ContentID");
     if (!cid || !*cid) {
@@ -248,7 +236,7 @@ static void check_digital_asset(struct mddf_doc *d)
         {
             if (mddf_count(d, rules[r].need, el) == 0) {
                 char clause[200];
-                clause_of(d, "Sec. 2.3 DigitalAsset", clause, sizeof clause);
+                mddf_spec_clause(d, "Sec. 2.3 DigitalAsset", clause, sizeof clause);
                 struct mddf_ev ev = {.observed = "(absent)",
                                      .expected = rules[r].label,
                                      .clause = clause,
@@ -263,37 +251,30 @@ static void check_digital_asset(struct mddf_doc *d)
     }
 }
 
-int check_mec(const char *path, const char *display_name, const struct check_options *opts,
-              struct findings *out, struct buf *why)
+/* The MEC file's own checks, after the common ones (mddf_check_file). */
+static void check_mec_doc(struct mddf_doc *d)
 {
-    const char *file = display_name ? display_name : path;
-    if (access(path, R_OK) != 0) {
-        if (why)
-            buf_printf(why, "%s cannot be read: %s", file, strerror(errno));
-        return CHECK_ERR_IO;
-    }
-    struct mddf_doc d;
-    if (mddf_open(&d, path, file, CHECK_MEC, opts, out) != 0)
-        return CHECK_OK; /* the findings say why it could not be read as MEC */
-    mddf_check_common(&d);
-    xmlXPathObjectPtr o = mddf_xpath(&d, "/mdmec:CoreMetadata/mdmec:Basic", NULL);
+    xmlXPathObjectPtr o = mddf_xpath(d, "/mdmec:CoreMetadata/mdmec:Basic", NULL);
     if (!o) {
         char clause[200];
-        clause_of(&d, "Sec. 2 CoreMetadata", clause, sizeof clause);
+        mddf_spec_clause(d, "Sec. 2 CoreMetadata", clause, sizeof clause);
         struct mddf_ev ev = {.observed = "no <mdmec:Basic>",
                              .expected = "one <mdmec:Basic> describing the title",
                              .clause = clause,
                              .fix = "Put the title's metadata in <mdmec:Basic>."};
-        mddf_report(&d, d.root, SEV_ERROR, "mec.basic.missing", &ev,
+        mddf_report(d, d->root, SEV_ERROR, "mec.basic.missing", &ev,
                     "The MEC file has no Basic metadata.");
     }
     EACH_NODE(o, i, b)
     {
-        check_basic(&d, b);
+        check_basic(d, b);
     }
     xmlXPathFreeObject(o);
-    check_digital_asset(&d);
-    mddf_check_schema(&d);
-    mddf_close(&d);
-    return CHECK_OK;
+    check_digital_asset(d);
+}
+
+int check_mec(const char *path, const char *display_name, const struct check_options *opts,
+              struct findings *out, struct buf *why)
+{
+    return mddf_check_file(path, display_name, CHECK_MEC, opts, out, why, check_mec_doc);
 }
