@@ -290,65 +290,6 @@ static void check_structure(struct mddf_doc *d)
     }
     xmlXPathFreeObject(o);
 
-    /* Inventory/Metadata says something */
-    o = mddf_xpath(d,
-                   "//manifest:Inventory/manifest:Metadata[not(manifest:ContainerReference) and "
-                   "not(manifest:BasicMetadata) and not(manifest:Alias)]",
-                   NULL);
-    EACH_NODE(o, i, m)
-    {
-        mddf_spec_clause(d, "Sec. 3.8 Inventory Metadata", clause, sizeof clause);
-        struct mddf_ev ev = {.observed = "no ContainerReference, BasicMetadata or Alias",
-                             .expected = "a ContainerReference (MEC file), BasicMetadata or Alias",
-                             .clause = clause,
-                             .fix = "Point the Metadata at its MEC file with a "
-                                    "ContainerReference, or include BasicMetadata."};
-        mddf_report(d, m, SEV_ERROR, "manifest.metadata.empty", &ev,
-                    "This Metadata element carries no metadata.");
-    }
-    xmlXPathFreeObject(o);
-
-    o = mddf_xpath(d,
-                   "//manifest:ContainerReference[not(manifest:ContainerIdentifier) and "
-                   "not(manifest:ContainerLocation) and not(manifest:ParentContainer)]",
-                   NULL);
-    EACH_NODE(o, i, c)
-    {
-        mddf_spec_clause(d, "Sec. 3.2 ContainerReference", clause, sizeof clause);
-        struct mddf_ev ev = {.observed = "no ContainerLocation, ContainerIdentifier or "
-                                         "ParentContainer",
-                             .expected = "where the file is: a ContainerLocation (or an "
-                                         "identifier / parent container)",
-                             .clause = clause,
-                             .fix = "Give the file's path in the package in a "
-                                    "<manifest:ContainerLocation>."};
-        mddf_report(d, c, SEV_ERROR, "manifest.container.empty", &ev,
-                    "This ContainerReference does not say where the file is.");
-    }
-    xmlXPathFreeObject(o);
-
-    if (d->version >= 111) {
-        o = mddf_xpath(d,
-                       "//manifest:ContainerReference/manifest:SequenceParsing | "
-                       "//manifest:ContainerReference/md:SequenceParsing",
-                       NULL);
-        EACH_NODE(o, i, s)
-        {
-            mddf_spec_clause(d, "Sec. 3.2 ContainerReference SequenceParsing", clause,
-                             sizeof clause);
-            struct mddf_ev ev = {.observed = "SequenceParsing",
-                                 .expected = "no SequenceParsing (its schema definition is "
-                                             "faulty in Common Metadata 2.10 and later)",
-                                 .clause = clause,
-                                 .fix = "Describe image sequences another way, or agree the use "
-                                        "of SequenceParsing with us first."};
-            mddf_report(d, s, SEV_WARNING, "manifest.container.sequence_parsing", &ev,
-                        "SequenceParsing should not be used with this version; MovieLabs notes "
-                        "its schema definition is not correct.");
-        }
-        xmlXPathFreeObject(o);
-    }
-
     /* Alias filters a BasicMetadata of the same Metadata by language */
     o = mddf_xpath(d, "//manifest:Metadata/manifest:Alias", NULL);
     EACH_NODE(o, i, alias)
@@ -500,44 +441,8 @@ static void check_indexing(struct mddf_doc *d, const char *parent, const char *c
 static void check_mmc(struct mddf_doc *d, struct mddf_ids *ids)
 {
     const char *clause = "MovieLabs Media Manifest Core (MMC, TR-META-MMC), profile MMC-1";
-    char *mid = xmlsafe_attr(d->root, "ManifestID");
-    if (!mid || !*mid) {
-        struct mddf_ev ev = {.observed = "(absent)",
-                             .expected = "a ManifestID on the root element",
-                             .clause = clause,
-                             .fix = "Give the manifest its identifier (ManifestID=\"md:manifestid:"
-                                    "...\")."};
-        mddf_report(d, d->root, SEV_ERROR, "mmc.manifest_id", &ev,
-                    "An MMC manifest must carry a ManifestID.");
-    }
-    free(mid);
-    if (mddf_count(d, "//manifest:ALIDExperienceMap", NULL) == 0) {
-        struct mddf_ev ev = {.observed = "no ALIDExperienceMap",
-                             .expected = "at least one ALIDExperienceMap",
-                             .clause = clause,
-                             .fix = "Map the avail's ALID to the root Experience in "
-                                    "<manifest:ALIDExperienceMaps>."};
-        mddf_report(d, d->root, SEV_ERROR, "mmc.alid_map.missing", &ev,
-                    "An MMC manifest must map its ALID to an Experience; without it the package "
-                    "cannot be tied to its avail.");
-    }
     xmlXPathObjectPtr o = mddf_xpath(
-        d,
-        "//manifest:Presentation/manifest:TrackMetadata[not(manifest:VideoTrackReference) and "
-        "not(manifest:AudioTrackReference) and not(manifest:SubtitleTrackReference)]",
-        NULL);
-    EACH_NODE(o, i, tm)
-    {
-        struct mddf_ev ev = {.observed = "no track reference",
-                             .expected = "a Video, Audio or Subtitle TrackReference",
-                             .clause = clause,
-                             .fix = "Reference the tracks this TrackMetadata plays."};
-        mddf_report(d, tm, SEV_ERROR, "mmc.track_reference.missing", &ev,
-                    "This TrackMetadata names no track.");
-    }
-    xmlXPathFreeObject(o);
-    o = mddf_xpath(d, "//manifest:Experiences/manifest:Experience[count(manifest:ContentID) != 1]",
-                   NULL);
+        d, "//manifest:Experiences/manifest:Experience[count(manifest:ContentID) != 1]", NULL);
     EACH_NODE(o, i, e)
     {
         char obs[48];
@@ -1100,19 +1005,9 @@ static void check_manifest_doc(struct mddf_doc *d)
     check_indexing(d, "PlayableSequence", "Clip", "sequence", false, true, old_seq, old_seq);
     check_indexing(d, "PlayableSequence", "ImageClip", "sequence", false, true, old_seq, old_seq);
     check_indexing(d, "TextObject", "TextString", "index", false, true, false, false);
-    xmlXPathObjectPtr prof =
-        mddf_xpath(d, "/manifest:MediaManifest/manifest:Compatibility/manifest:Profile", NULL);
-    bool mmc = false;
-    EACH_NODE(prof, i, p)
-    {
-        char *v = xmlsafe_text(p);
-        mmc |= !strcmp(v, "MMC-1");
-        free(v);
-    }
-    xmlXPathFreeObject(prof);
-    if (mmc)
+    if (d->mmc)
         check_mmc(d, &ids);
-    check_locations(d, mmc);
+    check_locations(d, d->mmc);
     mddf_ids_free(&ids);
 }
 

@@ -17,9 +17,13 @@
  * configured, digital-asset consistency (channels and channel mapping, codec
  * profiles and levels, scan order, commentary sub-types, compliance),
  * duplicate LocalizedInfo, billing-block order, image resolutions, and
- * required values left empty. Identifier helpers (syntax md:type:scheme:SSID,
- * EIDR SSIDs, uniqueness, cross-references) serve both kinds; the optional
- * XSD layer (mddf_check_schema) runs when the operator supplied the schemas.
+ * required values left empty. The rules that are fixed text over an XPath
+ * match (an element lacking a child it needs, of any kind, or of the
+ * manifest, MMC or MEC alone) are one table in mddf.c, run by one loop;
+ * rules that compute what they report stay code. Identifier helpers
+ * (syntax md:type:scheme:SSID, EIDR SSIDs, uniqueness, cross-references)
+ * serve both kinds; the optional XSD layer (mddf_check_schema) runs when the
+ * operator supplied the schemas.
  */
 #ifndef VG_MDDF_H
 #define VG_MDDF_H
@@ -45,6 +49,7 @@ struct mddf_doc {
     char cm_text[16];
     const char *ns_root; /* the root's namespace URI */
     const char *ns_md;   /* the md namespace URI, or MDDF_NS_NONE */
+    bool mmc;            /* a manifest of the MMC-1 profile (Compatibility/Profile) */
     xmlXPathContextPtr xp;
     struct findings *fs;
     const struct check_options *opts;

@@ -69,26 +69,8 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
     xmlXPathFreeObject(o);
 
     char *wt = mddf_md_text(d, basic, "WorkType");
-    if (!xmlsafe_child(basic, d->ns_md, "WorkType")) {
-        struct mddf_ev ev = {.observed = "(absent)",
-                             .expected = "a WorkType such as Movie, Episode, Season, Series",
-                             .clause = clause,
-                             .fix = "Say what the title is with <md:WorkType>."};
-        mddf_report(d, basic, SEV_ERROR, "mec.worktype.missing", &ev, "The title has no WorkType.");
-    }
-
-    int n_li = mddf_count(d, "./md:LocalizedInfo", basic);
     int n_default = mddf_count(d, "./md:LocalizedInfo[@default='true' or @default='1']", basic);
-    if (n_li == 0) {
-        struct mddf_ev ev = {.observed = "no LocalizedInfo",
-                             .expected = "at least one LocalizedInfo (title, summary, artwork in "
-                                         "a language)",
-                             .clause = clause,
-                             .fix = "Add the title's LocalizedInfo in its original language, "
-                                    "marked default=\"true\"."};
-        mddf_report(d, basic, SEV_ERROR, "mec.localized.missing", &ev,
-                    "The title has no LocalizedInfo: no title or summary a store could show.");
-    } else if (n_default != 1) {
+    if (n_default != 1 && mddf_count(d, "./md:LocalizedInfo", basic) > 0) {
         char obs[48];
         snprintf(obs, sizeof obs, "%d marked default", n_default);
         struct mddf_ev ev = {.observed = obs,
@@ -99,28 +81,6 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
                                     "the language of the original production."};
         mddf_report(d, basic, SEV_ERROR, "mec.localized.default", &ev,
                     "Exactly one LocalizedInfo must be the default; %d are.", n_default);
-    }
-
-    /* a release date in one of its forms */
-    int n_dates =
-        mddf_count(d, "./md:ReleaseDate | ./md:ReleaseYear | ./md:ReleaseHistory/md:Date", basic);
-    if (n_dates == 0) {
-        struct mddf_ev ev = {.observed = "no ReleaseDate, ReleaseYear or ReleaseHistory date",
-                             .expected = "the title's original release date",
-                             .clause = clause,
-                             .fix = "Add <md:ReleaseDate> (YYYY-MM-DD), or at least "
-                                    "<md:ReleaseYear>."};
-        mddf_report(d, basic, SEV_ERROR, "mec.release.missing", &ev,
-                    "The title has no release date.");
-    }
-    if (mddf_count(d, "./md:ReleaseDate", basic) > 1) {
-        struct mddf_ev ev = {.observed = "several ReleaseDate",
-                             .expected = "one ReleaseDate (others go in ReleaseHistory)",
-                             .clause = clause,
-                             .fix = "Keep the original release date in ReleaseDate and list "
-                                    "other releases in ReleaseHistory."};
-        mddf_report(d, basic, SEV_ERROR, "mec.release.multiple", &ev,
-                    "The title has more than one ReleaseDate.");
     }
 
     xmlNode *rl = xmlsafe_child(basic, d->ns_md, "RunLength");
@@ -255,16 +215,6 @@ static void check_digital_asset(struct mddf_doc *d)
 static void check_mec_doc(struct mddf_doc *d)
 {
     xmlXPathObjectPtr o = mddf_xpath(d, "/mdmec:CoreMetadata/mdmec:Basic", NULL);
-    if (!o) {
-        char clause[200];
-        mddf_spec_clause(d, "Sec. 2 CoreMetadata", clause, sizeof clause);
-        struct mddf_ev ev = {.observed = "no <mdmec:Basic>",
-                             .expected = "one <mdmec:Basic> describing the title",
-                             .clause = clause,
-                             .fix = "Put the title's metadata in <mdmec:Basic>."};
-        mddf_report(d, d->root, SEV_ERROR, "mec.basic.missing", &ev,
-                    "The MEC file has no Basic metadata.");
-    }
     EACH_NODE(o, i, b)
     {
         check_basic(d, b);
