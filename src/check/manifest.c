@@ -467,18 +467,16 @@ static void check_mmc(struct mddf_doc *d, struct mddf_ids *ids)
     {
         xmlNode *cid_el = xmlsafe_child(e, d->ns_root, "ContentID");
         char *cid = cid_el ? xmlsafe_text(cid_el) : NULL;
-        if (cid && *cid) {
-            if (strset_has(&with_art, cid)) {
-                struct mddf_ev ev = {.observed = cid,
-                                     .expected = "a PictureGroupID for an Experience whose "
-                                                 "metadata has ArtReferences",
-                                     .clause = clause,
-                                     .fix = "Add the PictureGroup of the title's artwork and "
-                                            "reference it from the Experience."};
-                mddf_report(d, e, SEV_ERROR, "mmc.picture_group.missing", &ev,
-                            "The metadata of this Experience references artwork, but the "
-                            "Experience has no PictureGroupID.");
-            }
+        if (cid && *cid && strset_has(&with_art, cid)) {
+            struct mddf_ev ev = {.observed = cid,
+                                 .expected = "a PictureGroupID for an Experience whose "
+                                             "metadata has ArtReferences",
+                                 .clause = clause,
+                                 .fix = "Add the PictureGroup of the title's artwork and "
+                                        "reference it from the Experience."};
+            mddf_report(d, e, SEV_ERROR, "mmc.picture_group.missing", &ev,
+                        "The metadata of this Experience references artwork, but the "
+                        "Experience has no PictureGroupID.");
         }
         free(cid);
     }

@@ -1015,19 +1015,19 @@ static void check_rating(struct mddf_doc *d, xmlNode *r)
                     "The %s rating system has withdrawn the rating \"%s\".", sys, val);
         buf_free(&exp);
     }
-    if ((cc && codes_territory_check(cc, (char[3]){0}) == CODES_OK) || (sub && *sub)) {
-        if (!ratings_used_in(db, sys, cc, sub && *sub ? sub : NULL)) {
-            struct buf exp = {0};
-            ratings_describe_regions(db, sys, &exp);
-            struct mddf_ev ev = {.observed = sub && *sub ? sub : cc,
-                                 .expected = buf_str(&exp),
-                                 .clause = clause,
-                                 .fix = "Check the rating's region: each rating applies where its "
-                                        "system is official."};
-            mddf_report(d, sub_el ? sub_el : country_el, SEV_WARNING, "md.rating.region", &ev,
-                        "The %s rating system is not used in %s.", sys, sub && *sub ? sub : cc);
-            buf_free(&exp);
-        }
+    const char *sc = sub && *sub ? sub : NULL;
+    bool has_region = sc || (cc && codes_territory_check(cc, (char[3]){0}) == CODES_OK);
+    if (has_region && !ratings_used_in(db, sys, cc, sc)) {
+        struct buf exp = {0};
+        ratings_describe_regions(db, sys, &exp);
+        struct mddf_ev ev = {.observed = sc ? sc : cc,
+                             .expected = buf_str(&exp),
+                             .clause = clause,
+                             .fix = "Check the rating's region: each rating applies where its "
+                                    "system is official."};
+        mddf_report(d, sub_el ? sub_el : country_el, SEV_WARNING, "md.rating.region", &ev,
+                    "The %s rating system is not used in %s.", sys, sc ? sc : cc);
+        buf_free(&exp);
     }
     if (ratings_defines_reasons(db, sys, cc)) {
         for (xmlNode *c = r->children; c; c = c->next) {

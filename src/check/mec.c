@@ -99,18 +99,17 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
     }
 
     /* seasons, episodes and other numbered works carry their number */
-    if (!strcmp(wt, "Season") || !strcmp(wt, "Episode") || !strcmp(wt, "Promotion") ||
-        !strcmp(wt, "Excerpt") || !strcmp(wt, "Supplemental")) {
-        if (mddf_count(d, "./md:SequenceInfo/md:Number", basic) != 1) {
-            struct mddf_ev ev = {.observed = wt,
-                                 .expected = "one SequenceInfo/Number",
-                                 .clause = "MovieLabs MEC, Sec. 2.1 SequenceInfo (required for "
-                                           "Season, Episode, Promotion, Excerpt, Supplemental)",
-                                 .fix = "Give the season's or episode's number in "
-                                        "<md:SequenceInfo><md:Number>."};
-            mddf_report(d, basic, SEV_ERROR, "mec.sequence.missing", &ev,
-                        "A %s must say its number in SequenceInfo.", wt);
-        }
+    bool numbered = !strcmp(wt, "Season") || !strcmp(wt, "Episode") || !strcmp(wt, "Promotion") ||
+                    !strcmp(wt, "Excerpt") || !strcmp(wt, "Supplemental");
+    if (numbered && mddf_count(d, "./md:SequenceInfo/md:Number", basic) != 1) {
+        struct mddf_ev ev = {.observed = wt,
+                             .expected = "one SequenceInfo/Number",
+                             .clause = "MovieLabs MEC, Sec. 2.1 SequenceInfo (required for "
+                                       "Season, Episode, Promotion, Excerpt, Supplemental)",
+                             .fix = "Give the season's or episode's number in "
+                                    "<md:SequenceInfo><md:Number>."};
+        mddf_report(d, basic, SEV_ERROR, "mec.sequence.missing", &ev,
+                    "A %s must say its number in SequenceInfo.", wt);
     }
 
     /* what a store needs but the specification leaves optional */
