@@ -440,7 +440,7 @@ static void check_indexing(struct mddf_doc *d, const char *parent, const char *c
 
 static void check_mmc(struct mddf_doc *d, struct mddf_ids *ids)
 {
-    const char *clause = "MovieLabs Media Manifest Core (MMC, TR-META-MMC), profile MMC-1";
+    const char *clause = MDDF_MMC_CLAUSE;
     xmlXPathObjectPtr o = mddf_xpath(
         d, "//manifest:Experiences/manifest:Experience[count(manifest:ContentID) != 1]", NULL);
     EACH_NODE(o, i, e)
@@ -751,7 +751,7 @@ static void check_length_and_hash(struct mddf_doc *d, xmlNode *cref, const char 
 static void check_mmc_mec_art(struct mddf_doc *d, xmlNode *loc_el, const char *name, xmlNode *basic,
                               const char *cid)
 {
-    const char *clause = "MovieLabs Media Manifest Core (MMC, TR-META-MMC), profile MMC-1";
+    const char *clause = MDDF_MMC_CLAUSE;
     int n_art = 0;
     struct strset pictures;
     strset_collect(d, "//manifest:Picture/manifest:ImageID", &pictures);

@@ -1380,8 +1380,7 @@ struct mddf_rule {
     const char *code, *observed, *expected, *fix, *message;
 };
 
-#define MMC_CLAUSE "MovieLabs Media Manifest Core (MMC, TR-META-MMC), profile MMC-1"
-#define MEC_BASIC  "/mdmec:CoreMetadata/mdmec:Basic"
+#define MEC_BASIC "/mdmec:CoreMetadata/mdmec:Basic"
 
 static const struct mddf_rule mddf_rules[] = {
     {CHECK_AUTO, false, 0, "//md:Compliance[not(md:Category) and not(md:Standard)]", RULE_CM,
@@ -1422,11 +1421,11 @@ static const struct mddf_rule mddf_rules[] = {
      "Describe image sequences another way, or agree the use of SequenceParsing with us first.",
      "SequenceParsing should not be used with this version; MovieLabs notes its schema "
      "definition is not correct."},
-    {CHECK_MANIFEST, true, 0, "/*[not(normalize-space(@ManifestID))]", RULE_TEXT, MMC_CLAUSE,
+    {CHECK_MANIFEST, true, 0, "/*[not(normalize-space(@ManifestID))]", RULE_TEXT, MDDF_MMC_CLAUSE,
      SEV_ERROR, "mmc.manifest_id", "(absent)", "a ManifestID on the root element",
      "Give the manifest its identifier (ManifestID=\"md:manifestid:...\").",
      "An MMC manifest must carry a ManifestID."},
-    {CHECK_MANIFEST, true, 0, "/*[not(//manifest:ALIDExperienceMap)]", RULE_TEXT, MMC_CLAUSE,
+    {CHECK_MANIFEST, true, 0, "/*[not(//manifest:ALIDExperienceMap)]", RULE_TEXT, MDDF_MMC_CLAUSE,
      SEV_ERROR, "mmc.alid_map.missing", "no ALIDExperienceMap", "at least one ALIDExperienceMap",
      "Map the avail's ALID to the root Experience in <manifest:ALIDExperienceMaps>.",
      "An MMC manifest must map its ALID to an Experience; without it the package cannot be tied "
@@ -1434,7 +1433,7 @@ static const struct mddf_rule mddf_rules[] = {
     {CHECK_MANIFEST, true, 0,
      "//manifest:Presentation/manifest:TrackMetadata[not(manifest:VideoTrackReference) and "
      "not(manifest:AudioTrackReference) and not(manifest:SubtitleTrackReference)]",
-     RULE_TEXT, MMC_CLAUSE, SEV_ERROR, "mmc.track_reference.missing", "no track reference",
+     RULE_TEXT, MDDF_MMC_CLAUSE, SEV_ERROR, "mmc.track_reference.missing", "no track reference",
      "a Video, Audio or Subtitle TrackReference", "Reference the tracks this TrackMetadata plays.",
      "This TrackMetadata names no track."},
     {CHECK_MEC, false, 0, "/*[not(" MEC_BASIC ")]", RULE_SPEC, "Sec. 2 CoreMetadata", SEV_ERROR,

@@ -100,6 +100,8 @@ const char *mddf_spec_name(const struct mddf_doc *d);
  * (TR-META-MEC), <what>".
  */
 void mddf_spec_clause(const struct mddf_doc *d, const char *what, char *out, size_t cap);
+/* The clause of the rules of the MMC profile of the Media Manifest. */
+#define MDDF_MMC_CLAUSE "MovieLabs Media Manifest Core (MMC, TR-META-MMC), profile MMC-1"
 /* Writes "Common Metadata 2.7, <what>" (or "Common Metadata, ..." when unknown) into out. */
 void mddf_cm_clause(const struct mddf_doc *d, const char *what, char *out, size_t cap);
 

@@ -170,41 +170,40 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
 /* Fields each DigitalAsset description must carry (MEC structure rules for 2.6 and later). */
 static void check_digital_asset(struct mddf_doc *d)
 {
+#define DA "/mdmec:CoreMetadata/mdmec:DigitalAsset"
     static const struct {
         const char *scope, *need, *label;
     } rules[] = {
-        {"./mdmec:DigitalAsset/md:Audio", "./md:Type", "Type"},
-        {"./mdmec:DigitalAsset/md:Audio", "./md:Channels", "Channels"},
-        {"./mdmec:DigitalAsset/md:Audio", "./md:Encoding", "Encoding"},
-        {"./mdmec:DigitalAsset/md:Audio/md:Encoding", "./md:SampleRate", "SampleRate"},
-        {"./mdmec:DigitalAsset/md:Audio/md:Encoding", "./md:BitrateMax", "BitrateMax"},
-        {"./mdmec:DigitalAsset/md:Video", "./md:Type", "Type"},
-        {"./mdmec:DigitalAsset/md:Video", "./md:Encoding", "Encoding"},
-        {"./mdmec:DigitalAsset/md:Video", "./md:Picture", "Picture"},
-        {"./mdmec:DigitalAsset/md:Video/md:Picture", "./md:AspectRatio", "AspectRatio"},
-        {"./mdmec:DigitalAsset/md:Subtitle", "./md:Format", "Format"},
-        {"./mdmec:DigitalAsset/md:Subtitle", "./md:FormatType", "FormatType"},
+        {DA "/md:Audio", "./md:Type", "Type"},
+        {DA "/md:Audio", "./md:Channels", "Channels"},
+        {DA "/md:Audio", "./md:Encoding", "Encoding"},
+        {DA "/md:Audio/md:Encoding", "./md:SampleRate", "SampleRate"},
+        {DA "/md:Audio/md:Encoding", "./md:BitrateMax", "BitrateMax"},
+        {DA "/md:Video", "./md:Type", "Type"},
+        {DA "/md:Video", "./md:Encoding", "Encoding"},
+        {DA "/md:Video", "./md:Picture", "Picture"},
+        {DA "/md:Video/md:Picture", "./md:AspectRatio", "AspectRatio"},
+        {DA "/md:Subtitle", "./md:Format", "Format"},
+        {DA "/md:Subtitle", "./md:FormatType", "FormatType"},
     };
+#undef DA
     if (d->version < 206)
         return;
+    char clause[200];
+    mddf_spec_clause(d, "Sec. 2.3 DigitalAsset", clause, sizeof clause);
     for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
-        char expr[160];
-        snprintf(expr, sizeof expr, "/mdmec:CoreMetadata%s", rules[r].scope + 1);
-        xmlXPathObjectPtr o = mddf_xpath(d, expr, NULL);
+        xmlXPathObjectPtr o = mddf_xpath(d, rules[r].scope, NULL);
         EACH_NODE(o, i, el)
         {
-            if (mddf_count(d, rules[r].need, el) == 0) {
-                char clause[200];
-                mddf_spec_clause(d, "Sec. 2.3 DigitalAsset", clause, sizeof clause);
-                struct mddf_ev ev = {.observed = "(absent)",
-                                     .expected = rules[r].label,
-                                     .clause = clause,
-                                     .fix = "Describe the asset completely: the MEC DigitalAsset "
-                                            "rules require this field."};
-                mddf_report(d, el, SEV_ERROR, "mec.digital_asset.incomplete", &ev,
-                            "This %s description has no %s.", (const char *)el->name,
-                            rules[r].label);
-            }
+            if (mddf_count(d, rules[r].need, el) > 0)
+                continue;
+            struct mddf_ev ev = {.observed = "(absent)",
+                                 .expected = rules[r].label,
+                                 .clause = clause,
+                                 .fix = "Describe the asset completely: the MEC DigitalAsset "
+                                        "rules require this field."};
+            mddf_report(d, el, SEV_ERROR, "mec.digital_asset.incomplete", &ev,
+                        "This %s description has no %s.", (const char *)el->name, rules[r].label);
         }
         xmlXPathFreeObject(o);
     }
