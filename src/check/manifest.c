@@ -808,7 +808,7 @@ static void check_mmc_mec_art(struct mddf_doc *d, xmlNode *loc_el, const char *n
 
 /* A MEC file named by Inventory/Metadata must describe the Metadata's ContentID. */
 static void check_mec_link(struct mddf_doc *d, xmlNode *loc_el, const char *name,
-                           const struct check_delivered_file *f, bool mmc)
+                           const struct check_delivered_file *f)
 {
     xmlNode *md = loc_el->parent ? loc_el->parent->parent : NULL;
     if (!f->path || !xmlsafe_is(md, d->ns_root, "Metadata"))
@@ -845,7 +845,7 @@ static void check_mec_link(struct mddf_doc *d, xmlNode *loc_el, const char *name
                             "%s describes ContentID %s, not the %s this Metadata is for.", name,
                             mec_cid, cid);
             }
-            if (mmc && basic)
+            if (d->mmc && basic)
                 check_mmc_mec_art(d, loc_el, name, basic, cid);
             free(mec_cid);
         }
@@ -856,7 +856,7 @@ static void check_mec_link(struct mddf_doc *d, xmlNode *loc_el, const char *name
     free(cid);
 }
 
-static void check_locations(struct mddf_doc *d, bool mmc)
+static void check_locations(struct mddf_doc *d)
 {
     const struct check_options *opts = d->opts;
     bool delivery = opts && opts->refs == CHECK_REFS_DELIVERY;
@@ -963,7 +963,7 @@ static void check_locations(struct mddf_doc *d, bool mmc)
                             "The manifest names %s, but the delivery has no such file.", name);
             } else if (f) {
                 check_length_and_hash(d, loc_el->parent, name, f);
-                check_mec_link(d, loc_el, name, f, mmc);
+                check_mec_link(d, loc_el, name, f);
             }
         }
         free(name);
@@ -1005,7 +1005,7 @@ static void check_manifest_doc(struct mddf_doc *d)
     check_indexing(d, "TextObject", "TextString", "index", false, true, false, false);
     if (d->mmc)
         check_mmc(d, &ids);
-    check_locations(d, d->mmc);
+    check_locations(d);
     mddf_ids_free(&ids);
 }
 
