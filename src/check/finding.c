@@ -49,6 +49,16 @@ void findings_add(struct findings *fs, const struct finding *f)
     c->fix = dup_or_null(f->fix);
 }
 
+void findings_vadd(struct findings *fs, const struct finding *f, const char *fmt, va_list ap)
+{
+    struct buf msg = {0};
+    buf_vprintf(&msg, fmt, ap);
+    struct finding g = *f;
+    g.message = buf_str(&msg);
+    findings_add(fs, &g);
+    buf_free(&msg);
+}
+
 void findings_free(struct findings *fs)
 {
     for (size_t i = 0; i < fs->n; i++) {

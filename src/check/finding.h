@@ -16,6 +16,7 @@
 #define VG_FINDING_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -60,6 +61,9 @@ struct findings {
 /* Appends a copy of f (every string copied). stream defaults to -1 when the caller zeroes f: set
  * it explicitly for media findings. */
 void findings_add(struct findings *fs, const struct finding *f);
+/* findings_add with the message formatted from fmt and ap (f->message is not read). */
+void findings_vadd(struct findings *fs, const struct finding *f, const char *fmt, va_list ap)
+    VG_PRINTF(3, 0);
 void findings_free(struct findings *fs);
 /* True when no finding is an error. */
 bool findings_pass(const struct findings *fs);

@@ -50,11 +50,7 @@ static const int md_versions[] = {203, 204, 205, 206, 207, 208, 209, 210, 211, 2
 void mddf_report(struct mddf_doc *d, const xmlNode *node, enum severity sev, const char *code,
                  const struct mddf_ev *ev, const char *fmt, ...)
 {
-    struct buf msg = {0}, path = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
+    struct buf path = {0};
     if (node)
         xmlsafe_path(node, &path);
     struct finding f = {0};
@@ -71,9 +67,10 @@ void mddf_report(struct mddf_doc *d, const xmlNode *node, enum severity sev, con
         f.clause = ev->clause;
         f.fix = ev->fix;
     }
-    f.message = buf_str(&msg);
-    findings_add(d->fs, &f);
-    buf_free(&msg);
+    va_list ap;
+    va_start(ap, fmt);
+    findings_vadd(d->fs, &f, fmt, ap);
+    va_end(ap);
     buf_free(&path);
 }
 
