@@ -48,11 +48,6 @@ static void report(struct art *a, enum severity sev, const char *code, const cha
 static void report(struct art *a, enum severity sev, const char *code, const char *observed,
                    const char *expected, const char *fix, const char *fmt, ...)
 {
-    struct buf msg = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
     struct finding f = {0};
     f.code = code;
     f.severity = sev;
@@ -63,9 +58,10 @@ static void report(struct art *a, enum severity sev, const char *code, const cha
     f.expected = expected;
     f.clause = CLAUSE;
     f.fix = fix;
-    f.message = buf_str(&msg);
-    findings_add(a->out, &f);
-    buf_free(&msg);
+    va_list ap;
+    va_start(ap, fmt);
+    findings_vadd(a->out, &f, fmt, ap);
+    va_end(ap);
 }
 
 /*

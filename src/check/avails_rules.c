@@ -60,11 +60,7 @@ void avails_report(struct avails_ctx *c, const struct avails_place *p, const cha
             cc->sev = SEV_ERROR;
         return;
     }
-    struct buf msg = {0}, clause = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
+    struct buf clause = {0};
     buf_printf(&clause, "%s, %s", c->std, field ? field : "file");
     struct finding f = {
         .code = code,
@@ -75,7 +71,6 @@ void avails_report(struct avails_ctx *c, const struct avails_place *p, const cha
         .normalised = normalised,
         .expected = expected,
         .clause = buf_str(&clause),
-        .message = buf_str(&msg),
         .fix = fix,
     };
     if (p) {
@@ -86,8 +81,10 @@ void avails_report(struct avails_ctx *c, const struct avails_place *p, const cha
         f.line = p->line;
         f.path = p->path;
     }
-    findings_add(c->out, &f);
-    buf_free(&msg);
+    va_list ap;
+    va_start(ap, fmt);
+    findings_vadd(c->out, &f, fmt, ap);
+    va_end(ap);
     buf_free(&clause);
 }
 

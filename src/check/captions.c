@@ -36,11 +36,6 @@ void cap_time(double s, char *out, size_t cap)
 void cap_report(struct cap_ctx *c, long line, enum severity sev, const char *code,
                 const struct cap_ev *ev, const char *fmt, ...)
 {
-    struct buf msg = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
     struct finding f = {0};
     f.code = code;
     f.severity = sev;
@@ -51,9 +46,10 @@ void cap_report(struct cap_ctx *c, long line, enum severity sev, const char *cod
     f.expected = ev->expected;
     f.clause = ev->clause;
     f.fix = ev->fix;
-    f.message = buf_str(&msg);
-    findings_add(c->out, &f);
-    buf_free(&msg);
+    va_list ap;
+    va_start(ap, fmt);
+    findings_vadd(c->out, &f, fmt, ap);
+    va_end(ap);
 }
 
 void cap_cue(struct cap_ctx *c, long line, double start, double end, const char *clause)

@@ -4,7 +4,6 @@
  */
 #include "check/finding.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,26 +40,23 @@ void findings_add(struct findings *fs, const struct finding *f)
     c->path = dup_or_null(f->path);
     c->timecode = dup_or_null(f->timecode);
     c->observed = dup_or_null(f->observed);
-    c->normalised =
-        f->normalised && f->observed && !strcmp(f->normalised, f->observed) ? NULL
-                                                                             : dup_or_null(f->normalised);
+    c->normalised = f->normalised && f->observed && !strcmp(f->normalised, f->observed)
+                        ? NULL
+                        : dup_or_null(f->normalised);
     c->expected = dup_or_null(f->expected);
     c->clause = dup_or_null(f->clause);
     c->message = dup_or_null(f->message);
     c->fix = dup_or_null(f->fix);
 }
 
-void findings_addf(struct findings *fs, const struct finding *f, const char *fmt, ...)
+void findings_vadd(struct findings *fs, const struct finding *f, const char *fmt, va_list ap)
 {
-    struct buf b = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
-    va_end(ap);
+    struct buf msg = {0};
+    buf_vprintf(&msg, fmt, ap);
     struct finding g = *f;
-    g.message = buf_str(&b);
+    g.message = buf_str(&msg);
     findings_add(fs, &g);
-    buf_free(&b);
+    buf_free(&msg);
 }
 
 void findings_free(struct findings *fs)

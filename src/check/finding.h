@@ -16,6 +16,7 @@
 #define VG_FINDING_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,18 +29,18 @@
 enum severity { SEV_ERROR, SEV_WARNING };
 
 struct finding {
-    const char *code;       /* stable, e.g. "avails.territory.unknown" */
+    const char *code; /* stable, e.g. "avails.territory.unknown" */
     enum severity severity;
-    const char *file;       /* the file's name as delivered */
+    const char *file; /* the file's name as delivered */
     /* the place: whichever applies (0 / NULL otherwise) */
-    const char *sheet;      /* spreadsheet sheet name */
-    int64_t row;            /* spreadsheet row (1-based, as Excel shows it) */
-    const char *column;     /* column letter, "F" */
-    const char *header;     /* the column's header name, "Territory" */
-    int64_t line;           /* XML or text line (1-based) */
-    const char *path;       /* XML element path, "/Manifest/Inventory/Video[2]/Encoding" */
-    int stream;             /* media stream index, -1 when none */
-    const char *timecode;   /* media position, "00:01:02.500" */
+    const char *sheet;    /* spreadsheet sheet name */
+    int64_t row;          /* spreadsheet row (1-based, as Excel shows it) */
+    const char *column;   /* column letter, "F" */
+    const char *header;   /* the column's header name, "Territory" */
+    int64_t line;         /* XML or text line (1-based) */
+    const char *path;     /* XML element path, "/Manifest/Inventory/Video[2]/Encoding" */
+    int stream;           /* media stream index, -1 when none */
+    const char *timecode; /* media position, "00:01:02.500" */
     /* the evidence */
     const char *observed;   /* the value found, as found */
     const char *normalised; /* for text: after trimming etc.; NULL when the same */
@@ -60,9 +61,9 @@ struct findings {
 /* Appends a copy of f (every string copied). stream defaults to -1 when the caller zeroes f: set
  * it explicitly for media findings. */
 void findings_add(struct findings *fs, const struct finding *f);
-/* printf-style message helper: appends f with its message formatted. */
-void findings_addf(struct findings *fs, const struct finding *f, const char *fmt, ...)
-    VG_PRINTF(3, 4);
+/* findings_add with the message formatted from fmt and ap (f->message is not read). */
+void findings_vadd(struct findings *fs, const struct finding *f, const char *fmt, va_list ap)
+    VG_PRINTF(3, 0);
 void findings_free(struct findings *fs);
 /* True when no finding is an error. */
 bool findings_pass(const struct findings *fs);

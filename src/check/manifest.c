@@ -20,7 +20,6 @@
 #include "check/check.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <nettle/md5.h>
@@ -34,16 +33,6 @@
 #include "base/buf.h"
 #include "check/mddf.h"
 #include "check/xmlsafe.h"
-
-#define EACH_NODE(obj, i, node)                                                                    \
-    for (int i = 0; (obj) && i < (obj)->nodesetval->nodeNr; i++)                                   \
-        for (xmlNode *node = (obj)->nodesetval->nodeTab[i]; node; node = NULL)
-
-static void clause_of(struct mddf_doc *d, const char *what, char *out, size_t cap)
-{
-    snprintf(out, cap, "MovieLabs Media Manifest %d.%d (TR-META-MMM), %s", d->version / 100,
-             d->version % 100, what);
-}
 
 /* A sorted set of the collapsed texts an XPath selects (membership by bsearch, so large
  * manifests stay linear-logarithmic). */
@@ -203,7 +192,7 @@ static void check_ids(struct mddf_doc *d, struct mddf_ids *ids)
     /* An ExperienceChild naming an external manifest points outside: that Experience must not be
      * here. */
     char clause[200];
-    clause_of(d, "Sec. 7.3 ExperienceChild with ExternalManifestID", clause, sizeof clause);
+    mddf_spec_clause(d, "Sec. 7.3 ExperienceChild with ExternalManifestID", clause, sizeof clause);
     xmlXPathObjectPtr o = mddf_xpath(
         d, "//manifest:ExperienceChild[manifest:ExternalManifestID]/manifest:ExperienceID", NULL);
     EACH_NODE(o, i, n)
@@ -237,7 +226,7 @@ static void check_ids(struct mddf_doc *d, struct mddf_ids *ids)
             orphan_kind |= !strcmp(orphan_kinds[k], id->kind);
         if (!orphan_kind)
             continue;
-        clause_of(d, "Sec. 3 Inventory and references", clause, sizeof clause);
+        mddf_spec_clause(d, "Sec. 3 Inventory and references", clause, sizeof clause);
         struct mddf_ev ev = {.observed = id->value,
                              .expected = "an ID that something in the manifest refers to",
                              .clause = clause,
@@ -261,8 +250,8 @@ static void check_structure(struct mddf_doc *d)
     {
         char *cond = xmlsafe_attr(n, "condition");
         if (!cond || strcmp(cond, "Acquired") != 0) {
-            clause_of(d, "Sec. 8 ALIDExperienceMap ExperienceID@licenseType", clause,
-                      sizeof clause);
+            mddf_spec_clause(d, "Sec. 8 ALIDExperienceMap ExperienceID@licenseType", clause,
+                             sizeof clause);
             struct mddf_ev ev = {.observed = cond ? cond : "(no condition)",
                                  .expected = "condition=\"Acquired\" when licenseType is given",
                                  .clause = clause,
@@ -284,7 +273,7 @@ static void check_structure(struct mddf_doc *d)
         int n0 = mddf_count(
             d, "./manifest:TrackMetadata[normalize-space(manifest:TrackSelectionNumber) = '0']", p);
         if (n0 != 1) {
-            clause_of(d, "Sec. 4.1 Presentation TrackMetadata", clause, sizeof clause);
+            mddf_spec_clause(d, "Sec. 4.1 Presentation TrackMetadata", clause, sizeof clause);
             char obs[64];
             snprintf(obs, sizeof obs, "%d with TrackSelectionNumber 0", n0);
             struct mddf_ev ev = {.observed = obs,
@@ -301,71 +290,13 @@ static void check_structure(struct mddf_doc *d)
     }
     xmlXPathFreeObject(o);
 
-    /* Inventory/Metadata says something */
-    o = mddf_xpath(d,
-                   "//manifest:Inventory/manifest:Metadata[not(manifest:ContainerReference) and "
-                   "not(manifest:BasicMetadata) and not(manifest:Alias)]",
-                   NULL);
-    EACH_NODE(o, i, m)
-    {
-        clause_of(d, "Sec. 3.8 Inventory Metadata", clause, sizeof clause);
-        struct mddf_ev ev = {.observed = "no ContainerReference, BasicMetadata or Alias",
-                             .expected = "a ContainerReference (MEC file), BasicMetadata or Alias",
-                             .clause = clause,
-                             .fix = "Point the Metadata at its MEC file with a "
-                                    "ContainerReference, or include BasicMetadata."};
-        mddf_report(d, m, SEV_ERROR, "manifest.metadata.empty", &ev,
-                    "This Metadata element carries no metadata.");
-    }
-    xmlXPathFreeObject(o);
-
-    o = mddf_xpath(d,
-                   "//manifest:ContainerReference[not(manifest:ContainerIdentifier) and "
-                   "not(manifest:ContainerLocation) and not(manifest:ParentContainer)]",
-                   NULL);
-    EACH_NODE(o, i, c)
-    {
-        clause_of(d, "Sec. 3.2 ContainerReference", clause, sizeof clause);
-        struct mddf_ev ev = {.observed = "no ContainerLocation, ContainerIdentifier or "
-                                         "ParentContainer",
-                             .expected = "where the file is: a ContainerLocation (or an "
-                                         "identifier / parent container)",
-                             .clause = clause,
-                             .fix = "Give the file's path in the package in a "
-                                    "<manifest:ContainerLocation>."};
-        mddf_report(d, c, SEV_ERROR, "manifest.container.empty", &ev,
-                    "This ContainerReference does not say where the file is.");
-    }
-    xmlXPathFreeObject(o);
-
-    if (d->version >= 111) {
-        o = mddf_xpath(d,
-                       "//manifest:ContainerReference/manifest:SequenceParsing | "
-                       "//manifest:ContainerReference/md:SequenceParsing",
-                       NULL);
-        EACH_NODE(o, i, s)
-        {
-            clause_of(d, "Sec. 3.2 ContainerReference SequenceParsing", clause, sizeof clause);
-            struct mddf_ev ev = {.observed = "SequenceParsing",
-                                 .expected = "no SequenceParsing (its schema definition is "
-                                             "faulty in Common Metadata 2.10 and later)",
-                                 .clause = clause,
-                                 .fix = "Describe image sequences another way, or agree the use "
-                                        "of SequenceParsing with us first."};
-            mddf_report(d, s, SEV_WARNING, "manifest.container.sequence_parsing", &ev,
-                        "SequenceParsing should not be used with this version; MovieLabs notes "
-                        "its schema definition is not correct.");
-        }
-        xmlXPathFreeObject(o);
-    }
-
     /* Alias filters a BasicMetadata of the same Metadata by language */
     o = mddf_xpath(d, "//manifest:Metadata/manifest:Alias", NULL);
     EACH_NODE(o, i, alias)
     {
         xmlNode *md = alias->parent;
         xmlNode *basic = xmlsafe_child(md, d->ns_root, "BasicMetadata");
-        clause_of(d, "Sec. 3.8.2 Metadata Alias", clause, sizeof clause);
+        mddf_spec_clause(d, "Sec. 3.8.2 Metadata Alias", clause, sizeof clause);
         if (!basic) {
             struct mddf_ev ev = {.observed = "Alias without BasicMetadata",
                                  .expected = "a BasicMetadata beside the Alias",
@@ -435,7 +366,7 @@ static void check_indexing(struct mddf_doc *d, const char *parent, const char *c
 {
     char expr[200], clause[200];
     snprintf(expr, sizeof expr, "//manifest:%s[manifest:%s[@%s]]", parent, child, attr);
-    clause_of(d, "Sec. 7 indexed sequences", clause, sizeof clause);
+    mddf_spec_clause(d, "Sec. 7 indexed sequences", clause, sizeof clause);
     xmlXPathObjectPtr o = mddf_xpath(d, expr, NULL);
     EACH_NODE(o, i, p)
     {
@@ -509,45 +440,9 @@ static void check_indexing(struct mddf_doc *d, const char *parent, const char *c
 
 static void check_mmc(struct mddf_doc *d, struct mddf_ids *ids)
 {
-    const char *clause = "MovieLabs Media Manifest Core (MMC, TR-META-MMC), profile MMC-1";
-    char *mid = xmlsafe_attr(d->root, "ManifestID");
-    if (!mid || !*mid) {
-        struct mddf_ev ev = {.observed = "(absent)",
-                             .expected = "a ManifestID on the root element",
-                             .clause = clause,
-                             .fix = "Give the manifest its identifier (ManifestID=\"md:manifestid:"
-                                    "...\")."};
-        mddf_report(d, d->root, SEV_ERROR, "mmc.manifest_id", &ev,
-                    "An MMC manifest must carry a ManifestID.");
-    }
-    free(mid);
-    if (mddf_count(d, "//manifest:ALIDExperienceMap", NULL) == 0) {
-        struct mddf_ev ev = {.observed = "no ALIDExperienceMap",
-                             .expected = "at least one ALIDExperienceMap",
-                             .clause = clause,
-                             .fix = "Map the avail's ALID to the root Experience in "
-                                    "<manifest:ALIDExperienceMaps>."};
-        mddf_report(d, d->root, SEV_ERROR, "mmc.alid_map.missing", &ev,
-                    "An MMC manifest must map its ALID to an Experience; without it the package "
-                    "cannot be tied to its avail.");
-    }
+    const char *clause = MDDF_MMC_CLAUSE;
     xmlXPathObjectPtr o = mddf_xpath(
-        d,
-        "//manifest:Presentation/manifest:TrackMetadata[not(manifest:VideoTrackReference) and "
-        "not(manifest:AudioTrackReference) and not(manifest:SubtitleTrackReference)]",
-        NULL);
-    EACH_NODE(o, i, tm)
-    {
-        struct mddf_ev ev = {.observed = "no track reference",
-                             .expected = "a Video, Audio or Subtitle TrackReference",
-                             .clause = clause,
-                             .fix = "Reference the tracks this TrackMetadata plays."};
-        mddf_report(d, tm, SEV_ERROR, "mmc.track_reference.missing", &ev,
-                    "This TrackMetadata names no track.");
-    }
-    xmlXPathFreeObject(o);
-    o = mddf_xpath(d, "//manifest:Experiences/manifest:Experience[count(manifest:ContentID) != 1]",
-                   NULL);
+        d, "//manifest:Experiences/manifest:Experience[count(manifest:ContentID) != 1]", NULL);
     EACH_NODE(o, i, e)
     {
         char obs[48];
@@ -572,18 +467,16 @@ static void check_mmc(struct mddf_doc *d, struct mddf_ids *ids)
     {
         xmlNode *cid_el = xmlsafe_child(e, d->ns_root, "ContentID");
         char *cid = cid_el ? xmlsafe_text(cid_el) : NULL;
-        if (cid && *cid) {
-            if (strset_has(&with_art, cid)) {
-                struct mddf_ev ev = {.observed = cid,
-                                     .expected = "a PictureGroupID for an Experience whose "
-                                                 "metadata has ArtReferences",
-                                     .clause = clause,
-                                     .fix = "Add the PictureGroup of the title's artwork and "
-                                            "reference it from the Experience."};
-                mddf_report(d, e, SEV_ERROR, "mmc.picture_group.missing", &ev,
-                            "The metadata of this Experience references artwork, but the "
-                            "Experience has no PictureGroupID.");
-            }
+        if (cid && *cid && strset_has(&with_art, cid)) {
+            struct mddf_ev ev = {.observed = cid,
+                                 .expected = "a PictureGroupID for an Experience whose "
+                                             "metadata has ArtReferences",
+                                 .clause = clause,
+                                 .fix = "Add the PictureGroup of the title's artwork and "
+                                        "reference it from the Experience."};
+            mddf_report(d, e, SEV_ERROR, "mmc.picture_group.missing", &ev,
+                        "The metadata of this Experience references artwork, but the "
+                        "Experience has no PictureGroupID.");
         }
         free(cid);
     }
@@ -785,7 +678,7 @@ static void check_length_and_hash(struct mddf_doc *d, xmlNode *cref, const char 
                                   const struct check_delivered_file *f)
 {
     char clause[200];
-    clause_of(d, "Sec. 3.2 ContainerReference Length and Hash", clause, sizeof clause);
+    mddf_spec_clause(d, "Sec. 3.2 ContainerReference Length and Hash", clause, sizeof clause);
     xmlNode *len_el = xmlsafe_child(cref, d->ns_root, "Length");
     if (len_el) {
         char *v = xmlsafe_text(len_el);
@@ -858,7 +751,7 @@ static void check_length_and_hash(struct mddf_doc *d, xmlNode *cref, const char 
 static void check_mmc_mec_art(struct mddf_doc *d, xmlNode *loc_el, const char *name, xmlNode *basic,
                               const char *cid)
 {
-    const char *clause = "MovieLabs Media Manifest Core (MMC, TR-META-MMC), profile MMC-1";
+    const char *clause = MDDF_MMC_CLAUSE;
     int n_art = 0;
     struct strset pictures;
     strset_collect(d, "//manifest:Picture/manifest:ImageID", &pictures);
@@ -915,7 +808,7 @@ static void check_mmc_mec_art(struct mddf_doc *d, xmlNode *loc_el, const char *n
 
 /* A MEC file named by Inventory/Metadata must describe the Metadata's ContentID. */
 static void check_mec_link(struct mddf_doc *d, xmlNode *loc_el, const char *name,
-                           const struct check_delivered_file *f, bool mmc)
+                           const struct check_delivered_file *f)
 {
     xmlNode *md = loc_el->parent ? loc_el->parent->parent : NULL;
     if (!f->path || !xmlsafe_is(md, d->ns_root, "Metadata"))
@@ -924,7 +817,7 @@ static void check_mec_link(struct mddf_doc *d, xmlNode *loc_el, const char *name
     struct findings tmp = {0};
     xmlDocPtr doc = NULL;
     char clause[200];
-    clause_of(d, "Sec. 3.8 Metadata ContainerReference (MEC)", clause, sizeof clause);
+    mddf_spec_clause(d, "Sec. 3.8 Metadata ContainerReference (MEC)", clause, sizeof clause);
     if (xmlsafe_read_file(f->path, name, NULL, &tmp, &doc) == 0) {
         xmlNode *root = xmlDocGetRootElement(doc);
         if (!root || strcmp((const char *)root->name, "CoreMetadata") != 0) {
@@ -952,7 +845,7 @@ static void check_mec_link(struct mddf_doc *d, xmlNode *loc_el, const char *name
                             "%s describes ContentID %s, not the %s this Metadata is for.", name,
                             mec_cid, cid);
             }
-            if (mmc && basic)
+            if (d->mmc && basic)
                 check_mmc_mec_art(d, loc_el, name, basic, cid);
             free(mec_cid);
         }
@@ -963,13 +856,13 @@ static void check_mec_link(struct mddf_doc *d, xmlNode *loc_el, const char *name
     free(cid);
 }
 
-static void check_locations(struct mddf_doc *d, bool mmc)
+static void check_locations(struct mddf_doc *d)
 {
     const struct check_options *opts = d->opts;
     bool delivery = opts && opts->refs == CHECK_REFS_DELIVERY;
     char *dir = name_dir(d->file);
     char clause[200];
-    clause_of(d, "Sec. 3.2 ContainerLocation", clause, sizeof clause);
+    mddf_spec_clause(d, "Sec. 3.2 ContainerLocation", clause, sizeof clause);
     struct buf seen = {0}; /* "\n" separated paths already reported missing */
     int unchecked = 0;
     xmlXPathObjectPtr o = mddf_xpath(d, "//manifest:ContainerLocation", NULL);
@@ -1070,7 +963,7 @@ static void check_locations(struct mddf_doc *d, bool mmc)
                             "The manifest names %s, but the delivery has no such file.", name);
             } else if (f) {
                 check_length_and_hash(d, loc_el->parent, name, f);
-                check_mec_link(d, loc_el, name, f, mmc);
+                check_mec_link(d, loc_el, name, f);
             }
         }
         free(name);
@@ -1098,43 +991,26 @@ static void check_locations(struct mddf_doc *d, bool mmc)
     free(dir);
 }
 
+/* The manifest's own checks, after the common ones (mddf_check_file). */
+static void check_manifest_doc(struct mddf_doc *d)
+{
+    struct mddf_ids ids = {0};
+    check_ids(d, &ids);
+    check_structure(d);
+    check_indexing(d, "Chapters", "Chapter", "index", true, false, true, true);
+    /* Clips play in sequence order; before Manifest 1.7 the sequence also had to run 0, 1, 2... */
+    bool old_seq = d->version < 107;
+    check_indexing(d, "PlayableSequence", "Clip", "sequence", false, true, old_seq, old_seq);
+    check_indexing(d, "PlayableSequence", "ImageClip", "sequence", false, true, old_seq, old_seq);
+    check_indexing(d, "TextObject", "TextString", "index", false, true, false, false);
+    if (d->mmc)
+        check_mmc(d, &ids);
+    check_locations(d);
+    mddf_ids_free(&ids);
+}
+
 int check_manifest(const char *path, const char *display_name, const struct check_options *opts,
                    struct findings *out, struct buf *why)
 {
-    const char *file = display_name ? display_name : path;
-    if (access(path, R_OK) != 0) {
-        if (why)
-            buf_printf(why, "%s cannot be read: %s", file, strerror(errno));
-        return CHECK_ERR_IO;
-    }
-    struct mddf_doc d;
-    if (mddf_open(&d, path, file, CHECK_MANIFEST, opts, out) != 0)
-        return CHECK_OK; /* the findings say why it could not be read as a manifest */
-    struct mddf_ids ids = {0};
-    mddf_check_common(&d);
-    check_ids(&d, &ids);
-    check_structure(&d);
-    check_indexing(&d, "Chapters", "Chapter", "index", true, false, true, true);
-    /* Clips play in sequence order; before Manifest 1.7 the sequence also had to run 0, 1, 2... */
-    bool old_seq = d.version < 107;
-    check_indexing(&d, "PlayableSequence", "Clip", "sequence", false, true, old_seq, old_seq);
-    check_indexing(&d, "PlayableSequence", "ImageClip", "sequence", false, true, old_seq, old_seq);
-    check_indexing(&d, "TextObject", "TextString", "index", false, true, false, false);
-    xmlXPathObjectPtr prof =
-        mddf_xpath(&d, "/manifest:MediaManifest/manifest:Compatibility/manifest:Profile", NULL);
-    bool mmc = false;
-    EACH_NODE(prof, i, p)
-    {
-        char *v = xmlsafe_text(p);
-        mmc |= !strcmp(v, "MMC-1");
-        free(v);
-    }
-    xmlXPathFreeObject(prof);
-    if (mmc)
-        check_mmc(&d, &ids);
-    check_locations(&d, mmc);
-    mddf_check_schema(&d);
-    mddf_ids_free(&ids);
-    mddf_close(&d);
-    return CHECK_OK;
+    return mddf_check_file(path, display_name, CHECK_MANIFEST, opts, out, why, check_manifest_doc);
 }

@@ -17,6 +17,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xpathInternals.h>
 #include <pthread.h>
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "check/mddf_vocab.h"
@@ -48,11 +50,7 @@ static const int md_versions[] = {203, 204, 205, 206, 207, 208, 209, 210, 211, 2
 void mddf_report(struct mddf_doc *d, const xmlNode *node, enum severity sev, const char *code,
                  const struct mddf_ev *ev, const char *fmt, ...)
 {
-    struct buf msg = {0}, path = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
+    struct buf path = {0};
     if (node)
         xmlsafe_path(node, &path);
     struct finding f = {0};
@@ -69,15 +67,22 @@ void mddf_report(struct mddf_doc *d, const xmlNode *node, enum severity sev, con
         f.clause = ev->clause;
         f.fix = ev->fix;
     }
-    f.message = buf_str(&msg);
-    findings_add(d->fs, &f);
-    buf_free(&msg);
+    va_list ap;
+    va_start(ap, fmt);
+    findings_vadd(d->fs, &f, fmt, ap);
+    va_end(ap);
     buf_free(&path);
 }
 
 const char *mddf_spec_name(const struct mddf_doc *d)
 {
     return d->kind == CHECK_MANIFEST ? "Media Manifest" : "MEC";
+}
+
+void mddf_spec_clause(const struct mddf_doc *d, const char *what, char *out, size_t cap)
+{
+    snprintf(out, cap, "MovieLabs %s %d.%d (TR-META-%s), %s", mddf_spec_name(d), d->version / 100,
+             d->version % 100, d->kind == CHECK_MANIFEST ? "MMM" : "MEC", what);
 }
 
 void mddf_cm_clause(const struct mddf_doc *d, const char *what, char *out, size_t cap)
@@ -317,6 +322,11 @@ int mddf_open(struct mddf_doc *d, const char *path, const char *file, enum check
                        (const xmlChar *)(d->kind == CHECK_MANIFEST ? uri : MDDF_NS_NONE));
     xmlXPathRegisterNs(d->xp, (const xmlChar *)"mdmec",
                        (const xmlChar *)(d->kind == CHECK_MEC ? uri : MDDF_NS_NONE));
+    /* (in a MEC file the manifest: prefix names no namespace, so this finds nothing) */
+    d->mmc = mddf_count(d,
+                        "/manifest:MediaManifest/manifest:Compatibility/"
+                        "manifest:Profile[normalize-space() = 'MMC-1']",
+                        NULL) > 0;
     return 0;
 }
 
@@ -351,11 +361,6 @@ int mddf_count(struct mddf_doc *d, const char *expr, xmlNode *ctx)
     xmlXPathFreeObject(o);
     return n;
 }
-
-/* Iterates the nodes of an xmlXPathObjectPtr (which may be NULL). */
-#define EACH_NODE(obj, i, node)                                                                    \
-    for (int i = 0; (obj) && i < (obj)->nodesetval->nodeNr; i++)                                   \
-        for (xmlNode *node = (obj)->nodesetval->nodeTab[i]; node; node = NULL)
 
 /* The value of an element (collapsed text) or attribute node; malloc'd. */
 static char *node_value(const xmlNode *n)
@@ -1007,19 +1012,19 @@ static void check_rating(struct mddf_doc *d, xmlNode *r)
                     "The %s rating system has withdrawn the rating \"%s\".", sys, val);
         buf_free(&exp);
     }
-    if ((cc && codes_territory_check(cc, (char[3]){0}) == CODES_OK) || (sub && *sub)) {
-        if (!ratings_used_in(db, sys, cc, sub && *sub ? sub : NULL)) {
-            struct buf exp = {0};
-            ratings_describe_regions(db, sys, &exp);
-            struct mddf_ev ev = {.observed = sub && *sub ? sub : cc,
-                                 .expected = buf_str(&exp),
-                                 .clause = clause,
-                                 .fix = "Check the rating's region: each rating applies where its "
-                                        "system is official."};
-            mddf_report(d, sub_el ? sub_el : country_el, SEV_WARNING, "md.rating.region", &ev,
-                        "The %s rating system is not used in %s.", sys, sub && *sub ? sub : cc);
-            buf_free(&exp);
-        }
+    const char *sc = sub && *sub ? sub : NULL;
+    bool has_region = sc || (cc && codes_territory_check(cc, (char[3]){0}) == CODES_OK);
+    if (has_region && !ratings_used_in(db, sys, cc, sc)) {
+        struct buf exp = {0};
+        ratings_describe_regions(db, sys, &exp);
+        struct mddf_ev ev = {.observed = sc ? sc : cc,
+                             .expected = buf_str(&exp),
+                             .clause = clause,
+                             .fix = "Check the rating's region: each rating applies where its "
+                                    "system is official."};
+        mddf_report(d, sub_el ? sub_el : country_el, SEV_WARNING, "md.rating.region", &ev,
+                    "The %s rating system is not used in %s.", sys, sc ? sc : cc);
+        buf_free(&exp);
     }
     if (ratings_defines_reasons(db, sys, cc)) {
         for (xmlNode *c = r->children; c; c = c->next) {
@@ -1180,21 +1185,6 @@ static void check_digital_assets(struct mddf_doc *d)
         check_video(d, v);
     }
     xmlXPathFreeObject(o);
-    o = mddf_xpath(d, "//md:Compliance[not(md:Category) and not(md:Standard)]", NULL);
-    EACH_NODE(o, i, c)
-    {
-        char clause[160];
-        mddf_cm_clause(d, "Sec. 5.2.9 Compliance", clause, sizeof clause);
-        struct mddf_ev ev = {.observed = "neither Category nor Standard",
-                             .expected = "a Category or a Standard (or both)",
-                             .clause = clause,
-                             .fix = "Say what the asset complies with: add <md:Category> or "
-                                    "<md:Standard> before the Disposition."};
-        mddf_report(d, c, SEV_ERROR, "md.compliance.incomplete", &ev,
-                    "A Compliance statement must name its Category or Standard; a Disposition "
-                    "alone says nothing.");
-    }
-    xmlXPathFreeObject(o);
 }
 
 /* The set of Region and ExcludedRegion codes of a LocalizedInfo, as a sorted, joined string. */
@@ -1291,25 +1281,6 @@ static void check_localized_info(struct mddf_doc *d)
     xmlXPathFreeObject(parents);
 }
 
-static void check_billing(struct mddf_doc *d)
-{
-    xmlXPathObjectPtr o =
-        mddf_xpath(d, "//md:Job[count(md:BillingBlockOrder[not(@region)]) > 1]", NULL);
-    EACH_NODE(o, i, job)
-    {
-        char clause[160];
-        mddf_cm_clause(d, "Sec. 4.3 People/Job BillingBlockOrder", clause, sizeof clause);
-        struct mddf_ev ev = {.observed = "several BillingBlockOrder without region",
-                             .expected = "one default BillingBlockOrder, others with @region",
-                             .clause = clause,
-                             .fix = "Keep one BillingBlockOrder without region (the default) "
-                                    "and give the others a region."};
-        mddf_report(d, job, SEV_ERROR, "md.people.billing_order", &ev,
-                    "A job has more than one default billing order.");
-    }
-    xmlXPathFreeObject(o);
-}
-
 static void check_resolutions(struct mddf_doc *d)
 {
     xmlXPathObjectPtr o = mddf_xpath(
@@ -1385,6 +1356,136 @@ static void check_empty_values(struct mddf_doc *d)
     xmlXPathFreeObject(o);
 }
 
+/*
+ * The rules that are fixed text over an XPath match: every node xpath
+ * selects is one finding. Rules that compute what they report stay code.
+ */
+enum rule_clause {
+    RULE_CM,   /* section of Common Metadata (mddf_cm_clause) */
+    RULE_SPEC, /* section of the document's own specification (mddf_spec_clause) */
+    RULE_TEXT, /* section is the whole clause */
+};
+
+struct mddf_rule {
+    enum check_kind kind; /* CHECK_MANIFEST, CHECK_MEC, or CHECK_AUTO: both */
+    bool mmc_only;        /* only in manifests of the MMC-1 profile */
+    int min_version;      /* of the document's own specification (0: any) */
+    const char *xpath;
+    enum rule_clause clause_of;
+    const char *section;
+    enum severity sev;
+    const char *code, *observed, *expected, *fix, *message;
+};
+
+#define MEC_BASIC "/mdmec:CoreMetadata/mdmec:Basic"
+
+static const struct mddf_rule mddf_rules[] = {
+    {CHECK_AUTO, false, 0, "//md:Compliance[not(md:Category) and not(md:Standard)]", RULE_CM,
+     "Sec. 5.2.9 Compliance", SEV_ERROR, "md.compliance.incomplete",
+     "neither Category nor Standard", "a Category or a Standard (or both)",
+     "Say what the asset complies with: add <md:Category> or <md:Standard> before the "
+     "Disposition.",
+     "A Compliance statement must name its Category or Standard; a Disposition alone says "
+     "nothing."},
+    {CHECK_AUTO, false, 0, "//md:Job[count(md:BillingBlockOrder[not(@region)]) > 1]", RULE_CM,
+     "Sec. 4.3 People/Job BillingBlockOrder", SEV_ERROR, "md.people.billing_order",
+     "several BillingBlockOrder without region",
+     "one default BillingBlockOrder, others with @region",
+     "Keep one BillingBlockOrder without region (the default) and give the others a region.",
+     "A job has more than one default billing order."},
+    {CHECK_MANIFEST, false, 0,
+     "//manifest:Inventory/manifest:Metadata[not(manifest:ContainerReference) and "
+     "not(manifest:BasicMetadata) and not(manifest:Alias)]",
+     RULE_SPEC, "Sec. 3.8 Inventory Metadata", SEV_ERROR, "manifest.metadata.empty",
+     "no ContainerReference, BasicMetadata or Alias",
+     "a ContainerReference (MEC file), BasicMetadata or Alias",
+     "Point the Metadata at its MEC file with a ContainerReference, or include BasicMetadata.",
+     "This Metadata element carries no metadata."},
+    {CHECK_MANIFEST, false, 0,
+     "//manifest:ContainerReference[not(manifest:ContainerIdentifier) and "
+     "not(manifest:ContainerLocation) and not(manifest:ParentContainer)]",
+     RULE_SPEC, "Sec. 3.2 ContainerReference", SEV_ERROR, "manifest.container.empty",
+     "no ContainerLocation, ContainerIdentifier or ParentContainer",
+     "where the file is: a ContainerLocation (or an identifier / parent container)",
+     "Give the file's path in the package in a <manifest:ContainerLocation>.",
+     "This ContainerReference does not say where the file is."},
+    {CHECK_MANIFEST, false, 111,
+     "//manifest:ContainerReference/manifest:SequenceParsing | "
+     "//manifest:ContainerReference/md:SequenceParsing",
+     RULE_SPEC, "Sec. 3.2 ContainerReference SequenceParsing", SEV_WARNING,
+     "manifest.container.sequence_parsing", "SequenceParsing",
+     "no SequenceParsing (its schema definition is faulty in Common Metadata 2.10 and later)",
+     "Describe image sequences another way, or agree the use of SequenceParsing with us first.",
+     "SequenceParsing should not be used with this version; MovieLabs notes its schema "
+     "definition is not correct."},
+    {CHECK_MANIFEST, true, 0, "/*[not(normalize-space(@ManifestID))]", RULE_TEXT, MDDF_MMC_CLAUSE,
+     SEV_ERROR, "mmc.manifest_id", "(absent)", "a ManifestID on the root element",
+     "Give the manifest its identifier (ManifestID=\"md:manifestid:...\").",
+     "An MMC manifest must carry a ManifestID."},
+    {CHECK_MANIFEST, true, 0, "/*[not(//manifest:ALIDExperienceMap)]", RULE_TEXT, MDDF_MMC_CLAUSE,
+     SEV_ERROR, "mmc.alid_map.missing", "no ALIDExperienceMap", "at least one ALIDExperienceMap",
+     "Map the avail's ALID to the root Experience in <manifest:ALIDExperienceMaps>.",
+     "An MMC manifest must map its ALID to an Experience; without it the package cannot be tied "
+     "to its avail."},
+    {CHECK_MANIFEST, true, 0,
+     "//manifest:Presentation/manifest:TrackMetadata[not(manifest:VideoTrackReference) and "
+     "not(manifest:AudioTrackReference) and not(manifest:SubtitleTrackReference)]",
+     RULE_TEXT, MDDF_MMC_CLAUSE, SEV_ERROR, "mmc.track_reference.missing", "no track reference",
+     "a Video, Audio or Subtitle TrackReference", "Reference the tracks this TrackMetadata plays.",
+     "This TrackMetadata names no track."},
+    {CHECK_MEC, false, 0, "/*[not(" MEC_BASIC ")]", RULE_SPEC, "Sec. 2 CoreMetadata", SEV_ERROR,
+     "mec.basic.missing", "no <mdmec:Basic>", "one <mdmec:Basic> describing the title",
+     "Put the title's metadata in <mdmec:Basic>.", "The MEC file has no Basic metadata."},
+    {CHECK_MEC, false, 0, MEC_BASIC "[not(md:WorkType)]", RULE_SPEC,
+     "Sec. 2.1 Basic Metadata usage", SEV_ERROR, "mec.worktype.missing", "(absent)",
+     "a WorkType such as Movie, Episode, Season, Series",
+     "Say what the title is with <md:WorkType>.", "The title has no WorkType."},
+    {CHECK_MEC, false, 0, MEC_BASIC "[not(md:LocalizedInfo)]", RULE_SPEC,
+     "Sec. 2.1 Basic Metadata usage", SEV_ERROR, "mec.localized.missing", "no LocalizedInfo",
+     "at least one LocalizedInfo (title, summary, artwork in a language)",
+     "Add the title's LocalizedInfo in its original language, marked default=\"true\".",
+     "The title has no LocalizedInfo: no title or summary a store could show."},
+    {CHECK_MEC, false, 0,
+     MEC_BASIC "[not(md:ReleaseDate | md:ReleaseYear | md:ReleaseHistory/md:Date)]", RULE_SPEC,
+     "Sec. 2.1 Basic Metadata usage", SEV_ERROR, "mec.release.missing",
+     "no ReleaseDate, ReleaseYear or ReleaseHistory date", "the title's original release date",
+     "Add <md:ReleaseDate> (YYYY-MM-DD), or at least <md:ReleaseYear>.",
+     "The title has no release date."},
+    {CHECK_MEC, false, 0, MEC_BASIC "[count(md:ReleaseDate) > 1]", RULE_SPEC,
+     "Sec. 2.1 Basic Metadata usage", SEV_ERROR, "mec.release.multiple", "several ReleaseDate",
+     "one ReleaseDate (others go in ReleaseHistory)",
+     "Keep the original release date in ReleaseDate and list other releases in ReleaseHistory.",
+     "The title has more than one ReleaseDate."},
+};
+
+/* Runs the rules of mddf_rules that apply to d. */
+static void check_rules(struct mddf_doc *d)
+{
+    for (size_t r = 0; r < sizeof mddf_rules / sizeof mddf_rules[0]; r++) {
+        const struct mddf_rule *rule = &mddf_rules[r];
+        if ((rule->kind != CHECK_AUTO && rule->kind != d->kind) || (rule->mmc_only && !d->mmc) ||
+            d->version < rule->min_version)
+            continue;
+        char clause[200];
+        if (rule->clause_of == RULE_CM)
+            mddf_cm_clause(d, rule->section, clause, sizeof clause);
+        else if (rule->clause_of == RULE_SPEC)
+            mddf_spec_clause(d, rule->section, clause, sizeof clause);
+        else
+            snprintf(clause, sizeof clause, "%s", rule->section);
+        struct mddf_ev ev = {.observed = rule->observed,
+                             .expected = rule->expected,
+                             .clause = clause,
+                             .fix = rule->fix};
+        xmlXPathObjectPtr o = mddf_xpath(d, rule->xpath, NULL);
+        EACH_NODE(o, i, n)
+        {
+            mddf_report(d, n, rule->sev, rule->code, &ev, "%s", rule->message);
+        }
+        xmlXPathFreeObject(o);
+    }
+}
+
 void mddf_check_common(struct mddf_doc *d)
 {
     check_languages(d);
@@ -1394,9 +1495,29 @@ void mddf_check_common(struct mddf_doc *d)
     check_ratings(d);
     check_digital_assets(d);
     check_localized_info(d);
-    check_billing(d);
     check_resolutions(d);
     check_empty_values(d);
+    check_rules(d);
+}
+
+int mddf_check_file(const char *path, const char *display_name, enum check_kind want,
+                    const struct check_options *opts, struct findings *out, struct buf *why,
+                    void (*checks)(struct mddf_doc *d))
+{
+    const char *file = display_name ? display_name : path;
+    if (access(path, R_OK) != 0) {
+        if (why)
+            buf_printf(why, "%s cannot be read: %s", file, strerror(errno));
+        return CHECK_ERR_IO;
+    }
+    struct mddf_doc d;
+    if (mddf_open(&d, path, file, want, opts, out) != 0)
+        return CHECK_OK; /* the findings say why it could not be read as the kind wanted */
+    mddf_check_common(&d);
+    checks(&d);
+    mddf_check_schema(&d);
+    mddf_close(&d);
+    return CHECK_OK;
 }
 
 bool mddf_is_duration(const char *s)

@@ -17,9 +17,13 @@
  * configured, digital-asset consistency (channels and channel mapping, codec
  * profiles and levels, scan order, commentary sub-types, compliance),
  * duplicate LocalizedInfo, billing-block order, image resolutions, and
- * required values left empty. Identifier helpers (syntax md:type:scheme:SSID,
- * EIDR SSIDs, uniqueness, cross-references) serve both kinds; the optional
- * XSD layer (mddf_check_schema) runs when the operator supplied the schemas.
+ * required values left empty. The rules that are fixed text over an XPath
+ * match (an element lacking a child it needs, of any kind, or of the
+ * manifest, MMC or MEC alone) are one table in mddf.c, run by one loop;
+ * rules that compute what they report stay code. Identifier helpers
+ * (syntax md:type:scheme:SSID, EIDR SSIDs, uniqueness, cross-references)
+ * serve both kinds; the optional XSD layer (mddf_check_schema) runs when the
+ * operator supplied the schemas.
  */
 #ifndef VG_MDDF_H
 #define VG_MDDF_H
@@ -45,6 +49,7 @@ struct mddf_doc {
     char cm_text[16];
     const char *ns_root; /* the root's namespace URI */
     const char *ns_md;   /* the md namespace URI, or MDDF_NS_NONE */
+    bool mmc;            /* a manifest of the MMC-1 profile (Compatibility/Profile) */
     xmlXPathContextPtr xp;
     struct findings *fs;
     const struct check_options *opts;
@@ -82,10 +87,34 @@ xmlXPathObjectPtr mddf_xpath(struct mddf_doc *d, const char *expr, xmlNode *ctx)
 /* Number of nodes expr selects from ctx. */
 int mddf_count(struct mddf_doc *d, const char *expr, xmlNode *ctx);
 
+/* Iterates the nodes of an xmlXPathObjectPtr (which may be NULL). */
+#define EACH_NODE(obj, i, node)                                                                    \
+    for (int i = 0; (obj) && i < (obj)->nodesetval->nodeNr; i++)                                   \
+        for (xmlNode *node = (obj)->nodesetval->nodeTab[i]; node; node = NULL)
+
 /* "Media Manifest 1.8" or "MEC 2.7" and the Common Metadata version, for clauses. */
 const char *mddf_spec_name(const struct mddf_doc *d);
+/*
+ * Writes the clause of the document's own specification into out:
+ * "MovieLabs Media Manifest 1.8 (TR-META-MMM), <what>" or "MovieLabs MEC 2.7
+ * (TR-META-MEC), <what>".
+ */
+void mddf_spec_clause(const struct mddf_doc *d, const char *what, char *out, size_t cap);
+/* The clause of the rules of the MMC profile of the Media Manifest. */
+#define MDDF_MMC_CLAUSE "MovieLabs Media Manifest Core (MMC, TR-META-MMC), profile MMC-1"
 /* Writes "Common Metadata 2.7, <what>" (or "Common Metadata, ..." when unknown) into out. */
 void mddf_cm_clause(const struct mddf_doc *d, const char *what, char *out, size_t cap);
+
+/*
+ * Checks the file at path as kind want (CHECK_MANIFEST or CHECK_MEC): opens
+ * it, runs the common checks, then checks (the kind's own), then the XSD
+ * layer. Returns CHECK_ERR_IO (why says so) when the file cannot be read,
+ * else CHECK_OK with the findings in out (also when the file turned out not
+ * to be of the kind: the findings say why).
+ */
+int mddf_check_file(const char *path, const char *display_name, enum check_kind want,
+                    const struct check_options *opts, struct findings *out, struct buf *why,
+                    void (*checks)(struct mddf_doc *d));
 
 /* The shared Common Metadata checks (see the top of this file). */
 void mddf_check_common(struct mddf_doc *d);

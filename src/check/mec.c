@@ -17,25 +17,13 @@
  */
 #include "check/check.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/buf.h"
 #include "check/mddf.h"
 #include "check/xmlsafe.h"
-
-#define EACH_NODE(obj, i, node)                                                                    \
-    for (int i = 0; (obj) && i < (obj)->nodesetval->nodeNr; i++)                                   \
-        for (xmlNode *node = (obj)->nodesetval->nodeTab[i]; node; node = NULL)
-
-static void clause_of(struct mddf_doc *d, const char *what, char *out, size_t cap)
-{
-    snprintf(out, cap, "MovieLabs MEC %d.%d (TR-META-MEC), %s", d->version / 100, d->version % 100,
-             what);
-}
 
 /* Work types that have a running time of their own (a Series or Season does not). */
 static bool timed_work(const char *wt)
@@ -52,7 +40,7 @@ static bool timed_work(const char *wt)
 static void check_basic(struct mddf_doc *d, xmlNode *basic)
 {
     char clause[200];
-    clause_of(d, "Sec. 2.1 Basic Metadata usage", clause, sizeof clause);
+    mddf_spec_clause(d, "Sec. 2.1 Basic Metadata usage", clause, sizeof clause);
 
     char *cid = xmlsafe_attr(basic, "ContentID");
     if (!cid || !*cid) {
@@ -81,26 +69,8 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
     xmlXPathFreeObject(o);
 
     char *wt = mddf_md_text(d, basic, "WorkType");
-    if (!xmlsafe_child(basic, d->ns_md, "WorkType")) {
-        struct mddf_ev ev = {.observed = "(absent)",
-                             .expected = "a WorkType such as Movie, Episode, Season, Series",
-                             .clause = clause,
-                             .fix = "Say what the title is with <md:WorkType>."};
-        mddf_report(d, basic, SEV_ERROR, "mec.worktype.missing", &ev, "The title has no WorkType.");
-    }
-
-    int n_li = mddf_count(d, "./md:LocalizedInfo", basic);
     int n_default = mddf_count(d, "./md:LocalizedInfo[@default='true' or @default='1']", basic);
-    if (n_li == 0) {
-        struct mddf_ev ev = {.observed = "no LocalizedInfo",
-                             .expected = "at least one LocalizedInfo (title, summary, artwork in "
-                                         "a language)",
-                             .clause = clause,
-                             .fix = "Add the title's LocalizedInfo in its original language, "
-                                    "marked default=\"true\"."};
-        mddf_report(d, basic, SEV_ERROR, "mec.localized.missing", &ev,
-                    "The title has no LocalizedInfo: no title or summary a store could show.");
-    } else if (n_default != 1) {
+    if (n_default != 1 && mddf_count(d, "./md:LocalizedInfo", basic) > 0) {
         char obs[48];
         snprintf(obs, sizeof obs, "%d marked default", n_default);
         struct mddf_ev ev = {.observed = obs,
@@ -111,28 +81,6 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
                                     "the language of the original production."};
         mddf_report(d, basic, SEV_ERROR, "mec.localized.default", &ev,
                     "Exactly one LocalizedInfo must be the default; %d are.", n_default);
-    }
-
-    /* a release date in one of its forms */
-    int n_dates =
-        mddf_count(d, "./md:ReleaseDate | ./md:ReleaseYear | ./md:ReleaseHistory/md:Date", basic);
-    if (n_dates == 0) {
-        struct mddf_ev ev = {.observed = "no ReleaseDate, ReleaseYear or ReleaseHistory date",
-                             .expected = "the title's original release date",
-                             .clause = clause,
-                             .fix = "Add <md:ReleaseDate> (YYYY-MM-DD), or at least "
-                                    "<md:ReleaseYear>."};
-        mddf_report(d, basic, SEV_ERROR, "mec.release.missing", &ev,
-                    "The title has no release date.");
-    }
-    if (mddf_count(d, "./md:ReleaseDate", basic) > 1) {
-        struct mddf_ev ev = {.observed = "several ReleaseDate",
-                             .expected = "one ReleaseDate (others go in ReleaseHistory)",
-                             .clause = clause,
-                             .fix = "Keep the original release date in ReleaseDate and list "
-                                    "other releases in ReleaseHistory."};
-        mddf_report(d, basic, SEV_ERROR, "mec.release.multiple", &ev,
-                    "The title has more than one ReleaseDate.");
     }
 
     xmlNode *rl = xmlsafe_child(basic, d->ns_md, "RunLength");
@@ -151,18 +99,17 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
     }
 
     /* seasons, episodes and other numbered works carry their number */
-    if (!strcmp(wt, "Season") || !strcmp(wt, "Episode") || !strcmp(wt, "Promotion") ||
-        !strcmp(wt, "Excerpt") || !strcmp(wt, "Supplemental")) {
-        if (mddf_count(d, "./md:SequenceInfo/md:Number", basic) != 1) {
-            struct mddf_ev ev = {.observed = wt,
-                                 .expected = "one SequenceInfo/Number",
-                                 .clause = "MovieLabs MEC, Sec. 2.1 SequenceInfo (required for "
-                                           "Season, Episode, Promotion, Excerpt, Supplemental)",
-                                 .fix = "Give the season's or episode's number in "
-                                        "<md:SequenceInfo><md:Number>."};
-            mddf_report(d, basic, SEV_ERROR, "mec.sequence.missing", &ev,
-                        "A %s must say its number in SequenceInfo.", wt);
-        }
+    bool numbered = !strcmp(wt, "Season") || !strcmp(wt, "Episode") || !strcmp(wt, "Promotion") ||
+                    !strcmp(wt, "Excerpt") || !strcmp(wt, "Supplemental");
+    if (numbered && mddf_count(d, "./md:SequenceInfo/md:Number", basic) != 1) {
+        struct mddf_ev ev = {.observed = wt,
+                             .expected = "one SequenceInfo/Number",
+                             .clause = "MovieLabs MEC, Sec. 2.1 SequenceInfo (required for "
+                                       "Season, Episode, Promotion, Excerpt, Supplemental)",
+                             .fix = "Give the season's or episode's number in "
+                                    "<md:SequenceInfo><md:Number>."};
+        mddf_report(d, basic, SEV_ERROR, "mec.sequence.missing", &ev,
+                    "A %s must say its number in SequenceInfo.", wt);
     }
 
     /* what a store needs but the specification leaves optional */
@@ -223,77 +170,59 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
 /* Fields each DigitalAsset description must carry (MEC structure rules for 2.6 and later). */
 static void check_digital_asset(struct mddf_doc *d)
 {
+#define DA "/mdmec:CoreMetadata/mdmec:DigitalAsset"
     static const struct {
         const char *scope, *need, *label;
     } rules[] = {
-        {"./mdmec:DigitalAsset/md:Audio", "./md:Type", "Type"},
-        {"./mdmec:DigitalAsset/md:Audio", "./md:Channels", "Channels"},
-        {"./mdmec:DigitalAsset/md:Audio", "./md:Encoding", "Encoding"},
-        {"./mdmec:DigitalAsset/md:Audio/md:Encoding", "./md:SampleRate", "SampleRate"},
-        {"./mdmec:DigitalAsset/md:Audio/md:Encoding", "./md:BitrateMax", "BitrateMax"},
-        {"./mdmec:DigitalAsset/md:Video", "./md:Type", "Type"},
-        {"./mdmec:DigitalAsset/md:Video", "./md:Encoding", "Encoding"},
-        {"./mdmec:DigitalAsset/md:Video", "./md:Picture", "Picture"},
-        {"./mdmec:DigitalAsset/md:Video/md:Picture", "./md:AspectRatio", "AspectRatio"},
-        {"./mdmec:DigitalAsset/md:Subtitle", "./md:Format", "Format"},
-        {"./mdmec:DigitalAsset/md:Subtitle", "./md:FormatType", "FormatType"},
+        {DA "/md:Audio", "./md:Type", "Type"},
+        {DA "/md:Audio", "./md:Channels", "Channels"},
+        {DA "/md:Audio", "./md:Encoding", "Encoding"},
+        {DA "/md:Audio/md:Encoding", "./md:SampleRate", "SampleRate"},
+        {DA "/md:Audio/md:Encoding", "./md:BitrateMax", "BitrateMax"},
+        {DA "/md:Video", "./md:Type", "Type"},
+        {DA "/md:Video", "./md:Encoding", "Encoding"},
+        {DA "/md:Video", "./md:Picture", "Picture"},
+        {DA "/md:Video/md:Picture", "./md:AspectRatio", "AspectRatio"},
+        {DA "/md:Subtitle", "./md:Format", "Format"},
+        {DA "/md:Subtitle", "./md:FormatType", "FormatType"},
     };
+#undef DA
     if (d->version < 206)
         return;
+    char clause[200];
+    mddf_spec_clause(d, "Sec. 2.3 DigitalAsset", clause, sizeof clause);
     for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
-        char expr[160];
-        snprintf(expr, sizeof expr, "/mdmec:CoreMetadata%s", rules[r].scope + 1);
-        xmlXPathObjectPtr o = mddf_xpath(d, expr, NULL);
+        xmlXPathObjectPtr o = mddf_xpath(d, rules[r].scope, NULL);
         EACH_NODE(o, i, el)
         {
-            if (mddf_count(d, rules[r].need, el) == 0) {
-                char clause[200];
-                clause_of(d, "Sec. 2.3 DigitalAsset", clause, sizeof clause);
-                struct mddf_ev ev = {.observed = "(absent)",
-                                     .expected = rules[r].label,
-                                     .clause = clause,
-                                     .fix = "Describe the asset completely: the MEC DigitalAsset "
-                                            "rules require this field."};
-                mddf_report(d, el, SEV_ERROR, "mec.digital_asset.incomplete", &ev,
-                            "This %s description has no %s.", (const char *)el->name,
-                            rules[r].label);
-            }
+            if (mddf_count(d, rules[r].need, el) > 0)
+                continue;
+            struct mddf_ev ev = {.observed = "(absent)",
+                                 .expected = rules[r].label,
+                                 .clause = clause,
+                                 .fix = "Describe the asset completely: the MEC DigitalAsset "
+                                        "rules require this field."};
+            mddf_report(d, el, SEV_ERROR, "mec.digital_asset.incomplete", &ev,
+                        "This %s description has no %s.", (const char *)el->name, rules[r].label);
         }
         xmlXPathFreeObject(o);
     }
 }
 
+/* The MEC file's own checks, after the common ones (mddf_check_file). */
+static void check_mec_doc(struct mddf_doc *d)
+{
+    xmlXPathObjectPtr o = mddf_xpath(d, "/mdmec:CoreMetadata/mdmec:Basic", NULL);
+    EACH_NODE(o, i, b)
+    {
+        check_basic(d, b);
+    }
+    xmlXPathFreeObject(o);
+    check_digital_asset(d);
+}
+
 int check_mec(const char *path, const char *display_name, const struct check_options *opts,
               struct findings *out, struct buf *why)
 {
-    const char *file = display_name ? display_name : path;
-    if (access(path, R_OK) != 0) {
-        if (why)
-            buf_printf(why, "%s cannot be read: %s", file, strerror(errno));
-        return CHECK_ERR_IO;
-    }
-    struct mddf_doc d;
-    if (mddf_open(&d, path, file, CHECK_MEC, opts, out) != 0)
-        return CHECK_OK; /* the findings say why it could not be read as MEC */
-    mddf_check_common(&d);
-    xmlXPathObjectPtr o = mddf_xpath(&d, "/mdmec:CoreMetadata/mdmec:Basic", NULL);
-    if (!o) {
-        char clause[200];
-        clause_of(&d, "Sec. 2 CoreMetadata", clause, sizeof clause);
-        struct mddf_ev ev = {.observed = "no <mdmec:Basic>",
-                             .expected = "one <mdmec:Basic> describing the title",
-                             .clause = clause,
-                             .fix = "Put the title's metadata in <mdmec:Basic>."};
-        mddf_report(&d, d.root, SEV_ERROR, "mec.basic.missing", &ev,
-                    "The MEC file has no Basic metadata.");
-    }
-    EACH_NODE(o, i, b)
-    {
-        check_basic(&d, b);
-    }
-    xmlXPathFreeObject(o);
-    check_digital_asset(&d);
-    mddf_check_schema(&d);
-    mddf_close(&d);
-    return CHECK_OK;
+    return mddf_check_file(path, display_name, CHECK_MEC, opts, out, why, check_mec_doc);
 }

@@ -79,11 +79,6 @@ static void report(struct media *m, int stream, double at, enum severity sev, co
 static void report(struct media *m, int stream, double at, enum severity sev, const char *code,
                    const struct ev *ev, const char *fmt, ...)
 {
-    struct buf msg = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
     char tc[32];
     timecode(at, tc);
     struct finding f = {0};
@@ -96,9 +91,10 @@ static void report(struct media *m, int stream, double at, enum severity sev, co
     f.expected = ev->expected;
     f.clause = ev->clause ? ev->clause : CLAUSE_PROFILE;
     f.fix = ev->fix;
-    f.message = buf_str(&msg);
-    findings_add(m->out, &f);
-    buf_free(&msg);
+    va_list ap;
+    va_start(ap, fmt);
+    findings_vadd(m->out, &f, fmt, ap);
+    va_end(ap);
 }
 
 /*
