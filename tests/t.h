@@ -27,7 +27,7 @@ extern int t_case_failed;
 
 #define TEST(tname)                                                                                \
     static void tname(void);                                                                       \
-    __attribute__((constructor)) static void t_register_##tname(void)                             \
+    __attribute__((constructor)) static void t_register_##tname(void)                              \
     {                                                                                              \
         t_cases[t_n_cases].name = #tname;                                                          \
         t_cases[t_n_cases++].fn = tname;                                                           \

@@ -44,7 +44,8 @@ TEST(every_step_in_every_stage)
                        stage_name((enum stage)s), got);
             CHECK(got == want);
             if (!got)
-                CHECK(strstr(why, stage_name((enum stage)s)) != NULL || strstr(why, "not been sent"));
+                CHECK(strstr(why, stage_name((enum stage)s)) != NULL ||
+                      strstr(why, "not been sent"));
         }
     }
 }

@@ -54,8 +54,15 @@ TEST(signin_normalises_emails)
     char out[256];
     CHECK_INT_EQ(signin_email_normalise("  Ana@Studio.Example ", out, sizeof out), 0);
     CHECK_STR_EQ(out, "ana@studio.example");
-    const char *bad[] = {"", "ana", "ana@", "@studio.example", "a@b@c.example", "ana@localhost",
-                         "an a@studio.example", "ana@studio.example.", "<a@b.example>"};
+    const char *bad[] = {"",
+                         "ana",
+                         "ana@",
+                         "@studio.example",
+                         "a@b@c.example",
+                         "ana@localhost",
+                         "an a@studio.example",
+                         "ana@studio.example.",
+                         "<a@b.example>"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK(signin_email_normalise(bad[i], out, sizeof out) == -1);
 }

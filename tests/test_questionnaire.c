@@ -156,8 +156,7 @@ TEST(every_format_option_belongs_to_the_vocabulary)
         const struct qn_question *qq = questionnaire_find(q, keys[k]);
         size_t i;
         json_t *o;
-        json_array_foreach(qq->options, i, o)
-        {
+        json_array_foreach(qq->options, i, o) {
             const struct format_def *f =
                 format_find(json_string_value(json_object_get(o, "value")));
             CHECK(f != NULL);
@@ -556,8 +555,7 @@ static bool has_error(const json_t *errors, const char *key, const char *says)
 {
     size_t i;
     json_t *e;
-    json_array_foreach(errors, i, e)
-    {
+    json_array_foreach(errors, i, e) {
         const char *k = json_string_value(json_object_get(e, "key"));
         const char *m = json_string_value(json_object_get(e, "message"));
         if (k && m && strcmp(k, key) == 0 && strstr(m, says))
@@ -633,8 +631,8 @@ TEST(submit_of_nothing_lists_every_visible_required_key)
     bool has_posthouse = false;
     size_t i;
     json_t *k;
-    json_array_foreach(res.missing, i, k) has_posthouse |=
-        strcmp(json_string_value(k), "posthouse_name") == 0;
+    json_array_foreach(res.missing, i, k)
+        has_posthouse |= strcmp(json_string_value(k), "posthouse_name") == 0;
     CHECK(!has_posthouse);
     qn_result_free(&res);
     json_decref(empty);

@@ -187,8 +187,7 @@ static int ladder(struct db *db, struct arena *a, const struct clock_row *c, int
 {
     (void)a;
     (void)now;
-    struct db_stmt *st =
-        db_query(db, "SELECT COUNT(*) FROM clocks WHERE kind = 'ladder'", "");
+    struct db_stmt *st = db_query(db, "SELECT COUNT(*) FROM clocks WHERE kind = 'ladder'", "");
     int64_t n = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
     db_done(st);
     if (n >= 3)
@@ -205,9 +204,9 @@ TEST(after_downtime_missed_breaches_fire_once_each_in_order)
 {
     sweep_on_breach("ladder", ladder);
     struct store *s = fresh_store();
-    add_clock(s, "ladder", T0 + 86400);       /* day 1, then day 3, then day 5 */
-    add_clock(s, "delivery_48h", T0 + 86400 * 2); /* day 2 */
-    add_clock(s, "delivery_48h", T0 + 86400 * 4); /* day 4 */
+    add_clock(s, "ladder", T0 + 86400);            /* day 1, then day 3, then day 5 */
+    add_clock(s, "delivery_48h", T0 + 86400 * 2);  /* day 2 */
+    add_clock(s, "delivery_48h", T0 + 86400 * 4);  /* day 4 */
     add_clock(s, "delivery_48h", T0 + 86400 * 30); /* not yet */
     /* the server was down for a week */
     struct sweep_stats st;

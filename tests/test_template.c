@@ -491,16 +491,14 @@ static int render_html(const char *text, const char *vars_json, struct buf *out,
 TEST(html_mode_escapes_every_variable)
 {
     struct buf out = {0}, err = {0};
-    CHECK_INT_EQ(render_html("<a title=\"{{t}}\">{{t}}</a>",
-                             "{\"t\":\"<script>&\\\"x'`\"}", &out, &err),
-                 0);
+    CHECK_INT_EQ(
+        render_html("<a title=\"{{t}}\">{{t}}</a>", "{\"t\":\"<script>&\\\"x'`\"}", &out, &err), 0);
     CHECK_STR_EQ(buf_str(&out), "<a title=\"&lt;script&gt;&amp;&quot;x&#39;&#96;\">"
                                 "&lt;script&gt;&amp;&quot;x&#39;&#96;</a>");
     /* raw output only for names ending in _html */
     CHECK_INT_EQ(render_html("{{{t_html}}}", "{\"t_html\":\"<b>x</b>\"}", &out, &err), 0);
     CHECK_STR_EQ(buf_str(&out), "<b>x</b>");
-    CHECK_INT_EQ(render_html("{{{t}}}", "{\"t\":\"<b>x</b>\"}", &out, &err),
-                 TEMPLATE_ERR_SYNTAX);
+    CHECK_INT_EQ(render_html("{{{t}}}", "{\"t\":\"<b>x</b>\"}", &out, &err), TEMPLATE_ERR_SYNTAX);
     CHECK(strstr(buf_str(&err), "_html"));
     /* the text mode knows no triple braces at all */
     CHECK_INT_EQ(render("{{{t_html}}}", "{\"t_html\":\"x\"}", &out, &err), TEMPLATE_ERR_SYNTAX);
@@ -515,10 +513,10 @@ TEST(html_mode_sections_follow_truthiness_and_inverts)
     struct buf out = {0}, err = {0};
     const char *t = "{{#a}}A{{/a}}{{^a}}not-A{{/a}}";
     const char *cases[][2] = {
-        {"{}", "not-A"},          {"{\"a\":null}", "not-A"}, {"{\"a\":false}", "not-A"},
+        {"{}", "not-A"},           {"{\"a\":null}", "not-A"}, {"{\"a\":false}", "not-A"},
         {"{\"a\":\"\"}", "not-A"}, {"{\"a\":0}", "not-A"},    {"{\"a\":[]}", "not-A"},
-        {"{\"a\":true}", "A"},    {"{\"a\":\"x\"}", "A"},    {"{\"a\":3}", "A"},
-        {"{\"a\":[1,2]}", "AA"},  {"{\"a\":{}}", "A"},
+        {"{\"a\":true}", "A"},     {"{\"a\":\"x\"}", "A"},    {"{\"a\":3}", "A"},
+        {"{\"a\":[1,2]}", "AA"},   {"{\"a\":{}}", "A"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         CHECK_INT_EQ(render_html(t, cases[i][0], &out, &err), 0);

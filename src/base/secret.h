@@ -13,9 +13,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SECRET_TOKEN_LEN 43    /* base64url of 32 bytes, no padding */
-#define SECRET_HASH_LEN 64     /* hex of a SHA-256 */
-#define SECRET_PWHASH_MAX 128  /* crypto_pwhash_STRBYTES */
+#define SECRET_TOKEN_LEN  43  /* base64url of 32 bytes, no padding */
+#define SECRET_HASH_LEN   64  /* hex of a SHA-256 */
+#define SECRET_PWHASH_MAX 128 /* crypto_pwhash_STRBYTES */
 
 int secret_init(void);
 /* Writes a new random token (NUL-terminated) into out. */

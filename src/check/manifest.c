@@ -51,8 +51,7 @@ static void strset_collect(struct mddf_doc *d, const char *expr, struct strset *
     xmlXPathObjectPtr o = mddf_xpath(d, expr, NULL);
     set->n = 0;
     set->v = xmalloc(((size_t)(o ? o->nodesetval->nodeNr : 0) + 1) * sizeof *set->v);
-    EACH_NODE(o, i, n)
-    {
+    EACH_NODE(o, i, n) {
         set->v[set->n++] = xmlsafe_text(n);
     }
     xmlXPathFreeObject(o);
@@ -179,8 +178,7 @@ static void check_ids(struct mddf_doc *d, struct mddf_ids *ids)
     /* An ArtReference may name an Inventory Image (which is then used) or, by agreement, other
      * artwork; it is not required to resolve (mddf-lib only notes it). */
     xmlXPathObjectPtr art = mddf_xpath(d, "//md:ArtReference", NULL);
-    EACH_NODE(art, i, a)
-    {
+    EACH_NODE(art, i, a) {
         char *v = xmlsafe_text(a);
         struct mddf_id *id = mddf_ids_find(ids, "Image", v);
         if (id)
@@ -195,8 +193,7 @@ static void check_ids(struct mddf_doc *d, struct mddf_ids *ids)
     mddf_spec_clause(d, "Sec. 7.3 ExperienceChild with ExternalManifestID", clause, sizeof clause);
     xmlXPathObjectPtr o = mddf_xpath(
         d, "//manifest:ExperienceChild[manifest:ExternalManifestID]/manifest:ExperienceID", NULL);
-    EACH_NODE(o, i, n)
-    {
+    EACH_NODE(o, i, n) {
         char *v = xmlsafe_text(n);
         struct mddf_id *id = mddf_ids_find(ids, "Experience", v);
         if (id) {
@@ -246,8 +243,7 @@ static void check_structure(struct mddf_doc *d)
     char clause[200];
     /* licenseType qualifies an Acquired experience only */
     xmlXPathObjectPtr o = mddf_xpath(d, "//manifest:ExperienceID[@licenseType]", NULL);
-    EACH_NODE(o, i, n)
-    {
+    EACH_NODE(o, i, n) {
         char *cond = xmlsafe_attr(n, "condition");
         if (!cond || strcmp(cond, "Acquired") != 0) {
             mddf_spec_clause(d, "Sec. 8 ALIDExperienceMap ExperienceID@licenseType", clause,
@@ -268,8 +264,7 @@ static void check_structure(struct mddf_doc *d)
 
     /* exactly one TrackMetadata with TrackSelectionNumber 0 per Presentation */
     o = mddf_xpath(d, "//manifest:Presentations/manifest:Presentation", NULL);
-    EACH_NODE(o, i, p)
-    {
+    EACH_NODE(o, i, p) {
         int n0 = mddf_count(
             d, "./manifest:TrackMetadata[normalize-space(manifest:TrackSelectionNumber) = '0']", p);
         if (n0 != 1) {
@@ -292,8 +287,7 @@ static void check_structure(struct mddf_doc *d)
 
     /* Alias filters a BasicMetadata of the same Metadata by language */
     o = mddf_xpath(d, "//manifest:Metadata/manifest:Alias", NULL);
-    EACH_NODE(o, i, alias)
-    {
+    EACH_NODE(o, i, alias) {
         xmlNode *md = alias->parent;
         xmlNode *basic = xmlsafe_child(md, d->ns_root, "BasicMetadata");
         mddf_spec_clause(d, "Sec. 3.8.2 Metadata Alias", clause, sizeof clause);
@@ -309,13 +303,11 @@ static void check_structure(struct mddf_doc *d)
             continue;
         }
         xmlXPathObjectPtr langs = mddf_xpath(d, ".//manifest:LanguageIncluded", alias);
-        EACH_NODE(langs, j, l)
-        {
+        EACH_NODE(langs, j, l) {
             char *lang = xmlsafe_text(l);
             bool found = false;
             xmlXPathObjectPtr lis = mddf_xpath(d, "./md:LocalizedInfo", basic);
-            EACH_NODE(lis, k, li)
-            {
+            EACH_NODE(lis, k, li) {
                 char *a = xmlsafe_attr(li, "language");
                 if (a && !strcasecmp(a, lang))
                     found = true;
@@ -368,16 +360,14 @@ static void check_indexing(struct mddf_doc *d, const char *parent, const char *c
     snprintf(expr, sizeof expr, "//manifest:%s[manifest:%s[@%s]]", parent, child, attr);
     mddf_spec_clause(d, "Sec. 7 indexed sequences", clause, sizeof clause);
     xmlXPathObjectPtr o = mddf_xpath(d, expr, NULL);
-    EACH_NODE(o, i, p)
-    {
+    EACH_NODE(o, i, p) {
         snprintf(expr, sizeof expr, "./manifest:%s", child);
         xmlXPathObjectPtr kids = mddf_xpath(d, expr, p);
         int n = kids ? kids->nodesetval->nodeNr : 0;
         struct ix *ixs = xcalloc((size_t)n + 1, sizeof *ixs);
         int nv = 0;
         bool has_zero = false;
-        EACH_NODE(kids, j, k)
-        {
+        EACH_NODE(kids, j, k) {
             char *s = xmlsafe_attr(k, attr);
             char *end = NULL;
             long v = s && *s ? strtol(s, &end, 10) : 0;
@@ -443,8 +433,7 @@ static void check_mmc(struct mddf_doc *d, struct mddf_ids *ids)
     const char *clause = MDDF_MMC_CLAUSE;
     xmlXPathObjectPtr o = mddf_xpath(
         d, "//manifest:Experiences/manifest:Experience[count(manifest:ContentID) != 1]", NULL);
-    EACH_NODE(o, i, e)
-    {
+    EACH_NODE(o, i, e) {
         char obs[48];
         snprintf(obs, sizeof obs, "%d ContentID", mddf_count(d, "./manifest:ContentID", e));
         struct mddf_ev ev = {.observed = obs,
@@ -463,8 +452,7 @@ static void check_mmc(struct mddf_doc *d, struct mddf_ids *ids)
     strset_collect(d, "//manifest:Picture/manifest:ImageID", &pictures);
     strset_collect(d, "//manifest:ExperienceChild/manifest:ExperienceID", &children);
     o = mddf_xpath(d, "//manifest:Experience[not(manifest:PictureGroupID)]", NULL);
-    EACH_NODE(o, i, e)
-    {
+    EACH_NODE(o, i, e) {
         xmlNode *cid_el = xmlsafe_child(e, d->ns_root, "ContentID");
         char *cid = cid_el ? xmlsafe_text(cid_el) : NULL;
         if (cid && *cid && strset_has(&with_art, cid)) {
@@ -482,8 +470,7 @@ static void check_mmc(struct mddf_doc *d, struct mddf_ids *ids)
     }
     xmlXPathFreeObject(o);
     o = mddf_xpath(d, "//md:ArtReference", NULL);
-    EACH_NODE(o, i, a)
-    {
+    EACH_NODE(o, i, a) {
         char *img = xmlsafe_text(a);
         if (!strset_has(&pictures, img) && *img) {
             struct mddf_ev ev = {.observed = img,
@@ -700,8 +687,7 @@ static void check_length_and_hash(struct mddf_doc *d, xmlNode *cref, const char 
         free(v);
     }
     xmlXPathObjectPtr o = mddf_xpath(d, "./manifest:Hash", cref);
-    EACH_NODE(o, i, h)
-    {
+    EACH_NODE(o, i, h) {
         char *method = xmlsafe_attr(h, "method");
         char *want = xmlsafe_text(h);
         const char *m = method ? method : "";
@@ -785,8 +771,7 @@ static void check_mmc_mec_art(struct mddf_doc *d, xmlNode *loc_el, const char *n
         return;
     xmlXPathObjectPtr o =
         mddf_xpath(d, "//manifest:Experience[not(manifest:PictureGroupID)]", NULL);
-    EACH_NODE(o, i, e)
-    {
+    EACH_NODE(o, i, e) {
         xmlNode *c = xmlsafe_child(e, d->ns_root, "ContentID");
         char *v = c ? xmlsafe_text(c) : NULL;
         if (v && !strcmp(v, cid)) {
@@ -866,8 +851,7 @@ static void check_locations(struct mddf_doc *d)
     struct buf seen = {0}; /* "\n" separated paths already reported missing */
     int unchecked = 0;
     xmlXPathObjectPtr o = mddf_xpath(d, "//manifest:ContainerLocation", NULL);
-    EACH_NODE(o, i, loc_el)
-    {
+    EACH_NODE(o, i, loc_el) {
         char *loc = xmlsafe_text(loc_el);
         if (!*loc) {
             free(loc);

@@ -535,8 +535,7 @@ void mddf_ids_collect(struct mddf_doc *d, struct mddf_ids *ids, const char *kind
     char clause[160];
     snprintf(clause, sizeof clause, "%s %d.%d: %s@%s", mddf_spec_name(d), d->version / 100,
              d->version % 100, kind, attr);
-    EACH_NODE(o, i, el)
-    {
+    EACH_NODE(o, i, el) {
         char *v = xmlsafe_attr(el, attr);
         if (!v || !*v) {
             {
@@ -591,8 +590,7 @@ void mddf_ids_resolve(struct mddf_doc *d, struct mddf_ids *ids, const char *expr
                       enum severity sev)
 {
     xmlXPathObjectPtr o = mddf_xpath(d, expr, NULL);
-    EACH_NODE(o, i, n)
-    {
+    EACH_NODE(o, i, n) {
         char *v = node_value(n);
         if (!*v) {
             free(v);
@@ -706,8 +704,7 @@ static void check_languages(struct mddf_doc *d)
         "//*[not(*)][substring(local-name(), string-length(local-name()) - 6) = 'anguage'] | "
         "//@*[substring(local-name(), string-length(local-name()) - 6) = 'anguage']",
         NULL);
-    EACH_NODE(o, i, n)
-    {
+    EACH_NODE(o, i, n) {
         if (mddf_namespace(d, n))
             check_language(d, n);
     }
@@ -719,8 +716,7 @@ static void check_countries(struct mddf_doc *d)
     char clause[160];
     mddf_cm_clause(d, "Sec. 2.6 Country and region (ISO 3166-1 alpha-2)", clause, sizeof clause);
     xmlXPathObjectPtr o = mddf_xpath(d, "//md:country", NULL);
-    EACH_NODE(o, i, n)
-    {
+    EACH_NODE(o, i, n) {
         char *v = node_value(n);
         char canon[3];
         int rc = *v ? codes_territory_check(v, canon) : CODES_ERR_SYNTAX;
@@ -750,8 +746,7 @@ static void check_countries(struct mddf_doc *d)
     mddf_cm_clause(d, "Sec. 2.6 Country and region (ISO 3166-2 subdivision)", clause,
                    sizeof clause);
     o = mddf_xpath(d, "//md:countryRegion", NULL);
-    EACH_NODE(o, i, n)
-    {
+    EACH_NODE(o, i, n) {
         char *v = node_value(n);
         char cc[3] = {0}, canon[3];
         size_t len = strlen(v);
@@ -789,8 +784,7 @@ static void check_currencies(struct mddf_doc *d)
     char clause[160];
     mddf_cm_clause(d, "Sec. 2.7 Currency (ISO 4217)", clause, sizeof clause);
     xmlXPathObjectPtr o = mddf_xpath(d, "//@currency", NULL);
-    EACH_NODE(o, i, n)
-    {
+    EACH_NODE(o, i, n) {
         char *v = node_value(n);
         size_t nc = sizeof mddf_currencies / sizeof mddf_currencies[0];
         if (!bsearch(v, mddf_currencies, nc, sizeof mddf_currencies[0], cmp_currency)) {
@@ -926,8 +920,7 @@ static void check_vocabularies(struct mddf_doc *d)
         }
         if (!v->scope) {
             xmlXPathObjectPtr o = mddf_xpath(d, v->xpath, NULL);
-            EACH_NODE(o, i, n)
-            {
+            EACH_NODE(o, i, n) {
                 check_vocab_value(d, v, ver, n);
             }
             xmlXPathFreeObject(o);
@@ -937,11 +930,9 @@ static void check_vocabularies(struct mddf_doc *d)
         snprintf(scope, sizeof scope, d->kind == CHECK_MANIFEST ? "//manifest:%s" : "//md:%s",
                  v->scope);
         xmlXPathObjectPtr so = mddf_xpath(d, scope, NULL);
-        EACH_NODE(so, i, s)
-        {
+        EACH_NODE(so, i, s) {
             xmlXPathObjectPtr o = mddf_xpath(d, v->xpath, s);
-            EACH_NODE(o, j, n)
-            {
+            EACH_NODE(o, j, n) {
                 check_vocab_value(d, v, ver, n);
             }
             xmlXPathFreeObject(o);
@@ -1056,8 +1047,7 @@ done:
 static void check_ratings(struct mddf_doc *d)
 {
     xmlXPathObjectPtr o = mddf_xpath(d, "//md:Rating", NULL);
-    EACH_NODE(o, i, r)
-    {
+    EACH_NODE(o, i, r) {
         check_rating(d, r);
     }
     xmlXPathFreeObject(o);
@@ -1086,8 +1076,7 @@ static void check_audio(struct mddf_doc *d, xmlNode *audio)
         long channels = strtol(chs, &end, 10);
         bool num = *chs && end && !*end;
         xmlXPathObjectPtr o = num ? mddf_xpath(d, "./md:Encoding/md:ChannelMapping", audio) : NULL;
-        EACH_NODE(o, i, m)
-        {
+        EACH_NODE(o, i, m) {
             char *map = xmlsafe_text(m);
             bool single = single_channel_name(map);
             /* Later versions also admit registered channel label identifiers ("NSC001"), which
@@ -1144,8 +1133,7 @@ static void check_audio(struct mddf_doc *d, xmlNode *audio)
 static void check_video(struct mddf_doc *d, xmlNode *video)
 {
     xmlXPathObjectPtr o = mddf_xpath(d, "./md:Picture/md:Progressive", video);
-    EACH_NODE(o, i, p)
-    {
+    EACH_NODE(o, i, p) {
         char *prog = xmlsafe_text(p);
         char *order = xmlsafe_attr(p, "scanOrder");
         if (order &&
@@ -1174,14 +1162,12 @@ static void check_digital_assets(struct mddf_doc *d)
     const char *audio = d->kind == CHECK_MANIFEST ? "//manifest:Audio" : "//md:Audio";
     const char *video = d->kind == CHECK_MANIFEST ? "//manifest:Video" : "//md:Video";
     xmlXPathObjectPtr o = mddf_xpath(d, audio, NULL);
-    EACH_NODE(o, i, a)
-    {
+    EACH_NODE(o, i, a) {
         check_audio(d, a);
     }
     xmlXPathFreeObject(o);
     o = mddf_xpath(d, video, NULL);
-    EACH_NODE(o, i, v)
-    {
+    EACH_NODE(o, i, v) {
         check_video(d, v);
     }
     xmlXPathFreeObject(o);
@@ -1194,8 +1180,7 @@ static char *region_key(struct mddf_doc *d, xmlNode *li, const char *which)
     snprintf(expr, sizeof expr, "./md:%s/md:country | ./md:%s/md:countryRegion", which, which);
     xmlXPathObjectPtr o = mddf_xpath(d, expr, li);
     struct buf b = {0};
-    EACH_NODE(o, i, n)
-    {
+    EACH_NODE(o, i, n) {
         char *v = xmlsafe_text(n);
         buf_printf(&b, "|%s|", v);
         free(v);
@@ -1227,8 +1212,7 @@ static bool keys_meet(const char *a, const char *b)
 static void check_localized_info(struct mddf_doc *d)
 {
     xmlXPathObjectPtr parents = mddf_xpath(d, "//*[md:LocalizedInfo]", NULL);
-    EACH_NODE(parents, i, p)
-    {
+    EACH_NODE(parents, i, p) {
         xmlXPathObjectPtr o = mddf_xpath(d, "./md:LocalizedInfo", p);
         int n = o ? o->nodesetval->nodeNr : 0;
         if (n > 200)
@@ -1289,8 +1273,7 @@ static void check_resolutions(struct mddf_doc *d)
         "| //manifest:Picture/manifest:ThumbnailImageID/@resolution | "
         "//md:ImageReference/@resolution",
         NULL);
-    EACH_NODE(o, i, a)
-    {
+    EACH_NODE(o, i, a) {
         char *v = node_value(a);
         const char *p = v;
         bool ok = isdigit((unsigned char)*p);
@@ -1334,8 +1317,7 @@ static const char *const required_values =
 static void check_empty_values(struct mddf_doc *d)
 {
     xmlXPathObjectPtr o = mddf_xpath(d, required_values, NULL);
-    EACH_NODE(o, i, n)
-    {
+    EACH_NODE(o, i, n) {
         if (n->type != XML_ELEMENT_NODE || xmlFirstElementChild(n))
             continue;
         char *v = xmlsafe_text(n);
@@ -1478,8 +1460,7 @@ static void check_rules(struct mddf_doc *d)
                              .clause = clause,
                              .fix = rule->fix};
         xmlXPathObjectPtr o = mddf_xpath(d, rule->xpath, NULL);
-        EACH_NODE(o, i, n)
-        {
+        EACH_NODE(o, i, n) {
             mddf_report(d, n, rule->sev, rule->code, &ev, "%s", rule->message);
         }
         xmlXPathFreeObject(o);

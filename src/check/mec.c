@@ -59,8 +59,7 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
     free(cid);
 
     xmlXPathObjectPtr o = mddf_xpath(d, "./md:Parent/md:ParentContentID", basic);
-    EACH_NODE(o, i, p)
-    {
+    EACH_NODE(o, i, p) {
         char *v = xmlsafe_text(p);
         if (*v)
             mddf_check_id(d, p, v, "cid");
@@ -132,8 +131,7 @@ static void check_basic(struct mddf_doc *d, xmlNode *basic)
     buf_free(&missing);
 
     o = mddf_xpath(d, "./md:LocalizedInfo", basic);
-    EACH_NODE(o, i, li)
-    {
+    EACH_NODE(o, i, li) {
         struct buf m = {0};
         static const char *const wanted[][2] = {
             {"TitleDisplayUnlimited", "./md:TitleDisplayUnlimited | ./md:TitleDisplay19"},
@@ -193,8 +191,7 @@ static void check_digital_asset(struct mddf_doc *d)
     mddf_spec_clause(d, "Sec. 2.3 DigitalAsset", clause, sizeof clause);
     for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
         xmlXPathObjectPtr o = mddf_xpath(d, rules[r].scope, NULL);
-        EACH_NODE(o, i, el)
-        {
+        EACH_NODE(o, i, el) {
             if (mddf_count(d, rules[r].need, el) > 0)
                 continue;
             struct mddf_ev ev = {.observed = "(absent)",
@@ -213,8 +210,7 @@ static void check_digital_asset(struct mddf_doc *d)
 static void check_mec_doc(struct mddf_doc *d)
 {
     xmlXPathObjectPtr o = mddf_xpath(d, "/mdmec:CoreMetadata/mdmec:Basic", NULL);
-    EACH_NODE(o, i, b)
-    {
+    EACH_NODE(o, i, b) {
         check_basic(d, b);
     }
     xmlXPathFreeObject(o);

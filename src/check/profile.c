@@ -86,8 +86,7 @@ static int read_list(json_t *o, const char *key, struct profile_list *out, const
     out->n = 0;
     size_t i;
     json_t *v;
-    json_array_foreach(a, i, v)
-    {
+    json_array_foreach(a, i, v) {
         const char *s = json_string_value(v);
         if (!s || strlen(s) >= sizeof out->items[0]) {
             buf_printf(err, "%s.%s[%zu] must be a short string", where, key, i);
@@ -238,8 +237,7 @@ static int apply(struct delivery_profile *p, json_t *root, struct buf *err)
             p->media.n_sample_rates = 0;
             size_t i;
             json_t *v;
-            json_array_foreach(sr, i, v)
-            {
+            json_array_foreach(sr, i, v) {
                 if (!json_is_integer(v) || json_integer_value(v) <= 0) {
                     buf_printf(err, "media.sample_rates[%zu] must be a positive integer", i);
                     return -1;
@@ -270,8 +268,7 @@ static int apply(struct delivery_profile *p, json_t *root, struct buf *err)
             p->artwork.n_purposes = 0;
             const char *key;
             json_t *v;
-            json_object_foreach(ps, key, v)
-            {
+            json_object_foreach(ps, key, v) {
                 struct profile_purpose *pp = &p->artwork.purposes[p->artwork.n_purposes++];
                 memset(pp, 0, sizeof *pp);
                 char where[64];

@@ -37,10 +37,18 @@ int cli_store_args(int argc, char **argv, const char *help, const char **data,
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': *data = optarg; break;
-        case 'u': *database = optarg; break;
-        case 'h': fputs(help, stdout); return -1;
-        default: fputs(help, stderr); return -2;
+        case 'd':
+            *data = optarg;
+            break;
+        case 'u':
+            *database = optarg;
+            break;
+        case 'h':
+            fputs(help, stdout);
+            return -1;
+        default:
+            fputs(help, stderr);
+            return -2;
         }
     }
     return optind;

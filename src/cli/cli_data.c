@@ -149,7 +149,8 @@ static int clocks_of(const struct partner *p, void *ctx)
 int cli_export(int argc, char **argv)
 {
     static const char help[] =
-        "usage: vodgate export partners|clocks|events [--partner ID] [--data DIR] [--database URL]\n"
+        "usage: vodgate export partners|clocks|events [--partner ID] [--data DIR] [--database "
+        "URL]\n"
         "\nPrints CSV to standard output: partners (one row each), clocks (every clock of\n"
         "every partner, or of --partner), events (the audit log, oldest first; all, or\n"
         "of --partner).\n";
@@ -164,11 +165,21 @@ int cli_export(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': data = optarg; break;
-        case 'u': database = optarg; break;
-        case 'p': partner = atoll(optarg); break;
-        case 'h': fputs(help, stdout); return 0;
-        default: fputs(help, stderr); return 2;
+        case 'd':
+            data = optarg;
+            break;
+        case 'u':
+            database = optarg;
+            break;
+        case 'p':
+            partner = atoll(optarg);
+            break;
+        case 'h':
+            fputs(help, stdout);
+            return 0;
+        default:
+            fputs(help, stderr);
+            return 2;
         }
     }
     const char *what = optind == argc - 1 ? argv[optind] : NULL;
@@ -239,9 +250,9 @@ int cli_status(int argc, char **argv)
         return 1;
     struct arena a = {0};
     struct db *db = store_get(s);
-    struct stage_count stages[] = {{"invited", 0},  {"questionnaire", 0}, {"setup", 0},
-                                   {"training", 0}, {"stopped", 0},       {"escalated", 0},
-                                   {"steady_state", 0}, {NULL, 0}};
+    struct stage_count stages[] = {
+        {"invited", 0}, {"questionnaire", 0}, {"setup", 0},        {"training", 0},
+        {"stopped", 0}, {"escalated", 0},     {"steady_state", 0}, {NULL, 0}};
     int rc = store_partner_each(db, &a, NULL, 0, count_stage, stages);
     printf("schema version %d\npartners:", store_schema_version(s));
     for (struct stage_count *sc = stages; sc->stage; sc++)

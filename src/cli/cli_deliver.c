@@ -160,10 +160,10 @@ static void print_result(json_t *d)
 int cli_deliver(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"server", required_argument, 0, 's'}, {"token", required_argument, 0, 't'},
+        {"server", required_argument, 0, 's'},  {"token", required_argument, 0, 't'},
         {"partner", required_argument, 0, 'p'}, {"request", required_argument, 0, 'r'},
-        {"kind", required_argument, 0, 'k'},   {"wait", no_argument, 0, 'w'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
+        {"kind", required_argument, 0, 'k'},    {"wait", no_argument, 0, 'w'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     const char *server = cli_env("SERVER", NULL), *token = cli_env("TOKEN", NULL), *kind = NULL;
     long long partner = 0, request = 0;
@@ -172,14 +172,30 @@ int cli_deliver(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 's': server = optarg; break;
-        case 't': token = optarg; break;
-        case 'p': partner = atoll(optarg); break;
-        case 'r': request = atoll(optarg); break;
-        case 'k': kind = optarg; break;
-        case 'w': wait = true; break;
-        case 'h': fputs(deliver_help, stdout); return 0;
-        default: fputs(deliver_help, stderr); return 2;
+        case 's':
+            server = optarg;
+            break;
+        case 't':
+            token = optarg;
+            break;
+        case 'p':
+            partner = atoll(optarg);
+            break;
+        case 'r':
+            request = atoll(optarg);
+            break;
+        case 'k':
+            kind = optarg;
+            break;
+        case 'w':
+            wait = true;
+            break;
+        case 'h':
+            fputs(deliver_help, stdout);
+            return 0;
+        default:
+            fputs(deliver_help, stderr);
+            return 2;
         }
     }
     if (optind >= argc || !server || !token || partner <= 0 || !kind) {
@@ -190,8 +206,9 @@ int cli_deliver(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         char *id = upload_one(argv[i], server, token);
         if (!id) {
-            fprintf(stderr, "vodgate deliver: the upload of %s did not finish; run the same "
-                            "command again to resume it\n",
+            fprintf(stderr,
+                    "vodgate deliver: the upload of %s did not finish; run the same "
+                    "command again to resume it\n",
                     argv[i]);
             json_decref(files);
             return 1;
@@ -200,8 +217,8 @@ int cli_deliver(int argc, char **argv)
         free(id);
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    json_t *body = json_pack("{s:I, s:s, s:o}", "partner", (json_int_t)partner, "kind", kind,
-                             "files", files);
+    json_t *body =
+        json_pack("{s:I, s:s, s:o}", "partner", (json_int_t)partner, "kind", kind, "files", files);
     if (request)
         json_object_set_new(body, "request", json_integer(request));
     char *text = json_dumps(body, JSON_COMPACT);

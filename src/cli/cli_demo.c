@@ -975,7 +975,8 @@ static void report(struct demo *d, double seconds)
     store_partner_each(db, &a, NULL, 0, tally, stages);
     store_put(d->store, db);
     printf("vodgate demo: seeded %s in %.1f s: %d organisations (", d->data, seconds, N_ORGS);
-    for (struct stage_tally *t = stages; t->stage; t++) /* "steady_state" is a code: say it in words */
+    for (struct stage_tally *t = stages; t->stage;
+         t++) /* "steady_state" is a code: say it in words */
         printf("%s%s %d", t == stages ? "" : ", ",
                strcmp(t->stage, "steady_state") ? t->stage : "steady state", t->n);
     printf("), %d deliveries (%d passed, %d failed).\n\n", d->n_passed + d->n_failed, d->n_passed,

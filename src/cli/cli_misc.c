@@ -62,12 +62,12 @@ int cli_routes(int argc, char **argv)
         char roles[128];
         role_mask_names(policy_roles(routes[i].action), roles, sizeof roles);
         json_array_append_new(
-            list, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:b}", "method", routes[i].method,
-                            "pattern", routes[i].pattern, "action",
-                            policy_action_name(routes[i].action), "roles", roles, "public",
-                            policy_is_public(routes[i].action), "csrf",
-                            (routes[i].flags & ROUTE_CSRF) != 0, "scope", routes[i].scope,
-                            "page", (routes[i].flags & ROUTE_PAGE) != 0));
+            list,
+            json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:b}", "method", routes[i].method,
+                      "pattern", routes[i].pattern, "action", policy_action_name(routes[i].action),
+                      "roles", roles, "public", policy_is_public(routes[i].action), "csrf",
+                      (routes[i].flags & ROUTE_CSRF) != 0, "scope", routes[i].scope, "page",
+                      (routes[i].flags & ROUTE_PAGE) != 0));
     }
     char *s = json_dumps(list, JSON_INDENT(1));
     puts(s);

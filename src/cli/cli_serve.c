@@ -122,13 +122,27 @@ done:
 
 int cli_serve(int argc, char **argv)
 {
-    enum { O_LISTEN = 1, O_DATA, O_DATABASE, O_THREADS, O_MAX_BODY, O_TTL, O_SECURE, O_SMTP,
-           O_TEST_CLOCK, O_TEST_START, O_BOOTSTRAP, O_HELP, O_PUBLIC_URL, O_QUESTIONNAIRE };
+    enum {
+        O_LISTEN = 1,
+        O_DATA,
+        O_DATABASE,
+        O_THREADS,
+        O_MAX_BODY,
+        O_TTL,
+        O_SECURE,
+        O_SMTP,
+        O_TEST_CLOCK,
+        O_TEST_START,
+        O_BOOTSTRAP,
+        O_HELP,
+        O_PUBLIC_URL,
+        O_QUESTIONNAIRE
+    };
     enum { O_MAIL_FROM = 100, O_SMTP_TIMEOUT, O_TEMPLATES }; /* the mail options */
     enum { O_MAX_UPLOAD = 200, O_UPLOAD_QUOTA, O_UPLOAD_EXPIRY, O_IDLE_TIMEOUT }; /* uploads */
-    enum { O_WORKERS = 300, O_SCHEMAS, O_RATINGS }; /* validation */
-    struct deliv_config validation = {NULL, cli_env("MDDF_SCHEMAS", NULL),
-                                      cli_env("RATINGS", NULL), atoi(cli_env("WORKERS", "2"))};
+    enum { O_WORKERS = 300, O_SCHEMAS, O_RATINGS };                               /* validation */
+    struct deliv_config validation = {NULL, cli_env("MDDF_SCHEMAS", NULL), cli_env("RATINGS", NULL),
+                                      atoi(cli_env("WORKERS", "2"))};
 
     static const struct option opts[] = {
         {"listen", required_argument, 0, O_LISTEN},
@@ -179,31 +193,81 @@ int cli_serve(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case O_LISTEN: listen = optarg; break;
-        case O_WORKERS: validation.n_workers = atoi(optarg); break;
-        case O_SCHEMAS: validation.schemas_dir = optarg; break;
-        case O_RATINGS: validation.ratings_file = optarg; break;
-        case O_DATA: data = optarg; break;
-        case O_DATABASE: database = optarg; break;
-        case O_THREADS: threads = atoi(optarg); break;
-        case O_MAX_BODY: max_body = atoll(optarg); break;
-        case O_TTL: ttl = atoi(optarg); break;
-        case O_SECURE: secure = true; break;
-        case O_SMTP: mail.smtp_url = optarg; break;
-        case O_MAIL_FROM: mail.from = optarg; break;
-        case O_SMTP_TIMEOUT: mail.timeout = atoi(optarg); break;
-        case O_TEMPLATES: mail.templates_dir = optarg; break;
-        case O_TEST_CLOCK: test_clock = true; break;
-        case O_TEST_START: test_start = optarg; break;
-        case O_BOOTSTRAP: bootstrap = true; break;
-        case O_PUBLIC_URL: public_url = optarg; break;
-        case O_QUESTIONNAIRE: questionnaire = optarg; break;
-        case O_MAX_UPLOAD: max_upload = atoll(optarg); break;
-        case O_UPLOAD_QUOTA: upload_quota = atoll(optarg); break;
-        case O_UPLOAD_EXPIRY: upload_expiry = atoll(optarg); break;
-        case O_IDLE_TIMEOUT: idle_timeout = atoll(optarg); break;
-        case O_HELP: fputs(serve_help, stdout); return 0;
-        default: fputs(serve_help, stderr); return 2;
+        case O_LISTEN:
+            listen = optarg;
+            break;
+        case O_WORKERS:
+            validation.n_workers = atoi(optarg);
+            break;
+        case O_SCHEMAS:
+            validation.schemas_dir = optarg;
+            break;
+        case O_RATINGS:
+            validation.ratings_file = optarg;
+            break;
+        case O_DATA:
+            data = optarg;
+            break;
+        case O_DATABASE:
+            database = optarg;
+            break;
+        case O_THREADS:
+            threads = atoi(optarg);
+            break;
+        case O_MAX_BODY:
+            max_body = atoll(optarg);
+            break;
+        case O_TTL:
+            ttl = atoi(optarg);
+            break;
+        case O_SECURE:
+            secure = true;
+            break;
+        case O_SMTP:
+            mail.smtp_url = optarg;
+            break;
+        case O_MAIL_FROM:
+            mail.from = optarg;
+            break;
+        case O_SMTP_TIMEOUT:
+            mail.timeout = atoi(optarg);
+            break;
+        case O_TEMPLATES:
+            mail.templates_dir = optarg;
+            break;
+        case O_TEST_CLOCK:
+            test_clock = true;
+            break;
+        case O_TEST_START:
+            test_start = optarg;
+            break;
+        case O_BOOTSTRAP:
+            bootstrap = true;
+            break;
+        case O_PUBLIC_URL:
+            public_url = optarg;
+            break;
+        case O_QUESTIONNAIRE:
+            questionnaire = optarg;
+            break;
+        case O_MAX_UPLOAD:
+            max_upload = atoll(optarg);
+            break;
+        case O_UPLOAD_QUOTA:
+            upload_quota = atoll(optarg);
+            break;
+        case O_UPLOAD_EXPIRY:
+            upload_expiry = atoll(optarg);
+            break;
+        case O_IDLE_TIMEOUT:
+            idle_timeout = atoll(optarg);
+            break;
+        case O_HELP:
+            fputs(serve_help, stdout);
+            return 0;
+        default:
+            fputs(serve_help, stderr);
+            return 2;
         }
     }
     if (optind < argc) {

@@ -63,8 +63,8 @@ static int read_password(char *out, size_t len)
     return 0;
 }
 
-static int user_add(struct store *store, const char *email_in, const char *role_s,
-                    const char *name, int64_t partner_id)
+static int user_add(struct store *store, const char *email_in, const char *role_s, const char *name,
+                    int64_t partner_id)
 {
     char email[256];
     if (signin_email_normalise(email_in, email, sizeof email) < 0) {
@@ -163,9 +163,12 @@ static int print_user(const struct user *u, void *ctx)
 int cli_user(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"role", required_argument, 0, 'r'},     {"name", required_argument, 0, 'n'},
-        {"partner", required_argument, 0, 'p'},  {"data", required_argument, 0, 'd'},
-        {"database", required_argument, 0, 'u'}, {"help", no_argument, 0, 'h'},
+        {"role", required_argument, 0, 'r'},
+        {"name", required_argument, 0, 'n'},
+        {"partner", required_argument, 0, 'p'},
+        {"data", required_argument, 0, 'd'},
+        {"database", required_argument, 0, 'u'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *role = NULL, *name = NULL, *data = cli_env("DATA", "./var");
@@ -175,13 +178,27 @@ int cli_user(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'r': role = optarg; break;
-        case 'n': name = optarg; break;
-        case 'p': partner = atoll(optarg); break;
-        case 'd': data = optarg; break;
-        case 'u': database = optarg; break;
-        case 'h': fputs(user_help, stdout); return 0;
-        default: fputs(user_help, stderr); return 2;
+        case 'r':
+            role = optarg;
+            break;
+        case 'n':
+            name = optarg;
+            break;
+        case 'p':
+            partner = atoll(optarg);
+            break;
+        case 'd':
+            data = optarg;
+            break;
+        case 'u':
+            database = optarg;
+            break;
+        case 'h':
+            fputs(user_help, stdout);
+            return 0;
+        default:
+            fputs(user_help, stderr);
+            return 2;
         }
     }
     const char *verb = optind < argc ? argv[optind] : NULL;

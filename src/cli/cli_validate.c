@@ -49,7 +49,8 @@ static const char validate_help[] =
     "\n"
     "Exit status: 0 no file fails, 1 a file fails or cannot be checked, 2 usage.\n";
 
-/* Fills f with a file's name (its last path segment), size, sha256 and md5, as a receipt has them. */
+/* Fills f with a file's name (its last path segment), size, sha256 and md5, as a receipt has them.
+ */
 static int describe_file(const char *path, struct check_delivered_file *f)
 {
     FILE *in = fopen(path, "rb");
@@ -112,9 +113,12 @@ int cli_validate(int argc, char **argv)
         return 0;
     }
     static const struct option longopts[] = {
-        {"kind", required_argument, NULL, 'k'},         {"json", no_argument, NULL, 'j'},
-        {"mddf-schemas", required_argument, NULL, 's'}, {"ratings", required_argument, NULL, 'r'},
-        {"profile", required_argument, NULL, 'p'},      {"package", no_argument, NULL, 'P'},
+        {"kind", required_argument, NULL, 'k'},
+        {"json", no_argument, NULL, 'j'},
+        {"mddf-schemas", required_argument, NULL, 's'},
+        {"ratings", required_argument, NULL, 'r'},
+        {"profile", required_argument, NULL, 'p'},
+        {"package", no_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
     enum check_kind kind = CHECK_AUTO;
@@ -217,7 +221,8 @@ int cli_validate(int argc, char **argv)
         enum check_kind k = kind;
         if (k == CHECK_AUTO && check_kind_detect(path, &k) != 0)
             k = CHECK_AUTO;
-        int rc = check_file(path, package ? delivered[i - optind].name : argv[i], k, &opts, &fs, &why);
+        int rc =
+            check_file(path, package ? delivered[i - optind].name : argv[i], k, &opts, &fs, &why);
         findings_sort(&fs);
         const char *status = status_name(rc, &fs);
         if (rc || !findings_pass(&fs))

@@ -27,8 +27,9 @@ static const struct {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "vodgate %s: partner onboarding and content delivery for video-on-demand\n\n"
-               "usage: vodgate COMMAND [OPTIONS]\n\ncommands:\n",
+    fprintf(f,
+            "vodgate %s: partner onboarding and content delivery for video-on-demand\n\n"
+            "usage: vodgate COMMAND [OPTIONS]\n\ncommands:\n",
             VODGATE_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);

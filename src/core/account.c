@@ -36,10 +36,8 @@ bool account_check(enum role role, int64_t partner_id, bool org_exists, bool org
     }
     size_t n = strlen(password);
     if (n < ACCOUNT_PASSWORD_MIN)
-        PROBLEM("password", "the password must have at least %d characters",
-                ACCOUNT_PASSWORD_MIN);
+        PROBLEM("password", "the password must have at least %d characters", ACCOUNT_PASSWORD_MIN);
     if (n > ACCOUNT_PASSWORD_MAX)
-        PROBLEM("password", "the password must have at most %d characters",
-                ACCOUNT_PASSWORD_MAX);
+        PROBLEM("password", "the password must have at most %d characters", ACCOUNT_PASSWORD_MAX);
     return true;
 }

@@ -13,12 +13,12 @@
 #include "core/clock.h"
 
 struct deadline_kind {
-    const char *name;      /* "delivery_48h", as in the API */
-    enum clock_kind rule;  /* how the due instant is counted */
-    int64_t amount;        /* seconds or days; 0 for fixed */
-    bool pausable;         /* partner-facing clocks that staff may pause */
-    bool extendable;       /* caps that may only be extended on record */
-    const char *label;     /* what it promises, for people */
+    const char *name;     /* "delivery_48h", as in the API */
+    enum clock_kind rule; /* how the due instant is counted */
+    int64_t amount;       /* seconds or days; 0 for fixed */
+    bool pausable;        /* partner-facing clocks that staff may pause */
+    bool extendable;      /* caps that may only be extended on record */
+    const char *label;    /* what it promises, for people */
 };
 
 /* The kind named name, or NULL. */

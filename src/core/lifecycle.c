@@ -72,8 +72,8 @@ static bool stage_in(const struct lifecycle_facts *f, unsigned mask, const char 
         if (mask & (1u << s))
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", *list ? " or " : "",
                      stage_names[s]);
-    REFUSE("cannot %s: the partner is in stage %s, and this needs %s", doing,
-           stage_name(f->stage), list);
+    REFUSE("cannot %s: the partner is in stage %s, and this needs %s", doing, stage_name(f->stage),
+           list);
 }
 
 #define S(x) (1u << (x))
@@ -83,8 +83,8 @@ bool lifecycle_may(enum step step, const struct lifecycle_facts *f, char *why, s
     why[0] = '\0';
     switch (step) {
     case STEP_SEND_QUESTIONNAIRE:
-        return stage_in(f, S(STAGE_INVITED) | S(STAGE_QUESTIONNAIRE), "send the questionnaire",
-                        why, why_len);
+        return stage_in(f, S(STAGE_INVITED) | S(STAGE_QUESTIONNAIRE), "send the questionnaire", why,
+                        why_len);
     case STEP_ANSWER:
         return stage_in(f, S(STAGE_QUESTIONNAIRE), "change the questionnaire answers", why,
                         why_len);
@@ -96,8 +96,7 @@ bool lifecycle_may(enum step step, const struct lifecycle_facts *f, char *why, s
         return stage_in(f, S(STAGE_SETUP) | S(STAGE_TRAINING) | S(STAGE_STEADY),
                         "provision a setup item", why, why_len);
     case STEP_PLAN:
-        return stage_in(f, S(STAGE_SETUP) | S(STAGE_TRAINING), "plan the training", why,
-                        why_len);
+        return stage_in(f, S(STAGE_SETUP) | S(STAGE_TRAINING), "plan the training", why, why_len);
     case STEP_CONFIRM: {
         if (!stage_in(f, S(STAGE_SETUP), "confirm setup", why, why_len))
             return false;

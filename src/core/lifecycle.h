@@ -50,9 +50,9 @@ enum step {
 struct lifecycle_facts {
     enum stage stage;
     bool item_done[ITEM_N];
-    bool training_skipped;  /* already onboarded: confirm goes to steady_state */
-    bool decision_pending;  /* a third (or later) warning awaits the pim's decision */
-    size_t n_modules;       /* training modules planned */
+    bool training_skipped; /* already onboarded: confirm goes to steady_state */
+    bool decision_pending; /* a third (or later) warning awaits the pim's decision */
+    size_t n_modules;      /* training modules planned */
 };
 
 /* "invited", "steady_state", ...; stage_parse answers STAGE_N for an unknown name. */

@@ -379,11 +379,9 @@ json_t *planner_posthouses_fit_json(const struct format_set *intended, const jso
     json_t *out = json_array();
     size_t i, j;
     const json_t *ph, *f;
-    json_array_foreach(posthouses, i, ph)
-    {
+    json_array_foreach(posthouses, i, ph) {
         struct format_set have = {0};
-        json_array_foreach(json_object_get(ph, "approved_formats"), j, f)
-        {
+        json_array_foreach(json_object_get(ph, "approved_formats"), j, f) {
             if (json_is_string(f))
                 (void)format_set_add(&have, json_string_value(f));
         }

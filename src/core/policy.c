@@ -82,8 +82,7 @@ enum policy_result policy_role_may(const struct principal *p, enum action a)
     return (policy_roles(a) & p->role) ? POLICY_ALLOW : POLICY_FORBIDDEN;
 }
 
-enum policy_result policy_check(const struct principal *p, enum action a,
-                                const struct resource *r)
+enum policy_result policy_check(const struct principal *p, enum action a, const struct resource *r)
 {
     enum policy_result pr = policy_role_may(p, a);
     if (pr != POLICY_ALLOW || !p || !role_is_org(p->role))

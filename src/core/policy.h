@@ -17,25 +17,25 @@
 #include "core/role.h"
 
 enum action {
-    ACT_PUBLIC,          /* anyone, signed in or not */
-    ACT_SIGNED_IN,       /* any signed-in user, on their own account */
-    ACT_USER_CREATE,     /* add a user */
-    ACT_USER_LIST,       /* list users */
-    ACT_CLOCK_SET,       /* move the test clock */
-    ACT_PARTNER_CREATE,  /* invite a partner */
-    ACT_PARTNER_LIST,    /* list partners (staff) */
-    ACT_PARTNER_READ,    /* read one partner's record */
-    ACT_PARTNER_EVENTS,  /* read a partner's audit log */
-    ACT_POSTHOUSE_LIST,  /* the onboarded-posthouse directory */
-    ACT_CALENDAR_READ,   /* business calendars */
-    ACT_CALENDAR_WRITE,  /* create, edit, import holidays */
-    ACT_PARTNER_CALENDAR, /* choose a partner's calendar */
-    ACT_PARTNER_CLOCKS,  /* a partner's clocks */
-    ACT_CLOCK_PAUSE,     /* pause and resume partner-facing clocks */
-    ACT_CLOCK_EXTEND,    /* extend a cap on record */
-    ACT_MILESTONE_SET,   /* a Channels launch milestone */
-    ACT_TEST_HOOK,       /* test hooks served only under --test-clock */
-    ACT_MESSAGE_LIST,    /* the outbox: staff all of it, anyone else their own mail */
+    ACT_PUBLIC,               /* anyone, signed in or not */
+    ACT_SIGNED_IN,            /* any signed-in user, on their own account */
+    ACT_USER_CREATE,          /* add a user */
+    ACT_USER_LIST,            /* list users */
+    ACT_CLOCK_SET,            /* move the test clock */
+    ACT_PARTNER_CREATE,       /* invite a partner */
+    ACT_PARTNER_LIST,         /* list partners (staff) */
+    ACT_PARTNER_READ,         /* read one partner's record */
+    ACT_PARTNER_EVENTS,       /* read a partner's audit log */
+    ACT_POSTHOUSE_LIST,       /* the onboarded-posthouse directory */
+    ACT_CALENDAR_READ,        /* business calendars */
+    ACT_CALENDAR_WRITE,       /* create, edit, import holidays */
+    ACT_PARTNER_CALENDAR,     /* choose a partner's calendar */
+    ACT_PARTNER_CLOCKS,       /* a partner's clocks */
+    ACT_CLOCK_PAUSE,          /* pause and resume partner-facing clocks */
+    ACT_CLOCK_EXTEND,         /* extend a cap on record */
+    ACT_MILESTONE_SET,        /* a Channels launch milestone */
+    ACT_TEST_HOOK,            /* test hooks served only under --test-clock */
+    ACT_MESSAGE_LIST,         /* the outbox: staff all of it, anyone else their own mail */
     ACT_QUESTIONNAIRE_SEND,   /* send the questionnaire to a partner */
     ACT_QUESTIONNAIRE_READ,   /* read the questions and answers */
     ACT_QUESTIONNAIRE_ANSWER, /* save answers */
@@ -86,7 +86,6 @@ const char *policy_action_name(enum action a);
 /* The role-level check made before any handler runs (p NULL = not signed in). */
 enum policy_result policy_role_may(const struct principal *p, enum action a);
 /* The full check on a resource: role first, then ownership. */
-enum policy_result policy_check(const struct principal *p, enum action a,
-                                const struct resource *r);
+enum policy_result policy_check(const struct principal *p, enum action a, const struct resource *r);
 
 #endif

@@ -206,8 +206,7 @@ static const char *find_option(const struct qn_question *qq, const char *s, size
 {
     size_t i;
     json_t *o;
-    json_array_foreach(qq->options, i, o)
-    {
+    json_array_foreach(qq->options, i, o) {
         const char *v = json_string_value(json_object_get(o, "value"));
         if (strlen(v) == len && strncasecmp(v, s, len) == 0)
             return v;
@@ -699,8 +698,7 @@ static int load_options(struct load *L, struct qn_question *qq, const json_t *op
         return def_fail(L, "options must be a list of 1 to %d {value, label} objects", MAX_OPTIONS);
     size_t i;
     const json_t *o;
-    json_array_foreach(opts, i, o)
-    {
+    json_array_foreach(opts, i, o) {
         const char *value = json_is_object(o) ? nonempty(o, "value") : NULL;
         const char *label = json_is_object(o) ? nonempty(o, "label") : NULL;
         if (!value || !label || json_object_size(o) != 2)
@@ -802,8 +800,7 @@ static int load_show_if(struct questionnaire *q, struct load *L, size_t pos, con
     q->conds[pos] = conds;
     const char *ctrl_key;
     const json_t *want;
-    json_object_foreach((json_t *)si, ctrl_key, want)
-    {
+    json_object_foreach((json_t *)si, ctrl_key, want) {
         const json_t *at = json_object_get(q->index, ctrl_key);
         if (!at)
             return def_fail(L,
@@ -866,8 +863,7 @@ static int load_question(struct questionnaire *q, struct load *L, size_t pos, si
     qq->type = (enum qn_type)t;
     const char *attr;
     const json_t *v;
-    json_object_foreach((json_t *)jq, attr, v)
-    {
+    json_object_foreach((json_t *)jq, attr, v) {
         size_t a = 0, n_attr = sizeof attributes / sizeof attributes[0];
         while (a < n_attr && strcmp(attr, attributes[a].name) != 0)
             a++;
@@ -931,8 +927,7 @@ static bool only_members(const json_t *obj, const char *const *names, size_t n)
 {
     const char *k;
     const json_t *v;
-    json_object_foreach((json_t *)obj, k, v)
-    {
+    json_object_foreach((json_t *)obj, k, v) {
         size_t i = 0;
         while (i < n && strcmp(k, names[i]) != 0)
             i++;
@@ -977,8 +972,7 @@ int questionnaire_load(const json_t *doc, struct questionnaire **out, struct buf
     }
     size_t total = 0, si;
     const json_t *sec;
-    json_array_foreach(sections, si, sec)
-    {
+    json_array_foreach(sections, si, sec) {
         snprintf(L.where, sizeof L.where, "sections[%zu]", si);
         const json_t *qs = json_object_get(sec, "questions");
         if (!json_is_object(sec) || !only_members(sec, section_names, 3) ||
@@ -997,12 +991,10 @@ int questionnaire_load(const json_t *doc, struct questionnaire **out, struct buf
     }
     q->questions = xcalloc(total, sizeof *q->questions);
     q->conds = xcalloc(total, sizeof *q->conds);
-    json_array_foreach(sections, si, sec)
-    {
+    json_array_foreach(sections, si, sec) {
         size_t qi;
         const json_t *jq;
-        json_array_foreach(json_object_get(sec, "questions"), qi, jq)
-        {
+        json_array_foreach(json_object_get(sec, "questions"), qi, jq) {
             snprintf(L.where, sizeof L.where, "sections[%zu].questions[%zu]", si, qi);
             if (load_question(q, &L, q->n, si, jq) != QN_OK) {
                 q->n++; /* its conds (if any) are freed with the rest */
@@ -1071,11 +1063,9 @@ static bool matches(const json_t *a, const json_t *values)
 {
     size_t i, j;
     const json_t *w, *item;
-    json_array_foreach(values, i, w)
-    {
+    json_array_foreach(values, i, w) {
         if (json_is_array(a)) {
-            json_array_foreach(a, j, item)
-            {
+            json_array_foreach(a, j, item) {
                 if (json_equal(item, w))
                     return true;
             }
@@ -1095,8 +1085,7 @@ static void compute_visible(const struct questionnaire *q, const json_t *clean, 
         const json_t *values;
         if (!q->conds[i])
             continue;
-        json_object_foreach(q->conds[i], ctrl_key, values)
-        {
+        json_object_foreach(q->conds[i], ctrl_key, values) {
             long j = position(q, ctrl_key);
             const json_t *a = json_object_get(clean, ctrl_key);
             if (j < 0 || !visible[j] || !a || !matches(a, values)) {
@@ -1234,8 +1223,7 @@ int questionnaire_validate(const struct questionnaire *q, const json_t *answers,
     }
     const char *key;
     const json_t *v;
-    json_object_foreach((json_t *)answers, key, v)
-    {
+    json_object_foreach((json_t *)answers, key, v) {
         if (position(q, key) >= 0)
             continue;
         struct buf msg = {0};
@@ -1273,8 +1261,7 @@ json_t *questionnaire_merge(const json_t *stored, const json_t *patch)
     const json_t *v;
     if (!json_is_object(patch))
         return out;
-    json_object_foreach((json_t *)patch, key, v)
-    {
+    json_object_foreach((json_t *)patch, key, v) {
         if (json_is_null(v))
             json_object_del(out, key);
         else
@@ -1339,8 +1326,7 @@ int questionnaire_intended_formats(const json_t *answers, struct format_set *out
         const json_t *list = json_object_get(answers, keys[k]);
         size_t i;
         const json_t *item;
-        json_array_foreach(list, i, item)
-        {
+        json_array_foreach(list, i, item) {
             if (!json_is_string(item) || format_set_add(out, json_string_value(item)) != 0)
                 rc = -1;
         }

@@ -10,9 +10,9 @@ static const struct {
     enum role role;
     const char *name;
 } roles[] = {
-    {ROLE_ADMIN, "admin"}, {ROLE_CAM, "cam"},
-    {ROLE_PIM, "pim"},     {ROLE_POM, "pom"},
-    {ROLE_PLM, "plm"},     {ROLE_COMMERCIAL, "commercial"},
+    {ROLE_ADMIN, "admin"},     {ROLE_CAM, "cam"},
+    {ROLE_PIM, "pim"},         {ROLE_POM, "pom"},
+    {ROLE_PLM, "plm"},         {ROLE_COMMERCIAL, "commercial"},
     {ROLE_PARTNER, "partner"}, {ROLE_POSTHOUSE, "posthouse"},
 };
 

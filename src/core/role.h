@@ -21,8 +21,8 @@ enum role {
 };
 
 #define ROLE_STAFF (ROLE_ADMIN | ROLE_CAM | ROLE_PIM | ROLE_POM | ROLE_PLM | ROLE_COMMERCIAL)
-#define ROLE_ORG (ROLE_PARTNER | ROLE_POSTHOUSE)
-#define ROLE_ANY (ROLE_STAFF | ROLE_ORG)
+#define ROLE_ORG   (ROLE_PARTNER | ROLE_POSTHOUSE)
+#define ROLE_ANY   (ROLE_STAFF | ROLE_ORG)
 
 /* The role named s ("admin", "cam", ...), or ROLE_NONE. */
 enum role role_parse(const char *s);

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define SIGNIN_FREE_FAILURES 3
-#define SIGNIN_MAX_WAIT 900
+#define SIGNIN_MAX_WAIT      900
 
 /*
  * Writes the normalised form of an email (trimmed, lower-cased) into out.

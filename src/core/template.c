@@ -157,8 +157,10 @@ static int tokenize(const char *text, size_t len, int first_line, bool html, str
         bool comment = html && !triple && in < in_end && *in == '!';
         if (!triple && !comment && in < in_end &&
             (*in == '#' || *in == '/' || (html && (*in == '^' || *in == '>')))) {
-            type = *in == '#' ? TOK_OPEN : *in == '/' ? TOK_CLOSE : *in == '^' ? TOK_INVERT
-                                                                               : TOK_PARTIAL;
+            type = *in == '#'   ? TOK_OPEN
+                   : *in == '/' ? TOK_CLOSE
+                   : *in == '^' ? TOK_INVERT
+                                : TOK_PARTIAL;
             for (in++; in < in_end && is_blank(*in); in++)
                 ;
         }
@@ -220,8 +222,8 @@ static int tokenize(const char *text, size_t len, int first_line, bool html, str
             struct tok *o = &t->v[open[--depth]];
             if (o->len != k->len || memcmp(o->p, k->p, k->len) != 0) {
                 buf_printf(err, "line %d: '{{/%.*s}}' does not close '{{%c%.*s}}' of line %d",
-                           k->line, (int)k->len, k->p, o->type == TOK_OPEN ? '#' : '^',
-                           (int)o->len, o->p, o->line);
+                           k->line, (int)k->len, k->p, o->type == TOK_OPEN ? '#' : '^', (int)o->len,
+                           o->p, o->line);
                 return TEMPLATE_ERR_SYNTAX;
             }
             o->match = i;
@@ -238,9 +240,9 @@ static int tokenize(const char *text, size_t len, int first_line, bool html, str
 
 struct render {
     const struct toks *t;
-    bool html;            /* the HTML rules of template_render_html */
+    bool html; /* the HTML rules of template_render_html */
     template_partial_fn partial;
-    int n_partials;       /* partials being rendered, nested */
+    int n_partials;                                          /* partials being rendered, nested */
     const json_t *scope[MAX_DEPTH * (MAX_PARTIALS + 1) + 1]; /* [0] the root; [i] section i's */
     int depth;
     struct buf *out;
@@ -446,8 +448,12 @@ static int render_at(const char *text, size_t len, int first_line, const json_t 
     int rc = tokenize(text, len, first_line, html, &t, err);
     if (rc == 0) {
         json_t *empty = vars ? NULL : json_object();
-        struct render r = {.t = &t, .html = html, .partial = partial, .out = out,
-                           .out_start = out->len, .err = err};
+        struct render r = {.t = &t,
+                           .html = html,
+                           .partial = partial,
+                           .out = out,
+                           .out_start = out->len,
+                           .err = err};
         r.scope[0] = vars ? vars : empty;
         if (!json_is_object(r.scope[0])) {
             buf_puts(err, "the variables must be a JSON object");

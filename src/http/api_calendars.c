@@ -78,8 +78,7 @@ static bool read_calendar(struct req *r, struct calendar_row *c, bool partial)
         unsigned mask = 0;
         size_t i;
         json_t *d;
-        json_array_foreach(week, i, d)
-        {
+        json_array_foreach(week, i, d) {
             if (!json_is_integer(d) || json_integer_value(d) < 1 || json_integer_value(d) > 7)
                 return invalid(r, "working_days",
                                "'working_days' holds ISO weekday numbers 1 (Monday) to 7 "
@@ -112,8 +111,7 @@ static bool read_calendar(struct req *r, struct calendar_row *c, bool partial)
         c->n_holidays = 0;
         size_t i;
         json_t *h;
-        json_array_foreach(hols, i, h)
-        {
+        json_array_foreach(hols, i, h) {
             const char *date = json_is_string(h) ? json_string_value(h)
                                                  : json_string_value(json_object_get(h, "date"));
             const char *hname =

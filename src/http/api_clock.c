@@ -13,8 +13,7 @@ void api_clock_set(struct req *r);
 
 void api_clock_get(struct req *r)
 {
-    reply_json(r, 200,
-               json_pack("{s:o, s:b}", "now", json_time(now_get()), "test", now_is_test()));
+    reply_json(r, 200, json_pack("{s:o, s:b}", "now", json_time(now_get()), "test", now_is_test()));
 }
 
 void api_clock_set(struct req *r)

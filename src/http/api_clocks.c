@@ -41,7 +41,6 @@ static json_t *json_clock(const struct clock_row *c)
     return o;
 }
 
-
 static int add_clock(const struct clock_row *c, void *ctx)
 {
     json_array_append_new(ctx, json_clock(c));

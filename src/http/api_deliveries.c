@@ -21,10 +21,10 @@ void api_partner_deliveries(struct req *r);
 
 static int add_file(const struct delivery_file_row *f, void *ctx)
 {
-    json_array_append_new(ctx, json_pack("{s:s, s:s, s:I, s:s, s:o}", "upload", f->upload_id,
-                                         "name", f->filename, "size", (json_int_t)f->length,
-                                         "sha256", f->sha256, "md5",
-                                         f->md5 ? json_string(f->md5) : json_null()));
+    json_array_append_new(ctx,
+                          json_pack("{s:s, s:s, s:I, s:s, s:o}", "upload", f->upload_id, "name",
+                                    f->filename, "size", (json_int_t)f->length, "sha256", f->sha256,
+                                    "md5", f->md5 ? json_string(f->md5) : json_null()));
     return 0;
 }
 
@@ -224,12 +224,11 @@ void api_deliveries_create(struct req *r)
     }
     json_t *out = json_delivery(r, &d, p.time_zone, true);
     /* The receipt: what was received, when (UTC and the partner's zone), with checksums. */
-    json_object_set_new(out, "receipt",
-                        json_pack("{s:O, s:O, s:O, s:O}", "received_at",
-                                  json_object_get(out, "received_at"), "received_at_local",
-                                  json_object_get(out, "received_at_local"), "time_zone",
-                                  json_object_get(out, "time_zone"), "files",
-                                  json_object_get(out, "files")));
+    json_object_set_new(
+        out, "receipt",
+        json_pack("{s:O, s:O, s:O, s:O}", "received_at", json_object_get(out, "received_at"),
+                  "received_at_local", json_object_get(out, "received_at_local"), "time_zone",
+                  json_object_get(out, "time_zone"), "files", json_object_get(out, "files")));
     scheduler_poke();
     deliv_workers_poke();
     reply_json(r, 202, out);
@@ -256,8 +255,8 @@ void api_delivery_get(struct req *r)
     reply_json(r, 200, json_delivery(r, &d, p.time_zone, true));
 }
 
-#define PAGE_DEFAULT 50 /* deliveries per answer without ?limit= */
-#define PAGE_MAX 200     /* the largest ?limit= */
+#define PAGE_DEFAULT 50  /* deliveries per answer without ?limit= */
+#define PAGE_MAX     200 /* the largest ?limit= */
 
 struct list_ctx {
     struct req *r;
@@ -304,6 +303,7 @@ void api_partner_deliveries(struct req *r)
         reply_store_error(r, rc);
         return;
     }
-    reply_json(r, 200, json_pack("{s:o, s:o}", "deliveries", x.list, "next",
-                                 x.next ? json_integer(x.next) : json_null()));
+    reply_json(r, 200,
+               json_pack("{s:o, s:o}", "deliveries", x.list, "next",
+                         x.next ? json_integer(x.next) : json_null()));
 }

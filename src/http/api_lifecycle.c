@@ -220,8 +220,7 @@ static void add_pause_reasons(struct req *r, json_t *list)
 {
     size_t i;
     json_t *c;
-    json_array_foreach(list, i, c)
-    {
+    json_array_foreach(list, i, c) {
         if (strcmp(json_string_value(json_object_get(c, "state")), "paused"))
             continue;
         struct clock_pause_row *pauses;
@@ -291,8 +290,7 @@ static json_t *json_request(struct req *r, const struct request_row *q, bool ful
     json_t *due = json_null();
     size_t i;
     json_t *c;
-    json_array_foreach(list, i, c)
-    {
+    json_array_foreach(list, i, c) {
         if (!strcmp(json_string_value(json_object_get(c, "kind")), "delivery_48h"))
             due = json_object_get(c, "due_at");
     }

@@ -55,9 +55,9 @@ static json_t *json_message(struct req *r, const struct mail_row *m)
                           "id", (json_int_t)m->id, "to", m->to_email, "to_user",
                           m->to_user ? json_integer(m->to_user) : json_null(), "partner",
                           m->partner_id ? json_integer(m->partner_id) : json_null(), "template",
-                          m->template_name, "subject", m->subject, "body", body_for(r, m), "created_at",
-                          json_time(m->created_at), "sent_at", json_time(m->sent_at), "attempts",
-                          (json_int_t)m->attempts, "state", m->state, "next_attempt_at",
+                          m->template_name, "subject", m->subject, "body", body_for(r, m),
+                          "created_at", json_time(m->created_at), "sent_at", json_time(m->sent_at),
+                          "attempts", (json_int_t)m->attempts, "state", m->state, "next_attempt_at",
                           json_time(m->next_attempt_at), "last_reply",
                           m->last_reply ? json_string(m->last_reply) : json_null(), "attempt_log");
     json_object_set_new(o, "message_id", json_string(m->message_id));

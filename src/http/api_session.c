@@ -77,10 +77,11 @@ void api_session_create(struct req *r)
         reply_store_error(r, rc);
         return;
     }
-    r->set_cookie = arena_printf(&r->arena, "vodgate_session=%s; Path=/; HttpOnly; SameSite=Lax;"
-                                            " Max-Age=%d%s",
-                                 token, r->app->session_ttl,
-                                 r->app->secure_cookies ? "; Secure" : "");
+    r->set_cookie =
+        arena_printf(&r->arena,
+                     "vodgate_session=%s; Path=/; HttpOnly; SameSite=Lax;"
+                     " Max-Age=%d%s",
+                     token, r->app->session_ttl, r->app->secure_cookies ? "; Secure" : "");
     reply_json(r, 200,
                json_pack("{s:s, s:s, s:o, s:o}", "token", token, "csrf", csrf, "expires_at",
                          json_time(expires), "user", json_user(&u)));
@@ -93,8 +94,9 @@ void api_session_delete(struct req *r)
         reply_store_error(r, rc);
         return;
     }
-    r->set_cookie = arena_printf(&r->arena, "vodgate_session=; Path=/; HttpOnly; SameSite=Lax;"
-                                            " Max-Age=0%s",
+    r->set_cookie = arena_printf(&r->arena,
+                                 "vodgate_session=; Path=/; HttpOnly; SameSite=Lax;"
+                                 " Max-Age=0%s",
                                  r->app->secure_cookies ? "; Secure" : "");
     reply_bytes(r, 204, NULL, "", 0);
 }

@@ -64,8 +64,9 @@ void api_users_create(struct req *r)
         return;
     }
     json_t *out = json_user(&u);
-    if (rc < 0 || audit(r, partner_id, arena_printf(&r->arena, "user:%lld", (long long)u.id),
-                        "user.create", NULL, json_incref(out)) < 0 ||
+    if (rc < 0 ||
+        audit(r, partner_id, arena_printf(&r->arena, "user:%lld", (long long)u.id), "user.create",
+              NULL, json_incref(out)) < 0 ||
         store_commit(db) < 0) {
         json_decref(out);
         reply_store_error(r, STORE_ERR);

@@ -39,26 +39,26 @@ struct route {
     const char *method;  /* "GET", "POST", ... */
     const char *pattern; /* "/api/v1/partners/{id}": {name} matches one segment */
     handler_fn fn;
-    enum action action;  /* who may call it: see core/policy.h */
-    unsigned flags;      /* enum route_flags */
-    const char *scope;   /* what {id} names, for the isolation test: "partner", "user", "" */
+    enum action action; /* who may call it: see core/policy.h */
+    unsigned flags;     /* enum route_flags */
+    const char *scope;  /* what {id} names, for the isolation test: "partner", "user", "" */
 };
 
 extern const struct route routes[];
 extern const int n_routes;
 
-#define REQ_MAX_PARAMS 4
+#define REQ_MAX_PARAMS  4
 #define REQ_MAX_HEADERS 10
 
 /* The server's configuration and shared state, one per process. */
 struct app {
     struct store *store;
     const char *data_dir;
-    size_t max_body;      /* bytes; larger JSON bodies get 413 */
-    bool secure_cookies;  /* add Secure to the session cookie */
-    int session_ttl;      /* seconds */
-    struct ingest *ingest;  /* tus uploads (ingest/upload.h) */
-    unsigned conn_timeout;  /* seconds an idle connection is kept (0: 120) */
+    size_t max_body;       /* bytes; larger JSON bodies get 413 */
+    bool secure_cookies;   /* add Secure to the session cookie */
+    int session_ttl;       /* seconds */
+    struct ingest *ingest; /* tus uploads (ingest/upload.h) */
+    unsigned conn_timeout; /* seconds an idle connection is kept (0: 120) */
     /* Told the address once the socket is bound ("http://127.0.0.1:8080"; may be NULL). */
     void (*on_listening)(const char *url);
     /* Runs the clock-driven work due by t (set by the server's owner; may be NULL). */
@@ -73,36 +73,36 @@ struct req {
     const char *path;
     const char *params[REQ_MAX_PARAMS]; /* path parameters, in pattern order */
     int n_params;
-    struct buf body;     /* the request body (not for ROUTE_RAW routes) */
-    json_t *json;        /* the parsed JSON body, NULL when none */
-    json_t *form;        /* ROUTE_PAGE POST: the parsed form (web/form.h) */
-    bool capturing;      /* web_call(): reply_json keeps the answer in captured */
+    struct buf body; /* the request body (not for ROUTE_RAW routes) */
+    json_t *json;    /* the parsed JSON body, NULL when none */
+    json_t *form;    /* ROUTE_PAGE POST: the parsed form (web/form.h) */
+    bool capturing;  /* web_call(): reply_json keeps the answer in captured */
     json_t *captured;
     json_t *query; /* web_call_query(): the query arguments req_query() answers
                       instead of the URL's ({name: "value"}; NULL: the URL's) */
     /* who asks */
     bool signed_in;
-    struct user user;           /* valid when signed_in */
-    struct principal who;       /* role and organisation of user */
-    bool via_cookie;            /* authenticated by the session cookie */
-    char *csrf;                 /* the session's CSRF token (cookie sessions) */
-    char *token_hash;           /* hash of the token used */
+    struct user user;     /* valid when signed_in */
+    struct principal who; /* role and organisation of user */
+    bool via_cookie;      /* authenticated by the session cookie */
+    char *csrf;           /* the session's CSRF token (cookie sessions) */
+    char *token_hash;     /* hash of the token used */
     /* the answer */
     int status;
     struct buf out;
     const char *content_type;
-    char *set_cookie;          /* a Set-Cookie header value, or NULL */
+    char *set_cookie;                       /* a Set-Cookie header value, or NULL */
     char *extra_header[REQ_MAX_HEADERS][2]; /* name/value pairs */
-    void *conn;                /* the libmicrohttpd connection (server.c only) */
-    double started_ms;         /* monotonic start, for the log line */
-    struct db *db;             /* lazily taken from the pool: use req_db() */
+    void *conn;                             /* the libmicrohttpd connection (server.c only) */
+    double started_ms;                      /* monotonic start, for the log line */
+    struct db *db;                          /* lazily taken from the pool: use req_db() */
     /* streaming bodies (ROUTE_RAW): set by the handler on its first call */
     struct req_stream *stream; /* NULL: not streaming */
     void *stream_ctx;          /* the handler's state for the stream */
     /* server.c only */
-    bool stream_ended;         /* stream->end was called */
-    bool suspended;            /* waiting for req_resume() */
-    bool resume_pending;       /* req_resume() came before the suspension */
+    bool stream_ended;   /* stream->end was called */
+    bool suspended;      /* waiting for req_resume() */
+    bool resume_pending; /* req_resume() came before the suspension */
     struct req *suspended_next;
 };
 
@@ -170,13 +170,11 @@ int64_t req_param_id(struct req *r, int i);
 /* Answers with a JSON value (the reference is stolen). */
 void reply_json(struct req *r, int status, json_t *body);
 /* Answers {"error": {"code", "message"}} (plus extra members if given, stolen). */
-void reply_error(struct req *r, int status, const char *code, const char *fmt, ...)
-    VG_PRINTF(4, 5);
-void reply_error_extra(struct req *r, int status, const char *code, json_t *extra,
-                       const char *fmt, ...) VG_PRINTF(5, 6);
+void reply_error(struct req *r, int status, const char *code, const char *fmt, ...) VG_PRINTF(4, 5);
+void reply_error_extra(struct req *r, int status, const char *code, json_t *extra, const char *fmt,
+                       ...) VG_PRINTF(5, 6);
 /* Answers with bytes of a given content type. */
-void reply_bytes(struct req *r, int status, const char *content_type, const char *data,
-                 size_t len);
+void reply_bytes(struct req *r, int status, const char *content_type, const char *data, size_t len);
 /* Adds a response header (at most REQ_MAX_HEADERS per request). */
 void reply_header(struct req *r, const char *name, const char *value);
 /* Answers 404 / 403 / 401 for a failed policy check. */

@@ -100,8 +100,9 @@ bool req_query_int(struct req *r, const char *name, int64_t lo, int64_t hi, int6
         reply_error_extra(r, 422, "invalid", fields, "'%s' must be a whole number of at least %lld",
                           name, (long long)lo);
     else
-        reply_error_extra(r, 422, "invalid", fields, "'%s' must be a whole number from %lld to %lld",
-                          name, (long long)lo, (long long)hi);
+        reply_error_extra(r, 422, "invalid", fields,
+                          "'%s' must be a whole number from %lld to %lld", name, (long long)lo,
+                          (long long)hi);
     return false;
 }
 
@@ -132,8 +133,8 @@ json_t *json_time(int64_t t)
 
 json_t *json_user(const struct user *u)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)u->id, "email",
-                     u->email, "name", u->name, "role", role_name(u->role), "partner",
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)u->id, "email", u->email,
+                     "name", u->name, "role", role_name(u->role), "partner",
                      u->partner_id ? json_integer(u->partner_id) : json_null(), "created_at",
                      json_time(u->created_at));
 }

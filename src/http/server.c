@@ -130,8 +130,7 @@ int64_t req_param_id(struct req *r, int i)
     return v;
 }
 
-void reply_bytes(struct req *r, int status, const char *content_type, const char *data,
-                 size_t len)
+void reply_bytes(struct req *r, int status, const char *content_type, const char *data, size_t len)
 {
     VG_ASSERT(r->status == 0);
     r->status = status;
@@ -177,8 +176,8 @@ void reply_error(struct req *r, int status, const char *code, const char *fmt, .
     va_end(ap);
 }
 
-void reply_error_extra(struct req *r, int status, const char *code, json_t *extra,
-                       const char *fmt, ...)
+void reply_error_extra(struct req *r, int status, const char *code, json_t *extra, const char *fmt,
+                       ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -209,8 +208,7 @@ void reply_policy(struct req *r, enum policy_result pr)
         reply_error(r, 401, "unauthenticated", "sign in first: POST /api/v1/session");
         break;
     case POLICY_FORBIDDEN:
-        reply_error(r, 403, "forbidden", "your role (%s) may not do this",
-                    role_name(r->who.role));
+        reply_error(r, 403, "forbidden", "your role (%s) may not do this", role_name(r->who.role));
         break;
     case POLICY_NOT_FOUND:
         reply_error(r, 404, "not_found", "no such resource");
@@ -282,8 +280,8 @@ static const struct route *route_find(struct req *r)
         page_not_found(r);
     } else if (path_known) {
         reply_header(r, "Allow", buf_str(&allow));
-        reply_error(r, 405, "method_not_allowed", "%s is not allowed here; allowed: %s",
-                    r->method, buf_str(&allow));
+        reply_error(r, 405, "method_not_allowed", "%s is not allowed here; allowed: %s", r->method,
+                    buf_str(&allow));
     } else {
         reply_error(r, 404, "not_found", "no such page or endpoint: %s", r->path);
     }
@@ -509,9 +507,8 @@ static enum MHD_Result on_stream(struct req *r, const char *data, size_t *size)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct app *app = cls;
     struct req *r = *con_cls;
@@ -659,18 +656,17 @@ int http_serve(struct app *app, const char *listen, int n_threads, int *bound_po
     signal(SIGPIPE, SIG_IGN);
 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-                     MHD_ALLOW_SUSPEND_RESUME |
-                     (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+                     MHD_ALLOW_SUSPEND_RESUME | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
     if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
         flags |= MHD_USE_EPOLL;
     else
         flags |= MHD_USE_POLL;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)n_threads, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, app, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL_BYTES,
-        MHD_OPTION_CONNECTION_TIMEOUT, app->conn_timeout ? app->conn_timeout : 120u, MHD_OPTION_CONNECTION_LIMIT, 1000u,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)n_threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        app, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL_BYTES,
+        MHD_OPTION_CONNECTION_TIMEOUT, app->conn_timeout ? app->conn_timeout : 120u,
+        MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "vodgate: cannot listen on %s: %s\n", listen, strerror(errno));
         return -1;

@@ -18,14 +18,12 @@ int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, co
 {
     if (strcmp(kind, "avails") && strcmp(kind, "asset_package")) {
         o->extra = json_pack("{s:[s]}", "fields", "kind");
-        return onb_refuse(o, 422, "invalid", "'kind' is avails or asset_package (got '%s')",
-                          kind);
+        return onb_refuse(o, 422, "invalid", "'kind' is avails or asset_package (got '%s')", kind);
     }
     enum stage st = stage_parse(p->stage);
     if (st != STAGE_TRAINING && st != STAGE_ESCALATED && st != STAGE_STEADY)
         return onb_refuse(o, 409, "illegal_transition",
-                          "deliveries start with training: the partner is in stage %s",
-                          p->stage);
+                          "deliveries start with training: the partner is in stage %s", p->stage);
     struct request_row r = {0};
     if (request_id) {
         int rc = store_request_get(o->db, o->a, request_id, &r);
@@ -92,16 +90,19 @@ int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, co
                         : store_delivery_latest_self(o->db, p->id, kind, &d.previous_id);
     if (rc == 0 && request_id) {
         /* Late when the request's current delivery clock already ran out. */
-        d.late = r.late && !onb_open_clock_due(o, onb_request_subject(o, request_id),
-                                               "delivery_48h");
+        d.late =
+            r.late && !onb_open_clock_due(o, onb_request_subject(o, request_id), "delivery_48h");
     }
     if (rc == 0)
         rc = store_delivery_add(o->db, &d, id);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        struct delivery_file_row f = {(int64_t)i, ups[i].id,
+        struct delivery_file_row f = {(int64_t)i,
+                                      ups[i].id,
                                       ups[i].filename ? ups[i].filename
                                                       : arena_printf(o->a, "file-%zu", i + 1),
-                                      ups[i].length, ups[i].sha256, ups[i].md5};
+                                      ups[i].length,
+                                      ups[i].sha256,
+                                      ups[i].md5};
         rc = store_delivery_file_add(o->db, *id, &f);
     }
     if (rc < 0)
@@ -119,8 +120,8 @@ int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, co
     if ((rc = store_job_add(o->db, "validate", arena_printf(o->a, "delivery:%lld", (long long)*id),
                             o->now, o->now, &job)) < 0)
         return onb_failed(o, rc);
-    return onb_event(o, p, arena_printf(o->a, "delivery:%lld", (long long)*id),
-                     "delivery.receive", NULL,
+    return onb_event(o, p, arena_printf(o->a, "delivery:%lld", (long long)*id), "delivery.receive",
+                     NULL,
                      json_pack("{s:s, s:o, s:I, s:b}", "kind", kind, "request",
                                request_id ? json_integer(request_id) : json_null(), "files",
                                (json_int_t)n, "late", d.late));

@@ -101,7 +101,7 @@ static char *local_text(struct onb *o, int64_t t, const char *zone_name)
 }
 
 int onb_event(struct onb *o, const struct partner *p, const char *subject, const char *action,
-                 json_t *before, json_t *after)
+              json_t *before, json_t *after)
 {
     char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     char *f = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -145,18 +145,18 @@ static int send(struct onb *o, const struct partner *p, const char *to_email, in
     if (p) {
         json_object_set_new(vars, "partner", json_string(p->name));
         if (!json_object_get(vars, "link"))
-            json_object_set_new(vars, "link",
-                                json_string(arena_printf(o->a, "%s/partners/%lld", o->base_url,
-                                                         (long long)p->id)));
+            json_object_set_new(
+                vars, "link",
+                json_string(arena_printf(o->a, "%s/partners/%lld", o->base_url, (long long)p->id)));
         json_object_set_new(vars, "time_zone", json_string(p->time_zone));
     }
-    int rc = mail_queue(o->db, o->a, to_email, to_user, p ? p->id : 0, tmpl, vars, o->now, &id,
-                        &err);
+    int rc =
+        mail_queue(o->db, o->a, to_email, to_user, p ? p->id : 0, tmpl, vars, o->now, &id, &err);
     if (rc < 0) {
         fprintf(stderr, "vodgate: message %s to %s not queued: %s\n", tmpl, to_email,
                 buf_str(&err));
         onb_refuse(o, 500, "message_failed", "the message '%s' could not be prepared: %s", tmpl,
-               buf_str(&err));
+                   buf_str(&err));
     }
     buf_free(&err);
     return rc < 0 ? ONB_REFUSED : 0;
@@ -194,7 +194,7 @@ int onb_send_partner(struct onb *o, const struct partner *p, const char *tmpl, j
 }
 
 int onb_send_user(struct onb *o, const struct partner *p, int64_t user_id, const char *tmpl,
-                     json_t *vars)
+                  json_t *vars)
 {
     if (!user_id)
         return 0;
@@ -277,20 +277,20 @@ static int close_one(const struct clock_row *c, void *arg)
 }
 
 int onb_close_clocks(struct onb *o, const char *subject, const char *kind, const char *state,
-                        const char *reason)
+                     const char *reason)
 {
     struct close_ctx x = {o, state, reason, 0};
     int rc = store_clock_each_open_of_subject(o->db, o->a, subject, kind, close_one, &x);
     return rc < 0 ? rc : x.rc;
 }
 
-int onb_start_clock(struct onb *o, const struct partner *p, const char *kind,
-                       const char *subject, int64_t start, int64_t *id)
+int onb_start_clock(struct onb *o, const struct partner *p, const char *kind, const char *subject,
+                    int64_t start, int64_t *id)
 {
     struct buf err = {0};
     struct clocks_actor who = {o->actor_id, NULL};
-    int rc = clocks_start(o->db, o->a, p->id, kind, subject, start, 0, NULL, &who, o->now, id,
-                          &err);
+    int rc =
+        clocks_start(o->db, o->a, p->id, kind, subject, start, 0, NULL, &who, o->now, id, &err);
     if (rc == CLOCKS_ERR_RULE || rc == CLOCKS_ERR_KIND) {
         const char *m = buf_str(&err);
         const char *code = !strncmp(m, "calendar_coverage", 17) ? "calendar_coverage"
@@ -301,7 +301,6 @@ int onb_start_clock(struct onb *o, const struct partner *p, const char *kind,
     buf_free(&err);
     return rc;
 }
-
 
 /* ---- the questionnaire ---- */
 
@@ -314,9 +313,9 @@ static int invite_contact(struct onb *o, const struct partner *p, const char *em
     const char *addr = email_in && *email_in ? email_in : p->contact_email;
     int rc = store_user_by_email(o->db, o->a, addr, &u);
     if (rc == STORE_OK && u.partner_id != p->id)
-        return onb_refuse(o, 409, "email_taken",
-                      "%s already has an account with another organisation; use another address",
-                      addr);
+        return onb_refuse(
+            o, 409, "email_taken",
+            "%s already has an account with another organisation; use another address", addr);
     if (rc == STORE_ERR_NOT_FOUND) {
         memset(&u, 0, sizeof u);
         u.email = (char *)addr;
@@ -327,8 +326,8 @@ static int invite_contact(struct onb *o, const struct partner *p, const char *em
         if ((rc = store_user_add(o->db, &u, &u.id)) < 0)
             return rc;
         if ((rc = onb_event(o, p, arena_printf(o->a, "user:%lld", (long long)u.id), "user.create",
-                        NULL, json_pack("{s:s, s:s}", "email", addr, "role", role_name(u.role)))) <
-            0)
+                            NULL,
+                            json_pack("{s:s, s:s}", "email", addr, "role", role_name(u.role)))) < 0)
             return rc;
     } else if (rc < 0) {
         return rc;
@@ -340,15 +339,15 @@ static int invite_contact(struct onb *o, const struct partner *p, const char *em
         secret_hash(token, hash);
         if ((rc = store_invitation_add(o->db, hash, u.id, o->now, o->now + INVITATION_TTL)) < 0)
             return rc;
-        json_object_set_new(vars, "invitation_link",
-                            json_string(arena_printf(o->a, "%s/invitations/%s", o->base_url,
-                                                     token)));
+        json_object_set_new(
+            vars, "invitation_link",
+            json_string(arena_printf(o->a, "%s/invitations/%s", o->base_url, token)));
         json_object_set_new(vars, "expires_utc",
                             json_string(instant_text(o, o->now + INVITATION_TTL)));
     } else {
-        json_object_set_new(vars, "invitation_link",
-                            json_string(arena_printf(o->a, "%s/ (sign in with your password)",
-                                                     o->base_url)));
+        json_object_set_new(
+            vars, "invitation_link",
+            json_string(arena_printf(o->a, "%s/ (sign in with your password)", o->base_url)));
         json_object_set_new(vars, "expires_utc", json_string("-"));
     }
     json_object_set_new(vars, "name", json_string(u.name && *u.name ? u.name : addr));
@@ -386,17 +385,17 @@ int onb_send_questionnaire(struct onb *o, const struct partner *p)
     if (!p->cam_id && o->actor_role == ROLE_CAM &&
         (rc = store_partner_set_owner(o->db, p->id, "cam", o->actor_id)) < 0)
         return onb_failed(o, rc);
-    json_t *vars = json_pack("{s:s, s:s}", "link",
-                             arena_printf(o->a, "%s/partners/%lld/questionnaire", o->base_url,
-                                          (long long)p->id),
-                             "version", row.version);
+    json_t *vars = json_pack(
+        "{s:s, s:s}", "link",
+        arena_printf(o->a, "%s/partners/%lld/questionnaire", o->base_url, (long long)p->id),
+        "version", row.version);
     const char *email;
     rc = invite_contact(o, p, NULL, "questionnaire_sent", vars, &email);
     json_decref(vars);
     if (rc < 0)
         return onb_failed(o, rc);
     return onb_event(o, p, NULL, "questionnaire.send", NULL,
-                 json_pack("{s:s, s:s}", "to", email, "version", row.version));
+                     json_pack("{s:s, s:s}", "to", email, "version", row.version));
 }
 
 /* True when id names an onboarded posthouse of the directory (validation's callback). */
@@ -425,10 +424,10 @@ static int refuse_answers(struct onb *o, int qrc, struct qn_result *res)
     if (qrc == QN_ERR_INCOMPLETE) {
         json_array_extend(fields, res->missing);
         o->extra = json_pack("{s:o, s:O}", "fields", fields, "errors", res->errors);
-        return onb_refuse(o, 422, "incomplete",
-                      "%zu required answer%s missing: %s", json_array_size(res->missing),
-                      json_array_size(res->missing) == 1 ? " is" : "s are",
-                      "see 'fields' and 'errors'");
+        return onb_refuse(o, 422, "incomplete", "%zu required answer%s missing: %s",
+                          json_array_size(res->missing),
+                          json_array_size(res->missing) == 1 ? " is" : "s are",
+                          "see 'fields' and 'errors'");
     }
     json_array_foreach(res->errors, i, e) {
         json_t *key = json_object_get(e, "key");
@@ -438,8 +437,8 @@ static int refuse_answers(struct onb *o, int qrc, struct qn_result *res)
     json_t *first = json_array_get(res->errors, 0);
     o->extra = json_pack("{s:o, s:O}", "fields", fields, "errors", res->errors);
     return onb_refuse(o, 422, "invalid", "%s",
-                  first ? json_string_value(json_object_get(first, "message"))
-                        : "the answers are not valid");
+                      first ? json_string_value(json_object_get(first, "message"))
+                            : "the answers are not valid");
 }
 
 /* The stored answers of a partner and their definition. */
@@ -449,13 +448,13 @@ static int load_answers(struct onb *o, const struct partner *p, struct answers_r
     int rc = store_answers_get(o->db, o->a, p->id, row);
     if (rc == STORE_ERR_NOT_FOUND)
         return onb_refuse(o, 409, "illegal_transition",
-                      "the questionnaire has not been sent to this partner yet");
+                          "the questionnaire has not been sent to this partner yet");
     if (rc < 0)
         return onb_failed(o, rc);
     *q = questionnaire_of_version(o->db, row->version);
     if (!*q)
         return onb_refuse(o, 500, "no_questionnaire", "questionnaire version %s is not available",
-                      row->version);
+                          row->version);
     return 0;
 }
 
@@ -528,29 +527,29 @@ int onb_answer(struct onb *o, const struct partner *p, json_t *patch, bool submi
     const char *method = json_string_value(json_object_get(res.clean, QN_KEY_DELIVERY_METHOD));
     int64_t agent = 0;
     if (method && !strcmp(method, "posthouse") && ph)
-        agent = json_is_integer(ph) ? json_integer_value(ph)
-                                    : json_is_string(ph) ? strtoll(json_string_value(ph), NULL, 10)
-                                                         : 0;
+        agent = json_is_integer(ph)  ? json_integer_value(ph)
+                : json_is_string(ph) ? strtoll(json_string_value(ph), NULL, 10)
+                                     : 0;
     if (rc == 0 && agent)
         rc = store_partner_set_agent(o->db, p->id, agent);
     for (int i = 0; rc == 0 && i < ITEM_N; i++)
-        rc = store_setup_set(o->db, p->id, setup_item_name((enum setup_item)i), "pending", 0,
-                             NULL, o->now);
+        rc = store_setup_set(o->db, p->id, setup_item_name((enum setup_item)i), "pending", 0, NULL,
+                             o->now);
     qn_result_free(&res);
     if (rc == 0)
         rc = set_stage(o, p, STAGE_SETUP, "questionnaire submitted");
     int64_t clock;
     if (rc == 0)
-        rc = onb_start_clock(o, p, "setup_10d", arena_printf(o->a, "partner:%lld", (long long)p->id),
-                         o->now, &clock);
+        rc = onb_start_clock(o, p, "setup_10d",
+                             arena_printf(o->a, "partner:%lld", (long long)p->id), o->now, &clock);
     if (rc < 0) {
         json_decref(modules);
         return onb_failed(o, rc);
     }
     return onb_event(o, p, NULL, "questionnaire.submit", NULL,
-                 json_pack("{s:s, s:o, s:b, s:o}", "version", row.version, "modules", modules,
-                           "training_skipped", training_is_skipped(&facts), "agent",
-                           agent ? json_integer(agent) : json_null()));
+                     json_pack("{s:s, s:o, s:b, s:o}", "version", row.version, "modules", modules,
+                               "training_skipped", training_is_skipped(&facts), "agent",
+                               agent ? json_integer(agent) : json_null()));
 }
 
 /* ---- posthouses ---- */
@@ -620,12 +619,13 @@ int onb_setup_item(struct onb *o, const struct partner *p, enum setup_item item,
     } else if (item == ITEM_ALIAS) {
         if (!value || !lifecycle_alias_ok(value))
             return onb_refuse(o, 422, "invalid",
-                          "the partner alias must be 3 to 32 characters of a-z, 0-9 and _ "
-                          "(got '%s')",
-                          value ? value : "");
+                              "the partner alias must be 3 to 32 characters of a-z, 0-9 and _ "
+                              "(got '%s')",
+                              value ? value : "");
         rc = store_partner_set_alias(o->db, p->id, value);
         if (rc == STORE_ERR_CONFLICT)
-            return onb_refuse(o, 409, "alias_taken", "the partner alias '%s' is already taken", value);
+            return onb_refuse(o, 409, "alias_taken", "the partner alias '%s' is already taken",
+                              value);
         if (rc < 0)
             return onb_failed(o, rc);
         stored = value;
@@ -633,7 +633,8 @@ int onb_setup_item(struct onb *o, const struct partner *p, enum setup_item item,
         char token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_LEN + 1];
         secret_token(token);
         secret_hash(token, hash);
-        const char *username = p->alias ? p->alias : arena_printf(o->a, "partner%lld", (long long)p->id);
+        const char *username =
+            p->alias ? p->alias : arena_printf(o->a, "partner%lld", (long long)p->id);
         if ((rc = store_transfer_set(o->db, p->id, username, hash, o->now)) < 0)
             return onb_failed(o, rc);
         *secret = json_pack("{s:s, s:s, s:s}", "username", username, "token", token, "upload_url",
@@ -652,9 +653,9 @@ int onb_setup_item(struct onb *o, const struct partner *p, enum setup_item item,
                               o->actor_id, stored, o->now)) < 0)
         return onb_failed(o, rc);
     return onb_event(o, p, NULL, "setup.item", NULL,
-                 json_pack("{s:s, s:s, s:o}", "item", setup_item_name(item), "status",
-                           done ? "done" : "pending", "value",
-                           stored ? json_string(stored) : json_null()));
+                     json_pack("{s:s, s:s, s:o}", "item", setup_item_name(item), "status",
+                               done ? "done" : "pending", "value",
+                               stored ? json_string(stored) : json_null()));
 }
 
 int onb_plan(struct onb *o, const struct partner *p, json_t *modules)
@@ -673,7 +674,8 @@ int onb_plan(struct onb *o, const struct partner *p, json_t *modules)
     json_t *m;
     json_array_foreach(modules, i, m) {
         if (!json_is_string(m) || n == 8)
-            return onb_refuse(o, 422, "invalid", "'modules' holds module names such as avails_review");
+            return onb_refuse(o, 422, "invalid",
+                              "'modules' holds module names such as avails_review");
         names[n++] = json_string_value(m);
     }
     char *why = NULL;
@@ -690,8 +692,8 @@ int onb_plan(struct onb *o, const struct partner *p, json_t *modules)
     if (rc < 0)
         return onb_failed(o, rc);
     return onb_event(o, p, NULL, "training.plan",
-                 json_pack("{s:o}", "modules", json_loads(p->training_modules, 0, NULL)),
-                 json_pack("{s:O}", "modules", modules));
+                     json_pack("{s:o}", "modules", json_loads(p->training_modules, 0, NULL)),
+                     json_pack("{s:O}", "modules", modules));
 }
 
 int onb_confirm(struct onb *o, const struct partner *p)
@@ -709,8 +711,9 @@ int onb_confirm(struct onb *o, const struct partner *p)
     if (!p->pim_id && o->actor_role == ROLE_PIM &&
         (rc = store_partner_set_owner(o->db, p->id, "pim", o->actor_id)) < 0)
         return onb_failed(o, rc);
-    if ((rc = set_stage(o, p, to, to == STAGE_STEADY ? "training skipped: already onboarded"
-                                                     : "setup confirmed")) < 0)
+    if ((rc = set_stage(o, p, to,
+                        to == STAGE_STEADY ? "training skipped: already onboarded"
+                                           : "setup confirmed")) < 0)
         return onb_failed(o, rc);
     if (to == STAGE_TRAINING) {
         int64_t id;
@@ -728,7 +731,7 @@ static int user_with_role(struct onb *o, int64_t user_id, enum role role, const 
     if (rc == STORE_ERR_NOT_FOUND || (rc == STORE_OK && u.role != role)) {
         o->extra = json_pack("{s:[s]}", "fields", field);
         return onb_refuse(o, 422, "invalid", "'%s' must be the id of a %s user", field,
-                      role_name(role));
+                          role_name(role));
     }
     return rc < 0 ? onb_failed(o, rc) : 0;
 }
@@ -769,7 +772,8 @@ const char *onb_request_subject(struct onb *o, int64_t id)
     return arena_printf(o->a, "request:%lld", (long long)id);
 }
 
-/* Starts the 48-hour delivery clock and the response clock of a request; fills vars with due times. */
+/* Starts the 48-hour delivery clock and the response clock of a request; fills vars with due times.
+ */
 static int start_request_clocks(struct onb *o, const struct partner *p, int64_t request_id,
                                 json_t *vars)
 {
@@ -836,11 +840,10 @@ int onb_request(struct onb *o, const struct partner *p, const char *kind, const 
     if (!p->pim_id && o->actor_role == ROLE_PIM &&
         (rc = store_partner_set_owner(o->db, p->id, "pim", o->actor_id)) < 0)
         return onb_failed(o, rc);
-    json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:I}", "title", title, "kind", kind, "note",
-                             note ? note : "", "link",
-                             arena_printf(o->a, "%s/requests/%lld", o->base_url,
-                                          (long long)*request_id),
-                             "request_id", (json_int_t)*request_id);
+    json_t *vars = json_pack(
+        "{s:s, s:s, s:s, s:s, s:I}", "title", title, "kind", kind, "note", note ? note : "", "link",
+        arena_printf(o->a, "%s/requests/%lld", o->base_url, (long long)*request_id), "request_id",
+        (json_int_t)*request_id);
     rc = start_request_clocks(o, p, *request_id, vars);
     if (rc == 0)
         rc = onb_send_partner(o, p, "request_issued", vars);
@@ -848,7 +851,7 @@ int onb_request(struct onb *o, const struct partner *p, const char *kind, const 
     if (rc < 0)
         return onb_failed(o, rc);
     return onb_event(o, p, onb_request_subject(o, *request_id), "request.issue", NULL,
-                 json_pack("{s:s, s:s, s:s}", "kind", kind, "title", title, "phase", r.phase));
+                     json_pack("{s:s, s:s, s:s}", "kind", kind, "title", title, "phase", r.phase));
 }
 
 int onb_rerequest(struct onb *o, const struct request_row *r, const char *reason)
@@ -863,10 +866,10 @@ int onb_rerequest(struct onb *o, const struct request_row *r, const char *reason
     if ((rc = onb_close_clocks(o, subject, NULL, "cancelled", "re-requested")) < 0 ||
         (rc = store_request_rerequest(o->db, r->id, o->now)) < 0)
         return onb_failed(o, rc);
-    json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:I}", "title", r->title, "kind", r->kind,
-                             "reason", reason, "link",
-                             arena_printf(o->a, "%s/requests/%lld", o->base_url, (long long)r->id),
-                             "request_id", (json_int_t)r->id);
+    json_t *vars =
+        json_pack("{s:s, s:s, s:s, s:s, s:I}", "title", r->title, "kind", r->kind, "reason", reason,
+                  "link", arena_printf(o->a, "%s/requests/%lld", o->base_url, (long long)r->id),
+                  "request_id", (json_int_t)r->id);
     rc = start_request_clocks(o, &p, r->id, vars);
     if (rc == 0)
         rc = onb_send_partner(o, &p, "rerequest", vars);
@@ -874,8 +877,8 @@ int onb_rerequest(struct onb *o, const struct request_row *r, const char *reason
     if (rc < 0)
         return onb_failed(o, rc);
     return onb_event(o, &p, subject, "request.rerequest", json_pack("{s:s}", "status", r->status),
-                 json_pack("{s:s, s:s, s:I}", "status", "open", "reason", reason,
-                           "rerequests", (json_int_t)(r->n_rerequests + 1)));
+                     json_pack("{s:s, s:s, s:I}", "status", "open", "reason", reason, "rerequests",
+                               (json_int_t)(r->n_rerequests + 1)));
 }
 
 int onb_message(struct onb *o, const struct request_row *r, const char *body, bool from_partner)
@@ -896,13 +899,12 @@ int onb_message(struct onb *o, const struct request_row *r, const char *body, bo
     if ((rc = store_message_add(o->db, &m, &id)) < 0)
         return onb_failed(o, rc);
     /* The partner's response stops the response clock: the service answers next. */
-    if (from_partner &&
-        (rc = onb_close_clocks(o, onb_request_subject(o, r->id), "response_3wd", "met",
-                           "the partner responded")) < 0)
+    if (from_partner && (rc = onb_close_clocks(o, onb_request_subject(o, r->id), "response_3wd",
+                                               "met", "the partner responded")) < 0)
         return onb_failed(o, rc);
-    return onb_event(o, &p, onb_request_subject(o, r->id), "request.message", NULL,
-                 json_pack("{s:I, s:b}", "message", (json_int_t)id, "from_partner",
-                           from_partner));
+    return onb_event(
+        o, &p, onb_request_subject(o, r->id), "request.message", NULL,
+        json_pack("{s:I, s:b}", "message", (json_int_t)id, "from_partner", from_partner));
 }
 
 struct pause_ctx {
@@ -939,8 +941,9 @@ int onb_pause(struct onb *o, const struct request_row *r, const char *reason, bo
     if (rc < 0 || x.rc < 0)
         return onb_failed(o, rc < 0 ? rc : x.rc);
     if (x.n == 0)
-        return onb_refuse(o, 409, "clock_state", pause ? "no running clock of this request to pause"
-                                                   : "no paused clock of this request to resume");
+        return onb_refuse(o, 409, "clock_state",
+                          pause ? "no running clock of this request to pause"
+                                : "no paused clock of this request to resume");
     return 0;
 }
 
@@ -971,7 +974,7 @@ static int cancel_training_request(const struct request_row *r, void *arg)
     if (strcmp(r->phase, "training"))
         return 0;
     x->rc = onb_close_clocks(x->o, onb_request_subject(x->o, r->id), "response_3wd", "cancelled",
-                         x->reason);
+                             x->reason);
     return x->rc < 0;
 }
 
@@ -994,8 +997,8 @@ int onb_decide(struct onb *o, const struct partner *p, const char *action, const
         strcmp(action, "propose_posthouse") && strcmp(action, "continue")) {
         o->extra = json_pack("{s:[s]}", "fields", "action");
         return onb_refuse(o, 422, "invalid",
-                      "'action' is stop, escalate, propose_posthouse or continue (got '%s')",
-                      action);
+                          "'action' is stop, escalate, propose_posthouse or continue (got '%s')",
+                          action);
     }
     if ((rc = store_decision_add(o->db, p->id, action, note, o->actor_id, o->now)) < 0 ||
         (rc = store_partner_set_decision(o->db, p->id, false)) < 0)
@@ -1020,7 +1023,7 @@ int onb_decide(struct onb *o, const struct partner *p, const char *action, const
             return onb_failed(o, rc);
     }
     return onb_event(o, p, NULL, "training.decision", NULL,
-                 json_pack("{s:s, s:s}", "action", action, "note", note ? note : ""));
+                     json_pack("{s:s, s:s}", "action", action, "note", note ? note : ""));
 }
 
 int onb_resume(struct onb *o, const struct partner *p)
@@ -1037,8 +1040,8 @@ static int check_formats(struct onb *o, json_t *formats, json_t **names)
     if (!json_is_array(formats) || json_array_size(formats) == 0) {
         o->extra = json_pack("{s:[s]}", "fields", "approved_formats");
         return onb_refuse(o, 422, "invalid",
-                      "'approved_formats' lists the formats the partner may deliver, e.g. "
-                      "[\"HD\", \"SDR\", \"5.1\"]");
+                          "'approved_formats' lists the formats the partner may deliver, e.g. "
+                          "[\"HD\", \"SDR\", \"5.1\"]");
     }
     size_t i;
     json_t *f;
@@ -1050,8 +1053,8 @@ static int check_formats(struct onb *o, json_t *formats, json_t **names)
             *names = NULL;
             o->extra = json_pack("{s:[s]}", "fields", "approved_formats");
             return onb_refuse(o, 422, "invalid", "'%s' is not a known format (known: %s)",
-                          json_is_string(f) ? json_string_value(f) : "(not text)",
-                          format_names_text(o));
+                              json_is_string(f) ? json_string_value(f) : "(not text)",
+                              format_names_text(o));
         }
         json_array_append_new(*names, json_string(def->name));
     }
@@ -1062,9 +1065,9 @@ int onb_set_formats(struct onb *o, const struct partner *p, json_t *formats)
 {
     if (strcmp(p->stage, "steady_state"))
         return onb_refuse(o, 409, "illegal_transition",
-                      "approved formats are recorded when training completes; this partner is "
-                      "in stage %s",
-                      p->stage);
+                          "approved formats are recorded when training completes; this partner is "
+                          "in stage %s",
+                          p->stage);
     json_t *names;
     int rc = check_formats(o, formats, &names);
     if (rc < 0)
@@ -1076,9 +1079,10 @@ int onb_set_formats(struct onb *o, const struct partner *p, json_t *formats)
         json_decref(names);
         return onb_failed(o, rc);
     }
-    return onb_event(o, p, NULL, "partner.approved_formats",
-                 json_pack("{s:o}", "approved_formats", json_loads(p->approved_formats, 0, NULL)),
-                 json_pack("{s:o}", "approved_formats", names));
+    return onb_event(
+        o, p, NULL, "partner.approved_formats",
+        json_pack("{s:o}", "approved_formats", json_loads(p->approved_formats, 0, NULL)),
+        json_pack("{s:o}", "approved_formats", names));
 }
 
 int onb_complete(struct onb *o, const struct partner *p, json_t *formats, int64_t pom_id)
@@ -1112,9 +1116,9 @@ int onb_complete(struct onb *o, const struct partner *p, json_t *formats, int64_
     struct user pom, pim;
     store_user_by_id(o->db, o->a, pom_id, &pom);
     bool has_pim = p->pim_id && store_user_by_id(o->db, o->a, p->pim_id, &pim) == 0;
-    json_t *vars = json_pack("{s:O, s:s, s:s, s:s}", "formats", names, "pom_name", pom.name,
-                             "pom_email", pom.email, "pim_name",
-                             has_pim ? pim.name : "your Partner Integrations Manager");
+    json_t *vars =
+        json_pack("{s:O, s:s, s:s, s:s}", "formats", names, "pom_name", pom.name, "pom_email",
+                  pom.email, "pim_name", has_pim ? pim.name : "your Partner Integrations Manager");
     rc = onb_send_partner(o, p, "training_complete", vars);
     if (rc == 0)
         rc = onb_send_partner(o, p, "handover", vars);
@@ -1126,7 +1130,7 @@ int onb_complete(struct onb *o, const struct partner *p, json_t *formats, int64_
         return onb_failed(o, rc);
     }
     return onb_event(o, p, NULL, "training.complete", NULL,
-                 json_pack("{s:o, s:I}", "approved_formats", names, "pom", (json_int_t)pom_id));
+                     json_pack("{s:o, s:I}", "approved_formats", names, "pom", (json_int_t)pom_id));
 }
 
 int onb_alternate(struct onb *o, const struct partner *p, const char *reason)
@@ -1136,12 +1140,13 @@ int onb_alternate(struct onb *o, const struct partner *p, const char *reason)
         return rc;
     if (!*reason || strlen(reason) > 5000)
         return onb_refuse(o, 422, "invalid",
-                      "say which deadline you cannot meet and why (1 to 5,000 characters)");
+                          "say which deadline you cannot meet and why (1 to 5,000 characters)");
     int64_t id;
     if ((rc = store_alternate_add(o->db, p->id, reason, o->actor_id, o->now, &id)) < 0)
         return onb_failed(o, rc);
     struct user by;
-    const char *who = store_user_by_id(o->db, o->a, o->actor_id, &by) == 0 ? by.email : "the partner";
+    const char *who =
+        store_user_by_id(o->db, o->a, o->actor_id, &by) == 0 ? by.email : "the partner";
     json_t *vars = json_pack("{s:s, s:s}", "reason", reason, "requested_by", who);
     rc = onb_send_user(o, p, p->cam_id, "alternate_solution", vars);
     if (rc == 0)
@@ -1150,7 +1155,7 @@ int onb_alternate(struct onb *o, const struct partner *p, const char *reason)
     if (rc < 0)
         return onb_failed(o, rc);
     return onb_event(o, p, NULL, "partner.alternate_solution", NULL,
-                 json_pack("{s:I, s:s}", "id", (json_int_t)id, "reason", reason));
+                     json_pack("{s:I, s:s}", "id", (json_int_t)id, "reason", reason));
 }
 
 int onb_accept_invitation(struct onb *o, const char *token, const char *password)
@@ -1160,9 +1165,10 @@ int onb_accept_invitation(struct onb *o, const char *token, const char *password
     int64_t user_id;
     int rc = store_invitation_use(o->db, hash, o->now, &user_id);
     if (rc == STORE_ERR_NOT_FOUND)
-        return onb_refuse(o, 404, "invitation_invalid",
-                      "this invitation link is unknown, used or expired: ask your contact at the "
-                      "service for a new one");
+        return onb_refuse(
+            o, 404, "invitation_invalid",
+            "this invitation link is unknown, used or expired: ask your contact at the "
+            "service for a new one");
     if (rc < 0)
         return onb_failed(o, rc);
     if (strlen(password) < 10)
@@ -1234,7 +1240,8 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
     if ((rc = store_warning_add(db, &w, &wid)) < 0)
         goto done;
     int64_t next;
-    rc = onb_start_clock(&o, &p, "response_3wd", c->subject, clock_ladder_next_start(c->due_at), &next);
+    rc = onb_start_clock(&o, &p, "response_3wd", c->subject, clock_ladder_next_start(c->due_at),
+                         &next);
     if (rc < 0)
         goto done;
     int64_t next_due = onb_open_clock_due(&o, c->subject, "response_3wd");
@@ -1244,16 +1251,15 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
         arena_printf(a, "a response or corrective action by %s, %s", instant_text(&o, c->due_at),
                      local_text(&o, c->due_at, p.time_zone)),
         "action",
-        arena_printf(a,
-                     "reply on the request or deliver: the next response is due by %s, %s",
+        arena_printf(a, "reply on the request or deliver: the next response is due by %s, %s",
                      instant_text(&o, next_due), local_text(&o, next_due, p.time_zone)));
     rc = onb_send_partner(&o, &p, "warning", vars);
     if (rc == 0)
         rc = onb_send_user(&o, &p, p.pim_id, "warning", vars);
     if (rc == 0)
         rc = onb_event(&o, &p, c->subject, "training.warning", NULL,
-                   json_pack("{s:I, s:I, s:s}", "number", (json_int_t)n, "clock",
-                             (json_int_t)c->id, "reason", w.reason));
+                       json_pack("{s:I, s:I, s:s}", "number", (json_int_t)n, "clock",
+                                 (json_int_t)c->id, "reason", w.reason));
     if (rc == 0 && n >= 3) {
         json_object_set_new(vars, "warnings", json_integer(n));
         json_object_set_new(vars, "note", json_string(""));
@@ -1269,7 +1275,7 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
             rc = send_role(&o, &p, ROLE_COMMERCIAL, "escalation", vars);
         if (rc == 0)
             rc = onb_event(&o, &p, NULL, "training.decision_requested", NULL,
-                       json_pack("{s:I}", "warnings", (json_int_t)n));
+                           json_pack("{s:I}", "warnings", (json_int_t)n));
     }
     json_decref(vars);
 done:
@@ -1301,18 +1307,18 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
         rc = store_request_set_late(db, r.id);
     if (rc < 0)
         goto done;
-    json_t *vars = json_pack("{s:s, s:s, s:s, s:s}", "title", r.title, "link",
-                             arena_printf(a, "%s/requests/%lld", o.base_url, (long long)r.id),
-                             "due_utc", instant_text(&o, c->due_at), "due_local",
-                             local_text(&o, c->due_at, p.time_zone));
+    json_t *vars =
+        json_pack("{s:s, s:s, s:s, s:s}", "title", r.title, "link",
+                  arena_printf(a, "%s/requests/%lld", o.base_url, (long long)r.id), "due_utc",
+                  instant_text(&o, c->due_at), "due_local", local_text(&o, c->due_at, p.time_zone));
     rc = onb_send_partner(&o, &p, "delivery_late", vars);
     if (rc == 0)
         rc = onb_send_user(&o, &p, strcmp(r.phase, "training") ? p.pom_id : p.pim_id,
-                       "delivery_late", vars);
+                           "delivery_late", vars);
     json_decref(vars);
     if (rc == 0)
         rc = onb_event(&o, &p, c->subject, "request.late", NULL,
-                   json_pack("{s:s}", "due_at", instant_text(&o, c->due_at)));
+                       json_pack("{s:s}", "due_at", instant_text(&o, c->due_at)));
 done:
     onb_free(&o);
     return rc < 0 ? STORE_ERR : 0;
@@ -1332,7 +1338,7 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
                                  instant_text(&o, c->due_at), "due_local",
                                  local_text(&o, c->due_at, p.time_zone));
         rc = onb_send_user(&o, &p, !strcmp(c->kind, "setup_10d") ? p.cam_id : p.pim_id,
-                       "clock_breached", vars);
+                           "clock_breached", vars);
         if (rc == 0 && !strcmp(c->kind, "setup_10d"))
             rc = onb_send_user(&o, &p, p.pim_id, "clock_breached", vars);
         json_decref(vars);
@@ -1358,18 +1364,18 @@ static int on_due_soon(struct db *db, struct arena *a, const struct clock_row *c
     }
     const struct deadline_kind *k = deadline_kind(c->kind);
     int64_t rid = subject_request(c->subject);
-    json_t *vars = json_pack("{s:s, s:s, s:s}", "what", k ? k->label : c->kind, "due_utc",
-                             instant_text(&o, c->due_at), "due_local",
-                             local_text(&o, c->due_at, p.time_zone));
+    json_t *vars =
+        json_pack("{s:s, s:s, s:s}", "what", k ? k->label : c->kind, "due_utc",
+                  instant_text(&o, c->due_at), "due_local", local_text(&o, c->due_at, p.time_zone));
     if (rid)
-        json_object_set_new(vars, "link",
-                            json_string(arena_printf(a, "%s/requests/%lld", o.base_url,
-                                                     (long long)rid)));
+        json_object_set_new(
+            vars, "link",
+            json_string(arena_printf(a, "%s/requests/%lld", o.base_url, (long long)rid)));
     if (k && k->pausable)
         rc = onb_send_partner(&o, &p, "clock_due_soon", vars);
     else if (k && k->extendable)
         rc = onb_send_user(&o, &p, !strcmp(c->kind, "setup_10d") ? p.cam_id : p.pim_id,
-                       "clock_due_soon", vars);
+                           "clock_due_soon", vars);
     json_decref(vars);
     onb_free(&o);
     return rc < 0 ? STORE_ERR : 0;

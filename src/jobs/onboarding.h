@@ -26,14 +26,14 @@ struct onb {
     struct db *db;
     struct arena *a;
     int64_t now;
-    int64_t actor_id;    /* the user acting, 0: the system */
+    int64_t actor_id; /* the user acting, 0: the system */
     enum role actor_role;
     const char *base_url; /* for links in messages: "http://127.0.0.1:8080" */
     /* the answer when a step is refused */
-    int status;          /* 404, 409, 422, 500 */
-    const char *code;    /* "illegal_transition", "invalid", ... */
+    int status;       /* 404, 409, 422, 500 */
+    const char *code; /* "illegal_transition", "invalid", ... */
     struct buf message;
-    json_t *extra;       /* more members of the error object, owned */
+    json_t *extra; /* more members of the error object, owned */
 };
 
 #define ONB_REFUSED (-100)
@@ -48,7 +48,8 @@ void onb_free(struct onb *o);
 
 /* The facts the training rules need, from the partner's answers (all false without answers). */
 int onb_training_facts(struct onb *o, const struct partner *p, struct training_facts *facts);
-/* The onboarded posthouses whose approved formats cover the partner's intended ones (JSON array). */
+/* The onboarded posthouses whose approved formats cover the partner's intended ones (JSON array).
+ */
 int onb_fitting_posthouses(struct onb *o, const struct partner *p, json_t **out);
 
 /* The lifecycle facts of a partner. */
@@ -102,8 +103,8 @@ const char *onb_request_subject(struct onb *o, int64_t id);
 /* The due instant of the open clock of a kind on a subject; 0 when none is open. */
 int64_t onb_open_clock_due(struct onb *o, const char *subject, const char *kind);
 /* Starts a clock of the partner's; a clock-rule error refuses with 422. */
-int onb_start_clock(struct onb *o, const struct partner *p, const char *kind,
-                    const char *subject, int64_t start, int64_t *id);
+int onb_start_clock(struct onb *o, const struct partner *p, const char *kind, const char *subject,
+                    int64_t start, int64_t *id);
 
 /* Registers the breach handlers of the lifecycle's clocks with the sweep. */
 void onb_register_breach_handlers(void);

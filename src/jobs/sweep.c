@@ -138,8 +138,9 @@ static int sweep_batch(struct db *db, int64_t now, bool *more, int64_t *n_breach
                 /* A failing handler must not hold back the breach, nor every later one. */
                 rc = store_savepoint(db);
                 if (rc == 0 && fn(db, &a, &c, now) < 0) {
-                    fprintf(stderr, "vodgate: the %s handler of clock %lld failed; the breach "
-                                    "stands\n",
+                    fprintf(stderr,
+                            "vodgate: the %s handler of clock %lld failed; the breach "
+                            "stands\n",
                             c.kind, (long long)c.id);
                     rc = store_savepoint_undo(db);
                     if (rc == 0)
@@ -188,8 +189,7 @@ static int soon_batch(struct db *db, int64_t now, bool *more, int64_t *n_soon)
             continue;
         rc = store_savepoint(db);
         if (rc == 0 && fn(db, &a, &c, now) < 0) {
-            fprintf(stderr, "vodgate: the due-soon notice of clock %lld failed\n",
-                    (long long)c.id);
+            fprintf(stderr, "vodgate: the due-soon notice of clock %lld failed\n", (long long)c.id);
             rc = store_savepoint_undo(db);
         } else if (rc == 0) {
             (*n_soon)++;

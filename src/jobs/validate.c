@@ -31,7 +31,7 @@
 #include "core/lifecycle.h"
 #include "ingest/blob.h"
 
-#define JOB_LEASE (15 * 60)
+#define JOB_LEASE        (15 * 60)
 #define JOB_MAX_ATTEMPTS 5
 
 struct file_ctx {
@@ -151,7 +151,8 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
         }
         links[i] = arena_printf(a, "%s/%s", dir, safe_name(a, files->rows[i].filename, i));
         if (symlink(blob, links[i]) < 0 && errno == EEXIST) {
-            links[i] = arena_printf(a, "%s/%zu-%s", dir, i, safe_name(a, files->rows[i].filename, i));
+            links[i] =
+                arena_printf(a, "%s/%zu-%s", dir, i, safe_name(a, files->rows[i].filename, i));
             if (symlink(blob, links[i]) < 0)
                 links[i] = arena_strdup(a, blob);
         }
@@ -191,7 +192,7 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
             f.severity = rc == CHECK_ERR_UNSUPPORTED ? SEV_WARNING : SEV_ERROR;
             f.file = name;
             f.stream = -1;
-            f.code = rc == CHECK_ERR_KIND        ? "package.file.kind_unknown"
+            f.code = rc == CHECK_ERR_KIND          ? "package.file.kind_unknown"
                      : rc == CHECK_ERR_UNSUPPORTED ? "package.file.not_checked"
                                                    : "package.file.unreadable";
             f.message = buf_str(&why);
@@ -199,9 +200,9 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
             f.fix = rc == CHECK_ERR_KIND
                         ? "name the file with its usual extension (.xlsx, .xml, .mov, .mxf, "
                           ".scc, .ttml, .srt, .jpg, .png), or leave it out of the delivery"
-                        : rc == CHECK_ERR_UNSUPPORTED
-                              ? "nothing to do: this kind of file is accepted without checks for now"
-                              : "upload the file again";
+                    : rc == CHECK_ERR_UNSUPPORTED
+                        ? "nothing to do: this kind of file is accepted without checks for now"
+                        : "upload the file again";
             findings_add(fs, &f);
         }
         buf_free(&why);
@@ -235,9 +236,8 @@ static int record_result(struct db *db, struct arena *a, const struct delivery_r
     int rc = store_begin(db);
     bool done = false;
     if (rc == 0)
-        rc = store_delivery_finish(db, d->id, passed ? "passed" : "failed",
-                                   CHECK_RULESET_VERSION, (int64_t)fs->n_errors,
-                                   (int64_t)fs->n_warnings, now, &done);
+        rc = store_delivery_finish(db, d->id, passed ? "passed" : "failed", CHECK_RULESET_VERSION,
+                                   (int64_t)fs->n_errors, (int64_t)fs->n_warnings, now, &done);
     if (rc < 0 || !done)
         goto end; /* another worker recorded it already */
     json_t *list = findings_json(fs);
@@ -284,30 +284,28 @@ static int record_result(struct db *db, struct arena *a, const struct delivery_r
         json_array_foreach(list, i, f) {
             if (i == 20)
                 break;
-            json_array_append_new(
-                items, json_pack("{s:O, s:s, s:O, s:s}", "severity",
-                                 json_object_get(f, "severity"), "file",
-                                 json_string_value(json_object_get(f, "file"))
-                                     ? json_string_value(json_object_get(f, "file"))
-                                     : "(the delivery)",
-                                 "message", json_object_get(f, "message"), "fix",
-                                 json_string_value(json_object_get(f, "fix"))
-                                     ? json_string_value(json_object_get(f, "fix"))
-                                     : "see the delivery result"));
+            json_array_append_new(items,
+                                  json_pack("{s:O, s:s, s:O, s:s}", "severity",
+                                            json_object_get(f, "severity"), "file",
+                                            json_string_value(json_object_get(f, "file"))
+                                                ? json_string_value(json_object_get(f, "file"))
+                                                : "(the delivery)",
+                                            "message", json_object_get(f, "message"), "fix",
+                                            json_string_value(json_object_get(f, "fix"))
+                                                ? json_string_value(json_object_get(f, "fix"))
+                                                : "see the delivery result"));
         }
-        json_t *vars = json_pack("{s:s, s:s, s:o, s:s}", "title",
-                                 d->request_id ? r.title : "self-serve delivery", "delivery",
-                                 arena_printf(a, "%lld", (long long)d->id), "findings", items,
-                                 "link",
-                                 arena_printf(a, "%s/deliveries/%lld", o.base_url,
-                                              (long long)d->id));
+        json_t *vars = json_pack(
+            "{s:s, s:s, s:o, s:s}", "title", d->request_id ? r.title : "self-serve delivery",
+            "delivery", arena_printf(a, "%lld", (long long)d->id), "findings", items, "link",
+            arena_printf(a, "%s/deliveries/%lld", o.base_url, (long long)d->id));
         rc = onb_send_partner(&o, p, "result_failed", vars);
         json_decref(vars);
     }
     json_decref(list);
     if (rc == 0)
-        rc = onb_event(&o, p, arena_printf(a, "delivery:%lld", (long long)d->id),
-                       "delivery.result", json_pack("{s:s}", "status", "validating"),
+        rc = onb_event(&o, p, arena_printf(a, "delivery:%lld", (long long)d->id), "delivery.result",
+                       json_pack("{s:s}", "status", "validating"),
                        json_pack("{s:s, s:I, s:I, s:s}", "status", passed ? "passed" : "failed",
                                  "errors", (json_int_t)fs->n_errors, "warnings",
                                  (json_int_t)fs->n_warnings, "ruleset", CHECK_RULESET_VERSION));
@@ -317,8 +315,8 @@ end:
     if (rc < 0) {
         store_rollback(db);
         if (rc == ONB_REFUSED)
-            fprintf(stderr, "vodgate: result of delivery %lld not recorded: %s\n",
-                    (long long)d->id, buf_str(&o.message));
+            fprintf(stderr, "vodgate: result of delivery %lld not recorded: %s\n", (long long)d->id,
+                    buf_str(&o.message));
     }
     onb_free(&o);
     return rc < 0 ? -1 : 0;
@@ -328,8 +326,8 @@ end:
 static int run_job(struct store *store, const struct deliv_config *cfg, const struct job_row *job,
                    int64_t now)
 {
-    int64_t id = strncmp(job->subject, "delivery:", 9) == 0 ? strtoll(job->subject + 9, NULL, 10)
-                                                            : 0;
+    int64_t id =
+        strncmp(job->subject, "delivery:", 9) == 0 ? strtoll(job->subject + 9, NULL, 10) : 0;
     struct arena a = {0};
     struct db *db = store_get(store);
     struct delivery_row d;

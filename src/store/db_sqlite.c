@@ -102,8 +102,8 @@ static int sqlite_open(const char *path, struct db **out, char **err)
 {
     struct db *db = xcalloc(1, sizeof *db);
     db->head.ops = &db_sqlite_ops;
-    int rc = sqlite3_open_v2(path, &db->h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         *err = xasprintf("cannot open database %s: %s", path,
                          db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));

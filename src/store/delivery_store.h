@@ -21,7 +21,7 @@ struct delivery_row {
     int64_t validated_at;
     char *ruleset;
     int64_t n_errors, n_warnings;
-    bool late;           /* received after the request's 48-hour clock ran out */
+    bool late; /* received after the request's 48-hour clock ran out */
 };
 
 struct delivery_file_row {
@@ -82,11 +82,11 @@ int store_job_add(struct db *db, const char *kind, const char *subject, int64_t 
  * *claimed is false when none is ready. Several workers in several
  * processes never claim the same job at once.
  */
-int store_job_claim(struct db *db, struct arena *a, int64_t now, int64_t lease,
-                    struct job_row *out, bool *claimed);
+int store_job_claim(struct db *db, struct arena *a, int64_t now, int64_t lease, struct job_row *out,
+                    bool *claimed);
 /* Ends a job claimed at attempt `attempts`: done or failed; *ok false if it was re-claimed. */
-int store_job_end(struct db *db, int64_t id, int64_t attempts, const char *state,
-                  const char *error, int64_t now, bool *ok);
+int store_job_end(struct db *db, int64_t id, int64_t attempts, const char *state, const char *error,
+                  int64_t now, bool *ok);
 /* Puts a job back in the queue to run after run_after (a retry). */
 int store_job_retry(struct db *db, int64_t id, int64_t attempts, int64_t run_after,
                     const char *error, int64_t now);

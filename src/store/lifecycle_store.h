@@ -24,7 +24,8 @@ int store_partner_add_warning(struct db *db, int64_t id, int64_t *count);
 int store_partner_set_decision(struct db *db, int64_t id, bool pending);
 
 /* ---- the questionnaire ---- */
-/* Records a definition version (kept as it was first loaded; later loads of the same version are ignored). */
+/* Records a definition version (kept as it was first loaded; later loads of the same version are
+ * ignored). */
 int store_questionnaire_put(struct db *db, const char *version, const char *definition,
                             int64_t now);
 int store_questionnaire_get(struct db *db, struct arena *a, const char *version, char **definition);
@@ -60,9 +61,11 @@ int store_transfer_set(struct db *db, int64_t partner_id, const char *username,
 int store_transfer_lookup(struct db *db, const char *token_hash, int64_t *partner_id);
 int store_invitation_add(struct db *db, const char *token_hash, int64_t user_id, int64_t now,
                          int64_t expires_at);
-/* Marks an unused, unexpired invitation used; *user_id gets its user. STORE_ERR_NOT_FOUND otherwise. */
+/* Marks an unused, unexpired invitation used; *user_id gets its user. STORE_ERR_NOT_FOUND
+ * otherwise. */
 int store_invitation_use(struct db *db, const char *token_hash, int64_t now, int64_t *user_id);
-/* An invitation as it stands, used or not (the invitation page): STORE_ERR_NOT_FOUND when unknown. */
+/* An invitation as it stands, used or not (the invitation page): STORE_ERR_NOT_FOUND when unknown.
+ */
 struct invitation_row {
     int64_t user_id;
     int64_t created_at, expires_at;
@@ -77,7 +80,7 @@ int store_user_each_of_partner(struct db *db, struct arena *a, int64_t partner_i
 struct request_row {
     int64_t id;
     int64_t partner_id;
-    char *kind;   /* avails, asset_package */
+    char *kind; /* avails, asset_package */
     char *title;
     char *note;
     char *phase;  /* training, steady_state */

@@ -69,7 +69,7 @@ const struct migration migrations[] = {
      "  id {{id}},"
      "  name TEXT NOT NULL,"
      "  time_zone TEXT NOT NULL,"
-     "  working_days INTEGER NOT NULL,"  /* bit i = ISO weekday i + 1 */
+     "  working_days INTEGER NOT NULL," /* bit i = ISO weekday i + 1 */
      "  first_year INTEGER NOT NULL,"
      "  last_year INTEGER NOT NULL,"
      "  version INTEGER NOT NULL DEFAULT 1,"
@@ -78,24 +78,24 @@ const struct migration migrations[] = {
      ");"
      "CREATE TABLE calendar_holidays ("
      "  calendar_id BIGINT NOT NULL REFERENCES calendars(id),"
-     "  day BIGINT NOT NULL,"            /* day number since 1970-01-01 */
+     "  day BIGINT NOT NULL," /* day number since 1970-01-01 */
      "  name TEXT NOT NULL,"
      "  PRIMARY KEY (calendar_id, day)"
      ");"
      "CREATE TABLE clocks ("
      "  id {{id}},"
      "  partner_id BIGINT REFERENCES partners(id),"
-     "  kind TEXT NOT NULL,"             /* delivery_48h, response_3wd, setup_10d ... */
-     "  subject TEXT NOT NULL,"          /* what it is about: request:12, partner:3 */
+     "  kind TEXT NOT NULL,"    /* delivery_48h, response_3wd, setup_10d ... */
+     "  subject TEXT NOT NULL," /* what it is about: request:12, partner:3 */
      "  calendar_id BIGINT REFERENCES calendars(id),"
      "  calendar_version INTEGER NOT NULL DEFAULT 0,"
      "  time_zone TEXT NOT NULL,"
      "  started_at BIGINT NOT NULL,"
-     "  fixed_due BIGINT,"              /* kind milestone only */
+     "  fixed_due BIGINT," /* kind milestone only */
      "  extension_days INTEGER NOT NULL DEFAULT 0,"
-     "  due_at BIGINT,"                 /* NULL while paused */
-     "  state TEXT NOT NULL,"            /* running, paused, met, breached, cancelled */
-     "  closed_at BIGINT,"              /* when met, breached (= due_at) or cancelled */
+     "  due_at BIGINT,"       /* NULL while paused */
+     "  state TEXT NOT NULL," /* running, paused, met, breached, cancelled */
+     "  closed_at BIGINT,"    /* when met, breached (= due_at) or cancelled */
      "  label TEXT,"
      "  tzdata TEXT NOT NULL,"
      "  created_at BIGINT NOT NULL"
@@ -108,7 +108,7 @@ const struct migration migrations[] = {
      "  id {{id}},"
      "  clock_id BIGINT NOT NULL REFERENCES clocks(id),"
      "  from_at BIGINT NOT NULL,"
-     "  to_at BIGINT,"                  /* NULL while still paused */
+     "  to_at BIGINT," /* NULL while still paused */
      "  reason TEXT NOT NULL,"
      "  by_user BIGINT REFERENCES users(id)"
      ");"
@@ -146,7 +146,7 @@ const struct migration migrations[] = {
      "  partner_id BIGINT PRIMARY KEY REFERENCES partners(id),"
      "  version TEXT NOT NULL REFERENCES questionnaires(version),"
      "  answers TEXT NOT NULL,"
-     "  status TEXT NOT NULL,"           /* draft, submitted */
+     "  status TEXT NOT NULL," /* draft, submitted */
      "  sent_at BIGINT,"
      "  updated_at BIGINT NOT NULL,"
      "  submitted_at BIGINT,"
@@ -154,8 +154,8 @@ const struct migration migrations[] = {
      ");"
      "CREATE TABLE setup_items ("
      "  partner_id BIGINT NOT NULL REFERENCES partners(id),"
-     "  item TEXT NOT NULL,"             /* alias, transfer_account, portal_account */
-     "  status TEXT NOT NULL,"           /* pending, done */
+     "  item TEXT NOT NULL,"   /* alias, transfer_account, portal_account */
+     "  status TEXT NOT NULL," /* pending, done */
      "  owner_id BIGINT REFERENCES users(id),"
      "  value TEXT,"
      "  updated_at BIGINT NOT NULL,"
@@ -177,11 +177,11 @@ const struct migration migrations[] = {
      "CREATE TABLE requests ("
      "  id {{id}},"
      "  partner_id BIGINT NOT NULL REFERENCES partners(id),"
-     "  kind TEXT NOT NULL,"             /* avails, asset_package */
+     "  kind TEXT NOT NULL," /* avails, asset_package */
      "  title TEXT NOT NULL,"
      "  note TEXT,"
-     "  phase TEXT NOT NULL,"            /* training, steady_state */
-     "  status TEXT NOT NULL,"           /* open, delivered, passed, failed, closed */
+     "  phase TEXT NOT NULL,"  /* training, steady_state */
+     "  status TEXT NOT NULL," /* open, delivered, passed, failed, closed */
      "  issued_at BIGINT NOT NULL,"
      "  issued_by BIGINT REFERENCES users(id),"
      "  n_rerequests INTEGER NOT NULL DEFAULT 0,"
@@ -233,12 +233,12 @@ const struct migration migrations[] = {
      "  template TEXT NOT NULL,"
      "  subject TEXT NOT NULL,"
      "  body TEXT NOT NULL,"
-     "  message_id TEXT NOT NULL UNIQUE,"  /* the Message-ID header, the same on every retry */
+     "  message_id TEXT NOT NULL UNIQUE," /* the Message-ID header, the same on every retry */
      "  created_at BIGINT NOT NULL,"
      "  sent_at BIGINT,"
      "  attempts INTEGER NOT NULL DEFAULT 0,"
-     "  next_attempt_at BIGINT,"          /* queued: when a sender may take it; else NULL */
-     "  state TEXT NOT NULL,"             /* queued, sent, failed */
+     "  next_attempt_at BIGINT," /* queued: when a sender may take it; else NULL */
+     "  state TEXT NOT NULL,"    /* queued, sent, failed */
      "  last_reply TEXT"
      ");"
      "CREATE INDEX outbox_due ON outbox(state, next_attempt_at, id);"
@@ -253,21 +253,21 @@ const struct migration migrations[] = {
      "CREATE INDEX outbox_attempts_message ON outbox_attempts(message, id);"},
     {5, "tus uploads: offsets, running hash state, expiry",
      "CREATE TABLE uploads ("
-     "  id TEXT PRIMARY KEY,"             /* 32 hex characters, server-made */
+     "  id TEXT PRIMARY KEY," /* 32 hex characters, server-made */
      "  partner_id BIGINT NOT NULL REFERENCES partners(id),"
      "  user_id BIGINT REFERENCES users(id),"
-     "  filename TEXT,"                   /* metadata only: files are named by id */
-     "  metadata TEXT,"                   /* Upload-Metadata as received (validated) */
-     "  length BIGINT,"                   /* NULL while deferred */
-     "  upload_offset BIGINT NOT NULL,"   /* committed (durable) bytes */
-     "  state TEXT NOT NULL,"             /* open, complete, expired */
-     "  generation BIGINT NOT NULL,"      /* bumped by each writer that takes it */
-     "  hash_state TEXT,"                 /* sha256 + md5 state at upload_offset */
+     "  filename TEXT,"                 /* metadata only: files are named by id */
+     "  metadata TEXT,"                 /* Upload-Metadata as received (validated) */
+     "  length BIGINT,"                 /* NULL while deferred */
+     "  upload_offset BIGINT NOT NULL," /* committed (durable) bytes */
+     "  state TEXT NOT NULL,"           /* open, complete, expired */
+     "  generation BIGINT NOT NULL,"    /* bumped by each writer that takes it */
+     "  hash_state TEXT,"               /* sha256 + md5 state at upload_offset */
      "  sha256 TEXT,"
      "  md5 TEXT,"
      "  created_at BIGINT NOT NULL,"
      "  updated_at BIGINT NOT NULL,"
-     "  expires_at BIGINT,"               /* NULL once complete */
+     "  expires_at BIGINT," /* NULL once complete */
      "  completed_at BIGINT"
      ");"
      "CREATE INDEX uploads_partner ON uploads(partner_id, created_at);"
@@ -277,11 +277,11 @@ const struct migration migrations[] = {
      "  id {{id}},"
      "  partner_id BIGINT NOT NULL REFERENCES partners(id),"
      "  request_id BIGINT REFERENCES requests(id),"
-     "  previous_id BIGINT REFERENCES deliveries(id),"  /* the delivery this one redelivers */
-     "  kind TEXT NOT NULL,"                             /* avails, asset_package */
-     "  status TEXT NOT NULL,"                           /* validating, passed, failed */
+     "  previous_id BIGINT REFERENCES deliveries(id)," /* the delivery this one redelivers */
+     "  kind TEXT NOT NULL,"                           /* avails, asset_package */
+     "  status TEXT NOT NULL,"                         /* validating, passed, failed */
      "  created_by BIGINT REFERENCES users(id),"
-     "  received_at BIGINT NOT NULL,"                    /* the receipt: all files verified */
+     "  received_at BIGINT NOT NULL," /* the receipt: all files verified */
      "  validated_at BIGINT,"
      "  ruleset TEXT,"
      "  n_errors INTEGER NOT NULL DEFAULT 0,"
@@ -306,14 +306,14 @@ const struct migration migrations[] = {
      "  code TEXT NOT NULL,"
      "  severity TEXT NOT NULL,"
      "  file TEXT,"
-     "  finding TEXT NOT NULL,"                          /* the whole finding as JSON */
+     "  finding TEXT NOT NULL," /* the whole finding as JSON */
      "  PRIMARY KEY (delivery_id, position)"
      ");"
      "CREATE TABLE jobs ("
      "  id {{id}},"
-     "  kind TEXT NOT NULL,"                             /* validate */
-     "  subject TEXT NOT NULL,"                          /* delivery:12 */
-     "  state TEXT NOT NULL,"                            /* queued, running, done, failed */
+     "  kind TEXT NOT NULL,"    /* validate */
+     "  subject TEXT NOT NULL," /* delivery:12 */
+     "  state TEXT NOT NULL,"   /* queued, running, done, failed */
      "  attempts INTEGER NOT NULL DEFAULT 0,"
      "  run_after BIGINT NOT NULL,"
      "  lease_until BIGINT,"

@@ -25,11 +25,11 @@
 #define POOL_MAX 64
 
 struct store {
-    char *url;                  /* what db_open gets */
-    pthread_mutex_t lock;       /* guards idle and n_idle */
-    struct db *idle[POOL_MAX];  /* connections ready for use */
+    char *url;                 /* what db_open gets */
+    pthread_mutex_t lock;      /* guards idle and n_idle */
+    struct db *idle[POOL_MAX]; /* connections ready for use */
     int n_idle;
-    int version;                /* schema version after migrations */
+    int version; /* schema version after migrations */
 };
 
 static int migrate_locked(struct db *db, int *version, char **err);
@@ -38,8 +38,8 @@ static int migrate_locked(struct db *db, int *version, char **err);
 static char *migration_sql(const char *sql, enum db_engine engine)
 {
     struct buf b = {0};
-    const char *id = engine == DB_SQLITE ? "INTEGER PRIMARY KEY AUTOINCREMENT"
-                                         : "BIGSERIAL PRIMARY KEY";
+    const char *id =
+        engine == DB_SQLITE ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
     for (const char *p = sql; *p;) {
         if (strncmp(p, "{{id}}", 6) == 0) {
             buf_puts(&b, id);
@@ -67,12 +67,14 @@ fail:
 
 static int migrate_locked(struct db *db, int *version, char **err)
 {
-    if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)") <
+    if (db_exec(db,
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)") <
         0)
         goto fail;
     int have = 0;
-    struct db_stmt *st = db_query(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", "");
+    struct db_stmt *st =
+        db_query(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", "");
     if (db_step(st) == DB_ROW)
         have = (int)db_int(st, 0);
     db_done(st);
@@ -93,8 +95,9 @@ static int migrate_locked(struct db *db, int *version, char **err)
         }
         int rc = db_exec(db, sql);
         free(sql);
-        if (rc < 0 || db_run(db, "INSERT INTO schema_migrations(version, name, applied_at) "
-                                 "VALUES (?, ?, ?)",
+        if (rc < 0 || db_run(db,
+                             "INSERT INTO schema_migrations(version, name, applied_at) "
+                             "VALUES (?, ?, ?)",
                              "isi", (int64_t)m->version, m->name, (int64_t)time(NULL)) < 0) {
             *err = xasprintf("migration %d (%s) failed: %s", m->version, m->name, db_errmsg(db));
             db_rollback(db);
@@ -102,8 +105,7 @@ static int migrate_locked(struct db *db, int *version, char **err)
         }
         if (db_commit(db) < 0)
             goto fail;
-        fprintf(stderr, "vodgate: migrated the database to version %d (%s)\n", m->version,
-                m->name);
+        fprintf(stderr, "vodgate: migrated the database to version %d (%s)\n", m->version, m->name);
         have = m->version;
     }
     *version = have;

@@ -154,8 +154,7 @@ int store_clock_claim_breach(struct db *db, int64_t id, int64_t now, bool *claim
     return err_of(rc);
 }
 
-int store_clock_soon_ids(struct db *db, int64_t after, int64_t until, int64_t *out, int max,
-                         int *n)
+int store_clock_soon_ids(struct db *db, int64_t after, int64_t until, int64_t *out, int max, int *n)
 {
     struct db_stmt *st = db_query(db,
                                   "SELECT id FROM clocks WHERE state = 'running' AND due_at > ?"

@@ -23,7 +23,7 @@ static int64_t int_or_0(struct db_stmt *st, int col)
 }
 
 #define DELIVERY_COLS                                                                              \
-    "id, partner_id, request_id, previous_id, kind, status, created_by, received_at,"             \
+    "id, partner_id, request_id, previous_id, kind, status, created_by, received_at,"              \
     " validated_at, ruleset, n_errors, n_warnings, late"
 
 static void delivery_read(struct db_stmt *st, struct arena *a, struct delivery_row *d)
@@ -140,7 +140,8 @@ int store_delivery_latest_self(struct db *db, int64_t partner_id, const char *ki
 int store_delivery_of_upload(struct db *db, const char *upload_id, int64_t *id)
 {
     struct db_stmt *st = db_query(
-        db, "SELECT delivery_id FROM delivery_files WHERE upload_id = ? ORDER BY delivery_id LIMIT 1",
+        db,
+        "SELECT delivery_id FROM delivery_files WHERE upload_id = ? ORDER BY delivery_id LIMIT 1",
         "s", upload_id);
     int rc = db_step(st);
     *id = rc == DB_ROW ? db_int(st, 0) : 0;
@@ -153,8 +154,8 @@ int store_delivery_file_add(struct db *db, int64_t delivery_id, const struct del
     return err_of(db_run(db,
                          "INSERT INTO delivery_files(delivery_id, position, upload_id, filename,"
                          " length, sha256, md5) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         "iississ", delivery_id, f->position, f->upload_id, f->filename,
-                         f->length, f->sha256, f->md5));
+                         "iississ", delivery_id, f->position, f->upload_id, f->filename, f->length,
+                         f->sha256, f->md5));
 }
 
 int store_delivery_files(struct db *db, struct arena *a, int64_t delivery_id,
@@ -234,8 +235,8 @@ static const char *const candidate_sql[] = {
                     " FOR UPDATE SKIP LOCKED",
 };
 
-int store_job_claim(struct db *db, struct arena *a, int64_t now, int64_t lease,
-                    struct job_row *out, bool *claimed)
+int store_job_claim(struct db *db, struct arena *a, int64_t now, int64_t lease, struct job_row *out,
+                    bool *claimed)
 {
     *claimed = false;
     int rc = db_begin(db);
@@ -279,8 +280,8 @@ fail:
     return STORE_ERR;
 }
 
-int store_job_end(struct db *db, int64_t id, int64_t attempts, const char *state,
-                  const char *error, int64_t now, bool *ok)
+int store_job_end(struct db *db, int64_t id, int64_t attempts, const char *state, const char *error,
+                  int64_t now, bool *ok)
 {
     int rc = db_run(db,
                     "UPDATE jobs SET state = ?, last_error = ?, lease_until = NULL, updated_at = ?"

@@ -27,8 +27,8 @@ static int64_t int_or_0(struct db_stmt *st, int col)
 
 int store_partner_set_stage(struct db *db, int64_t id, const char *stage, int64_t at)
 {
-    return one_row(db, db_run(db, "UPDATE partners SET stage = ?, stage_at = ? WHERE id = ?",
-                              "sii", stage, at, id));
+    return one_row(db, db_run(db, "UPDATE partners SET stage = ?, stage_at = ? WHERE id = ?", "sii",
+                              stage, at, id));
 }
 
 int store_partner_set_owner(struct db *db, int64_t id, const char *owner, int64_t user_id)
@@ -75,8 +75,8 @@ int store_partner_set_formats(struct db *db, int64_t id, const char *formats_jso
 
 int store_partner_add_warning(struct db *db, int64_t id, int64_t *count)
 {
-    int rc = one_row(db, db_run(db, "UPDATE partners SET warnings = warnings + 1 WHERE id = ?",
-                                "i", id));
+    int rc = one_row(
+        db, db_run(db, "UPDATE partners SET warnings = warnings + 1 WHERE id = ?", "i", id));
     if (rc < 0)
         return rc;
     struct db_stmt *st = db_query(db, "SELECT warnings FROM partners WHERE id = ?", "i", id);
@@ -92,8 +92,7 @@ int store_partner_set_decision(struct db *db, int64_t id, bool pending)
                               (int)pending, id));
 }
 
-int store_questionnaire_put(struct db *db, const char *version, const char *definition,
-                            int64_t now)
+int store_questionnaire_put(struct db *db, const char *version, const char *definition, int64_t now)
 {
     return err_of(db_run(db,
                          "INSERT INTO questionnaires(version, definition, loaded_at)"
@@ -313,9 +312,9 @@ int store_request_get(struct db *db, struct arena *a, int64_t id, struct request
 int store_request_each_of_partner(struct db *db, struct arena *a, int64_t partner_id,
                                   int (*fn)(const struct request_row *, void *), void *ctx)
 {
-    struct db_stmt *st = db_query(
-        db, "SELECT " REQUEST_COLS " FROM requests WHERE partner_id = ? ORDER BY id", "i",
-        partner_id);
+    struct db_stmt *st =
+        db_query(db, "SELECT " REQUEST_COLS " FROM requests WHERE partner_id = ? ORDER BY id", "i",
+                 partner_id);
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
         struct request_row r;
@@ -337,8 +336,7 @@ int store_request_rerequest(struct db *db, int64_t id, int64_t at)
 
 int store_request_set_status(struct db *db, int64_t id, const char *status)
 {
-    return one_row(db,
-                   db_run(db, "UPDATE requests SET status = ? WHERE id = ?", "si", status, id));
+    return one_row(db, db_run(db, "UPDATE requests SET status = ? WHERE id = ?", "si", status, id));
 }
 
 int store_request_set_late(struct db *db, int64_t id)

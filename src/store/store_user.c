@@ -195,8 +195,8 @@ int store_throttle_get(struct db *db, const char *email, int64_t *failures, int6
 {
     *failures = 0;
     *last_at = 0;
-    struct db_stmt *st = db_query(
-        db, "SELECT failures, last_at FROM sign_in_failures WHERE email = ?", "s", email);
+    struct db_stmt *st =
+        db_query(db, "SELECT failures, last_at FROM sign_in_failures WHERE email = ?", "s", email);
     int rc = db_step(st);
     if (rc == DB_ROW) {
         *failures = db_int(st, 0);

@@ -63,8 +63,8 @@ json_t *form_parse(const char *s, size_t len, struct buf *err)
                 buf_puts(err, "the form has a field without a name");
                 goto fail;
             }
-            json_t *v = memchr(value.data, 0, value.len) ? NULL
-                                                          : json_stringn(value.data, value.len);
+            json_t *v =
+                memchr(value.data, 0, value.len) ? NULL : json_stringn(value.data, value.len);
             json_t *key = strlen(buf_str(&name)) == name.len ? json_string(buf_str(&name)) : NULL;
             bool ok = v && key;
             json_decref(key);

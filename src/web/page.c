@@ -39,12 +39,9 @@ static json_t *nav(struct req *r)
         const char *href, *label;
         bool staff, org;
     } items[] = {
-        {"/", "Dashboard", true, true},
-        {"/upload", "Upload", false, true},
-        {"/plan", "Planner", true, false},
-        {"/posthouses", "Posthouses", true, true},
-        {"/outbox", "Outbox", true, false},
-        {"/account", "Account", true, true},
+        {"/", "Dashboard", true, true},     {"/upload", "Upload", false, true},
+        {"/plan", "Planner", true, false},  {"/posthouses", "Posthouses", true, true},
+        {"/outbox", "Outbox", true, false}, {"/account", "Account", true, true},
     };
     bool staff = !role_is_org(r->who.role);
     json_t *list = json_array();
@@ -84,8 +81,8 @@ static json_t *take_flash(struct req *r)
     const char *text = f ? form_str(f, "t") : NULL;
     json_t *flash = NULL;
     if (text && *text)
-        flash = json_pack("{s:s, s:s, s:b}", "kind", ok ? "ok" : "error", "text", text, "error",
-                          !ok);
+        flash =
+            json_pack("{s:s, s:s, s:b}", "kind", ok ? "ok" : "error", "text", text, "error", !ok);
     json_decref(f);
     return flash;
 }
@@ -128,8 +125,7 @@ void page_render(struct req *r, int status, const char *name, json_t *vm)
         rc = template_render_html(layout, len, vm, partial, &page, &err);
     }
     if (rc != 0) {
-        fprintf(stderr, "vodgate: page %s: %s\n", name,
-                text ? buf_str(&err) : "no such template");
+        fprintf(stderr, "vodgate: page %s: %s\n", name, text ? buf_str(&err) : "no such template");
         buf_free(&page);
         buf_puts(&page, "<!doctype html><title>Error</title><p>This page could not be shown; "
                         "the error is in the server's log.</p>");
@@ -168,9 +164,9 @@ void page_error(struct req *r, int status, const char *fmt, ...)
                         : status == 403 ? "Not allowed"
                         : status >= 500 ? "Something went wrong"
                                         : "That did not work";
-    page_render(r, status, "error",
-                json_pack("{s:s, s:s, s:i}", "title", title, "message", buf_str(&msg), "status",
-                          status));
+    page_render(
+        r, status, "error",
+        json_pack("{s:s, s:s, s:i}", "title", title, "message", buf_str(&msg), "status", status));
     buf_free(&msg);
 }
 
@@ -214,8 +210,7 @@ bool page_form_admit(struct req *r)
     if (origin && strcmp(origin, "null") != 0) {
         const char *o = strstr(origin, "://");
         if (!host || !o || strcmp(o + 3, host) != 0) {
-            page_error(r, 403, "This form was sent from another site (%s) and is refused.",
-                       origin);
+            page_error(r, 403, "This form was sent from another site (%s) and is refused.", origin);
             return false;
         }
     }
@@ -365,8 +360,8 @@ const char *web_time(struct req *r, int64_t t, const char *zone)
         snprintf(offs, sizeof offs, "UTC%c%02d:%02d", off < 0 ? '-' : '+', abs(off) / 3600,
                  abs(off) / 60 % 60);
     return arena_printf(&r->arena, "%s %d %s %d, %02d:%02d (%s)", wd[w % 7], d.day,
-                        mon[(d.month - 1) % 12], d.year, (int)(secs / 3600),
-                        (int)(secs / 60 % 60), offs);
+                        mon[(d.month - 1) % 12], d.year, (int)(secs / 3600), (int)(secs / 60 % 60),
+                        offs);
 }
 
 const char *web_time_text(struct req *r, const char *rfc3339, const char *zone)
@@ -403,9 +398,9 @@ const char *web_stage_label(const char *stage)
     static const struct {
         const char *name, *label;
     } labels[] = {
-        {"invited", "Invited"},          {"questionnaire", "Questionnaire"},
-        {"setup", "Account setup"},      {"training", "Training"},
-        {"stopped", "Stopped"},          {"escalated", "Escalated"},
+        {"invited", "Invited"},           {"questionnaire", "Questionnaire"},
+        {"setup", "Account setup"},       {"training", "Training"},
+        {"stopped", "Stopped"},           {"escalated", "Escalated"},
         {"steady_state", "Steady state"},
     };
     for (size_t i = 0; stage && i < sizeof labels / sizeof labels[0]; i++)

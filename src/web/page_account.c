@@ -67,8 +67,7 @@ static void show(struct req *r, int status, json_t *extra)
     if (web_call(r, "GET", "/api/v1/me/tokens", NULL, 0, NULL, &ans) == 200) {
         size_t i;
         json_t *t;
-        json_array_foreach(json_object_get(ans, "tokens"), i, t)
-        {
+        json_array_foreach(json_object_get(ans, "tokens"), i, t) {
             json_array_append_new(
                 tokens,
                 json_pack(

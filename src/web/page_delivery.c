@@ -157,8 +157,7 @@ static json_t *groups_vm(struct req *r, json_t *files, json_t *findings, json_t 
             size_t count = 0;
             size_t i;
             json_t *f;
-            json_array_foreach(findings, i, f)
-            {
+            json_array_foreach(findings, i, f) {
                 const char *sev = str_of(f, "severity");
                 if (!sev || strcmp(sev, want))
                     continue;
@@ -243,8 +242,7 @@ static json_t *diff_list(struct req *r, const json_t *list, const char *key, jso
     json_t *out = json_array();
     size_t i;
     json_t *f;
-    json_array_foreach(list, i, f)
-    {
+    json_array_foreach(list, i, f) {
         if (i >= SHOW_DIFF)
             break;
         const char *file = str_of(f, "file"), *sev = str_of(f, "severity");
@@ -265,8 +263,7 @@ static size_t count_errors(const json_t *list)
 {
     size_t n = 0, i;
     json_t *f;
-    json_array_foreach(list, i, f)
-    {
+    json_array_foreach(list, i, f) {
         const char *sev = str_of(f, "severity");
         n += sev && !strcmp(sev, "error");
     }
@@ -333,11 +330,10 @@ void page_delivery(struct req *r)
     const char *zone = str_of(d, "time_zone");
     bool validating = !strcmp(status, "validating"), passed = !strcmp(status, "passed");
 
-    json_t *vm =
-        json_pack("{s:s, s:I, s:s, s:s, s:b, s:b, s:b}", "title",
-                  arena_printf(&r->arena, "Delivery %lld", (long long)id), "id", id, "status",
-                  status, "kind_label", web_kind_label(kind),
-                  "validating", validating, "passed", passed, "failed", !validating && !passed);
+    json_t *vm = json_pack("{s:s, s:I, s:s, s:s, s:b, s:b, s:b}", "title",
+                           arena_printf(&r->arena, "Delivery %lld", (long long)id), "id", id,
+                           "status", status, "kind_label", web_kind_label(kind), "validating",
+                           validating, "passed", passed, "failed", !validating && !passed);
     /* the verdict, in plain words */
     const char *headline, *detail;
     if (validating) {
@@ -409,8 +405,7 @@ void page_delivery(struct req *r)
     json_t *file_rows = json_array();
     size_t i;
     json_t *f;
-    json_array_foreach(files, i, f)
-    {
+    json_array_foreach(files, i, f) {
         json_int_t size = json_integer_value(json_object_get(f, "size"));
         json_t *row =
             json_pack("{s:s, s:s, s:s, s:s, s:s}", "name",

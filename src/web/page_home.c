@@ -25,8 +25,8 @@ static const char *safe_next(const char *next)
 static void signin_form(struct req *r, int status, const char *error, const char *email)
 {
     const char *next = r->form ? page_field(r, "next") : req_query(r, "next");
-    json_t *vm = json_pack("{s:s, s:s, s:s}", "title", "Sign in", "next", safe_next(next),
-                           "email", email ? email : "");
+    json_t *vm = json_pack("{s:s, s:s, s:s}", "title", "Sign in", "next", safe_next(next), "email",
+                           email ? email : "");
     if (error)
         json_object_set_new(vm, "error", json_string(error));
     page_render(r, status, "signin", vm);

@@ -102,8 +102,7 @@ static json_t *message_row(struct req *r, const json_t *m, json_t *names)
     json_t *log = json_array();
     size_t i;
     json_t *a;
-    json_array_foreach(json_object_get(m, "attempt_log"), i, a)
-    {
+    json_array_foreach(json_object_get(m, "attempt_log"), i, a) {
         json_array_append_new(
             log,
             json_pack("{s:s, s:O, s:b}", "at",
@@ -126,8 +125,7 @@ void page_outbox(struct req *r)
     json_t *names = json_object();
     size_t i;
     json_t *c;
-    json_array_foreach(choices, i, c)
-    {
+    json_array_foreach(choices, i, c) {
         char key[24];
         snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(c, "id")));
         json_object_set(names, key, json_object_get(c, "name"));

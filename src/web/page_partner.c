@@ -103,8 +103,7 @@ static void facts_of(const json_t *p, struct lifecycle_facts *f)
     f->n_modules = json_array_size(json_object_get(training, "modules"));
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(json_object_get(p, "setup"), "items"), i, it)
-    {
+    json_array_foreach(json_object_get(json_object_get(p, "setup"), "items"), i, it) {
         enum setup_item item = setup_item_parse(jstr(it, "item"));
         if (item < ITEM_N)
             f->item_done[item] = !strcmp(jstr(it, "status") ? jstr(it, "status") : "", "done");
@@ -225,8 +224,7 @@ static const json_t *partner_clock(const json_t *clocks, const char *kind)
 {
     size_t i;
     const json_t *c;
-    json_array_foreach(clocks, i, c)
-    {
+    json_array_foreach(clocks, i, c) {
         const char *k = jstr(c, "kind"), *st = jstr(c, "state");
         if (k && !strcmp(k, kind) && st && strcmp(st, "cancelled"))
             return c;
@@ -240,8 +238,7 @@ static bool plan_step(const json_t *plan, const char *name, const struct zone *z
 {
     size_t i;
     const json_t *s;
-    json_array_foreach(json_object_get(plan, "steps"), i, s)
-    {
+    json_array_foreach(json_object_get(plan, "steps"), i, s) {
         const char *n = jstr(s, "name");
         struct civil_date a, b;
         if (!n || strcmp(n, name) || !jstr(s, "from") || !jstr(s, "to") ||
@@ -283,8 +280,7 @@ static void timeline_stages(struct req *r, const json_t *p, const json_t *events
     if (events) {
         size_t i;
         const json_t *e;
-        json_array_foreach(events, i, e)
-        {
+        json_array_foreach(events, i, e) {
             const char *a = jstr(e, "action");
             int s = ts_of(jstr(json_object_get(e, "after"), "stage"));
             if (a && !strcmp(a, "partner.stage") && s >= 0 && n < 63)
@@ -460,8 +456,7 @@ static json_t *staff_options(const json_t *staff, const char *role, int64_t sele
     json_t *list = json_array();
     size_t i;
     const json_t *u;
-    json_array_foreach(staff, i, u)
-    {
+    json_array_foreach(staff, i, u) {
         if (!jstr(u, "role") || strcmp(jstr(u, "role"), role))
             continue;
         char id[24];
@@ -508,10 +503,10 @@ static void header_vm(struct view *v, const json_t *calendars)
         "decision_pending", json_is_true(json_object_get(p, "decision_pending")));
     json_object_set_new(h, "since", when(r, jtime(p, "stage_since"), v->zone));
     if (jint(p, "warnings") > 0) /* "1 warning", "3 warnings", not "warning(s)" */
-        json_object_set_new(h, "warnings_text",
-                            json_string(arena_printf(&r->arena, "%lld warning%s",
-                                                     (long long)jint(p, "warnings"),
-                                                     jint(p, "warnings") == 1 ? "" : "s")));
+        json_object_set_new(
+            h, "warnings_text",
+            json_string(arena_printf(&r->arena, "%lld warning%s", (long long)jint(p, "warnings"),
+                                     jint(p, "warnings") == 1 ? "" : "s")));
     if (jstr(p, "alias"))
         json_object_set_new(h, "alias", json_string(jstr(p, "alias")));
     if (v->staff && jstr(p, "contact_email"))
@@ -519,8 +514,7 @@ static void header_vm(struct view *v, const json_t *calendars)
     int64_t cal = jint(p, "calendar");
     size_t i;
     const json_t *c;
-    json_array_foreach(calendars, i, c)
-    {
+    json_array_foreach(calendars, i, c) {
         if (jint(c, "id") == cal && jstr(c, "name"))
             json_object_set_new(h, "calendar", json_string(jstr(c, "name")));
     }
@@ -528,8 +522,7 @@ static void header_vm(struct view *v, const json_t *calendars)
     if (json_array_size(formats)) {
         struct buf b = {0};
         const json_t *f;
-        json_array_foreach(formats, i, f)
-        {
+        json_array_foreach(formats, i, f) {
             if (json_is_string(f))
                 buf_printf(&b, "%s%s", b.len ? ", " : "", json_string_value(f));
         }
@@ -579,8 +572,7 @@ static json_t *next_vm(struct view *v, const json_t *requests)
             SAY(false, "Third warning: the pim decides how training goes on.");
         size_t i, open = 0;
         const json_t *q;
-        json_array_foreach(requests, i, q)
-        {
+        json_array_foreach(requests, i, q) {
             const char *st = jstr(q, "status");
             open += st && !strcmp(st, "open");
         }
@@ -618,8 +610,7 @@ static void setup_vm(struct view *v)
     json_t *items = json_array();
     size_t i;
     const json_t *it;
-    json_array_foreach(json_object_get(json_object_get(v->p, "setup"), "items"), i, it)
-    {
+    json_array_foreach(json_object_get(json_object_get(v->p, "setup"), "items"), i, it) {
         const char *item = jstr(it, "item"), *status = jstr(it, "status");
         bool done = status && !strcmp(status, "done");
         json_t *row = json_pack("{s:s, s:s, s:s, s:b}", "item", item ? item : "", "label",
@@ -684,8 +675,7 @@ static void training_vm(struct view *v, const json_t *questionnaire)
     json_t *list = json_array();
     size_t i;
     const json_t *m;
-    json_array_foreach(modules, i, m)
-    {
+    json_array_foreach(modules, i, m) {
         if (json_is_string(m))
             json_array_append_new(list,
                                   json_pack("{s:s}", "label", module_label(json_string_value(m))));
@@ -695,8 +685,7 @@ static void training_vm(struct view *v, const json_t *questionnaire)
     if (may(v->r, ACT_SETUP) && step_ok(&v->facts, STEP_PLAN)) {
         const json_t *answers = json_object_get(questionnaire, "answers");
         bool chosen[TRAINING_N_MODULES] = {false};
-        json_array_foreach(modules, i, m)
-        {
+        json_array_foreach(modules, i, m) {
             enum training_module k;
             if (json_is_string(m) && training_module_parse(json_string_value(m), &k) == 0)
                 chosen[k] = true;
@@ -749,8 +738,7 @@ static json_t *requests_vm(struct view *v, const json_t *requests)
         json_object_set_new(row, "issued", when(v->r, jtime(q, "last_issued_at"), v->zone));
         size_t i;
         const json_t *c;
-        json_array_foreach(json_object_get(q, "clocks"), i, c)
-        {
+        json_array_foreach(json_object_get(q, "clocks"), i, c) {
             const char *kind = jstr(c, "kind"), *st = jstr(c, "state");
             if (!kind || !st || (strcmp(st, "running") && strcmp(st, "paused")))
                 continue;
@@ -839,8 +827,7 @@ static json_t *warnings_vm(struct view *v, const json_t *warnings, struct tl_dat
     d->warnings = arena_alloc(&v->r->arena, (n ? n : 1) * sizeof *d->warnings);
     size_t i;
     const json_t *w;
-    json_array_foreach(warnings, i, w)
-    {
+    json_array_foreach(warnings, i, w) {
         d->warnings[d->n_warnings++] =
             (struct tl_warning){jint(w, "number"), jtime(w, "issued_at"), jstr(w, "reason")};
         json_t *row = json_pack("{s:I, s:s}", "number", (json_int_t)jint(w, "number"), "reason",
@@ -858,8 +845,7 @@ static json_t *messages_vm(struct view *v, const json_t *messages)
     json_t *list = json_array();
     size_t i;
     const json_t *m;
-    json_array_foreach(messages, i, m)
-    {
+    json_array_foreach(messages, i, m) {
         if (i >= MESSAGES_SHOWN)
             break;
         json_t *row = json_pack("{s:s, s:s, s:s, s:s}", "to", jstr(m, "to") ? jstr(m, "to") : "",
@@ -934,8 +920,7 @@ static void actions_vm(struct view *v, const json_t *staff, const json_t *calend
         json_t *list = json_array();
         size_t i;
         const json_t *c;
-        json_array_foreach(calendars, i, c)
-        {
+        json_array_foreach(calendars, i, c) {
             json_array_append_new(
                 list, json_pack("{s:s, s:s, s:s, s:b}", "id", id_text(r, jint(c, "id")), "name",
                                 jstr(c, "name") ? jstr(c, "name") : "", "time_zone",
@@ -949,8 +934,7 @@ static void actions_vm(struct view *v, const json_t *staff, const json_t *calend
     struct format_set approved = {0}, intended = {0};
     size_t i;
     const json_t *f;
-    json_array_foreach(json_object_get(p, "approved_formats"), i, f)
-    {
+    json_array_foreach(json_object_get(p, "approved_formats"), i, f) {
         if (json_is_string(f))
             format_set_add(&approved, json_string_value(f));
     }
@@ -1070,8 +1054,7 @@ void page_partner(struct req *r)
     json_t *titles = json_object();
     size_t i;
     const json_t *x;
-    json_array_foreach(requests, i, x)
-    {
+    json_array_foreach(requests, i, x) {
         if (jstr(x, "title"))
             json_object_set_new(titles, id_text(r, jint(x, "id")), json_string(jstr(x, "title")));
     }
@@ -1157,8 +1140,7 @@ static json_t *field_list(struct req *r, const char *name)
     } else if (json_is_array(v)) {
         size_t i;
         json_t *s;
-        json_array_foreach(v, i, s)
-        {
+        json_array_foreach(v, i, s) {
             if (json_is_string(s))
                 json_array_append(out, s);
         }
@@ -1195,8 +1177,7 @@ static bool own_clock(struct req *r, const char *partner_id, const char *clock_i
     bool found = false;
     size_t i;
     const json_t *c;
-    json_array_foreach(clocks, i, c)
-    {
+    json_array_foreach(clocks, i, c) {
         if (!strcmp(id_text(r, jint(c, "id")), clock_id))
             found = true;
     }
@@ -1345,8 +1326,7 @@ void page_partner_post(struct req *r)
                                                        "formats: "
                                                      : " No onboarded posthouse delivers all of "
                                                        "the partner's formats.");
-                json_array_foreach(list, i, ph)
-                {
+                json_array_foreach(list, i, ph) {
                     buf_printf(&msg, "%s%s", i ? ", " : "",
                                jstr(ph, "name") ? jstr(ph, "name") : "?");
                 }

@@ -22,10 +22,10 @@ static json_t *calendars(struct req *r, const char *chosen)
             json_int_t id = json_integer_value(json_object_get(c, "id"));
             char ids[24];
             snprintf(ids, sizeof ids, "%lld", (long long)id);
-            json_array_append_new(
-                list, json_pack("{s:s, s:O, s:O, s:b}", "id", ids, "name", json_object_get(c, "name"),
-                                "time_zone", json_object_get(c, "time_zone"), "selected",
-                                chosen && !strcmp(chosen, ids)));
+            json_array_append_new(list, json_pack("{s:s, s:O, s:O, s:b}", "id", ids, "name",
+                                                  json_object_get(c, "name"), "time_zone",
+                                                  json_object_get(c, "time_zone"), "selected",
+                                                  chosen && !strcmp(chosen, ids)));
         }
     }
     json_decref(ans);
@@ -44,11 +44,10 @@ static void show(struct req *r, int status, const char *error, const json_t *fie
     const char *zone = page_field(r, "time_zone");
     json_t *vm = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "title", "Invite a partner", "csrf",
-        r->csrf ? r->csrf : "", "name", field(r, "name"),
-        "contact_email", field(r, "contact_email"),
-        "time_zone", zone ? zone : "Europe/London", "channels", page_field(r, "channels") != NULL,
-        "posthouse", page_field(r, "posthouse") != NULL, "calendars",
-        calendars(r, page_field(r, "calendar")));
+        r->csrf ? r->csrf : "", "name", field(r, "name"), "contact_email",
+        field(r, "contact_email"), "time_zone", zone ? zone : "Europe/London", "channels",
+        page_field(r, "channels") != NULL, "posthouse", page_field(r, "posthouse") != NULL,
+        "calendars", calendars(r, page_field(r, "calendar")));
     if (error)
         json_object_set_new(vm, "error", json_string(error));
     size_t i;
@@ -68,10 +67,9 @@ void page_partner_new(struct req *r)
 
 void page_partner_new_post(struct req *r)
 {
-    json_t *body = json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", field(r, "name"),
-                             "contact_email", field(r, "contact_email"), "time_zone",
-                             field(r, "time_zone"), "channels",
-                             page_field(r, "channels") != NULL, "posthouse",
+    json_t *body = json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", field(r, "name"), "contact_email",
+                             field(r, "contact_email"), "time_zone", field(r, "time_zone"),
+                             "channels", page_field(r, "channels") != NULL, "posthouse",
                              page_field(r, "posthouse") != NULL);
     const char *cal = page_field(r, "calendar");
     if (cal && *cal)

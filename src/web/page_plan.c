@@ -190,8 +190,7 @@ static void chart(struct req *r, struct buf *b, const json_t *plan)
         a.end = earliest;
     size_t i;
     const json_t *s;
-    json_array_foreach(steps, i, s)
-    {
+    json_array_foreach(steps, i, s) {
         int64_t to = day_of(json_object_get(s, "to"));
         if (to != PLAN_NO_DAY && to > a.end)
             a.end = to;
@@ -209,8 +208,7 @@ static void chart(struct req *r, struct buf *b, const json_t *plan)
             day_words(r, today), day_words(r, target));
     h_lit(b, ". The table above gives the same dates.</desc>");
     chart_months(b, &a, bottom);
-    json_array_foreach(steps, i, s)
-    {
+    json_array_foreach(steps, i, s) {
         int y = CHART_TOP + (int)i * CHART_ROW;
         const char *name = json_string_value(json_object_get(s, "name"));
         const char *status = json_string_value(json_object_get(s, "status"));
@@ -289,8 +287,7 @@ static void add_date(json_t *list, struct req *r, int64_t today, const char *wha
                   days_from_today(r, day - today), "day", (json_int_t)day, "class", cls);
     size_t i, at = json_array_size(list);
     json_t *e;
-    json_array_foreach(list, i, e)
-    {
+    json_array_foreach(list, i, e) {
         if (json_integer_value(json_object_get(e, "day")) > day) {
             at = i;
             break;
@@ -314,8 +311,7 @@ static void add_milestones(struct req *r, json_t *dates, int64_t today, const ch
         z = NULL;
     size_t i;
     json_t *c;
-    json_array_foreach(json_object_get(ans, "clocks"), i, c)
-    {
+    json_array_foreach(json_object_get(ans, "clocks"), i, c) {
         const char *kind = json_string_value(json_object_get(c, "kind"));
         const char *due = json_string_value(json_object_get(c, "due_at"));
         int64_t t;
@@ -375,8 +371,7 @@ static json_t *result_model(struct req *r, json_t *plan, const json_t *partner)
     json_t *steps = json_array(), *dates = json_array(), *risks = json_array();
     size_t i;
     json_t *s;
-    json_array_foreach(json_object_get(plan, "steps"), i, s)
-    {
+    json_array_foreach(json_object_get(plan, "steps"), i, s) {
         const char *name = json_string_value(json_object_get(s, "name"));
         const char *status = json_string_value(json_object_get(s, "status"));
         int64_t from = day_of(json_object_get(s, "from")), to = day_of(json_object_get(s, "to"));
@@ -461,13 +456,11 @@ static json_t *result_model(struct req *r, json_t *plan, const json_t *partner)
 
     json_t *phs = json_array();
     json_t *ph;
-    json_array_foreach(json_object_get(plan, "posthouses"), i, ph)
-    {
+    json_array_foreach(json_object_get(plan, "posthouses"), i, ph) {
         struct buf f = {0};
         size_t j;
         json_t *v;
-        json_array_foreach(json_object_get(ph, "approved_formats"), j, v)
-        {
+        json_array_foreach(json_object_get(ph, "approved_formats"), j, v) {
             if (j)
                 buf_puts(&f, ", ");
             buf_puts(&f, json_string_value(v) ? json_string_value(v) : "");

@@ -68,8 +68,7 @@ static json_t *delivers(const json_t *approved, const struct format_set *need)
         by[f] = json_array();
     size_t i;
     const json_t *v;
-    json_array_foreach(approved, i, v)
-    {
+    json_array_foreach(approved, i, v) {
         const char *s = json_string_value(v);
         const struct format_def *d = s ? format_find(s) : NULL;
         if (d)
@@ -117,14 +116,12 @@ void page_posthouses(struct req *r)
     size_t i, total = json_array_size(json_object_get(ans, "posthouses"));
     json_t *ph;
     int64_t now = now_get();
-    json_array_foreach(json_object_get(ans, "posthouses"), i, ph)
-    {
+    json_array_foreach(json_object_get(ans, "posthouses"), i, ph) {
         const json_t *approved = json_object_get(ph, "approved_formats");
         struct format_set have = {0};
         size_t j;
         const json_t *v;
-        json_array_foreach(approved, j, v)
-        {
+        json_array_foreach(approved, j, v) {
             if (json_is_string(v))
                 format_set_add(&have, json_string_value(v));
         }

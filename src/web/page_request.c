@@ -165,25 +165,26 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
     json_array_foreach(json_object_get(q, "deliveries"), i, c) {
         json_int_t did = json_integer_value(json_object_get(c, "id"));
         json_array_append_new(
-            deliveries, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:I, s:I}", "did", did, "dhref",
-                                  arena_printf(&r->arena, "/deliveries/%lld", (long long)did),
-                                  "dkind", web_kind_label(str(c, "kind")), "dstatus", str(c, "status"),
-                                  "received", when(r, json_object_get(c, "received_at"), zone),
-                                  "late", json_is_true(json_object_get(c, "late")), "errors",
-                                  json_integer_value(json_object_get(c, "errors")), "warnings",
-                                  json_integer_value(json_object_get(c, "warnings"))));
+            deliveries,
+            json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:I, s:I}", "did", did, "dhref",
+                      arena_printf(&r->arena, "/deliveries/%lld", (long long)did), "dkind",
+                      web_kind_label(str(c, "kind")), "dstatus", str(c, "status"), "received",
+                      when(r, json_object_get(c, "received_at"), zone), "late",
+                      json_is_true(json_object_get(c, "late")), "errors",
+                      json_integer_value(json_object_get(c, "errors")), "warnings",
+                      json_integer_value(json_object_get(c, "warnings"))));
         /* "1 error", "5 errors": counted words, as on the dashboard, not "error(s)" */
         json_t *row = json_array_get(deliveries, json_array_size(deliveries) - 1);
         long long ne = (long long)json_integer_value(json_object_get(c, "errors")),
                   nw = (long long)json_integer_value(json_object_get(c, "warnings"));
         if (ne)
-            json_object_set_new(row, "errors_text",
-                                json_string(arena_printf(&r->arena, "%lld error%s", ne,
-                                                         ne == 1 ? "" : "s")));
+            json_object_set_new(
+                row, "errors_text",
+                json_string(arena_printf(&r->arena, "%lld error%s", ne, ne == 1 ? "" : "s")));
         if (nw)
-            json_object_set_new(row, "warnings_text",
-                                json_string(arena_printf(&r->arena, "%lld warning%s", nw,
-                                                         nw == 1 ? "" : "s")));
+            json_object_set_new(
+                row, "warnings_text",
+                json_string(arena_printf(&r->arena, "%lld warning%s", nw, nw == 1 ? "" : "s")));
     }
     json_object_set_new(vm, "has_deliveries", json_boolean(json_array_size(deliveries)));
     json_object_set_new(vm, "deliveries", deliveries);

@@ -68,8 +68,7 @@ static bool add_partners(struct req *r, json_t *list, json_int_t chosen, size_t 
     if (web_call(r, "GET", "/api/v1/partners", NULL, 0, NULL, &ans) == 200) {
         size_t i;
         json_t *p;
-        json_array_foreach(json_object_get(ans, "partners"), i, p)
-        {
+        json_array_foreach(json_object_get(ans, "partners"), i, p) {
             const char *st = str_of(p, "stage");
             if (!can_deliver_stage(st))
                 continue;
@@ -112,10 +111,10 @@ static json_t *request_options(struct req *r, json_int_t partner, json_int_t cho
                 continue;
             bool sel = chosen ? id == chosen : (!*any_selected && kind && !strcmp(qkind, kind));
             *any_selected |= sel;
-            json_t *o =
-                json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "rid", id, "rtitle",
-                          str_of(q, "title") ? str_of(q, "title") : "", "rkind", qkind,
-                          "rkind_label", web_kind_label(qkind), "rstatus", status, "rselected", sel);
+            json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "rid", id, "rtitle",
+                                  str_of(q, "title") ? str_of(q, "title") : "", "rkind", qkind,
+                                  "rkind_label", web_kind_label(qkind), "rstatus", status,
+                                  "rselected", sel);
             const char *due = str_of(q, "due_at");
             if (due && !strcmp(status, "open"))
                 json_object_set_new(o, "rdue", json_string(web_time_text(r, due, zone)));
@@ -134,8 +133,7 @@ static json_t *kept_uploads(struct req *r)
     json_t *one = json_is_string(files) ? json_pack("[O]", files) : json_incref(files);
     size_t i;
     json_t *f;
-    json_array_foreach(one, i, f)
-    {
+    json_array_foreach(one, i, f) {
         const char *id = json_string_value(f);
         if (!id || i >= 1000)
             continue;
@@ -206,8 +204,7 @@ static void show(struct req *r, int status, const char *error)
         json_t *all = web_partner_choices(r, 0, CHOOSER_MAX, &more);
         size_t i;
         json_t *c;
-        json_array_foreach(all, i, c)
-        {
+        json_array_foreach(all, i, c) {
             if (can_deliver_stage(str_of(c, "stage")))
                 json_array_append_new(
                     choices, json_pack("{s:O, s:O, s:O, s:b}", "pid", json_object_get(c, "id"),
@@ -268,8 +265,7 @@ static void show(struct req *r, int status, const char *error)
             /* the kind of the selected request, else avails */
             size_t i;
             json_t *o;
-            json_array_foreach(reqs, i, o)
-            {
+            json_array_foreach(reqs, i, o) {
                 if (json_is_true(json_object_get(o, "rselected")))
                     kind = str_of(o, "rkind");
             }

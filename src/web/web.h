@@ -26,7 +26,8 @@
  * the flash message, the time now.
  */
 void page_render(struct req *r, int status, const char *name, json_t *vm);
-/* Answers 303 to location; kind "ok" or "error" and text: the flash shown there (text may be NULL). */
+/* Answers 303 to location; kind "ok" or "error" and text: the flash shown there (text may be NULL).
+ */
 void page_redirect(struct req *r, const char *location, const char *kind, const char *text);
 /* Answers an HTML error page. */
 void page_error(struct req *r, int status, const char *fmt, ...) VG_PRINTF(3, 4);
@@ -48,7 +49,8 @@ int web_call_query(struct req *r, const char *method, const char *pattern,
                    json_t **answer);
 /* The page's own URL arguments named in names (NULL-terminated), as a new query object. */
 json_t *page_query(struct req *r, const char *const *names);
-/* web_call for a GET of one path parameter (or none when id is NULL): the JSON, or NULL after answering the page with the error. */
+/* web_call for a GET of one path parameter (or none when id is NULL): the JSON, or NULL after
+ * answering the page with the error. */
 json_t *web_get(struct req *r, const char *pattern, const char *id);
 /* The message of an API error answer ("" when there is none). */
 const char *web_error_message(const json_t *answer);
