@@ -3,7 +3,7 @@
 
 CC      ?= gcc
 PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq libical libxml-2.0 libzip libcurl \
-           libavformat libavcodec libavutil nettle
+           libavformat libavcodec libavutil libcrypto
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

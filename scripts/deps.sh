@@ -6,7 +6,7 @@ set -eu
 
 build="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev \
 libjansson-dev libsodium-dev libxml2-dev libzip-dev libical-dev \
-libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev nettle-dev tzdata \
+libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev libssl-dev tzdata \
 nodejs npm"
 test_pkgs="clang libclang-rt-14-dev curl wrk nginx-light sqlite3 \
 postgresql python3-aiosmtpd ffmpeg chromium"

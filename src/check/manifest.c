@@ -22,14 +22,13 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <nettle/md5.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/hash.h"
 #include "base/buf.h"
 #include "check/mddf.h"
 #include "check/xmlsafe.h"

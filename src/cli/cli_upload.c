@@ -23,7 +23,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/hash.h"
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "ingest/digest.h"

@@ -14,13 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "check/check.h"
 #include "check/profile.h"
 #include "check/ratings.h"
 #include "cli/cli.h"
 
-#include <nettle/md5.h>
-#include <nettle/sha2.h>
 #include <stdint.h>
 
 static const char validate_help[] =

@@ -1,7 +1,4 @@
-/*
- * Upload hashes: see digest.h. nettle picks its SHA-NI code for sha1 and
- * sha256 at run time where the CPU has it.
- */
+/* Upload hashes: see digest.h. */
 #include "ingest/digest.h"
 
 #include <inttypes.h>
@@ -83,15 +80,25 @@ static const char *state_in(const char *p, uint64_t *offset, uint32_t *words, in
 char *digest_state_save(const struct sha256_ctx *sha, uint64_t offset, const struct md5_ctx *md5,
                         uint64_t md5_offset)
 {
-    VG_ASSERT(sha->count * 64 + sha->index == offset);
-    VG_ASSERT(md5->count * 64 + md5->index == md5_offset && md5_offset <= offset);
+    VG_ASSERT(sha256_length(sha) == offset && sha->c.num == offset % 64);
+    VG_ASSERT(md5_length(md5) == md5_offset && md5->c.num == md5_offset % 64);
+    VG_ASSERT(md5_offset <= offset);
+    const uint32_t m[4] = {md5->c.A, md5->c.B, md5->c.C, md5->c.D};
     struct buf b = {0};
     buf_puts(&b, "v2:");
-    state_out(&b, offset, sha->state, 8, sha->block);
+    state_out(&b, offset, sha->c.h, 8, (const uint8_t *)sha->c.data);
     buf_putc(&b, ':');
-    state_out(&b, md5_offset, md5->state, 4, md5->block);
+    state_out(&b, md5_offset, m, 4, (const uint8_t *)md5->c.data);
     return buf_detach(&b);
 }
+
+/* Sets the bytes hashed (bit count) and the partial block's length of a libcrypto context. */
+#define SET_LENGTH(ctx, bytes)                                                                     \
+    do {                                                                                           \
+        (ctx)->c.Nl = (uint32_t)((bytes) << 3);                                                    \
+        (ctx)->c.Nh = (uint32_t)((bytes) >> 29);                                                   \
+        (ctx)->c.num = (unsigned)((bytes) % 64);                                                   \
+    } while (0)
 
 int digest_state_load(const char *text, uint64_t offset, struct sha256_ctx *sha,
                       struct md5_ctx *md5, uint64_t *md5_offset)
@@ -101,16 +108,19 @@ int digest_state_load(const char *text, uint64_t offset, struct sha256_ctx *sha,
     sha256_init(sha);
     md5_init(md5);
     uint64_t at, m_at;
-    const char *p = state_in(text + 3, &at, sha->state, 8, sha->block);
+    uint32_t m[4];
+    const char *p = state_in(text + 3, &at, sha->c.h, 8, (uint8_t *)sha->c.data);
     if (!p || at != offset || *p++ != ':')
         return -1;
-    p = state_in(p, &m_at, md5->state, 4, md5->block);
+    p = state_in(p, &m_at, m, 4, (uint8_t *)md5->c.data);
     if (!p || *p || m_at > offset)
         return -1;
-    sha->count = offset / 64;
-    sha->index = (unsigned)(offset % 64);
-    md5->count = m_at / 64;
-    md5->index = (unsigned)(m_at % 64);
+    SET_LENGTH(sha, offset);
+    SET_LENGTH(md5, m_at);
+    md5->c.A = m[0];
+    md5->c.B = m[1];
+    md5->c.C = m[2];
+    md5->c.D = m[3];
     *md5_offset = m_at;
     return 0;
 }

@@ -1,11 +1,11 @@
 /*
- * Hashes of uploads (nettle): the running whole-file sha256 and md5, and the
+ * Hashes of uploads (base/hash.h): the running whole-file sha256 and md5, and the
  * per-request checksum of the tus checksum extension.
  *
  * The whole-file hashes advance as bytes arrive, so an upload's sha256 and
  * md5 are known the moment its last byte is committed, without reading the
- * file again. Their state is persisted with every committed offset: nettle's
- * context structs are public (state words, block count, partial block), so
+ * file again. Their state is persisted with every committed offset: the
+ * context structs are public (state words, bit count, partial block), so
  * the state is written out field by field as text, each hash with its own
  * offset (md5 may lag behind sha256, see ingest/blob.h):
  * "v2:SHA_OFFSET:SHA_WORDS:SHA_TAIL:MD5_OFFSET:MD5_WORDS:MD5_TAIL" (hex),
@@ -17,13 +17,11 @@
 #ifndef VG_DIGEST_H
 #define VG_DIGEST_H
 
-#include <nettle/md5.h>
-#include <nettle/sha1.h>
-#include <nettle/sha2.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/hash.h"
 #include "ingest/tus_header.h"
 
 #define DIGEST_SHA256_HEX 64
