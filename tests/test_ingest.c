@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/hash.h"
 #include "base/arena.h"
+#include "base/hash.h"
 #include "ingest/blob.h"
 #include "ingest/digest.h"
 #include "ingest/tus_header.h"

@@ -28,8 +28,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "base/hash.h"
 #include "base/buf.h"
+#include "base/hash.h"
 #include "check/mddf.h"
 #include "check/xmlsafe.h"
 

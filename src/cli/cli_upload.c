@@ -11,8 +11,9 @@
  * network failure or a server restart asks the server for its offset (HEAD)
  * and goes on from there. Failed requests are retried with a growing pause
  * (up to --retries times in a row). At the end it reads the upload's sha256
- * from the API and checks it against its own hash of the file: the command
- * succeeds only when the server holds exactly the local bytes.
+ * from the API and checks it against its own hash of the file, made by a
+ * thread of its own while the chunks go out: the command succeeds only when
+ * the server holds exactly the local bytes.
  *
  * On a terminal it draws a progress bar with the rate and the time left;
  * otherwise it prints a plain line per chunk. Exit codes: 0 done, 1 failed
@@ -23,6 +24,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/hash.h"
 #include "base/buf.h"
+#include "base/hash.h"
 #include "cli/cli.h"
 #include "ingest/digest.h"
 
@@ -312,6 +315,45 @@ static int hash_range(int fd, uint64_t from, uint64_t to, struct sha256_ctx *ctx
     return rc;
 }
 
+/* The whole file's sha256, hashed by a thread of its own while the chunks go out. */
+struct file_hash {
+    pthread_t thread;
+    int fd;
+    uint64_t size;
+    atomic_bool stop;
+    int rc; /* 0, or -1: the file could not be read */
+    struct sha256_ctx ctx;
+};
+
+static void *file_hash_main(void *arg)
+{
+    struct file_hash *h = arg;
+    size_t cap = (size_t)1 << 20;
+    unsigned char *b = xmalloc(cap);
+    sha256_init(&h->ctx);
+    for (uint64_t at = 0; at < h->size && !atomic_load(&h->stop);) {
+        size_t want = h->size - at < cap ? (size_t)(h->size - at) : cap;
+        ssize_t n = pread(h->fd, b, want, (off_t)at);
+        if (n <= 0) {
+            h->rc = -1;
+            break;
+        }
+        sha256_update(&h->ctx, (size_t)n, b);
+        at += (uint64_t)n;
+    }
+    free(b);
+    return NULL;
+}
+
+/* Waits for the hash (or stops it when stop); writes its hex. Returns 0, or -1. */
+static int file_hash_finish(struct file_hash *h, bool stop, char out[DIGEST_SHA256_HEX + 1])
+{
+    atomic_store(&h->stop, stop);
+    pthread_join(h->thread, NULL);
+    digest_sha256_hex(&h->ctx, out);
+    return stop ? -1 : h->rc;
+}
+
 static void b64(const unsigned char *in, size_t len, char *out)
 {
     static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -396,8 +438,9 @@ int cli_upload(int argc, char **argv)
     char *state_path = state_arg ? xstrdup(state_arg) : xasprintf("%s.vodgate-upload", file);
     char *url = NULL, *name_b64 = NULL;
     char err[CURL_ERROR_SIZE], msg[512];
-    struct sha256_ctx local;
-    sha256_init(&local);
+    struct file_hash local = {.fd = -1};
+    bool hashing = false;
+    char mine[DIGEST_SHA256_HEX + 1];
     struct stat st;
     c.fd = open(file, O_RDONLY | O_CLOEXEC);
     if (c.fd < 0 || fstat(c.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -470,10 +513,10 @@ int cli_upload(int argc, char **argv)
                 (long long)offset, (unsigned long long)c.size);
         goto done;
     }
-    if (hash_range(c.fd, 0, (uint64_t)offset, &local) < 0) {
-        fprintf(stderr, "vodgate upload: cannot read %s\n", file);
-        goto done;
-    }
+    local.fd = c.fd;
+    local.size = c.size;
+    VG_ASSERT(pthread_create(&local.thread, NULL, file_hash_main, &local) == 0);
+    hashing = true;
     c.started = now_s();
     c.started_offset = (uint64_t)offset;
     int failures = 0;
@@ -500,10 +543,6 @@ int cli_upload(int argc, char **argv)
         }
         int rc = request(&c, "PATCH", url, hs, (uint64_t)offset, end, err);
         if (rc == 0 && c.status == 204 && c.offset >= offset) {
-            if (hash_range(c.fd, (uint64_t)offset, (uint64_t)c.offset, &local) < 0) {
-                fprintf(stderr, "vodgate upload: cannot read %s\n", file);
-                goto done;
-            }
             offset = c.offset;
             failures = 0;
             progress(&c, (uint64_t)offset, !c.tty);
@@ -550,10 +589,8 @@ int cli_upload(int argc, char **argv)
             sleep((unsigned)p2);
         }
         if (c.offset != offset) {
-            /* Bytes since the last acknowledged offset were kept (or cut): re-hash from 0. */
-            sha256_init(&local);
-            if ((uint64_t)c.offset > c.size ||
-                hash_range(c.fd, 0, (uint64_t)c.offset, &local) < 0) {
+            /* Bytes since the last acknowledged offset were kept (or cut): go on from there. */
+            if ((uint64_t)c.offset > c.size) {
                 fprintf(stderr, "vodgate upload: the server's offset %lld does not fit the file\n",
                         (long long)c.offset);
                 goto done;
@@ -565,8 +602,11 @@ int cli_upload(int argc, char **argv)
         progress(&c, c.size, true), fputc('\n', stderr);
 
     /* The server's own record of the file: its sha256 must be ours. */
-    char mine[DIGEST_SHA256_HEX + 1];
-    digest_sha256_hex(&local, mine);
+    hashing = false;
+    if (file_hash_finish(&local, false, mine) < 0) {
+        fprintf(stderr, "vodgate upload: cannot read %s\n", file);
+        goto done;
+    }
     const char *id = strrchr(url, '/') ? strrchr(url, '/') + 1 : url;
     char *info = xasprintf("%s/api/v1/uploads/%s", server, id);
     int rc = request(&c, "GET", info, NULL, 0, 0, err);
@@ -586,6 +626,8 @@ int cli_upload(int argc, char **argv)
     }
     json_decref(j);
 done:
+    if (hashing)
+        file_hash_finish(&local, true, mine);
     if (c.curl)
         curl_easy_cleanup(c.curl);
     if (c.fd >= 0)

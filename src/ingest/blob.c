@@ -1,8 +1,8 @@
 /*
  * Upload files and the body pipeline: see blob.h.
  *
- * The ring: BLOB_N_BUF buffers of BLOB_BUF_SIZE bytes, mmap'd (so they go
- * back to the system when the writer ends, and are page-aligned for
+ * The ring: BLOB_N_BUF buffers of BLOB_BUF_SIZE bytes in one mapping (so
+ * they go back to the system when the writer ends, and are aligned for
  * O_DIRECT). Buffers are used in sequence: the producer fills buffer
  * n_filled % N, the write thread and the md5 thread each walk the same
  * sequence (n_w, n_m); a buffer is free again when the write thread passed
@@ -50,6 +50,7 @@
 
 #define BLOB_BUF_SIZE ((size_t)4 << 20)
 #define BLOB_N_BUF    4
+#define RING_BYTES    (BLOB_N_BUF * BLOB_BUF_SIZE)
 #define BLOB_ALIGN    4096
 #define CHECKPOINT_MS 1000.0
 
@@ -70,6 +71,7 @@ struct blob_writer {
     int fd;
     bool direct; /* the file is open with O_DIRECT */
     char *path;
+    unsigned char *ring; /* RING_BYTES: the buffers' memory */
     struct ring_buf bufs[BLOB_N_BUF];
     uint64_t n_filled, n_w, n_s, n_m; /* buffers handed over, written, sha'd, md5'd */
     struct ring_buf *cur;             /* being filled (producer only), NULL between buffers */
@@ -440,6 +442,26 @@ static void *md5_main(void *arg)
     return NULL;
 }
 
+/*
+ * Maps the ring as one region aligned to 2 MiB and asks for transparent huge
+ * pages: 8 page faults instead of 4096 per upload, and O_DIRECT pins and the
+ * hashes walk 2 MiB pages. Where there are none, small pages do the same work.
+ */
+static unsigned char *ring_map(void)
+{
+    size_t huge = (size_t)2 << 20;
+    void *p =
+        mmap(NULL, RING_BYTES + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    VG_ASSERT(p != MAP_FAILED);
+    uintptr_t at = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
+    size_t head = at - (uintptr_t)p;
+    if (head)
+        munmap(p, head);
+    munmap((unsigned char *)at + RING_BYTES, huge - head);
+    madvise((void *)at, RING_BYTES, MADV_HUGEPAGE);
+    return (unsigned char *)at;
+}
+
 /* Opens the file for the writer, with O_DIRECT where the file system has it. */
 static int open_file(struct blob_writer *w)
 {
@@ -481,12 +503,9 @@ int blob_writer_open(const struct blob_writer_opts *o, struct blob_writer **out)
     w->wake = o->wake;
     w->wake_ctx = o->wake_ctx;
     w->last_ck_ms = mono_ms();
-    for (int i = 0; i < BLOB_N_BUF; i++) {
-        void *p =
-            mmap(NULL, BLOB_BUF_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        VG_ASSERT(p != MAP_FAILED);
-        w->bufs[i].data = p;
-    }
+    w->ring = ring_map();
+    for (int i = 0; i < BLOB_N_BUF; i++)
+        w->bufs[i].data = w->ring + (size_t)i * BLOB_BUF_SIZE;
     void *rb = mmap(NULL, BLOB_BUF_SIZE + BLOB_ALIGN, PROT_READ | PROT_WRITE,
                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     VG_ASSERT(rb != MAP_FAILED);
@@ -698,9 +717,8 @@ void blob_writer_unref(struct blob_writer *w)
         close(w->rfd);
     if (w->rbuf)
         munmap(w->rbuf, BLOB_BUF_SIZE + BLOB_ALIGN);
-    for (int i = 0; i < BLOB_N_BUF; i++)
-        if (w->bufs[i].data)
-            munmap(w->bufs[i].data, BLOB_BUF_SIZE);
+    if (w->ring)
+        munmap(w->ring, RING_BYTES);
     pthread_cond_destroy(&w->work);
     pthread_cond_destroy(&w->done);
     pthread_mutex_destroy(&w->lock);
