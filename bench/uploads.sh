@@ -6,7 +6,7 @@
 # with the same clients in the same run, alternating: curl PATCHing the whole
 # file (RUNS times each), then tus-js-client against both, then
 # `vodgate upload` (64 MiB chunks with sha256 checksums) against vodgate.
-# Prints MiB/s, the ratios, vodgate's peak RSS during the uploads, and the
+# Prints MiB/s, the ratios (of the means and of the median runs), vodgate's peak RSS during the uploads, and the
 # machine's bounds measured here: sha256 and md5 on one core (openssl) and a
 # loopback copy to a discarding reader. Then KILLS (100) kill -9 of vodgate
 # mid-upload with resume (tests/api/tus_crash.test.mjs, release build).
@@ -74,7 +74,7 @@ peak() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' /proc/$vpid/status; }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r)"
 echo "file: $SIZE_MIB MiB random, sha256 $want"
 auth="Authorization: Bearer $token"
-vsum=0; nsum=0; vpeak=0
+vsum=0; nsum=0; vpeak=0; vts=""; nts=""
 # Each run starts from a clean page cache write-back (sync) and removes its
 # upload afterwards (tus termination), so no run pays for another's writes.
 for r in $(seq "$RUNS"); do
@@ -104,11 +104,17 @@ for r in $(seq "$RUNS"); do
 		"$r" "$(rate "$t")" "$t" "$p" "$md5_after" "$(rate "$n")" "$n"
 	vsum=$(awk -v a="$vsum" -v b="$t" 'BEGIN { print a + b }')
 	nsum=$(awk -v a="$nsum" -v b="$n" 'BEGIN { print a + b }')
+	vts="$vts $t"; nts="$nts $n"
 done
 echo "vodgate recorded sha256 $want and md5 $want_md5 each time (they match the file)"
 awk -v v="$vsum" -v n="$nsum" -v s="$size" -v runs="$RUNS" 'BEGIN {
 	printf "curl, mean of %d: vodgate %.0f MiB/s, @tus/server %.0f MiB/s, ratio %.2f (bar: 2.00)\n",
 		runs, s * runs / 1048576 / v, s * runs / 1048576 / n, n / v }'
+# The median run of each server too: one run slowed by the host's other guests moves the mean.
+median() { printf '%s\n' $1 | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+awk -v v="$(median "$vts")" -v n="$(median "$nts")" -v s="$size" -v runs="$RUNS" 'BEGIN {
+	printf "curl, median of %d: vodgate %.0f MiB/s, @tus/server %.0f MiB/s, ratio %.2f\n",
+		runs, s / 1048576 / v, s / 1048576 / n, n / v }'
 
 sync
 peak_reset

@@ -1234,8 +1234,8 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
     w.issued_at = c->due_at;
     w.reason = arena_printf(a,
                             "no response or corrective action within 3 working days on request "
-                            "\"%s\" (due %s)",
-                            r.title, instant_text(&o, c->due_at));
+                            "\"%s\", due %s",
+                            r.title, local_text(&o, c->due_at, p.time_zone));
     int64_t wid;
     if ((rc = store_warning_add(db, &w, &wid)) < 0)
         goto done;
