@@ -138,6 +138,37 @@ test('the outbox: staff filter it and read a message; a partner user is refused 
   assert.ok(!nav.includes('Outbox') && !nav.includes('Planner'), 'nor are they offered');
 });
 
+test('a refused form keeps what was typed in it; passwords are never kept', async () => {
+  await s.userWithToken(w.tok.admin, 'keep@service.example', 'pom');
+  const page = await newPage(browser);
+  await signIn(page, s.base, 'keep@service.example', PW);
+  await visit(page, `${s.base}/account`);
+  // a label over the server's 100 characters (the browser's own limit taken off)
+  const long = 'the nightly script that delivers our avails '.repeat(4);
+  await page.evaluate(() => document.getElementById('label').removeAttribute('maxlength'));
+  await page.fill('#label', long);
+  await page.selectOption('#expires_in_days', '365');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create token' }).click()]);
+  assert.match(await page.textContent('.flash-error'), /names what the token is for \(1 to 100 characters\)/);
+  assert.equal(await page.inputValue('#label'), long, 'the typed label is back in its field');
+  assert.equal(await page.inputValue('#expires_in_days'), '365', 'and the choice too');
+  // shortened, it goes through, and nothing comes back on the next visit
+  await page.fill('#label', 'nightly avails');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create token' }).click()]);
+  assert.match(await page.inputValue('#new-token-value'), /\S{20,}/, 'the new token is shown once');
+  assert.equal(await page.inputValue('#label'), '', 'nothing typed comes back after a success');
+  // a refused password change: the password fields come back empty
+  const form = page.locator('#password form');
+  await form.getByLabel('Current password').fill('not my password');
+  await form.getByLabel('New password', { exact: true }).fill('a fresh passphrase here');
+  await form.getByLabel('New password again').fill('a fresh passphrase here');
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await page.waitForSelector('.flash-error');
+  assert.equal(await form.getByLabel('Current password').inputValue(), '');
+  assert.equal(await form.getByLabel('New password', { exact: true }).inputValue(), '');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('vodgate-form')), null, 'nothing is left in storage');
+});
+
 test('the account: change the password through the form, then sign in with the new one', async () => {
   await s.userWithToken(w.tok.admin, 'acct@service.example', 'pom');
   const page = await newPage(browser);
