@@ -384,6 +384,24 @@ const char *web_duration(struct req *r, int64_t s)
     return arena_printf(&r->arena, "%lld min", (long long)m);
 }
 
+const char *web_clock_label(const char *kind, bool brief)
+{
+    static const struct {
+        const char *kind, *label, *brief;
+    } k[] = {
+        {"delivery_48h", "Delivery within 48 hours", "Deliver 48 h"},
+        {"response_3wd", "Response within 3 working days", "Respond 3 wd"},
+        {"setup_10d", "Account setup within 10 days", "Setup 10 d"},
+        {"training_30d", "Training within 30 days", "Training 30 d"},
+        {"publish_14d", "Publishing within 14 days", "Publish 14 d"},
+        {"milestone", "Launch milestone", "Milestone"},
+    };
+    for (size_t i = 0; kind && i < sizeof k / sizeof k[0]; i++)
+        if (!strcmp(k[i].kind, kind))
+            return brief ? k[i].brief : k[i].label;
+    return kind ? kind : "Clock";
+}
+
 const char *web_kind_label(const char *kind)
 {
     if (!kind)

@@ -47,22 +47,6 @@ static json_int_t num(const json_t *o, const char *key)
     return json_integer_value(json_object_get(o, key));
 }
 
-/* What a clock promises, in a few words. */
-static const char *clock_kind_text(const char *kind)
-{
-    static const struct {
-        const char *kind, *text;
-    } kinds[] = {
-        {"delivery_48h", "48-hour delivery"},     {"response_3wd", "3-working-day response"},
-        {"setup_10d", "Account setup (10 days)"}, {"training_30d", "Training (30 days)"},
-        {"publish_14d", "Publishing (14 days)"},  {"milestone", "Launch milestone"},
-    };
-    for (size_t i = 0; kind && i < sizeof kinds / sizeof kinds[0]; i++)
-        if (!strcmp(kinds[i].kind, kind))
-            return kinds[i].text;
-    return kind ? kind : "";
-}
-
 /*
  * Sets the display fields of an instant on o: iso (RFC 3339, for <time> and
  * the countdown), text (in zone, with its offset), zone (named), and, when
@@ -211,8 +195,8 @@ static json_t *clock_rows(struct req *r, json_t *clocks, int64_t now)
         json_t *p = json_object_get(c, "partner");
         const char *zone = json_is_object(p) ? str(p, "time_zone") : str(c, "time_zone");
         json_t *row = json_pack("{s:I, s:s, s:s, s:o}", "id", num(c, "id"), "what",
-                                clock_kind_text(str(c, "kind")), "state", str(c, "state"), "due",
-                                instant(r, str(c, "due_at"), zone, true, now));
+                                web_clock_label(str(c, "kind"), false), "state", str(c, "state"),
+                                "due", instant(r, str(c, "due_at"), zone, true, now));
         if (json_is_object(p)) {
             json_object_set_new(row, "partner",
                                 json_pack("{s:s, s:s}", "name", str(p, "name"), "href",
@@ -497,7 +481,7 @@ static json_t *asks(struct req *r, json_int_t id, const char *zone, int64_t now)
             json_t *row = json_pack("{s:s, s:b}", "what",
                                     !strcmp(kind, "delivery_48h")   ? "Deliver by"
                                     : !strcmp(kind, "response_3wd") ? "Reply or deliver by"
-                                                                    : clock_kind_text(kind),
+                                                                    : web_clock_label(kind, false),
                                     "paused", !strcmp(state, "paused"));
             set_instant(r, row, json_string_value(json_object_get(c, "due_at")), zone, true, now);
             json_array_append_new(clocks, row);
@@ -532,7 +516,7 @@ static json_t *dates(struct req *r, json_t *partner, const char *zone, int64_t n
                            : !strcmp(kind, "training_30d") ? "Training ends by"
                            : !strcmp(kind, "publish_14d")  ? "Published by"
                            : *str(c, "label")              ? str(c, "label")
-                                                           : clock_kind_text(kind);
+                                                           : web_clock_label(kind, false);
         json_t *row =
             json_pack("{s:s, s:b}", "what", what, "paused", !strcmp(str(c, "state"), "paused"));
         set_instant(r, row, json_string_value(json_object_get(c, "due_at")), zone, true, now);

@@ -118,25 +118,6 @@ static bool step_ok(const struct lifecycle_facts *f, enum step s)
 
 /* ---- labels ---- */
 
-/* What a kind of clock promises; brief: the chart's short form. */
-static const char *kind_label(const char *kind, bool brief)
-{
-    static const struct {
-        const char *kind, *label, *brief;
-    } k[] = {
-        {"delivery_48h", "Delivery in 48 h", "Deliver 48 h"},
-        {"response_3wd", "Response in 3 working days", "Respond 3 wd"},
-        {"setup_10d", "Setup in 10 days", "Setup 10 d"},
-        {"training_30d", "Training in 30 days", "Training 30 d"},
-        {"publish_14d", "Publishing in 14 days", "Publish 14 d"},
-        {"milestone", "Launch milestone", "Milestone"},
-    };
-    for (size_t i = 0; kind && i < sizeof k / sizeof k[0]; i++)
-        if (!strcmp(k[i].kind, kind))
-            return brief ? k[i].brief : k[i].label;
-    return kind ? kind : "Clock";
-}
-
 static const char *module_label(const char *m)
 {
     if (!m)
@@ -164,7 +145,8 @@ static const char *module_help(enum training_module m)
     }
 }
 
-/* What a clock is about, for people: "Delivery in 48 h: Spring avails" (brief: the chart's). */
+/* What a clock is about, for people: "Delivery within 48 hours: Spring avails" (brief: the
+ * chart's). */
 static const char *clock_label(struct req *r, const json_t *c, const json_t *titles, bool brief)
 {
     const char *kind = jstr(c, "kind"), *subject = jstr(c, "subject");
@@ -172,12 +154,12 @@ static const char *clock_label(struct req *r, const json_t *c, const json_t *tit
         return arena_printf(&r->arena, "Milestone: %s", jstr(c, "label") ? jstr(c, "label") : "");
     if (subject && !strncmp(subject, "request:", 8)) {
         const char *title = jstr(titles, subject + 8);
-        return arena_printf(&r->arena, "%s: %s", kind_label(kind, brief),
+        return arena_printf(&r->arena, "%s: %s", web_clock_label(kind, brief),
                             title ? title : arena_printf(&r->arena, "request %s", subject + 8));
     }
     if (subject && !strncmp(subject, "partner:", 8))
-        return kind_label(kind, brief);
-    return arena_printf(&r->arena, "%s: %s", kind_label(kind, brief), subject ? subject : "");
+        return web_clock_label(kind, brief);
+    return arena_printf(&r->arena, "%s: %s", web_clock_label(kind, brief), subject ? subject : "");
 }
 
 /* ---- the timeline ---- */

@@ -32,13 +32,6 @@ static bool is(const char *a, const char *b)
     return a && b && !strcmp(a, b);
 }
 
-static const char *clock_label(const char *kind)
-{
-    return is(kind, "delivery_48h")   ? "Delivery within 48 hours"
-           : is(kind, "response_3wd") ? "Response within 3 working days"
-                                      : kind;
-}
-
 static const char *clock_state_label(const char *state)
 {
     return is(state, "running")     ? "Running"
@@ -103,11 +96,12 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
             any_paused |= is(state, "paused");
             any_breached |= is(state, "breached");
             const char *due = str(c, "due_at");
-            json_t *vm = json_pack(
-                "{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "clabel", clock_label(str(c, "kind")),
-                "cstate", state ? state : "", "cstate_label", clock_state_label(state), "started",
-                when(r, json_object_get(c, "started_at"), zone), "zone", zone ? zone : "UTC",
-                "running", is(state, "running"), "paused", is(state, "paused"), "closed", !open);
+            json_t *vm = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "clabel",
+                                   web_clock_label(str(c, "kind"), false), "cstate",
+                                   state ? state : "", "cstate_label", clock_state_label(state),
+                                   "started", when(r, json_object_get(c, "started_at"), zone),
+                                   "zone", zone ? zone : "UTC", "running", is(state, "running"),
+                                   "paused", is(state, "paused"), "closed", !open);
             if (due) {
                 json_object_set_new(vm, "due_iso", json_string(due));
                 json_object_set_new(vm, "due_local", json_string(web_time_text(r, due, zone)));
@@ -141,8 +135,9 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
         "any_running", any_running, "any_paused", any_paused);
     if (next) {
         json_object_set(vm, "next", next);
-        json_object_set_new(vm, "next_delivery",
-                            json_boolean(is(str(next, "clabel"), clock_label("delivery_48h"))));
+        json_object_set_new(
+            vm, "next_delivery",
+            json_boolean(is(str(next, "clabel"), web_clock_label("delivery_48h", false))));
     }
     if (str(q, "note") && *str(q, "note"))
         json_object_set_new(vm, "note", json_string(str(q, "note")));
@@ -221,7 +216,7 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
     if (any_paused && !any_running)
         owed = org ? "Nothing for now: the clocks of this request are paused by the service."
                    : "Paused: the partner's clocks do not run until you resume them.";
-    else if (next && is(str(next, "clabel"), clock_label("delivery_48h")))
+    else if (next && is(str(next, "clabel"), web_clock_label("delivery_48h", false)))
         owed = org ? "You: deliver the files by the due time below."
                    : arena_printf(&r->arena, "%s: the delivery is due by the time below.",
                                   partner_name);

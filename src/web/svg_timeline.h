@@ -37,7 +37,7 @@ struct tl_stage {
 };
 
 struct tl_clock {
-    const char *label; /* what it promises: "Delivery in 48 h: Spring avails" */
+    const char *label; /* what it promises: "Deliver 48 h: Spring avails" */
     const char *state; /* running, paused, met, breached, cancelled */
     int64_t started;   /* when it started */
     int64_t due;       /* its due instant (0 while paused) */

@@ -78,6 +78,12 @@ const char *web_duration(struct req *r, int64_t seconds);
 /* The display name of a kind of delivery or request ("asset_package" → "Asset package"). */
 const char *web_kind_label(const char *kind);
 
+/*
+ * What a kind of clock promises, the same on every page ("delivery_48h" →
+ * "Delivery within 48 hours"); brief: the timeline chart's short form ("Deliver 48 h").
+ */
+const char *web_clock_label(const char *kind, bool brief);
+
 /* The display name of a lifecycle stage ("setup" → "Account setup"). */
 const char *web_stage_label(const char *stage);
 

@@ -74,7 +74,7 @@ test('the staff dashboard shows partners by stage and the clocks due soon', asyn
   assert.equal(await count('training'), '1');
   assert.equal(await count('steady_state'), '1');
   // the request's 48 hours: due Wednesday 10:00 London, the zone named, counting down
-  const due = page.locator('.dash-due tbody tr', { hasText: 'Juniper Films' }).filter({ hasText: '48-hour delivery' });
+  const due = page.locator('.dash-due tbody tr', { hasText: 'Juniper Films' }).filter({ hasText: 'Delivery within 48 hours' });
   assert.equal(await due.count(), 1);
   const row = await due.textContent();
   assert.match(row, /Launch avails/);
@@ -205,7 +205,7 @@ test('the clock is moved forward and the dashboard shows the breach and the warn
   await visit(staff, `${w.s.base}/`);
   const breach = staff.locator('.dash-breached tbody tr', { hasText: 'Juniper Films' });
   assert.equal(await breach.count(), 1);
-  assert.match(await breach.textContent(), /48-hour delivery: Launch avails/);
+  assert.match(await breach.textContent(), /Delivery within 48 hours: Launch avails/);
   assert.match(await breach.textContent(), /Wed 4 Nov 2026, 10:00 \(UTC\)\s+Europe\/London/);
   assert.match(await breach.locator('.countdown').textContent(), /^late by 2 h 0 min/);
   assert.ok(await breach.locator('.countdown.late').count(), 'the countdown is marked late');
@@ -213,7 +213,7 @@ test('the clock is moved forward and the dashboard shows the breach and the warn
   assert.equal(await staff.locator('.dash-breached h2 .badge').textContent(),
     String(await staff.locator('.dash-breached tbody tr').count()));
   // the response clock is now the next thing due
-  assert.match(await staff.locator('.dash-due').textContent(), /3-working-day response/);
+  assert.match(await staff.locator('.dash-due').textContent(), /Response within 3 working days/);
   // past the 3 working days (due Fri 6 Nov 00:00Z): warning 1 is issued
   await at(w, '2026-11-06T00:30:00Z');
   await staff.reload();
@@ -224,7 +224,7 @@ test('the clock is moved forward and the dashboard shows the breach and the warn
   assert.match(await warning.textContent(), /Launch avails/);
   assert.match(await warning.textContent(), /Fri 6 Nov 2026, 00:00 \(UTC\)/);
   const kinds = await staff.locator('.dash-breached tbody td[data-label="Clock"]').allTextContents();
-  assert.ok(kinds.some((k) => /3-working-day response/.test(k)) && kinds.some((k) => /48-hour delivery/.test(k)), kinds.join(','));
+  assert.ok(kinds.some((k) => /Response within 3 working days/.test(k)) && kinds.some((k) => /Delivery within 48 hours/.test(k)), kinds.join(','));
   await shot(staff, 'dashboard-breach');
   // the partner sees the same: its warning, and the next response due
   await visit(partner, `${w.s.base}/`, 'dashboard-partner-warning');

@@ -135,7 +135,7 @@ test('clocks are paused and resumed through forms, and a silent partner gets a w
   await signIn(page, w.s.base, w.email.pim, STAFF_PASSWORD);
   const url = `${w.s.base}/partners/${p.id}`;
   await visit(page, url);
-  const delivery = page.locator('section[aria-labelledby=clocks-h] tbody tr', { hasText: 'Delivery in 48 h' });
+  const delivery = page.locator('section[aria-labelledby=clocks-h] tbody tr', { hasText: 'Delivery within 48 hours' });
   await delivery.getByText('Change').click();
   await delivery.getByLabel('Why pause it').fill('waiting on us: the spec is not ready');
   await submit(page, delivery.getByRole('button', { name: 'Pause' }));
@@ -147,7 +147,7 @@ test('clocks are paused and resumed through forms, and a silent partner gets a w
   await flashOk(page, /Clock resumed/);
   assert.match(await delivery.locator('.badge').first().textContent(), /running/);
   // the training cap cannot be paused, only extended on record
-  const cap = page.locator('section[aria-labelledby=clocks-h] tbody tr', { hasText: 'Training in 30 days' });
+  const cap = page.locator('section[aria-labelledby=clocks-h] tbody tr', { hasText: 'Training within 30 days' });
   await cap.getByText('Change').click();
   assert.equal(await cap.getByRole('button', { name: 'Pause' }).count(), 0);
   await cap.getByLabel('Days to add').fill('2');
