@@ -83,6 +83,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     size_t n = 0;
     if (tus_parse_checksum(s, &algo, digest, &n) == TUS_OK && n != tus_digest_len(algo))
         abort();
+    struct arena ca = {0};
+    struct tus_concat c;
+    const char *why;
+    if (tus_parse_concat(s, &ca, &c, &why) == TUS_OK) {
+        /* what parses is echoed in a header: printable ASCII only, the ids are hex */
+        for (const char *p = c.value; *p; p++)
+            if (*p < 0x20 || *p > 0x7e)
+                abort();
+        for (int i = 0; c.final && i < c.n_parts; i++)
+            if (strlen(c.parts[i]) != TUS_UPLOAD_ID_LEN ||
+                strspn(c.parts[i], "0123456789abcdef") != TUS_UPLOAD_ID_LEN)
+                abort();
+        if (c.final && (c.n_parts < 1 || c.n_parts > TUS_CONCAT_MAX))
+            abort();
+    }
+    arena_free(&ca);
     tus_text_ok(data, len);
     free(s);
     return 0;

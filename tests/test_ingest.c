@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/hash.h"
 #include "ingest/blob.h"
 #include "ingest/digest.h"
@@ -69,6 +70,53 @@ TEST(checksum_header_names_and_lengths)
                  TUS_ERR_SYNTAX);
     CHECK_INT_EQ(tus_parse_checksum("sha1", &algo, d, &n), TUS_ERR_SYNTAX);
     CHECK_INT_EQ(tus_parse_checksum("sha1 ", &algo, d, &n), TUS_ERR_SYNTAX);
+}
+
+TEST(concat_header_partial_final_and_urls)
+{
+    struct arena a = {0};
+    struct tus_concat c;
+    const char *why = NULL;
+    CHECK_INT_EQ(tus_parse_concat("partial", &a, &c, &why), TUS_OK);
+    CHECK(!c.final);
+    CHECK_STR_EQ(c.value, "partial");
+    const char *v = "final;/files/0123456789abcdef0123456789abcdef "
+                    "https://vod.example.com:8443/files/fedcba9876543210fedcba9876543210 "
+                    "/files/0123456789abcdef0123456789abcdef";
+    CHECK_INT_EQ(tus_parse_concat(v, &a, &c, &why), TUS_OK);
+    CHECK(c.final);
+    CHECK_INT_EQ(c.n_parts, 3);
+    CHECK_STR_EQ(c.parts[0], "0123456789abcdef0123456789abcdef");
+    CHECK_STR_EQ(c.parts[1], "fedcba9876543210fedcba9876543210");
+    CHECK_STR_EQ(c.parts[2], "0123456789abcdef0123456789abcdef");
+    CHECK_STR_EQ(c.value, v);
+    const char *bad[] = {"",
+                         "Partial",
+                         "final",
+                         "final;",
+                         "final; /files/0123456789abcdef0123456789abcdef",
+                         "final;/files/0123456789abcdef0123456789abcdef ",
+                         "final;/files/0123456789ABCDEF0123456789abcdef",
+                         "final;/files/0123456789abcdef0123456789abcde",
+                         "final;/files/0123456789abcdef0123456789abcdef0",
+                         "final;/files/../files/0123456789abcdef0123456",
+                         "final;http:///files/0123456789abcdef0123456789abcdef",
+                         "final;ftp://x/files/0123456789abcdef0123456789abcdef",
+                         "final;/files/0123456789abcdef0123456789abcdef\r\nX: y",
+                         "final;/uploads/0123456789abcdef0123456789abcdef"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        why = NULL;
+        CHECK_INT_EQ(tus_parse_concat(bad[i], &a, &c, &why), TUS_ERR_SYNTAX);
+        CHECK(why && *why);
+    }
+    /* at most TUS_CONCAT_MAX parts */
+    struct buf many = {0};
+    buf_printf(&many, "final;");
+    for (int i = 0; i <= TUS_CONCAT_MAX; i++)
+        buf_printf(&many, "%s/files/0123456789abcdef0123456789abcdef", i ? " " : "");
+    CHECK_INT_EQ(tus_parse_concat(buf_str(&many), &a, &c, &why), TUS_ERR_SYNTAX);
+    buf_free(&many);
+    arena_free(&a);
 }
 
 TEST(filenames_are_shown_only_as_clean_utf8)
@@ -209,6 +257,75 @@ static int write_range(const char *path, const unsigned char *data, uint64_t fro
         rc = blob_writer_finish(w, res);
     blob_writer_unref(w);
     return rc;
+}
+
+/* Writes len bytes of data into a new file path. */
+static void put_file(const char *path, const unsigned char *data, size_t len)
+{
+    int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+    CHECK(fd >= 0 && write(fd, data, len) == (ssize_t)len);
+    close(fd);
+}
+
+TEST(blob_concat_copies_in_order_and_hashes_the_whole)
+{
+    char dir[] = "/tmp/vodgate-concat-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    /* parts across the 4 MiB buffer: the second is larger than the buffer, the third empty */
+    size_t lens[] = {3, 9 * 1024 * 1024 + 7, 0, 4 * 1024 * 1024};
+    size_t total = 0;
+    for (int i = 0; i < 4; i++)
+        total += lens[i];
+    unsigned char *data = malloc(total);
+    for (size_t i = 0; i < total; i++)
+        data[i] = (unsigned char)(i * 2654435761u >> 11);
+    char *paths[4];
+    const char *srcs[5];
+    uint64_t ulens[5];
+    size_t at = 0;
+    for (int i = 0; i < 4; i++) {
+        paths[i] = xasprintf("%s/p%d", dir, i);
+        put_file(paths[i], data + at, lens[i]);
+        at += lens[i];
+        srcs[i] = paths[i];
+        ulens[i] = lens[i];
+    }
+    char *dest = xasprintf("%s/final", dir);
+    struct sha256_ctx sha, want_sha;
+    struct md5_ctx md5, want_md5;
+    CHECK_INT_EQ(blob_concat(dest, srcs, ulens, 4, &sha, &md5), BLOB_OK);
+    sha256_init(&want_sha);
+    sha256_update(&want_sha, total, data);
+    md5_init(&want_md5);
+    md5_update(&want_md5, total, data);
+    char got[65], want[65];
+    digest_sha256_hex(&sha, got);
+    digest_sha256_hex(&want_sha, want);
+    CHECK_STR_EQ(got, want);
+    digest_md5_hex(&md5, got);
+    digest_md5_hex(&want_md5, want);
+    CHECK_STR_EQ(got, want);
+    int fd = open(dest, O_RDONLY);
+    unsigned char *back = malloc(total + 1);
+    CHECK(read(fd, back, total + 1) == (ssize_t)total);
+    CHECK(memcmp(back, data, total) == 0);
+    close(fd);
+    /* a part shorter than its length, or missing, is an error */
+    ulens[0] = 4;
+    CHECK_INT_EQ(blob_concat(dest, srcs, ulens, 1, &sha, &md5), BLOB_ERR_IO);
+    ulens[0] = 3;
+    srcs[4] = "/nonexistent/vodgate-part";
+    ulens[4] = 1;
+    CHECK_INT_EQ(blob_concat(dest, srcs + 4, ulens + 4, 1, &sha, &md5), BLOB_ERR_IO);
+    for (int i = 0; i < 4; i++) {
+        unlink(paths[i]);
+        free(paths[i]);
+    }
+    unlink(dest);
+    free(dest);
+    rmdir(dir);
+    free(back);
+    free(data);
 }
 
 TEST(blob_writer_resumes_at_unaligned_offsets_with_the_right_hashes)

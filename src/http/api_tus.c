@@ -1,7 +1,7 @@
 /*
  * The tus 1.0.0 server at /files/: core, creation, creation-with-upload,
- * creation-defer-length, termination, checksum and expiration (the
- * extensions OPTIONS advertises; concatenation is not offered).
+ * creation-defer-length, termination, checksum, expiration and
+ * concatenation (the extensions OPTIONS advertises).
  *
  * Thin over ingest/upload.h: each handler checks the headers in the order
  * the protocol gives its status codes (412 before anything, 415, 400 for a
@@ -11,6 +11,12 @@
  * session. An upload belongs to the uploader's organisation; a posthouse may
  * name (Upload-Metadata `partner`) a partner it delivers for; staff must name
  * the partner, or the creation answers 400. `filename` is metadata only.
+ *
+ * Concatenation: a partial upload is an upload like any other, marked
+ * partial (never a deliverable file); a final upload is made at once, in the
+ * creation request, from partial uploads that are complete and belong to the
+ * same partner (concatenation-unfinished is not offered). A listed upload
+ * the caller may not see answers exactly as one that does not exist.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +33,11 @@ void api_tus_head(struct req *r);
 void api_tus_patch(struct req *r);
 void api_tus_delete(struct req *r);
 
+_Static_assert(TUS_UPLOAD_ID_LEN == UPLOAD_ID_LEN, "tus URLs end in an upload id");
+
 #define TUS_EXTENSIONS                                                                             \
-    "creation,creation-with-upload,creation-defer-length,termination,checksum,expiration"
+    "creation,creation-with-upload,creation-defer-length,termination,checksum,expiration,"         \
+    "concatenation"
 #define OCTET_STREAM "application/offset+octet-stream"
 
 bool tus_precheck(struct req *r)
@@ -315,6 +324,81 @@ static int64_t upload_partner(struct req *r, const struct tus_metadata *m)
     return 0;
 }
 
+/*
+ * Answers a final upload's creation: every listed upload must be one the
+ * caller may see, of the final's partner (otherwise: as if it did not
+ * exist), a partial upload, and complete. u is the new upload as
+ * api_tus_create filled it in.
+ */
+static void create_final(struct req *r, struct upload_row *u, const struct tus_concat *c)
+{
+    struct upload_row *parts = arena_alloc(&r->arena, (size_t)c->n_parts * sizeof *parts);
+    int64_t now = now_get();
+    for (int i = 0; i < c->n_parts; i++) {
+        const char *id = c->parts[i];
+        struct upload_row *p = &parts[i];
+        int rc = upload_get(r->app->ingest, req_db(r), &r->arena, id, now, p);
+        if (rc == UPLOAD_ERR) {
+            reply_upload_err(r, rc);
+            return;
+        }
+        bool visible = rc != UPLOAD_ERR_NOT_FOUND && p->partner_id == u->partner_id;
+        if (visible) {
+            struct resource res = {p->partner_id, p->agent_id};
+            visible = policy_check(&r->who, ACT_UPLOAD, &res) == POLICY_ALLOW;
+        }
+        if (!visible) {
+            reply_error(r, 400, "concat_part",
+                        "Upload-Concat lists /files/%s: there is no such upload of this partner",
+                        id);
+            return;
+        }
+        if (rc == UPLOAD_ERR_GONE) {
+            reply_error(r, 400, "concat_part", "partial upload /files/%s expired", id);
+            return;
+        }
+        if (!upload_is_partial(p)) {
+            reply_error(r, 400, "concat_part",
+                        "upload /files/%s is not a partial upload (create those with "
+                        "Upload-Concat: partial)",
+                        id);
+            return;
+        }
+        if (strcmp(p->state, "complete") != 0) {
+            reply_error(r, 400, "concat_part",
+                        "partial upload /files/%s is not complete (%lld of %lld bytes): finish "
+                        "it, then create the final upload",
+                        id, (long long)p->offset, (long long)p->length);
+            return;
+        }
+    }
+    int rc = upload_concat(r->app->ingest, req_db(r), &r->arena, u, parts, c->n_parts, now);
+    if (rc < 0) {
+        reply_upload_err(r, rc);
+        return;
+    }
+    struct upload_row done;
+    rc = upload_get(r->app->ingest, req_db(r), &r->arena, u->id, now_get(), &done);
+    if (rc < 0) {
+        reply_upload_err(r, rc == UPLOAD_ERR_NOT_FOUND ? UPLOAD_ERR : rc);
+        return;
+    }
+    const char *subject = arena_printf(&r->arena, "upload:%s", done.id);
+    audit(r, done.partner_id, subject, "upload.create", NULL,
+          json_pack("{s:s, s:o, s:I, s:s}", "id", done.id, "filename",
+                    done.filename ? json_string(done.filename) : json_null(), "length",
+                    (json_int_t)done.length, "concat", done.concat));
+    audit(r, done.partner_id, subject, "upload.complete", NULL,
+          json_pack("{s:s, s:I, s:o, s:o}", "id", done.id, "length", (json_int_t)done.length,
+                    "sha256", done.sha256 ? json_string(done.sha256) : json_null(), "md5",
+                    done.md5 ? json_string(done.md5) : json_null()));
+    char location[16 + UPLOAD_ID_LEN];
+    snprintf(location, sizeof location, "/files/%s", done.id);
+    reply_header(r, "Location", location);
+    reply_header(r, "Upload-Concat", done.concat);
+    reply_bytes(r, 201, NULL, "", 0);
+}
+
 void api_tus_create(struct req *r)
 {
     int64_t content_length;
@@ -326,8 +410,26 @@ void api_tus_create(struct req *r)
     }
     const char *len_s = req_header(r, "Upload-Length");
     const char *defer = req_header(r, "Upload-Defer-Length");
+    const char *concat_s = req_header(r, "Upload-Concat");
+    struct tus_concat concat = {0};
+    const char *why;
+    if (concat_s && tus_parse_concat(concat_s, &r->arena, &concat, &why) < 0) {
+        reply_error(r, 400, "upload_concat", "%s", why);
+        return;
+    }
+    if (concat.final && (len_s || defer)) {
+        reply_error(r, 400, "upload_length",
+                    "a final upload's length is the sum of its partial uploads: send neither "
+                    "Upload-Length nor Upload-Defer-Length");
+        return;
+    }
+    if (concat.final && body) {
+        reply_error(r, 400, "upload_concat",
+                    "a final upload takes no data: it is made of its partial uploads");
+        return;
+    }
     uint64_t length = 0;
-    if ((len_s && defer) || (!len_s && !defer)) {
+    if (!concat.final && ((len_s && defer) || (!len_s && !defer))) {
         reply_error(r, 400, "upload_length",
                     "a creation needs exactly one of Upload-Length and Upload-Defer-Length: 1");
         return;
@@ -348,7 +450,6 @@ void api_tus_create(struct req *r)
     }
     struct tus_metadata meta = {0};
     const char *meta_s = req_header(r, "Upload-Metadata");
-    const char *why;
     if (meta_s && tus_parse_metadata(meta_s, &r->arena, &meta, &why) < 0) {
         reply_error(r, 400, "upload_metadata", "%s", why);
         return;
@@ -374,6 +475,11 @@ void api_tus_create(struct req *r)
     u.filename = fn && fn->value_len ? (char *)fn->value : NULL;
     u.metadata = meta_s ? (char *)meta_s : NULL;
     u.length = len_s ? (int64_t)length : -1;
+    u.concat = concat.value;
+    if (concat.final) {
+        create_final(r, &u, &concat);
+        return;
+    }
     int64_t now = now_get();
     int rc = upload_create(r->app->ingest, req_db(r), &u, now);
     if (rc < 0) {
@@ -381,13 +487,16 @@ void api_tus_create(struct req *r)
         return;
     }
     audit(r, partner, arena_printf(&r->arena, "upload:%s", u.id), "upload.create", NULL,
-          json_pack("{s:s, s:o, s:o}", "id", u.id, "filename",
+          json_pack("{s:s, s:o, s:o, s:o}", "id", u.id, "filename",
                     u.filename ? json_string(u.filename) : json_null(), "length",
-                    u.length >= 0 ? json_integer(u.length) : json_null()));
+                    u.length >= 0 ? json_integer(u.length) : json_null(), "concat",
+                    u.concat ? json_string(u.concat) : json_null()));
     char location[16 + UPLOAD_ID_LEN];
     snprintf(location, sizeof location, "/files/%s", u.id);
     if (!body) {
         reply_header(r, "Location", location);
+        if (u.concat)
+            reply_header(r, "Upload-Concat", u.concat);
         if (u.length != 0)
             add_expires(r, &u);
         reply_bytes(r, 201, NULL, "", 0);
@@ -404,7 +513,12 @@ void api_tus_head(struct req *r)
     struct upload_row u;
     if (!load_upload(r, &u))
         return;
-    add_offset(r, u.offset);
+    /* A final upload has an offset once its concatenation is finished (then it equals the length).
+     */
+    if (!upload_is_final(&u) || !strcmp(u.state, "complete"))
+        add_offset(r, u.offset);
+    if (u.concat)
+        reply_header(r, "Upload-Concat", u.concat);
     if (u.length >= 0) {
         char s[24];
         snprintf(s, sizeof s, "%lld", (long long)u.length);
@@ -446,6 +560,11 @@ void api_tus_patch(struct req *r)
     struct upload_row u;
     if (!load_upload(r, &u))
         return;
+    if (upload_is_final(&u)) {
+        reply_error(r, 403, "final_upload",
+                    "a final upload is made of its partial uploads and takes no PATCH");
+        return;
+    }
     start_stream(r, u.id, &b, false, !strcmp(u.state, "complete"));
 }
 

@@ -15,17 +15,21 @@
 void api_uploads_list(struct req *r);
 void api_uploads_get(struct req *r);
 
+/* An upload as JSON; "concat" says "partial" (a piece of a final upload, never delivered), "final"
+ * or null. */
 static json_t *json_upload(const struct upload_row *u)
 {
     bool complete = !strcmp(u->state, "complete");
+    const char *concat = upload_is_partial(u) ? "partial" : upload_is_final(u) ? "final" : NULL;
     return json_pack(
-        "{s:s, s:I, s:o, s:o, s:I, s:b, s:s, s:o, s:o, s:o, s:o}", "id", u->id, "partner",
+        "{s:s, s:I, s:o, s:o, s:I, s:b, s:s, s:o, s:o, s:o, s:o, s:o}", "id", u->id, "partner",
         (json_int_t)u->partner_id, "filename", u->filename ? json_string(u->filename) : json_null(),
         "length", u->length >= 0 ? json_integer(u->length) : json_null(), "offset",
         (json_int_t)u->offset, "complete", complete, "state", u->state, "sha256",
         u->sha256 ? json_string(u->sha256) : json_null(), "md5",
         u->md5 ? json_string(u->md5) : json_null(), "created_at", json_time(u->created_at),
-        "expires_at", json_time(complete ? 0 : u->expires_at));
+        "expires_at", json_time(complete ? 0 : u->expires_at), "concat",
+        concat ? json_string(concat) : json_null());
 }
 
 static int add_upload(const struct upload_row *u, void *ctx)

@@ -152,6 +152,70 @@ int blob_remove(const char *path)
     return BLOB_OK;
 }
 
+/* Writes all of len bytes at fd's position. Returns 0 or -1 (errno set). */
+static int write_all(int fd, const unsigned char *b, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, b, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        b += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int blob_concat(const char *dest, const char *const *srcs, const uint64_t *lens, int n,
+                struct sha256_ctx *sha, struct md5_ctx *md5)
+{
+    sha256_init(sha);
+    md5_init(md5);
+    int out = open(dest, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0640);
+    if (out < 0) {
+        fprintf(stderr, "vodgate: cannot open %s: %s\n", dest, strerror(errno));
+        return BLOB_ERR_IO;
+    }
+    size_t cap = (size_t)4 << 20;
+    unsigned char *b = xmalloc(cap);
+    int rc = BLOB_OK;
+    for (int i = 0; i < n && rc == BLOB_OK; i++) {
+        int in = open(srcs[i], O_RDONLY | O_CLOEXEC);
+        if (in < 0) {
+            fprintf(stderr, "vodgate: cannot read %s: %s\n", srcs[i], strerror(errno));
+            rc = BLOB_ERR_IO;
+            break;
+        }
+        uint64_t at = 0;
+        while (at < lens[i]) {
+            size_t want = lens[i] - at < cap ? (size_t)(lens[i] - at) : cap;
+            ssize_t got = pread(in, b, want, (off_t)at);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0 || write_all(out, b, (size_t)got) < 0) {
+                fprintf(stderr, "vodgate: cannot copy %s into %s at %llu: %s\n", srcs[i], dest,
+                        (unsigned long long)at, got == 0 ? "file too short" : strerror(errno));
+                rc = BLOB_ERR_IO;
+                break;
+            }
+            sha256_update(sha, (size_t)got, b);
+            md5_update(md5, (size_t)got, b);
+            at += (uint64_t)got;
+        }
+        posix_fadvise(in, 0, 0, POSIX_FADV_DONTNEED);
+        close(in);
+    }
+    free(b);
+    if (rc == BLOB_OK && fdatasync(out) < 0) {
+        fprintf(stderr, "vodgate: cannot sync %s: %s\n", dest, strerror(errno));
+        rc = BLOB_ERR_IO;
+    }
+    if (close(out) < 0 && rc == BLOB_OK)
+        rc = BLOB_ERR_IO;
+    return rc;
+}
+
 int blob_rehash(const char *path, uint64_t length, struct sha256_ctx *sha, struct md5_ctx *md5)
 {
     sha256_init(sha);

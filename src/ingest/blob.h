@@ -97,6 +97,16 @@ int blob_remove(const char *path);
 int blob_rehash(const char *path, uint64_t length, struct sha256_ctx *sha, struct md5_ctx *md5);
 
 /*
+ * Writes the concatenation of srcs (n files, of exactly lens[i] bytes each)
+ * into dest (created or emptied), hashing while copying into fresh sha and
+ * md5 states, then syncs dest (fdatasync). Streams through one bounded
+ * buffer (4 MiB), whatever the sizes. A source shorter than its length is an
+ * error. Returns 0 or BLOB_ERR_IO (dest is left as it is: the caller removes it).
+ */
+int blob_concat(const char *dest, const char *const *srcs, const uint64_t *lens, int n,
+                struct sha256_ctx *sha, struct md5_ctx *md5);
+
+/*
  * Opens a writer: truncates the file to o->offset, starts the two threads.
  * The writer holds one reference (the caller's). Returns 0 or BLOB_ERR_IO.
  */

@@ -228,3 +228,78 @@ bool tus_text_ok(const unsigned char *s, size_t len)
     }
     return true;
 }
+
+/* The id of one partial upload URL (see tus_parse_concat), into id. Returns 0 or -1. */
+static int concat_url_id(const char *url, size_t len, char id[TUS_UPLOAD_ID_LEN + 1])
+{
+    const char *p = url, *end = url + len;
+    for (const char *q = url; q < end; q++)
+        if ((unsigned char)*q <= 0x20 || (unsigned char)*q >= 0x7f)
+            return -1;
+    size_t scheme = !strncmp(p, "https://", 8) ? 8 : !strncmp(p, "http://", 7) ? 7 : 0;
+    if (scheme) {
+        p += scheme;
+        const char *slash = memchr(p, '/', (size_t)(end - p));
+        if (!slash || slash == p)
+            return -1; /* no authority, or no path */
+        p = slash;
+    }
+    static const char prefix[] = "/files/";
+    size_t n_prefix = sizeof prefix - 1;
+    if ((size_t)(end - p) != n_prefix + TUS_UPLOAD_ID_LEN || strncmp(p, prefix, n_prefix) != 0)
+        return -1;
+    p += n_prefix;
+    for (int i = 0; i < TUS_UPLOAD_ID_LEN; i++) {
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+            return -1;
+        id[i] = p[i];
+    }
+    id[TUS_UPLOAD_ID_LEN] = '\0';
+    return 0;
+}
+
+int tus_parse_concat(const char *s, struct arena *a, struct tus_concat *out, const char **why)
+{
+    memset(out, 0, sizeof *out);
+    *why = "Upload-Concat must be 'partial' or 'final;' and the partial uploads' URLs, separated "
+           "by spaces";
+    if (!s)
+        return TUS_ERR_SYNTAX;
+    size_t len = strlen(s);
+    if (len > TUS_CONCAT_HEADER_MAX) {
+        *why = "Upload-Concat is too long";
+        return TUS_ERR_SYNTAX;
+    }
+    if (!strcmp(s, "partial")) {
+        out->value = arena_strdup(a, "partial");
+        return TUS_OK;
+    }
+    if (strncmp(s, "final;", 6) != 0)
+        return TUS_ERR_SYNTAX;
+    out->final = true;
+    out->parts = arena_alloc(a, TUS_CONCAT_MAX * sizeof *out->parts);
+    const char *p = s + 6;
+    if (!*p) {
+        *why = "Upload-Concat: final; lists no partial upload";
+        return TUS_ERR_SYNTAX;
+    }
+    for (;;) {
+        const char *sp = strchr(p, ' ');
+        size_t n = sp ? (size_t)(sp - p) : strlen(p);
+        if (out->n_parts == TUS_CONCAT_MAX) {
+            *why = "Upload-Concat lists too many partial uploads";
+            return TUS_ERR_SYNTAX;
+        }
+        if (n == 0 || concat_url_id(p, n, out->parts[out->n_parts]) < 0) {
+            *why = "each URL in Upload-Concat must be a partial upload's URL, /files/ID, separated "
+                   "by single spaces";
+            return TUS_ERR_SYNTAX;
+        }
+        out->n_parts++;
+        if (!sp)
+            break;
+        p = sp + 1;
+    }
+    out->value = arena_strdup(a, s);
+    return TUS_OK;
+}

@@ -76,6 +76,29 @@ int tus_parse_checksum(const char *s, enum tus_algorithm *algo,
 /* The digest length in bytes of an algorithm. */
 size_t tus_digest_len(enum tus_algorithm algo);
 
+#define TUS_CONCAT_MAX        256   /* partial uploads one final upload may list */
+#define TUS_CONCAT_HEADER_MAX 16384 /* bytes of an Upload-Concat value */
+#define TUS_UPLOAD_ID_LEN     32    /* hex characters of an upload id (the last URL segment) */
+
+/* An Upload-Concat value: a partial upload, or a final one and the ids of its partials. */
+struct tus_concat {
+    bool final;
+    int n_parts;                          /* final: how many URLs, 1..TUS_CONCAT_MAX */
+    char (*parts)[TUS_UPLOAD_ID_LEN + 1]; /* final: the ids, in order, in the arena */
+    char *value;                          /* the value as received, in the arena */
+};
+
+/*
+ * Parses an Upload-Concat value: "partial", or "final;" and a list of
+ * upload URLs separated by single spaces. Each URL is a path
+ * "/files/<32 hex>" or an absolute "http(s)://authority/files/<32 hex>"
+ * (printable ASCII, no query or fragment); the same URL may be listed more
+ * than once. Allocates in a. On error returns TUS_ERR_SYNTAX and sets *why
+ * to a static message. out->value is "partial" or "final;" and the URLs as
+ * received, safe to echo in a response header.
+ */
+int tus_parse_concat(const char *s, struct arena *a, struct tus_concat *out, const char **why);
+
 /* True when s is valid UTF-8 with no control characters (a file name we can show). */
 bool tus_text_ok(const unsigned char *s, size_t len);
 

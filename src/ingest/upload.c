@@ -338,6 +338,56 @@ int upload_create(struct ingest *ing, struct db *db, struct upload_row *u, int64
     return rc;
 }
 
+int upload_concat(struct ingest *ing, struct db *db, struct arena *a, struct upload_row *u,
+                  const struct upload_row *parts, int n_parts, int64_t now)
+{
+    uint64_t total = 0;
+    for (int i = 0; i < n_parts; i++) {
+        VG_ASSERT(upload_is_partial(&parts[i]) && !strcmp(parts[i].state, "complete"));
+        total += (uint64_t)parts[i].length;
+        if (total > ing->opts.max_size)
+            return UPLOAD_ERR_TOO_LARGE;
+    }
+    u->length = (int64_t)total;
+    int rc = upload_create(ing, db, u, now);
+    if (rc < 0 || total == 0)
+        return rc; /* an empty final is complete at once, as any empty upload */
+    const char **srcs = arena_alloc(a, (size_t)n_parts * sizeof *srcs);
+    uint64_t *lens = arena_alloc(a, (size_t)n_parts * sizeof *lens);
+    for (int i = 0; i < n_parts; i++) {
+        char *path = blob_path(ing->data_dir, parts[i].id);
+        srcs[i] = arena_strdup(a, path);
+        free(path);
+        lens[i] = (uint64_t)parts[i].length;
+    }
+    char *dest = blob_path(ing->data_dir, u->id);
+    struct sha256_ctx sha;
+    struct md5_ctx md5;
+    rc = blob_concat(dest, srcs, lens, n_parts, &sha, &md5) < 0 ? UPLOAD_ERR : UPLOAD_OK;
+    free(dest);
+    char sha_hex[DIGEST_SHA256_HEX + 1], md5_hex[DIGEST_MD5_HEX + 1];
+    digest_sha256_hex(&sha, sha_hex);
+    digest_md5_hex(&md5, md5_hex);
+    int64_t done_at = now_get();
+    bool ok = false;
+    if (rc == UPLOAD_OK && (store_upload_commit(db, u->id, u->generation, (int64_t)total, NULL, 0,
+                                                true, sha_hex, md5_hex, done_at, &ok) < 0 ||
+                            !ok))
+        rc = UPLOAD_ERR;
+    if (rc < 0) {
+        fprintf(stderr, "vodgate: final upload %s could not be made; removing it\n", u->id);
+        upload_terminate(ing, u->id);
+        return rc;
+    }
+    u->state = "complete";
+    u->offset = (int64_t)total;
+    u->expires_at = 0;
+    u->completed_at = u->updated_at = done_at;
+    u->sha256 = arena_strdup(a, sha_hex);
+    u->md5 = arena_strdup(a, md5_hex);
+    return UPLOAD_OK;
+}
+
 int upload_get(struct ingest *ing, struct db *db, struct arena *a, const char *id, int64_t now,
                struct upload_row *out)
 {

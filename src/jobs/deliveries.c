@@ -71,6 +71,11 @@ int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, co
                               "finish it (the upload resumes where it stopped) and deliver again",
                               uid, ups[i].filename ? ups[i].filename : "no name",
                               (long long)ups[i].offset, (long long)ups[i].length);
+        if (upload_is_partial(&ups[i]))
+            return onb_refuse(o, 422, "upload_partial",
+                              "upload %s is a partial upload (tus concatenation), a piece of a "
+                              "file: deliver the final upload made from it",
+                              uid);
         for (size_t j = 0; j < i; j++)
             if (!strcmp(ups[j].id, ups[i].id))
                 return onb_refuse(o, 422, "invalid", "upload %s is listed twice", uid);

@@ -325,6 +325,9 @@ const struct migration migrations[] = {
     {7, "the outbox listed by partner and by state (the portal's outbox filters)",
      "CREATE INDEX outbox_partner ON outbox(partner_id, id);"
      "CREATE INDEX outbox_state ON outbox(state, id);"},
+    {8, "tus concatenation: partial and final uploads",
+     /* NULL: a plain upload; 'partial'; or the final's Upload-Concat value, 'final;URL ...' */
+     "ALTER TABLE uploads ADD COLUMN concat TEXT;"},
 };
 
 const int n_migrations = sizeof migrations / sizeof migrations[0];

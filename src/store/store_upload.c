@@ -15,7 +15,7 @@
 #define UPLOAD_COLS                                                                                \
     "u.id, u.partner_id, p.agent_id, u.user_id, u.filename, u.metadata, u.length,"                 \
     " u.upload_offset, u.state, u.generation, u.hash_state, u.sha256, u.md5, u.created_at,"        \
-    " u.updated_at, u.expires_at, u.completed_at"
+    " u.updated_at, u.expires_at, u.completed_at, u.concat"
 
 static int err_of(int rc)
 {
@@ -48,6 +48,17 @@ static void upload_read(struct db_stmt *st, struct arena *a, struct upload_row *
     u->updated_at = db_int(st, 14);
     u->expires_at = int_or(st, 15, 0);
     u->completed_at = int_or(st, 16, 0);
+    u->concat = arena_strdup(a, db_text(st, 17));
+}
+
+bool upload_is_partial(const struct upload_row *u)
+{
+    return u->concat && !strcmp(u->concat, "partial");
+}
+
+bool upload_is_final(const struct upload_row *u)
+{
+    return u->concat && !strncmp(u->concat, "final;", 6);
 }
 
 int store_upload_add(struct db *db, const struct upload_row *u)
@@ -56,11 +67,11 @@ int store_upload_add(struct db *db, const struct upload_row *u)
     int rc = db_run(db,
                     "INSERT INTO uploads(id, partner_id, user_id, filename, metadata, length,"
                     " upload_offset, state, generation, hash_state, sha256, md5, created_at,"
-                    " updated_at, expires_at, completed_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
-                    "siIssissssiiII", u->id, u->partner_id, u->user_id, u->filename, u->metadata,
+                    " updated_at, expires_at, completed_at, concat)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "siIssissssiiIIs", u->id, u->partner_id, u->user_id, u->filename, u->metadata,
                     u->length >= 0 ? u->length : 0, state, u->hash_state, u->sha256, u->md5,
-                    u->created_at, u->updated_at, u->expires_at, u->completed_at);
+                    u->created_at, u->updated_at, u->expires_at, u->completed_at, u->concat);
     if (rc >= 0 && u->length < 0)
         rc = db_run(db, "UPDATE uploads SET length = NULL WHERE id = ?", "s", u->id);
     return err_of(rc);

@@ -37,7 +37,17 @@ struct upload_row {
     int64_t created_at, updated_at;
     int64_t expires_at;   /* 0 when complete */
     int64_t completed_at; /* 0 until complete */
+    /*
+     * tus concatenation: NULL for a plain upload, "partial", or the final's
+     * Upload-Concat value "final;URL URL ..." (validated by tus_parse_concat).
+     */
+    char *concat;
 };
+
+/* True for a partial upload (a piece of a final one, never a deliverable file). */
+bool upload_is_partial(const struct upload_row *u);
+/* True for a final upload (made by concatenation: it takes no PATCH). */
+bool upload_is_final(const struct upload_row *u);
 
 int store_upload_add(struct db *db, const struct upload_row *u);
 int store_upload_get(struct db *db, struct arena *a, const char *id, struct upload_row *out);

@@ -351,6 +351,45 @@ test('a delivery for another organisation is refused as if it did not exist', as
   assert.deepEqual(foreign.json, missing.json);
 });
 
+test('a final upload (tus concatenation) listing another organisation\'s partial upload is refused as if it did not exist', async () => {
+  const tusPost = async (t, headers, body) => {
+    const res = await fetch(`${s.base}/files/`, { method: 'POST', body, headers: { Authorization: `Bearer ${t}`,
+      'Tus-Resumable': '1.0.0', ...(body ? { 'Content-Type': 'application/offset+octet-stream' } : {}), ...headers } });
+    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+  };
+  const theirs = await tusPost(tok.partnerB, { 'Upload-Concat': 'partial', 'Upload-Length': '6' }, 'secret');
+  assert.equal(theirs.status, 201, theirs.text);
+  const mine = await tusPost(tok.partner, { 'Upload-Concat': 'partial', 'Upload-Length': '4' }, 'mine');
+  assert.equal(mine.status, 201, mine.text);
+  const theirId = theirs.location.split('/').pop();
+  const missingId = 'f'.repeat(32);
+  for (const list of [(id) => `/files/${id}`, (id) => `${mine.location} /files/${id}`, (id) => `${s.base}/files/${id} ${mine.location}`]) {
+    const foreign = await tusPost(tok.partner, { 'Upload-Concat': `final;${list(theirId)}` });
+    const missing = await tusPost(tok.partner, { 'Upload-Concat': `final;${list(missingId)}` });
+    assert.equal(foreign.status, 400, foreign.text);
+    assert.equal(foreign.location, null);
+    assert.equal(foreign.text.replace(theirId, 'ID'), missing.text.replace(missingId, 'ID'), 'the answer must not tell that it exists');
+  }
+  // a posthouse that does not deliver for B cannot reach B's partial either
+  const ph = await tusPost(tok.posthouse, { 'Upload-Concat': `final;/files/${theirId}` });
+  assert.equal(ph.status, 400);
+  // B's own final is fine, and A's attempts did not touch B's partial
+  const ok = await tusPost(tok.partnerB, { 'Upload-Concat': `final;/files/${theirId}` });
+  assert.equal(ok.status, 201, ok.text);
+});
+
+test('a partial upload (tus concatenation) is a piece, not a deliverable file: a delivery refuses it', async () => {
+  const res = await fetch(`${s.base}/files/`, { method: 'POST', body: '<a/>\n', headers: { Authorization: `Bearer ${tok.partner}`,
+    'Tus-Resumable': '1.0.0', 'Upload-Concat': 'partial', 'Upload-Length': '5', 'Content-Type': 'application/offset+octet-stream' } });
+  assert.equal(res.status, 201, await res.text());
+  const uid = res.headers.get('location').split('/').pop();
+  const d = await s.call('POST', '/api/v1/deliveries', { token: tok.partner, body: { partner: org.A, request: ids.request[org.A], kind: 'avails', files: [uid] } });
+  assert.equal(d.status, 422, d.text);
+  assert.equal(d.json.error.code, 'upload_partial');
+  const list = await s.call('GET', '/api/v1/uploads', { token: tok.partner });
+  assert.equal(list.json.uploads.find((u) => u.id === uid).concat, 'partial');
+});
+
 test('lists show an organisation\'s users only their own organisation', async () => {
   const mine = await s.call('GET', '/api/v1/partners', { token: tok.partner });
   assert.deepEqual(mine.json.partners.map((p) => p.id), [org.A]);

@@ -1,10 +1,10 @@
 // Interoperability with tus-js-client (the client Uppy and most browser
 // uploaders use), pinned in package-lock.json: a chunked upload, pause and
 // resume from where the server stands, data sent with the creation request,
-// and termination. Each upload's bytes and sha256 are checked on the server.
+// termination, and parallel uploads (concatenation). Each upload's bytes and sha256 are checked on the server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as tusClient from 'tus-js-client';
 import { startServer } from './server.mjs';
 import { setupOrgs, tus, offsetOf, stored, sha256, sleep } from './tus_helpers.mjs';
@@ -118,4 +118,25 @@ test('overridePatchMethod: PATCH sent as POST with X-HTTP-Method-Override', asyn
   const data = randomBytes(2 * 1024 * 1024);
   const url = await upload(data, { overridePatchMethod: true, chunkSize: 1024 * 1024 });
   assert.equal((await record(url)).sha256, sha256(data));
+});
+
+test('parallelUploads: 3 partial uploads in parallel, then the final one (concatenation); its sha256 is the file\'s', async () => {
+  const data = randomBytes(6 * 1024 * 1024 + 4321);
+  const url = await upload(data, { parallelUploads: 3, chunkSize: 1024 * 1024 });
+  const path = new URL(url).pathname;
+  const head = await tus(s, 'HEAD', path, { token: o.tokenA });
+  assert.match(head.headers.get('upload-concat'), /^final;/);
+  const parts = head.headers.get('upload-concat').slice('final;'.length).split(' ');
+  assert.equal(parts.length, 3);
+  assert.equal(head.headers.get('upload-offset'), String(data.length));
+  assert.equal(head.headers.get('upload-length'), String(data.length));
+  const rec = await record(url);
+  assert.equal(rec.complete, true);
+  assert.equal(rec.concat, 'final');
+  assert.equal(rec.length, data.length);
+  assert.equal(rec.filename, 'feature.mov', 'the metadata came with the final upload');
+  assert.equal(rec.sha256, sha256(data));
+  assert.equal(rec.md5, createHash('md5').update(data).digest('hex'));
+  assert.deepEqual(stored(s, path), data);
+  for (const p of parts) assert.equal((await record(p)).concat, 'partial');
 });

@@ -1,12 +1,13 @@
 // The tus 1.0.0 protocol suite (no official conformance suite exists): one
 // case per MUST/SHOULD of the protocol text that vodgate implements (core,
 // creation, creation-with-upload, creation-defer-length, termination,
-// checksum, expiration), each named by the sentence it checks; then the
+// checksum, expiration, concatenation), each named by the sentence it checks; then the
 // hostile inputs and vodgate's own rules (organisations, quota, timeouts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { existsSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startServer } from './server.mjs';
 import { OCTET, b64, sha256, digestB64, setupOrgs, tus, create, patch, offsetOf, stored, sleep } from './tus_helpers.mjs';
@@ -32,7 +33,7 @@ spec('OPTIONS: "A successful response indicated by the 204 No Content or 200 OK 
   assert.equal(r.status, 204);
   assert.equal(r.headers.get('tus-version'), '1.0.0');
   assert.deepEqual(r.headers.get('tus-extension').split(','),
-    ['creation', 'creation-with-upload', 'creation-defer-length', 'termination', 'checksum', 'expiration']);
+    ['creation', 'creation-with-upload', 'creation-defer-length', 'termination', 'checksum', 'expiration', 'concatenation']);
   assert.equal(r.headers.get('tus-max-size'), String(MAX));
 });
 
@@ -355,6 +356,239 @@ spec('Termination: "When receiving a DELETE request for an existing upload the S
   assert.equal((await tus(s, 'HEAD', path, { token: o.tokenA })).status, 404);
   assert.equal((await patch(s, o.tokenA, path, 5, Buffer.from('67890'))).status, 404);
   assert.equal((await tus(s, 'DELETE', path, { token: o.tokenA })).status, 404);
+});
+
+// ---- concatenation ----
+
+// A partial upload of these bytes, complete; returns its path.
+async function partial(token, bytes, headers = {}) {
+  const { path, res } = await create(s, token, bytes.length, { headers: { 'Upload-Concat': 'partial', ...headers } });
+  if (bytes.length) assert.equal((await patch(s, token, path, 0, bytes)).status, 204);
+  return { path, res };
+}
+// POST of a final upload: {status, headers, text}.
+const final = (token, value, headers = {}) =>
+  tus(s, 'POST', '/files/', { token, headers: { 'Upload-Concat': value, ...headers } });
+const idOf = (path) => path.split('/').pop();
+const record = async (path, token = o.tokenA) => (await s.call('GET', `/api/v1/uploads/${idOf(path)}`, { token })).json;
+const md5 = (buf) => createHash('md5').update(buf).digest('hex');
+
+spec('Concatenation: "If the Server supports this extension, it MUST add concatenation to the Tus-Extension header."', async () => {
+  const r = await tus(s, 'OPTIONS', '/files/', { version: null });
+  assert.ok(r.headers.get('tus-extension').split(',').includes('concatenation'));
+  assert.ok(!r.headers.get('tus-extension').split(',').includes('concatenation-unfinished'), 'not offered');
+});
+
+spec('Concatenation: "A partial upload represents a chunk of a file. It is constructed by including the Upload-Concat: partial header while creating a new upload using the Creation extension." and "The response to a HEAD request for a partial upload MUST contain the Upload-Offset header."', async () => {
+  const { path, res } = await create(s, o.tokenA, 5, { headers: { 'Upload-Concat': 'partial' } });
+  assert.equal(res.status, 201);
+  let r = await tus(s, 'HEAD', path, { token: o.tokenA });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('upload-concat'), 'partial');
+  assert.equal(r.headers.get('upload-offset'), '0');
+  assert.equal(r.headers.get('upload-length'), '5');
+  assert.equal((await patch(s, o.tokenA, path, 0, Buffer.from('hello'))).status, 204);
+  r = await tus(s, 'HEAD', path, { token: o.tokenA });
+  assert.equal(r.headers.get('upload-offset'), '5');
+  const rec = await record(path);
+  assert.equal(rec.concat, 'partial', 'the API marks it: a piece, not a file to deliver');
+  assert.equal(rec.complete, true);
+  // creation-with-upload works for a partial upload too
+  const withData = await create(s, o.tokenA, 3, { headers: { 'Upload-Concat': 'partial' }, body: Buffer.from('abc') });
+  assert.equal(withData.res.headers.get('upload-offset'), '3');
+});
+
+spec('Concatenation: "The length of the final upload MUST be the sum of the length of all partial uploads." and "The partial uploads MUST be concatenated as per the order specified in the list." (bytes, sha256 and md5 of the final)', async () => {
+  const a = await partial(o.tokenA, Buffer.from('hello'));
+  const b = await partial(o.tokenA, Buffer.from(' world'));
+  const r = await final(o.tokenA, `final;${a.path} ${b.path}`);
+  assert.equal(r.status, 201, r.text);
+  const path = r.headers.get('location');
+  assert.match(path, /^\/files\/[0-9a-f]{32}$/);
+  assert.notEqual(path, a.path);
+  const want = Buffer.from('hello world');
+  const head = await tus(s, 'HEAD', path, { token: o.tokenA });
+  assert.equal(head.headers.get('upload-length'), '11');
+  assert.deepEqual(stored(s, path), want, 'the final has its own file, named by the server');
+  const rec = await record(path);
+  assert.equal(rec.length, 11);
+  assert.equal(rec.offset, 11);
+  assert.equal(rec.complete, true);
+  assert.equal(rec.concat, 'final');
+  assert.equal(rec.sha256, sha256(want));
+  assert.equal(rec.md5, md5(want));
+  // the other order, an absolute URL, and the same partial twice ("MAY be present multiple times")
+  const r2 = await final(o.tokenA, `final;${s.base}${b.path} ${a.path} ${b.path}`);
+  assert.equal(r2.status, 201, r2.text);
+  const want2 = Buffer.from(' worldhello world');
+  const rec2 = await record(r2.headers.get('location'));
+  assert.equal(rec2.length, want2.length);
+  assert.equal(rec2.sha256, sha256(want2));
+  assert.equal(rec2.md5, md5(want2));
+  assert.deepEqual(stored(s, r2.headers.get('location')), want2);
+});
+
+spec('Concatenation: a final upload of several MiB streams through the server; its sha256 and md5 are those of the concatenation', async () => {
+  const parts = [randomBytes(3 * 1024 * 1024 + 17), randomBytes(5 * 1024 * 1024 + 1), randomBytes(1)];
+  const paths = [];
+  for (const p of parts) paths.push((await partial(o.tokenA, p)).path);
+  const r = await final(o.tokenA, `final;${paths.join(' ')}`, { 'Upload-Metadata': `filename ${b64('big.mov')}` });
+  assert.equal(r.status, 201, r.text);
+  const want = Buffer.concat(parts);
+  const rec = await record(r.headers.get('location'));
+  assert.equal(rec.length, want.length);
+  assert.equal(rec.sha256, sha256(want));
+  assert.equal(rec.md5, md5(want));
+  assert.equal(rec.filename, 'big.mov');
+});
+
+spec('Concatenation: "The Client MUST NOT include the Upload-Length header in the final upload creation." (400, nothing is created)', async () => {
+  const a = await partial(o.tokenA, Buffer.from('abc'));
+  const before = (await s.call('GET', '/api/v1/uploads', { token: o.tokenA })).json.uploads.length;
+  for (const h of [{ 'Upload-Length': '3' }, { 'Upload-Defer-Length': '1' }, { 'Upload-Length': '3', 'Upload-Defer-Length': '1' }]) {
+    const r = await final(o.tokenA, `final;${a.path}`, h);
+    assert.equal(r.status, 400, JSON.stringify(h));
+    assert.equal(r.headers.get('location'), null);
+  }
+  const body = await tus(s, 'POST', '/files/', { token: o.tokenA, body: Buffer.from('abc'),
+    headers: { 'Upload-Concat': `final;${a.path}`, 'Content-Type': OCTET } });
+  assert.equal(body.status, 400, 'a final upload takes no data');
+  const afterN = (await s.call('GET', '/api/v1/uploads', { token: o.tokenA })).json.uploads.length;
+  assert.equal(afterN, before);
+});
+
+spec('Concatenation: "The Server MUST respond with the 403 Forbidden status to PATCH requests against a final upload URL and MUST NOT modify the final or its partial uploads."', async () => {
+  const a = await partial(o.tokenA, Buffer.from('abc'));
+  const r = await final(o.tokenA, `final;${a.path}`);
+  const path = r.headers.get('location');
+  for (const [off, body] of [[3, 'def'], [0, 'xyz'], [3, '']]) {
+    const p = await patch(s, o.tokenA, path, off, Buffer.from(body));
+    assert.equal(p.status, 403, `offset ${off}`);
+  }
+  const head = await tus(s, 'HEAD', path, { token: o.tokenA });
+  assert.equal(head.headers.get('upload-offset'), '3');
+  assert.equal(head.headers.get('upload-length'), '3');
+  assert.equal(stored(s, path).toString(), 'abc');
+  assert.equal(stored(s, a.path).toString(), 'abc');
+  assert.equal(await offsetOf(s, o.tokenA, a.path), 3);
+});
+
+spec('Concatenation: "After successful concatenation, the Upload-Offset and Upload-Length MUST be set and their values MUST be equal." and "Response to HEAD request against partial or final upload MUST include the Upload-Concat header and its value as received in the upload creation request."', async () => {
+  const a = await partial(o.tokenA, Buffer.from('1234'));
+  const b = await partial(o.tokenA, Buffer.from('56'));
+  const value = `final;${s.base}${a.path} ${b.path}`;
+  const r = await final(o.tokenA, value);
+  assert.equal(r.status, 201, r.text);
+  const head = await tus(s, 'HEAD', r.headers.get('location'), { token: o.tokenA });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers.get('upload-concat'), value);
+  assert.equal(head.headers.get('upload-offset'), '6');
+  assert.equal(head.headers.get('upload-length'), '6');
+  assert.equal(head.headers.get('upload-expires'), null, 'complete: it does not expire');
+  assert.equal((await tus(s, 'HEAD', a.path, { token: o.tokenA })).headers.get('upload-concat'), 'partial');
+});
+
+spec('Concatenation: "When creating a new final upload the partial uploads\' metadata SHALL NOT be transferred to the new final upload. All metadata SHOULD be included in the concatenation request using the Upload-Metadata header."', async () => {
+  const a = await partial(o.tokenA, Buffer.from('abc'), { 'Upload-Metadata': `filename ${b64('piece.bin')}` });
+  let r = await final(o.tokenA, `final;${a.path}`);
+  let head = await tus(s, 'HEAD', r.headers.get('location'), { token: o.tokenA });
+  assert.equal(head.headers.get('upload-metadata'), null);
+  assert.equal((await record(r.headers.get('location'))).filename, null);
+  const meta = `filename ${b64('whole.mov')}`;
+  r = await final(o.tokenA, `final;${a.path}`, { 'Upload-Metadata': meta });
+  head = await tus(s, 'HEAD', r.headers.get('location'), { token: o.tokenA });
+  assert.equal(head.headers.get('upload-metadata'), meta);
+  assert.equal((await record(r.headers.get('location'))).filename, 'whole.mov');
+});
+
+spec('Concatenation: "This concatenation request SHOULD happen after all of the corresponding partial uploads are completed." (concatenation-unfinished is not offered: an unfinished partial, or an upload that is not partial, is refused with 400)', async () => {
+  const done = await partial(o.tokenA, Buffer.from('abc'));
+  const { path: open } = await create(s, o.tokenA, 10, { headers: { 'Upload-Concat': 'partial' } });
+  assert.equal((await patch(s, o.tokenA, open, 0, Buffer.from('12345'))).status, 204);
+  let r = await final(o.tokenA, `final;${done.path} ${open}`);
+  assert.equal(r.status, 400);
+  assert.match(JSON.parse(r.text).error.message, new RegExp(`partial upload /files/${idOf(open)} is not complete`));
+  const plain = await create(s, o.tokenA, 3);
+  assert.equal((await patch(s, o.tokenA, plain.path, 0, Buffer.from('abc'))).status, 204);
+  r = await final(o.tokenA, `final;${done.path} ${plain.path}`);
+  assert.equal(r.status, 400);
+  assert.match(JSON.parse(r.text).error.message, /not a partial upload/);
+  const another = await final(o.tokenA, `final;${done.path}`);
+  r = await final(o.tokenA, `final;${another.headers.get('location')}`);
+  assert.equal(r.status, 400, 'a final upload is not a partial one');
+  r = await final(o.tokenA, 'final;/files/0123456789abcdef0123456789abcdef');
+  assert.equal(r.status, 400, 'a missing upload');
+  assert.equal(await offsetOf(s, o.tokenA, open), 5, 'the unfinished partial is untouched');
+});
+
+spec('Concatenation: "If the upload is a partial one, the header value MUST be partial. In the case of a final upload, its value MUST be final followed by a semicolon and a space-separated list of partial upload URLs" (anything else: 400)', async () => {
+  const a = await partial(o.tokenA, Buffer.from('abc'));
+  const id = idOf(a.path);
+  const bad = ['Partial', 'partial;', 'final', 'final;', `final; ${a.path}`, `final;${a.path} x`,
+    `final;${a.path}  ${a.path}`, `final;${a.path},${a.path}`, 'final;/files/nothex', `final;/other/${id}`,
+    `final;${a.path}/`, `final;${a.path}?x=1`, `final;files/${id}`, `merge;${a.path}`, `final;http:///files/${id}`,
+    `final;${Array(257).fill(a.path).join(' ')}`];
+  for (const v of bad) {
+    const r = await tus(s, 'POST', '/files/', { token: o.tokenA, headers: { 'Upload-Concat': v, 'Upload-Length': '3' } });
+    assert.equal(r.status, 400, JSON.stringify(v));
+    if (v.startsWith('final;')) {
+      const r2 = await final(o.tokenA, v);
+      assert.equal(r2.status, 400, JSON.stringify(v));
+    }
+  }
+});
+
+spec('Concatenation: "The Server MAY delete partial uploads after concatenation. The Client, however, MAY attempt to use a partial upload multiple times." (terminating the partial uploads leaves the final one whole)', async () => {
+  const a = await partial(o.tokenA, Buffer.from('left-'));
+  const b = await partial(o.tokenA, Buffer.from('right'));
+  const r1 = await final(o.tokenA, `final;${a.path} ${b.path}`);
+  const r2 = await final(o.tokenA, `final;${a.path} ${b.path}`);
+  assert.equal(r2.status, 201, 'used a second time');
+  for (const p of [a.path, b.path]) assert.equal((await tus(s, 'DELETE', p, { token: o.tokenA })).status, 204);
+  for (const r of [r1, r2]) {
+    const path = r.headers.get('location');
+    assert.equal(stored(s, path).toString(), 'left-right');
+    assert.equal(await offsetOf(s, o.tokenA, path), 10);
+    assert.equal((await record(path)).sha256, sha256(Buffer.from('left-right')));
+  }
+  assert.equal((await final(o.tokenA, `final;${a.path} ${b.path}`)).status, 400, 'gone partials cannot be used again');
+});
+
+spec('Concatenation: the final upload\'s length is held to Tus-Max-Size and to the partner\'s quota (413)', async () => {
+  const mib = randomBytes(1024 * 1024);
+  const a = await partial(o.tokenA, mib);
+  let r = await final(o.tokenA, `final;${Array(65).fill(a.path).join(' ')}`);
+  assert.equal(r.status, 413, '65 MiB is above the 64 MiB maximum');
+  assert.equal(r.headers.get('location'), null);
+  const p = await s.call('POST', '/api/v1/partners', { token: o.admin,
+    body: { name: 'Quota Concat Co', contact_email: 'q@example.com', time_zone: 'Europe/London', channels: false, posthouse: false } });
+  const meta = `partner ${b64(p.json.id)}`;
+  const big = await tus(s, 'POST', '/files/', { token: o.admin, headers: { 'Upload-Length': String(40 * 1024 * 1024), 'Upload-Metadata': meta } });
+  assert.equal(big.status, 201);
+  const piece = await partial(o.admin, mib, { 'Upload-Metadata': meta });
+  r = await final(o.admin, `final;${Array(56).fill(piece.path).join(' ')}`, { 'Upload-Metadata': meta });
+  assert.equal(r.status, 413, '40 + 1 + 56 MiB is past the 96 MiB quota');
+  assert.match(r.text, /quota/);
+  r = await final(o.admin, `final;${Array(50).fill(piece.path).join(' ')}`, { 'Upload-Metadata': meta });
+  assert.equal(r.status, 201, '40 + 1 + 50 MiB fits');
+  assert.equal((await record(r.headers.get('location'), o.admin)).sha256, sha256(Buffer.concat(Array(50).fill(mib))));
+  // staff name the partner: a partial of another partner is refused as missing
+  r = await final(o.admin, `final;${piece.path}`, { 'Upload-Metadata': `partner ${b64(o.B)}` });
+  assert.equal(r.status, 400);
+});
+
+spec('Concatenation: unfinished partial uploads expire like any upload (410); complete ones and final ones stay', async () => {
+  const { path: open } = await create(s, o.tokenA, 10, { headers: { 'Upload-Concat': 'partial' } });
+  assert.equal((await patch(s, o.tokenA, open, 0, Buffer.from('12345'))).status, 204);
+  const done = await partial(o.tokenA, Buffer.from('kept'));
+  const fin = (await final(o.tokenA, `final;${done.path}`)).headers.get('location');
+  const clock = await s.call('GET', '/api/v1/clock', { token: o.admin });
+  const later = new Date(Date.parse(clock.json.now) + 2 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z');
+  assert.equal((await s.call('PUT', '/api/v1/clock', { token: o.admin, body: { now: later } })).status, 200);
+  assert.equal((await tus(s, 'HEAD', open, { token: o.tokenA })).status, 410);
+  assert.equal((await tus(s, 'HEAD', done.path, { token: o.tokenA })).status, 200);
+  assert.equal((await tus(s, 'HEAD', fin, { token: o.tokenA })).status, 200);
+  assert.equal(stored(s, fin).toString(), 'kept');
 });
 
 // ---- hostile input and vodgate's own rules ----
