@@ -13,9 +13,10 @@
  * the partner, or the creation answers 400. `filename` is metadata only.
  *
  * Concatenation: a partial upload is an upload like any other, marked
- * partial (never a deliverable file); a final upload is made at once, in the
- * creation request, from partial uploads that are complete and belong to the
- * same partner (concatenation-unfinished is not offered). A listed upload
+ * partial (never a deliverable file); a final upload is created from partial
+ * uploads that are complete and belong to the same partner
+ * (concatenation-unfinished is not offered) and made in the background: it
+ * has an Upload-Offset, equal to its length, once made. A listed upload
  * the caller may not see answers exactly as one that does not exist.
  */
 #include <stdlib.h>
@@ -388,10 +389,6 @@ static void create_final(struct req *r, struct upload_row *u, const struct tus_c
           json_pack("{s:s, s:o, s:I, s:s}", "id", done.id, "filename",
                     done.filename ? json_string(done.filename) : json_null(), "length",
                     (json_int_t)done.length, "concat", done.concat));
-    audit(r, done.partner_id, subject, "upload.complete", NULL,
-          json_pack("{s:s, s:I, s:o, s:o}", "id", done.id, "length", (json_int_t)done.length,
-                    "sha256", done.sha256 ? json_string(done.sha256) : json_null(), "md5",
-                    done.md5 ? json_string(done.md5) : json_null()));
     char location[16 + UPLOAD_ID_LEN];
     snprintf(location, sizeof location, "/files/%s", done.id);
     reply_header(r, "Location", location);

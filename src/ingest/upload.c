@@ -45,7 +45,7 @@ struct ingest {
     bool md5_running;
 };
 
-static void md5_enqueue(struct ingest *ing, const char *id);
+static void work_enqueue(struct ingest *ing, const char *id);
 
 struct upload_session {
     struct ingest *ing;
@@ -106,6 +106,14 @@ static int recover_one(const struct upload_row *u, void *arg)
     return 0;
 }
 
+/* Queues an open final upload, to be made again from its parts (after a restart). */
+static int requeue_final(const struct upload_row *u, void *arg)
+{
+    if (upload_is_final(u))
+        work_enqueue(arg, u->id);
+    return 0;
+}
+
 /* ---- the md5 finisher ---- */
 
 /*
@@ -157,6 +165,97 @@ done:
     arena_free(&a);
 }
 
+/*
+ * Makes a final upload from its partial uploads (concatenation), in the
+ * background, since a final of many GB takes as long as reading it: the
+ * parts are copied in order into the final's own file, sha256 and md5 on
+ * the way, synced, and the final committed complete. Until then it is open
+ * (HEAD shows no Upload-Offset). A part that is gone or no longer fits by
+ * then ends the final: it is removed, with a line in the log, and the
+ * client, finding it gone, creates it again. After a crash the restart pass
+ * queues every open final again.
+ */
+static void assemble(struct ingest *ing, const char *id)
+{
+    struct arena a = {0};
+    struct db *db = store_get(ing->store);
+    struct upload_row u;
+    struct tus_concat c;
+    const char *why = "its Upload-Concat does not parse";
+    if (store_upload_get(db, &a, id, &u) < 0 || strcmp(u.state, "open") != 0 ||
+        !upload_is_final(&u)) {
+        store_put(ing->store, db);
+        arena_free(&a);
+        return;
+    }
+    bool fits = tus_parse_concat(u.concat, &a, &c, &why) == 0 && c.final;
+    const char **srcs = fits ? arena_alloc(&a, (size_t)c.n_parts * sizeof *srcs) : NULL;
+    uint64_t *lens = fits ? arena_alloc(&a, (size_t)c.n_parts * sizeof *lens) : NULL;
+    uint64_t total = 0;
+    for (int i = 0; fits && i < c.n_parts; i++) {
+        struct upload_row p;
+        fits = store_upload_get(db, &a, c.parts[i], &p) == 0 && upload_is_partial(&p) &&
+               !strcmp(p.state, "complete") && p.partner_id == u.partner_id;
+        if (!fits) {
+            why = arena_printf(&a, "partial upload %s is gone or not complete", c.parts[i]);
+            break;
+        }
+        char *path = blob_path(ing->data_dir, p.id);
+        srcs[i] = arena_strdup(&a, path);
+        free(path);
+        lens[i] = (uint64_t)p.length;
+        total += lens[i];
+    }
+    if (fits && total != (uint64_t)u.length) {
+        fits = false;
+        why = "its parts no longer add up to its length";
+    }
+    store_put(ing->store, db); /* no connection held through the copy */
+    struct sha256_ctx sha;
+    struct md5_ctx md5;
+    bool ok = false;
+    if (fits) {
+        char *dest = blob_path(ing->data_dir, id);
+        fits = blob_concat(dest, srcs, lens, c.n_parts, &sha, &md5) == BLOB_OK;
+        free(dest);
+        if (!fits)
+            why = "copying its parts failed";
+    }
+    if (fits) {
+        char sha_hex[DIGEST_SHA256_HEX + 1], md5_hex[DIGEST_MD5_HEX + 1];
+        digest_sha256_hex(&sha, sha_hex);
+        digest_md5_hex(&md5, md5_hex);
+        db = store_get(ing->store);
+        if (store_upload_commit(db, id, u.generation, (int64_t)total, NULL, 0, true, sha_hex,
+                                md5_hex, now_get(), &ok) < 0)
+            ok = false;
+        store_put(ing->store, db);
+        if (!ok)
+            why = "it changed while it was being made";
+    }
+    if (!ok) {
+        fprintf(stderr, "vodgate: final upload %s could not be made (%s); removing it\n", id, why);
+        upload_terminate(ing, id);
+    }
+    arena_free(&a);
+}
+
+/* One piece of background work: an open final to make, or a complete upload's md5 to finish. */
+static void work_one(struct ingest *ing, const char *id)
+{
+    struct arena a = {0};
+    struct db *db = store_get(ing->store);
+    struct upload_row u;
+    bool final =
+        store_upload_get(db, &a, id, &u) == 0 && upload_is_final(&u) && !strcmp(u.state, "open");
+    store_put(ing->store, db);
+    arena_free(&a);
+    if (final)
+        assemble(ing, id);
+    else
+        md5_finish(ing, id);
+}
+
 static void *md5_main(void *arg)
 {
     struct ingest *ing = arg;
@@ -172,14 +271,14 @@ static void *md5_main(void *arg)
         memmove(ing->md5_queue[0], ing->md5_queue[1], (size_t)(ing->n_md5 - 1) * sizeof id);
         ing->n_md5--;
         pthread_mutex_unlock(&ing->lock);
-        md5_finish(ing, id);
+        work_one(ing, id);
         pthread_mutex_lock(&ing->lock);
     }
     pthread_mutex_unlock(&ing->lock);
     return NULL;
 }
 
-static void md5_enqueue(struct ingest *ing, const char *id)
+static void work_enqueue(struct ingest *ing, const char *id)
 {
     pthread_mutex_lock(&ing->lock);
     if (ing->n_md5 == ing->cap_md5) {
@@ -234,8 +333,10 @@ int ingest_open(struct store *store, const char *data_dir, const struct ingest_o
     int n_pending = 0;
     if (store_upload_md5_pending(db, pending, 64, &n_pending) == STORE_OK)
         for (int i = 0; i < n_pending; i++)
-            md5_enqueue(ing, pending[i]);
+            work_enqueue(ing, pending[i]);
+    store_upload_each_open(db, &a, requeue_final, ing);
     store_put(store, db);
+    arena_free(&a);
     *out = ing;
     return 0;
 }
@@ -352,39 +453,8 @@ int upload_concat(struct ingest *ing, struct db *db, struct arena *a, struct upl
     int rc = upload_create(ing, db, u, now);
     if (rc < 0 || total == 0)
         return rc; /* an empty final is complete at once, as any empty upload */
-    const char **srcs = arena_alloc(a, (size_t)n_parts * sizeof *srcs);
-    uint64_t *lens = arena_alloc(a, (size_t)n_parts * sizeof *lens);
-    for (int i = 0; i < n_parts; i++) {
-        char *path = blob_path(ing->data_dir, parts[i].id);
-        srcs[i] = arena_strdup(a, path);
-        free(path);
-        lens[i] = (uint64_t)parts[i].length;
-    }
-    char *dest = blob_path(ing->data_dir, u->id);
-    struct sha256_ctx sha;
-    struct md5_ctx md5;
-    rc = blob_concat(dest, srcs, lens, n_parts, &sha, &md5) < 0 ? UPLOAD_ERR : UPLOAD_OK;
-    free(dest);
-    char sha_hex[DIGEST_SHA256_HEX + 1], md5_hex[DIGEST_MD5_HEX + 1];
-    digest_sha256_hex(&sha, sha_hex);
-    digest_md5_hex(&md5, md5_hex);
-    int64_t done_at = now_get();
-    bool ok = false;
-    if (rc == UPLOAD_OK && (store_upload_commit(db, u->id, u->generation, (int64_t)total, NULL, 0,
-                                                true, sha_hex, md5_hex, done_at, &ok) < 0 ||
-                            !ok))
-        rc = UPLOAD_ERR;
-    if (rc < 0) {
-        fprintf(stderr, "vodgate: final upload %s could not be made; removing it\n", u->id);
-        upload_terminate(ing, u->id);
-        return rc;
-    }
-    u->state = "complete";
-    u->offset = (int64_t)total;
-    u->expires_at = 0;
-    u->completed_at = u->updated_at = done_at;
-    u->sha256 = arena_strdup(a, sha_hex);
-    u->md5 = arena_strdup(a, md5_hex);
+    (void)a;
+    work_enqueue(ing, u->id); /* made in the background: see assemble() */
     return UPLOAD_OK;
 }
 
@@ -623,7 +693,7 @@ int upload_session_end(struct upload_session *s, bool complete, struct arena *a,
     store_put(s->ing->store, db);
     unlist(s);
     if (rc == UPLOAD_OK && md5_late)
-        md5_enqueue(s->ing, s->id);
+        work_enqueue(s->ing, s->id);
     return rc;
 }
 

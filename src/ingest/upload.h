@@ -79,13 +79,13 @@ int upload_create(struct ingest *ing, struct db *db, struct upload_row *u, int64
  * listed in order, the same one possibly more than once). u carries
  * partner_id, user_id, filename, metadata and concat (the Upload-Concat
  * value); its length is the sum of the parts' lengths, checked against the
- * maximum size and the quota as any creation. The final gets its own file:
+ * maximum size and the quota as any creation. The final gets its own file,
+ * made in the background (a final of many GB takes as long as reading it):
  * the parts' bytes are copied into it through a bounded buffer, hashed on
  * the way, and synced before the row is committed complete with its length,
- * sha256 and md5 (copied into a). The row exists, open, while the copy runs,
- * so a crash midway leaves an upload that the restart pass cuts back and
- * the expiry sweep removes. Returns 0 with u filled in as committed,
- * UPLOAD_ERR_TOO_LARGE, UPLOAD_ERR_QUOTA or UPLOAD_ERR (nothing is left).
+ * sha256 and md5. Until then the final is open; after a crash the restart
+ * queues it again. Returns 0 with u filled in (open, or complete when
+ * empty), UPLOAD_ERR_TOO_LARGE, UPLOAD_ERR_QUOTA or UPLOAD_ERR.
  */
 int upload_concat(struct ingest *ing, struct db *db, struct arena *a, struct upload_row *u,
                   const struct upload_row *parts, int n_parts, int64_t now);

@@ -366,9 +366,23 @@ async function partial(token, bytes, headers = {}) {
   if (bytes.length) assert.equal((await patch(s, token, path, 0, bytes)).status, 204);
   return { path, res };
 }
-// POST of a final upload: {status, headers, text}.
-const final = (token, value, headers = {}) =>
-  tus(s, 'POST', '/files/', { token, headers: { 'Upload-Concat': value, ...headers } });
+// Waits until the server has made the final upload at path (it is made in the background
+// from its partial uploads: HEAD shows an Upload-Offset once it is).
+async function made(token, path) {
+  for (let i = 0; i < 400; i++) {
+    const h = await tus(s, 'HEAD', path, { token });
+    assert.equal(h.status, 200, `HEAD ${path}`);
+    if (h.headers.get('upload-offset') !== null) return;
+    await sleep(25);
+  }
+  assert.fail(`the final upload ${path} was not made within 10 s`);
+}
+// POST of a final upload: {status, headers, text}; after a 201, once the final is made.
+const final = async (token, value, headers = {}) => {
+  const r = await tus(s, 'POST', '/files/', { token, headers: { 'Upload-Concat': value, ...headers } });
+  if (r.status === 201) await made(token, r.headers.get('location'));
+  return r;
+};
 const idOf = (path) => path.split('/').pop();
 const record = async (path, token = o.tokenA) => (await s.call('GET', `/api/v1/uploads/${idOf(path)}`, { token })).json;
 const md5 = (buf) => createHash('md5').update(buf).digest('hex');
