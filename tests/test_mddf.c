@@ -633,6 +633,71 @@ TEST(delivery_mode_checks_every_named_file)
     free(misplaced);
 }
 
+/* A 4x3 RGB PNG. */
+static const unsigned char png_4x3[] =
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x04\x00\x00\x00"
+    "\x03\x08\x02\x00\x00\x00\x3b\x96\x39\x91\x00\x00\x00\x2a\x49\x44\x41\x54\x78\x9c\x0d\xc7\x31"
+    "\x01\x00\x30\x0c\xc3\x30\x03\x2b\x88\xc0\xe9\x69\x28\x01\x51\x80\x9b\x3e\x01\x0e\x2e\x1e\x42"
+    "\x9c\xb8\xf1\xf2\x53\xa7\x6e\xbd\xfa\x00\xe3\xb7\x0d\xf9\x6c\x6c\xcb\xd2\x00\x00\x00\x00\x49"
+    "\x45\x4e\x44\xae\x42\x60\x82";
+
+static const char *img_manifest =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<manifest:MediaManifest xmlns:manifest=\"http://www.movielabs.com/schema/manifest/v1.8/"
+    "manifest\" xmlns:md=\"http://www.movielabs.com/schema/md/v2.7/md\" "
+    "ManifestID=\"md:manifestid:org:acme:t1\">\n" /* 2 */
+    "<manifest:Inventory>\n"                      /* 3 */
+    "<manifest:Image ImageID=\"md:imageid:org:acme:t1.wrong\">\n"
+    "<md:Width>1920</md:Width>\n" /* 5 */
+    "<md:Height>1080</md:Height>\n"
+    "<manifest:ContainerReference><manifest:ContainerLocation>art/still.png"
+    "</manifest:ContainerLocation></manifest:ContainerReference></manifest:Image>\n"
+    "<manifest:Image ImageID=\"md:imageid:org:acme:t1.right\">\n"
+    "<md:Width>4</md:Width><md:Height>3</md:Height>\n"
+    "<manifest:ContainerReference><manifest:ContainerLocation>art/still.png"
+    "</manifest:ContainerLocation></manifest:ContainerReference></manifest:Image>\n"
+    "</manifest:Inventory>\n</manifest:MediaManifest>\n";
+
+TEST(an_inventory_image_must_have_the_size_the_manifest_states)
+{
+    char *dir = tmp_dir();
+    char *art = xasprintf("%s/art", dir);
+    mkdir(art, 0700);
+    char *png = xasprintf("%s/still.png", art);
+    FILE *fp = fopen(png, "wb");
+    fwrite(png_4x3, 1, sizeof png_4x3 - 1, fp);
+    fclose(fp);
+    int w = 0, h = 0;
+    CHECK_INT_EQ(artwork_size(png, &w, &h), 0);
+    CHECK(w == 4 && h == 3);
+    char *manifest = write_tmp(dir, "manifest.xml", img_manifest);
+    CHECK_INT_EQ(artwork_size(manifest, &w, &h), -1); /* not an image */
+    struct check_delivered_file files[] = {
+        {.name = "manifest.xml", .size = strlen(img_manifest), .path = manifest},
+        {.name = "art/still.png", .size = sizeof png_4x3 - 1, .path = png},
+    };
+    struct check_options o = {.refs = CHECK_REFS_DELIVERY, .files = files, .n_files = 2};
+    struct findings fs = {0};
+    CHECK_INT_EQ(check_file(manifest, "manifest.xml", CHECK_MANIFEST, &o, &fs, NULL), CHECK_OK);
+    int n = 0;
+    const struct finding *f = NULL;
+    for (size_t i = 0; i < fs.n; i++)
+        if (!strcmp(fs.items[i].code, "package.image.size_mismatch")) {
+            f = &fs.items[i];
+            n++;
+        }
+    CHECK_INT_EQ(n, 1); /* the Image that states 4x3 is right */
+    CHECK(f && f->line == 5 && f->severity == SEV_ERROR);
+    CHECK(f && !strcmp(f->observed, "4x3 pixels") && strstr(f->expected, "1920x1080"));
+    CHECK(f && strstr(f->message, "art/still.png is 4x3 pixels, but the manifest says 1920x1080"));
+    findings_free(&fs);
+    rm_rf(dir);
+    free(dir);
+    free(art);
+    free(png);
+    free(manifest);
+}
+
 TEST(manifest_reads_the_mec_it_names)
 {
     /* MovieLabs' "w-err" example: its MEC's localized artwork has no Picture in the manifest */

@@ -120,6 +120,39 @@ static const char *image_format(const AVFormatContext *fc, const AVCodecParamete
     return fc->iformat->name;
 }
 
+/* Opens path as an image (its kind told by content): a context with its picture size, or NULL. */
+static AVFormatContext *open_image(const char *path)
+{
+    pthread_once(&log_once, quiet_ffmpeg);
+    AVFormatContext *fc = avformat_alloc_context();
+    fc->format_whitelist = av_strdup("png_pipe,jpeg_pipe,image2,jpegls_pipe,webp_pipe,"
+                                     "tiff_pipe,bmp_pipe,gif,gif_pipe");
+    fc->protocol_whitelist = av_strdup("file");
+    AVDictionary *d = NULL;
+    av_dict_set(&d, "protocol_whitelist", "file", 0);
+    int rc = avformat_open_input(&fc, path, NULL, &d);
+    av_dict_free(&d);
+    if (rc < 0)
+        return NULL; /* avformat_open_input freed fc */
+    if (avformat_find_stream_info(fc, NULL) < 0 || fc->nb_streams < 1 ||
+        fc->streams[0]->codecpar->width <= 0) {
+        avformat_close_input(&fc);
+        return NULL;
+    }
+    return fc;
+}
+
+int artwork_size(const char *path, int *width, int *height)
+{
+    AVFormatContext *fc = open_image(path);
+    if (!fc)
+        return -1;
+    *width = fc->streams[0]->codecpar->width;
+    *height = fc->streams[0]->codecpar->height;
+    avformat_close_input(&fc);
+    return 0;
+}
+
 int check_artwork(const char *path, const char *display_name, const struct check_options *opts,
                   struct findings *out, struct buf *why)
 {
@@ -147,19 +180,8 @@ int check_artwork(const char *path, const char *display_name, const struct check
                "required size rather than larger.",
                "The image file is larger than accepted.");
     }
-    pthread_once(&log_once, quiet_ffmpeg);
-    AVFormatContext *fc = avformat_alloc_context();
-    fc->format_whitelist = av_strdup("png_pipe,jpeg_pipe,image2,jpegls_pipe,webp_pipe,"
-                                     "tiff_pipe,bmp_pipe,gif,gif_pipe");
-    fc->protocol_whitelist = av_strdup("file");
-    AVDictionary *d = NULL;
-    av_dict_set(&d, "protocol_whitelist", "file", 0);
-    int rc = avformat_open_input(&fc, path, NULL, &d);
-    av_dict_free(&d);
-    if (rc < 0 || avformat_find_stream_info(fc, NULL) < 0 || fc->nb_streams < 1 ||
-        fc->streams[0]->codecpar->width <= 0) {
-        if (rc >= 0)
-            avformat_close_input(&fc);
+    AVFormatContext *fc = open_image(path);
+    if (!fc) {
         report(&a, SEV_ERROR, "artwork.unreadable", "not a readable image", "a JPEG or PNG image",
                "Export the image again as JPEG or PNG and check it opens.",
                "The file could not be read as an image.");

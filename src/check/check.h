@@ -140,6 +140,8 @@ int check_captions(const char *path, const char *display_name, const struct chec
                    struct findings *out, struct buf *why);
 int check_artwork(const char *path, const char *display_name, const struct check_options *opts,
                   struct findings *out, struct buf *why);
+/* The picture size of an image file (JPEG, PNG ...): 0, or -1 when it is not one. */
+int artwork_size(const char *path, int *width, int *height);
 
 /*
  * The duration (seconds) and frame rate of the first video stream of a media

@@ -729,6 +729,51 @@ static void check_length_and_hash(struct mddf_doc *d, xmlNode *cref, const char 
     xmlXPathFreeObject(o);
 }
 
+/* A positive whole number in the text of el (the md:Width of an Image ...), or 0. */
+static long positive_of(xmlNode *el)
+{
+    if (!el)
+        return 0;
+    char *v = xmlsafe_text(el);
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    bool ok = *v && end && !*end && n > 0 && n < 1000000;
+    free(v);
+    return ok ? n : 0;
+}
+
+/*
+ * An Inventory Image states its picture size (md:Width, md:Height): the delivered image must
+ * have it, or the storefront lays out and scales it wrongly.
+ */
+static void check_image_size(struct mddf_doc *d, xmlNode *cref, const char *name,
+                             const struct check_delivered_file *f)
+{
+    xmlNode *img = cref ? cref->parent : NULL;
+    if (!img || !f->path || xmlStrcmp(img->name, BAD_CAST "Image") != 0)
+        return;
+    xmlNode *w_el = xmlsafe_child(img, d->ns_md, "Width");
+    xmlNode *h_el = xmlsafe_child(img, d->ns_md, "Height");
+    long want_w = positive_of(w_el), want_h = positive_of(h_el);
+    int w, h;
+    if (!want_w || !want_h || artwork_size(f->path, &w, &h) != 0)
+        return; /* no size stated, or not an image: the artwork checks say so */
+    if (w == want_w && h == want_h)
+        return;
+    char clause[200], obs[64], exp[96];
+    mddf_spec_clause(d, "Sec. 3.2 Inventory Image (md:DigitalAssetImageData Width, Height)", clause,
+                     sizeof clause);
+    snprintf(obs, sizeof obs, "%dx%d pixels", w, h);
+    snprintf(exp, sizeof exp, "%ldx%ld pixels (the manifest's Width and Height)", want_w, want_h);
+    struct mddf_ev ev = {.observed = obs,
+                         .expected = exp,
+                         .clause = clause,
+                         .fix = "Deliver the image at the size the manifest states, or correct "
+                                "its Width and Height to the image's."};
+    mddf_report(d, w_el, SEV_ERROR, "package.image.size_mismatch", &ev,
+                "%s is %dx%d pixels, but the manifest says %ldx%ld.", name, w, h, want_w, want_h);
+}
+
 /*
  * The MMC rules that span the manifest and the MEC file it names: the MEC's artwork must be shown
  * by Pictures of the manifest, and the Experience of that ContentID needs a PictureGroupID.
@@ -947,6 +992,7 @@ static void check_locations(struct mddf_doc *d)
             } else if (f) {
                 check_length_and_hash(d, loc_el->parent, name, f);
                 check_mec_link(d, loc_el, name, f);
+                check_image_size(d, loc_el->parent, name, f);
             }
         }
         free(name);

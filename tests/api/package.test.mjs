@@ -304,8 +304,8 @@ test('a full asset package passes: manifest, MEC, video, captions and artwork, s
 
 test('a broken package fails on each defect at its place; a redelivery says what changed', async () => {
   const req = await newRequest('The Long Weekend, again');
-  // a wrong SHA-256 for the SRT, the TTML named but not delivered, 16:10 cover art, captions past
-  // the video's end, audio 2.5 s shorter than the video
+  // a wrong SHA-256 for the SRT, the TTML named but not delivered, 16:10 cover art (not the
+  // manifest's 1920x1080 either), captions past the video's end, audio 2.5 s shorter than the video
   const broken = makePackage('broken', { video: { secs: 3, audioSecs: 0.5 }, cover: '1920x1200',
     en: srt('00:00:09,000'), deliverEs: false, wrongHash: { 'Feature_en.srt': 'ab'.repeat(32) } });
   const { receipt, result: bad } = await deliver(req, broken);
@@ -316,9 +316,10 @@ test('a broken package fails on each defect at its place; a redelivery says what
     'Feature_en.srt caption.cue.after_end',
     'Feature_manifest.xml package.file.checksum_mismatch',
     'Feature_manifest.xml package.file.missing',
+    'Feature_manifest.xml package.image.size_mismatch',
     'feature.mov media.duration.mismatch',
   ]);
-  assert.equal(bad.errors, 5);
+  assert.equal(bad.errors, 6);
   // the manifest's findings: at the Hash and the ContainerLocation, by line and element path
   let f = find(bad.findings, 'package.file.checksum_mismatch', 'Feature_manifest.xml');
   assert.deepEqual([f.location.line, f.location.path], [33, '/MediaManifest/Inventory/Subtitle[1]/ContainerReference/Hash']);
@@ -339,6 +340,11 @@ test('a broken package fails on each defect at its place; a redelivery says what
   f = find(bad.findings, 'artwork.aspect.mismatch', 'Feature_cover.png');
   assert.match(f.observed, /^1920x1200/);
   assert.match(f.expected, /^16:9.*1920x1080/);
+  // and the manifest's Image states 1920x1080: the delivered picture is not the one it describes
+  f = find(bad.findings, 'package.image.size_mismatch', 'Feature_manifest.xml');
+  assert.deepEqual([f.location.line, f.location.path], [46, '/MediaManifest/Inventory/Image/Width']);
+  assert.equal(f.observed, '1920x1200 pixels');
+  assert.match(f.expected, /^1920x1080 pixels/);
   assertSameAsServer(bad, broken);
 
   // The redelivery fixes the hash, delivers the TTML, conforms the audio and re-crops the cover;
@@ -355,6 +361,7 @@ test('a broken package fails on each defect at its place; a redelivery says what
     'Feature_cover.png artwork.aspect.mismatch',
     'Feature_manifest.xml package.file.checksum_mismatch',
     'Feature_manifest.xml package.file.missing',
+    'Feature_manifest.xml package.image.size_mismatch',
     'feature.mov media.duration.mismatch',
   ]);
   assert.deepEqual(c.still_failing.map((x) => [x.file, x.code, x.location.line]), [['Feature_en.srt', 'caption.cue.after_end', 6]]);
