@@ -424,9 +424,11 @@ test('a 5xx reply fails the message at once; retries stop after the last attempt
   try {
     const perm = await queue(s, 'nobody@example.com', 'note', { partner: 'P', formats: [], text: 't' });
     assert.equal(perm.status, 201, perm.text);
+    // (on PostgreSQL the list's two reads, messages then attempts, are two snapshots: the
+    // attempt may show a moment before the state it was committed with, so wait for both)
     let m = await waitFor('the 550', async () => {
       const x = await message(s, perm.json.id);
-      return x.attempt_log.length === 1 && x;
+      return x.attempt_log.length === 1 && x.state !== 'queued' && x;
     });
     assert.equal(m.state, 'failed');
     assert.equal(m.attempts, 1);
