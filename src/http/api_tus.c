@@ -326,22 +326,23 @@ static int64_t upload_partner(struct req *r, const struct tus_metadata *m)
 }
 
 /*
- * Answers a final upload's creation: every listed upload must be one the
- * caller may see, of the final's partner (otherwise: as if it did not
- * exist), a partial upload, and complete. u is the new upload as
- * api_tus_create filled it in.
+ * The partial uploads a final upload is made of (in the request's arena):
+ * every listed upload must be one the caller may see, of the final's
+ * partner (otherwise: as if it did not exist), a partial upload, and
+ * complete. u is the new upload as api_tus_create filled it in. Returns
+ * NULL after answering the request with what is wrong.
  */
-static void create_final(struct req *r, struct upload_row *u, const struct tus_concat *c)
+static struct upload_row *final_parts(struct req *r, const struct upload_row *u,
+                                      const struct tus_concat *c, int64_t now)
 {
     struct upload_row *parts = arena_alloc(&r->arena, (size_t)c->n_parts * sizeof *parts);
-    int64_t now = now_get();
     for (int i = 0; i < c->n_parts; i++) {
         const char *id = c->parts[i];
         struct upload_row *p = &parts[i];
         int rc = upload_get(r->app->ingest, req_db(r), &r->arena, id, now, p);
         if (rc == UPLOAD_ERR) {
             reply_upload_err(r, rc);
-            return;
+            return NULL;
         }
         bool visible = rc != UPLOAD_ERR_NOT_FOUND && p->partner_id == u->partner_id;
         if (visible) {
@@ -352,48 +353,28 @@ static void create_final(struct req *r, struct upload_row *u, const struct tus_c
             reply_error(r, 400, "concat_part",
                         "Upload-Concat lists /files/%s: there is no such upload of this partner",
                         id);
-            return;
+            return NULL;
         }
         if (rc == UPLOAD_ERR_GONE) {
             reply_error(r, 400, "concat_part", "partial upload /files/%s expired", id);
-            return;
+            return NULL;
         }
         if (!upload_is_partial(p)) {
             reply_error(r, 400, "concat_part",
                         "upload /files/%s is not a partial upload (create those with "
                         "Upload-Concat: partial)",
                         id);
-            return;
+            return NULL;
         }
         if (strcmp(p->state, "complete") != 0) {
             reply_error(r, 400, "concat_part",
                         "partial upload /files/%s is not complete (%lld of %lld bytes): finish "
                         "it, then create the final upload",
                         id, (long long)p->offset, (long long)p->length);
-            return;
+            return NULL;
         }
     }
-    int rc = upload_concat(r->app->ingest, req_db(r), &r->arena, u, parts, c->n_parts, now);
-    if (rc < 0) {
-        reply_upload_err(r, rc);
-        return;
-    }
-    struct upload_row done;
-    rc = upload_get(r->app->ingest, req_db(r), &r->arena, u->id, now_get(), &done);
-    if (rc < 0) {
-        reply_upload_err(r, rc == UPLOAD_ERR_NOT_FOUND ? UPLOAD_ERR : rc);
-        return;
-    }
-    const char *subject = arena_printf(&r->arena, "upload:%s", done.id);
-    audit(r, done.partner_id, subject, "upload.create", NULL,
-          json_pack("{s:s, s:o, s:I, s:s}", "id", done.id, "filename",
-                    done.filename ? json_string(done.filename) : json_null(), "length",
-                    (json_int_t)done.length, "concat", done.concat));
-    char location[16 + UPLOAD_ID_LEN];
-    snprintf(location, sizeof location, "/files/%s", done.id);
-    reply_header(r, "Location", location);
-    reply_header(r, "Upload-Concat", done.concat);
-    reply_bytes(r, 201, NULL, "", 0);
+    return parts;
 }
 
 void api_tus_create(struct req *r)
@@ -473,12 +454,12 @@ void api_tus_create(struct req *r)
     u.metadata = meta_s ? (char *)meta_s : NULL;
     u.length = len_s ? (int64_t)length : -1;
     u.concat = concat.value;
-    if (concat.final) {
-        create_final(r, &u, &concat);
-        return;
-    }
     int64_t now = now_get();
-    int rc = upload_create(r->app->ingest, req_db(r), &u, now);
+    struct upload_row *parts = concat.final ? final_parts(r, &u, &concat, now) : NULL;
+    if (concat.final && !parts)
+        return;
+    int rc = concat.final ? upload_concat(r->app->ingest, req_db(r), &u, parts, concat.n_parts, now)
+                          : upload_create(r->app->ingest, req_db(r), &u, now);
     if (rc < 0) {
         reply_upload_err(r, rc);
         return;

@@ -37,12 +37,12 @@ struct ingest {
     struct ingest_opts opts;
     pthread_mutex_t lock;          /* guards active and every hand-over */
     struct upload_session *active; /* sessions writing, newest first */
-    /* the md5 finisher: complete uploads whose md5 lagged behind */
-    pthread_t md5_thread;
-    pthread_cond_t md5_wake;
-    char (*md5_queue)[UPLOAD_ID_LEN + 1]; /* guarded by lock */
-    int n_md5, cap_md5;
-    bool md5_running;
+    /* background work (work_one): open final uploads to make, md5s that lagged to finish */
+    pthread_t work_thread;
+    pthread_cond_t work_wake;
+    char (*work_queue)[UPLOAD_ID_LEN + 1]; /* guarded by lock */
+    int n_work, cap_work;
+    bool work_running;
 };
 
 static void work_enqueue(struct ingest *ing, const char *id);
@@ -121,24 +121,24 @@ static int requeue_final(const struct upload_row *u, void *arg)
  * lagged behind the body): reads the file from the md5's offset to the end.
  * The common case never comes here: md5 keeps up with any real link.
  */
-static void md5_finish(struct ingest *ing, const char *id)
+static void md5_finish(struct ingest *ing, const struct upload_row *row)
 {
-    struct arena a = {0};
-    struct db *db = store_get(ing->store);
-    struct upload_row u;
+    const struct upload_row u = *row;
+    const char *id = u.id;
     struct sha256_ctx sha;
     struct md5_ctx md5;
     uint64_t at = 0;
-    char *path = blob_path(ing->data_dir, id);
-    if (store_upload_get(db, &a, id, &u) < 0 || strcmp(u.state, "complete") != 0 || u.md5)
-        goto done;
+    if (strcmp(u.state, "complete") != 0 || u.md5)
+        return;
     if (digest_state_load(u.hash_state, (uint64_t)u.offset, &sha, &md5, &at) < 0) {
         md5_init(&md5);
         at = 0;
     }
+    char *path = blob_path(ing->data_dir, id);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
     if (fd < 0)
-        goto done;
+        return;
     size_t cap = (size_t)4 << 20;
     unsigned char *b = xmalloc(cap);
     while (at < (uint64_t)u.offset) {
@@ -155,14 +155,12 @@ static void md5_finish(struct ingest *ing, const char *id)
     if (at == (uint64_t)u.offset) {
         char hex[DIGEST_MD5_HEX + 1];
         digest_md5_hex(&md5, hex);
+        struct db *db = store_get(ing->store); /* none held through the read */
         store_upload_set_md5(db, id, hex);
+        store_put(ing->store, db);
     } else {
         fprintf(stderr, "vodgate: upload %s: cannot read it back for its md5\n", id);
     }
-done:
-    free(path);
-    store_put(ing->store, db);
-    arena_free(&a);
 }
 
 /*
@@ -175,33 +173,27 @@ done:
  * client, finding it gone, creates it again. After a crash the restart pass
  * queues every open final again.
  */
-static void assemble(struct ingest *ing, const char *id)
+static void assemble(struct ingest *ing, struct arena *a, const struct upload_row *row)
 {
-    struct arena a = {0};
-    struct db *db = store_get(ing->store);
-    struct upload_row u;
+    const struct upload_row u = *row;
+    const char *id = u.id;
     struct tus_concat c;
     const char *why = "its Upload-Concat does not parse";
-    if (store_upload_get(db, &a, id, &u) < 0 || strcmp(u.state, "open") != 0 ||
-        !upload_is_final(&u)) {
-        store_put(ing->store, db);
-        arena_free(&a);
-        return;
-    }
-    bool fits = tus_parse_concat(u.concat, &a, &c, &why) == 0 && c.final;
-    const char **srcs = fits ? arena_alloc(&a, (size_t)c.n_parts * sizeof *srcs) : NULL;
-    uint64_t *lens = fits ? arena_alloc(&a, (size_t)c.n_parts * sizeof *lens) : NULL;
+    struct db *db = store_get(ing->store);
+    bool fits = tus_parse_concat(u.concat, a, &c, &why) == 0 && c.final;
+    const char **srcs = fits ? arena_alloc(a, (size_t)c.n_parts * sizeof *srcs) : NULL;
+    uint64_t *lens = fits ? arena_alloc(a, (size_t)c.n_parts * sizeof *lens) : NULL;
     uint64_t total = 0;
     for (int i = 0; fits && i < c.n_parts; i++) {
         struct upload_row p;
-        fits = store_upload_get(db, &a, c.parts[i], &p) == 0 && upload_is_partial(&p) &&
+        fits = store_upload_get(db, a, c.parts[i], &p) == 0 && upload_is_partial(&p) &&
                !strcmp(p.state, "complete") && p.partner_id == u.partner_id;
         if (!fits) {
-            why = arena_printf(&a, "partial upload %s is gone or not complete", c.parts[i]);
+            why = arena_printf(a, "partial upload %s is gone or not complete", c.parts[i]);
             break;
         }
         char *path = blob_path(ing->data_dir, p.id);
-        srcs[i] = arena_strdup(&a, path);
+        srcs[i] = arena_strdup(a, path);
         free(path);
         lens[i] = (uint64_t)p.length;
         total += lens[i];
@@ -237,7 +229,6 @@ static void assemble(struct ingest *ing, const char *id)
         fprintf(stderr, "vodgate: final upload %s could not be made (%s); removing it\n", id, why);
         upload_terminate(ing, id);
     }
-    arena_free(&a);
 }
 
 /* One piece of background work: an open final to make, or a complete upload's md5 to finish. */
@@ -246,30 +237,29 @@ static void work_one(struct ingest *ing, const char *id)
     struct arena a = {0};
     struct db *db = store_get(ing->store);
     struct upload_row u;
-    bool final =
-        store_upload_get(db, &a, id, &u) == 0 && upload_is_final(&u) && !strcmp(u.state, "open");
+    bool found = store_upload_get(db, &a, id, &u) == 0;
     store_put(ing->store, db);
+    if (found && upload_is_final(&u) && !strcmp(u.state, "open"))
+        assemble(ing, &a, &u);
+    else if (found)
+        md5_finish(ing, &u);
     arena_free(&a);
-    if (final)
-        assemble(ing, id);
-    else
-        md5_finish(ing, id);
 }
 
-static void *md5_main(void *arg)
+static void *work_main(void *arg)
 {
     struct ingest *ing = arg;
     setpriority(PRIO_PROCESS, (id_t)gettid(), 10); /* background work */
     pthread_mutex_lock(&ing->lock);
     for (;;) {
-        while (ing->md5_running && ing->n_md5 == 0)
-            pthread_cond_wait(&ing->md5_wake, &ing->lock);
-        if (!ing->md5_running)
+        while (ing->work_running && ing->n_work == 0)
+            pthread_cond_wait(&ing->work_wake, &ing->lock);
+        if (!ing->work_running)
             break;
         char id[UPLOAD_ID_LEN + 1];
-        memcpy(id, ing->md5_queue[0], sizeof id);
-        memmove(ing->md5_queue[0], ing->md5_queue[1], (size_t)(ing->n_md5 - 1) * sizeof id);
-        ing->n_md5--;
+        memcpy(id, ing->work_queue[0], sizeof id);
+        memmove(ing->work_queue[0], ing->work_queue[1], (size_t)(ing->n_work - 1) * sizeof id);
+        ing->n_work--;
         pthread_mutex_unlock(&ing->lock);
         work_one(ing, id);
         pthread_mutex_lock(&ing->lock);
@@ -281,12 +271,13 @@ static void *md5_main(void *arg)
 static void work_enqueue(struct ingest *ing, const char *id)
 {
     pthread_mutex_lock(&ing->lock);
-    if (ing->n_md5 == ing->cap_md5) {
-        ing->cap_md5 = ing->cap_md5 ? 2 * ing->cap_md5 : 16;
-        ing->md5_queue = xrealloc(ing->md5_queue, (size_t)ing->cap_md5 * sizeof *ing->md5_queue);
+    if (ing->n_work == ing->cap_work) {
+        ing->cap_work = ing->cap_work ? 2 * ing->cap_work : 16;
+        ing->work_queue =
+            xrealloc(ing->work_queue, (size_t)ing->cap_work * sizeof *ing->work_queue);
     }
-    memcpy(ing->md5_queue[ing->n_md5++], id, UPLOAD_ID_LEN + 1);
-    pthread_cond_signal(&ing->md5_wake);
+    memcpy(ing->work_queue[ing->n_work++], id, UPLOAD_ID_LEN + 1);
+    pthread_cond_signal(&ing->work_wake);
     pthread_mutex_unlock(&ing->lock);
 }
 
@@ -324,9 +315,9 @@ int ingest_open(struct store *store, const char *data_dir, const struct ingest_o
     if (rc.n_cut)
         fprintf(stderr, "vodgate: cut %d unfinished upload(s) back to their committed offset\n",
                 rc.n_cut);
-    pthread_cond_init(&ing->md5_wake, NULL);
-    ing->md5_running = true;
-    VG_ASSERT(pthread_create(&ing->md5_thread, NULL, md5_main, ing) == 0);
+    pthread_cond_init(&ing->work_wake, NULL);
+    ing->work_running = true;
+    VG_ASSERT(pthread_create(&ing->work_thread, NULL, work_main, ing) == 0);
     /* md5s a crash left unfinished */
     db = store_get(store);
     char pending[64][UPLOAD_ID_LEN + 1];
@@ -346,15 +337,15 @@ void ingest_close(struct ingest *ing)
     if (!ing)
         return;
     VG_ASSERT(ing->active == NULL);
-    if (ing->md5_running) {
+    if (ing->work_running) {
         pthread_mutex_lock(&ing->lock);
-        ing->md5_running = false;
-        pthread_cond_signal(&ing->md5_wake);
+        ing->work_running = false;
+        pthread_cond_signal(&ing->work_wake);
         pthread_mutex_unlock(&ing->lock);
-        pthread_join(ing->md5_thread, NULL);
-        pthread_cond_destroy(&ing->md5_wake);
+        pthread_join(ing->work_thread, NULL);
+        pthread_cond_destroy(&ing->work_wake);
     }
-    free(ing->md5_queue);
+    free(ing->work_queue);
     pthread_mutex_destroy(&ing->lock);
     free(ing->data_dir);
     free(ing);
@@ -439,7 +430,7 @@ int upload_create(struct ingest *ing, struct db *db, struct upload_row *u, int64
     return rc;
 }
 
-int upload_concat(struct ingest *ing, struct db *db, struct arena *a, struct upload_row *u,
+int upload_concat(struct ingest *ing, struct db *db, struct upload_row *u,
                   const struct upload_row *parts, int n_parts, int64_t now)
 {
     uint64_t total = 0;
@@ -452,8 +443,7 @@ int upload_concat(struct ingest *ing, struct db *db, struct arena *a, struct upl
     u->length = (int64_t)total;
     int rc = upload_create(ing, db, u, now);
     if (rc < 0 || total == 0)
-        return rc; /* an empty final is complete at once, as any empty upload */
-    (void)a;
+        return rc;            /* an empty final is complete at once, as any empty upload */
     work_enqueue(ing, u->id); /* made in the background: see assemble() */
     return UPLOAD_OK;
 }

@@ -87,7 +87,7 @@ int upload_create(struct ingest *ing, struct db *db, struct upload_row *u, int64
  * queues it again. Returns 0 with u filled in (open, or complete when
  * empty), UPLOAD_ERR_TOO_LARGE, UPLOAD_ERR_QUOTA or UPLOAD_ERR.
  */
-int upload_concat(struct ingest *ing, struct db *db, struct arena *a, struct upload_row *u,
+int upload_concat(struct ingest *ing, struct db *db, struct upload_row *u,
                   const struct upload_row *parts, int n_parts, int64_t now);
 
 /* Reads an upload; an open one past its expiry answers UPLOAD_ERR_GONE, as an expired one. */
