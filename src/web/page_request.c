@@ -96,7 +96,8 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
             any_paused |= is(state, "paused");
             any_breached |= is(state, "breached");
             const char *due = str(c, "due_at");
-            json_t *vm = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "clabel",
+            json_t *vm = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "ckind",
+                                   str(c, "kind") ? str(c, "kind") : "", "clabel",
                                    web_clock_label(str(c, "kind"), false), "cstate",
                                    state ? state : "", "cstate_label", clock_state_label(state),
                                    "started", when(r, json_object_get(c, "started_at"), zone),
@@ -135,9 +136,8 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
         "any_running", any_running, "any_paused", any_paused);
     if (next) {
         json_object_set(vm, "next", next);
-        json_object_set_new(
-            vm, "next_delivery",
-            json_boolean(is(str(next, "clabel"), web_clock_label("delivery_48h", false))));
+        json_object_set_new(vm, "next_delivery",
+                            json_boolean(is(str(next, "ckind"), "delivery_48h")));
     }
     if (str(q, "note") && *str(q, "note"))
         json_object_set_new(vm, "note", json_string(str(q, "note")));
@@ -216,7 +216,7 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
     if (any_paused && !any_running)
         owed = org ? "Nothing for now: the clocks of this request are paused by the service."
                    : "Paused: the partner's clocks do not run until you resume them.";
-    else if (next && is(str(next, "clabel"), web_clock_label("delivery_48h", false)))
+    else if (next && is(str(next, "ckind"), "delivery_48h"))
         owed = org ? "You: deliver the files by the due time below."
                    : arena_printf(&r->arena, "%s: the delivery is due by the time below.",
                                   partner_name);
