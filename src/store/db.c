@@ -117,6 +117,18 @@ int db_run_id(struct db *db, int64_t *id, const char *sql, const char *types, ..
     return rc;
 }
 
+int db_query_int(struct db *db, int64_t *out, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct db_stmt *st = ops_of(db)->query(db, sql, types, ap);
+    va_end(ap);
+    int rc = db_step(st);
+    *out = rc == DB_ROW ? db_int(st, 0) : 0;
+    db_done(st);
+    return rc;
+}
+
 int64_t db_changes(struct db *db)
 {
     return ops_of(db)->changes(db);

@@ -53,6 +53,11 @@ void db_done(struct db_stmt *st);
 int db_run(struct db *db, const char *sql, const char *types, ...);
 /* Runs an INSERT ... RETURNING id (or a query whose first column is an integer). */
 int db_run_id(struct db *db, int64_t *id, const char *sql, const char *types, ...);
+/*
+ * Runs a query of at most one integer (a COUNT, a SUM, an id): *out gets its
+ * first column, or 0 when there is no row. Returns DB_ROW, DB_DONE or <0.
+ */
+int db_query_int(struct db *db, int64_t *out, const char *sql, const char *types, ...);
 /* Number of rows changed by the last statement. */
 int64_t db_changes(struct db *db);
 

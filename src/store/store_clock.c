@@ -177,25 +177,19 @@ int store_clock_claim_soon(struct db *db, int64_t id, bool *claimed)
 
 int store_clock_next_soon(struct db *db, int64_t after, int64_t *due)
 {
-    struct db_stmt *st = db_query(db,
-                                  "SELECT due_at FROM clocks WHERE state = 'running' AND due_at > ?"
-                                  " AND soon_sent = 0 ORDER BY due_at LIMIT 1",
-                                  "i", after);
-    int rc = db_step(st);
-    *due = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
+    int rc = db_query_int(db, due,
+                          "SELECT due_at FROM clocks WHERE state = 'running' AND due_at > ?"
+                          " AND soon_sent = 0 ORDER BY due_at LIMIT 1",
+                          "i", after);
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 
 int store_clock_next_due(struct db *db, int64_t *due)
 {
-    struct db_stmt *st = db_query(db,
-                                  "SELECT due_at FROM clocks WHERE state = 'running'"
-                                  " ORDER BY due_at LIMIT 1",
-                                  "");
-    int rc = db_step(st);
-    *due = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
+    int rc = db_query_int(db, due,
+                          "SELECT due_at FROM clocks WHERE state = 'running'"
+                          " ORDER BY due_at LIMIT 1",
+                          "");
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 

@@ -115,37 +115,28 @@ int store_delivery_page(struct db *db, struct arena *a, int64_t partner_id, int6
 
 int store_delivery_latest(struct db *db, int64_t request_id, int64_t before, int64_t *id)
 {
-    struct db_stmt *st = db_query(db,
-                                  "SELECT id FROM deliveries WHERE request_id = ? AND (? = 0 OR"
-                                  " id < ?) ORDER BY id DESC LIMIT 1",
-                                  "iii", request_id, before, before);
-    int rc = db_step(st);
-    *id = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
+    int rc = db_query_int(db, id,
+                          "SELECT id FROM deliveries WHERE request_id = ? AND (? = 0 OR"
+                          " id < ?) ORDER BY id DESC LIMIT 1",
+                          "iii", request_id, before, before);
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 
 int store_delivery_latest_self(struct db *db, int64_t partner_id, const char *kind, int64_t *id)
 {
-    struct db_stmt *st = db_query(db,
-                                  "SELECT id FROM deliveries WHERE partner_id = ? AND request_id IS"
-                                  " NULL AND kind = ? ORDER BY id DESC LIMIT 1",
-                                  "is", partner_id, kind);
-    int rc = db_step(st);
-    *id = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
+    int rc = db_query_int(db, id,
+                          "SELECT id FROM deliveries WHERE partner_id = ? AND request_id IS"
+                          " NULL AND kind = ? ORDER BY id DESC LIMIT 1",
+                          "is", partner_id, kind);
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 
 int store_delivery_of_upload(struct db *db, const char *upload_id, int64_t *id)
 {
-    struct db_stmt *st = db_query(
-        db,
+    int rc = db_query_int(
+        db, id,
         "SELECT delivery_id FROM delivery_files WHERE upload_id = ? ORDER BY delivery_id LIMIT 1",
         "s", upload_id);
-    int rc = db_step(st);
-    *id = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 

@@ -79,11 +79,9 @@ int store_partner_add_warning(struct db *db, int64_t id, int64_t *count)
         db, db_run(db, "UPDATE partners SET warnings = warnings + 1 WHERE id = ?", "i", id));
     if (rc < 0)
         return rc;
-    struct db_stmt *st = db_query(db, "SELECT warnings FROM partners WHERE id = ?", "i", id);
-    rc = db_step(st);
-    *count = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
-    return rc == DB_ROW ? STORE_OK : STORE_ERR;
+    return db_run_id(db, count, "SELECT warnings FROM partners WHERE id = ?", "i", id) < 0
+               ? STORE_ERR
+               : STORE_OK;
 }
 
 int store_partner_set_decision(struct db *db, int64_t id, bool pending)
@@ -192,11 +190,9 @@ int store_transfer_set(struct db *db, int64_t partner_id, const char *username,
 
 int store_transfer_lookup(struct db *db, const char *token_hash, int64_t *partner_id)
 {
-    struct db_stmt *st = db_query(
-        db, "SELECT partner_id FROM transfer_accounts WHERE token_hash = ?", "s", token_hash);
-    int rc = db_step(st);
-    *partner_id = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
+    int rc = db_query_int(db, partner_id,
+                          "SELECT partner_id FROM transfer_accounts WHERE token_hash = ?", "s",
+                          token_hash);
     return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_ERR_NOT_FOUND : STORE_ERR;
 }
 
@@ -219,12 +215,10 @@ int store_invitation_use(struct db *db, const char *token_hash, int64_t now, int
         return STORE_ERR;
     if (db_changes(db) != 1)
         return STORE_ERR_NOT_FOUND;
-    struct db_stmt *st =
-        db_query(db, "SELECT user_id FROM invitations WHERE token_hash = ?", "s", token_hash);
-    rc = db_step(st);
-    *user_id = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
-    return rc == DB_ROW ? STORE_OK : STORE_ERR;
+    return db_run_id(db, user_id, "SELECT user_id FROM invitations WHERE token_hash = ?", "s",
+                     token_hash) < 0
+               ? STORE_ERR
+               : STORE_OK;
 }
 
 int store_invitation_get(struct db *db, const char *token_hash, struct invitation_row *out)
@@ -432,12 +426,9 @@ int store_alternate_add(struct db *db, int64_t partner_id, const char *reason, i
 
 int store_alternate_count_open(struct db *db, int64_t partner_id, int64_t *n)
 {
-    struct db_stmt *st = db_query(db,
-                                  "SELECT COUNT(*) FROM alternate_requests WHERE resolved_at IS"
-                                  " NULL AND (? = 0 OR partner_id = ?)",
-                                  "ii", partner_id, partner_id);
-    int rc = db_step(st);
-    *n = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
+    int rc = db_query_int(db, n,
+                          "SELECT COUNT(*) FROM alternate_requests WHERE resolved_at IS"
+                          " NULL AND (? = 0 OR partner_id = ?)",
+                          "ii", partner_id, partner_id);
     return rc == DB_ROW ? STORE_OK : STORE_ERR;
 }

@@ -133,17 +133,14 @@ int store_partner_page(struct db *db, struct arena *a, const struct partner_quer
         *o = '\0';
     }
     int64_t org = q->org_id, own = q->owner_id;
-    struct db_stmt *st =
-        db_query(db, "SELECT COUNT(*) FROM partners" PAGE_WHERE, "ssiiiiiiiiss", q->stage, q->stage,
-                 org, org, org, own, own, own, own, own, like, like);
-    int rc = db_step(st);
-    *total = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
+    int rc = db_query_int(db, total, "SELECT COUNT(*) FROM partners" PAGE_WHERE, "ssiiiiiiiiss",
+                          q->stage, q->stage, org, org, org, own, own, own, own, own, like, like);
     if (rc != DB_ROW)
         return STORE_ERR;
     VG_ASSERT(q->sort <= PARTNER_SORT_SINCE);
-    st = db_query(db, sql[q->sort][q->desc ? 1 : 0], "ssiiiiiiiissii", q->stage, q->stage, org, org,
-                  org, own, own, own, own, own, like, like, q->limit, q->offset);
+    struct db_stmt *st =
+        db_query(db, sql[q->sort][q->desc ? 1 : 0], "ssiiiiiiiissii", q->stage, q->stage, org, org,
+                 org, own, own, own, own, own, like, like, q->limit, q->offset);
     while ((rc = db_step(st)) == DB_ROW) {
         struct partner p;
         partner_read(st, a, &p);
@@ -206,13 +203,10 @@ int store_event_page(struct db *db, struct arena *a, int64_t partner_id, int64_t
                      int (*fn)(const struct event *, void *), void *ctx)
 {
     if (total) {
-        struct db_stmt *st = db_query(db,
-                                      "SELECT COUNT(*) FROM events WHERE partner_id = ?"
-                                      " AND (? IS NULL OR action = ?)",
-                                      "iss", partner_id, action, action);
-        int rc = db_step(st);
-        *total = rc == DB_ROW ? db_int(st, 0) : 0;
-        db_done(st);
+        int rc = db_query_int(db, total,
+                              "SELECT COUNT(*) FROM events WHERE partner_id = ?"
+                              " AND (? IS NULL OR action = ?)",
+                              "iss", partner_id, action, action);
         if (rc != DB_ROW)
             return STORE_ERR;
     }

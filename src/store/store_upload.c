@@ -142,13 +142,10 @@ int store_upload_set_expired(struct db *db, const char *id, int64_t now)
 
 int store_upload_bytes_of_partner(struct db *db, int64_t partner_id, int64_t *bytes)
 {
-    struct db_stmt *st = db_query(db,
-                                  "SELECT COALESCE(SUM(COALESCE(length, upload_offset)), 0)"
-                                  " FROM uploads WHERE partner_id = ? AND state <> 'expired'",
-                                  "i", partner_id);
-    int rc = db_step(st);
-    *bytes = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
+    int rc = db_query_int(db, bytes,
+                          "SELECT COALESCE(SUM(COALESCE(length, upload_offset)), 0)"
+                          " FROM uploads WHERE partner_id = ? AND state <> 'expired'",
+                          "i", partner_id);
     return rc == DB_ROW ? STORE_OK : STORE_ERR;
 }
 

@@ -165,12 +165,9 @@ int store_token_each(struct db *db, struct arena *a, int64_t user_id, enum token
 
 int store_token_count(struct db *db, int64_t user_id, enum token_kind kind, int64_t now, int64_t *n)
 {
-    struct db_stmt *st = db_query(
-        db, "SELECT COUNT(*) FROM tokens WHERE user_id = ? AND kind = ? AND expires_at > ?", "iii",
-        user_id, (int64_t)kind, now);
-    int rc = db_step(st);
-    *n = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
+    int rc = db_query_int(
+        db, n, "SELECT COUNT(*) FROM tokens WHERE user_id = ? AND kind = ? AND expires_at > ?",
+        "iii", user_id, (int64_t)kind, now);
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 
