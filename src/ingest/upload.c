@@ -98,19 +98,14 @@ static int recover_one(const struct upload_row *u, void *arg)
                 u->id, path);
         if (rc->n_lost < rc->max_lost)
             memcpy(rc->lost[rc->n_lost++], u->id, UPLOAD_ID_LEN + 1);
-    } else if ((uint64_t)st.st_size > (uint64_t)u->offset) {
-        if (blob_truncate(path, (uint64_t)u->offset) == BLOB_OK)
+    } else {
+        if ((uint64_t)st.st_size > (uint64_t)u->offset &&
+            blob_truncate(path, (uint64_t)u->offset) == BLOB_OK)
             rc->n_cut++;
+        if (upload_is_final(u)) /* made again from its parts once the work thread runs */
+            work_enqueue(rc->ing, u->id);
     }
     free(path);
-    return 0;
-}
-
-/* Queues an open final upload, to be made again from its parts (after a restart). */
-static int requeue_final(const struct upload_row *u, void *arg)
-{
-    if (upload_is_final(u))
-        work_enqueue(arg, u->id);
     return 0;
 }
 
@@ -289,6 +284,7 @@ int ingest_open(struct store *store, const char *data_dir, const struct ingest_o
     ing->data_dir = xstrdup(data_dir);
     ing->opts = *opts;
     pthread_mutex_init(&ing->lock, NULL);
+    pthread_cond_init(&ing->work_wake, NULL); /* the restart pass queues work already */
     char *dir = xasprintf("%s/uploads", data_dir);
     int mk = mkdir(dir, 0750);
     if (mk < 0 && errno != EEXIST) {
@@ -315,7 +311,6 @@ int ingest_open(struct store *store, const char *data_dir, const struct ingest_o
     if (rc.n_cut)
         fprintf(stderr, "vodgate: cut %d unfinished upload(s) back to their committed offset\n",
                 rc.n_cut);
-    pthread_cond_init(&ing->work_wake, NULL);
     ing->work_running = true;
     VG_ASSERT(pthread_create(&ing->work_thread, NULL, work_main, ing) == 0);
     /* md5s a crash left unfinished */
@@ -325,9 +320,7 @@ int ingest_open(struct store *store, const char *data_dir, const struct ingest_o
     if (store_upload_md5_pending(db, pending, 64, &n_pending) == STORE_OK)
         for (int i = 0; i < n_pending; i++)
             work_enqueue(ing, pending[i]);
-    store_upload_each_open(db, &a, requeue_final, ing);
     store_put(store, db);
-    arena_free(&a);
     *out = ing;
     return 0;
 }
@@ -343,8 +336,8 @@ void ingest_close(struct ingest *ing)
         pthread_cond_signal(&ing->work_wake);
         pthread_mutex_unlock(&ing->lock);
         pthread_join(ing->work_thread, NULL);
-        pthread_cond_destroy(&ing->work_wake);
     }
+    pthread_cond_destroy(&ing->work_wake);
     free(ing->work_queue);
     pthread_mutex_destroy(&ing->lock);
     free(ing->data_dir);
