@@ -3,6 +3,8 @@
  */
 #include "base/mem.h"
 
+#include "base/recover.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +20,7 @@ static void oom(size_t len)
 
 void vg_assert_fail(const char *expr, const char *file, int line)
 {
-    fprintf(stderr, "vodgate: assertion failed: %s (%s:%d)\n", expr, file, line);
-    abort();
+    vg_fail("assertion failed: %s (%s:%d)", expr, file, line);
 }
 
 void die(const char *fmt, ...)

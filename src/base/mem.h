@@ -14,7 +14,10 @@
 
 #define VG_PRINTF(fmt_idx, arg_idx) __attribute__((format(printf, fmt_idx, arg_idx)))
 
-/* An invariant that stays on in every build. */
+/*
+ * An invariant that stays on in every build. A broken one fails the work in
+ * hand (the request, the job: see recover.h), and aborts only outside it.
+ */
 #define VG_ASSERT(cond) ((cond) ? (void)0 : vg_assert_fail(#cond, __FILE__, __LINE__))
 
 void vg_assert_fail(const char *expr, const char *file, int line) __attribute__((noreturn));

@@ -4,13 +4,18 @@
  */
 #include "base/secret.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/hash.h"
 #include "base/mem.h"
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
+static unsigned char seal_key[crypto_secretbox_KEYBYTES];
+static bool seal_key_set;
 
 int secret_init(void)
 {
@@ -71,4 +76,77 @@ bool secret_equal(const char *a, const char *b)
     if (la != lb)
         return false;
     return sodium_memcmp(a, b, la) == 0;
+}
+
+int secret_key_load(const char *path, char **err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        unsigned char k[crypto_secretbox_KEYBYTES];
+        crypto_secretbox_keygen(k);
+        int w = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+        if (w >= 0) {
+            bool ok = write(w, k, sizeof k) == (ssize_t)sizeof k && fsync(w) == 0;
+            close(w);
+            if (!ok) {
+                unlink(path);
+                *err = xasprintf("cannot write the key file %s", path);
+                return -1;
+            }
+        }
+        sodium_memzero(k, sizeof k);
+        fd = open(path, O_RDONLY | O_CLOEXEC); /* this one's, or a sibling's that won the race */
+    }
+    if (fd < 0) {
+        *err = xasprintf("cannot read the key file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    ssize_t n = read(fd, seal_key, sizeof seal_key);
+    close(fd);
+    if (n != (ssize_t)sizeof seal_key) {
+        *err = xasprintf("the key file %s is not %zu bytes (restore it from where you keep it, "
+                         "or remove it: unsent invitation links then stop working)",
+                         path, sizeof seal_key);
+        return -1;
+    }
+    seal_key_set = true;
+    return 0;
+}
+
+bool secret_key_loaded(void)
+{
+    return seal_key_set;
+}
+
+int secret_seal(const char *plain, char out[static SECRET_SEALED_MAX])
+{
+    size_t len = strlen(plain);
+    if (!seal_key_set || len > 64)
+        return -1;
+    unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 64];
+    randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, len, box,
+                          seal_key);
+    sodium_bin2base64(out, SECRET_SEALED_MAX, box,
+                      crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return 0;
+}
+
+int secret_unseal(const char *sealed, size_t len, char *out, size_t cap)
+{
+    unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 64];
+    size_t n;
+    if (!seal_key_set || len >= SECRET_SEALED_MAX ||
+        sodium_base642bin(box, sizeof box, sealed, len, NULL, &n, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        n < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+        return -1;
+    size_t plain_len = n - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
+    if (plain_len + 1 > cap ||
+        crypto_secretbox_open_easy((unsigned char *)out, box + crypto_secretbox_NONCEBYTES,
+                                   n - crypto_secretbox_NONCEBYTES, box, seal_key) != 0)
+        return -1;
+    out[plain_len] = '\0';
+    return 0;
 }

@@ -31,4 +31,31 @@ void secret_password_new(char out[static 21]);
 /* Constant-time string equality. */
 bool secret_equal(const char *a, const char *b);
 
+/*
+ * Sealing: a secret that must be kept for a while but never readable from
+ * the database (a one-time link waiting in the outbox) is stored encrypted
+ * (XSalsa20-Poly1305, libsodium's secretbox) with a key kept outside the
+ * database, in a file of the data directory (DIR/secret.key, 0600, never in
+ * a backup of the database). Processes of one installation share the file.
+ */
+#define SECRET_SEALED_MAX 160 /* the sealed text of a secret of at most 64 bytes */
+
+/*
+ * Loads the sealing key from path, creating it (32 random bytes, 0600) when
+ * there is none. Returns 0, or -1 with *err set (malloc'd).
+ */
+int secret_key_load(const char *path, char **err);
+/* Whether a sealing key is loaded. */
+bool secret_key_loaded(void);
+/*
+ * Writes the sealed form of plain (at most 64 bytes) into out: base64url
+ * text of nonce and box. Returns 0, or -1 when no key is loaded.
+ */
+int secret_seal(const char *plain, char out[static SECRET_SEALED_MAX]);
+/*
+ * Opens the len bytes of sealed text at sealed into out (cap bytes, NUL
+ * included). Returns 0, or -1 when it is not a box this key sealed.
+ */
+int secret_unseal(const char *sealed, size_t len, char *out, size_t cap);
+
 #endif

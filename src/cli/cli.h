@@ -27,6 +27,22 @@ const char *cli_env(const char *name, const char *dflt);
  */
 int cli_store_args(int argc, char **argv, const char *help, const char **data,
                    const char **database);
+/*
+ * Takes the embedded database's data directory for this process alone (an
+ * flock on DIR/serve.lock, held until exit, released by the kernel when the
+ * process dies, kill -9 too), creating the directory 0700 if needed. A second
+ * `vodgate serve` on the same directory is refused: two servers on one SQLite
+ * file would each run the clocks, the mail and the validation jobs. Prints
+ * why and returns -1 when the directory is taken.
+ */
+int cli_lock_data_dir(const char *data);
+/*
+ * Loads the installation's sealing key (base/secret.h): VODGATE_SECRET_FILE,
+ * or DATA/secret.key, created when missing. Every process that queues or
+ * sends invitation mail loads it; the processes of one installation must
+ * share the file. Prints why and returns -1 when it cannot be read.
+ */
+int cli_load_key(const char *data);
 /* True when argv holds -h or --help. */
 int cli_wants_help(int argc, char **argv);
 

@@ -1,11 +1,17 @@
 /*
  * Small helpers shared by the subcommands.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "base/secret.h"
 #include "cli/cli.h"
 
 const char *cli_env(const char *name, const char *dflt)
@@ -52,4 +58,55 @@ int cli_store_args(int argc, char **argv, const char *help, const char **data,
         }
     }
     return optind;
+}
+
+int cli_lock_data_dir(const char *data)
+{
+    if (mkdir(data, 0700) < 0 && errno != EEXIST) {
+        fprintf(stderr, "vodgate serve: cannot create the data directory %s: %s\n", data,
+                strerror(errno));
+        return -1;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/serve.lock", data);
+    int fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        fprintf(stderr, "vodgate serve: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        char pid[32] = "";
+        ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+        pid[n > 0 ? n : 0] = '\0';
+        pid[strcspn(pid, "\n")] = '\0';
+        fprintf(stderr,
+                "vodgate serve: another vodgate serve%s%s%s is using the data directory %s; "
+                "stop it first, or give this one a --data of its own\n",
+                *pid ? " (pid " : "", pid, *pid ? ")" : "", data);
+        close(fd);
+        return -1;
+    }
+    char pid[32];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+        fprintf(stderr, "vodgate serve: warning: cannot write the pid into %s\n", path);
+    return 0; /* fd stays open: the lock lasts as long as the process, and dies with it */
+}
+
+int cli_load_key(const char *data)
+{
+    if (mkdir(data, 0700) < 0 && errno != EEXIST) {
+        fprintf(stderr, "vodgate: cannot create the data directory %s: %s\n", data,
+                strerror(errno));
+        return -1;
+    }
+    char dflt[4096];
+    snprintf(dflt, sizeof dflt, "%s/secret.key", data);
+    char *err = NULL;
+    if (secret_key_load(cli_env("SECRET_FILE", dflt), &err) < 0) {
+        fprintf(stderr, "vodgate: %s\n", err);
+        free(err);
+        return -1;
+    }
+    return 0;
 }

@@ -647,7 +647,10 @@ struct newest_mail {
 static int take_body(const struct mail_row *m, void *arg)
 {
     struct newest_mail *x = arg;
-    x->body = arena_strdup(x->a, m->body);
+    struct buf open = {0}; /* the link is stored sealed (jobs/mail_links.c) */
+    mail_body_open(m->body, &open);
+    x->body = arena_strdup(x->a, buf_str(&open));
+    buf_free(&open);
     return 1;
 }
 
@@ -1013,6 +1016,8 @@ int cli_demo(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (secret_init() < 0)
         die("libsodium could not start");
+    if (cli_load_key(data) < 0)
+        return 1;
     /* The story starts before its first beat, on a clock of this process only. */
     int64_t real_now = now_get();
     double earliest = 0;

@@ -34,6 +34,9 @@ static const char serve_help[] =
     "  --data DIR                database file and uploads [VODGATE_DATA] (./var)\n"
     "  --database URL            postgresql://... instead of the embedded SQLite\n"
     "                            [VODGATE_DATABASE]\n"
+    "  --reuse-port              let other processes listen on the same address and port\n"
+    "                            (SO_REUSEPORT; off: a second server there is refused)\n"
+    "                            [VODGATE_REUSE_PORT=1]\n"
     "  --threads N               HTTP worker threads [VODGATE_THREADS] (4)\n"
     "  --max-body BYTES          largest JSON body accepted [VODGATE_MAX_BODY] (1048576)\n"
     "  --session-ttl SECONDS     how long a sign-in lasts [VODGATE_SESSION_TTL] (43200)\n"
@@ -66,6 +69,9 @@ static const char serve_help[] =
     "                            them [VODGATE_MDDF_SCHEMAS]\n"
     "  --ratings FILE            the Common Metadata Ratings XML: ratings in deliveries\n"
     "                            are checked against it [VODGATE_RATINGS]\n"
+    "  (VODGATE_SECRET_FILE)     the key that seals invitation links in the outbox\n"
+    "                            (DIR/secret.key, made on first run; several servers on\n"
+    "                            one PostgreSQL must share it; never in a database backup)\n"
     "  --bootstrap-admin         on a database with no users, create an admin and\n"
     "                            print its email and password once\n"
     "                            (email from VODGATE_ADMIN_EMAIL, admin@vodgate.local)\n";
@@ -136,7 +142,8 @@ int cli_serve(int argc, char **argv)
         O_BOOTSTRAP,
         O_HELP,
         O_PUBLIC_URL,
-        O_QUESTIONNAIRE
+        O_QUESTIONNAIRE,
+        O_REUSE_PORT
     };
     enum { O_MAIL_FROM = 100, O_SMTP_TIMEOUT, O_TEMPLATES }; /* the mail options */
     enum { O_MAX_UPLOAD = 200, O_UPLOAD_QUOTA, O_UPLOAD_EXPIRY, O_IDLE_TIMEOUT }; /* uploads */
@@ -168,6 +175,7 @@ int cli_serve(int argc, char **argv)
         {"upload-quota", required_argument, 0, O_UPLOAD_QUOTA},
         {"upload-expiry", required_argument, 0, O_UPLOAD_EXPIRY},
         {"idle-timeout", required_argument, 0, O_IDLE_TIMEOUT},
+        {"reuse-port", no_argument, 0, O_REUSE_PORT},
         {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0},
     };
@@ -183,6 +191,7 @@ int cli_serve(int argc, char **argv)
     bool secure = !strcmp(cli_env("SECURE_COOKIES", "0"), "1");
     bool test_clock = !strcmp(cli_env("TEST_CLOCK", "0"), "1");
     bool bootstrap = false;
+    bool reuse_port = !strcmp(cli_env("REUSE_PORT", "0"), "1");
     long long max_upload = atoll(cli_env("MAX_UPLOAD", "2199023255552"));
     long long upload_quota = atoll(cli_env("UPLOAD_QUOTA", "0"));
     long long upload_expiry = atoll(cli_env("UPLOAD_EXPIRY", "604800"));
@@ -262,6 +271,9 @@ int cli_serve(int argc, char **argv)
         case O_IDLE_TIMEOUT:
             idle_timeout = atoll(optarg);
             break;
+        case O_REUSE_PORT:
+            reuse_port = true;
+            break;
         case O_HELP:
             fputs(serve_help, stdout);
             return 0;
@@ -303,12 +315,18 @@ int cli_serve(int argc, char **argv)
     }
     if (secret_init() < 0)
         die("libsodium could not start");
+    if (cli_load_key(data) < 0)
+        return 1;
     struct buf mail_err = {0};
     if (mail_configure(&mail, &mail_err) < 0) {
         fprintf(stderr, "vodgate serve: %s\n", buf_str(&mail_err));
         buf_free(&mail_err);
         return 2;
     }
+    /* One server per embedded database; with PostgreSQL several share it (and may share
+     * the data directory's uploads), each on an address of its own. */
+    if (!database && cli_lock_data_dir(data) < 0)
+        return 1;
     struct store *store;
     char *err = NULL;
     if (store_open(database, data, &store, &err) < 0) {
@@ -322,6 +340,15 @@ int cli_serve(int argc, char **argv)
         store_close(store);
         return 1;
     }
+    int64_t n_sealed = 0;
+    if (mail_seal_stored_links(store, &n_sealed) < 0) {
+        fprintf(stderr, "vodgate: could not seal the invitation links stored in the outbox\n");
+        store_close(store);
+        return 1;
+    }
+    if (n_sealed)
+        fprintf(stderr, "vodgate: sealed the one-time links of %lld stored messages\n",
+                (long long)n_sealed);
     char *url = public_url ? xstrdup(public_url) : xasprintf("http://%s", listen);
     onb_set_public_url(url);
     free(url);
@@ -336,6 +363,7 @@ int cli_serve(int argc, char **argv)
     app.data_dir = data;
     app.max_body = (size_t)max_body;
     app.secure_cookies = secure;
+    app.reuse_port = reuse_port;
     app.session_ttl = ttl;
     app.on_time_moved = run_due_work;
     if (!public_url)

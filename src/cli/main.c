@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -38,6 +39,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* Everything vodgate creates (database, uploads, work files, backups, a library's temporary
+     * files) is for the user it runs as: see "What is stored" in docs/operations.md. */
+    umask(077);
     if (argc < 2) {
         usage(stderr);
         return 2;

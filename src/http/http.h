@@ -55,7 +55,8 @@ struct app {
     struct store *store;
     const char *data_dir;
     size_t max_body;       /* bytes; larger JSON bodies get 413 */
-    bool secure_cookies;   /* add Secure to the session cookie */
+    bool secure_cookies;   /* add Secure to the session and flash cookies */
+    bool reuse_port;       /* SO_REUSEPORT: others may listen on the same address (asked for) */
     int session_ttl;       /* seconds */
     struct ingest *ingest; /* tus uploads (ingest/upload.h) */
     unsigned conn_timeout; /* seconds an idle connection is kept (0: 120) */
@@ -181,6 +182,12 @@ void reply_header(struct req *r, const char *name, const char *value);
 void reply_policy(struct req *r, enum policy_result pr);
 /* Answers 500 for a store failure, logging what failed. */
 void reply_store_error(struct req *r, int rc);
+/*
+ * Answers 500 "internal" (JSON, or a short HTML page on a portal page),
+ * dropping anything begun: for faults of the server, which the caller has
+ * logged. Never fails.
+ */
+void reply_internal(struct req *r);
 
 /*
  * Reading the JSON body. Each reader answers the request with 400 or 422 and

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
+
 static const char hex[] = "0123456789ABCDEF";
 
 /* buf_putc and buf_add without a call when there is room (b->data then exists). */
@@ -47,35 +49,6 @@ static void put_u16(struct buf *b, unsigned u)
     p[5] = hex[u & 15];
     b->len += 6;
     b->data[b->len] = '\0';
-}
-
-/* Decodes one UTF-8 sequence at s (n bytes left); returns its length, 0 when invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t v;
-    if (c < 0xC2 || c > 0xF4)
-        return 0;
-    if (c < 0xE0)
-        len = 2, v = c & 0x1F;
-    else if (c < 0xF0)
-        len = 3, v = c & 0x0F;
-    else
-        len = 4, v = c & 0x07;
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    /* overlong forms, surrogates and values past U+10FFFF */
-    if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
-        (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
 }
 
 static void put_string(struct buf *b, const char *str, size_t len)

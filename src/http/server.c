@@ -22,6 +22,17 @@
  * X-HTTP-Method-Override (tus) replaces the method before routing, so the
  * role and CSRF checks see the method that is acted on.
  *
+ * Nothing a client sends can stop the process. Before routing, the door
+ * refuses what no handler should ever see: an unknown method (501), a path
+ * or Host that is not UTF-8 text (400), a query argument that is not (422
+ * naming it, as a handler names a value it cannot take), answered without
+ * repeating the bytes back. Every handler call runs under a recovery point
+ * (base/recover.h): a broken invariant or a store failure inside one request
+ * answers that request 500, logs the cause, closes its database connection
+ * and leaves every other request alone. A JSON answer that could not be
+ * built (jansson refuses text that is not UTF-8) is a 500 too, never an
+ * abort.
+ *
  * Shutdown: SIGTERM or SIGINT stops accepting, waits for the requests in
  * flight to finish (bounded), stops the daemon and returns 0.
  */
@@ -41,8 +52,10 @@
 #include <unistd.h>
 
 #include "base/now.h"
+#include "base/recover.h"
 #include "base/secret.h"
 #include "base/timefmt.h"
+#include "base/utf8.h"
 #include "http/access_log.h"
 #include "http/json_out.h"
 #include "store/token_cache.h"
@@ -60,6 +73,9 @@
  */
 #define CONN_POOL_BYTES (64 * 1024)
 
+/* r->method of a method vodgate does not serve (the door answers 501; the log says this). */
+static const char unknown_method[] = "(unknown)";
+
 static atomic_int n_active; /* requests between first call and completion */
 
 /* Suspended streaming requests, so that shutdown can resume (and close) them. */
@@ -76,6 +92,20 @@ static double mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * The path as logs may show it: a route whose path carries a one-time token
+ * (/invitations/{token}) is logged by its pattern with the token left out, so
+ * that the log cannot be replayed. Allocates from r's arena when it rewrites.
+ */
+static const char *log_path(const struct req *r)
+{
+    const char *at = r->route ? strstr(r->route->pattern, "{token}") : NULL;
+    if (!at)
+        return r->path;
+    return arena_printf((struct arena *)&r->arena, "%.*s(token)%s", (int)(at - r->route->pattern),
+                        r->route->pattern, at + 7);
 }
 
 /* ---- what handlers call ---- */
@@ -148,6 +178,12 @@ void reply_json(struct req *r, int status, json_t *body)
         return;
     }
     VG_ASSERT(r->status == 0);
+    if (!body) { /* a builder refused its input (text that is not UTF-8): a fault of ours */
+        fprintf(stderr, "vodgate: internal: the JSON answer to %s %s could not be built\n",
+                r->method, log_path(r));
+        reply_internal(r);
+        return;
+    }
     r->status = status;
     r->content_type = "application/json";
     buf_reset(&r->out);
@@ -155,12 +191,29 @@ void reply_json(struct req *r, int status, json_t *body)
     json_decref(body);
 }
 
+void reply_internal(struct req *r)
+{
+    static const char json[] = "{\"error\":{\"code\":\"internal\",\"message\":\"the server "
+                               "could not complete this request; try again\"}}";
+    static const char html[] = "<!doctype html><meta charset=utf-8><title>Server error</title>"
+                               "<p>The server could not complete this request. Go back and try "
+                               "again; if it happens again, tell your vodgate contact the time.";
+    bool page = r->route && (r->route->flags & ROUTE_PAGE);
+    r->status = 0;
+    if (page)
+        reply_bytes(r, 500, "text/html; charset=utf-8", html, sizeof html - 1);
+    else
+        reply_bytes(r, 500, "application/json", json, sizeof json - 1);
+}
+
 static void reply_error_v(struct req *r, int status, const char *code, json_t *extra,
                           const char *fmt, va_list ap)
 {
-    struct buf msg = {0};
-    buf_vprintf(&msg, fmt, ap);
+    struct buf raw = {0}, msg = {0};
+    buf_vprintf(&raw, fmt, ap);
+    buf_add_utf8(&msg, buf_str(&raw), raw.len); /* it may repeat what the client sent */
     json_t *err = json_pack("{s:s, s:s}", "code", code, "message", buf_str(&msg));
+    buf_free(&raw);
     buf_free(&msg);
     if (extra)
         json_object_update(err, extra);
@@ -224,8 +277,8 @@ void reply_store_error(struct req *r, int rc)
         reply_error(r, 404, "not_found", "no such resource");
         return;
     }
-    fprintf(stderr, "vodgate: store error %d on %s %s\n", rc, r->method, r->path);
-    reply_error(r, 500, "internal", "the server could not complete this request; try again");
+    fprintf(stderr, "vodgate: store error %d on %s %s\n", rc, r->method, log_path(r));
+    reply_internal(r);
 }
 
 /* ---- routing and the checks before any handler ---- */
@@ -345,9 +398,75 @@ static bool is_safe_method(const char *m)
     return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS");
 }
 
+/* The first query argument that is not text: its name (NULL when the name is not text). */
+struct bad_arg {
+    bool found;
+    const char *key;
+};
+
+/* MHD_KeyValueIterator: notes in *cls (struct bad_arg) the first argument that is not UTF-8. */
+static enum MHD_Result arg_is_text(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    struct bad_arg *bad = cls;
+    bool key_ok = utf8_valid(key, strlen(key));
+    if (key_ok && (!value || utf8_valid(value, strlen(value))))
+        return MHD_YES;
+    bad->found = true;
+    bad->key = key_ok ? key : NULL;
+    return MHD_NO;
+}
+
+/* Whether s is a Host header's value: host[:port] in printable ASCII. */
+static bool host_ok(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7F || strchr("/\\\"<>'`", *s))
+            return false;
+    return true;
+}
+
+/*
+ * What no handler should see, refused before routing without repeating it:
+ * a method vodgate does not serve, and a path, query argument or Host that
+ * is not text. Returns false when r is answered.
+ */
+static bool door(struct req *r)
+{
+    if (r->method == unknown_method) {
+        reply_error(r, 501, "not_implemented",
+                    "this method is not served here (GET, HEAD, POST, PUT, PATCH, DELETE, "
+                    "OPTIONS are)");
+        return false;
+    }
+    if (!utf8_valid(r->path, strlen(r->path))) {
+        reply_error(r, 400, "bad_request", "the path is not UTF-8 text");
+        return false;
+    }
+    struct bad_arg bad = {false, NULL};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_is_text, &bad);
+    if (bad.found && bad.key) { /* as every handler answers a value it cannot take */
+        reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", bad.key),
+                          "'%s' is not UTF-8 text", bad.key);
+        return false;
+    }
+    if (bad.found) {
+        reply_error(r, 400, "bad_request", "a query argument's name is not UTF-8 text");
+        return false;
+    }
+    const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
+    if (host && !host_ok(host)) {
+        reply_error(r, 400, "bad_request", "the Host header is not a host name");
+        return false;
+    }
+    return true;
+}
+
 /* Everything decided from the headers alone. Returns false when r is already answered. */
 static bool admit(struct req *r)
 {
+    if (!door(r))
+        return false;
     r->route = route_find(r);
     if (!r->route)
         return false;
@@ -413,16 +532,27 @@ static enum MHD_Result send_reply(struct req *r)
     return ret;
 }
 
-/* The method to act on: X-HTTP-Method-Override when it names one (tus), else the real one. */
+static const char *const known_methods[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                            "PATCH", "DELETE", "OPTIONS"};
+
+/* The static name of a method vodgate serves, or NULL. */
+static const char *known_method(const char *m)
+{
+    for (size_t i = 0; i < sizeof known_methods / sizeof known_methods[0]; i++)
+        if (!strcmp(m, known_methods[i]))
+            return known_methods[i];
+    return NULL;
+}
+
+/*
+ * The method to act on: X-HTTP-Method-Override when it names one (tus), else
+ * the real one; NULL when that is not one vodgate serves (the door answers 501).
+ */
 static const char *method_of(struct MHD_Connection *conn, const char *method)
 {
-    static const char *known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
     const char *o = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-HTTP-Method-Override");
-    if (o)
-        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-            if (!strcmp(o, known[i]))
-                return known[i];
-    return method;
+    const char *m = o ? known_method(o) : NULL;
+    return m ? m : known_method(method);
 }
 
 void req_resume(struct req *r)
@@ -506,6 +636,77 @@ static enum MHD_Result on_stream(struct req *r, const char *data, size_t *size)
     return MHD_YES;
 }
 
+/*
+ * After a failure inside r's handling (base/recover.h): whatever r had begun
+ * to answer is dropped, its database connection closed (its statements and
+ * transaction are in an unknown state), its stream left unended (its state is
+ * as unknown), and r answers 500. Amid a streamed body (*size > 0) the answer
+ * waits for the body's end, which on_stream reads and drops.
+ */
+static enum MHD_Result recovered(struct req *r, struct vg_recover *rec, size_t *size)
+{
+    fprintf(stderr, "vodgate: %s %s failed (%s); answered 500, the server goes on\n", r->method,
+            log_path(r), rec->what);
+    if (r->db) {
+        store_discard(r->db);
+        r->db = NULL;
+    }
+    if (r->stream)
+        r->stream_ended = true;
+    r->capturing = false;
+    json_decref(r->captured);
+    r->captured = NULL;
+    r->set_cookie = NULL;
+    memset(r->extra_header, 0, sizeof r->extra_header);
+    reply_internal(r);
+    if (r->stream && size && *size) {
+        *size = 0;
+        return MHD_YES;
+    }
+    return send_reply(r);
+}
+
+/* The three moments of a request (see the top of this file). */
+enum phase {
+    PHASE_HEADERS, /* first call: the door, routing, sign-in, a streaming handler's start */
+    PHASE_STREAM,  /* a piece of a streamed body, or its end */
+    PHASE_LAST,    /* the whole body is in: the handler runs */
+};
+
+static enum MHD_Result run_phase(struct req *r, enum phase ph, const char *data, size_t *size)
+{
+    switch (ph) {
+    case PHASE_HEADERS:
+        if (!admit(r))
+            return send_reply(r);
+        if (r->route->flags & ROUTE_RAW) {
+            r->route->fn(r); /* answers now, or sets r->stream */
+            if (r->status || !r->stream)
+                return send_reply(r);
+        }
+        return MHD_YES;
+    case PHASE_STREAM:
+        return on_stream(r, data, size);
+    case PHASE_LAST:
+        if (!r->status && (!(r->route->flags & ROUTE_PAGE) || page_form_admit(r)))
+            r->route->fn(r);
+        return send_reply(r);
+    }
+    return MHD_NO;
+}
+
+/* run_phase under a recovery point: a failure inside answers r 500, and only r. */
+static enum MHD_Result guarded(struct req *r, enum phase ph, const char *data, size_t *size)
+{
+    struct vg_recover rec;
+    if (sigsetjmp(rec.jb, 0))
+        return recovered(r, &rec, size);
+    vg_recover_push(&rec);
+    enum MHD_Result ret = run_phase(r, ph, data, size);
+    vg_recover_pop(&rec);
+    return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -519,19 +720,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->app = app;
         r->conn = conn;
         r->started_ms = mono_ms();
-        r->method = arena_strdup(&r->arena, method_of(conn, method));
+        const char *m = method_of(conn, method);
+        r->method = m ? m : unknown_method;
         r->path = arena_strdup(&r->arena, url);
-        if (!admit(r))
-            return send_reply(r);
-        if (r->route->flags & ROUTE_RAW) {
-            r->route->fn(r); /* answers now, or sets r->stream */
-            if (r->status || !r->stream)
-                return send_reply(r);
-        }
-        return MHD_YES;
+        return guarded(r, PHASE_HEADERS, NULL, upload_data_size);
     }
     if (r->stream)
-        return on_stream(r, upload_data, upload_data_size);
+        return guarded(r, PHASE_STREAM, upload_data, upload_data_size);
     if (*upload_data_size) {
         if (!r->status && !(r->route->flags & ROUTE_RAW)) {
             if (r->body.len + *upload_data_size > app->max_body)
@@ -543,9 +738,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (!r->status && (!(r->route->flags & ROUTE_PAGE) || page_form_admit(r)))
-        r->route->fn(r);
-    return send_reply(r);
+    return guarded(r, PHASE_LAST, NULL, upload_data_size);
 }
 
 /*
@@ -561,9 +754,10 @@ static void log_request(const struct req *r, bool aborted)
         time_format_rfc3339(t, when);
         when_t = t;
     }
+    const char *path = log_path(r);
     long long tenths = (long long)((mono_ms() - r->started_ms) * 10 + 0.5); /* no %f: cheaper */
     char line[1024];
-    int n = snprintf(line, sizeof line, "%s %s %s %d %lld.%lldms %s%s\n", when, r->method, r->path,
+    int n = snprintf(line, sizeof line, "%s %s %s %d %lld.%lldms %s%s\n", when, r->method, path,
                      r->status, tenths / 10, tenths % 10, r->signed_in ? r->user.email : "-",
                      aborted ? " (aborted)" : "");
     if (n < 0)
@@ -572,7 +766,7 @@ static void log_request(const struct req *r, bool aborted)
         access_log_line(line, (size_t)n);
         return;
     }
-    char *long_line = xasprintf("%s %s %s %d %lld.%lldms %s%s\n", when, r->method, r->path,
+    char *long_line = xasprintf("%s %s %s %d %lld.%lldms %s%s\n", when, r->method, path,
                                 r->status, tenths / 10, tenths % 10,
                                 r->signed_in ? r->user.email : "-", aborted ? " (aborted)" : "");
     access_log_line(long_line, strlen(long_line));
@@ -588,7 +782,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     if (r->stream && !r->stream_ended) {
         r->stream_ended = true;
-        r->stream->end(r, false);
+        struct vg_recover rec;
+        if (sigsetjmp(rec.jb, 0) == 0) {
+            vg_recover_push(&rec);
+            r->stream->end(r, false);
+            vg_recover_pop(&rec);
+        } else if (r->db) { /* vg_fail logged it; the request was over anyway */
+            store_discard(r->db);
+            r->db = NULL;
+        }
     }
     log_request(r, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
     if (r->db)
@@ -661,14 +863,25 @@ int http_serve(struct app *app, const char *listen, int n_threads, int *bound_po
         flags |= MHD_USE_EPOLL;
     else
         flags |= MHD_USE_POLL;
+    /* SO_REUSEPORT only when asked for. Not naming the option at all keeps libmicrohttpd's
+     * SO_REUSEADDR, which a restart needs while old connections linger in TIME_WAIT; an
+     * explicit 0 would turn that off too. */
+    struct MHD_OptionItem reuse[] = {
+        {app->reuse_port ? MHD_OPTION_LISTENING_ADDRESS_REUSE : MHD_OPTION_END, 1, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)n_threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         app, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL_BYTES,
         MHD_OPTION_CONNECTION_TIMEOUT, app->conn_timeout ? app->conn_timeout : 120u,
-        MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_ARRAY, reuse, MHD_OPTION_END);
     if (!d) {
-        fprintf(stderr, "vodgate: cannot listen on %s: %s\n", listen, strerror(errno));
+        int e = errno;
+        fprintf(stderr, "vodgate: cannot listen on %s: %s%s\n", listen, strerror(e),
+                e == EADDRINUSE ? " (another server listens there: stop it, or choose another "
+                                  "--listen)"
+                                : "");
         return -1;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

@@ -120,7 +120,7 @@ char *blob_path(const char *data_dir, const char *id)
 
 int blob_create(const char *path)
 {
-    int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0640);
+    int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
     if (fd < 0) {
         fprintf(stderr, "vodgate: cannot create %s: %s\n", path, strerror(errno));
         return BLOB_ERR_IO;
@@ -131,7 +131,7 @@ int blob_create(const char *path)
 
 int blob_truncate(const char *path, uint64_t length)
 {
-    int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0640);
+    int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
     if (fd < 0 || ftruncate(fd, (off_t)length) < 0 || fdatasync(fd) < 0) {
         fprintf(stderr, "vodgate: cannot cut %s to %llu bytes: %s\n", path,
                 (unsigned long long)length, strerror(errno));
@@ -172,7 +172,7 @@ int blob_concat(const char *dest, const char *const *srcs, const uint64_t *lens,
 {
     sha256_init(sha);
     md5_init(md5);
-    int out = open(dest, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0640);
+    int out = open(dest, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
     if (out < 0) {
         fprintf(stderr, "vodgate: cannot open %s: %s\n", dest, strerror(errno));
         return BLOB_ERR_IO;

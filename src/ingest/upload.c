@@ -286,7 +286,7 @@ int ingest_open(struct store *store, const char *data_dir, const struct ingest_o
     pthread_mutex_init(&ing->lock, NULL);
     pthread_cond_init(&ing->work_wake, NULL); /* the restart pass queues work already */
     char *dir = xasprintf("%s/uploads", data_dir);
-    int mk = mkdir(dir, 0750);
+    int mk = mkdir(dir, 0700);
     if (mk < 0 && errno != EEXIST) {
         *err = xasprintf("cannot create %s: %s", dir, strerror(errno));
         free(dir);

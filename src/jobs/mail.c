@@ -230,9 +230,13 @@ int mail_queue(struct db *db, struct arena *a, const char *to_email, int64_t to_
 static int send_one(struct db *db, const struct mail_row *m, struct mail_stats *stats)
 {
     int64_t at = now_get();
-    struct mail_message msg = {cfg.from, m->to_email, m->subject, m->body, m->message_id, at};
-    struct buf text = {0}, reply = {0};
+    struct buf body = {0}, text = {0}, reply = {0};
+    mail_body_open(m->body, &body); /* one-time links exist in the clear only on their way out */
+    struct mail_message msg = {cfg.from, m->to_email, m->subject, buf_str(&body), m->message_id, at};
     mailmsg_format(&msg, &text);
+    if (body.data)
+        explicit_bzero(body.data, body.len);
+    buf_free(&body);
     enum smtp_outcome out =
         smtp_send(cfg.smtp_url, cfg.timeout, cfg.from, m->to_email, text.data, text.len, &reply);
     buf_free(&text);

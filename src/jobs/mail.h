@@ -96,6 +96,23 @@ int mail_run(struct store *store, int64_t now, struct mail_stats *stats);
 
 /* Starts the sender thread (only when an SMTP URL is configured). */
 void mail_sender_start(struct store *store);
+/*
+ * One-time links (mail_links.c). mail_link_seal returns "BASE/invitations/~SEALED"
+ * in a, or NULL when no sealing key is loaded (secret_key_load). mail_body_open
+ * appends body to out with every such link opened to its token (for sending,
+ * and for the recipient's eyes); mail_body_hide with every one-time link
+ * replaced by a note (for anyone else). Both allocate only by growing out.
+ */
+const char *mail_link_seal(struct arena *a, const char *base_url, const char *token);
+void mail_body_open(const char *body, struct buf *out);
+void mail_body_hide(const char *body, struct buf *out);
+/*
+ * Seals the one-time links that messages stored by an older version keep in
+ * the clear, in one transaction; sets *n_sealed to the messages changed.
+ * Returns 0 or a store error. Needs the sealing key.
+ */
+int mail_seal_stored_links(struct store *store, int64_t *n_sealed);
+
 /* Wakes the sender: a message was queued. Safe to call when no sender runs. */
 void mail_poke(void);
 /* Stops the sender thread and waits for it (a conversation under way ends first). */

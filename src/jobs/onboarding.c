@@ -339,9 +339,13 @@ static int invite_contact(struct onb *o, const struct partner *p, const char *em
         secret_hash(token, hash);
         if ((rc = store_invitation_add(o->db, hash, u.id, o->now, o->now + INVITATION_TTL)) < 0)
             return rc;
-        json_object_set_new(
-            vars, "invitation_link",
-            json_string(arena_printf(o->a, "%s/invitations/%s", o->base_url, token)));
+        /* sealed: the outbox must not keep what the invitations table keeps only hashed */
+        const char *link = mail_link_seal(o->a, o->base_url, token);
+        if (!link)
+            return onb_refuse(o, 500, "no_key",
+                              "invitation links cannot be sealed: this process has no key file "
+                              "(secret.key in the data directory)");
+        json_object_set_new(vars, "invitation_link", json_string(link));
         json_object_set_new(vars, "expires_utc",
                             json_string(instant_text(o, o->now + INVITATION_TTL)));
     } else {

@@ -41,6 +41,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "base/recover.h"
 #include "store/db.h"
 #include "store/db_engine.h"
 #include "store/token_cache.h"
@@ -344,8 +345,7 @@ static int stmt_prepare(struct db_stmt *s)
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
         if (state && strncmp(state, "42", 2) == 0 && strcmp(state, "42501") != 0) {
-            fprintf(stderr, "vodgate: SQL error: %s  in: %s\n", PQresultErrorMessage(res), sql);
-            abort();
+            vg_fail("SQL error: %s  in: %s", PQresultErrorMessage(res), sql);
         }
         rc = fail_with(db, res);
     } else {

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/recover.h"
 #include "store/db_engine.h"
 #include "store/token_cache.h"
 
@@ -208,8 +209,7 @@ static struct db_stmt *stmt_get(struct db *db, const char *sql)
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK) {
-        fprintf(stderr, "vodgate: SQL error: %s\n  in: %s\n", sqlite3_errmsg(db->h), sql);
-        abort();
+        vg_fail("SQL error: %s\n  in: %s", sqlite3_errmsg(db->h), sql);
     }
     if (4 * (db->n_cache + 1) > 3 * db->cap_cache)
         cache_grow(db);

@@ -103,6 +103,14 @@ int store_mail_finish(struct db *db, int64_t id, const char *state, int64_t at,
 int store_mail_give_up(struct db *db, int64_t now, int max_attempts, int64_t *n);
 /* The earliest next_attempt_at of a queued message, 0 when none. */
 int store_mail_next_due(struct db *db, int64_t *at);
+/*
+ * Calls fn for each message whose body holds a one-time link stored before
+ * links were sealed ("/invitations/TOKEN"), oldest first; fn returns non-zero
+ * to stop. store_mail_set_body replaces a message's body.
+ */
+int store_mail_each_clear_link(struct db *db, struct arena *a,
+                               int (*fn)(const struct mail_row *, void *), void *ctx);
+int store_mail_set_body(struct db *db, int64_t id, const char *body);
 /* Counts messages in a state (NULL: all). */
 int64_t store_mail_count(struct db *db, const char *state);
 

@@ -9,6 +9,8 @@
  */
 #include "store/store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "base/recover.h"
 #include "store/db.h"
 #include "store/migrations.h"
 
@@ -116,6 +119,37 @@ fail:
     return -1;
 }
 
+/*
+ * Makes the embedded database's files readable by the server's user alone:
+ * creates vodgate.db 0600 before SQLite opens it (its -wal and -shm then get
+ * the same mode from SQLite), and tightens files an older version created
+ * 0644. Returns 0, or -1 with *err set.
+ */
+static int private_db_files(const char *data_dir, char **err)
+{
+    static const char *const names[] = {"vodgate.db", "vodgate.db-wal", "vodgate.db-shm"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *path = xasprintf("%s/%s", data_dir, names[i]);
+        int fd = i == 0 ? open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)
+                        : open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 && (i == 0 || errno != ENOENT)) {
+            *err = xasprintf("cannot open %s: %s", path, strerror(errno));
+            free(path);
+            return -1;
+        }
+        if (fd >= 0 && fchmod(fd, 0600) < 0) {
+            *err = xasprintf("cannot make %s private (chmod 0600): %s", path, strerror(errno));
+            close(fd);
+            free(path);
+            return -1;
+        }
+        if (fd >= 0)
+            close(fd);
+        free(path);
+    }
+    return 0;
+}
+
 int store_open(const char *url, const char *data_dir, struct store **out, char **err)
 {
     struct store *s = xcalloc(1, sizeof *s);
@@ -123,10 +157,12 @@ int store_open(const char *url, const char *data_dir, struct store **out, char *
     if (url) {
         s->url = xstrdup(url);
     } else {
-        if (mkdir(data_dir, 0750) < 0 && access(data_dir, W_OK) < 0) {
+        if (mkdir(data_dir, 0700) < 0 && access(data_dir, W_OK) < 0) {
             *err = xasprintf("cannot create the data directory %s", data_dir);
             goto fail;
         }
+        if (private_db_files(data_dir, err) < 0)
+            goto fail;
         s->url = xasprintf("sqlite:%s/vodgate.db", data_dir);
     }
     struct db *db;
@@ -176,9 +212,11 @@ struct db *store_get(struct store *s)
         return db;
     char *err = NULL;
     if (db_open(s->url, &db, &err) < 0) {
-        /* The first connection opened fine at start; losing the file later is fatal. */
-        fprintf(stderr, "vodgate: %s\n", err);
-        abort();
+        /* The first connection opened fine at start: this request (or job) fails, not all. */
+        char why[256];
+        snprintf(why, sizeof why, "cannot open a database connection: %s", err);
+        free(err);
+        vg_fail("%s", why);
     }
     return db;
 }
@@ -194,6 +232,11 @@ void store_put(struct store *s, struct db *db)
         db = NULL;
     }
     pthread_mutex_unlock(&s->lock);
+    db_close(db);
+}
+
+void store_discard(struct db *db)
+{
     db_close(db);
 }
 
@@ -239,12 +282,22 @@ int store_backup(struct store *s, const char *path, char **err)
     if (db_engine(db) != DB_SQLITE) {
         *err = xstrdup("this server uses PostgreSQL: back it up with pg_dump");
         rc = STORE_ERR;
-    } else if (access(path, F_OK) == 0) {
-        *err = xasprintf("%s exists already: choose a new file", path);
-        rc = STORE_ERR;
-    } else if (db_run(db, "VACUUM INTO ?", "s", path) < 0) {
-        *err = xasprintf("backup to %s failed: %s", path, db_errmsg(db));
-        rc = STORE_ERR;
+    } else {
+        /* Made here, empty and 0600, so that the copy is never readable by others, not even
+         * for a moment (VACUUM INTO fills an empty file; SQLite would create it 0644). */
+        int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            *err = errno == EEXIST ? xasprintf("%s exists already: choose a new file", path)
+                                   : xasprintf("cannot create %s: %s", path, strerror(errno));
+            rc = STORE_ERR;
+        } else {
+            close(fd);
+            if (db_run(db, "VACUUM INTO ?", "s", path) < 0) {
+                *err = xasprintf("backup to %s failed: %s", path, db_errmsg(db));
+                unlink(path);
+                rc = STORE_ERR;
+            }
+        }
     }
     store_put(s, db);
     return rc;

@@ -50,6 +50,11 @@ int store_backup(struct store *s, const char *path, char **err);
 struct db *store_get(struct store *s);
 void store_put(struct store *s, struct db *db);
 /*
+ * Closes db instead of pooling it: for a connection whose work failed midway
+ * (base/recover.h), whose statements and transaction are in an unknown state.
+ */
+void store_discard(struct db *db);
+/*
  * For a connection that serves one read (a GET): its reads outside
  * transactions share one snapshot, until its next write or store_put (see
  * db_share_reads in db.h: one read transaction instead of one per query).

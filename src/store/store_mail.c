@@ -286,3 +286,18 @@ int64_t store_mail_count(struct db *db, const char *state)
     db_done(st);
     return n;
 }
+
+int store_mail_each_clear_link(struct db *db, struct arena *a,
+                               int (*fn)(const struct mail_row *, void *), void *ctx)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT " MAIL_COLS " FROM outbox WHERE body LIKE ?"
+                                  " AND body NOT LIKE ? ORDER BY id",
+                                  "ss", "%/invitations/%", "%/invitations/~%");
+    return each_mail(st, a, fn, ctx);
+}
+
+int store_mail_set_body(struct db *db, int64_t id, const char *body)
+{
+    return err_of(db_run(db, "UPDATE outbox SET body = ? WHERE id = ?", "si", body, id));
+}
