@@ -57,6 +57,29 @@ test('the session cookie is HttpOnly and SameSite=Lax, and cookie changes need t
   assert.equal(viaBearer.status, 201);
 });
 
+// The portal's sign-in form as a browser posts it (no redirects followed).
+async function postSignInForm(origin, email, password) {
+  const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+  if (origin !== undefined) headers.Origin = origin;
+  const res = await fetch(s.base + '/', { method: 'POST', redirect: 'manual', headers,
+    body: new URLSearchParams({ email, password }).toString() });
+  return { status: res.status, text: await res.text(), cookie: res.headers.get('set-cookie') };
+}
+
+test('the sign-in form refuses Origin: null (login CSRF from a sandboxed frame)', async () => {
+  const forged = await postSignInForm('null', s.admin.email, s.admin.password);
+  assert.equal(forged.status, 403);
+  assert.match(forged.text, /no origin/);
+  assert.equal(forged.cookie, null, 'no session is handed out');
+  // the portal's own form (same origin) and a client that sends no Origin work as before
+  const same = await postSignInForm(s.base, s.admin.email, s.admin.password);
+  assert.equal(same.status, 303, same.text);
+  assert.match(same.cookie, /^vodgate_session=/);
+  const none = await postSignInForm(undefined, s.admin.email, s.admin.password);
+  assert.equal(none.status, 303, none.text);
+  assert.match(none.cookie, /^vodgate_session=/);
+});
+
 test('a test clock moved ahead keeps sessions alive; signing out ends them', async () => {
   const token = await s.signIn(s.admin.email, s.admin.password);
   assert.equal((await s.call('PUT', '/api/v1/clock', { token, body: { now: '2026-12-31T00:00:00Z' } })).status, 200);
