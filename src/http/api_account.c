@@ -157,7 +157,7 @@ void api_me_tokens_create(struct req *r)
     secret_token(token);
     secret_hash(token, hash);
     struct token_row row;
-    rc = store_token_add(db, hash, TOKEN_API, r->user.id, NULL, label, now, now + days * 86400);
+    rc = store_token_add(db, hash, TOKEN_API, r->user.id, label, now, now + days * 86400);
     if (rc == 0)
         rc = store_token_lookup(db, &r->arena, hash, now, &row);
     if (rc < 0) {

@@ -70,10 +70,10 @@ void api_session_create(struct req *r)
         store_throttle_clear(db, email);
     char token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_LEN + 1], csrf[SECRET_TOKEN_LEN + 1];
     secret_token(token);
-    secret_token(csrf);
+    secret_csrf(token, csrf);
     secret_hash(token, hash);
     int64_t expires = now + r->app->session_ttl;
-    if ((rc = store_token_add(db, hash, TOKEN_SESSION, u.id, csrf, "session", now, expires)) < 0) {
+    if ((rc = store_token_add(db, hash, TOKEN_SESSION, u.id, "session", now, expires)) < 0) {
         reply_store_error(r, rc);
         return;
     }

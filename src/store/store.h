@@ -87,18 +87,18 @@ int64_t store_user_count(struct db *db);
 int store_user_each_staff(struct db *db, struct arena *a, int (*fn)(const struct user *, void *),
                           void *ctx);
 
-/* ---- tokens (sessions and API tokens): only their hashes are stored ---- */
+/* ---- tokens (sessions and API tokens): only their hashes are stored (and no CSRF token:
+   a session's is derived from its token, base/secret.h) ---- */
 enum token_kind { TOKEN_SESSION = 1, TOKEN_API = 2 };
 struct token_row {
     int64_t id;
     enum token_kind kind;
-    char *csrf; /* the session's CSRF token (sessions only) */
     int64_t expires_at;
     struct user user; /* the token's owner */
 };
 
 int store_token_add(struct db *db, const char *hash, enum token_kind kind, int64_t user_id,
-                    const char *csrf, const char *label, int64_t now, int64_t expires_at);
+                    const char *label, int64_t now, int64_t expires_at);
 /* Finds an unexpired token by hash, with its user. */
 int store_token_lookup(struct db *db, struct arena *a, const char *hash, int64_t now,
                        struct token_row *out);

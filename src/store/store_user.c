@@ -109,19 +109,19 @@ int64_t store_user_count(struct db *db)
 }
 
 int store_token_add(struct db *db, const char *hash, enum token_kind kind, int64_t user_id,
-                    const char *csrf, const char *label, int64_t now, int64_t expires_at)
+                    const char *label, int64_t now, int64_t expires_at)
 {
     return err_of(db_run(db,
-                         "INSERT INTO tokens(hash, kind, user_id, csrf, label, created_at,"
-                         " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         "siissii", hash, (int64_t)kind, user_id, csrf, label, now, expires_at));
+                         "INSERT INTO tokens(hash, kind, user_id, label, created_at,"
+                         " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                         "siisii", hash, (int64_t)kind, user_id, label, now, expires_at));
 }
 
 int store_token_lookup(struct db *db, struct arena *a, const char *hash, int64_t now,
                        struct token_row *out)
 {
     struct db_stmt *st = db_query(db,
-                                  "SELECT t.id, t.kind, t.csrf, t.expires_at, " USER_COLS
+                                  "SELECT t.id, t.kind, t.expires_at, " USER_COLS
                                   " FROM tokens t JOIN users u ON u.id = t.user_id"
                                   " WHERE t.hash = ? AND t.expires_at > ?",
                                   "si", hash, now);
@@ -129,9 +129,8 @@ int store_token_lookup(struct db *db, struct arena *a, const char *hash, int64_t
     if (rc == DB_ROW) {
         out->id = db_int(st, 0);
         out->kind = (enum token_kind)db_int(st, 1);
-        out->csrf = arena_strdup(a, db_text(st, 2));
-        out->expires_at = db_int(st, 3);
-        user_read(st, 4, a, &out->user);
+        out->expires_at = db_int(st, 2);
+        user_read(st, 3, a, &out->user);
     }
     db_done(st);
     return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_ERR_NOT_FOUND : STORE_ERR;

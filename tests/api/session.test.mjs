@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer } from './server.mjs';
+import { startServer, sql } from './server.mjs';
 
 let s;
 before(async () => { s = await startServer({ testClock: true, testClockStart: '2026-11-27T16:00:00Z' }); });
@@ -55,6 +55,20 @@ test('the session cookie is HttpOnly and SameSite=Lax, and cookie changes need t
   const viaBearer = await s.call('POST', '/api/v1/users', { token: r.json.token,
     body: { ...body, email: 'cam2@example.com' } });
   assert.equal(viaBearer.status, 201);
+});
+
+test('the CSRF token is derived from the session, not stored beside it', async () => {
+  const r = await s.call('POST', '/api/v1/session', { body: s.admin });
+  assert.equal(r.status, 200);
+  assert.match(r.json.csrf, /^[A-Za-z0-9_-]{43}$/);
+  assert.notEqual(r.json.csrf, r.json.token);
+  const rows = sql(s.data, 'SELECT * FROM tokens;');
+  assert.ok(rows.length > 0, 'the session is stored (as its hash)');
+  assert.ok(!rows.includes(r.json.csrf), 'the tokens table holds no CSRF token');
+  assert.ok(!rows.includes(r.json.token), 'nor the session token itself');
+  // the same session always has the same CSRF token: it works on any server process
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  assert.equal((await s.call('GET', '/api/v1/me', { cookie })).json.csrf, r.json.csrf);
 });
 
 // The portal's sign-in form as a browser posts it (no redirects followed).
