@@ -120,10 +120,22 @@ int store_token_revoke(struct db *db, int64_t user_id, int64_t id, enum token_ki
 /* Deletes the user's sessions except the one whose hash is keep (NULL: all); *n gets how many. */
 int store_token_end_sessions(struct db *db, int64_t user_id, const char *keep, int64_t *n);
 
-/* ---- sign-in throttle, per account (keyed by the normalised email) ---- */
-int store_throttle_get(struct db *db, const char *email, int64_t *failures, int64_t *last_at);
-int store_throttle_fail(struct db *db, const char *email, int64_t now);
-int store_throttle_clear(struct db *db, const char *email);
+/*
+ * ---- the sign-in throttle: one row per client and account, both keys being
+ * hashes (core/signin.h); rows go SIGNIN_FORGET after their last attempt ----
+ */
+/*
+ * Decides an attempt of client on account at now and, when it may go ahead,
+ * counts it, in one transaction (a row lock on PostgreSQL, the write lock on
+ * SQLite), so that parallel attempts are counted one by one. *wait gets 0
+ * (go ahead: the attempt is counted) or the seconds to wait (nothing is
+ * recorded). Rows of clients quiet for SIGNIN_FORGET are deleted on the way.
+ * Not inside another transaction.
+ */
+int store_throttle_attempt(struct db *db, const char *account, const char *client, int64_t now,
+                           int64_t *wait);
+/* Forgets client's attempts on account (a success); client NULL: every client's (a reset). */
+int store_throttle_clear(struct db *db, const char *account, const char *client);
 
 /* ---- partners (and posthouses: partners with posthouse = true) ---- */
 struct partner {
