@@ -133,4 +133,21 @@ TEST(secret_hash_is_hex_sha256)
     CHECK_STR_EQ(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
+TEST(secret_csrf_is_derived_from_the_session)
+{
+    /* one function of the session token, the same in every process and on every call */
+    const char *t1 = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    const char *t2 = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB";
+    char a[SECRET_TOKEN_LEN + 1], b[SECRET_TOKEN_LEN + 1], c[SECRET_TOKEN_LEN + 1];
+    secret_csrf(t1, a);
+    secret_csrf(t1, b);
+    secret_csrf(t2, c);
+    CHECK_INT_EQ(strlen(a), SECRET_TOKEN_LEN);
+    CHECK_STR_EQ(a, b);
+    CHECK(strcmp(a, c) != 0);
+    CHECK(strcmp(a, t1) != 0);
+    /* pinned: a change would expire every open form of every session */
+    CHECK_STR_EQ(a, "Ufey72Gy9Jw-77gpIp_jDk95ZfCPdQCCC8QwhzYSJ90");
+}
+
 T_MAIN

@@ -79,6 +79,57 @@ TEST(signin_throttle_backs_off_and_caps)
     CHECK_INT_EQ(signin_wait(1000000, 100, 100), SIGNIN_MAX_WAIT);
 }
 
+TEST(signin_admit_counts_admitted_attempts_only)
+{
+    struct signin_attempts a = {0, 0};
+    /* four attempts at once go ahead, each counted as it is admitted; the fifth waits */
+    for (int i = 0; i < SIGNIN_FREE_FAILURES + 1; i++)
+        CHECK_INT_EQ(signin_admit(&a, 1000), 0);
+    CHECK_INT_EQ(a.n, 4);
+    CHECK_INT_EQ(signin_admit(&a, 1000), 2);
+    CHECK_INT_EQ(signin_admit(&a, 1001), 1);
+    CHECK_INT_EQ(a.n, 4);          /* refused attempts are not counted... */
+    CHECK_INT_EQ(a.last_at, 1000); /* ...and do not extend the wait */
+    CHECK_INT_EQ(signin_admit(&a, 1002), 0);
+    CHECK_INT_EQ(a.n, 5);
+    CHECK_INT_EQ(signin_admit(&a, 1005), 1);
+    /* the wait caps; a client quiet for SIGNIN_FORGET is forgotten */
+    a.n = 100;
+    a.last_at = 5000;
+    CHECK_INT_EQ(signin_admit(&a, 5000), SIGNIN_MAX_WAIT);
+    CHECK_INT_EQ(signin_admit(&a, 5000 + SIGNIN_MAX_WAIT), 0);
+    CHECK_INT_EQ(a.n, 101);
+    CHECK_INT_EQ(signin_admit(&a, 5000 + SIGNIN_MAX_WAIT + SIGNIN_FORGET), 0);
+    CHECK_INT_EQ(a.n, 1);
+}
+
+TEST(signin_keys_name_client_and_account_without_showing_them)
+{
+    char a1[SIGNIN_KEY_LEN + 1], a2[SIGNIN_KEY_LEN + 1], c1[SIGNIN_KEY_LEN + 1],
+        c2[SIGNIN_KEY_LEN + 1];
+    signin_account_key("ana@studio.example", a1);
+    signin_account_key("bob@studio.example", a2);
+    CHECK_INT_EQ(strlen(a1), SIGNIN_KEY_LEN);
+    CHECK(strcmp(a1, a2) != 0);
+    CHECK(!strstr(a1, "ana"));
+    signin_client_key("192.0.2.1", c1);
+    signin_client_key("192.0.2.2", c2);
+    CHECK(strcmp(c1, c2) != 0);
+    /* an IPv4-mapped IPv6 address is the IPv4 address */
+    signin_client_key("::ffff:192.0.2.1", c2);
+    CHECK_STR_EQ(c1, c2);
+    /* one IPv6 /64 is one client: its owner picks any of its 2^64 addresses at will */
+    signin_client_key("2001:db8:1:2::1", c1);
+    signin_client_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd", c2);
+    CHECK_STR_EQ(c1, c2);
+    signin_client_key("2001:db8:1:3::1", c2);
+    CHECK(strcmp(c1, c2) != 0);
+    /* an account key and a client key never meet, even for the same text */
+    signin_account_key("192.0.2.1", a1);
+    signin_client_key("192.0.2.1", c1);
+    CHECK(strcmp(a1, c1) != 0);
+}
+
 TEST(account_rules)
 {
     struct account_problem why;

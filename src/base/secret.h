@@ -3,7 +3,10 @@
  *
  * Session and API tokens are 256-bit random values shown to their owner once
  * and stored only as their SHA-256 (hex), so a copy of the database signs no
- * one in. Passwords are hashed with argon2id (crypto_pwhash_str, interactive
+ * one in. A session's CSRF token is derived from the session token (a keyed
+ * BLAKE2b with a fixed context), so it is never stored either, every server
+ * process finds the same one, and knowing it tells nothing of the session
+ * token. Passwords are hashed with argon2id (crypto_pwhash_str, interactive
  * limits); verification is constant-time. secret_init() must run once before
  * threads start.
  */
@@ -22,6 +25,11 @@ int secret_init(void);
 void secret_token(char out[static SECRET_TOKEN_LEN + 1]);
 /* Writes the hex SHA-256 of s into out. */
 void secret_hash(const char *s, char out[static SECRET_HASH_LEN + 1]);
+/*
+ * Writes the CSRF token of a session (base64url of 32 bytes) into out: a
+ * one-way function of the session token, the same on every call.
+ */
+void secret_csrf(const char *session_token, char out[static SECRET_TOKEN_LEN + 1]);
 /* Hashes a password with argon2id. Returns 0, or -1 when out of memory. */
 int secret_password_hash(const char *password, char out[static SECRET_PWHASH_MAX]);
 /* True when password matches hash (a NULL hash never matches, in the same time). */

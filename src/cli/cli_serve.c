@@ -3,6 +3,7 @@
  * the first admin, and serves HTTP until SIGTERM. Every flag has a
  * VODGATE_* environment variable; a flag wins over the variable.
  */
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -42,6 +43,9 @@ static const char serve_help[] =
     "  --session-ttl SECONDS     how long a sign-in lasts [VODGATE_SESSION_TTL] (43200)\n"
     "  --secure-cookies          mark the session cookie Secure (behind https)\n"
     "                            [VODGATE_SECURE_COOKIES=1]\n"
+    "  --trusted-proxy ADDRESS   the reverse proxy (e.g. nginx on 127.0.0.1) whose\n"
+    "                            X-Forwarded-For names the client, for the sign-in\n"
+    "                            throttle; ignored from anyone else [VODGATE_TRUSTED_PROXY]\n"
     "  --smtp URL                smtp://host:port to send mail [VODGATE_SMTP];\n"
     "                            without it, messages stay queued in the outbox\n"
     "  --mail-from ADDRESS       the mail's sender [VODGATE_MAIL_FROM]\n"
@@ -148,6 +152,7 @@ int cli_serve(int argc, char **argv)
     enum { O_MAIL_FROM = 100, O_SMTP_TIMEOUT, O_TEMPLATES }; /* the mail options */
     enum { O_MAX_UPLOAD = 200, O_UPLOAD_QUOTA, O_UPLOAD_EXPIRY, O_IDLE_TIMEOUT }; /* uploads */
     enum { O_WORKERS = 300, O_SCHEMAS, O_RATINGS };                               /* validation */
+    enum { O_TRUSTED_PROXY = 400 };
     struct deliv_config validation = {NULL, cli_env("MDDF_SCHEMAS", NULL), cli_env("RATINGS", NULL),
                                       atoi(cli_env("WORKERS", "2"))};
 
@@ -162,6 +167,7 @@ int cli_serve(int argc, char **argv)
         {"max-body", required_argument, 0, O_MAX_BODY},
         {"session-ttl", required_argument, 0, O_TTL},
         {"secure-cookies", no_argument, 0, O_SECURE},
+        {"trusted-proxy", required_argument, 0, O_TRUSTED_PROXY},
         {"smtp", required_argument, 0, O_SMTP},
         {"mail-from", required_argument, 0, O_MAIL_FROM},
         {"smtp-timeout", required_argument, 0, O_SMTP_TIMEOUT},
@@ -189,6 +195,7 @@ int cli_serve(int argc, char **argv)
     long long max_body = atoll(cli_env("MAX_BODY", "1048576"));
     int ttl = atoi(cli_env("SESSION_TTL", "43200"));
     bool secure = !strcmp(cli_env("SECURE_COOKIES", "0"), "1");
+    const char *trusted_proxy = cli_env("TRUSTED_PROXY", NULL);
     bool test_clock = !strcmp(cli_env("TEST_CLOCK", "0"), "1");
     bool bootstrap = false;
     bool reuse_port = !strcmp(cli_env("REUSE_PORT", "0"), "1");
@@ -231,6 +238,9 @@ int cli_serve(int argc, char **argv)
             break;
         case O_SECURE:
             secure = true;
+            break;
+        case O_TRUSTED_PROXY:
+            trusted_proxy = optarg;
             break;
         case O_SMTP:
             mail.smtp_url = optarg;
@@ -296,6 +306,20 @@ int cli_serve(int argc, char **argv)
         fprintf(stderr, "vodgate serve: --max-upload must be at least 1, --upload-quota 0 or "
                         "more, --upload-expiry at least 60, --idle-timeout 1..86400\n");
         return 2;
+    }
+    /* req_client() compares the peer's address as inet_ntop writes it: write the proxy's so */
+    char proxy[INET6_ADDRSTRLEN];
+    if (trusted_proxy && *trusted_proxy) {
+        unsigned char ip[16];
+        int family = strchr(trusted_proxy, ':') ? AF_INET6 : AF_INET;
+        if (inet_pton(family, trusted_proxy, ip) != 1) {
+            fprintf(stderr, "vodgate serve: --trusted-proxy '%s' is not an IP address\n",
+                    trusted_proxy);
+            return 2;
+        }
+        trusted_proxy = inet_ntop(family, ip, proxy, sizeof proxy);
+    } else {
+        trusted_proxy = NULL;
     }
     if (test_start && !test_clock) {
         fprintf(stderr, "vodgate serve: --test-clock-start needs --test-clock\n");
@@ -364,6 +388,7 @@ int cli_serve(int argc, char **argv)
     app.max_body = (size_t)max_body;
     app.secure_cookies = secure;
     app.reuse_port = reuse_port;
+    app.trusted_proxy = trusted_proxy;
     app.session_ttl = ttl;
     app.on_time_moved = run_due_work;
     if (!public_url)

@@ -120,6 +120,14 @@ done:
     return rc;
 }
 
+/* Forgets every client's sign-in attempts on the account: its owner starts afresh. */
+static int throttle_reset(struct db *db, const char *email)
+{
+    char account[SIGNIN_KEY_LEN + 1];
+    signin_account_key(email, account);
+    return store_throttle_clear(db, account, NULL);
+}
+
 static int user_passwd(struct store *store, const char *email_in)
 {
     char email[256], password[1100], hash[SECRET_PWHASH_MAX];
@@ -144,7 +152,7 @@ static int user_passwd(struct store *store, const char *email_in)
         goto done;
     }
     if (secret_password_hash(password, hash) < 0 || store_user_set_password(db, u.id, hash) < 0 ||
-        store_throttle_clear(db, email) < 0)
+        throttle_reset(db, u.email) < 0)
         goto done;
     printf("password of %s changed\n", email);
     rc = 0;

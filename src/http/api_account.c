@@ -3,8 +3,8 @@
  * the state of the calendar-feed link (api_feed.c makes the link).
  *
  * Changing the password asks for the current one, throttled exactly like a
- * sign-in (the same per-account failure count: guessing through this route
- * is no easier than through POST /api/v1/session), and ends every other
+ * sign-in (the same count per client and account: guessing through this
+ * route is no easier than through POST /api/v1/session), and ends every other
  * session of the user, so a stolen cookie stops working; the session that
  * asked stays signed in. API tokens are not ended: they are listed beside the
  * form, each revocable.
@@ -58,19 +58,16 @@ void api_me_password(struct req *r)
         return;
     }
     struct db *db = req_db(r);
-    int64_t now = now_real(), failures;
-    if (!req_throttle_ok(r, r->user.email, now, "wrong passwords", &failures))
+    if (!req_throttle_ok(r, r->user.email, now_real(), "wrong passwords"))
         return;
     if (!secret_password_ok(current, r->user.password_hash)) {
-        store_throttle_fail(db, r->user.email, now);
         reply_error_extra(r, 422, "wrong_password",
                           json_pack("{s:[s]}", "fields", "current_password"),
                           "the current password is not right: type the password you sign in "
                           "with (after several wrong tries you must wait before the next)");
         return;
     }
-    if (failures)
-        store_throttle_clear(db, r->user.email);
+    req_throttle_clear(r, r->user.email);
     if (!strcmp(current, fresh)) {
         reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", "new_password"),
                           "the new password is the same as the current one: choose another");
@@ -157,7 +154,7 @@ void api_me_tokens_create(struct req *r)
     secret_token(token);
     secret_hash(token, hash);
     struct token_row row;
-    rc = store_token_add(db, hash, TOKEN_API, r->user.id, NULL, label, now, now + days * 86400);
+    rc = store_token_add(db, hash, TOKEN_API, r->user.id, label, now, now + days * 86400);
     if (rc == 0)
         rc = store_token_lookup(db, &r->arena, hash, now, &row);
     if (rc < 0) {

@@ -3,9 +3,14 @@
  *
  * A sign-in answers the same 401 for an unknown email and a wrong password,
  * after the same argon2id work, so the answer tells nothing about which
- * accounts exist. Repeated failures for one account are throttled (the rule
- * is in core/signin.c): while the account must wait, the answer is 429 with
- * Retry-After and the password is not even checked.
+ * accounts exist. Guessing is throttled per client and account (the rule is
+ * in core/signin.h, the client is req_client()): each attempt is counted
+ * before its password is checked, in one transaction with the decision
+ * (store_throttle_attempt), so parallel guesses get no more checks than
+ * sequential ones; while the client must wait, the answer is 429 with
+ * Retry-After and the password is not even checked, right or wrong. A right
+ * password forgets that client's count; other clients, the owner's among
+ * them, were never held by it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,25 +24,35 @@ void api_session_create(struct req *r);
 void api_session_delete(struct req *r);
 void api_me(struct req *r);
 
-bool req_throttle_ok(struct req *r, const char *email, int64_t now, const char *what,
-                     int64_t *failures)
+bool req_throttle_ok(struct req *r, const char *email, int64_t now, const char *what)
 {
-    int64_t last_at;
-    if (store_throttle_get(req_db(r), email, failures, &last_at) < 0) {
+    char account[SIGNIN_KEY_LEN + 1], client[SIGNIN_KEY_LEN + 1];
+    signin_account_key(email, account);
+    signin_client_key(req_client(r), client);
+    int64_t wait;
+    if (store_throttle_attempt(req_db(r), account, client, now, &wait) < 0) {
         reply_store_error(r, STORE_ERR);
         return false;
     }
-    int64_t wait = signin_wait(*failures, last_at, now);
     if (wait <= 0)
         return true;
     char secs[24];
     snprintf(secs, sizeof secs, "%lld", (long long)wait);
     reply_header(r, "Retry-After", secs);
     reply_error_extra(r, 429, "too_many_attempts", json_pack("{s:I}", "retry_after", wait),
-                      "too many %s for this account: wait %lld second%s, then try again (or ask "
-                      "an admin to reset the password)",
+                      "too many %s for this account from your address: wait %lld second%s, "
+                      "then try again (or ask an admin to reset the password)",
                       what, (long long)wait, wait == 1 ? "" : "s");
     return false;
+}
+
+void req_throttle_clear(struct req *r, const char *email)
+{
+    char account[SIGNIN_KEY_LEN + 1], client[SIGNIN_KEY_LEN + 1];
+    signin_account_key(email, account);
+    signin_client_key(req_client(r), client);
+    /* a failure leaves the count as it is: the next right password clears it again */
+    store_throttle_clear(req_db(r), account, client);
 }
 
 void api_session_create(struct req *r)
@@ -51,8 +66,8 @@ void api_session_create(struct req *r)
         return;
     }
     struct db *db = req_db(r);
-    int64_t now = now_real(), failures;
-    if (!req_throttle_ok(r, email, now, "failed sign-ins", &failures))
+    int64_t now = now_real();
+    if (!req_throttle_ok(r, email, now, "failed sign-ins"))
         return;
     struct user u;
     int rc = store_user_by_email(db, &r->arena, email, &u);
@@ -62,18 +77,16 @@ void api_session_create(struct req *r)
     }
     bool ok = secret_password_ok(password, rc == STORE_OK ? u.password_hash : NULL);
     if (!ok) {
-        store_throttle_fail(db, email, now);
         reply_error(r, 401, "invalid_credentials", "wrong email or password");
         return;
     }
-    if (failures)
-        store_throttle_clear(db, email);
+    req_throttle_clear(r, email);
     char token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_LEN + 1], csrf[SECRET_TOKEN_LEN + 1];
     secret_token(token);
-    secret_token(csrf);
+    secret_csrf(token, csrf);
     secret_hash(token, hash);
     int64_t expires = now + r->app->session_ttl;
-    if ((rc = store_token_add(db, hash, TOKEN_SESSION, u.id, csrf, "session", now, expires)) < 0) {
+    if ((rc = store_token_add(db, hash, TOKEN_SESSION, u.id, "session", now, expires)) < 0) {
         reply_store_error(r, rc);
         return;
     }

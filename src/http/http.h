@@ -60,6 +60,8 @@ struct app {
     int session_ttl;       /* seconds */
     struct ingest *ingest; /* tus uploads (ingest/upload.h) */
     unsigned conn_timeout; /* seconds an idle connection is kept (0: 120) */
+    /* The address of a reverse proxy whose X-Forwarded-For names the client (NULL: none). */
+    const char *trusted_proxy;
     /* Told the address once the socket is bound ("http://127.0.0.1:8080"; may be NULL). */
     void (*on_listening)(const char *url);
     /* Runs the clock-driven work due by t (set by the server's owner; may be NULL). */
@@ -88,6 +90,7 @@ struct req {
     bool via_cookie;      /* authenticated by the session cookie */
     char *csrf;           /* the session's CSRF token (cookie sessions) */
     char *token_hash;     /* hash of the token used */
+    const char *client;   /* req_client(): the client's address, once asked */
     /* the answer */
     int status;
     struct buf out;
@@ -147,6 +150,13 @@ const char *req_query(struct req *r, const char *name);
  */
 bool req_query_int(struct req *r, const char *name, int64_t lo, int64_t hi, int64_t dflt,
                    int64_t *out);
+/*
+ * The client's network address as text (inet_ntop's form): the peer of the
+ * connection or, when the peer is app->trusted_proxy and sends
+ * X-Forwarded-For, the last address there (the one the proxy saw; those
+ * before it are the client's own say). In r->arena; never NULL.
+ */
+const char *req_client(struct req *r);
 /* The value of a cookie, or NULL. */
 const char *req_cookie(struct req *r, const char *name);
 /* The route with this method and pattern (exactly as in the table), or NULL. */
@@ -158,13 +168,15 @@ const struct route *route_by_pattern(const char *method, const char *pattern);
  */
 bool req_partner(struct req *r, struct partner *p);
 /*
- * The sign-in throttle of an account (core/signin.c): false after answering
- * 429 with Retry-After while the account must wait (or 500); else true with
- * its failures counted so far in *failures. what names the failed attempts
- * in the message ("failed sign-ins", "wrong passwords").
+ * The sign-in throttle (core/signin.h) for this request's client on the
+ * account of a normalised email: counts the attempt and returns true when it
+ * may go ahead (check the password then); false after answering 429 with
+ * Retry-After while this client must wait (or 500). what names the failed
+ * attempts in the message ("failed sign-ins", "wrong passwords").
  */
-bool req_throttle_ok(struct req *r, const char *email, int64_t now, const char *what,
-                     int64_t *failures);
+bool req_throttle_ok(struct req *r, const char *email, int64_t now, const char *what);
+/* After a right password: forgets this client's attempts on the account. */
+void req_throttle_clear(struct req *r, const char *email);
 /* The path parameter i parsed as a positive id; 0 when it is not one. */
 int64_t req_param_id(struct req *r, int i);
 

@@ -33,6 +33,12 @@
  * built (jansson refuses text that is not UTF-8) is a 500 too, never an
  * abort.
  *
+ * The client (req_client, for the sign-in throttle) is the connection's
+ * peer address; only a request from app->trusted_proxy may name another with
+ * X-Forwarded-For (its last entry, the one the proxy itself appended), so a
+ * client cannot pass for another by sending the header. A session's CSRF
+ * token is derived from its token here (secret_csrf), never read from storage.
+ *
  * Shutdown: SIGTERM or SIGINT stops accepting, waits for the requests in
  * flight to finish (bounded), stops the daemon and returns 0.
  */
@@ -130,6 +136,37 @@ static struct db *req_db_of(void *r)
 const char *req_header(struct req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* The address of sa as text in the arena ("?" for a family that has none). */
+static const char *address_text(struct arena *a, const struct sockaddr *sa)
+{
+    char text[INET6_ADDRSTRLEN] = "?";
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof text);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text, sizeof text);
+    return arena_strdup(a, text);
+}
+
+const char *req_client(struct req *r)
+{
+    if (r->client)
+        return r->client;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    r->client = address_text(&r->arena, ci ? ci->client_addr : NULL);
+    const char *xff = req_header(r, "X-Forwarded-For");
+    if (r->app->trusted_proxy && xff && !strcmp(r->client, r->app->trusted_proxy)) {
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        while (*last == ' ' || *last == '\t')
+            last++;
+        size_t n = strcspn(last, " \t");
+        if (n > 0)
+            r->client = arena_strndup(&r->arena, last, n);
+    }
+    return r->client;
 }
 
 const char *req_cookie(struct req *r, const char *name)
@@ -389,7 +426,10 @@ static void authenticate(struct req *r)
     r->who.user_id = row.user.id;
     r->who.role = row.user.role;
     r->who.org_id = row.user.partner_id;
-    r->csrf = row.csrf;
+    if (r->via_cookie) {
+        r->csrf = arena_alloc(&r->arena, SECRET_TOKEN_LEN + 1);
+        secret_csrf(token, r->csrf);
+    }
     r->token_hash = arena_strdup(&r->arena, hash);
 }
 

@@ -328,6 +328,21 @@ const struct migration migrations[] = {
     {8, "tus concatenation: partial and final uploads",
      /* NULL: a plain upload; 'partial'; or the final's Upload-Concat value, 'final;URL ...' */
      "ALTER TABLE uploads ADD COLUMN concat TEXT;"},
+    {9, "what sign-in stores: a throttle per client and account, no CSRF tokens",
+     /* a session's CSRF token is derived from the session token now (base/secret.h); sessions
+        made before keep working, their open forms need a reload */
+     "ALTER TABLE tokens DROP COLUMN csrf;"
+     /* the per-account failures (every email ever tried, in the clear) make way for hashed
+        keys of client and account, kept SIGNIN_FORGET seconds after the last attempt */
+     "DROP TABLE sign_in_failures;"
+     "CREATE TABLE sign_in_throttle ("
+     "  account TEXT NOT NULL,"
+     "  client TEXT NOT NULL,"
+     "  attempts BIGINT NOT NULL,"
+     "  last_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (account, client)"
+     ");"
+     "CREATE INDEX sign_in_throttle_last ON sign_in_throttle(last_at);"},
 };
 
 const int n_migrations = sizeof migrations / sizeof migrations[0];

@@ -92,18 +92,18 @@ int64_t store_user_count(struct db *db);
 int store_user_each_staff(struct db *db, struct arena *a, int (*fn)(const struct user *, void *),
                           void *ctx);
 
-/* ---- tokens (sessions and API tokens): only their hashes are stored ---- */
+/* ---- tokens (sessions and API tokens): only their hashes are stored (and no CSRF token:
+   a session's is derived from its token, base/secret.h) ---- */
 enum token_kind { TOKEN_SESSION = 1, TOKEN_API = 2 };
 struct token_row {
     int64_t id;
     enum token_kind kind;
-    char *csrf; /* the session's CSRF token (sessions only) */
     int64_t expires_at;
     struct user user; /* the token's owner */
 };
 
 int store_token_add(struct db *db, const char *hash, enum token_kind kind, int64_t user_id,
-                    const char *csrf, const char *label, int64_t now, int64_t expires_at);
+                    const char *label, int64_t now, int64_t expires_at);
 /* Finds an unexpired token by hash, with its user. */
 int store_token_lookup(struct db *db, struct arena *a, const char *hash, int64_t now,
                        struct token_row *out);
@@ -125,10 +125,22 @@ int store_token_revoke(struct db *db, int64_t user_id, int64_t id, enum token_ki
 /* Deletes the user's sessions except the one whose hash is keep (NULL: all); *n gets how many. */
 int store_token_end_sessions(struct db *db, int64_t user_id, const char *keep, int64_t *n);
 
-/* ---- sign-in throttle, per account (keyed by the normalised email) ---- */
-int store_throttle_get(struct db *db, const char *email, int64_t *failures, int64_t *last_at);
-int store_throttle_fail(struct db *db, const char *email, int64_t now);
-int store_throttle_clear(struct db *db, const char *email);
+/*
+ * ---- the sign-in throttle: one row per client and account, both keys being
+ * hashes (core/signin.h); rows go SIGNIN_FORGET after their last attempt ----
+ */
+/*
+ * Decides an attempt of client on account at now and, when it may go ahead,
+ * counts it, in one transaction (a row lock on PostgreSQL, the write lock on
+ * SQLite), so that parallel attempts are counted one by one. *wait gets 0
+ * (go ahead: the attempt is counted) or the seconds to wait (nothing is
+ * recorded). Rows of clients quiet for SIGNIN_FORGET are deleted on the way.
+ * Not inside another transaction.
+ */
+int store_throttle_attempt(struct db *db, const char *account, const char *client, int64_t now,
+                           int64_t *wait);
+/* Forgets client's attempts on account (a success); client NULL: every client's (a reset). */
+int store_throttle_clear(struct db *db, const char *account, const char *client);
 
 /* ---- partners (and posthouses: partners with posthouse = true) ---- */
 struct partner {

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "core/signin.h"
 #include "store/db.h"
 
 #define USER_COLS "u.id, u.email, u.name, u.role, u.partner_id, u.password_hash, u.created_at"
@@ -109,19 +110,19 @@ int64_t store_user_count(struct db *db)
 }
 
 int store_token_add(struct db *db, const char *hash, enum token_kind kind, int64_t user_id,
-                    const char *csrf, const char *label, int64_t now, int64_t expires_at)
+                    const char *label, int64_t now, int64_t expires_at)
 {
     return err_of(db_run(db,
-                         "INSERT INTO tokens(hash, kind, user_id, csrf, label, created_at,"
-                         " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         "siissii", hash, (int64_t)kind, user_id, csrf, label, now, expires_at));
+                         "INSERT INTO tokens(hash, kind, user_id, label, created_at,"
+                         " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                         "siisii", hash, (int64_t)kind, user_id, label, now, expires_at));
 }
 
 int store_token_lookup(struct db *db, struct arena *a, const char *hash, int64_t now,
                        struct token_row *out)
 {
     struct db_stmt *st = db_query(db,
-                                  "SELECT t.id, t.kind, t.csrf, t.expires_at, " USER_COLS
+                                  "SELECT t.id, t.kind, t.expires_at, " USER_COLS
                                   " FROM tokens t JOIN users u ON u.id = t.user_id"
                                   " WHERE t.hash = ? AND t.expires_at > ?",
                                   "si", hash, now);
@@ -129,9 +130,8 @@ int store_token_lookup(struct db *db, struct arena *a, const char *hash, int64_t
     if (rc == DB_ROW) {
         out->id = db_int(st, 0);
         out->kind = (enum token_kind)db_int(st, 1);
-        out->csrf = arena_strdup(a, db_text(st, 2));
-        out->expires_at = db_int(st, 3);
-        user_read(st, 4, a, &out->user);
+        out->expires_at = db_int(st, 2);
+        user_read(st, 3, a, &out->user);
     }
     db_done(st);
     return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_ERR_NOT_FOUND : STORE_ERR;
@@ -188,33 +188,54 @@ int store_token_end_sessions(struct db *db, int64_t user_id, const char *keep, i
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
 
-int store_throttle_get(struct db *db, const char *email, int64_t *failures, int64_t *last_at)
+int store_throttle_attempt(struct db *db, const char *account, const char *client, int64_t now,
+                           int64_t *wait)
 {
-    *failures = 0;
-    *last_at = 0;
-    struct db_stmt *st =
-        db_query(db, "SELECT failures, last_at FROM sign_in_failures WHERE email = ?", "s", email);
+    *wait = 0;
+    if (db_begin(db) < 0)
+        return STORE_ERR;
+    /* The upsert makes the row if there is none and locks it either way (PostgreSQL waits
+       here for a parallel attempt's transaction, then reads what it wrote): the decision
+       below reads the count that no one else can change until this transaction ends. */
+    struct db_stmt *st = db_query(db,
+                                  "INSERT INTO sign_in_throttle(account, client, attempts, last_at)"
+                                  " VALUES (?, ?, 0, ?) ON CONFLICT (account, client) DO UPDATE"
+                                  " SET attempts = sign_in_throttle.attempts"
+                                  " RETURNING attempts, last_at",
+                                  "ssi", account, client, now);
     int rc = db_step(st);
+    struct signin_attempts a = {0, now};
     if (rc == DB_ROW) {
-        *failures = db_int(st, 0);
-        *last_at = db_int(st, 1);
+        a.n = db_int(st, 0);
+        a.last_at = db_int(st, 1);
     }
     db_done(st);
-    return rc < 0 ? STORE_ERR : STORE_OK;
+    if (rc != DB_ROW)
+        goto fail;
+    *wait = signin_admit(&a, now);
+    if (*wait == 0 && db_run(db,
+                             "UPDATE sign_in_throttle SET attempts = ?, last_at = ?"
+                             " WHERE account = ? AND client = ?",
+                             "iiss", a.n, a.last_at, account, client) < 0)
+        goto fail;
+    if (db_commit(db) < 0)
+        return STORE_ERR;
+    /* Outside the transaction (no lock held while deleting others' rows); a failure here
+       only leaves old rows for the next attempt to delete. */
+    db_run(db, "DELETE FROM sign_in_throttle WHERE last_at <= ?", "i", now - SIGNIN_FORGET);
+    return STORE_OK;
+fail:
+    db_rollback(db);
+    *wait = 0;
+    return STORE_ERR;
 }
 
-int store_throttle_fail(struct db *db, const char *email, int64_t now)
+int store_throttle_clear(struct db *db, const char *account, const char *client)
 {
     return err_of(db_run(db,
-                         "INSERT INTO sign_in_failures(email, failures, last_at) VALUES (?, 1, ?)"
-                         " ON CONFLICT(email) DO UPDATE SET failures = sign_in_failures.failures"
-                         " + 1, last_at = excluded.last_at",
-                         "si", email, now));
-}
-
-int store_throttle_clear(struct db *db, const char *email)
-{
-    return err_of(db_run(db, "DELETE FROM sign_in_failures WHERE email = ?", "s", email));
+                         "DELETE FROM sign_in_throttle WHERE account = ? AND (? IS NULL OR"
+                         " client = ?)",
+                         "sss", account, client, client));
 }
 
 int store_feed_set(struct db *db, int64_t user_id, const char *token_hash)

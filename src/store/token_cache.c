@@ -71,7 +71,6 @@ static unsigned slot_of(const char *hash)
 
 static void row_free(struct token_row *row)
 {
-    free(row->csrf);
     free(row->user.email);
     free(row->user.name);
     free(row->user.password_hash);
@@ -87,7 +86,6 @@ static char *dup_or_null(const char *s)
 static void row_copy(const struct token_row *row, struct arena *a, struct token_row *out)
 {
     *out = *row;
-    out->csrf = a ? arena_strdup(a, row->csrf) : dup_or_null(row->csrf);
     out->user.email = a ? arena_strdup(a, row->user.email) : dup_or_null(row->user.email);
     out->user.name = a ? arena_strdup(a, row->user.name) : dup_or_null(row->user.name);
     out->user.password_hash =

@@ -1,6 +1,6 @@
 /*
  * A short-lived in-process cache of resolved tokens: token hash → the
- * token's row and its user (role, organisation, CSRF token), so that a
+ * token's row and its user (role, organisation), so that a
  * signed-in request does not read the database just to learn who asks.
  *
  * Staleness is bounded, see token_cache.c: an entry lives at most

@@ -210,9 +210,22 @@ bool page_form_admit(struct req *r)
         return false;
     }
     buf_free(&err);
-    /* A browser says where a form came from: another site's form is refused (login CSRF too). */
+    /*
+     * A browser says where a form came from: another site's form is refused (login CSRF too).
+     * "null" is what a page with an opaque origin sends: a sandboxed frame, a data: or file: page,
+     * a redirect from another site. Our own pages (Referrer-Policy: same-origin) send their origin,
+     * so a null one is refused too. No Origin at all (an older browser, a script) is let through as
+     * before: signed-in forms still need their csrf field.
+     */
     const char *origin = req_header(r, "Origin"), *host = req_header(r, "Host");
-    if (origin && strcmp(origin, "null") != 0) {
+    if (origin && !strcmp(origin, "null")) {
+        page_error(r, 403,
+                   "This form was sent from a page with no origin (a sandboxed frame, a local "
+                   "file or another site's redirect) and is refused. Open the portal at its own "
+                   "address and send the form from there.");
+        return false;
+    }
+    if (origin) {
         const char *o = strstr(origin, "://");
         if (!host || !o || strcmp(o + 3, host) != 0) {
             page_error(r, 403, "This form was sent from another site (%s) and is refused.", origin);

@@ -64,13 +64,13 @@ void page_signin(struct req *r)
             json_object_get(json_object_get(ans, "error"), "retry_after"));
         signin_form(r, 429,
                     wait > 0 ? arena_printf(&r->arena,
-                                            "Too many failed sign-ins for this account. Wait %lld "
-                                            "second%s, then try again. Forgot the password? Ask "
-                                            "your vodgate contact to reset it.",
+                                            "Too many failed sign-ins for this account from your "
+                                            "network. Wait %lld second%s, then try again. Forgot "
+                                            "the password? Ask your vodgate contact to reset it.",
                                             wait, wait == 1 ? "" : "s")
-                             : "Too many failed sign-ins for this account. Wait a little, then "
-                               "try again. Forgot the password? Ask your vodgate contact to "
-                               "reset it.",
+                             : "Too many failed sign-ins for this account from your network. "
+                               "Wait a little, then try again. Forgot the password? Ask your "
+                               "vodgate contact to reset it.",
                     email);
     } else {
         signin_form(r, st, web_error_message(ans), email);

@@ -2,8 +2,9 @@
 // (errors, limits, headers, graceful stop).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import net from 'node:net';
-import { startServer } from './server.mjs';
+import { startServer, sql } from './server.mjs';
 
 let s;
 before(async () => { s = await startServer({ testClock: true, testClockStart: '2026-11-27T16:00:00Z' }); });
@@ -57,6 +58,43 @@ test('the session cookie is HttpOnly and SameSite=Lax, and cookie changes need t
   assert.equal(viaBearer.status, 201);
 });
 
+test('the CSRF token is derived from the session, not stored beside it', async () => {
+  const r = await s.call('POST', '/api/v1/session', { body: s.admin });
+  assert.equal(r.status, 200);
+  assert.match(r.json.csrf, /^[A-Za-z0-9_-]{43}$/);
+  assert.notEqual(r.json.csrf, r.json.token);
+  const rows = sql(s.data, 'SELECT * FROM tokens;');
+  assert.ok(rows.length > 0, 'the session is stored (as its hash)');
+  assert.ok(!rows.includes(r.json.csrf), 'the tokens table holds no CSRF token');
+  assert.ok(!rows.includes(r.json.token), 'nor the session token itself');
+  // the same session always has the same CSRF token: it works on any server process
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  assert.equal((await s.call('GET', '/api/v1/me', { cookie })).json.csrf, r.json.csrf);
+});
+
+// The portal's sign-in form as a browser posts it (no redirects followed).
+async function postSignInForm(origin, email, password) {
+  const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+  if (origin !== undefined) headers.Origin = origin;
+  const res = await fetch(s.base + '/', { method: 'POST', redirect: 'manual', headers,
+    body: new URLSearchParams({ email, password }).toString() });
+  return { status: res.status, text: await res.text(), cookie: res.headers.get('set-cookie') };
+}
+
+test('the sign-in form refuses Origin: null (login CSRF from a sandboxed frame)', async () => {
+  const forged = await postSignInForm('null', s.admin.email, s.admin.password);
+  assert.equal(forged.status, 403);
+  assert.match(forged.text, /no origin/);
+  assert.equal(forged.cookie, null, 'no session is handed out');
+  // the portal's own form (same origin) and a client that sends no Origin work as before
+  const same = await postSignInForm(s.base, s.admin.email, s.admin.password);
+  assert.equal(same.status, 303, same.text);
+  assert.match(same.cookie, /^vodgate_session=/);
+  const none = await postSignInForm(undefined, s.admin.email, s.admin.password);
+  assert.equal(none.status, 303, none.text);
+  assert.match(none.cookie, /^vodgate_session=/);
+});
+
 test('a test clock moved ahead keeps sessions alive; signing out ends them', async () => {
   const token = await s.signIn(s.admin.email, s.admin.password);
   assert.equal((await s.call('PUT', '/api/v1/clock', { token, body: { now: '2026-12-31T00:00:00Z' } })).status, 200);
@@ -73,7 +111,7 @@ test('repeated failures for one account slow down, and the wait passes with time
     body: { email: 'victim@example.com', role: 'pim', password: 'the right password' } });
   const bad = { email: 'victim@example.com', password: 'guess guess guess' };
   for (let i = 0; i < 4; i++) assert.equal((await s.call('POST', '/api/v1/session', { body: bad })).status, 401);
-  // the 4th failure makes the account wait 2 s: even the right password is refused now
+  // the 4th failure makes this client wait 2 s: even the right password is refused from here
   const right = { email: 'victim@example.com', password: 'the right password' };
   const held = await s.call('POST', '/api/v1/session', { body: right });
   assert.equal(held.status, 429);
@@ -89,6 +127,100 @@ test('repeated failures for one account slow down, and the wait passes with time
   // once the wait is over, the right password works
   await new Promise((r) => setTimeout(r, 2100));
   assert.equal((await s.call('POST', '/api/v1/session', { body: right })).status, 200);
+});
+
+// POST /api/v1/session from another local address (all of 127.0.0.0/8 reaches the server),
+// as a second client on another machine would.
+function signInFrom(server, localAddress, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = http.request(server.base + '/api/v1/session', { method: 'POST', localAddress,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), ...headers } },
+    (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, json: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+// Guesses wrong from one client until it is held; returns how many guesses were checked.
+async function guessUntilHeld(server, email, headers = {}) {
+  for (let i = 0; i < 10; i++) {
+    const r = await server.call('POST', '/api/v1/session', { body: { email, password: `guess ${i}` }, headers });
+    if (r.status === 429) return i;
+    assert.equal(r.status, 401);
+  }
+  assert.fail('the guessing client was never held');
+}
+
+test('parallel wrong guesses are counted one by one: no more are checked than the rule allows', async () => {
+  const admin = await s.signIn(s.admin.email, s.admin.password);
+  await s.call('POST', '/api/v1/users', { token: admin,
+    body: { email: 'rush@example.com', name: 'Rush', role: 'pim', password: 'the right password' } });
+  for (const email of ['rush@example.com', 'rush-nobody@example.com']) {
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      s.call('POST', '/api/v1/session', { body: { email, password: `parallel guess ${i}` } })));
+    const statuses = answers.map((a) => a.status);
+    assert.equal(statuses.filter((x) => x === 401).length, 4, `${email}: 4 checked, ${statuses}`);
+    assert.equal(statuses.filter((x) => x === 429).length, 16, `${email}: the rest held`);
+  }
+});
+
+test('a guessing client is held even with the right password; the owner elsewhere signs in', async () => {
+  const admin = await s.signIn(s.admin.email, s.admin.password);
+  const right = { email: 'owner@example.com', password: 'the right password' };
+  await s.call('POST', '/api/v1/users', { token: admin, body: { ...right, name: 'Owner', role: 'cam' } });
+  assert.equal(await guessUntilHeld(s, right.email), 4);
+  assert.equal((await s.call('POST', '/api/v1/session', { body: right })).status, 429, 'the guesser is held');
+  // the owner, on another machine, is not held by someone else's guessing (one wrong try every
+  // SIGNIN_MAX_WAIT seconds used to keep the account closed for good)
+  const typo = await signInFrom(s, '127.0.0.2', { ...right, password: 'a typo' });
+  assert.equal(typo.status, 401);
+  const owner = await signInFrom(s, '127.0.0.2', right);
+  assert.equal(owner.status, 200, JSON.stringify(owner.json));
+  assert.equal(owner.json.user.email, right.email);
+  // and the owner's success does not open the door for the guesser
+  assert.equal((await s.call('POST', '/api/v1/session', { body: right })).status, 429);
+  // a client cannot pass for another by naming one: X-Forwarded-For counts only from a trusted proxy
+  const forged = await s.call('POST', '/api/v1/session', { body: right, headers: { 'X-Forwarded-For': '198.51.100.9' } });
+  assert.equal(forged.status, 429);
+});
+
+test('behind a trusted proxy, the client is the address the proxy forwards', async () => {
+  const t = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] });
+  try {
+    const admin = await t.signIn(t.admin.email, t.admin.password);
+    const right = { email: 'proxied@example.com', password: 'the right password' };
+    await t.call('POST', '/api/v1/users', { token: admin, body: { ...right, name: 'P', role: 'pom' } });
+    const guesser = { 'X-Forwarded-For': '203.0.113.7' };
+    assert.equal(await guessUntilHeld(t, right.email, guesser), 4);
+    assert.equal((await t.call('POST', '/api/v1/session', { body: right, headers: guesser })).status, 429);
+    // nginx appends the address it saw: the last entry is the one to believe
+    const owner = await t.call('POST', '/api/v1/session', { body: right,
+      headers: { 'X-Forwarded-For': '203.0.113.7, 198.51.100.9' } });
+    assert.equal(owner.status, 200);
+    // a request from another address than the proxy's names no one by the header
+    const direct = await signInFrom(t, '127.0.0.2', right, guesser);
+    assert.equal(direct.status, 200);
+  } finally {
+    await t.stop();
+  }
+});
+
+test('the throttle stores hashes, not emails or addresses, and forgets quiet clients', async () => {
+  const email = 'stored-nobody@example.com';
+  assert.equal((await s.call('POST', '/api/v1/session', { body: { email, password: 'a guess' } })).status, 401);
+  const rows = sql(s.data, 'SELECT * FROM sign_in_throttle;');
+  assert.ok(rows.trim().length > 0, 'the failure is counted');
+  assert.ok(!rows.includes('stored-nobody') && !rows.includes('127.0.0.1'), rows);
+  // a row whose last attempt is more than a day old goes at the next attempt
+  sql(s.data, "INSERT INTO sign_in_throttle(account, client, attempts, last_at) VALUES ('old', 'old', 9, 1);");
+  await s.call('POST', '/api/v1/session', { body: { email, password: 'another guess' } });
+  assert.match(sql(s.data, "SELECT 'rows=' || COUNT(*) FROM sign_in_throttle WHERE account = 'old';"), /rows=0\b/);
 });
 
 test('errors are JSON with a code and a message', async () => {

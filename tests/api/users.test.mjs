@@ -77,9 +77,20 @@ test('`vodgate user add` with the password on stdin creates a user who can sign 
       const r = await t.call('POST', '/api/v1/session', { body: { email: 'pim@example.com', password: 'pim password 1' } });
       assert.equal(r.status, 200);
       assert.equal(r.json.user.role, 'pim');
+      // guessing holds this client...
+      let held;
+      for (let i = 0; i < 6 && held?.status !== 429; i++)
+        held = await t.call('POST', '/api/v1/session', { body: { email: 'pim@example.com', password: `guess ${i}` } });
+      assert.equal(held.status, 429);
     } finally { assert.equal((await t.stop()).code, 0); }
     const pw = cli(['user', 'passwd', 'pim@example.com', '--data', data], { input: 'a new password\n' });
     assert.equal(pw.status, 0, pw.stderr);
+    // ...until an admin resets the password, which forgets every client's attempts on the account
+    const t2 = await startServer({ args: ['--data', data] });
+    try {
+      const r = await t2.call('POST', '/api/v1/session', { body: { email: 'pim@example.com', password: 'a new password' } });
+      assert.equal(r.status, 200, r.text);
+    } finally { assert.equal((await t2.stop()).code, 0); }
   } finally { rmSync(data, { recursive: true, force: true }); }
 });
 
