@@ -5,8 +5,10 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/recover.h"
 #include "base/secret.h"
 #include "base/timefmt.h"
+#include "base/utf8.h"
 
 TEST(rfc3339_parses_utc_offsets_and_fractions)
 {
@@ -148,6 +150,72 @@ TEST(secret_csrf_is_derived_from_the_session)
     CHECK(strcmp(a, t1) != 0);
     /* pinned: a change would expire every open form of every session */
     CHECK_STR_EQ(a, "Ufey72Gy9Jw-77gpIp_jDk95ZfCPdQCCC8QwhzYSJ90");
+}
+
+TEST(utf8_valid_follows_rfc_3629)
+{
+    CHECK(utf8_valid("", 0));
+    CHECK(utf8_valid("plain ascii", 11));
+    CHECK(utf8_valid("caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x8e\xac", 14));
+    CHECK(!utf8_valid("\xff", 1));
+    CHECK(!utf8_valid("\xc3", 1));             /* cut short */
+    CHECK(!utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+    CHECK(!utf8_valid("\xe0\x80\xaf", 3));     /* overlong, three bytes */
+    CHECK(!utf8_valid("\xed\xa0\x80", 3));     /* a surrogate */
+    CHECK(!utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
+    CHECK(!utf8_valid("ok\x80", 3));            /* a lone continuation byte */
+}
+
+TEST(buf_add_utf8_replaces_each_bad_byte)
+{
+    struct buf b = {0};
+    buf_add_utf8(&b, "a\xff\xfe" "b\xc3\xa9\xc3", 7);
+    CHECK_STR_EQ(buf_str(&b), "a\xef\xbf\xbd\xef\xbf\xbd" "b\xc3\xa9\xef\xbf\xbd");
+    CHECK(utf8_valid(b.data, b.len));
+    buf_reset(&b);
+    buf_add_utf8(&b, "all good \xe2\x9c\x93", 12);
+    CHECK_STR_EQ(buf_str(&b), "all good \xe2\x9c\x93");
+    buf_free(&b);
+}
+
+/* Fails n calls deep, as a bug far below a recovery point would. */
+static int fail_depth(int n)
+{
+    if (n > 0)
+        return fail_depth(n - 1) + 1;
+    VG_ASSERT(!"deep inside");
+    return 0;
+}
+
+TEST(a_failed_assert_returns_to_the_innermost_recovery_point)
+{
+    CHECK(!vg_recover_active());
+    struct vg_recover outer, inner;
+    volatile int reached = 0;
+    if (sigsetjmp(outer.jb, 0) == 0) {
+        vg_recover_push(&outer);
+        if (sigsetjmp(inner.jb, 0) == 0) {
+            vg_recover_push(&inner);
+            fail_depth(5);
+            reached = 1; /* never */
+        } else {
+            reached = 2;
+            CHECK(strstr(inner.what, "assertion failed: !\"deep inside\"") != NULL);
+            CHECK(strstr(inner.what, "test_base.c") != NULL);
+        }
+        CHECK(vg_recover_active()); /* the outer point is still set */
+        vg_recover_pop(&outer);
+    } else {
+        reached = 3; /* the outer point must not be the one jumped to */
+    }
+    CHECK_INT_EQ(reached, 2);
+    CHECK(!vg_recover_active());
+    if (sigsetjmp(outer.jb, 0) == 0) {
+        vg_recover_push(&outer);
+        vg_fail("store: %s", "no connection");
+    }
+    CHECK_STR_EQ(outer.what, "store: no connection");
+    CHECK(!vg_recover_active());
 }
 
 T_MAIN
