@@ -178,13 +178,16 @@ TEST(buf_add_utf8_replaces_each_bad_byte)
     buf_free(&b);
 }
 
-/* Fails n calls deep, as a bug far below a recovery point would. */
-static int fail_depth(int n)
+/* Fail a few calls deep, as a bug far below a recovery point would. */
+static int fail_inner(void)
 {
-    if (n > 0)
-        return fail_depth(n - 1) + 1;
     VG_ASSERT(!"deep inside");
     return 0;
+}
+
+static int fail_middle(void)
+{
+    return fail_inner() + 1;
 }
 
 TEST(a_failed_assert_returns_to_the_innermost_recovery_point)
@@ -196,7 +199,7 @@ TEST(a_failed_assert_returns_to_the_innermost_recovery_point)
         vg_recover_push(&outer);
         if (sigsetjmp(inner.jb, 0) == 0) {
             vg_recover_push(&inner);
-            fail_depth(5);
+            fail_middle();
             reached = 1; /* never */
         } else {
             reached = 2;
