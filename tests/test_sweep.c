@@ -263,4 +263,44 @@ TEST(a_failing_handler_neither_undoes_the_breach_nor_blocks_later_ones)
     drop_store(s);
 }
 
+static int breaking(struct db *db, struct arena *a, const struct clock_row *c, int64_t now)
+{
+    (void)c;
+    (void)now;
+    /* change a row, leave a statement running, then break an invariant, as a bug would */
+    db_run(db, "UPDATE clocks SET label = 'half done' WHERE kind = 'breaking'", "");
+    struct db_stmt *st = db_query(db, "SELECT id FROM clocks ORDER BY id", "");
+    db_step(st);
+    (void)a;
+    VG_ASSERT(!"a handler's broken invariant");
+    return 0;
+}
+
+TEST(a_handler_that_breaks_an_invariant_fails_like_one_that_returns_an_error)
+{
+    sweep_on_breach("breaking", breaking);
+    struct store *s = fresh_store();
+    int64_t bad = add_clock(s, "breaking", T0 + 10);
+    int64_t good = add_clock(s, "delivery_48h", T0 + 20);
+    struct sweep_stats st;
+    CHECK_INT_EQ(sweep_run(s, T0 + 100, &st), 0); /* the process is still here */
+    CHECK_INT_EQ(st.n_breached, 2);
+    struct arena a = {0};
+    struct db *db = store_get(s);
+    struct clock_row c;
+    CHECK_INT_EQ(store_clock_get(db, &a, bad, &c), 0);
+    CHECK_STR_EQ(c.state, "breached");
+    CHECK(c.label == NULL); /* undone to the handler's savepoint */
+    CHECK_INT_EQ(store_clock_get(db, &a, good, &c), 0);
+    CHECK_STR_EQ(c.state, "breached");
+    int n = 0;
+    store_event_each(db, &a, 0, count_action, &n);
+    CHECK_INT_EQ(n, 1);
+    store_put(s, db);
+    /* the connection went back to the pool with no statement left running */
+    CHECK_INT_EQ(sweep_run(s, T0 + 200, &st), 0);
+    arena_free(&a);
+    drop_store(s);
+}
+
 T_MAIN

@@ -9,6 +9,11 @@
  * (the scheduler and a test-clock move); across processes the conditional
  * claim alone guarantees that a breach fires once.
  *
+ * A handler that breaks an invariant (VG_ASSERT, vg_fail) fails like one
+ * that returns an error: run_handler catches it (base/recover.h), the
+ * handler's savepoint is undone and the failure recorded, and the sweep and
+ * the process go on.
+ *
  * A test hook: VODGATE_TEST_CRASH=after_claim aborts the process right after
  * the first claim, before the commit, to show that nothing is lost or doubled.
  */
@@ -24,6 +29,7 @@
 #include <time.h>
 
 #include "base/now.h"
+#include "base/recover.h"
 #include "base/timefmt.h"
 
 #define SWEEP_BATCH         256
@@ -100,6 +106,27 @@ static int record_handler_failure(struct db *db, struct arena *a, const struct c
 }
 
 /*
+ * Runs a breach or due-soon handler; a broken invariant inside it is a
+ * failure (-1) like any other, with db's statements finished so that the
+ * caller can undo the handler's savepoint.
+ */
+static int run_handler(breach_fn fn, struct db *db, struct arena *a, const struct clock_row *c,
+                       int64_t now)
+{
+    struct vg_recover rec;
+    if (sigsetjmp(rec.jb, 0)) {
+        fprintf(stderr, "vodgate: the %s handler of clock %lld broke: %s\n", c->kind,
+                (long long)c->id, rec.what);
+        store_recover(db);
+        return -1;
+    }
+    vg_recover_push(&rec);
+    int rc = fn(db, a, c, now);
+    vg_recover_pop(&rec);
+    return rc;
+}
+
+/*
  * One transaction: breaches up to SWEEP_BATCH due clocks in due order. After
  * a handler ran, the due list is read again, because the handler may have
  * started a clock that is due earlier than the rest of the list (the
@@ -137,7 +164,7 @@ static int sweep_batch(struct db *db, int64_t now, bool *more, int64_t *n_breach
             if (fn) {
                 /* A failing handler must not hold back the breach, nor every later one. */
                 rc = store_savepoint(db);
-                if (rc == 0 && fn(db, &a, &c, now) < 0) {
+                if (rc == 0 && run_handler(fn, db, &a, &c, now) < 0) {
                     fprintf(stderr,
                             "vodgate: the %s handler of clock %lld failed; the breach "
                             "stands\n",
@@ -188,7 +215,7 @@ static int soon_batch(struct db *db, int64_t now, bool *more, int64_t *n_soon)
         if (!fn)
             continue;
         rc = store_savepoint(db);
-        if (rc == 0 && fn(db, &a, &c, now) < 0) {
+        if (rc == 0 && run_handler(fn, db, &a, &c, now) < 0) {
             fprintf(stderr, "vodgate: the due-soon notice of clock %lld failed\n", (long long)c.id);
             rc = store_savepoint_undo(db);
         } else if (rc == 0) {

@@ -164,6 +164,11 @@ void db_rollback(struct db *db)
     ops_of(db)->rollback(db);
 }
 
+void db_finish_all(struct db *db)
+{
+    ops_of(db)->finish_all(db);
+}
+
 void db_share_reads(struct db *db)
 {
     if (ops_of(db)->share_reads)

@@ -84,5 +84,11 @@ void db_rollback(struct db *db);
  * PostgreSQL: nothing changes (reads there cost a round trip, not locks).
  */
 void db_share_reads(struct db *db);
+/*
+ * Finishes every statement of db that was left between db_query and db_done:
+ * after a failure in the middle of some work (base/recover.h), so that the
+ * connection can go on inside its transaction (e.g. undo to a savepoint).
+ */
+void db_finish_all(struct db *db);
 
 #endif

@@ -34,6 +34,7 @@ struct db_ops {
     int (*commit)(struct db *db);
     void (*rollback)(struct db *db);
     void (*share_reads)(struct db *db); /* may be NULL: nothing to do */
+    void (*finish_all)(struct db *db);  /* db_done on every statement left running */
 };
 
 /* The first member of every engine's struct db and struct db_stmt. */

@@ -436,6 +436,13 @@ static void pg_done(struct db_stmt *s)
         s->values[i] = NULL; /* the caller's strings are not ours to keep */
 }
 
+static void pg_finish_all(struct db *db)
+{
+    for (int i = 0; i < db->n_cache; i++)
+        if (db->cache[i]->active)
+            pg_done(db->cache[i]);
+}
+
 /* The current row's column col, or NULL for SQL NULL. */
 static const char *value_of(struct db_stmt *s, int col)
 {
@@ -539,4 +546,5 @@ const struct db_ops db_pg_ops = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .finish_all = pg_finish_all,
 };

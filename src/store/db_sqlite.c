@@ -282,6 +282,13 @@ static void sqlite_done(struct db_stmt *st)
     auth_settle(st->db);
 }
 
+static void sqlite_finish_all(struct db *db)
+{
+    for (size_t i = 0; i < db->cap_cache; i++)
+        if (db->cache[i] && sqlite3_stmt_busy(db->cache[i]->st))
+            sqlite_done(db->cache[i]);
+}
+
 static int64_t sqlite_changes(struct db *db)
 {
     return sqlite3_changes64(db->h);
@@ -343,4 +350,5 @@ const struct db_ops db_sqlite_ops = {
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
     .share_reads = sqlite_share_reads,
+    .finish_all = sqlite_finish_all,
 };

@@ -240,6 +240,11 @@ void store_discard(struct db *db)
     db_close(db);
 }
 
+void store_recover(struct db *db)
+{
+    db_finish_all(db);
+}
+
 void store_share_reads(struct db *db)
 {
     db_share_reads(db);

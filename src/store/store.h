@@ -55,6 +55,12 @@ void store_put(struct store *s, struct db *db);
  */
 void store_discard(struct db *db);
 /*
+ * Finishes the statements that work failed in the middle of (base/recover.h)
+ * left running, so that db can go on in its transaction: undo to a savepoint,
+ * record the failure, commit the rest.
+ */
+void store_recover(struct db *db);
+/*
  * For a connection that serves one read (a GET): its reads outside
  * transactions share one snapshot, until its next write or store_put (see
  * db_share_reads in db.h: one read transaction instead of one per query).
