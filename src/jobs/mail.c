@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "base/now.h"
+#include "base/recover.h"
 #include "base/secret.h"
 #include "core/mailmsg.h"
 #include "core/signin.h"
@@ -265,6 +266,29 @@ static int send_one(struct db *db, const struct mail_row *m, struct mail_stats *
     return rc;
 }
 
+/*
+ * send_one, where a broken invariant (base/recover.h) fails this message's
+ * attempt only: the message stays claimed until its lease ends, is tried
+ * again then and given up after MAIL_MAX_ATTEMPTS; the pass goes on. Returns
+ * send_one's result, or 0 after such a failure.
+ */
+static int send_guarded(struct db *db, const struct mail_row *m, struct mail_stats *stats)
+{
+    struct vg_recover rec;
+    if (sigsetjmp(rec.jb, 0)) {
+        fprintf(stderr, "vodgate: mail %lld to %s broke: %s; it will be tried again\n",
+                (long long)m->id, m->to_email, rec.what);
+        store_recover(db);
+        store_rollback(db);
+        stats->n_retried++;
+        return 0;
+    }
+    vg_recover_push(&rec);
+    int rc = send_one(db, m, stats);
+    vg_recover_pop(&rec);
+    return rc;
+}
+
 int mail_run(struct store *store, int64_t now, struct mail_stats *stats)
 {
     struct mail_stats local = {0};
@@ -288,7 +312,7 @@ int mail_run(struct store *store, int64_t now, struct mail_stats *stats)
         if (rc < 0)
             store_rollback(db);
         if (rc == 0)
-            rc = send_one(db, &m, stats);
+            rc = send_guarded(db, &m, stats);
         arena_free(&a);
     }
     store_put(store, db);
