@@ -40,6 +40,7 @@ void api_feed(struct req *r);
 void api_messages_list(struct req *r);
 void api_test_messages_create(struct req *r);
 void api_test_fail(struct req *r);
+void page_test_fail(struct req *r);
 void api_questionnaire_send(struct req *r);
 void api_questionnaire_get(struct req *r);
 void api_questionnaire_patch(struct req *r);
@@ -156,6 +157,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/messages", api_messages_list, ACT_MESSAGE_LIST, 0, ""},
     {"POST", "/api/v1/test/messages", api_test_messages_create, ACT_TEST_HOOK, CSRF, ""},
     {"POST", "/api/v1/test/fail", api_test_fail, ACT_TEST_HOOK, CSRF, ""},
+    {"GET", "/test/fail", page_test_fail, ACT_TEST_HOOK, PAGE, ""},
     {"POST", "/api/v1/partners/{id}/questionnaire/send", api_questionnaire_send,
      ACT_QUESTIONNAIRE_SEND, CSRF, "partner"},
     {"GET", "/api/v1/partners/{id}/questionnaire", api_questionnaire_get, ACT_QUESTIONNAIRE_READ, 0,

@@ -208,6 +208,12 @@ void reply_bytes(struct req *r, int status, const char *content_type, const char
 
 void reply_json(struct req *r, int status, json_t *body)
 {
+    if (!body) { /* a builder refused its input (text that is not UTF-8): a fault of ours */
+        fprintf(stderr, "vodgate: internal: the JSON answer to %s %s could not be built\n",
+                r->method, log_path(r));
+        reply_internal(r);
+        return;
+    }
     if (r->capturing) { /* web_call(): the page takes the value itself */
         VG_ASSERT(r->status == 0);
         r->status = status;
@@ -215,12 +221,6 @@ void reply_json(struct req *r, int status, json_t *body)
         return;
     }
     VG_ASSERT(r->status == 0);
-    if (!body) { /* a builder refused its input (text that is not UTF-8): a fault of ours */
-        fprintf(stderr, "vodgate: internal: the JSON answer to %s %s could not be built\n",
-                r->method, log_path(r));
-        reply_internal(r);
-        return;
-    }
     r->status = status;
     r->content_type = "application/json";
     buf_reset(&r->out);
@@ -228,17 +228,36 @@ void reply_json(struct req *r, int status, json_t *body)
     json_decref(body);
 }
 
-void reply_internal(struct req *r)
+#define INTERNAL_MESSAGE "the server could not complete this request; try again"
+
+/* The portal's own 500 page, or a plain one when rendering that fails too. */
+static void page_internal_guarded(struct req *r)
 {
-    static const char json[] = "{\"error\":{\"code\":\"internal\",\"message\":\"the server "
-                               "could not complete this request; try again\"}}";
     static const char html[] = "<!doctype html><meta charset=utf-8><title>Server error</title>"
                                "<p>The server could not complete this request. Go back and try "
                                "again; if it happens again, tell your vodgate contact the time.";
-    bool page = r->route && (r->route->flags & ROUTE_PAGE);
+    struct vg_recover rec;
+    if (sigsetjmp(rec.jb, 0) == 0) {
+        vg_recover_push(&rec);
+        page_internal(r);
+        vg_recover_pop(&rec);
+        return;
+    }
     r->status = 0;
-    if (page)
-        reply_bytes(r, 500, "text/html; charset=utf-8", html, sizeof html - 1);
+    reply_bytes(r, 500, "text/html; charset=utf-8", html, sizeof html - 1);
+}
+
+void reply_internal(struct req *r)
+{
+    static const char json[] =
+        "{\"error\":{\"code\":\"internal\",\"message\":\"" INTERNAL_MESSAGE "\"}}";
+    r->status = 0;
+    buf_reset(&r->out);
+    if (r->capturing) /* a page's call of an API handler: the page shows the answer */
+        reply_json(r, 500, json_pack("{s:{s:s, s:s}}", "error", "code", "internal", "message",
+                                     INTERNAL_MESSAGE));
+    else if (r->route && (r->route->flags & ROUTE_PAGE))
+        page_internal_guarded(r);
     else
         reply_bytes(r, 500, "application/json", json, sizeof json - 1);
 }

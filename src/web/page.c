@@ -198,6 +198,14 @@ void page_not_found(struct req *r)
     page_error(r, 404, "There is no page at this address.");
 }
 
+void page_internal(struct req *r)
+{
+    r->status = 0;
+    page_error(r, 500,
+               "The server could not complete this. Go back and try again; if it happens again, "
+               "tell your vodgate contact what you did and when.");
+}
+
 bool page_form_admit(struct req *r)
 {
     if (strcmp(r->method, "POST") != 0)

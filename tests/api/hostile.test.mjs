@@ -129,6 +129,17 @@ test('a failure while a request holds a database transaction does not hand that 
   await alive();
 });
 
+test('a portal page that fails answers the portal\'s own 500 page, and the server goes on', async () => {
+  const r = await fetch(`${s.base}/test/fail`, { headers: { Accept: 'text/html', Cookie: `vodgate_session=${admin}` } });
+  assert.equal(r.status, 500);
+  assert.match(r.headers.get('content-type'), /text\/html/);
+  const html = await r.text();
+  assert.match(html, /Something went wrong/);
+  assert.match(html, /Go back and try again/);
+  assert.match(html, /<nav|class="nav|href="\/account"/, 'the page keeps the portal around it');
+  await alive();
+});
+
 test('--secure-cookies marks the flash cookie Secure too', async () => {
   const sec = await startServer({ args: ['--secure-cookies'] });
   try {

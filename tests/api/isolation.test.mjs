@@ -51,6 +51,7 @@ const cases = {
   'GET /api/v1/me/calendar.ics': {},
   'GET /api/v1/messages': {},
   'POST /api/v1/test/fail': {},
+  'GET /test/fail': {},
   'POST /api/v1/test/messages': { body: () => ({ to: 'someone@example.com', template: 'escalation', vars: { partner: 'Org A', warnings: 3, link: 'http://127.0.0.1/partners/1' } }) },
   'POST /api/v1/partners/{id}/questionnaire/send': {},
   'GET /api/v1/partners/{id}/questionnaire': {},
