@@ -231,7 +231,10 @@ void page_deny(struct req *r, enum policy_result pr);
 bool page_form_admit(struct req *r);
 /* An HTML 404 for a path no route knows (browsers asking for text/html). */
 void page_not_found(struct req *r);
-/* The HTML 500 of a page whose request failed inside (reply_internal). */
+/*
+ * The HTML 500 of a page whose request failed inside (reply_internal): the
+ * portal's error page, or a plain one when rendering that fails too.
+ */
 void page_internal(struct req *r);
 
 /* Serves until SIGTERM/SIGINT; returns 0 after in-flight requests finished. */

@@ -24,9 +24,9 @@
  *
  * Nothing a client sends can stop the process. Before routing, the door
  * refuses what no handler should ever see: an unknown method (501), a path
- * or Host that is not UTF-8 text (400), a query argument that is not (422
- * naming it, as a handler names a value it cannot take), answered without
- * repeating the bytes back. Every handler call runs under a recovery point
+ * or Host that is not UTF-8 text (400), and for an API route a query
+ * argument that is not (422 naming it, as a handler names a value it cannot
+ * take), answered without repeating the bytes back. Every handler call runs under a recovery point
  * (base/recover.h): a broken invariant or a store failure inside one request
  * answers that request 500, logs the cause, closes its database connection
  * and leaves every other request alone. A JSON answer that could not be
@@ -101,17 +101,42 @@ static double mono_ms(void)
 }
 
 /*
- * The path as logs may show it: a route whose path carries a one-time token
- * (/invitations/{token}) is logged by its pattern with the token left out, so
- * that the log cannot be replayed. Allocates from r's arena when it rewrites.
+ * The path as logs may show it, one field of one line: a route whose path
+ * carries a one-time token (/invitations/{token}) is logged by its pattern
+ * with the token left out, so that the log cannot be replayed; spaces,
+ * control bytes and bytes that are not UTF-8 are written %XX, so that a path
+ * can neither split the line's fields nor forge a line. Allocates from r's
+ * arena when it rewrites.
  */
 static const char *log_path(const struct req *r)
 {
     const char *at = r->route ? strstr(r->route->pattern, "{token}") : NULL;
-    if (!at)
+    if (at)
+        return arena_printf((struct arena *)&r->arena, "%.*s(token)%s",
+                            (int)(at - r->route->pattern), r->route->pattern, at + 7);
+    const unsigned char *s = (const unsigned char *)r->path;
+    size_t n = strlen(r->path);
+    bool plain = utf8_valid(r->path, n);
+    for (size_t i = 0; plain && i < n; i++)
+        plain = s[i] > 0x20 && s[i] != 0x7F;
+    if (plain)
         return r->path;
-    return arena_printf((struct arena *)&r->arena, "%.*s(token)%s", (int)(at - r->route->pattern),
-                        r->route->pattern, at + 7);
+    struct buf b = {0};
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = s[i] >= 0x80 ? utf8_decode(s + i, n - i, &cp) : 0;
+        if (len) {
+            buf_add(&b, s + i, len);
+            i += len;
+        } else if (s[i] <= 0x20 || s[i] >= 0x7F) {
+            buf_printf(&b, "%%%02X", s[i++]);
+        } else {
+            buf_putc(&b, (char)s[i++]);
+        }
+    }
+    const char *out = arena_strdup((struct arena *)&r->arena, buf_str(&b));
+    buf_free(&b);
+    return out;
 }
 
 /* ---- what handlers call ---- */
@@ -230,23 +255,6 @@ void reply_json(struct req *r, int status, json_t *body)
 
 #define INTERNAL_MESSAGE "the server could not complete this request; try again"
 
-/* The portal's own 500 page, or a plain one when rendering that fails too. */
-static void page_internal_guarded(struct req *r)
-{
-    static const char html[] = "<!doctype html><meta charset=utf-8><title>Server error</title>"
-                               "<p>The server could not complete this request. Go back and try "
-                               "again; if it happens again, tell your vodgate contact the time.";
-    struct vg_recover rec;
-    if (sigsetjmp(rec.jb, 0) == 0) {
-        vg_recover_push(&rec);
-        page_internal(r);
-        vg_recover_pop(&rec);
-        return;
-    }
-    r->status = 0;
-    reply_bytes(r, 500, "text/html; charset=utf-8", html, sizeof html - 1);
-}
-
 void reply_internal(struct req *r)
 {
     static const char json[] =
@@ -257,7 +265,7 @@ void reply_internal(struct req *r)
         reply_json(r, 500, json_pack("{s:{s:s, s:s}}", "error", "code", "internal", "message",
                                      INTERNAL_MESSAGE));
     else if (r->route && (r->route->flags & ROUTE_PAGE))
-        page_internal_guarded(r);
+        page_internal(r);
     else
         reply_bytes(r, 500, "application/json", json, sizeof json - 1);
 }
@@ -487,8 +495,8 @@ static bool host_ok(const char *s)
 
 /*
  * What no handler should see, refused before routing without repeating it:
- * a method vodgate does not serve, and a path, query argument or Host that
- * is not text. Returns false when r is answered.
+ * a method vodgate does not serve, and a path or Host that is not text.
+ * Returns false when r is answered.
  */
 static bool door(struct req *r)
 {
@@ -502,20 +510,33 @@ static bool door(struct req *r)
         reply_error(r, 400, "bad_request", "the path is not UTF-8 text");
         return false;
     }
+    const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
+    if (host && !host_ok(host)) {
+        reply_error(r, 400, "bad_request", "the Host header is not a host name");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Query arguments that are not UTF-8 text, refused for an API route (422
+ * naming the argument, as handlers name a value they cannot take). A portal
+ * page takes them itself: nonsense in a page's URL falls back to the page's
+ * defaults, never an error page. Returns false when r is answered.
+ */
+static bool query_is_text(struct req *r)
+{
+    if (r->route->flags & ROUTE_PAGE)
+        return true;
     struct bad_arg bad = {false, NULL};
     MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_is_text, &bad);
-    if (bad.found && bad.key) { /* as every handler answers a value it cannot take */
+    if (bad.found && bad.key) {
         reply_error_extra(r, 422, "invalid", json_pack("{s:[s]}", "fields", bad.key),
                           "'%s' is not UTF-8 text", bad.key);
         return false;
     }
     if (bad.found) {
         reply_error(r, 400, "bad_request", "a query argument's name is not UTF-8 text");
-        return false;
-    }
-    const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
-    if (host && !host_ok(host)) {
-        reply_error(r, 400, "bad_request", "the Host header is not a host name");
         return false;
     }
     return true;
@@ -527,7 +548,7 @@ static bool admit(struct req *r)
     if (!door(r))
         return false;
     r->route = route_find(r);
-    if (!r->route)
+    if (!r->route || !query_is_text(r))
         return false;
     if ((r->route->flags & ROUTE_TUS) && !tus_precheck(r))
         return false;

@@ -10,6 +10,7 @@
 
 #include "base/embedded.h"
 #include "base/now.h"
+#include "base/recover.h"
 #include "base/secret.h"
 #include "base/timefmt.h"
 #include "core/lifecycle.h"
@@ -200,10 +201,22 @@ void page_not_found(struct req *r)
 
 void page_internal(struct req *r)
 {
+    static const char plain[] = "<!doctype html><meta charset=utf-8><title>Server error</title>"
+                                "<p>The server could not complete this. Go back and try again; "
+                                "if it happens again, tell your vodgate contact what you did and "
+                                "when.";
+    struct vg_recover rec; /* the failure may have been in rendering: then the plain page */
     r->status = 0;
-    page_error(r, 500,
-               "The server could not complete this. Go back and try again; if it happens again, "
-               "tell your vodgate contact what you did and when.");
+    if (sigsetjmp(rec.jb, 0) == 0) {
+        vg_recover_push(&rec);
+        page_error(r, 500,
+                   "The server could not complete this. Go back and try again; if it happens "
+                   "again, tell your vodgate contact what you did and when.");
+        vg_recover_pop(&rec);
+        return;
+    }
+    r->status = 0;
+    reply_bytes(r, 500, "text/html; charset=utf-8", plain, sizeof plain - 1);
 }
 
 bool page_form_admit(struct req *r)

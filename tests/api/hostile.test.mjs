@@ -59,6 +59,9 @@ test('a query argument that is not UTF-8 gets 422 naming it (400 when its name i
   assert.equal(r.json.error.message, "'to' is not UTF-8 text");
   const anon = await s.call('GET', '/static/app.js?v=%c3');
   assert.equal(anon.status, 422, anon.text);
+  // a portal page takes its own arguments: nonsense falls back to its defaults
+  const page = await fetch(`${s.base}/?q=%ff%fe&stage=%c3`, { headers: { Accept: 'text/html', Cookie: `vodgate_session=${admin}` } });
+  assert.equal(page.status, 200);
   const k = await s.call('GET', '/api/v1/partners?%fe=1', { token: admin });
   assert.equal(k.status, 400, k.text);
   assert.match(k.json.error.message, /name is not UTF-8/);
@@ -127,6 +130,16 @@ test('a failure while a request holds a database transaction does not hand that 
   const list = await s.call('GET', '/api/v1/partners?q=After%20Failure', { token: admin });
   assert.equal(list.status, 200);
   await alive();
+});
+
+test('a path cannot split or forge a line of the request log', async () => {
+  const before = s.stderr.length;
+  await s.call('GET', '/no%20such%0a2026-01-01T00:00:00Z%20GET%20/forged%20200%200.1ms%20admin@example.com');
+  await s.call('GET', '/healthz');
+  for (let i = 0; i < 100 && !/GET \/healthz/.test(s.stderr.slice(before)); i++) await new Promise((r) => setTimeout(r, 20));
+  const log = s.stderr.slice(before);
+  assert.match(log, /GET \/no%20such%0A2026-01-01T00:00:00Z%20GET%20\/forged%20200%200\.1ms%20admin@example\.com 404 /);
+  assert.doesNotMatch(log, /^2026-01-01T00:00:00Z GET \/forged/m);
 });
 
 test('a portal page that fails answers the portal\'s own 500 page, and the server goes on', async () => {
