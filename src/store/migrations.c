@@ -328,6 +328,10 @@ const struct migration migrations[] = {
     {8, "tus concatenation: partial and final uploads",
      /* NULL: a plain upload; 'partial'; or the final's Upload-Concat value, 'final;URL ...' */
      "ALTER TABLE uploads ADD COLUMN concat TEXT;"},
+    /* 9 is taken by a parallel change; the numbers are made gap-free when both are merged. */
+    {10, "the instance that holds a job's lease",
+     /* NULL while queued or ended; a restarted instance releases what it held at once */
+     "ALTER TABLE jobs ADD COLUMN lease_owner TEXT;"},
 };
 
 const int n_migrations = sizeof migrations / sizeof migrations[0];
