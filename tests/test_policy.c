@@ -21,7 +21,7 @@ TEST(policy_roles_before_ownership)
 
 TEST(policy_hides_other_organisations)
 {
-    struct resource own = {10, 0}, other = {11, 0}, via_agent = {12, 30};
+    struct resource own = {10, 0, 0}, other = {11, 0, 0}, via_agent = {12, 30, 0};
     CHECK_INT_EQ(policy_check(&partner_a, ACT_PARTNER_READ, &own), POLICY_ALLOW);
     CHECK_INT_EQ(policy_check(&partner_a, ACT_PARTNER_READ, &other), POLICY_NOT_FOUND);
     CHECK_INT_EQ(policy_check(&staff_cam, ACT_PARTNER_READ, &other), POLICY_ALLOW);
@@ -29,10 +29,57 @@ TEST(policy_hides_other_organisations)
     CHECK_INT_EQ(policy_check(&posthouse_p, ACT_PARTNER_READ, &via_agent), POLICY_ALLOW);
     CHECK_INT_EQ(policy_check(&posthouse_p, ACT_PARTNER_READ, &other), POLICY_NOT_FOUND);
     /* a partner named as agent of nobody is still not a posthouse */
-    struct resource fake_agent = {12, 10};
+    struct resource fake_agent = {12, 10, 0};
     CHECK_INT_EQ(policy_check(&partner_a, ACT_PARTNER_READ, &fake_agent), POLICY_NOT_FOUND);
     /* staff-only actions stay forbidden on one's own organisation */
     CHECK_INT_EQ(policy_check(&partner_a, ACT_PARTNER_EVENTS, &own), POLICY_FORBIDDEN);
+}
+
+/* Uploads: staff read them all; only the owner (or the staff user who made one) writes. */
+TEST(policy_uploads_are_written_by_their_owner)
+{
+    static const struct principal read_only[] = {
+        {4, ROLE_COMMERCIAL, 0}, {5, ROLE_CAM, 0}, {9, ROLE_PLM, 0}};
+    static const struct principal pim = {6, ROLE_PIM, 0}, pom = {7, ROLE_POM, 0},
+                                  admin = {8, ROLE_ADMIN, 0};
+    const struct principal *uploaders[] = {&pim, &pom, &admin};
+    /* made by the partner's user 2, or by the pim (user 6), for partner 10 (agent 30) */
+    struct resource partners = {10, 30, 2}, pims = {10, 30, 6}, other = {11, 0, 2};
+    /* read-only staff may not even try to create, write or terminate */
+    for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++) {
+        const struct principal *p = &read_only[i];
+        CHECK_INT_EQ(policy_role_may(p, ACT_UPLOAD), POLICY_FORBIDDEN);
+        CHECK_INT_EQ(policy_role_may(p, ACT_UPLOAD_WRITE), POLICY_FORBIDDEN);
+        CHECK_INT_EQ(policy_role_may(p, ACT_UPLOAD_DELETE), POLICY_FORBIDDEN);
+        CHECK_INT_EQ(policy_check(p, ACT_UPLOAD_WRITE, &partners), POLICY_FORBIDDEN);
+        CHECK_INT_EQ(policy_check(p, ACT_UPLOAD_READ, &partners), POLICY_ALLOW);
+    }
+    /* the staff who work on deliveries upload, but write only what they made themselves */
+    for (size_t i = 0; i < sizeof uploaders / sizeof uploaders[0]; i++) {
+        const struct principal *p = uploaders[i];
+        CHECK_INT_EQ(policy_role_may(p, ACT_UPLOAD), POLICY_ALLOW);
+        CHECK_INT_EQ(policy_role_may(p, ACT_UPLOAD_WRITE), POLICY_ALLOW);
+        CHECK_INT_EQ(policy_check(p, ACT_UPLOAD_WRITE, &partners), POLICY_FORBIDDEN);
+        CHECK_INT_EQ(policy_check(p, ACT_UPLOAD_WRITE, NULL), POLICY_FORBIDDEN);
+        CHECK_INT_EQ(policy_check(p, ACT_UPLOAD_READ, &partners), POLICY_ALLOW);
+    }
+    CHECK_INT_EQ(policy_check(&pim, ACT_UPLOAD_WRITE, &pims), POLICY_ALLOW);
+    CHECK_INT_EQ(policy_check(&pom, ACT_UPLOAD_WRITE, &pims), POLICY_FORBIDDEN);
+    /* terminating: admin any upload, pim and pom their own */
+    CHECK_INT_EQ(policy_check(&admin, ACT_UPLOAD_DELETE, &partners), POLICY_ALLOW);
+    CHECK_INT_EQ(policy_check(&pim, ACT_UPLOAD_DELETE, &partners), POLICY_FORBIDDEN);
+    CHECK_INT_EQ(policy_check(&pim, ACT_UPLOAD_DELETE, &pims), POLICY_ALLOW);
+    CHECK_INT_EQ(policy_check(&pom, ACT_UPLOAD_DELETE, &pims), POLICY_FORBIDDEN);
+    /* the owning organisation and its delivery agent write whoever made the upload; made_by
+     * opens nothing of another organisation's */
+    const enum action writes[] = {ACT_UPLOAD_WRITE, ACT_UPLOAD_DELETE};
+    for (size_t i = 0; i < 2; i++) {
+        CHECK_INT_EQ(policy_check(&partner_a, writes[i], &partners), POLICY_ALLOW);
+        CHECK_INT_EQ(policy_check(&partner_a, writes[i], &pims), POLICY_ALLOW);
+        CHECK_INT_EQ(policy_check(&posthouse_p, writes[i], &partners), POLICY_ALLOW);
+        CHECK_INT_EQ(policy_check(&partner_a, writes[i], &other), POLICY_NOT_FOUND);
+        CHECK_INT_EQ(policy_check(&posthouse_p, writes[i], &other), POLICY_NOT_FOUND);
+    }
 }
 
 TEST(policy_every_action_is_described)

@@ -1076,8 +1076,8 @@ int cli_demo(int argc, char **argv)
         free(err);
         goto done;
     }
-    d.validation =
-        (struct deliv_config){data, cli_env("MDDF_SCHEMAS", NULL), cli_env("RATINGS", NULL), 0};
+    d.validation = (struct deliv_config){data, cli_env("MDDF_SCHEMAS", NULL),
+                                         cli_env("RATINGS", NULL), 0, "demo"};
     secret_password_new(d.password);
     if (secret_password_hash(d.password, d.pw_hash) < 0 || add_staff(&d) < 0) {
         fprintf(stderr, "vodgate demo: could not add the staff\n");

@@ -2,6 +2,13 @@
  * `vodgate serve`: opens the store (running migrations), optionally creates
  * the first admin, and serves HTTP until SIGTERM. Every flag has a
  * VODGATE_* environment variable; a flag wins over the variable.
+ *
+ * Each serving process has an instance name, stable across its restarts
+ * and distinct between the processes of a scale-out (several `serve` on one
+ * PostgreSQL, sharing the data directory): by default the host name and the
+ * --listen address as parsed, else --instance. Validation jobs are leased
+ * in that name, so at start-up, before the workers run, the process takes
+ * back what it held when it last stopped (jobs/deliveries.h).
  */
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -10,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/now.h"
 #include "base/secret.h"
@@ -76,6 +84,13 @@ static const char serve_help[] =
     "  (VODGATE_SECRET_FILE)     the key that seals invitation links in the outbox\n"
     "                            (DIR/secret.key, made on first run; several servers on\n"
     "                            one PostgreSQL must share it; never in a database backup)\n"
+    "  --instance NAME           this process's name [VODGATE_INSTANCE]\n"
+    "                            (HOSTNAME-ADDRESS-PORT of --listen, e.g.\n"
+    "                            db1-127.0.0.1-8080): the same across its restarts,\n"
+    "                            different for every process on one database or data\n"
+    "                            directory (name each one when they listen on port 0);\n"
+    "                            letters, digits, '.', '_', '-'. A restart takes back at\n"
+    "                            once the validations the process ran when it stopped\n"
     "  --bootstrap-admin         on a database with no users, create an admin and\n"
     "                            print its email and password once\n"
     "                            (email from VODGATE_ADMIN_EMAIL, admin@vodgate.local)\n";
@@ -87,6 +102,29 @@ static void run_due_work(struct app *app, int64_t t)
     mail_run(app->store, t, NULL);
     if (app->ingest)
         upload_expiry_run(app->ingest, t);
+}
+
+/*
+ * The default instance name: HOSTNAME-ADDRESS-PORT of the --listen address
+ * as parsed (so localhost:8080 and 127.0.0.1:8080 are one), any character
+ * outside [A-Za-z0-9._-] made '_', into out (at least 160 bytes). Returns 0,
+ * or -1 when listen is not an address.
+ */
+static int default_instance(const char *listen, char *out, size_t out_len)
+{
+    char host[256] = "", addr[64];
+    int port;
+    if (http_listen_parse(listen, addr, sizeof addr, &port) < 0)
+        return -1;
+    if (gethostname(host, sizeof host - 1) < 0 || !host[0])
+        strcpy(host, "localhost");
+    /* a host name is at most 64 bytes on Linux */
+    snprintf(out, out_len, "%.64s-%s-%d", host, addr, port);
+    for (char *c = out; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '.' || *c == '-' || *c == '_'))
+            *c = '_';
+    return 0;
 }
 
 /* Creates the first admin when there is no user at all. Returns 0 or -1. */
@@ -151,16 +189,17 @@ int cli_serve(int argc, char **argv)
     };
     enum { O_MAIL_FROM = 100, O_SMTP_TIMEOUT, O_TEMPLATES }; /* the mail options */
     enum { O_MAX_UPLOAD = 200, O_UPLOAD_QUOTA, O_UPLOAD_EXPIRY, O_IDLE_TIMEOUT }; /* uploads */
-    enum { O_WORKERS = 300, O_SCHEMAS, O_RATINGS };                               /* validation */
+    enum { O_WORKERS = 300, O_SCHEMAS, O_RATINGS, O_INSTANCE };                   /* validation */
     enum { O_TRUSTED_PROXY = 400 };
     struct deliv_config validation = {NULL, cli_env("MDDF_SCHEMAS", NULL), cli_env("RATINGS", NULL),
-                                      atoi(cli_env("WORKERS", "2"))};
+                                      atoi(cli_env("WORKERS", "2")), cli_env("INSTANCE", NULL)};
 
     static const struct option opts[] = {
         {"listen", required_argument, 0, O_LISTEN},
         {"workers", required_argument, 0, O_WORKERS},
         {"mddf-schemas", required_argument, 0, O_SCHEMAS},
         {"ratings", required_argument, 0, O_RATINGS},
+        {"instance", required_argument, 0, O_INSTANCE},
         {"data", required_argument, 0, O_DATA},
         {"database", required_argument, 0, O_DATABASE},
         {"threads", required_argument, 0, O_THREADS},
@@ -220,6 +259,9 @@ int cli_serve(int argc, char **argv)
             break;
         case O_RATINGS:
             validation.ratings_file = optarg;
+            break;
+        case O_INSTANCE:
+            validation.instance = optarg;
             break;
         case O_DATA:
             data = optarg;
@@ -321,6 +363,21 @@ int cli_serve(int argc, char **argv)
     } else {
         trusted_proxy = NULL;
     }
+    char instance[160];
+    if (!validation.instance) {
+        if (default_instance(listen, instance, sizeof instance) < 0) {
+            fprintf(stderr, "vodgate serve: --listen %s is not HOST:PORT (e.g. 127.0.0.1:8080)\n",
+                    listen);
+            return 2;
+        }
+        validation.instance = instance;
+    }
+    if (!deliv_instance_name_ok(validation.instance)) {
+        fprintf(stderr,
+                "vodgate serve: --instance '%s': 1 to 120 letters, digits, '.', '_' or '-'\n",
+                validation.instance);
+        return 2;
+    }
     if (test_start && !test_clock) {
         fprintf(stderr, "vodgate serve: --test-clock-start needs --test-clock\n");
         return 2;
@@ -411,6 +468,10 @@ int cli_serve(int argc, char **argv)
     scheduler_start(store);
     mail_sender_start(store);
     validation.data_dir = data;
+    fprintf(stderr, "vodgate: instance %s\n", validation.instance);
+    if (deliv_recover(store, &validation) < 0)
+        fprintf(stderr, "vodgate: could not release the validation jobs this instance held; they "
+                        "run again when their lease ends\n");
     deliv_workers_start(store, &validation);
     int rc = http_serve(&app, listen, threads, NULL);
     deliv_workers_stop();

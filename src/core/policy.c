@@ -1,7 +1,22 @@
 /*
  * The policy table: see policy.h. Staff roles act on every organisation;
  * organisation roles only on their own organisation's resources (a posthouse
- * also on those of the partners that named it their delivery agent).
+ * also on those of the partners that named it their delivery agent). A
+ * third column admits staff roles only on what the user made themselves.
+ *
+ * Uploads (SPEC sections 1 and 4). An upload's bytes are the partner's
+ * evidence of what it delivered, so they are written (PATCH, or used as a
+ * part of a final upload) by the organisation that owns the upload (and the
+ * posthouse it named as its delivery agent) and, when a staff user uploaded
+ * a file for the partner (the upload page lets the roles that work on
+ * deliveries do that), by that staff user: nobody else writes into another
+ * person's upload, admin included. Creating an upload for a partner belongs
+ * to the roles whose duties include deliveries: admin, pim (requests during
+ * training), pom (deliveries in steady state); cam, plm and commercial (read
+ * only) may not. Staff read every upload (HEAD, listings). Terminating an
+ * upload throws the partner's bytes away: admin may (the operator frees
+ * space or removes a stray file), pim and pom only their own uploads, the
+ * organisation its own. A delivered upload is never terminated (api_tus.c).
  */
 #include "core/policy.h"
 
@@ -12,6 +27,7 @@ static const struct {
     unsigned staff; /* staff roles allowed, on any organisation */
     unsigned org;   /* organisation roles allowed, on their own resources */
     bool is_public;
+    unsigned staff_own; /* staff roles allowed only on what the user made (resource.made_by) */
 } rules[ACT_N] = {
     [ACT_PUBLIC] = {"public", ROLE_ANY, ROLE_ORG, true},
     [ACT_SIGNED_IN] = {"signed_in", ROLE_STAFF, ROLE_ORG, false},
@@ -31,7 +47,9 @@ static const struct {
     [ACT_CLOCK_EXTEND] = {"clock_extend", ROLE_ADMIN | ROLE_CAM | ROLE_PIM, 0, false},
     [ACT_MILESTONE_SET] = {"milestone_set", ROLE_ADMIN | ROLE_PLM, 0, false},
     [ACT_TEST_HOOK] = {"test_hook", ROLE_ADMIN, 0, false},
-    [ACT_UPLOAD] = {"upload", ROLE_STAFF, ROLE_ORG, false},
+    [ACT_UPLOAD] = {"upload", ROLE_ADMIN | ROLE_PIM | ROLE_POM, ROLE_ORG, false},
+    [ACT_UPLOAD_WRITE] = {"upload_write", 0, ROLE_ORG, false, ROLE_ADMIN | ROLE_PIM | ROLE_POM},
+    [ACT_UPLOAD_DELETE] = {"upload_delete", ROLE_ADMIN, ROLE_ORG, false, ROLE_PIM | ROLE_POM},
     [ACT_UPLOAD_READ] = {"upload_read", ROLE_STAFF, ROLE_ORG, false},
     [ACT_MESSAGE_LIST] = {"message_list", ROLE_STAFF, ROLE_ORG, false},
     [ACT_QUESTIONNAIRE_SEND] = {"questionnaire_send", ROLE_ADMIN | ROLE_CAM, 0, false},
@@ -57,7 +75,7 @@ static const struct {
 unsigned policy_roles(enum action a)
 {
     VG_ASSERT(a < ACT_N && rules[a].name);
-    return rules[a].staff | rules[a].org;
+    return rules[a].staff | rules[a].staff_own | rules[a].org;
 }
 
 bool policy_is_public(enum action a)
@@ -85,8 +103,14 @@ enum policy_result policy_role_may(const struct principal *p, enum action a)
 enum policy_result policy_check(const struct principal *p, enum action a, const struct resource *r)
 {
     enum policy_result pr = policy_role_may(p, a);
-    if (pr != POLICY_ALLOW || !p || !role_is_org(p->role))
+    if (pr != POLICY_ALLOW || !p || p->role == ROLE_NONE)
         return pr;
+    if (!role_is_org(p->role)) {
+        if (rules[a].is_public || (rules[a].staff & p->role))
+            return POLICY_ALLOW;
+        /* A staff role admitted only on what the user made. */
+        return r && r->made_by && r->made_by == p->user_id ? POLICY_ALLOW : POLICY_FORBIDDEN;
+    }
     /* An organisation's user: only its own (or its principal's) resources. */
     if (!r || r->org_id == 0)
         return (rules[a].org & p->role) ? POLICY_ALLOW : POLICY_FORBIDDEN;

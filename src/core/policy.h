@@ -6,7 +6,10 @@
  * policy_check() once it knows which organisation owns the resource. A user
  * of an organisation asking for another organisation's resource gets
  * POLICY_NOT_FOUND, never POLICY_FORBIDDEN: the answer must not tell that the
- * resource exists. Pure: no I/O, the caller supplies the facts.
+ * resource exists. Some actions admit a staff role only on what that user
+ * made (an upload a pim made for a partner): the role passes
+ * policy_role_may(), and policy_check() answers POLICY_FORBIDDEN for anything
+ * made by someone else. Pure: no I/O, the caller supplies the facts.
  */
 #ifndef VG_POLICY_H
 #define VG_POLICY_H
@@ -51,8 +54,10 @@ enum action {
     ACT_PLAN_READ,            /* the planner */
     ACT_DELIVER,              /* deliver uploads against a request (or self-serve) */
     ACT_DELIVERY_READ,        /* read deliveries and their results */
-    ACT_UPLOAD,               /* tus uploads: create, write, terminate (own organisation) */
-    ACT_UPLOAD_READ,          /* read uploads and their checksums */
+    ACT_UPLOAD,               /* create a tus upload for a partner (the upload page too) */
+    ACT_UPLOAD_WRITE,         /* write an upload's bytes (PATCH), make a final upload of it */
+    ACT_UPLOAD_DELETE,        /* terminate an upload (tus DELETE) */
+    ACT_UPLOAD_READ,          /* read uploads, their offsets and checksums (HEAD, listings) */
     ACT_STAFF_VIEW,           /* staff-only portal pages: the planner, the outbox */
     ACT_N
 };
@@ -64,10 +69,15 @@ struct principal {
     int64_t org_id;
 };
 
-/* What is asked for: the organisation that owns it (0: none) and its delivery agent. */
+/*
+ * What is asked for: the organisation that owns it (0: none), its delivery
+ * agent, and the user who made it (for the actions staff may take only on
+ * what they made themselves; 0 when unknown or not applicable).
+ */
 struct resource {
     int64_t org_id;
     int64_t agent_org_id; /* the posthouse acting for org_id, 0 when none */
+    int64_t made_by;      /* the user who made it, 0 when none */
 };
 
 enum policy_result {

@@ -212,7 +212,7 @@ static void clock_change(struct req *r, enum clock_op op, int64_t days, const ch
         reply_store_error(r, rc);
         return;
     }
-    struct resource res = {c.partner_id, 0};
+    struct resource res = {c.partner_id, 0, 0};
     enum policy_result pr = policy_check(&r->who, r->route->action, &res);
     if (pr != POLICY_ALLOW) {
         reply_policy(r, pr);

@@ -185,7 +185,7 @@ void api_deliveries_create(struct req *r)
         reply_store_error(r, rc);
         return;
     }
-    struct resource res = {p.id, p.agent_id};
+    struct resource res = {p.id, p.agent_id, 0};
     enum policy_result pr = policy_check(&r->who, r->route->action, &res);
     if (pr != POLICY_ALLOW) {
         reply_policy(r, pr);
@@ -246,7 +246,7 @@ void api_delivery_get(struct req *r)
         reply_store_error(r, rc);
         return;
     }
-    struct resource res = {p.id, p.agent_id};
+    struct resource res = {p.id, p.agent_id, 0};
     enum policy_result pr = policy_check(&r->who, r->route->action, &res);
     if (pr != POLICY_ALLOW) {
         reply_policy(r, pr);
@@ -286,7 +286,7 @@ void api_partner_deliveries(struct req *r)
         reply_store_error(r, rc);
         return;
     }
-    struct resource res = {p.id, p.agent_id};
+    struct resource res = {p.id, p.agent_id, 0};
     enum policy_result pr = policy_check(&r->who, r->route->action, &res);
     if (pr != POLICY_ALLOW) {
         reply_policy(r, pr);

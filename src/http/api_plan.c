@@ -71,7 +71,7 @@ void api_plan(struct req *r)
             reply_store_error(r, rc);
             return;
         }
-        struct resource res = {p.id, p.agent_id};
+        struct resource res = {p.id, p.agent_id, 0};
         enum policy_result pr = policy_check(&r->who, r->route->action, &res);
         if (pr != POLICY_ALLOW) {
             reply_policy(r, pr);

@@ -9,8 +9,12 @@
  * (another organisation's upload answers 404, as one that does not exist),
  * and for a body sets up the stream that hands each piece to the upload
  * session. An upload belongs to the uploader's organisation; a posthouse may
- * name (Upload-Metadata `partner`) a partner it delivers for; staff must name
- * the partner, or the creation answers 400. `filename` is metadata only.
+ * name (Upload-Metadata `partner`) a partner it delivers for; staff (the
+ * roles that work on deliveries) must name the partner, or the creation
+ * answers 400. `filename` is metadata only. Who may read, write and
+ * terminate an upload is the policy's (core/policy.c, the route's action):
+ * staff read every upload but write only the uploads they made themselves,
+ * and are answered 403 (not 404: staff may know it exists) otherwise.
  *
  * Concatenation: a partial upload is an upload like any other, marked
  * partial (never a deliverable file); a final upload is created from partial
@@ -124,9 +128,32 @@ static void reply_upload_err(struct req *r, int rc)
     }
 }
 
+/* The policy's answer for the caller doing action on upload u. */
+static enum policy_result upload_policy(struct req *r, enum action a, const struct upload_row *u)
+{
+    struct resource res = {u->partner_id, u->agent_id, u->user_id};
+    return policy_check(&r->who, a, &res);
+}
+
 /*
- * Loads upload {id} of the path for this caller. Answers and returns false
- * when it is not there (404), not the caller's organisation's (404 too), or
+ * Answers a refusal of the policy: another organisation's upload as one
+ * that does not exist (404), a staff role on an upload it may only read
+ * with 403.
+ */
+static void reply_upload_refused(struct req *r, enum policy_result pr)
+{
+    if (pr == POLICY_FORBIDDEN)
+        reply_error(r, 403, "forbidden",
+                    "staff read a partner's uploads; only the partner (or the staff user who "
+                    "made the upload) writes into it");
+    else
+        reply_upload_err(r, UPLOAD_ERR_NOT_FOUND);
+}
+
+/*
+ * Loads upload {id} of the path for this caller, for the route's action.
+ * Answers and returns false when it is not there (404), not the caller's
+ * organisation's (404 too), not the caller's to write (403, staff only), or
  * expired (410; only once it is known to be the caller's).
  */
 static bool load_upload(struct req *r, struct upload_row *u)
@@ -141,9 +168,9 @@ static bool load_upload(struct req *r, struct upload_row *u)
         reply_upload_err(r, rc);
         return false;
     }
-    struct resource res = {u->partner_id, u->agent_id};
-    if (policy_check(&r->who, r->route->action, &res) != POLICY_ALLOW) {
-        reply_upload_err(r, UPLOAD_ERR_NOT_FOUND);
+    enum policy_result pr = upload_policy(r, r->route->action, u);
+    if (pr != POLICY_ALLOW) {
+        reply_upload_refused(r, pr);
         return false;
     }
     if (rc < 0) {
@@ -317,7 +344,7 @@ static int64_t upload_partner(struct req *r, const struct tus_metadata *m)
     }
     struct partner pt;
     if (store_partner_get(req_db(r), &r->arena, (int64_t)id, &pt) == STORE_OK) {
-        struct resource res = {pt.id, pt.agent_id};
+        struct resource res = {pt.id, pt.agent_id, 0};
         if (policy_check(&r->who, ACT_UPLOAD, &res) == POLICY_ALLOW)
             return pt.id;
     }
@@ -327,10 +354,11 @@ static int64_t upload_partner(struct req *r, const struct tus_metadata *m)
 
 /*
  * The partial uploads a final upload is made of (in the request's arena):
- * every listed upload must be one the caller may see, of the final's
- * partner (otherwise: as if it did not exist), a partial upload, and
- * complete. u is the new upload as api_tus_create filled it in. Returns
- * NULL after answering the request with what is wrong.
+ * every listed upload must be one the caller may write (another
+ * organisation's, or another partner's than the final's: as if it did not
+ * exist; a staff user's on an upload made by someone else: 403), a partial
+ * upload, and complete. u is the new upload as api_tus_create filled it in.
+ * Returns NULL after answering the request with what is wrong.
  */
 static struct upload_row *final_parts(struct req *r, const struct upload_row *u,
                                       const struct tus_concat *c, int64_t now)
@@ -345,11 +373,15 @@ static struct upload_row *final_parts(struct req *r, const struct upload_row *u,
             return NULL;
         }
         bool visible = rc != UPLOAD_ERR_NOT_FOUND && p->partner_id == u->partner_id;
-        if (visible) {
-            struct resource res = {p->partner_id, p->agent_id};
-            visible = policy_check(&r->who, ACT_UPLOAD, &res) == POLICY_ALLOW;
+        enum policy_result pr = visible ? upload_policy(r, ACT_UPLOAD_WRITE, p) : POLICY_NOT_FOUND;
+        if (pr == POLICY_FORBIDDEN) {
+            reply_error(r, 403, "forbidden",
+                        "Upload-Concat lists /files/%s: staff make final uploads only of the "
+                        "partial uploads they made themselves",
+                        id);
+            return NULL;
         }
-        if (!visible) {
+        if (pr != POLICY_ALLOW) {
             reply_error(r, 400, "concat_part",
                         "Upload-Concat lists /files/%s: there is no such upload of this partner",
                         id);
@@ -552,9 +584,9 @@ void api_tus_delete(struct req *r)
     const char *id = r->n_params ? r->params[0] : "";
     if (valid_id(id) &&
         upload_get(r->app->ingest, req_db(r), &r->arena, id, now_get(), &u) == UPLOAD_ERR_GONE) {
-        struct resource res = {u.partner_id, u.agent_id};
-        if (policy_check(&r->who, ACT_UPLOAD, &res) != POLICY_ALLOW) {
-            reply_upload_err(r, UPLOAD_ERR_NOT_FOUND);
+        enum policy_result pr = upload_policy(r, r->route->action, &u);
+        if (pr != POLICY_ALLOW) {
+            reply_upload_refused(r, pr);
             return;
         }
     } else if (!load_upload(r, &u)) {

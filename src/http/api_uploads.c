@@ -71,7 +71,7 @@ void api_uploads_get(struct req *r)
         reply_store_error(r, rc);
         return;
     }
-    struct resource res = {u.partner_id, u.agent_id};
+    struct resource res = {u.partner_id, u.agent_id, u.user_id};
     enum policy_result pr = policy_check(&r->who, ACT_UPLOAD_READ, &res);
     if (pr != POLICY_ALLOW) {
         reply_policy(r, pr);

@@ -237,6 +237,13 @@ void page_not_found(struct req *r);
  */
 void page_internal(struct req *r);
 
+/*
+ * Parses a --listen value (HOST:PORT, [IPv6]:PORT, localhost:PORT) as
+ * http_serve does: addr gets the address in its numeric form (addr_len at
+ * least 46 bytes), *port the port as given (0: any). Returns 0, or -1 when
+ * it is not an address to listen on.
+ */
+int http_listen_parse(const char *listen, char *addr, size_t addr_len, int *port);
 /* Serves until SIGTERM/SIGINT; returns 0 after in-flight requests finished. */
 int http_serve(struct app *app, const char *listen, int n_threads, int *bound_port);
 

@@ -168,7 +168,7 @@ bool req_partner(struct req *r, struct partner *p)
         reply_store_error(r, rc);
         return false;
     }
-    struct resource res = {p->id, p->agent_id};
+    struct resource res = {p->id, p->agent_id, 0};
     enum policy_result pr = policy_check(&r->who, r->route->action, &res);
     if (pr != POLICY_ALLOW) {
         reply_policy(r, pr);

@@ -203,9 +203,10 @@ const struct route routes[] = {
     {"OPTIONS", "/files/", api_tus_options, ACT_PUBLIC, CSRF | ROUTE_TUS, ""},
     {"OPTIONS", "/files/{id}", api_tus_options, ACT_PUBLIC, CSRF | ROUTE_TUS, "upload"},
     {"POST", "/files/", api_tus_create, ACT_UPLOAD, CSRF | ROUTE_TUS | ROUTE_RAW, ""},
-    {"HEAD", "/files/{id}", api_tus_head, ACT_UPLOAD, CSRF | ROUTE_TUS, "upload"},
-    {"PATCH", "/files/{id}", api_tus_patch, ACT_UPLOAD, CSRF | ROUTE_TUS | ROUTE_RAW, "upload"},
-    {"DELETE", "/files/{id}", api_tus_delete, ACT_UPLOAD, CSRF | ROUTE_TUS, "upload"},
+    {"HEAD", "/files/{id}", api_tus_head, ACT_UPLOAD_READ, CSRF | ROUTE_TUS, "upload"},
+    {"PATCH", "/files/{id}", api_tus_patch, ACT_UPLOAD_WRITE, CSRF | ROUTE_TUS | ROUTE_RAW,
+     "upload"},
+    {"DELETE", "/files/{id}", api_tus_delete, ACT_UPLOAD_DELETE, CSRF | ROUTE_TUS, "upload"},
     {"GET", "/api/v1/uploads", api_uploads_list, ACT_UPLOAD_READ, 0, ""},
     {"GET", "/api/v1/uploads/{id}", api_uploads_get, ACT_UPLOAD_READ, 0, "upload"},
     /* the staff dashboard (api_dashboard.c) */

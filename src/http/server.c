@@ -921,6 +921,22 @@ static int parse_listen(const char *listen, struct sockaddr_storage *addr, sockl
     return 0;
 }
 
+int http_listen_parse(const char *listen, char *addr, size_t addr_len, int *port)
+{
+    struct sockaddr_storage sa;
+    socklen_t sa_len;
+    if (parse_listen(listen, &sa, &sa_len) < 0)
+        return -1;
+    const void *in = sa.ss_family == AF_INET6
+                         ? (const void *)&((struct sockaddr_in6 *)&sa)->sin6_addr
+                         : (const void *)&((struct sockaddr_in *)&sa)->sin_addr;
+    if (!inet_ntop(sa.ss_family, in, addr, (socklen_t)addr_len))
+        return -1;
+    *port = ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+                                           : ((struct sockaddr_in *)&sa)->sin_port);
+    return 0;
+}
+
 int http_serve(struct app *app, const char *listen, int n_threads, int *bound_port)
 {
     struct sockaddr_storage addr;

@@ -11,11 +11,23 @@
  * partner gave (extensions tell the kinds, manifests refer to files by
  * name), so each run lays out a private work directory of symbolic links
  * named as delivered, removed afterwards.
+ *
+ * A process that dies (kill -9, a crash, a power cut) leaves the job it ran
+ * leased and its work directory behind. Leases and work directories carry
+ * the instance's name (deliveries.h), so when the same instance starts
+ * again deliv_recover() puts its jobs back in the queue at once, instead of
+ * the delivery staying "validating" until the 15-minute lease runs out,
+ * and removes its work directories, DATA/work/INSTANCE/ as a whole: another
+ * instance's live runs sit in another directory and are never touched.
+ *
+ * A test hook: VODGATE_TEST_VALIDATION_HOLD=SECONDS makes each run wait that
+ * long once its work directory is laid out, so that a test can kill the
+ * process in the middle of a validation.
  */
 #include "jobs/deliveries.h"
 
-#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,21 +83,57 @@ static char *safe_name(struct arena *a, const char *name, size_t i)
     return s;
 }
 
-static void remove_dir(const char *dir)
+/* This instance's work directory, DATA/work/INSTANCE (malloc'd). */
+static char *work_dir_of(const struct deliv_config *cfg)
 {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char *p = xasprintf("%s/%s", dir, e->d_name);
-            unlink(p);
-            free(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
+    VG_ASSERT(cfg->instance && deliv_instance_name_ok(cfg->instance));
+    return xasprintf("%s/work/%s", cfg->data_dir, cfg->instance);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    if (remove(path) < 0 && errno != ENOENT)
+        fprintf(stderr, "vodgate: cannot remove %s: %s\n", path, strerror(errno));
+    return 0; /* remove what can be removed */
+}
+
+/* Removes dir and everything under it; symbolic links are removed, never followed. */
+static void remove_tree(const char *dir)
+{
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+bool deliv_instance_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 120 || !strcmp(name, ".") || !strcmp(name, ".."))
+        return false;
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '.' || *c == '-' || *c == '_'))
+            return false;
+    return true;
+}
+
+int deliv_recover(struct store *store, const struct deliv_config *cfg)
+{
+    char *dir = work_dir_of(cfg);
+    remove_tree(dir);
+    free(dir);
+    int64_t n = 0;
+    struct db *db = store_get(store);
+    int rc = store_job_release_owner(db, cfg->instance, now_get(), &n);
+    store_put(store, db);
+    if (rc < 0)
+        return rc;
+    if (n > 0)
+        fprintf(stderr,
+                "vodgate: instance %s released %lld validation job(s) it held when it stopped\n",
+                cfg->instance, (long long)n);
+    return (int)n;
 }
 
 /* The ratings database of the configuration, loaded once (NULL when none or unreadable). */
@@ -120,6 +168,9 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
     char rnd[SECRET_TOKEN_LEN + 1];
     secret_token(rnd);
     char *work_root = xasprintf("%s/work", cfg->data_dir);
+    mkdir(work_root, 0750);
+    free(work_root);
+    work_root = work_dir_of(cfg);
     mkdir(work_root, 0750);
     char *dir = xasprintf("%s/d%lld-%.12s", work_root, (long long)d->id, rnd);
     free(work_root);
@@ -163,6 +214,9 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
         delivered[i].md5 = files->rows[i].md5;
         delivered[i].path = links[i];
     }
+    const char *hold = getenv("VODGATE_TEST_VALIDATION_HOLD");
+    if (hold && atoi(hold) > 0)
+        sleep((unsigned)atoi(hold));
     /* Manifests are checked against the delivery itself: every file they name must be in it,
      * with the right size and checksum. */
     opts.refs = CHECK_REFS_DELIVERY;
@@ -220,7 +274,7 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
         findings_add(fs, &f);
     }
     json_decref(formats);
-    remove_dir(dir);
+    remove_tree(dir);
     free(dir);
     findings_sort(fs);
     return 0;
@@ -364,7 +418,7 @@ static int work_once(struct store *store, const struct deliv_config *cfg)
     bool claimed;
     int64_t now = now_get();
     struct db *db = store_get(store);
-    int rc = store_job_claim(db, &a, now, JOB_LEASE, &job, &claimed);
+    int rc = store_job_claim(db, &a, now, JOB_LEASE, cfg->instance, &job, &claimed);
     store_put(store, db);
     if (rc < 0 || !claimed) {
         arena_free(&a);

@@ -78,12 +78,19 @@ int store_job_add(struct db *db, const char *kind, const char *subject, int64_t 
                   int64_t now, int64_t *id);
 /*
  * Claims the next ready job (queued and due, or running with an expired
- * lease: its worker died) for lease seconds, in a transaction of its own.
- * *claimed is false when none is ready. Several workers in several
- * processes never claim the same job at once.
+ * lease: its worker died) for lease seconds on behalf of the instance owner
+ * (a serving process's stable name), in a transaction of its own. *claimed
+ * is false when none is ready. Several workers in several processes never
+ * claim the same job at once.
  */
-int store_job_claim(struct db *db, struct arena *a, int64_t now, int64_t lease, struct job_row *out,
-                    bool *claimed);
+int store_job_claim(struct db *db, struct arena *a, int64_t now, int64_t lease, const char *owner,
+                    struct job_row *out, bool *claimed);
+/*
+ * Puts back in the queue, ready at now, every job leased by owner: called by
+ * an instance as it starts, before its workers run, since the jobs it holds
+ * were its dead predecessor's (the attempt counts). Sets *n_released.
+ */
+int store_job_release_owner(struct db *db, const char *owner, int64_t now, int64_t *n_released);
 /* Ends a job claimed at attempt `attempts`: done or failed; *ok false if it was re-claimed. */
 int store_job_end(struct db *db, int64_t id, int64_t attempts, const char *state, const char *error,
                   int64_t now, bool *ok);

@@ -343,6 +343,9 @@ const struct migration migrations[] = {
      "  PRIMARY KEY (account, client)"
      ");"
      "CREATE INDEX sign_in_throttle_last ON sign_in_throttle(last_at);"},
+    {10, "the instance that holds a job's lease",
+     /* NULL while queued or ended; a restarted instance releases what it held at once */
+     "ALTER TABLE jobs ADD COLUMN lease_owner TEXT;"},
 };
 
 const int n_migrations = sizeof migrations / sizeof migrations[0];

@@ -226,8 +226,8 @@ static const char *const candidate_sql[] = {
                     " FOR UPDATE SKIP LOCKED",
 };
 
-int store_job_claim(struct db *db, struct arena *a, int64_t now, int64_t lease, struct job_row *out,
-                    bool *claimed)
+int store_job_claim(struct db *db, struct arena *a, int64_t now, int64_t lease, const char *owner,
+                    struct job_row *out, bool *claimed)
 {
     *claimed = false;
     int rc = db_begin(db);
@@ -243,9 +243,9 @@ int store_job_claim(struct db *db, struct arena *a, int64_t now, int64_t lease, 
     if (id) {
         rc = db_run(db,
                     "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?,"
-                    " updated_at = ? WHERE id = ? AND attempts = ? AND (state = 'queued' OR"
-                    " (state = 'running' AND lease_until <= ?))",
-                    "iiiii", now + lease, now, id, attempts, now);
+                    " lease_owner = ?, updated_at = ? WHERE id = ? AND attempts = ? AND"
+                    " (state = 'queued' OR (state = 'running' AND lease_until <= ?))",
+                    "isiiii", now + lease, owner, now, id, attempts, now);
         if (rc < 0)
             goto fail;
         if (db_changes(db) == 1) {
@@ -275,8 +275,9 @@ int store_job_end(struct db *db, int64_t id, int64_t attempts, const char *state
                   int64_t now, bool *ok)
 {
     int rc = db_run(db,
-                    "UPDATE jobs SET state = ?, last_error = ?, lease_until = NULL, updated_at = ?"
-                    " WHERE id = ? AND attempts = ? AND state = 'running'",
+                    "UPDATE jobs SET state = ?, last_error = ?, lease_until = NULL,"
+                    " lease_owner = NULL, updated_at = ? WHERE id = ? AND attempts = ? AND"
+                    " state = 'running'",
                     "ssiii", state, error, now, id, attempts);
     *ok = rc >= 0 && db_changes(db) == 1;
     return err_of(rc);
@@ -287,8 +288,23 @@ int store_job_retry(struct db *db, int64_t id, int64_t attempts, int64_t run_aft
 {
     return err_of(db_run(db,
                          "UPDATE jobs SET state = 'queued', run_after = ?, last_error = ?,"
-                         " lease_until = NULL, updated_at = ? WHERE id = ? AND attempts = ?",
+                         " lease_until = NULL, lease_owner = NULL, updated_at = ? WHERE id = ?"
+                         " AND attempts = ?",
                          "isiii", run_after, error, now, id, attempts));
+}
+
+int store_job_release_owner(struct db *db, const char *owner, int64_t now, int64_t *n_released)
+{
+    *n_released = 0;
+    int rc =
+        db_run(db,
+               "UPDATE jobs SET state = 'queued', run_after = ?, lease_until = NULL,"
+               " lease_owner = NULL, last_error = ?, updated_at = ? WHERE state = 'running'"
+               " AND lease_owner = ?",
+               "isis", now, "its worker stopped with the process; released at restart", now, owner);
+    if (rc >= 0)
+        *n_released = db_changes(db);
+    return err_of(rc);
 }
 
 int64_t store_job_count(struct db *db, const char *state)

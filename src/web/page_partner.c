@@ -1052,6 +1052,7 @@ void page_partner(struct req *r)
     json_object_set_new(v.vm, "staff", json_boolean(v.staff));
     json_object_set_new(v.vm, "questionnaire_link",
                         json_boolean(v.facts.stage != STAGE_INVITED && questionnaire));
+    json_object_set_new(v.vm, "can_upload", json_boolean(may(r, ACT_UPLOAD)));
     json_object_set_new(v.vm, "answer_questionnaire",
                         json_boolean(!v.staff && v.facts.stage == STAGE_QUESTIONNAIRE));
     header_vm(&v, calendars);

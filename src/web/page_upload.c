@@ -7,11 +7,13 @@
  * where its validation is watched.
  *
  * Whose files: a partner user's own organisation; a posthouse user picks
- * among the partners it delivers for; staff pick any partner that can
- * deliver (training, escalated, steady state). Only the roles that may
- * deliver (the organisation's users, admin) get the delivery form; the other
- * staff may upload for a partner. Every id in the query goes through the
- * API's own reads, so another organisation's request or partner is a 404.
+ * among the partners it delivers for; the staff roles that may upload
+ * (admin, pim, pom: the policy's ACT_UPLOAD, which keeps the page from the
+ * others) pick any partner that can deliver (training, escalated, steady
+ * state). Only the roles that may deliver (the organisation's users, admin)
+ * get the delivery form; pim and pom upload for a partner and leave the
+ * delivery to it. Every id in the query goes through the API's own reads,
+ * so another organisation's request or partner is a 404.
  *
  * Uploading needs JavaScript: without it the page says so and gives the
  * command-line alternative with this partner's ids filled in.

@@ -79,14 +79,15 @@ const cases = {
   'POST /api/v1/deliveries': { body: (t) => ({ partner: t, kind: 'avails', request: ids.request[t], files: [] }) },
   'GET /api/v1/deliveries/{id}': { id: (t) => ids.delivery[t] },
   'GET /api/v1/partners/{id}/deliveries': {},
-  // tus uploads: {id} is an upload of the target organisation (made in before())
+  // tus uploads: {id} is an upload of the target organisation (made in before()); PATCH and
+  // DELETE go to an upload the caller made, when it may make one (staff write only their own)
   'OPTIONS /files/': {},
   'OPTIONS /files/{id}': { id: (t) => ids.upload[t] },
   'POST /files/': { headers: () => ({ 'Tus-Resumable': '1.0.0', 'Upload-Length': '1' }) },
   'HEAD /files/{id}': { id: (t) => ids.upload[t], headers: () => ({ 'Tus-Resumable': '1.0.0' }) },
-  'PATCH /files/{id}': { id: (t) => ids.upload[t], body: () => '',
+  'PATCH /files/{id}': { pathAs: (token) => uploadMadeBy(token), body: () => '',
     headers: () => ({ 'Tus-Resumable': '1.0.0', 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0' }) },
-  'DELETE /files/{id}': { id: (t) => ids.doomed[t].pop(), headers: () => ({ 'Tus-Resumable': '1.0.0' }) },
+  'DELETE /files/{id}': { pathAs: (token) => uploadMadeBy(token), headers: () => ({ 'Tus-Resumable': '1.0.0' }) },
   'GET /api/v1/uploads': {},
   'GET /api/v1/uploads/{id}': { id: (t) => ids.upload[t] },
   // the staff dashboard
@@ -163,6 +164,18 @@ async function toTraining(org) {
   ok(await s.call('PUT', `/api/v1/partners/${org}/setup/portal_account`, { token: t, body: { done: true } }));
   ok(await s.call('POST', `/api/v1/partners/${org}/setup/confirm`, { token: t }));
   return ok(await s.call('POST', `/api/v1/partners/${org}/requests`, { token: t, body: { kind: 'avails', title: 'First' } })).json.id;
+}
+
+// A fresh upload made by the caller (staff make it for org A), or org A's upload when the
+// caller may not make one (not signed in, or a role that may not upload).
+async function uploadMadeBy(token) {
+  if (token) {
+    const own = [tok.partner, tok.partnerB, tok.posthouse].includes(token);
+    const r = await s.call('POST', '/files/', { token, headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': '10',
+      ...(own ? {} : { 'Upload-Metadata': `partner ${Buffer.from(String(org.A)).toString('base64')}` }) } });
+    if (r.status === 201) return new URL(r.headers.get('location'), s.base).pathname;
+  }
+  return `/files/${ids.upload[org.A]}`;
 }
 
 async function tokenFor(role, route) {
@@ -247,17 +260,13 @@ before(async () => {
   const out = cli(['routes']);
   assert.equal(out.status, 0, out.stderr);
   routes = JSON.parse(out.stdout);
-  // Uploads of org A and posthouse P: one to read, and a few for each DELETE.
+  // Uploads of org A and posthouse P, to read (each caller writes its own: uploadMadeBy).
   ids.upload = {};
-  ids.doomed = { [org.A]: [], [org.P]: [] };
-  for (const [o, n] of [[org.A, 10], [org.P, 3]]) {
-    for (let i = 0; i <= n; i++) {
-      const r = await s.call('POST', '/files/', { token: tok.admin, headers: { 'Tus-Resumable': '1.0.0',
-        'Upload-Length': '10', 'Upload-Metadata': `partner ${Buffer.from(String(o)).toString('base64')}` } });
-      assert.equal(r.status, 201, r.text);
-      const id = r.headers.get('location').split('/').pop();
-      if (i === 0) ids.upload[o] = id; else ids.doomed[o].push(id);
-    }
+  for (const o of [org.A, org.P]) {
+    const r = await s.call('POST', '/files/', { token: tok.admin, headers: { 'Tus-Resumable': '1.0.0',
+      'Upload-Length': '10', 'Upload-Metadata': `partner ${Buffer.from(String(o)).toString('base64')}` } });
+    assert.equal(r.status, 201, r.text);
+    ids.upload[o] = r.headers.get('location').split('/').pop();
   }
 });
 after(async () => { assert.equal((await s.stop()).code, 0); });
@@ -289,6 +298,12 @@ test('a page form without the session\'s csrf field, or from another site, is re
   const res = await fetch(s.base + '/', { method: 'POST', redirect: 'manual', body: 'email=a%40b.c&password=x',
     headers: { Origin: 'http://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(res.status, 403);
+});
+
+test('the commercial role reads only: no route that changes something admits it, but its own account\'s', () => {
+  const writes = routes.filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method) &&
+    r.roles.split(',').includes('commercial') && !['public', 'signed_in'].includes(r.action));
+  assert.deepEqual(writes.map((r) => `${r.method} ${r.pattern} (${r.action})`), []);
 });
 
 test('without sign-in, every non-public route answers 401', async () => {

@@ -650,6 +650,49 @@ spec('Staff uploads name their partner in Upload-Metadata (400 without); a partn
   assert.equal(r.status, 400);
 });
 
+spec('Staff read a partner\'s upload but never write it: PATCH, DELETE and a final upload by any staff role are refused with 403, bytes and offset untouched; the owner still writes', async () => {
+  const staff = { admin: o.admin };
+  for (const role of ['commercial', 'cam', 'plm', 'pim', 'pom'])
+    staff[role] = (await s.userWithToken(o.admin, `${role}-writes@example.com`, role)).token;
+  const { path } = await create(s, o.tokenA, 10, { metadata: `filename ${b64('master.mov')}` });
+  assert.equal((await patch(s, o.tokenA, path, 0, Buffer.from('12345'))).status, 204);
+  const piece = await partial(o.tokenA, Buffer.from('piece'));
+  for (const [role, token] of Object.entries(staff)) {
+    assert.equal((await tus(s, 'HEAD', path, { token })).status, 200, `${role} reads it`);
+    for (const offset of [5, 0]) {
+      const w = await patch(s, token, path, offset, Buffer.from('EVIL!'));
+      assert.equal(w.status, 403, `${role} PATCH at ${offset}: ${w.status} ${w.text}`);
+      assert.equal(JSON.parse(w.text).error.code, 'forbidden');
+    }
+    if (role !== 'admin') {
+      const d = await tus(s, 'DELETE', path, { token });
+      assert.equal(d.status, 403, `${role} DELETE: ${d.status} ${d.text}`);
+    }
+    const f = await tus(s, 'POST', '/files/', { token, headers: { 'Upload-Concat': `final;${piece.path}`,
+      'Upload-Metadata': `partner ${b64(o.A)}` } });
+    assert.equal(f.status, 403, `${role} makes a final upload of the partner's piece: ${f.status} ${f.text}`);
+    assert.equal(f.headers.get('location'), null);
+    assert.equal(await offsetOf(s, o.tokenA, path), 5, `${role} left the offset`);
+    assert.equal(stored(s, path).toString(), '12345', `${role} left the bytes`);
+  }
+  assert.equal((await record(path)).offset, 5);
+  // the owner is unaffected
+  assert.equal((await patch(s, o.tokenA, path, 5, Buffer.from('67890'))).status, 204);
+  assert.equal(stored(s, path).toString(), '1234567890');
+  assert.equal((await final(o.tokenA, `final;${piece.path}`)).status, 201);
+  // the staff who upload for a partner write what they made, and only that
+  const mine = await create(s, staff.pim, 3, { metadata: `partner ${b64(o.A)}` });
+  assert.equal((await patch(s, staff.pom, mine.path, 0, Buffer.from('pom'))).status, 403);
+  assert.equal((await patch(s, staff.pim, mine.path, 0, Buffer.from('pim'))).status, 204);
+  assert.equal(stored(s, mine.path).toString(), 'pim');
+  assert.equal((await tus(s, 'DELETE', mine.path, { token: staff.pom })).status, 403);
+  assert.equal((await tus(s, 'DELETE', mine.path, { token: staff.pim })).status, 204);
+  // terminating: the owner its own, admin any (the operator's housekeeping)
+  const open = await create(s, o.tokenA, 3);
+  assert.equal((await tus(s, 'DELETE', open.path, { token: o.admin })).status, 204);
+  assert.equal((await tus(s, 'DELETE', path, { token: o.tokenA })).status, 204);
+});
+
 spec('The per-partner quota refuses a creation past it with 413', async () => {
   const admin = o.admin;
   const p = await s.call('POST', '/api/v1/partners', { token: admin,
