@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "base/now.h"
+#include "base/recover.h"
 #include "base/secret.h"
 #include "check/check.h"
 #include "check/ratings.h"
@@ -160,6 +161,37 @@ static const struct ratings_db *ratings_db(const struct deliv_config *cfg)
     return ratings;
 }
 
+/* check_file's answer for a file whose checker broke (below CHECK_ERR_*'s range). */
+#define CHECK_BROKE (-100)
+
+/*
+ * check_file, where a broken invariant inside a checker (base/recover.h) fails
+ * this one file (CHECK_BROKE, with a sentence in why) instead of the process:
+ * a delivered file is input, and the other files are still checked.
+ */
+static int check_file_guarded(const char *path, const char *name, enum check_kind kind,
+                              const struct check_options *opts, struct findings *fs,
+                              struct buf *why)
+{
+    struct vg_recover rec;
+    if (sigsetjmp(rec.jb, 0)) {
+        fprintf(stderr, "vodgate: checking %s broke: %s\n", name, rec.what);
+        buf_reset(why);
+        buf_puts(why, "vodgate could not finish checking this file: its checker failed on it. "
+                      "This is a fault of vodgate's, logged at the server, not a finding about "
+                      "the file");
+        return CHECK_BROKE;
+    }
+    vg_recover_push(&rec);
+    /* A test hook: VODGATE_TEST_BREAK_CHECK=NAME makes the checker of a file of that name break,
+     * as a bug in a checker would. */
+    const char *breaks = getenv("VODGATE_TEST_BREAK_CHECK");
+    VG_ASSERT(!breaks || strcmp(breaks, name) != 0);
+    int rc = check_file(path, name, kind, opts, fs, why);
+    vg_recover_pop(&rec);
+    return rc;
+}
+
 /* Runs the checks of a delivery's files into fs. Returns 0, or <0 when it could not run. */
 static int check_delivery(const struct deliv_config *cfg, const struct delivery_row *d,
                           const struct partner *p, struct file_ctx *files, struct arena *a,
@@ -240,7 +272,7 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
         if (kind == CHECK_MANIFEST)
             has_manifest = true;
         struct buf why = {0};
-        int rc = check_file(links[i], name, kind, &opts, fs, &why);
+        int rc = check_file_guarded(links[i], name, kind, &opts, fs, &why);
         if (rc < 0) {
             struct finding f = {0};
             f.severity = rc == CHECK_ERR_UNSUPPORTED ? SEV_WARNING : SEV_ERROR;
@@ -248,6 +280,7 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
             f.stream = -1;
             f.code = rc == CHECK_ERR_KIND          ? "package.file.kind_unknown"
                      : rc == CHECK_ERR_UNSUPPORTED ? "package.file.not_checked"
+                     : rc == CHECK_BROKE           ? "package.file.check_failed"
                                                    : "package.file.unreadable";
             f.message = buf_str(&why);
             f.clause = "vodgate delivery rules";
@@ -256,6 +289,9 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
                           ".scc, .ttml, .srt, .jpg, .png), or leave it out of the delivery"
                     : rc == CHECK_ERR_UNSUPPORTED
                         ? "nothing to do: this kind of file is accepted without checks for now"
+                    : rc == CHECK_BROKE
+                        ? "tell your vodgate contact this delivery's number: delivering the same "
+                          "file again will fail the same way until vodgate is fixed"
                         : "upload the file again";
             findings_add(fs, &f);
         }

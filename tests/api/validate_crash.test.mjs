@@ -126,3 +126,33 @@ test('a restart takes back only its own instance\'s jobs and work directories, n
 test('--instance takes letters, digits, dots, dashes and underscores only', async () => {
   await assert.rejects(startServer({ args: ['--instance', '../other'] }), /--instance/);
 });
+
+test('a checker that breaks on one file fails that file with a finding, not the server', async () => {
+  const s = await startServer({ env: { VODGATE_TEST_BREAK_CHECK: 'breaks.xml' } });
+  try {
+    const w = await partnerInTraining(s);
+    const ids = [];
+    for (const name of ['breaks.xml', 'plain.xml']) {
+      const bytes = Buffer.from('<a/>\n');
+      const { path } = await create(s, w.token, bytes.length, { metadata: `filename ${b64(name)}` });
+      assert.equal((await patch(s, w.token, path, 0, bytes)).status, 204);
+      ids.push(path.split('/').pop());
+    }
+    const d = await s.call('POST', '/api/v1/deliveries', { token: w.token,
+      body: { partner: w.partner, request: w.request, kind: 'avails', files: ids } });
+    assert.equal(d.status, 202, d.text);
+    const r = await result(s, d.json.id, w.token, 30000);
+    assert.equal(r.status, 'failed', 'the delivery gets a result, not "validating" for ever');
+    const got = (await s.call('GET', `/api/v1/deliveries/${d.json.id}`, { token: w.token })).json;
+    const broke = got.findings.filter((f) => f.code === 'package.file.check_failed');
+    assert.equal(broke.length, 1, JSON.stringify(got.findings));
+    assert.equal(broke[0].file, 'breaks.xml');
+    assert.equal(broke[0].severity, 'error');
+    assert.match(broke[0].fix, /tell your vodgate contact this delivery's number/);
+    assert.ok(got.findings.some((f) => f.file === 'plain.xml'), 'the other file was still checked');
+    assert.match(s.stderr, /checking breaks\.xml broke: assertion failed/);
+    assert.equal((await s.call('GET', '/healthz')).status, 200, 'the server goes on');
+  } finally {
+    assert.equal((await s.stop()).code, 0);
+  }
+});
