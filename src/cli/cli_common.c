@@ -60,13 +60,21 @@ int cli_store_args(int argc, char **argv, const char *help, const char **data,
     return optind;
 }
 
-int cli_lock_data_dir(const char *data)
+/* Creates the data directory (0700) unless it exists. Prints why and returns -1 when it cannot. */
+static int data_dir_made(const char *data)
 {
     if (mkdir(data, 0700) < 0 && errno != EEXIST) {
-        fprintf(stderr, "vodgate serve: cannot create the data directory %s: %s\n", data,
+        fprintf(stderr, "vodgate: cannot create the data directory %s: %s\n", data,
                 strerror(errno));
         return -1;
     }
+    return 0;
+}
+
+int cli_lock_data_dir(const char *data)
+{
+    if (data_dir_made(data) < 0)
+        return -1;
     char path[4096];
     snprintf(path, sizeof path, "%s/serve.lock", data);
     int fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
@@ -95,11 +103,8 @@ int cli_lock_data_dir(const char *data)
 
 int cli_load_key(const char *data)
 {
-    if (mkdir(data, 0700) < 0 && errno != EEXIST) {
-        fprintf(stderr, "vodgate: cannot create the data directory %s: %s\n", data,
-                strerror(errno));
+    if (data_dir_made(data) < 0)
         return -1;
-    }
     char dflt[4096];
     snprintf(dflt, sizeof dflt, "%s/secret.key", data);
     char *err = NULL;
