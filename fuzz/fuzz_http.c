@@ -16,6 +16,9 @@
  * next input. Other state does accumulate, so a crash found late may need
  * the inputs before it; the reproducer usually works alone.
  *
+ * An answer of status 500 aborts too: the server failed a request it
+ * should have answered (FUZZ_HTTP_ALLOW_500=1 lets them pass).
+ *
  * An input is either the raw bytes of a whole request (first byte with its
  * top bit set: request-line and header fuzzing) or, so that mutations reach
  * the handlers rather than stopping at 404, a structured request:
@@ -120,14 +123,28 @@ static bool exchange_once(const char *req, size_t len, struct buf *resp, int wai
     a.sin_port = htons((uint16_t)port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-        perror("fuzz_http: connect");
-        abort();
+        /* libFuzzer's timers interrupt us: the connection goes on, wait for it */
+        int e = errno;
+        if (e == EINTR) {
+            struct pollfd p = {fd, POLLOUT, 0};
+            while (poll(&p, 1, -1) < 0 && errno == EINTR)
+                continue;
+            socklen_t e_len = sizeof e;
+            if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &e_len) < 0)
+                e = errno;
+        }
+        if (e) {
+            fprintf(stderr, "fuzz_http: connect: %s\n", strerror(e));
+            abort();
+        }
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     size_t off = 0;
     while (off < len) {
         ssize_t n = send(fd, req + off, len - off, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0)
             break; /* the server closed early (it answered an error): read what it said */
         off += (size_t)n;
@@ -567,7 +584,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
         buf_add(&req, data + 1, len - 1); /* the raw request, from its request line */
     else
         structured(data, len, &req);
-    exchange(req.data ? req.data : "", req.len, NULL);
+    struct buf resp = {0};
+    exchange(req.data ? req.data : "", req.len, &resp);
+    /*
+     * A 500 is the server failing a request it should have answered: a store
+     * error, a handler that gave no answer, or (where failures are recovered
+     * instead of aborting) a broken invariant. FUZZ_HTTP_ALLOW_500=1 lets
+     * them pass.
+     */
+    if (!strncmp(buf_str(&resp), "HTTP/1.1 500", 12) && !getenv("FUZZ_HTTP_ALLOW_500")) {
+        fprintf(stderr, "fuzz_http: answered 500 to: %.*s\nthe answer: %.*s\n",
+                (int)(req.len < 1000 ? req.len : 1000), buf_str(&req),
+                (int)(resp.len < 2000 ? resp.len : 2000), buf_str(&resp));
+        abort();
+    }
+    buf_free(&resp);
     buf_free(&req);
     return 0;
 }
