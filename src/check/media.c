@@ -456,6 +456,7 @@ static void check_video(struct media *m, int si)
                         .fix = "Check the file plays; it may be damaged or incomplete."};
         report(m, si, -1, SEV_ERROR, "video.resolution.unknown", &ev,
                "The video's picture size could not be read.");
+        buf_free(&list); /* it may hold the list of codecs named above */
         return;
     }
     const char *res = resolution_class(w, h);

@@ -246,5 +246,18 @@ void page_internal(struct req *r);
 int http_listen_parse(const char *listen, char *addr, size_t addr_len, int *port);
 /* Serves until SIGTERM/SIGINT; returns 0 after in-flight requests finished. */
 int http_serve(struct app *app, const char *listen, int n_threads, int *bound_port);
+/*
+ * The two halves of http_serve, for a process that serves from a thread of
+ * its own (the HTTP fuzz target): http_start listens on listen ("HOST:PORT",
+ * port 0 picks one, given back in *bound_port) and serves from
+ * libmicrohttpd's threads, handing back the server in *out; returns 0 or -1.
+ * Signal masks are the caller's: threads started here inherit the caller's.
+ * http_stop stops accepting, waits for the requests in flight (bounded),
+ * stops the daemon and frees s.
+ */
+struct http_server;
+int http_start(struct app *app, const char *listen, int n_threads, struct http_server **out,
+               int *bound_port);
+void http_stop(struct http_server *s);
 
 #endif

@@ -937,7 +937,12 @@ int http_listen_parse(const char *listen, char *addr, size_t addr_len, int *port
     return 0;
 }
 
-int http_serve(struct app *app, const char *listen, int n_threads, int *bound_port)
+struct http_server {
+    struct MHD_Daemon *daemon;
+};
+
+int http_start(struct app *app, const char *listen, int n_threads, struct http_server **out,
+               int *bound_port)
 {
     struct sockaddr_storage addr;
     socklen_t addr_len;
@@ -945,12 +950,6 @@ int http_serve(struct app *app, const char *listen, int n_threads, int *bound_po
         fprintf(stderr, "vodgate: --listen %s is not HOST:PORT (e.g. 127.0.0.1:8080)\n", listen);
         return -1;
     }
-    /* Only this thread takes the shutdown signals; the daemon's threads inherit the mask. */
-    sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
@@ -995,19 +994,40 @@ int http_serve(struct app *app, const char *listen, int n_threads, int *bound_po
     fprintf(stderr, "vodgate: listening on http://%s:%d\n", host, port);
     fflush(stderr);
     access_log_start(2);
+    *out = xcalloc(1, sizeof **out);
+    (*out)->daemon = d;
+    return 0;
+}
 
-    int sig = 0;
-    sigwait(&sigs, &sig);
-    fprintf(stderr, "vodgate: %s received, finishing requests in flight\n",
-            sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    MHD_socket lsock = MHD_quiesce_daemon(d);
+void http_stop(struct http_server *s)
+{
+    MHD_socket lsock = MHD_quiesce_daemon(s->daemon);
     if (lsock != MHD_INVALID_SOCKET)
         close(lsock);
     for (int i = 0; i < 300 && atomic_load(&n_active) > 0; i++)
         usleep(100 * 1000);
     resume_all();
-    MHD_stop_daemon(d);
+    MHD_stop_daemon(s->daemon);
     access_log_stop();
+    free(s);
+}
+
+int http_serve(struct app *app, const char *listen, int n_threads, int *bound_port)
+{
+    /* Only this thread takes the shutdown signals; the daemon's threads inherit the mask. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    struct http_server *s;
+    if (http_start(app, listen, n_threads, &s, bound_port) < 0)
+        return -1;
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    fprintf(stderr, "vodgate: %s received, finishing requests in flight\n",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    http_stop(s);
     fprintf(stderr, "vodgate: stopped\n");
     return 0;
 }
