@@ -58,6 +58,7 @@
 #include "http/access_log.h"
 #include "http/http.h"
 #include "ingest/upload.h"
+#include "jobs/mail.h"
 #include "jobs/onboarding.h"
 #include "jobs/questionnaire_def.h"
 #include "store/store.h"
@@ -285,12 +286,12 @@ static void make_session(struct store *store, int i)
 {
     struct persona *p = &personas[i];
     secret_token(p->token);
-    secret_token(p->csrf);
+    secret_csrf(p->token, p->csrf); /* derived from the session, as the server derives it */
     secret_hash(p->token, p->hash);
     struct db *db = store_get(store);
     int64_t now = now_real();
     if (store_begin(db) < 0 ||
-        store_token_add(db, p->hash, TOKEN_SESSION, p->user_id, p->csrf, "fuzz", now,
+        store_token_add(db, p->hash, TOKEN_SESSION, p->user_id, "fuzz", now,
                         now + 30 * 86400) < 0 ||
         store_commit(db) < 0)
         die_setup("session");
@@ -309,7 +310,7 @@ static void keep_sessions(void)
         if (store_token_lookup(db, &a, p->hash, now, &row) == STORE_OK)
             continue;
         if (store_begin(db) < 0 ||
-            store_token_add(db, p->hash, TOKEN_SESSION, p->user_id, p->csrf, "fuzz", now,
+            store_token_add(db, p->hash, TOKEN_SESSION, p->user_id, "fuzz", now,
                             now + 30 * 86400) < 0 ||
             store_commit(db) < 0) {
             store_rollback(db);
@@ -346,9 +347,14 @@ static void sql(const char *stmt, char *out, size_t out_len)
 /* The partner's invitation token, from the questionnaire mail in the outbox. */
 static void find_invitation(void)
 {
-    char body[8192] = "";
-    sql("SELECT body FROM outbox WHERE body LIKE '%/invitations/%' ORDER BY id LIMIT 1", body,
-        sizeof body);
+    char stored[8192] = "";
+    sql("SELECT body FROM outbox WHERE body LIKE '%/invitations/%' ORDER BY id LIMIT 1", stored,
+        sizeof stored);
+    struct buf open = {0}; /* the outbox keeps the link sealed (jobs/mail_links.c) */
+    mail_body_open(stored, &open);
+    char body[8192];
+    snprintf(body, sizeof body, "%s", buf_str(&open));
+    buf_free(&open);
     const char *at = strstr(body, "/invitations/");
     if (at) {
         at += strlen("/invitations/");
@@ -455,6 +461,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (secret_init() < 0)
         die_setup("libsodium");
     char *err = NULL;
+    char *key = xasprintf("%s/secret.key", dir); /* invitation links are sealed with it */
+    if (secret_key_load(key, &err) < 0)
+        die_setup(err);
+    free(key);
     struct store *store;
     if (store_open(NULL, dir, &store, &err) < 0)
         die_setup(err);

@@ -453,10 +453,10 @@ static void authenticate(struct req *r)
     r->who.user_id = row.user.id;
     r->who.role = row.user.role;
     r->who.org_id = row.user.partner_id;
-    if (r->via_cookie) {
-        r->csrf = arena_alloc(&r->arena, SECRET_TOKEN_LEN + 1);
-        secret_csrf(token, r->csrf);
-    }
+    /* for every token, not only cookies: a page signed in with a bearer token renders forms
+       too (the check in admit() applies to cookie sessions only) */
+    r->csrf = arena_alloc(&r->arena, SECRET_TOKEN_LEN + 1);
+    secret_csrf(token, r->csrf);
     r->token_hash = arena_strdup(&r->arena, hash);
 }
 

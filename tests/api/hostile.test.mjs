@@ -142,6 +142,13 @@ test('a path cannot split or forge a line of the request log', async () => {
   assert.doesNotMatch(log, /^2026-01-01T00:00:00Z GET \/forged/m);
 });
 
+test('every portal page answers a bearer token as it answers the session cookie (found by fuzz_http)', async () => {
+  for (const path of ['/', '/outbox', '/plan', '/posthouses', '/account', '/partners/new', '/upload']) {
+    const r = await fetch(`${s.base}${path}`, { headers: { Accept: 'text/html', Authorization: `Bearer ${admin}` } });
+    assert.equal(r.status, 200, `${path} with a bearer token: ${r.status}`);
+  }
+});
+
 test('a portal page that fails answers the portal\'s own 500 page, and the server goes on', async () => {
   const r = await fetch(`${s.base}/test/fail`, { headers: { Accept: 'text/html', Cookie: `vodgate_session=${admin}` } });
   assert.equal(r.status, 500);
