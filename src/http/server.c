@@ -203,7 +203,10 @@ const char *req_query(struct req *r, const char *name)
 {
     if (r->query)
         return json_string_value(json_object_get(r->query, name));
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    /* An API route never gets here with one that is not text (query_is_text refused it); a
+     * page reads it as absent: nonsense in its URL falls back to its defaults. */
+    return v && utf8_valid(v, strlen(v)) ? v : NULL;
 }
 
 int64_t req_param_id(struct req *r, int i)
@@ -521,8 +524,9 @@ static bool door(struct req *r)
 /*
  * Query arguments that are not UTF-8 text, refused for an API route (422
  * naming the argument, as handlers name a value they cannot take). A portal
- * page takes them itself: nonsense in a page's URL falls back to the page's
- * defaults, never an error page. Returns false when r is answered.
+ * page reads such an argument as absent (req_query): nonsense in a page's URL
+ * falls back to the page's defaults, never an error page. Returns false when
+ * r is answered.
  */
 static bool query_is_text(struct req *r)
 {
