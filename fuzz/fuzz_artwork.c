@@ -17,13 +17,7 @@
 #include "check/check.h"
 #include "check/finding.h"
 
-static void check(int cond, const char *what)
-{
-    if (!cond) {
-        fprintf(stderr, "invariant broken: %s\n", what);
-        abort();
-    }
-}
+#include "fuzz_file.h"
 
 static const char *const names[] = {"Title_boxart_en.jpg", "key_art_cover.png",
                                     "Show_S01_boxart_season.jpg", "poster.jpeg",
@@ -35,7 +29,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    snprintf(path, sizeof path, "/dev/shm/fuzz_artwork.%d", (int)getpid());
+    fuzz_shm_path(path, sizeof path, "fuzz_artwork", "");
     return 0;
 }
 
@@ -45,19 +39,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     if (len < 1)
         return 0;
     const char *name = names[data[0] % (sizeof names / sizeof names[0])];
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data + 1, 1, len - 1, f) != len - 1 || fclose(f) != 0)
-        abort();
+    fuzz_put_file(path, data + 1, len - 1);
     struct findings fs = {0};
     struct buf why = {0};
     int rc = check_artwork(path, name, NULL, &fs, &why);
-    check(rc == CHECK_OK, "a readable file is reviewed");
-    for (size_t i = 0; i < fs.n; i++)
-        check(fs.items[i].code && fs.items[i].message && fs.items[i].clause,
-              "a finding has a code, a message and a clause");
+    fuzz_check(rc == CHECK_OK, "a readable file is reviewed");
+    fuzz_check_findings(&fs);
     int w = 0, h = 0;
     if (artwork_size(path, &w, &h) == 0)
-        check(w > 0 && h > 0, "a size read is positive");
+        fuzz_check(w > 0 && h > 0, "a size read is positive");
     findings_free(&fs);
     buf_free(&why);
     return 0;

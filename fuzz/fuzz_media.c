@@ -20,13 +20,7 @@
 #include "check/check.h"
 #include "check/finding.h"
 
-static void check(int cond, const char *what)
-{
-    if (!cond) {
-        fprintf(stderr, "invariant broken: %s\n", what);
-        abort();
-    }
-}
+#include "fuzz_file.h"
 
 static const char *const exts[] = {".mov", ".mp4", ".mxf", ".ts", ".mkv", ".wav", ".avi", ""};
 static char dir[64];
@@ -36,7 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    snprintf(dir, sizeof dir, "/dev/shm/fuzz_media.%d", (int)getpid());
+    fuzz_shm_path(dir, sizeof dir, "fuzz_media", "");
     return 0;
 }
 
@@ -54,22 +48,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
         n_approved++;
     char path[96];
     snprintf(path, sizeof path, "%s%s", dir, ext);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data + 2, 1, len - 2, f) != len - 2 || fclose(f) != 0)
-        abort();
+    fuzz_put_file(path, data + 2, len - 2);
     struct check_options opts = {0};
     opts.approved_formats = approved;
     opts.n_approved_formats = n_approved;
     struct findings fs = {0};
     struct buf why = {0};
     int rc = check_media(path, "programme", &opts, &fs, &why);
-    check(rc == CHECK_OK, "a readable file is reviewed");
-    for (size_t i = 0; i < fs.n; i++)
-        check(fs.items[i].code && fs.items[i].message && fs.items[i].clause,
-              "a finding has a code, a message and a clause");
+    fuzz_check(rc == CHECK_OK, "a readable file is reviewed");
+    fuzz_check_findings(&fs);
     double duration, fps;
     if (check_media_probe(path, &duration, &fps) == 0)
-        check(duration >= 0 || duration != duration, "a probed duration is not negative");
+        fuzz_check(duration >= 0 || duration != duration, "a probed duration is not negative");
     findings_free(&fs);
     buf_free(&why);
     unlink(path);

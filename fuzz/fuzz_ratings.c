@@ -17,15 +17,9 @@
 #include "base/buf.h"
 #include "check/ratings.h"
 
-#define MAX_WORDS 12
+#include "fuzz_file.h"
 
-static void check(int cond, const char *what)
-{
-    if (!cond) {
-        fprintf(stderr, "invariant broken: %s\n", what);
-        abort();
-    }
-}
+#define MAX_WORDS 12
 
 static char path[64];
 
@@ -34,7 +28,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    snprintf(path, sizeof path, "/dev/shm/fuzz_ratings.%d.xml", (int)getpid());
+    fuzz_shm_path(path, sizeof path, "fuzz_ratings", ".xml");
     return 0;
 }
 
@@ -64,18 +58,16 @@ static size_t words(const uint8_t *data, size_t len, char w[MAX_WORDS][33])
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
-        abort();
+    fuzz_put_file(path, data, len);
     struct ratings_db *db = (struct ratings_db *)1;
     struct buf err = {0};
     if (ratings_load(path, &db, &err) != 0) {
-        check(db == NULL, "a refused file gives no database");
-        check(err.len > 0, "a refused file has a message");
+        fuzz_check(db == NULL, "a refused file gives no database");
+        fuzz_check(err.len > 0, "a refused file has a message");
         buf_free(&err);
         return 0;
     }
-    check(db && ratings_count(db) > 0, "a loaded database has systems");
+    fuzz_check(db && ratings_count(db) > 0, "a loaded database has systems");
     char w[MAX_WORDS][33];
     size_t n = words(data, len, w);
     struct buf b = {0};
@@ -86,13 +78,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
             bool dep = false;
             if (ratings_has_value(db, sys, w[j], w[(j + 1) % n], &dep) ||
                 ratings_has_value(db, sys, NULL, w[j], &dep))
-                check(known, "a value belongs to a known system");
-            check(!dep || known, "only a known value is deprecated");
+                fuzz_check(known, "a value belongs to a known system");
+            fuzz_check(!dep || known, "only a known value is deprecated");
             if (ratings_has_reason(db, sys, w[j], w[(j + 1) % n]) ||
                 ratings_defines_reasons(db, sys, w[j]))
-                check(known, "a reason belongs to a known system");
+                fuzz_check(known, "a reason belongs to a known system");
             if (ratings_used_in(db, sys, w[j], NULL) || ratings_used_in(db, sys, w[j], w[j]))
-                check(known, "a system in use is a known one");
+                fuzz_check(known, "a system in use is a known one");
             ratings_describe(db, sys, w[j], false, j, &b);
             ratings_describe(db, sys, w[j], true, 3, &b);
             buf_reset(&b);
