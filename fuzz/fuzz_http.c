@@ -43,6 +43,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,6 +345,26 @@ static void sql(const char *stmt, char *out, size_t out_len)
     free(path);
 }
 
+/*
+ * Copies into out (cap bytes) what follows the first marker in text, up to a
+ * byte of stop; leaves out as it was and returns false when there is no
+ * marker or the value does not fit.
+ */
+static bool copy_after(const char *text, const char *marker, const char *stop, char *out,
+                       size_t cap)
+{
+    const char *at = strstr(text, marker);
+    if (!at)
+        return false;
+    at += strlen(marker);
+    size_t n = strcspn(at, stop);
+    if (n >= cap)
+        return false;
+    memcpy(out, at, n);
+    out[n] = '\0';
+    return true;
+}
+
 /* The partner's invitation token, from the questionnaire mail in the outbox. */
 static void find_invitation(void)
 {
@@ -355,15 +376,7 @@ static void find_invitation(void)
     char body[8192];
     snprintf(body, sizeof body, "%s", buf_str(&open));
     buf_free(&open);
-    const char *at = strstr(body, "/invitations/");
-    if (at) {
-        at += strlen("/invitations/");
-        size_t n = strcspn(at, "\"\\ \r\n?&>");
-        if (n < sizeof invitation) {
-            memcpy(invitation, at, n);
-            invitation[n] = '\0';
-        }
-    }
+    copy_after(body, "/invitations/", "\"\\ \r\n?&>", invitation, sizeof invitation);
 }
 
 static void make_world(void)
@@ -400,7 +413,8 @@ static void make_world(void)
 
     char path[256], body[512];
     json_decref(call(P_ADMIN, "POST", "/api/v1/calendars",
-                     "{\"name\":\"Fuzz holidays\",\"time_zone\":\"Europe/Paris\",\"working_days\":[1,2,3,4,5]}", NULL,
+                     "{\"name\":\"Fuzz holidays\",\"time_zone\":\"Europe/Paris\",\"working_days\":[1,2,3,4,5],"
+                     "\"years\":[2026,2027]}", NULL,
                      NULL));
     snprintf(path, sizeof path, "/api/v1/partners/%lld/owners", (long long)partner);
     snprintf(body, sizeof body, "{\"cam\":%lld,\"pim\":%lld}", (long long)personas[P_CAM].user_id,
@@ -429,17 +443,8 @@ static void make_world(void)
                "Content-Type: application/offset+octet-stream\r\nContent-Length: 5\r\n\r\n<a/>\n",
                personas[P_PARTNER].token);
     exchange(req.data, req.len, &resp);
-    const char *loc = strstr(buf_str(&resp), "/files/");
-    if (loc) {
-        loc += strlen("/files/");
-        size_t n = strcspn(loc, "\r\n");
-        if (n < sizeof upload_id) {
-            memcpy(upload_id, loc, n);
-            upload_id[n] = '\0';
-        }
-    } else {
+    if (!copy_after(buf_str(&resp), "/files/", "\r\n", upload_id, sizeof upload_id))
         fprintf(stderr, "fuzz_http: setup upload: %.300s\n", buf_str(&resp));
-    }
     buf_free(&req);
     buf_free(&resp);
     snprintf(body, sizeof body,
