@@ -377,6 +377,14 @@ static bool route_match(struct req *r, const char *pattern, const char *path)
     return true;
 }
 
+/* Whether r is a browser asking for a page: HTML accepted, a path outside the API and tus. */
+static bool wants_page(struct req *r)
+{
+    const char *accept = req_header(r, MHD_HTTP_HEADER_ACCEPT);
+    return accept && strstr(accept, "text/html") && strncmp(r->path, "/api/", 5) &&
+           strncmp(r->path, "/files/", 7);
+}
+
 /* Finds the route; answers 404/405 itself and returns NULL when there is none. */
 static const struct route *route_find(struct req *r)
 {
@@ -394,9 +402,7 @@ static const struct route *route_find(struct req *r)
         if (!strstr(buf_str(&allow), routes[i].method))
             buf_printf(&allow, "%s%s", allow.len ? ", " : "", routes[i].method);
     }
-    const char *accept = req_header(r, MHD_HTTP_HEADER_ACCEPT);
-    if (!path_known && accept && strstr(accept, "text/html") && strncmp(r->path, "/api/", 5) &&
-        strncmp(r->path, "/files/", 7)) {
+    if (!path_known && wants_page(r)) {
         page_not_found(r);
     } else if (path_known) {
         reply_header(r, "Allow", buf_str(&allow));
@@ -510,7 +516,10 @@ static bool door(struct req *r)
         return false;
     }
     if (!utf8_valid(r->path, strlen(r->path))) {
-        reply_error(r, 400, "bad_request", "the path is not UTF-8 text");
+        if (wants_page(r)) /* no page has such an address: the portal's own 404 */
+            page_not_found(r);
+        else
+            reply_error(r, 400, "bad_request", "the path is not UTF-8 text");
         return false;
     }
     const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
