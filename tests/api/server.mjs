@@ -82,6 +82,14 @@ export async function startServer(opts = {}) {
     child, data, port, base: `http://127.0.0.1:${port}`,
     admin: { email: 'admin@example.com', password: pw ? pw[1] : null },
     get stderr() { return stderr; },
+    // Waits (up to ms) until what the server wrote to stderr after offset `since` matches re, and
+    // returns that text: the request log is written by a thread of its own, a little later.
+    async logged(since, re, ms = 10000) {
+      for (const t0 = Date.now(); !re.test(stderr.slice(since)) && Date.now() - t0 < ms;) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return stderr.slice(since);
+    },
     exited,
     // Sends SIGTERM and waits; returns {code, signal}.
     async stop() {
