@@ -356,6 +356,27 @@ void page_delivery(struct req *r)
                    : arena_printf(&r->arena, "Failed with %s", plural(r, n_err, "error", "errors"));
         detail = "Each error below says where it is and how to fix it. Fix them and deliver "
                  "again: the next result shows what was fixed.";
+        /* an error that is vodgate's own fault: redelivering does not help, telling us does */
+        json_int_t n_ours = 0;
+        json_t *f;
+        size_t i;
+        json_array_foreach(json_object_get(d, "findings"), i, f)
+            n_ours += !strcmp(str_of(f, "code") ? str_of(f, "code") : "", "package.file.check_failed");
+        if (n_ours == n_err)
+            detail = arena_printf(&r->arena,
+                                  "vodgate could not finish checking %s: a fault of ours, not of "
+                                  "your files. Give your vodgate contact this delivery's number "
+                                  "(%lld); delivering the same files again will not help until "
+                                  "it is fixed.",
+                                  n_ours == 1 ? "a file" : "some files", (long long)id);
+        else if (n_ours)
+            detail = arena_printf(&r->arena,
+                                  "Each error below says where it is and how to fix it. %s "
+                                  "vodgate's own (its checker failed on a file): give your "
+                                  "vodgate contact this delivery's number (%lld). Fix the others "
+                                  "and deliver again.",
+                                  n_ours == 1 ? "One of them is" : "Some of them are",
+                                  (long long)id);
     }
     json_object_set_new(vm, "headline", json_string(headline));
     json_object_set_new(vm, "detail", json_string(detail));

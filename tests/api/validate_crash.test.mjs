@@ -151,6 +151,11 @@ test('a checker that breaks on one file fails that file with a finding, not the 
     assert.match(broke[0].fix, /tell your vodgate contact this delivery's number/);
     assert.ok(got.findings.some((f) => f.file === 'plain.xml'), 'the other file was still checked');
     assert.match(s.stderr, /checking breaks\.xml broke: assertion failed/);
+    // the partner's page says whose fault it is and what to do, not "fix them and deliver again"
+    const page = await fetch(`${s.base}/deliveries/${d.json.id}`, { headers: { Accept: 'text/html', Cookie: `vodgate_session=${w.token}` } });
+    const html = await page.text();
+    assert.match(html, /Some of them are vodgate&#39;s own|One of them is vodgate&#39;s own|One of them is vodgate's own/);
+    assert.match(html, new RegExp(`this delivery&#39;s number \\(${d.json.id}\\)|this delivery's number \\(${d.json.id}\\)`));
     assert.equal((await s.call('GET', '/healthz')).status, 200, 'the server goes on');
   } finally {
     assert.equal((await s.stop()).code, 0);
