@@ -200,13 +200,13 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
     char rnd[SECRET_TOKEN_LEN + 1];
     secret_token(rnd);
     char *work_root = xasprintf("%s/work", cfg->data_dir);
-    mkdir(work_root, 0750);
+    mkdir(work_root, 0700);
     free(work_root);
     work_root = work_dir_of(cfg);
-    mkdir(work_root, 0750);
+    mkdir(work_root, 0700);
     char *dir = xasprintf("%s/d%lld-%.12s", work_root, (long long)d->id, rnd);
     free(work_root);
-    if (mkdir(dir, 0750) < 0) {
+    if (mkdir(dir, 0700) < 0) {
         fprintf(stderr, "vodgate: cannot create %s: %s\n", dir, strerror(errno));
         free(dir);
         return -1;
