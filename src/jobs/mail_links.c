@@ -74,30 +74,30 @@ void mail_body_hide(const char *body, struct buf *out)
     rewrite(body, out, LINK_HIDE);
 }
 
+/* The messages to seal, read first and written after (no update while a query runs). */
 struct to_seal {
     struct arena *a;
-    int64_t *ids;
-    const char **bodies;
+    struct sealed {
+        int64_t id;
+        const char *body;
+    } *items;
     size_t n, cap;
 };
 
 static int collect(const struct mail_row *m, void *ctx)
 {
     struct to_seal *t = ctx;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 64;
-        int64_t *ids = arena_alloc(t->a, cap * sizeof *ids);
-        const char **bodies = arena_alloc(t->a, cap * sizeof *bodies);
-        if (t->n) {
-            memcpy(ids, t->ids, t->n * sizeof *ids);
-            memcpy(bodies, t->bodies, t->n * sizeof *bodies);
-        }
-        t->ids = ids, t->bodies = bodies, t->cap = cap;
+    if (t->n == t->cap) { /* arena memory: grow by copying, freed with the arena */
+        t->cap = t->cap ? 2 * t->cap : 64;
+        struct sealed *items = arena_alloc(t->a, t->cap * sizeof *items);
+        if (t->n)
+            memcpy(items, t->items, t->n * sizeof *items);
+        t->items = items;
     }
     struct buf b = {0};
     rewrite(m->body, &b, LINK_SEAL);
-    t->ids[t->n] = m->id;
-    t->bodies[t->n++] = arena_strdup(t->a, buf_str(&b));
+    t->items[t->n].id = m->id;
+    t->items[t->n++].body = arena_strdup(t->a, buf_str(&b));
     buf_free(&b);
     return 0;
 }
@@ -105,13 +105,13 @@ static int collect(const struct mail_row *m, void *ctx)
 int mail_seal_stored_links(struct store *store, int64_t *n_sealed)
 {
     struct arena a = {0};
-    struct to_seal t = {&a, NULL, NULL, 0, 0};
+    struct to_seal t = {&a, NULL, 0, 0};
     struct db *db = store_get(store);
     int rc = store_begin(db);
     if (rc == 0)
         rc = store_mail_each_clear_link(db, &a, collect, &t);
     for (size_t i = 0; rc == 0 && i < t.n; i++)
-        rc = store_mail_set_body(db, t.ids[i], t.bodies[i]);
+        rc = store_mail_set_body(db, t.items[i].id, t.items[i].body);
     if (rc == 0)
         rc = store_commit(db);
     else
