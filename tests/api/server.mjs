@@ -83,7 +83,8 @@ export async function startServer(opts = {}) {
     admin: { email: 'admin@example.com', password: pw ? pw[1] : null },
     get stderr() { return stderr; },
     // Waits (up to ms) until what the server wrote to stderr after offset `since` matches re, and
-    // returns that text: the request log is written by a thread of its own, a little later.
+    // returns that text: the request log is written by a thread of its own once a request has
+    // completed, so a line may come late and after a later request's: wait for the line itself.
     async logged(since, re, ms = 10000) {
       for (const t0 = Date.now(); !re.test(stderr.slice(since)) && Date.now() - t0 < ms;) {
         await new Promise((r) => setTimeout(r, 20));
