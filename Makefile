@@ -13,7 +13,7 @@ CFLAGS  += -Werror
 endif
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRC_DIRS := src/base src/core src/store src/http src/ingest src/check src/jobs src/web src/cli
+SRC_DIRS := src/base src/core src/store src/ingest src/check src/app src/http src/jobs src/web src/cli
 LIB_SRC  := $(filter-out src/cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 MAIN_SRC := src/cli/main.c
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -42,15 +42,19 @@ build/asan/vodgate: $(ASAN_OBJ) build/asan/obj/cli/main.o
 	@echo "  LD asan $@"
 	@$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
-build/obj/%.o: src/%.c $(wildcard src/*/*.h)
+# Each object depends on the headers it includes, as the compiler found them (-MMD -MP):
+# build/**/*.d, read back below. The generated mail_templates.h dependency is a real file.
+DEPFLAGS = -MMD -MP
+
+build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-build/asan/obj/%.o: src/%.c $(wildcard src/*/*.h)
+build/asan/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC asan $<"
-	@$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
+	@$(CC) $(CFLAGS) -O1 $(SAN) $(DEPFLAGS) -c -o $@ $<
 
 build/tools/embed: tools/embed.c
 	@mkdir -p build/tools
@@ -81,10 +85,13 @@ build/asan/obj/gen/%.o: build/gen/%.c src/base/embedded.h
 	@echo "  CC asan $<"
 	@$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
 
-build/asan/test_%: tests/test_%.c tests/t.h $(ASAN_OBJ)
+build/asan/test_%: tests/test_%.c $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	@$(CC) $(CFLAGS) -O1 $(SAN) -Itests -o $@ $< $(ASAN_OBJ) $(LDLIBS)
+	@$(CC) $(CFLAGS) -O1 $(SAN) $(DEPFLAGS) -MF $@.d -Itests -o $@ $< $(ASAN_OBJ) $(LDLIBS)
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) build/obj/cli/main.d build/asan/obj/cli/main.d \
+         $(TESTS:=.d)
 
 deps:
 	@sh scripts/deps.sh

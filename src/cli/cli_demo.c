@@ -37,6 +37,7 @@
 
 #include <sodium.h>
 
+#include "app/deliveries.h"
 #include "base/now.h"
 #include "base/secret.h"
 #include "base/timefmt.h"
@@ -46,8 +47,8 @@
 #include "ingest/upload.h"
 #include "jobs/deliveries.h"
 #include "jobs/mail.h"
-#include "jobs/onboarding.h"
-#include "jobs/questionnaire_def.h"
+#include "app/onboarding.h"
+#include "app/questionnaire_def.h"
 #include "jobs/sweep.h"
 #include "store/delivery_store.h"
 #include "store/lifecycle_store.h"
@@ -671,8 +672,8 @@ static int join(struct demo *d, enum org org)
         fprintf(stderr, "vodgate demo: no invitation link in the mail to %s\n", email);
         rc = -1;
     }
-    struct onb o;
-    onb_init(&o, db, &a, now_get(), 0, ROLE_NONE, onb_public_url());
+    struct op o;
+    op_init(&o, db, &a, now_get(), 0, ROLE_NONE, app_public_url());
     if (rc >= 0) {
         char *token = arena_strndup(&a, link + 13, SECRET_TOKEN_LEN);
         rc = store_begin(db);
@@ -683,13 +684,13 @@ static int join(struct demo *d, enum org org)
         if (rc < 0) {
             store_rollback(db);
             fprintf(stderr, "vodgate demo: %s could not accept the invitation: %s\n", email,
-                    rc == ONB_REFUSED ? buf_str(&o.message) : "store error");
+                    rc == OP_REFUSED ? buf_str(&o.err.message) : "store error");
         }
     }
     struct user u;
     if (rc == 0 && (rc = store_user_by_email(db, &a, email, &u)) == 0)
         d->user[org] = u.id;
-    onb_free(&o);
+    op_free(&o);
     store_put(d->store, db);
     arena_free(&a);
     return rc < 0 ? -1 : 0;
@@ -742,7 +743,7 @@ static void actor_of(const struct demo *d, const struct beat *b, const struct pa
 }
 
 /* The step of a beat, inside the caller's transaction. upload: the delivered file, if any. */
-static int step(struct demo *d, struct onb *o, const struct beat *b, struct partner *p,
+static int step(struct demo *d, struct op *o, const struct beat *b, struct partner *p,
                 const char *upload)
 {
     const struct org_def *od = &orgs[b->org];
@@ -901,8 +902,8 @@ static int play(struct demo *d, const struct beat *b, int64_t real_now)
     int64_t actor = 0;
     enum role role = ROLE_NONE;
     actor_of(d, b, rc == 0 && b->act != A_INVITE ? &p : NULL, &actor, &role);
-    struct onb o;
-    onb_init(&o, db, &a, now_get(), actor, role, onb_public_url());
+    struct op o;
+    op_init(&o, db, &a, now_get(), actor, role, app_public_url());
     if (rc == 0)
         rc = store_begin(db);
     if (rc == 0) {
@@ -914,8 +915,8 @@ static int play(struct demo *d, const struct beat *b, int64_t real_now)
     }
     if (rc < 0)
         fprintf(stderr, "vodgate demo: %s could not %s: %s\n", od->name, act_names[b->act],
-                rc == ONB_REFUSED ? buf_str(&o.message) : "the store failed");
-    onb_free(&o);
+                rc == OP_REFUSED ? buf_str(&o.err.message) : "the store failed");
+    op_free(&o);
     store_put(d->store, db);
     arena_free(&a);
     if (rc < 0)
@@ -986,7 +987,7 @@ static void report(struct demo *d, double seconds)
            d->n_failed);
     printf("Start the portal with `vodgate serve --data %s`, then sign in at %s with any of\n"
            "these accounts; they share one password.\n\n",
-           d->data, onb_public_url());
+           d->data, app_public_url());
     printf("  %-32s %-11s %-22s %s\n", "EMAIL", "ROLE", "ORGANISATION", "PASSWORD");
     for (size_t i = 0; i < N_STAFF; i++)
         printf("  %-32s %-11s %-22s %s\n", demo_email(&a, role_name(staff_defs[i].role)),
@@ -1065,9 +1066,9 @@ int cli_demo(int argc, char **argv)
     const char *public_url = cli_env("PUBLIC_URL", NULL);
     char *url = public_url ? xstrdup(public_url)
                            : xasprintf("http://%s", cli_env("LISTEN", "127.0.0.1:8080"));
-    onb_set_public_url(url);
+    app_set_public_url(url);
     free(url);
-    onb_register_breach_handlers();
+    sweep_use_handlers(onb_clock_handlers, n_onb_clock_handlers);
     struct ingest_opts upload_opts = {(uint64_t)atoll(cli_env("MAX_UPLOAD", "2199023255552")),
                                       (uint64_t)atoll(cli_env("UPLOAD_QUOTA", "0")),
                                       atoll(cli_env("UPLOAD_EXPIRY", "604800"))};

@@ -27,8 +27,8 @@
 #include "http/http.h"
 #include "jobs/mail.h"
 #include "jobs/deliveries.h"
-#include "jobs/onboarding.h"
-#include "jobs/questionnaire_def.h"
+#include "app/onboarding.h"
+#include "app/questionnaire_def.h"
 #include "jobs/sweep.h"
 #include "jobs/upload_expiry.h"
 #include "ingest/upload.h"
@@ -97,7 +97,7 @@ static const char serve_help[] =
     "                            (email from VODGATE_ADMIN_EMAIL, admin@vodgate.local)\n";
 
 /* Under the test clock: run the clocks, then the mail, due by the new time before answering. */
-static void run_due_work(struct app *app, int64_t t)
+static void run_due_work(struct http_conf *app, int64_t t)
 {
     sweep_run(app->store, t, NULL);
     mail_run(app->store, t, NULL);
@@ -432,15 +432,15 @@ int cli_serve(int argc, char **argv)
         fprintf(stderr, "vodgate: sealed the one-time links of %lld stored messages\n",
                 (long long)n_sealed);
     char *url = public_url ? xstrdup(public_url) : xasprintf("http://%s", listen);
-    onb_set_public_url(url);
+    app_set_public_url(url);
     free(url);
-    onb_register_breach_handlers();
+    sweep_use_handlers(onb_clock_handlers, n_onb_clock_handlers);
     if (bootstrap && bootstrap_admin(store) < 0) {
         fprintf(stderr, "vodgate: could not create the first admin\n");
         store_close(store);
         return 1;
     }
-    struct app app = {0};
+    struct http_conf app = {0};
     app.store = store;
     app.data_dir = data;
     app.max_body = (size_t)max_body;
@@ -450,7 +450,7 @@ int cli_serve(int argc, char **argv)
     app.session_ttl = ttl;
     app.on_time_moved = run_due_work;
     if (!public_url)
-        app.on_listening = onb_set_public_url; /* the port really bound (--listen HOST:0) */
+        app.on_listening = app_set_public_url; /* the port really bound (--listen HOST:0) */
     /* Block the shutdown signals before any thread starts: only http_serve's sigwait takes them. */
     sigset_t sigs;
     sigemptyset(&sigs);
@@ -466,6 +466,10 @@ int cli_serve(int argc, char **argv)
     }
     app.conn_timeout = (unsigned)idle_timeout;
     upload_expiry_register(app.ingest);
+    /* A committed operation may have made work for the background threads: wake them. */
+    op_on_commit(scheduler_poke);
+    op_on_commit(mail_poke);
+    op_on_commit(deliv_workers_poke);
     scheduler_start(store);
     mail_sender_start(store);
     validation.data_dir = data;

@@ -14,7 +14,7 @@
 #include "core/ics.h"
 #include "core/zone.h"
 #include "http/http.h"
-#include "jobs/clocks.h"
+#include "app/clocks.h"
 #include "jobs/sweep.h"
 
 void api_calendars_create(struct req *r);

@@ -46,7 +46,7 @@ void api_clock_set(struct req *r)
         reply_store_error(r, STORE_ERR);
         return;
     }
-    if (r->app->on_time_moved)
-        r->app->on_time_moved(r->app, t);
+    if (r->conf->on_time_moved)
+        r->conf->on_time_moved(r->conf, t);
     reply_json(r, 200, json_pack("{s:o, s:b}", "now", json_time(now_get()), "test", 1));
 }

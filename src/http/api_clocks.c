@@ -11,7 +11,7 @@
 #include "base/timefmt.h"
 #include "core/zone.h"
 #include "http/http.h"
-#include "jobs/clocks.h"
+#include "app/clocks.h"
 #include "jobs/sweep.h"
 
 void api_partner_clocks(struct req *r);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/deliveries.h"
 #include "base/now.h"
 #include "core/zone.h"
 #include "http/http.h"
@@ -191,11 +192,11 @@ void api_deliveries_create(struct req *r)
         reply_policy(r, pr);
         return;
     }
-    struct onb o;
-    onb_init(&o, req_db(r), &r->arena, now_get(), r->user.id, r->who.role, onb_public_url());
+    struct op o;
+    op_init(&o, req_db(r), &r->arena, now_get(), r->user.id, r->who.role, app_public_url());
     int64_t id;
     if (store_begin(req_db(r)) < 0) {
-        onb_free(&o);
+        op_free(&o);
         reply_store_error(r, STORE_ERR);
         return;
     }
@@ -204,15 +205,11 @@ void api_deliveries_create(struct req *r)
         rc = store_commit(req_db(r));
     if (rc < 0) {
         store_rollback(req_db(r));
-        if (rc == ONB_REFUSED)
-            reply_error_extra(r, o.status, o.code, o.extra ? json_incref(o.extra) : NULL, "%s",
-                              buf_str(&o.message));
-        else
-            reply_store_error(r, rc);
-        onb_free(&o);
+        reply_op_error(r, &o, rc);
+        op_free(&o);
         return;
     }
-    onb_free(&o);
+    op_free(&o);
     /* The answer is read before the workers are woken: a small file could be validated
        before this thread reads the delivery again, and the receipt says "validating". */
     struct delivery_row d;

@@ -10,5 +10,5 @@ void api_healthz(struct req *r)
 {
     reply_json(
         r, 200,
-        json_pack("{s:s, s:i}", "status", "ok", "schema", store_schema_version(r->app->store)));
+        json_pack("{s:s, s:i}", "status", "ok", "schema", store_schema_version(r->conf->store)));
 }

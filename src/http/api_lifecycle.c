@@ -12,8 +12,8 @@
 #include "core/lifecycle.h"
 #include "http/http.h"
 #include "jobs/mail.h"
-#include "jobs/onboarding.h"
-#include "jobs/questionnaire_def.h"
+#include "app/onboarding.h"
+#include "app/questionnaire_def.h"
 #include "jobs/sweep.h"
 #include "store/delivery_store.h"
 
@@ -60,37 +60,6 @@ static bool request_for(struct req *r, struct request_row *q, struct partner *p)
     return true;
 }
 
-/* Begins a step: a transaction and an onboarding context. */
-static bool step_begin(struct req *r, struct onb *o)
-{
-    onb_init(o, req_db(r), &r->arena, now_get(), r->signed_in ? r->user.id : 0, r->who.role,
-             onb_public_url());
-    if (store_begin(req_db(r)) < 0) {
-        reply_store_error(r, STORE_ERR);
-        return false;
-    }
-    return true;
-}
-
-/* Ends a step: commits and returns true, or rolls back and answers the refusal. */
-static bool step_end(struct req *r, struct onb *o, int rc)
-{
-    if (rc == 0 && store_commit(req_db(r)) == 0) {
-        scheduler_poke();
-        mail_poke();
-        onb_free(o);
-        return true;
-    }
-    store_rollback(req_db(r));
-    if (rc == ONB_REFUSED)
-        reply_error_extra(r, o->status, o->code, o->extra ? json_incref(o->extra) : NULL, "%s",
-                          buf_str(&o->message));
-    else
-        reply_store_error(r, rc);
-    onb_free(o);
-    return false;
-}
-
 /* Answers with the partner as it is now (after a step). */
 static void reply_partner(struct req *r, int64_t id, int status)
 {
@@ -106,10 +75,10 @@ static void reply_partner(struct req *r, int64_t id, int status)
 void api_questionnaire_send(struct req *r)
 {
     struct partner p;
-    struct onb o;
-    if (!req_partner(r, &p) || !step_begin(r, &o))
+    struct op o;
+    if (!req_partner(r, &p) || !req_op_begin(r, &o))
         return;
-    if (step_end(r, &o, onb_send_questionnaire(&o, &p)))
+    if (req_op_end(r, &o, onb_send_questionnaire(&o, &p)))
         reply_partner(r, p.id, 200);
 }
 
@@ -128,11 +97,11 @@ void api_setup_item(struct req *r)
                     r->params[1]);
         return;
     }
-    struct onb o;
+    struct op o;
     json_t *secret = NULL;
-    if (!step_begin(r, &o))
+    if (!req_op_begin(r, &o))
         return;
-    if (!step_end(r, &o, onb_setup_item(&o, &p, item, done, value, &secret))) {
+    if (!req_op_end(r, &o, onb_setup_item(&o, &p, item, done, value, &secret))) {
         json_decref(secret);
         return;
     }
@@ -145,7 +114,7 @@ void api_setup_item(struct req *r)
 void api_training_plan(struct req *r)
 {
     struct partner p;
-    struct onb o;
+    struct op o;
     if (!req_partner(r, &p) || !jbody(r))
         return;
     json_t *modules = json_object_get(r->json, "modules");
@@ -155,29 +124,29 @@ void api_training_plan(struct req *r)
                           "avails_review, phased_review");
         return;
     }
-    if (!step_begin(r, &o))
+    if (!req_op_begin(r, &o))
         return;
-    if (step_end(r, &o, onb_plan(&o, &p, modules)))
+    if (req_op_end(r, &o, onb_plan(&o, &p, modules)))
         reply_partner(r, p.id, 200);
 }
 
 void api_setup_confirm(struct req *r)
 {
     struct partner p;
-    struct onb o;
-    if (!req_partner(r, &p) || !step_begin(r, &o))
+    struct op o;
+    if (!req_partner(r, &p) || !req_op_begin(r, &o))
         return;
-    if (step_end(r, &o, onb_confirm(&o, &p)))
+    if (req_op_end(r, &o, onb_confirm(&o, &p)))
         reply_partner(r, p.id, 200);
 }
 
 void api_partner_owners(struct req *r)
 {
     struct partner p;
-    struct onb o;
-    if (!req_partner(r, &p) || !jbody(r) || !step_begin(r, &o))
+    struct op o;
+    if (!req_partner(r, &p) || !jbody(r) || !req_op_begin(r, &o))
         return;
-    if (step_end(r, &o, onb_set_owners(&o, &p, r->json)))
+    if (req_op_end(r, &o, onb_set_owners(&o, &p, r->json)))
         reply_partner(r, p.id, 200);
 }
 
@@ -318,11 +287,11 @@ void api_requests_create(struct req *r)
     if (!req_partner(r, &p) || !jfield_str(r, "kind", true, &kind) ||
         !jfield_str(r, "title", true, &title) || !jfield_str(r, "note", false, &note))
         return;
-    struct onb o;
+    struct op o;
     int64_t id;
-    if (!step_begin(r, &o))
+    if (!req_op_begin(r, &o))
         return;
-    if (!step_end(r, &o, onb_request(&o, &p, kind, title, note, &id)))
+    if (!req_op_end(r, &o, onb_request(&o, &p, kind, title, note, &id)))
         return;
     struct request_row q;
     if (store_request_get(req_db(r), &r->arena, id, &q) < 0) {
@@ -370,9 +339,9 @@ void api_request_get(struct req *r)
 }
 
 /* Runs a request step and answers with the request as it is after it. */
-static void request_step(struct req *r, struct request_row *q, int rc, struct onb *o)
+static void request_step(struct req *r, struct request_row *q, int rc, struct op *o)
 {
-    if (!step_end(r, o, rc))
+    if (!req_op_end(r, o, rc))
         return;
     struct request_row now;
     if (store_request_get(req_db(r), &r->arena, q->id, &now) < 0) {
@@ -389,8 +358,8 @@ void api_request_message(struct req *r)
     const char *body;
     if (!request_for(r, &q, &p) || !jfield_str(r, "body", true, &body))
         return;
-    struct onb o;
-    if (step_begin(r, &o))
+    struct op o;
+    if (req_op_begin(r, &o))
         request_step(r, &q, onb_message(&o, &q, body, role_is_org(r->who.role)), &o);
 }
 
@@ -406,8 +375,8 @@ void api_request_rerequest(struct req *r)
                           "say what must be delivered again and why");
         return;
     }
-    struct onb o;
-    if (step_begin(r, &o))
+    struct op o;
+    if (req_op_begin(r, &o))
         request_step(r, &q, onb_rerequest(&o, &q, reason), &o);
 }
 
@@ -423,8 +392,8 @@ void api_request_pause(struct req *r)
                           "say why the clocks are paused (for example: waiting on us)");
         return;
     }
-    struct onb o;
-    if (step_begin(r, &o))
+    struct op o;
+    if (req_op_begin(r, &o))
         request_step(r, &q, onb_pause(&o, &q, reason, true), &o);
 }
 
@@ -434,8 +403,8 @@ void api_request_resume(struct req *r)
     struct partner p;
     if (!request_for(r, &q, &p))
         return;
-    struct onb o;
-    if (step_begin(r, &o))
+    struct op o;
+    if (req_op_begin(r, &o))
         request_step(r, &q, onb_pause(&o, &q, NULL, false), &o);
 }
 
@@ -473,11 +442,11 @@ void api_training_decision(struct req *r)
     if (!req_partner(r, &p) || !jfield_str(r, "action", true, &action) ||
         !jfield_str(r, "note", false, &note))
         return;
-    struct onb o;
+    struct op o;
     json_t *proposal = NULL;
-    if (!step_begin(r, &o))
+    if (!req_op_begin(r, &o))
         return;
-    if (!step_end(r, &o, onb_decide(&o, &p, action, note, &proposal))) {
+    if (!req_op_end(r, &o, onb_decide(&o, &p, action, note, &proposal))) {
         json_decref(proposal);
         return;
     }
@@ -492,10 +461,10 @@ void api_training_decision(struct req *r)
 void api_training_resume(struct req *r)
 {
     struct partner p;
-    struct onb o;
-    if (!req_partner(r, &p) || !step_begin(r, &o))
+    struct op o;
+    if (!req_partner(r, &p) || !req_op_begin(r, &o))
         return;
-    if (step_end(r, &o, onb_resume(&o, &p)))
+    if (req_op_end(r, &o, onb_resume(&o, &p)))
         reply_partner(r, p.id, 200);
 }
 
@@ -506,10 +475,10 @@ void api_training_complete(struct req *r)
     if (!req_partner(r, &p) || !jfield_int(r, "pom", true, &pom))
         return;
     json_t *formats = json_object_get(r->json, "approved_formats");
-    struct onb o;
-    if (!step_begin(r, &o))
+    struct op o;
+    if (!req_op_begin(r, &o))
         return;
-    if (step_end(r, &o, onb_complete(&o, &p, formats, pom)))
+    if (req_op_end(r, &o, onb_complete(&o, &p, formats, pom)))
         reply_partner(r, p.id, 200);
 }
 
@@ -519,10 +488,10 @@ void api_alternate_solution(struct req *r)
     const char *reason;
     if (!req_partner(r, &p) || !jfield_str(r, "reason", true, &reason))
         return;
-    struct onb o;
-    if (!step_begin(r, &o))
+    struct op o;
+    if (!req_op_begin(r, &o))
         return;
-    if (step_end(r, &o, onb_alternate(&o, &p, reason)))
+    if (req_op_end(r, &o, onb_alternate(&o, &p, reason)))
         reply_json(r, 201,
                    json_pack("{s:I, s:s, s:o}", "partner", (json_int_t)p.id, "reason", reason, "at",
                              json_time(now_get())));
@@ -533,10 +502,10 @@ void api_invitation_accept(struct req *r)
     const char *password;
     if (!jfield_str(r, "password", true, &password))
         return;
-    struct onb o;
-    if (!step_begin(r, &o))
+    struct op o;
+    if (!req_op_begin(r, &o))
         return;
-    if (step_end(r, &o, onb_accept_invitation(&o, r->params[0], password)))
+    if (req_op_end(r, &o, onb_accept_invitation(&o, r->params[0], password)))
         reply_json(r, 200, json_pack("{s:s}", "status", "password set: sign in with your email"));
 }
 
@@ -591,20 +560,20 @@ void api_questionnaire_patch(struct req *r)
                           "send {\"answers\": {\"key\": value, ...}}");
         return;
     }
-    struct onb o;
-    if (!step_begin(r, &o))
+    struct op o;
+    if (!req_op_begin(r, &o))
         return;
-    if (step_end(r, &o, onb_answer(&o, &p, answers, false)))
+    if (req_op_end(r, &o, onb_answer(&o, &p, answers, false)))
         api_questionnaire_get(r);
 }
 
 void api_questionnaire_submit(struct req *r)
 {
     struct partner p;
-    struct onb o;
-    if (!req_partner(r, &p) || !step_begin(r, &o))
+    struct op o;
+    if (!req_partner(r, &p) || !req_op_begin(r, &o))
         return;
-    if (step_end(r, &o, onb_answer(&o, &p, NULL, true)))
+    if (req_op_end(r, &o, onb_answer(&o, &p, NULL, true)))
         reply_partner(r, p.id, 200);
 }
 
@@ -613,9 +582,9 @@ void api_approved_formats(struct req *r)
     struct partner p;
     if (!req_partner(r, &p) || !jbody(r))
         return;
-    struct onb o;
-    if (!step_begin(r, &o))
+    struct op o;
+    if (!req_op_begin(r, &o))
         return;
-    if (step_end(r, &o, onb_set_formats(&o, &p, json_object_get(r->json, "approved_formats"))))
+    if (req_op_end(r, &o, onb_set_formats(&o, &p, json_object_get(r->json, "approved_formats"))))
         reply_partner(r, p.id, 200);
 }

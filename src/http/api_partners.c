@@ -14,7 +14,7 @@
 #include "core/zone.h"
 #include "core/lifecycle.h"
 #include "http/http.h"
-#include "jobs/onboarding.h"
+#include "app/onboarding.h"
 #include "store/lifecycle_store.h"
 
 void api_partners_create(struct req *r);
@@ -336,11 +336,11 @@ void api_partners_events(struct req *r)
 /* The directory of onboarded posthouses (in steady state), with their approved formats. */
 void api_posthouses_list(struct req *r)
 {
-    struct onb o;
+    struct op o;
     json_t *list = NULL;
-    onb_init(&o, req_db(r), &r->arena, now_get(), r->user.id, r->who.role, onb_public_url());
+    op_init(&o, req_db(r), &r->arena, now_get(), r->user.id, r->who.role, app_public_url());
     int rc = onb_fitting_posthouses(&o, NULL, &list);
-    onb_free(&o);
+    op_free(&o);
     if (rc < 0) {
         reply_store_error(r, rc);
         return;

@@ -15,7 +15,7 @@
 #include "core/planner.h"
 #include "core/zone.h"
 #include "http/http.h"
-#include "jobs/onboarding.h"
+#include "app/onboarding.h"
 
 void api_plan(struct req *r);
 
@@ -107,16 +107,16 @@ void api_plan(struct req *r)
         return;
     }
     json_t *out = planner_plan_json(&plan);
-    struct onb o;
-    onb_init(&o, req_db(r), &r->arena, now_get(), r->user.id, r->who.role, onb_public_url());
+    struct op o;
+    op_init(&o, req_db(r), &r->arena, now_get(), r->user.id, r->who.role, app_public_url());
     json_t *fit = NULL;
     if (onb_fitting_posthouses(&o, have_partner ? &p : NULL, &fit) < 0) {
-        onb_free(&o);
+        op_free(&o);
         json_decref(out);
         reply_store_error(r, STORE_ERR);
         return;
     }
-    onb_free(&o);
+    op_free(&o);
     json_object_set_new(out, "posthouses", fit);
     json_object_set_new(out, "partner", have_partner ? json_integer(p.id) : json_null());
     json_object_set_new(out, "time_zone", json_string(zone_name ? zone_name : "UTC"));

@@ -85,7 +85,7 @@ void api_session_create(struct req *r)
     secret_token(token);
     secret_csrf(token, csrf);
     secret_hash(token, hash);
-    int64_t expires = now + r->app->session_ttl;
+    int64_t expires = now + r->conf->session_ttl;
     if ((rc = store_token_add(db, hash, TOKEN_SESSION, u.id, "session", now, expires)) < 0) {
         reply_store_error(r, rc);
         return;
@@ -94,7 +94,7 @@ void api_session_create(struct req *r)
         arena_printf(&r->arena,
                      "vodgate_session=%s; Path=/; HttpOnly; SameSite=Lax;"
                      " Max-Age=%d%s",
-                     token, r->app->session_ttl, r->app->secure_cookies ? "; Secure" : "");
+                     token, r->conf->session_ttl, r->conf->secure_cookies ? "; Secure" : "");
     reply_json(r, 200,
                json_pack("{s:s, s:s, s:o, s:o}", "token", token, "csrf", csrf, "expires_at",
                          json_time(expires), "user", json_user(&u)));
@@ -110,7 +110,7 @@ void api_session_delete(struct req *r)
     r->set_cookie = arena_printf(&r->arena,
                                  "vodgate_session=; Path=/; HttpOnly; SameSite=Lax;"
                                  " Max-Age=0%s",
-                                 r->app->secure_cookies ? "; Secure" : "");
+                                 r->conf->secure_cookies ? "; Secure" : "");
     reply_bytes(r, 204, NULL, "", 0);
 }
 

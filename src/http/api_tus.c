@@ -61,7 +61,7 @@ bool tus_precheck(struct req *r)
 void api_tus_options(struct req *r)
 {
     char max[24];
-    snprintf(max, sizeof max, "%llu", (unsigned long long)ingest_options(r->app->ingest)->max_size);
+    snprintf(max, sizeof max, "%llu", (unsigned long long)ingest_options(r->conf->ingest)->max_size);
     reply_header(r, "Tus-Version", TUS_VERSION);
     reply_header(r, "Tus-Extension", TUS_EXTENSIONS);
     reply_header(r, "Tus-Max-Size", max);
@@ -163,7 +163,7 @@ static bool load_upload(struct req *r, struct upload_row *u)
         reply_upload_err(r, UPLOAD_ERR_NOT_FOUND);
         return false;
     }
-    int rc = upload_get(r->app->ingest, req_db(r), &r->arena, id, now_get(), u);
+    int rc = upload_get(r->conf->ingest, req_db(r), &r->arena, id, now_get(), u);
     if (rc == UPLOAD_ERR_NOT_FOUND || rc == UPLOAD_ERR) {
         reply_upload_err(r, rc);
         return false;
@@ -303,7 +303,7 @@ static void start_stream(struct req *r, const char *id, struct upload_body *body
     body->wake = wake_request;
     body->wake_ctx = r;
     struct upload_session *s;
-    int rc = upload_session_begin(r->app->ingest, id, body, now_get(), &s);
+    int rc = upload_session_begin(r->conf->ingest, id, body, now_get(), &s);
     struct tus_stream_ctx *c = arena_alloc(&r->arena, sizeof *c);
     snprintf(c->location, sizeof c->location, "/files/%s", id);
     if (rc < 0) {
@@ -367,7 +367,7 @@ static struct upload_row *final_parts(struct req *r, const struct upload_row *u,
     for (int i = 0; i < c->n_parts; i++) {
         const char *id = c->parts[i];
         struct upload_row *p = &parts[i];
-        int rc = upload_get(r->app->ingest, req_db(r), &r->arena, id, now, p);
+        int rc = upload_get(r->conf->ingest, req_db(r), &r->arena, id, now, p);
         if (rc == UPLOAD_ERR) {
             reply_upload_err(r, rc);
             return NULL;
@@ -452,7 +452,7 @@ void api_tus_create(struct req *r)
         reply_error(r, 400, "upload_length", "Upload-Length must be a non-negative integer");
         return;
     }
-    const struct ingest_opts *opts = ingest_options(r->app->ingest);
+    const struct ingest_opts *opts = ingest_options(r->conf->ingest);
     if (len_s && length > opts->max_size) {
         reply_error(r, 413, "too_large", "the largest upload here is %llu bytes (Tus-Max-Size)",
                     (unsigned long long)opts->max_size);
@@ -490,8 +490,8 @@ void api_tus_create(struct req *r)
     struct upload_row *parts = concat.final ? final_parts(r, &u, &concat, now) : NULL;
     if (concat.final && !parts)
         return;
-    int rc = concat.final ? upload_concat(r->app->ingest, req_db(r), &u, parts, concat.n_parts, now)
-                          : upload_create(r->app->ingest, req_db(r), &u, now);
+    int rc = concat.final ? upload_concat(r->conf->ingest, req_db(r), &u, parts, concat.n_parts, now)
+                          : upload_create(r->conf->ingest, req_db(r), &u, now);
     if (rc < 0) {
         reply_upload_err(r, rc);
         return;
@@ -583,7 +583,7 @@ void api_tus_delete(struct req *r)
     struct upload_row u;
     const char *id = r->n_params ? r->params[0] : "";
     if (valid_id(id) &&
-        upload_get(r->app->ingest, req_db(r), &r->arena, id, now_get(), &u) == UPLOAD_ERR_GONE) {
+        upload_get(r->conf->ingest, req_db(r), &r->arena, id, now_get(), &u) == UPLOAD_ERR_GONE) {
         enum policy_result pr = upload_policy(r, r->route->action, &u);
         if (pr != POLICY_ALLOW) {
             reply_upload_refused(r, pr);
@@ -604,7 +604,7 @@ void api_tus_delete(struct req *r)
                           (long long)delivery);
         return;
     }
-    int rc = upload_terminate(r->app->ingest, u.id);
+    int rc = upload_terminate(r->conf->ingest, u.id);
     if (rc < 0) {
         reply_upload_err(r, rc);
         return;

@@ -20,7 +20,7 @@
 #include "core/policy.h"
 #include "store/store.h"
 
-struct app;
+struct http_conf;
 struct req;
 
 typedef void (*handler_fn)(struct req *r);
@@ -51,7 +51,7 @@ extern const int n_routes;
 #define REQ_MAX_HEADERS 10
 
 /* The server's configuration and shared state, one per process. */
-struct app {
+struct http_conf {
     struct store *store;
     const char *data_dir;
     size_t max_body;       /* bytes; larger JSON bodies get 413 */
@@ -65,12 +65,12 @@ struct app {
     /* Told the address once the socket is bound ("http://127.0.0.1:8080"; may be NULL). */
     void (*on_listening)(const char *url);
     /* Runs the clock-driven work due by t (set by the server's owner; may be NULL). */
-    void (*on_time_moved)(struct app *app, int64_t t);
+    void (*on_time_moved)(struct http_conf *app, int64_t t);
 };
 
 struct req {
     struct arena arena;
-    struct app *app;
+    struct http_conf *conf;
     const struct route *route;
     const char *method;
     const char *path;
@@ -192,6 +192,20 @@ void reply_bytes(struct req *r, int status, const char *content_type, const char
 void reply_header(struct req *r, const char *name, const char *value);
 /* Answers 404 / 403 / 401 for a failed policy check. */
 void reply_policy(struct req *r, enum policy_result pr);
+/*
+ * Operations of the application floor (reply_op.c). req_op_init starts one
+ * as this request's user; req_op_begin also begins its transaction (false
+ * after answering). req_op_end ends it (app/op.h op_end) and, when it was
+ * refused or failed, answers with its error and returns false. The op's
+ * error is freed either way. reply_op_error answers a refusal (OP_REFUSED)
+ * or a store error rc; op_status is the one map from a kind to a status.
+ */
+struct op;
+void req_op_init(struct req *r, struct op *o);
+bool req_op_begin(struct req *r, struct op *o);
+bool req_op_end(struct req *r, struct op *o, int rc);
+void reply_op_error(struct req *r, const struct op *o, int rc);
+int op_status(int kind);
 /* Answers 500 for a store failure, logging what failed. */
 void reply_store_error(struct req *r, int rc);
 /*
@@ -245,7 +259,7 @@ void page_internal(struct req *r);
  */
 int http_listen_parse(const char *listen, char *addr, size_t addr_len, int *port);
 /* Serves until SIGTERM/SIGINT; returns 0 after in-flight requests finished. */
-int http_serve(struct app *app, const char *listen, int n_threads, int *bound_port);
+int http_serve(struct http_conf *app, const char *listen, int n_threads, int *bound_port);
 /*
  * The two halves of http_serve, for a process that serves from a thread of
  * its own (the HTTP fuzz target): http_start listens on listen ("HOST:PORT",
@@ -256,7 +270,7 @@ int http_serve(struct app *app, const char *listen, int n_threads, int *bound_po
  * stops the daemon and frees s.
  */
 struct http_server;
-int http_start(struct app *app, const char *listen, int n_threads, struct http_server **out,
+int http_start(struct http_conf *app, const char *listen, int n_threads, struct http_server **out,
                int *bound_port);
 void http_stop(struct http_server *s);
 

@@ -144,7 +144,7 @@ static const char *log_path(const struct req *r)
 struct db *req_db(struct req *r)
 {
     if (!r->db) {
-        r->db = store_get(r->app->store);
+        r->db = store_get(r->conf->store);
         /* a read's queries share one snapshot (one SQLite read transaction, not one each) */
         if (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))
             store_share_reads(r->db);
@@ -182,7 +182,7 @@ const char *req_client(struct req *r)
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     r->client = address_text(&r->arena, ci ? ci->client_addr : NULL);
     const char *xff = req_header(r, "X-Forwarded-For");
-    if (r->app->trusted_proxy && xff && !strcmp(r->client, r->app->trusted_proxy)) {
+    if (r->conf->trusted_proxy && xff && !strcmp(r->client, r->conf->trusted_proxy)) {
         const char *last = strrchr(xff, ',');
         last = last ? last + 1 : xff;
         while (*last == ' ' || *last == '\t')
@@ -581,9 +581,9 @@ static bool admit(struct req *r)
         }
     }
     const char *cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && !(r->route->flags & ROUTE_RAW) && strtoull(cl, NULL, 10) > r->app->max_body) {
+    if (cl && !(r->route->flags & ROUTE_RAW) && strtoull(cl, NULL, 10) > r->conf->max_body) {
         reply_error(r, 413, "too_large", "the request body is larger than %zu bytes",
-                    r->app->max_body);
+                    r->conf->max_body);
         return false;
     }
     return true;
@@ -804,13 +804,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
-    struct app *app = cls;
+    struct http_conf *app = cls;
     struct req *r = *con_cls;
     if (!r) {
         r = xcalloc(1, sizeof *r);
         *con_cls = r;
         atomic_fetch_add(&n_active, 1);
-        r->app = app;
+        r->conf = app;
         r->conn = conn;
         r->started_ms = mono_ms();
         const char *m = method_of(conn, method);
@@ -869,7 +869,7 @@ static void log_request(const struct req *r, bool aborted)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    struct app *app = cls;
+    struct http_conf *app = cls;
     struct req *r = *con_cls;
     if (!r)
         return;
@@ -954,7 +954,7 @@ struct http_server {
     struct MHD_Daemon *daemon;
 };
 
-int http_start(struct app *app, const char *listen, int n_threads, struct http_server **out,
+int http_start(struct http_conf *app, const char *listen, int n_threads, struct http_server **out,
                int *bound_port)
 {
     struct sockaddr_storage addr;
@@ -1025,7 +1025,7 @@ void http_stop(struct http_server *s)
     free(s);
 }
 
-int http_serve(struct app *app, const char *listen, int n_threads, int *bound_port)
+int http_serve(struct http_conf *app, const char *listen, int n_threads, int *bound_port)
 {
     /* Only this thread takes the shutdown signals; the daemon's threads inherit the mask. */
     sigset_t sigs;

@@ -58,6 +58,16 @@ void sweep_on_due_soon(const char *kind, breach_fn fn)
     soon_handlers[n_soon_handlers++].fn = fn;
 }
 
+void sweep_use_handlers(const struct clock_handler *h, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (h[i].on_breach)
+            sweep_on_breach(h[i].kind, h[i].on_breach);
+        if (h[i].on_due_soon)
+            sweep_on_due_soon(h[i].kind, h[i].on_due_soon);
+    }
+}
+
 static breach_fn soon_handler_of(const char *kind)
 {
     for (int i = 0; i < n_soon_handlers; i++)

@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "app/onboarding.h"
 #include "store/store.h"
 
 struct sweep_stats {
@@ -25,7 +26,7 @@ struct sweep_stats {
 };
 
 /* A breach handler: runs inside the claiming transaction. Returns 0 or <0 (rolls back). */
-typedef int (*breach_fn)(struct db *db, struct arena *a, const struct clock_row *c, int64_t now);
+typedef clock_event_fn breach_fn;
 
 /* Registers the handler of a clock kind (before the scheduler starts). */
 void sweep_on_breach(const char *kind, breach_fn fn);
@@ -34,6 +35,8 @@ void sweep_on_breach(const char *kind, breach_fn fn);
 #define SWEEP_SOON_LEAD (24 * 3600)
 /* Registers the due-soon handler of a clock kind (same contract as a breach handler). */
 void sweep_on_due_soon(const char *kind, breach_fn fn);
+/* Registers the handlers of a table (app/onboarding.h's, before the scheduler starts). */
+void sweep_use_handlers(const struct clock_handler *h, int n);
 
 /*
  * Breaches every running clock due by now. Safe to run concurrently with

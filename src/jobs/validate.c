@@ -24,6 +24,8 @@
  * long once its work directory is laid out, so that a test can kill the
  * process in the middle of a validation.
  */
+#include "app/onboarding.h"
+#include "store/delivery_store.h"
 #include "jobs/deliveries.h"
 
 #include <errno.h>
@@ -321,8 +323,8 @@ static int record_result(struct db *db, struct arena *a, const struct delivery_r
                          const struct partner *p, struct findings *fs, int64_t now)
 {
     bool passed = findings_pass(fs);
-    struct onb o;
-    onb_init(&o, db, a, now, 0, ROLE_NONE, onb_public_url());
+    struct op o;
+    op_init(&o, db, a, now, 0, ROLE_NONE, app_public_url());
     int rc = store_begin(db);
     bool done = false;
     if (rc == 0)
@@ -404,11 +406,11 @@ end:
         rc = store_commit(db);
     if (rc < 0) {
         store_rollback(db);
-        if (rc == ONB_REFUSED)
+        if (rc == OP_REFUSED)
             fprintf(stderr, "vodgate: result of delivery %lld not recorded: %s\n", (long long)d->id,
-                    buf_str(&o.message));
+                    buf_str(&o.err.message));
     }
-    onb_free(&o);
+    op_free(&o);
     return rc < 0 ? -1 : 0;
 }
 

@@ -69,7 +69,7 @@ static json_t *take_flash(struct req *r)
     if (!c || !*c)
         return NULL;
     reply_header(r, "Set-Cookie",
-                 r->app->secure_cookies
+                 r->conf->secure_cookies
                      ? FLASH_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
                      : FLASH_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     const char *dot = strchr(c, '.');
@@ -150,7 +150,7 @@ void page_redirect(struct req *r, const char *location, const char *kind, const 
         buf_puts(&c, kind && !strcmp(kind, "ok") ? "ok." : "error.");
         h_url(&c, text);
         buf_puts(&c, "; Path=/; HttpOnly; SameSite=Lax; Max-Age=120");
-        if (r->app->secure_cookies) /* the flash can name what was done: same rule as the session */
+        if (r->conf->secure_cookies) /* the flash can name what was done: same rule as the session */
             buf_puts(&c, "; Secure");
         reply_header(r, "Set-Cookie", buf_str(&c));
         buf_free(&c);

@@ -22,8 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/deliveries.h"
 #include "core/role.h"
-#include "jobs/onboarding.h"
+#include "app/onboarding.h"
 #include "web/web.h"
 
 void page_upload(struct req *r);
@@ -245,7 +246,7 @@ static void show(struct req *r, int status, const char *error)
     }
 
     const char *stage = str_of(p, "stage"), *zone = str_of(p, "time_zone");
-    const char *base = onb_public_url();
+    const char *base = app_public_url();
     json_t *ctx =
         json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "partner_id", partner_id, "partner_name",
                   str_of(p, "name") ? str_of(p, "name") : "", "stage_label", web_stage_label(stage),

@@ -2,7 +2,9 @@
  * Deliveries: see deliveries.h. This file receives deliveries; validate.c
  * runs the validation jobs and records their results.
  */
-#include "jobs/deliveries.h"
+#include "app/deliveries.h"
+
+#include "app/onboarding.h"
 
 #include <string.h>
 
@@ -13,45 +15,45 @@
 
 #define MAX_FILES 1000
 
-int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, const char *kind,
+int deliv_receive(struct op *o, const struct partner *p, int64_t request_id, const char *kind,
                   json_t *files, int64_t *id)
 {
     if (strcmp(kind, "avails") && strcmp(kind, "asset_package")) {
-        o->extra = json_pack("{s:[s]}", "fields", "kind");
-        return onb_refuse(o, 422, "invalid", "'kind' is avails or asset_package (got '%s')", kind);
+        o->err.extra = json_pack("{s:[s]}", "fields", "kind");
+        return op_refuse(o, OP_INVALID, "invalid", "'kind' is avails or asset_package (got '%s')", kind);
     }
     enum stage st = stage_parse(p->stage);
     if (st != STAGE_TRAINING && st != STAGE_ESCALATED && st != STAGE_STEADY)
-        return onb_refuse(o, 409, "illegal_transition",
+        return op_refuse(o, OP_CONFLICT, "illegal_transition",
                           "deliveries start with training: the partner is in stage %s", p->stage);
     struct request_row r = {0};
     if (request_id) {
         int rc = store_request_get(o->db, o->a, request_id, &r);
         if (rc == STORE_ERR_NOT_FOUND || (rc == 0 && r.partner_id != p->id)) {
-            o->extra = json_pack("{s:[s]}", "fields", "request");
-            return onb_refuse(o, 422, "invalid", "there is no request %lld for this partner",
+            o->err.extra = json_pack("{s:[s]}", "fields", "request");
+            return op_refuse(o, OP_INVALID, "invalid", "there is no request %lld for this partner",
                               (long long)request_id);
         }
         if (rc < 0)
-            return onb_failed(o, rc);
+            return op_failed(o, rc);
         if (strcmp(r.kind, kind)) {
-            o->extra = json_pack("{s:[s]}", "fields", "kind");
-            return onb_refuse(o, 422, "invalid",
+            o->err.extra = json_pack("{s:[s]}", "fields", "kind");
+            return op_refuse(o, OP_INVALID, "invalid",
                               "request %lld asks for %s, not %s: deliver the kind it asks for, "
                               "or answer another request",
                               (long long)request_id, r.kind, kind);
         }
     } else if (st != STAGE_STEADY) {
-        o->extra = json_pack("{s:[s]}", "fields", "request");
-        return onb_refuse(o, 422, "invalid",
+        o->err.extra = json_pack("{s:[s]}", "fields", "request");
+        return op_refuse(o, OP_INVALID, "invalid",
                           "during training every delivery answers a request: say which one "
                           "(the request it answers on the upload page, --request ID on the "
                           "command line, 'request' in the API)");
     }
     if (!json_is_array(files) || json_array_size(files) == 0 ||
         json_array_size(files) > MAX_FILES) {
-        o->extra = json_pack("{s:[s]}", "fields", "files");
-        return onb_refuse(o, 422, "invalid",
+        o->err.extra = json_pack("{s:[s]}", "fields", "files");
+        return op_refuse(o, OP_INVALID, "invalid",
                           "'files' lists the ids of the delivery's uploads (1 to %d)", MAX_FILES);
     }
     size_t n = json_array_size(files);
@@ -59,28 +61,28 @@ int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, co
     for (size_t i = 0; i < n; i++) {
         const char *uid = json_string_value(json_array_get(files, i));
         int rc = uid ? store_upload_get(o->db, o->a, uid, &ups[i]) : STORE_ERR_NOT_FOUND;
-        o->extra = json_pack("{s:[s]}", "fields", "files");
+        o->err.extra = json_pack("{s:[s]}", "fields", "files");
         if (rc == STORE_ERR_NOT_FOUND || (rc == 0 && ups[i].partner_id != p->id))
-            return onb_refuse(o, 422, "invalid", "there is no upload '%s' of this partner",
+            return op_refuse(o, OP_INVALID, "invalid", "there is no upload '%s' of this partner",
                               uid ? uid : "(not text)");
         if (rc < 0)
-            return onb_failed(o, rc);
+            return op_failed(o, rc);
         if (strcmp(ups[i].state, "complete"))
-            return onb_refuse(o, 422, "upload_incomplete",
+            return op_refuse(o, OP_INVALID, "upload_incomplete",
                               "upload %s (%s) is not complete: %lld of %lld bytes received; "
                               "finish it (the upload resumes where it stopped) and deliver again",
                               uid, ups[i].filename ? ups[i].filename : "no name",
                               (long long)ups[i].offset, (long long)ups[i].length);
         if (upload_is_partial(&ups[i]))
-            return onb_refuse(o, 422, "upload_partial",
+            return op_refuse(o, OP_INVALID, "upload_partial",
                               "upload %s is a partial upload (tus concatenation), a piece of a "
                               "file: deliver the final upload made from it",
                               uid);
         for (size_t j = 0; j < i; j++)
             if (!strcmp(ups[j].id, ups[i].id))
-                return onb_refuse(o, 422, "invalid", "upload %s is listed twice", uid);
-        json_decref(o->extra);
-        o->extra = NULL;
+                return op_refuse(o, OP_INVALID, "invalid", "upload %s is listed twice", uid);
+        json_decref(o->err.extra);
+        o->err.extra = NULL;
     }
     struct delivery_row d = {0};
     d.partner_id = p->id;
@@ -111,7 +113,7 @@ int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, co
         rc = store_delivery_file_add(o->db, *id, &f);
     }
     if (rc < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     if (request_id) {
         /* The receipt meets the 48-hour clock; a delivery is also the corrective action that
          * answers the response clock. */
@@ -119,12 +121,12 @@ int deliv_receive(struct onb *o, const struct partner *p, int64_t request_id, co
         if ((rc = onb_close_clocks(o, subject, "delivery_48h", "met", "delivery received")) < 0 ||
             (rc = onb_close_clocks(o, subject, "response_3wd", "met", "delivery received")) < 0 ||
             (rc = store_request_set_status(o->db, request_id, "delivered")) < 0)
-            return onb_failed(o, rc);
+            return op_failed(o, rc);
     }
     int64_t job;
     if ((rc = store_job_add(o->db, "validate", arena_printf(o->a, "delivery:%lld", (long long)*id),
                             o->now, o->now, &job)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     return onb_event(o, p, arena_printf(o->a, "delivery:%lld", (long long)*id), "delivery.receive",
                      NULL,
                      json_pack("{s:s, s:o, s:I, s:b}", "kind", kind, "request",

@@ -6,7 +6,7 @@
  * messages. Nothing here begins or commits a transaction: the caller does,
  * so a refused or failed step leaves no trace.
  */
-#include "jobs/onboarding.h"
+#include "app/onboarding.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,86 +21,23 @@
 #include "core/questionnaire.h"
 #include "core/training.h"
 #include "core/zone.h"
-#include "jobs/clocks.h"
-#include "jobs/mail.h"
-#include "jobs/questionnaire_def.h"
-#include "jobs/sweep.h"
+#include "app/clocks.h"
+#include "app/mail_queue.h"
+#include "app/questionnaire_def.h"
 
 #define INVITATION_TTL (14 * 86400)
 
-static char public_url[512] = "http://127.0.0.1:8080";
-
-void onb_set_public_url(const char *url)
-{
-    snprintf(public_url, sizeof public_url, "%s", url);
-    size_t n = strlen(public_url);
-    while (n && public_url[n - 1] == '/')
-        public_url[--n] = '\0';
-}
-
-const char *onb_public_url(void)
-{
-    return public_url;
-}
-
-void onb_init(struct onb *o, struct db *db, struct arena *a, int64_t now, int64_t actor_id,
-              enum role actor_role, const char *base_url)
-{
-    memset(o, 0, sizeof *o);
-    o->db = db;
-    o->a = a;
-    o->now = now;
-    o->actor_id = actor_id;
-    o->actor_role = actor_role;
-    o->base_url = base_url ? base_url : "";
-}
-
-void onb_free(struct onb *o)
-{
-    buf_free(&o->message);
-    json_decref(o->extra);
-    o->extra = NULL;
-}
-
-int onb_refuse(struct onb *o, int status, const char *code, const char *fmt, ...)
-{
-    o->status = status;
-    o->code = code;
-    buf_reset(&o->message);
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&o->message, fmt, ap);
-    va_end(ap);
-    return ONB_REFUSED;
-}
-
-int onb_failed(struct onb *o, int rc)
-{
-    if (rc == ONB_REFUSED)
-        return rc;
-    if (rc == STORE_ERR_NOT_FOUND)
-        return onb_refuse(o, 404, "not_found", "no such resource");
-    return onb_refuse(o, 500, "internal", "the server could not complete this step; try again");
-}
-
-static char *instant_text(struct onb *o, int64_t t)
-{
-    char s[21];
-    time_format_rfc3339(t, s);
-    return arena_strdup(o->a, s);
-}
-
-static char *local_text(struct onb *o, int64_t t, const char *zone_name)
+static char *local_text(struct op *o, int64_t t, const char *zone_name)
 {
     const struct zone *z;
     if (zone_open(zone_name, &z) < 0)
-        return instant_text(o, t);
+        return op_instant_text(o, t);
     char s[26];
     zone_format_local(z, t, s);
     return arena_printf(o->a, "%s (%s)", s, zone_name);
 }
 
-int onb_event(struct onb *o, const struct partner *p, const char *subject, const char *action,
+int onb_event(struct op *o, const struct partner *p, const char *subject, const char *action,
               json_t *before, json_t *after)
 {
     char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -122,7 +59,7 @@ int onb_event(struct onb *o, const struct partner *p, const char *subject, const
 }
 
 /* Moves the partner to a stage, with its audit event. */
-static int set_stage(struct onb *o, const struct partner *p, enum stage to, const char *why)
+static int set_stage(struct op *o, const struct partner *p, enum stage to, const char *why)
 {
     int rc = store_partner_set_stage(o->db, p->id, stage_name(to), o->now);
     if (rc < 0)
@@ -136,7 +73,7 @@ static int set_stage(struct onb *o, const struct partner *p, enum stage to, cons
 /* ---- messages ---- */
 
 /* Queues one message; vars are borrowed. A render error refuses the step (500). */
-static int send(struct onb *o, const struct partner *p, const char *to_email, int64_t to_user,
+static int send(struct op *o, const struct partner *p, const char *to_email, int64_t to_user,
                 const char *tmpl, json_t *vars)
 {
     struct buf err = {0};
@@ -155,15 +92,15 @@ static int send(struct onb *o, const struct partner *p, const char *to_email, in
     if (rc < 0) {
         fprintf(stderr, "vodgate: message %s to %s not queued: %s\n", tmpl, to_email,
                 buf_str(&err));
-        onb_refuse(o, 500, "message_failed", "the message '%s' could not be prepared: %s", tmpl,
+        op_refuse(o, OP_FAILED, "message_failed", "the message '%s' could not be prepared: %s", tmpl,
                    buf_str(&err));
     }
     buf_free(&err);
-    return rc < 0 ? ONB_REFUSED : 0;
+    return rc < 0 ? OP_REFUSED : 0;
 }
 
 struct recipients {
-    struct onb *o;
+    struct op *o;
     const struct partner *p;
     const char *tmpl;
     json_t *vars;
@@ -182,7 +119,7 @@ static int send_to_user(const struct user *u, void *arg)
     return r->rc < 0;
 }
 
-int onb_send_partner(struct onb *o, const struct partner *p, const char *tmpl, json_t *vars)
+int onb_send_partner(struct op *o, const struct partner *p, const char *tmpl, json_t *vars)
 {
     struct recipients r = {o, p, tmpl, vars, 0, 0, ROLE_PARTNER};
     int rc = store_user_each_of_partner(o->db, o->a, p->id, send_to_user, &r);
@@ -193,7 +130,7 @@ int onb_send_partner(struct onb *o, const struct partner *p, const char *tmpl, j
     return r.n ? 0 : send(o, p, p->contact_email, 0, tmpl, vars);
 }
 
-int onb_send_user(struct onb *o, const struct partner *p, int64_t user_id, const char *tmpl,
+int onb_send_user(struct op *o, const struct partner *p, int64_t user_id, const char *tmpl,
                   json_t *vars)
 {
     if (!user_id)
@@ -216,7 +153,7 @@ static int send_role_user(const struct user *u, void *arg)
 }
 
 /* Sends to every user of a staff role (commercial). */
-static int send_role(struct onb *o, const struct partner *p, enum role role, const char *tmpl,
+static int send_role(struct op *o, const struct partner *p, enum role role, const char *tmpl,
                      json_t *vars)
 {
     struct recipients r = {o, p, tmpl, vars, 0, 0, role};
@@ -226,7 +163,7 @@ static int send_role(struct onb *o, const struct partner *p, enum role role, con
 
 /* ---- facts ---- */
 
-int onb_facts(struct onb *o, const struct partner *p, struct lifecycle_facts *f)
+int onb_facts(struct op *o, const struct partner *p, struct lifecycle_facts *f)
 {
     memset(f, 0, sizeof *f);
     f->stage = stage_parse(p->stage);
@@ -247,22 +184,22 @@ int onb_facts(struct onb *o, const struct partner *p, struct lifecycle_facts *f)
 }
 
 /* Refuses with 409 unless step is allowed now. */
-static int allowed(struct onb *o, const struct partner *p, enum step step)
+static int allowed(struct op *o, const struct partner *p, enum step step)
 {
     struct lifecycle_facts f;
     int rc = onb_facts(o, p, &f);
     if (rc < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     char why[256];
     if (!lifecycle_may(step, &f, why, sizeof why))
-        return onb_refuse(o, 409, "illegal_transition", "%s", why);
+        return op_refuse(o, OP_CONFLICT, "illegal_transition", "%s", why);
     return 0;
 }
 
 /* ---- clocks of a subject ---- */
 
 struct close_ctx {
-    struct onb *o;
+    struct op *o;
     const char *state;
     const char *reason;
     int rc;
@@ -276,7 +213,7 @@ static int close_one(const struct clock_row *c, void *arg)
     return x->rc < 0;
 }
 
-int onb_close_clocks(struct onb *o, const char *subject, const char *kind, const char *state,
+int onb_close_clocks(struct op *o, const char *subject, const char *kind, const char *state,
                      const char *reason)
 {
     struct close_ctx x = {o, state, reason, 0};
@@ -284,7 +221,7 @@ int onb_close_clocks(struct onb *o, const char *subject, const char *kind, const
     return rc < 0 ? rc : x.rc;
 }
 
-int onb_start_clock(struct onb *o, const struct partner *p, const char *kind, const char *subject,
+int onb_start_clock(struct op *o, const struct partner *p, const char *kind, const char *subject,
                     int64_t start, int64_t *id)
 {
     struct buf err = {0};
@@ -296,7 +233,7 @@ int onb_start_clock(struct onb *o, const struct partner *p, const char *kind, co
         const char *code = !strncmp(m, "calendar_coverage", 17) ? "calendar_coverage"
                            : !strncmp(m, "no_working_time", 15) ? "no_working_time"
                                                                 : "invalid_clock";
-        rc = onb_refuse(o, 422, code, "the %s clock cannot be started: %s", kind, m);
+        rc = op_refuse(o, OP_INVALID, code, "the %s clock cannot be started: %s", kind, m);
     }
     buf_free(&err);
     return rc;
@@ -306,15 +243,15 @@ int onb_start_clock(struct onb *o, const struct partner *p, const char *kind, co
 
 /* Ensures the partner has a first user for its contact email; sends an invitation when the user
  * has no password yet. Sets *email. */
-static int invite_contact(struct onb *o, const struct partner *p, const char *email_in,
+static int invite_contact(struct op *o, const struct partner *p, const char *email_in,
                           const char *tmpl, json_t *vars, const char **email)
 {
     struct user u;
     const char *addr = email_in && *email_in ? email_in : p->contact_email;
     int rc = store_user_by_email(o->db, o->a, addr, &u);
     if (rc == STORE_OK && u.partner_id != p->id)
-        return onb_refuse(
-            o, 409, "email_taken",
+        return op_refuse(
+            o, OP_CONFLICT, "email_taken",
             "%s already has an account with another organisation; use another address", addr);
     if (rc == STORE_ERR_NOT_FOUND) {
         memset(&u, 0, sizeof u);
@@ -342,12 +279,12 @@ static int invite_contact(struct onb *o, const struct partner *p, const char *em
         /* sealed: the outbox must not keep what the invitations table keeps only hashed */
         const char *link = mail_link_seal(o->a, o->base_url, token);
         if (!link)
-            return onb_refuse(o, 500, "no_key",
+            return op_refuse(o, OP_FAILED, "no_key",
                               "invitation links cannot be sealed: this process has no key file "
                               "(secret.key in the data directory)");
         json_object_set_new(vars, "invitation_link", json_string(link));
         json_object_set_new(vars, "expires_utc",
-                            json_string(instant_text(o, o->now + INVITATION_TTL)));
+                            json_string(op_instant_text(o, o->now + INVITATION_TTL)));
     } else {
         json_object_set_new(
             vars, "invitation_link",
@@ -360,14 +297,14 @@ static int invite_contact(struct onb *o, const struct partner *p, const char *em
     return send(o, p, addr, u.id, tmpl, vars);
 }
 
-int onb_send_questionnaire(struct onb *o, const struct partner *p)
+int onb_send_questionnaire(struct op *o, const struct partner *p)
 {
     int rc = allowed(o, p, STEP_SEND_QUESTIONNAIRE);
     if (rc < 0)
         return rc;
     const struct questionnaire_def *def = questionnaire_current();
     if (!def)
-        return onb_refuse(o, 500, "no_questionnaire", "no questionnaire is loaded on this server");
+        return op_refuse(o, OP_FAILED, "no_questionnaire", "no questionnaire is loaded on this server");
     struct answers_row row;
     rc = store_answers_get(o->db, o->a, p->id, &row);
     if (rc == STORE_ERR_NOT_FOUND) {
@@ -379,16 +316,16 @@ int onb_send_questionnaire(struct onb *o, const struct partner *p)
         rc = STORE_OK;
     }
     if (rc < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     row.sent_at = o->now;
     row.updated_at = o->now;
     if ((rc = store_answers_put(o->db, &row)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     if (!strcmp(p->stage, "invited") && (rc = set_stage(o, p, STAGE_QUESTIONNAIRE, NULL)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     if (!p->cam_id && o->actor_role == ROLE_CAM &&
         (rc = store_partner_set_owner(o->db, p->id, "cam", o->actor_id)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     json_t *vars = json_pack(
         "{s:s, s:s}", "link",
         arena_printf(o->a, "%s/partners/%lld/questionnaire", o->base_url, (long long)p->id),
@@ -397,7 +334,7 @@ int onb_send_questionnaire(struct onb *o, const struct partner *p)
     rc = invite_contact(o, p, NULL, "questionnaire_sent", vars, &email);
     json_decref(vars);
     if (rc < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     return onb_event(o, p, NULL, "questionnaire.send", NULL,
                      json_pack("{s:s, s:s}", "to", email, "version", row.version));
 }
@@ -405,13 +342,13 @@ int onb_send_questionnaire(struct onb *o, const struct partner *p)
 /* True when id names an onboarded posthouse of the directory (validation's callback). */
 static bool posthouse_listed(void *arg, int64_t id)
 {
-    struct onb *o = arg;
+    struct op *o = arg;
     struct partner ph;
     return store_partner_get(o->db, o->a, id, &ph) == 0 && ph.posthouse &&
            !strcmp(ph.stage, "steady_state");
 }
 
-static void answers_context(struct onb *o, const struct partner *p, struct qn_context *ctx)
+static void answers_context(struct op *o, const struct partner *p, struct qn_context *ctx)
 {
     const struct zone *z;
     ctx->today = zone_open(p->time_zone, &z) == 0 ? zone_local_day(z, o->now) : QN_NO_DAY;
@@ -420,15 +357,15 @@ static void answers_context(struct onb *o, const struct partner *p, struct qn_co
 }
 
 /* Refuses a validation result with 422: incomplete (missing keys) or invalid (the errors). */
-static int refuse_answers(struct onb *o, int qrc, struct qn_result *res)
+static int refuse_answers(struct op *o, int qrc, struct qn_result *res)
 {
     json_t *fields = json_array();
     size_t i;
     json_t *e;
     if (qrc == QN_ERR_INCOMPLETE) {
         json_array_extend(fields, res->missing);
-        o->extra = json_pack("{s:o, s:O}", "fields", fields, "errors", res->errors);
-        return onb_refuse(o, 422, "incomplete", "%zu required answer%s missing: %s",
+        o->err.extra = json_pack("{s:o, s:O}", "fields", fields, "errors", res->errors);
+        return op_refuse(o, OP_INVALID, "incomplete", "%zu required answer%s missing: %s",
                           json_array_size(res->missing),
                           json_array_size(res->missing) == 1 ? " is" : "s are",
                           "see 'fields' and 'errors'");
@@ -439,30 +376,30 @@ static int refuse_answers(struct onb *o, int qrc, struct qn_result *res)
             json_array_append(fields, key);
     }
     json_t *first = json_array_get(res->errors, 0);
-    o->extra = json_pack("{s:o, s:O}", "fields", fields, "errors", res->errors);
-    return onb_refuse(o, 422, "invalid", "%s",
+    o->err.extra = json_pack("{s:o, s:O}", "fields", fields, "errors", res->errors);
+    return op_refuse(o, OP_INVALID, "invalid", "%s",
                       first ? json_string_value(json_object_get(first, "message"))
                             : "the answers are not valid");
 }
 
 /* The stored answers of a partner and their definition. */
-static int load_answers(struct onb *o, const struct partner *p, struct answers_row *row,
+static int load_answers(struct op *o, const struct partner *p, struct answers_row *row,
                         const struct questionnaire **q)
 {
     int rc = store_answers_get(o->db, o->a, p->id, row);
     if (rc == STORE_ERR_NOT_FOUND)
-        return onb_refuse(o, 409, "illegal_transition",
+        return op_refuse(o, OP_CONFLICT, "illegal_transition",
                           "the questionnaire has not been sent to this partner yet");
     if (rc < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     *q = questionnaire_of_version(o->db, row->version);
     if (!*q)
-        return onb_refuse(o, 500, "no_questionnaire", "questionnaire version %s is not available",
+        return op_refuse(o, OP_FAILED, "no_questionnaire", "questionnaire version %s is not available",
                           row->version);
     return 0;
 }
 
-int onb_training_facts(struct onb *o, const struct partner *p, struct training_facts *facts)
+int onb_training_facts(struct op *o, const struct partner *p, struct training_facts *facts)
 {
     memset(facts, 0, sizeof *facts);
     struct answers_row row;
@@ -477,7 +414,7 @@ int onb_training_facts(struct onb *o, const struct partner *p, struct training_f
     return 0;
 }
 
-int onb_answer(struct onb *o, const struct partner *p, json_t *patch, bool submit)
+int onb_answer(struct op *o, const struct partner *p, json_t *patch, bool submit)
 {
     int rc = allowed(o, p, submit ? STEP_SUBMIT : STEP_ANSWER);
     if (rc < 0)
@@ -510,7 +447,7 @@ int onb_answer(struct onb *o, const struct partner *p, json_t *patch, bool submi
     }
     if ((rc = store_answers_put(o->db, &row)) < 0) {
         qn_result_free(&res);
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     }
     if (!submit) {
         qn_result_free(&res);
@@ -548,7 +485,7 @@ int onb_answer(struct onb *o, const struct partner *p, json_t *patch, bool submi
                              arena_printf(o->a, "partner:%lld", (long long)p->id), o->now, &clock);
     if (rc < 0) {
         json_decref(modules);
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     }
     return onb_event(o, p, NULL, "questionnaire.submit", NULL,
                      json_pack("{s:s, s:o, s:b, s:o}", "version", row.version, "modules", modules,
@@ -588,7 +525,7 @@ static int add_if_fits(const struct partner *ph, void *arg)
     return 0;
 }
 
-int onb_fitting_posthouses(struct onb *o, const struct partner *p, json_t **out)
+int onb_fitting_posthouses(struct op *o, const struct partner *p, json_t **out)
 {
     struct fit_ctx x = {{0}, json_array()};
     if (p) {
@@ -610,7 +547,7 @@ int onb_fitting_posthouses(struct onb *o, const struct partner *p, json_t **out)
 
 /* ---- setup ---- */
 
-int onb_setup_item(struct onb *o, const struct partner *p, enum setup_item item, bool done,
+int onb_setup_item(struct op *o, const struct partner *p, enum setup_item item, bool done,
                    const char *value, json_t **secret)
 {
     *secret = NULL;
@@ -622,16 +559,16 @@ int onb_setup_item(struct onb *o, const struct partner *p, enum setup_item item,
         stored = NULL;
     } else if (item == ITEM_ALIAS) {
         if (!value || !lifecycle_alias_ok(value))
-            return onb_refuse(o, 422, "invalid",
+            return op_refuse(o, OP_INVALID, "invalid",
                               "the partner alias must be 3 to 32 characters of a-z, 0-9 and _ "
                               "(got '%s')",
                               value ? value : "");
         rc = store_partner_set_alias(o->db, p->id, value);
         if (rc == STORE_ERR_CONFLICT)
-            return onb_refuse(o, 409, "alias_taken", "the partner alias '%s' is already taken",
+            return op_refuse(o, OP_CONFLICT, "alias_taken", "the partner alias '%s' is already taken",
                               value);
         if (rc < 0)
-            return onb_failed(o, rc);
+            return op_failed(o, rc);
         stored = value;
     } else if (item == ITEM_TRANSFER) {
         char token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_LEN + 1];
@@ -640,7 +577,7 @@ int onb_setup_item(struct onb *o, const struct partner *p, enum setup_item item,
         const char *username =
             p->alias ? p->alias : arena_printf(o->a, "partner%lld", (long long)p->id);
         if ((rc = store_transfer_set(o->db, p->id, username, hash, o->now)) < 0)
-            return onb_failed(o, rc);
+            return op_failed(o, rc);
         *secret = json_pack("{s:s, s:s, s:s}", "username", username, "token", token, "upload_url",
                             arena_printf(o->a, "%s/files/", o->base_url));
         stored = username;
@@ -650,97 +587,97 @@ int onb_setup_item(struct onb *o, const struct partner *p, enum setup_item item,
         rc = invite_contact(o, p, value, "invitation", vars, &email);
         json_decref(vars);
         if (rc < 0)
-            return onb_failed(o, rc);
+            return op_failed(o, rc);
         stored = email;
     }
     if ((rc = store_setup_set(o->db, p->id, setup_item_name(item), done ? "done" : "pending",
                               o->actor_id, stored, o->now)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     return onb_event(o, p, NULL, "setup.item", NULL,
                      json_pack("{s:s, s:s, s:o}", "item", setup_item_name(item), "status",
                                done ? "done" : "pending", "value",
                                stored ? json_string(stored) : json_null()));
 }
 
-int onb_plan(struct onb *o, const struct partner *p, json_t *modules)
+int onb_plan(struct op *o, const struct partner *p, json_t *modules)
 {
     int rc = allowed(o, p, STEP_PLAN);
     if (rc < 0)
         return rc;
     if (!json_is_array(modules))
-        return onb_refuse(o, 422, "invalid", "'modules' must be a list of training modules");
+        return op_refuse(o, OP_INVALID, "invalid", "'modules' must be a list of training modules");
     struct training_facts facts;
     if ((rc = onb_training_facts(o, p, &facts)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     const char *names[8];
     size_t n = 0;
     size_t i;
     json_t *m;
     json_array_foreach(modules, i, m) {
         if (!json_is_string(m) || n == 8)
-            return onb_refuse(o, 422, "invalid",
+            return op_refuse(o, OP_INVALID, "invalid",
                               "'modules' holds module names such as avails_review");
         names[n++] = json_string_value(m);
     }
     char *why = NULL;
     int trc = training_plan_check(names, n, &facts, &why);
     if (trc < 0) {
-        onb_refuse(o, 422, "plan_not_allowed", "%s", why ? why : training_err_name(trc));
+        op_refuse(o, OP_INVALID, "plan_not_allowed", "%s", why ? why : training_err_name(trc));
         free(why);
-        return ONB_REFUSED;
+        return OP_REFUSED;
     }
     free(why);
     char *text = json_dumps(modules, JSON_COMPACT);
     rc = store_partner_set_plan(o->db, p->id, text, n == 0 && facts.already_onboarded);
     free(text);
     if (rc < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     return onb_event(o, p, NULL, "training.plan",
                      json_pack("{s:o}", "modules", json_loads(p->training_modules, 0, NULL)),
                      json_pack("{s:O}", "modules", modules));
 }
 
-int onb_confirm(struct onb *o, const struct partner *p)
+int onb_confirm(struct op *o, const struct partner *p)
 {
     int rc = allowed(o, p, STEP_CONFIRM);
     if (rc < 0)
         return rc;
     struct lifecycle_facts f;
     if ((rc = onb_facts(o, p, &f)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     const char *subject = arena_printf(o->a, "partner:%lld", (long long)p->id);
     if ((rc = onb_close_clocks(o, subject, "setup_10d", "met", "setup confirmed")) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     enum stage to = lifecycle_after_confirm(&f);
     if (!p->pim_id && o->actor_role == ROLE_PIM &&
         (rc = store_partner_set_owner(o->db, p->id, "pim", o->actor_id)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     if ((rc = set_stage(o, p, to,
                         to == STAGE_STEADY ? "training skipped: already onboarded"
                                            : "setup confirmed")) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     if (to == STAGE_TRAINING) {
         int64_t id;
         if ((rc = onb_start_clock(o, p, "training_30d", subject, o->now, &id)) < 0)
-            return onb_failed(o, rc);
+            return op_failed(o, rc);
     }
     return 0;
 }
 
 /* Checks that user_id has the role; refuses with 422 naming the field otherwise. */
-static int user_with_role(struct onb *o, int64_t user_id, enum role role, const char *field)
+static int user_with_role(struct op *o, int64_t user_id, enum role role, const char *field)
 {
     struct user u;
     int rc = store_user_by_id(o->db, o->a, user_id, &u);
     if (rc == STORE_ERR_NOT_FOUND || (rc == STORE_OK && u.role != role)) {
-        o->extra = json_pack("{s:[s]}", "fields", field);
-        return onb_refuse(o, 422, "invalid", "'%s' must be the id of a %s user", field,
+        o->err.extra = json_pack("{s:[s]}", "fields", field);
+        return op_refuse(o, OP_INVALID, "invalid", "'%s' must be the id of a %s user", field,
                           role_name(role));
     }
-    return rc < 0 ? onb_failed(o, rc) : 0;
+    return rc < 0 ? op_failed(o, rc) : 0;
 }
 
-int onb_set_owners(struct onb *o, const struct partner *p, json_t *owners)
+int onb_set_owners(struct op *o, const struct partner *p, json_t *owners)
 {
     static const struct {
         const char *key;
@@ -764,21 +701,21 @@ int onb_set_owners(struct onb *o, const struct partner *p, json_t *owners)
     if (rc < 0) {
         json_decref(before);
         json_decref(after);
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     }
     return onb_event(o, p, NULL, "partner.owners", before, after);
 }
 
 /* ---- requests ---- */
 
-const char *onb_request_subject(struct onb *o, int64_t id)
+const char *onb_request_subject(struct op *o, int64_t id)
 {
     return arena_printf(o->a, "request:%lld", (long long)id);
 }
 
 /* Starts the 48-hour delivery clock and the response clock of a request; fills vars with due times.
  */
-static int start_request_clocks(struct onb *o, const struct partner *p, int64_t request_id,
+static int start_request_clocks(struct op *o, const struct partner *p, int64_t request_id,
                                 json_t *vars)
 {
     const char *subject = onb_request_subject(o, request_id);
@@ -790,10 +727,10 @@ static int start_request_clocks(struct onb *o, const struct partner *p, int64_t 
         return rc;
     int64_t due = onb_open_clock_due(o, subject, "delivery_48h");
     int64_t resp = onb_open_clock_due(o, subject, "response_3wd");
-    json_object_set_new(vars, "due_utc", json_string(instant_text(o, due)));
+    json_object_set_new(vars, "due_utc", json_string(op_instant_text(o, due)));
     json_object_set_new(vars, "due_local", json_string(local_text(o, due, p->time_zone)));
     json_object_set_new(vars, "time_zone", json_string(p->time_zone));
-    json_object_set_new(vars, "respond_by_utc", json_string(instant_text(o, resp)));
+    json_object_set_new(vars, "respond_by_utc", json_string(op_instant_text(o, resp)));
     json_object_set_new(vars, "respond_by_local", json_string(local_text(o, resp, p->time_zone)));
     return 0;
 }
@@ -808,26 +745,26 @@ static int take_due(const struct clock_row *c, void *arg)
     return 1;
 }
 
-int64_t onb_open_clock_due(struct onb *o, const char *subject, const char *kind)
+int64_t onb_open_clock_due(struct op *o, const char *subject, const char *kind)
 {
     struct due_ctx x = {0};
     store_clock_each_open_of_subject(o->db, o->a, subject, kind, take_due, &x);
     return x.due;
 }
 
-int onb_request(struct onb *o, const struct partner *p, const char *kind, const char *title,
+int onb_request(struct op *o, const struct partner *p, const char *kind, const char *title,
                 const char *note, int64_t *request_id)
 {
     int rc = allowed(o, p, STEP_REQUEST);
     if (rc < 0)
         return rc;
     if (strcmp(kind, "avails") && strcmp(kind, "asset_package")) {
-        o->extra = json_pack("{s:[s]}", "fields", "kind");
-        return onb_refuse(o, 422, "invalid", "'kind' is avails or asset_package (got '%s')", kind);
+        o->err.extra = json_pack("{s:[s]}", "fields", "kind");
+        return op_refuse(o, OP_INVALID, "invalid", "'kind' is avails or asset_package (got '%s')", kind);
     }
     if (!*title || strlen(title) > 300) {
-        o->extra = json_pack("{s:[s]}", "fields", "title");
-        return onb_refuse(o, 422, "invalid", "'title' must be 1 to 300 characters");
+        o->err.extra = json_pack("{s:[s]}", "fields", "title");
+        return op_refuse(o, OP_INVALID, "invalid", "'title' must be 1 to 300 characters");
     }
     enum stage st = stage_parse(p->stage);
     struct request_row r = {0};
@@ -840,10 +777,10 @@ int onb_request(struct onb *o, const struct partner *p, const char *kind, const 
     r.issued_at = o->now;
     r.issued_by = o->actor_id;
     if ((rc = store_request_add(o->db, &r, request_id)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     if (!p->pim_id && o->actor_role == ROLE_PIM &&
         (rc = store_partner_set_owner(o->db, p->id, "pim", o->actor_id)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     json_t *vars = json_pack(
         "{s:s, s:s, s:s, s:s, s:I}", "title", title, "kind", kind, "note", note ? note : "", "link",
         arena_printf(o->a, "%s/requests/%lld", o->base_url, (long long)*request_id), "request_id",
@@ -853,23 +790,23 @@ int onb_request(struct onb *o, const struct partner *p, const char *kind, const 
         rc = onb_send_partner(o, p, "request_issued", vars);
     json_decref(vars);
     if (rc < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     return onb_event(o, p, onb_request_subject(o, *request_id), "request.issue", NULL,
                      json_pack("{s:s, s:s, s:s}", "kind", kind, "title", title, "phase", r.phase));
 }
 
-int onb_rerequest(struct onb *o, const struct request_row *r, const char *reason)
+int onb_rerequest(struct op *o, const struct request_row *r, const char *reason)
 {
     struct partner p;
     int rc = store_partner_get(o->db, o->a, r->partner_id, &p);
     if (rc < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     if ((rc = allowed(o, &p, STEP_REQUEST)) < 0)
         return rc;
     const char *subject = onb_request_subject(o, r->id);
     if ((rc = onb_close_clocks(o, subject, NULL, "cancelled", "re-requested")) < 0 ||
         (rc = store_request_rerequest(o->db, r->id, o->now)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     json_t *vars =
         json_pack("{s:s, s:s, s:s, s:s, s:I}", "title", r->title, "kind", r->kind, "reason", reason,
                   "link", arena_printf(o->a, "%s/requests/%lld", o->base_url, (long long)r->id),
@@ -879,20 +816,20 @@ int onb_rerequest(struct onb *o, const struct request_row *r, const char *reason
         rc = onb_send_partner(o, &p, "rerequest", vars);
     json_decref(vars);
     if (rc < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     return onb_event(o, &p, subject, "request.rerequest", json_pack("{s:s}", "status", r->status),
                      json_pack("{s:s, s:s, s:I}", "status", "open", "reason", reason, "rerequests",
                                (json_int_t)(r->n_rerequests + 1)));
 }
 
-int onb_message(struct onb *o, const struct request_row *r, const char *body, bool from_partner)
+int onb_message(struct op *o, const struct request_row *r, const char *body, bool from_partner)
 {
     if (!*body || strlen(body) > 20000)
-        return onb_refuse(o, 422, "invalid", "a message is 1 to 20,000 characters");
+        return op_refuse(o, OP_INVALID, "invalid", "a message is 1 to 20,000 characters");
     struct partner p;
     int rc = store_partner_get(o->db, o->a, r->partner_id, &p);
     if (rc < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     struct message_row m = {0};
     m.request_id = r->id;
     m.author_id = o->actor_id;
@@ -901,18 +838,18 @@ int onb_message(struct onb *o, const struct request_row *r, const char *body, bo
     m.at = o->now;
     int64_t id;
     if ((rc = store_message_add(o->db, &m, &id)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     /* The partner's response stops the response clock: the service answers next. */
     if (from_partner && (rc = onb_close_clocks(o, onb_request_subject(o, r->id), "response_3wd",
                                                "met", "the partner responded")) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     return onb_event(
         o, &p, onb_request_subject(o, r->id), "request.message", NULL,
         json_pack("{s:I, s:b}", "message", (json_int_t)id, "from_partner", from_partner));
 }
 
 struct pause_ctx {
-    struct onb *o;
+    struct op *o;
     const char *reason;
     bool pause;
     int rc;
@@ -937,15 +874,15 @@ static int pause_one(const struct clock_row *c, void *arg)
     return x->rc < 0;
 }
 
-int onb_pause(struct onb *o, const struct request_row *r, const char *reason, bool pause)
+int onb_pause(struct op *o, const struct request_row *r, const char *reason, bool pause)
 {
     struct pause_ctx x = {o, reason, pause, 0, 0};
     int rc = store_clock_each_open_of_subject(o->db, o->a, onb_request_subject(o, r->id), NULL,
                                               pause_one, &x);
     if (rc < 0 || x.rc < 0)
-        return onb_failed(o, rc < 0 ? rc : x.rc);
+        return op_failed(o, rc < 0 ? rc : x.rc);
     if (x.n == 0)
-        return onb_refuse(o, 409, "clock_state",
+        return op_refuse(o, OP_CONFLICT, "clock_state",
                           pause ? "no running clock of this request to pause"
                                 : "no paused clock of this request to resume");
     return 0;
@@ -954,7 +891,7 @@ int onb_pause(struct onb *o, const struct request_row *r, const char *reason, bo
 /* ---- decisions, completion, alternate solutions ---- */
 
 /* "SD, HD, UHD, ...": the format vocabulary, for messages. */
-static const char *format_names_text(struct onb *o)
+static const char *format_names_text(struct op *o)
 {
     size_t n;
     const struct format_def *all = formats_all(&n);
@@ -967,7 +904,7 @@ static const char *format_names_text(struct onb *o)
 }
 
 struct cancel_ctx {
-    struct onb *o;
+    struct op *o;
     const char *reason;
     int rc;
 };
@@ -983,14 +920,14 @@ static int cancel_training_request(const struct request_row *r, void *arg)
 }
 
 /* Cancels the response clocks of the partner's training requests (training stopped or over). */
-static int cancel_training_responses(struct onb *o, const struct partner *p, const char *reason)
+static int cancel_training_responses(struct op *o, const struct partner *p, const char *reason)
 {
     struct cancel_ctx x = {o, reason, 0};
     int rc = store_request_each_of_partner(o->db, o->a, p->id, cancel_training_request, &x);
     return rc < 0 ? rc : x.rc;
 }
 
-int onb_decide(struct onb *o, const struct partner *p, const char *action, const char *note,
+int onb_decide(struct op *o, const struct partner *p, const char *action, const char *note,
                json_t **proposal)
 {
     *proposal = NULL;
@@ -999,21 +936,21 @@ int onb_decide(struct onb *o, const struct partner *p, const char *action, const
         return rc;
     if (strcmp(action, "stop") && strcmp(action, "escalate") &&
         strcmp(action, "propose_posthouse") && strcmp(action, "continue")) {
-        o->extra = json_pack("{s:[s]}", "fields", "action");
-        return onb_refuse(o, 422, "invalid",
+        o->err.extra = json_pack("{s:[s]}", "fields", "action");
+        return op_refuse(o, OP_INVALID, "invalid",
                           "'action' is stop, escalate, propose_posthouse or continue (got '%s')",
                           action);
     }
     if ((rc = store_decision_add(o->db, p->id, action, note, o->actor_id, o->now)) < 0 ||
         (rc = store_partner_set_decision(o->db, p->id, false)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     if (!strcmp(action, "stop")) {
         if ((rc = cancel_training_responses(o, p, "training stopped")) < 0 ||
             (rc = set_stage(o, p, STAGE_STOPPED, note)) < 0)
-            return onb_failed(o, rc);
+            return op_failed(o, rc);
     } else if (!strcmp(action, "escalate")) {
         if (strcmp(p->stage, "escalated") && (rc = set_stage(o, p, STAGE_ESCALATED, note)) < 0)
-            return onb_failed(o, rc);
+            return op_failed(o, rc);
         json_t *vars = json_pack("{s:I, s:s, s:s}", "warnings", (json_int_t)p->warnings, "note",
                                  note ? note : "", "decision", "escalated to the commercial team");
         rc = send_role(o, p, ROLE_COMMERCIAL, "escalation", vars);
@@ -1021,29 +958,29 @@ int onb_decide(struct onb *o, const struct partner *p, const char *action, const
             rc = onb_send_user(o, p, p->cam_id, "escalation", vars);
         json_decref(vars);
         if (rc < 0)
-            return onb_failed(o, rc);
+            return op_failed(o, rc);
     } else if (!strcmp(action, "propose_posthouse")) {
         if ((rc = onb_fitting_posthouses(o, p, proposal)) < 0)
-            return onb_failed(o, rc);
+            return op_failed(o, rc);
     }
     return onb_event(o, p, NULL, "training.decision", NULL,
                      json_pack("{s:s, s:s}", "action", action, "note", note ? note : ""));
 }
 
-int onb_resume(struct onb *o, const struct partner *p)
+int onb_resume(struct op *o, const struct partner *p)
 {
     int rc = allowed(o, p, STEP_RESUME);
     if (rc < 0)
         return rc;
-    return set_stage(o, p, STAGE_TRAINING, "training resumed") < 0 ? onb_failed(o, STORE_ERR) : 0;
+    return set_stage(o, p, STAGE_TRAINING, "training resumed") < 0 ? op_failed(o, STORE_ERR) : 0;
 }
 
 /* Checks a list of approved formats against the vocabulary; *names gets a clean copy. */
-static int check_formats(struct onb *o, json_t *formats, json_t **names)
+static int check_formats(struct op *o, json_t *formats, json_t **names)
 {
     if (!json_is_array(formats) || json_array_size(formats) == 0) {
-        o->extra = json_pack("{s:[s]}", "fields", "approved_formats");
-        return onb_refuse(o, 422, "invalid",
+        o->err.extra = json_pack("{s:[s]}", "fields", "approved_formats");
+        return op_refuse(o, OP_INVALID, "invalid",
                           "'approved_formats' lists the formats the partner may deliver, e.g. "
                           "[\"HD\", \"SDR\", \"5.1\"]");
     }
@@ -1055,8 +992,8 @@ static int check_formats(struct onb *o, json_t *formats, json_t **names)
         if (!def) {
             json_decref(*names);
             *names = NULL;
-            o->extra = json_pack("{s:[s]}", "fields", "approved_formats");
-            return onb_refuse(o, 422, "invalid", "'%s' is not a known format (known: %s)",
+            o->err.extra = json_pack("{s:[s]}", "fields", "approved_formats");
+            return op_refuse(o, OP_INVALID, "invalid", "'%s' is not a known format (known: %s)",
                               json_is_string(f) ? json_string_value(f) : "(not text)",
                               format_names_text(o));
         }
@@ -1065,10 +1002,10 @@ static int check_formats(struct onb *o, json_t *formats, json_t **names)
     return 0;
 }
 
-int onb_set_formats(struct onb *o, const struct partner *p, json_t *formats)
+int onb_set_formats(struct op *o, const struct partner *p, json_t *formats)
 {
     if (strcmp(p->stage, "steady_state"))
-        return onb_refuse(o, 409, "illegal_transition",
+        return op_refuse(o, OP_CONFLICT, "illegal_transition",
                           "approved formats are recorded when training completes; this partner is "
                           "in stage %s",
                           p->stage);
@@ -1081,7 +1018,7 @@ int onb_set_formats(struct onb *o, const struct partner *p, json_t *formats)
     free(text);
     if (rc < 0) {
         json_decref(names);
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     }
     return onb_event(
         o, p, NULL, "partner.approved_formats",
@@ -1089,7 +1026,7 @@ int onb_set_formats(struct onb *o, const struct partner *p, json_t *formats)
         json_pack("{s:o}", "approved_formats", names));
 }
 
-int onb_complete(struct onb *o, const struct partner *p, json_t *formats, int64_t pom_id)
+int onb_complete(struct op *o, const struct partner *p, json_t *formats, int64_t pom_id)
 {
     int rc = allowed(o, p, STEP_COMPLETE);
     if (rc < 0)
@@ -1115,7 +1052,7 @@ int onb_complete(struct onb *o, const struct partner *p, json_t *formats, int64_
         rc = set_stage(o, p, STAGE_STEADY, "training completed");
     if (rc < 0) {
         json_decref(names);
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     }
     struct user pom, pim;
     store_user_by_id(o->db, o->a, pom_id, &pom);
@@ -1131,23 +1068,23 @@ int onb_complete(struct onb *o, const struct partner *p, json_t *formats, int64_
     json_decref(vars);
     if (rc < 0) {
         json_decref(names);
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     }
     return onb_event(o, p, NULL, "training.complete", NULL,
                      json_pack("{s:o, s:I}", "approved_formats", names, "pom", (json_int_t)pom_id));
 }
 
-int onb_alternate(struct onb *o, const struct partner *p, const char *reason)
+int onb_alternate(struct op *o, const struct partner *p, const char *reason)
 {
     int rc = allowed(o, p, STEP_ALTERNATE);
     if (rc < 0)
         return rc;
     if (!*reason || strlen(reason) > 5000)
-        return onb_refuse(o, 422, "invalid",
+        return op_refuse(o, OP_INVALID, "invalid",
                           "say which deadline you cannot meet and why (1 to 5,000 characters)");
     int64_t id;
     if ((rc = store_alternate_add(o->db, p->id, reason, o->actor_id, o->now, &id)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     struct user by;
     const char *who =
         store_user_by_id(o->db, o->a, o->actor_id, &by) == 0 ? by.email : "the partner";
@@ -1157,32 +1094,32 @@ int onb_alternate(struct onb *o, const struct partner *p, const char *reason)
         rc = onb_send_user(o, p, p->pim_id, "alternate_solution", vars);
     json_decref(vars);
     if (rc < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     return onb_event(o, p, NULL, "partner.alternate_solution", NULL,
                      json_pack("{s:I, s:s}", "id", (json_int_t)id, "reason", reason));
 }
 
-int onb_accept_invitation(struct onb *o, const char *token, const char *password)
+int onb_accept_invitation(struct op *o, const char *token, const char *password)
 {
     char hash[SECRET_HASH_LEN + 1], pw_hash[SECRET_PWHASH_MAX];
     secret_hash(token, hash);
     int64_t user_id;
     int rc = store_invitation_use(o->db, hash, o->now, &user_id);
     if (rc == STORE_ERR_NOT_FOUND)
-        return onb_refuse(
-            o, 404, "invitation_invalid",
+        return op_refuse(
+            o, OP_NOT_FOUND, "invitation_invalid",
             "this invitation link is unknown, used or expired: ask your contact at the "
             "service for a new one");
     if (rc < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     if (strlen(password) < 10)
-        return onb_refuse(o, 422, "invalid", "the password must have at least 10 characters");
+        return op_refuse(o, OP_INVALID, "invalid", "the password must have at least 10 characters");
     if (secret_password_hash(password, pw_hash) < 0 ||
         (rc = store_user_set_password(o->db, user_id, pw_hash)) < 0)
-        return onb_failed(o, rc < 0 ? rc : STORE_ERR);
+        return op_failed(o, rc < 0 ? rc : STORE_ERR);
     struct user u;
     if ((rc = store_user_by_id(o->db, o->a, user_id, &u)) < 0)
-        return onb_failed(o, rc);
+        return op_failed(o, rc);
     struct event e = {0};
     e.at = o->now;
     e.actor_id = user_id;
@@ -1190,7 +1127,7 @@ int onb_accept_invitation(struct onb *o, const char *token, const char *password
     e.subject = arena_printf(o->a, "user:%lld", (long long)user_id);
     e.action = "user.invitation_accepted";
     rc = store_event_add(o->db, &e);
-    return rc < 0 ? onb_failed(o, rc) : 0;
+    return rc < 0 ? op_failed(o, rc) : 0;
 }
 
 /* ---- what happens when a lifecycle clock breaches (run by the sweep) ---- */
@@ -1213,8 +1150,8 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
                               int64_t now)
 {
     (void)now;
-    struct onb o;
-    onb_init(&o, db, a, c->due_at, 0, ROLE_NONE, onb_public_url());
+    struct op o;
+    op_init(&o, db, a, c->due_at, 0, ROLE_NONE, app_public_url());
     int64_t rid = subject_request(c->subject);
     struct request_row r;
     struct partner p;
@@ -1252,11 +1189,11 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
     json_t *vars = json_pack(
         "{s:I, s:s, s:s, s:s, s:s}", "n", (json_int_t)n, "request_title", r.title, "link",
         arena_printf(a, "%s/requests/%lld", o.base_url, (long long)r.id), "missed",
-        arena_printf(a, "a response or corrective action by %s, %s", instant_text(&o, c->due_at),
+        arena_printf(a, "a response or corrective action by %s, %s", op_instant_text(&o, c->due_at),
                      local_text(&o, c->due_at, p.time_zone)),
         "action",
         arena_printf(a, "reply on the request or deliver: the next response is due by %s, %s",
-                     instant_text(&o, next_due), local_text(&o, next_due, p.time_zone)));
+                     op_instant_text(&o, next_due), local_text(&o, next_due, p.time_zone)));
     rc = onb_send_partner(&o, &p, "warning", vars);
     if (rc == 0)
         rc = onb_send_user(&o, &p, p.pim_id, "warning", vars);
@@ -1283,10 +1220,10 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
     }
     json_decref(vars);
 done:
-    if (rc == ONB_REFUSED)
+    if (rc == OP_REFUSED)
         fprintf(stderr, "vodgate: warning for clock %lld failed: %s\n", (long long)c->id,
-                buf_str(&o.message));
-    onb_free(&o);
+                buf_str(&o.err.message));
+    op_free(&o);
     return rc < 0 ? STORE_ERR : 0;
 }
 
@@ -1295,8 +1232,8 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
                               int64_t now)
 {
     (void)now;
-    struct onb o;
-    onb_init(&o, db, a, c->due_at, 0, ROLE_NONE, onb_public_url());
+    struct op o;
+    op_init(&o, db, a, c->due_at, 0, ROLE_NONE, app_public_url());
     int64_t rid = subject_request(c->subject);
     struct request_row r;
     struct partner p;
@@ -1314,7 +1251,7 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
     json_t *vars =
         json_pack("{s:s, s:s, s:s, s:s}", "title", r.title, "link",
                   arena_printf(a, "%s/requests/%lld", o.base_url, (long long)r.id), "due_utc",
-                  instant_text(&o, c->due_at), "due_local", local_text(&o, c->due_at, p.time_zone));
+                  op_instant_text(&o, c->due_at), "due_local", local_text(&o, c->due_at, p.time_zone));
     rc = onb_send_partner(&o, &p, "delivery_late", vars);
     if (rc == 0)
         rc = onb_send_user(&o, &p, strcmp(r.phase, "training") ? p.pom_id : p.pim_id,
@@ -1322,9 +1259,9 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
     json_decref(vars);
     if (rc == 0)
         rc = onb_event(&o, &p, c->subject, "request.late", NULL,
-                       json_pack("{s:s}", "due_at", instant_text(&o, c->due_at)));
+                       json_pack("{s:s}", "due_at", op_instant_text(&o, c->due_at)));
 done:
-    onb_free(&o);
+    op_free(&o);
     return rc < 0 ? STORE_ERR : 0;
 }
 
@@ -1332,14 +1269,14 @@ done:
 static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row *c, int64_t now)
 {
     (void)now;
-    struct onb o;
-    onb_init(&o, db, a, c->due_at, 0, ROLE_NONE, onb_public_url());
+    struct op o;
+    op_init(&o, db, a, c->due_at, 0, ROLE_NONE, app_public_url());
     struct partner p;
     int rc = store_partner_get(db, a, c->partner_id, &p);
     if (rc == 0) {
         const struct deadline_kind *k = deadline_kind(c->kind);
         json_t *vars = json_pack("{s:s, s:s, s:s}", "what", k ? k->label : c->kind, "due_utc",
-                                 instant_text(&o, c->due_at), "due_local",
+                                 op_instant_text(&o, c->due_at), "due_local",
                                  local_text(&o, c->due_at, p.time_zone));
         rc = onb_send_user(&o, &p, !strcmp(c->kind, "setup_10d") ? p.cam_id : p.pim_id,
                            "clock_breached", vars);
@@ -1347,7 +1284,7 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
             rc = onb_send_user(&o, &p, p.pim_id, "clock_breached", vars);
         json_decref(vars);
     }
-    onb_free(&o);
+    op_free(&o);
     return rc < 0 ? STORE_ERR : 0;
 }
 
@@ -1358,19 +1295,19 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
  */
 static int on_due_soon(struct db *db, struct arena *a, const struct clock_row *c, int64_t now)
 {
-    struct onb o;
-    onb_init(&o, db, a, now, 0, ROLE_NONE, onb_public_url());
+    struct op o;
+    op_init(&o, db, a, now, 0, ROLE_NONE, app_public_url());
     struct partner p;
     int rc = store_partner_get(db, a, c->partner_id, &p);
     if (rc < 0) {
-        onb_free(&o);
+        op_free(&o);
         return rc == STORE_ERR_NOT_FOUND ? 0 : STORE_ERR;
     }
     const struct deadline_kind *k = deadline_kind(c->kind);
     int64_t rid = subject_request(c->subject);
     json_t *vars =
         json_pack("{s:s, s:s, s:s}", "what", k ? k->label : c->kind, "due_utc",
-                  instant_text(&o, c->due_at), "due_local", local_text(&o, c->due_at, p.time_zone));
+                  op_instant_text(&o, c->due_at), "due_local", local_text(&o, c->due_at, p.time_zone));
     if (rid)
         json_object_set_new(
             vars, "link",
@@ -1381,20 +1318,15 @@ static int on_due_soon(struct db *db, struct arena *a, const struct clock_row *c
         rc = onb_send_user(&o, &p, !strcmp(c->kind, "setup_10d") ? p.cam_id : p.pim_id,
                            "clock_due_soon", vars);
     json_decref(vars);
-    onb_free(&o);
+    op_free(&o);
     return rc < 0 ? STORE_ERR : 0;
 }
 
-void onb_register_breach_handlers(void)
-{
-    sweep_on_due_soon("delivery_48h", on_due_soon);
-    sweep_on_due_soon("response_3wd", on_due_soon);
-    sweep_on_due_soon("setup_10d", on_due_soon);
-    sweep_on_due_soon("training_30d", on_due_soon);
-    sweep_on_due_soon("publish_14d", on_due_soon);
-    sweep_on_breach("response_3wd", on_response_breach);
-    sweep_on_breach("delivery_48h", on_delivery_breach);
-    sweep_on_breach("setup_10d", on_cap_breach);
-    sweep_on_breach("training_30d", on_cap_breach);
-    sweep_on_breach("publish_14d", on_cap_breach);
-}
+const struct clock_handler onb_clock_handlers[] = {
+    {"delivery_48h", on_delivery_breach, on_due_soon},
+    {"response_3wd", on_response_breach, on_due_soon},
+    {"setup_10d", on_cap_breach, on_due_soon},
+    {"training_30d", on_cap_breach, on_due_soon},
+    {"publish_14d", on_cap_breach, on_due_soon},
+};
+const int n_onb_clock_handlers = sizeof onb_clock_handlers / sizeof onb_clock_handlers[0];

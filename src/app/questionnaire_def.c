@@ -2,7 +2,7 @@
  * Questionnaire definitions: see questionnaire_def.h. A small cache of
  * loaded versions (they are immutable once loaded) behind a mutex.
  */
-#include "jobs/questionnaire_def.h"
+#include "app/questionnaire_def.h"
 
 #include <limits.h>
 #include <pthread.h>

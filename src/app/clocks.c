@@ -4,7 +4,7 @@
  * clock's facts and asks core/clock.c again, so the stored due instant is
  * always what the rules say for the facts on record.
  */
-#include "jobs/clocks.h"
+#include "app/clocks.h"
 
 #include <jansson.h>
 #include <stdlib.h>

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "base/secret.h"
-#include "jobs/mail.h"
+#include "app/mail_queue.h"
 
 #define LINK_MARK "/invitations/"
 #define SEALED_ALPHABET "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

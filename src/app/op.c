@@ -1,0 +1,121 @@
+/*
+ * The operation context and its typed errors: see op.h.
+ */
+#include "app/op.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/timefmt.h"
+
+#define MAX_WAKERS 8
+
+static char public_url[512] = "http://127.0.0.1:8080";
+static void (*wakers[MAX_WAKERS])(void);
+static int n_wakers;
+
+void app_set_public_url(const char *url)
+{
+    snprintf(public_url, sizeof public_url, "%s", url);
+    size_t n = strlen(public_url);
+    while (n && public_url[n - 1] == '/')
+        public_url[--n] = '\0';
+}
+
+const char *app_public_url(void)
+{
+    return public_url;
+}
+
+void op_init(struct op *o, struct db *db, struct arena *a, int64_t now, int64_t actor_id,
+             enum role actor_role, const char *base_url)
+{
+    memset(o, 0, sizeof *o);
+    o->db = db;
+    o->a = a;
+    o->now = now;
+    o->actor_id = actor_id;
+    o->actor_role = actor_role;
+    o->base_url = base_url ? base_url : public_url;
+}
+
+void op_free(struct op *o)
+{
+    buf_free(&o->err.message);
+    json_decref(o->err.extra);
+    o->err.extra = NULL;
+}
+
+static int refuse_v(struct op *o, enum op_fail kind, const char *code, const char *fmt,
+                    va_list ap) VG_PRINTF(4, 0);
+static int refuse_v(struct op *o, enum op_fail kind, const char *code, const char *fmt, va_list ap)
+{
+    o->err.kind = kind;
+    o->err.code = code;
+    buf_reset(&o->err.message);
+    buf_vprintf(&o->err.message, fmt, ap);
+    return OP_REFUSED;
+}
+
+int op_refuse(struct op *o, enum op_fail kind, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = refuse_v(o, kind, code, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int op_invalid(struct op *o, const char *field, const char *fmt, ...)
+{
+    json_decref(o->err.extra);
+    o->err.extra = json_pack("{s:[s]}", "fields", field);
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = refuse_v(o, OP_INVALID, "invalid", fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int op_failed(struct op *o, int rc)
+{
+    if (rc == OP_REFUSED)
+        return rc;
+    if (rc == STORE_ERR_NOT_FOUND)
+        return op_refuse(o, OP_NOT_FOUND, "not_found", "no such resource");
+    fprintf(stderr, "vodgate: an operation failed in the store (%d)\n", rc);
+    return op_refuse(o, OP_FAILED, "internal", "the server could not complete this step; try again");
+}
+
+int op_begin(struct op *o)
+{
+    return store_begin(o->db) < 0 ? op_failed(o, STORE_ERR) : 0;
+}
+
+int op_end(struct op *o, int rc)
+{
+    if (rc == 0 && store_commit(o->db) == 0) {
+        for (int i = 0; i < n_wakers; i++)
+            wakers[i]();
+        return 0;
+    }
+    store_rollback(o->db);
+    return op_failed(o, rc ? rc : STORE_ERR);
+}
+
+void op_on_commit(void (*fn)(void))
+{
+    for (int i = 0; i < n_wakers; i++)
+        if (wakers[i] == fn)
+            return;
+    if (n_wakers < MAX_WAKERS)
+        wakers[n_wakers++] = fn;
+}
+
+char *op_instant_text(struct op *o, int64_t t)
+{
+    char s[21];
+    time_format_rfc3339(t, s);
+    return arena_strdup(o->a, s);
+}

@@ -1,0 +1,90 @@
+/*
+ * One operation of the application floor, and how it fails.
+ *
+ * Every operation of src/app/ takes a struct op: the store connection it runs
+ * on, an arena for what it returns, the time it happens at, and who acts.
+ * It checks what that actor may do, changes the store, writes its audit
+ * event and queues its messages, all inside one transaction (op_begin ..
+ * op_end), so it happens whole or not at all.
+ *
+ * A refused operation returns OP_REFUSED with a typed error in o->err: the
+ * kind says what went wrong in terms of the operation (not found, not
+ * allowed, a conflict with the state of things, invalid input naming its
+ * fields, a failure of the server), code is a stable word for programs and
+ * message a sentence that says what to do. The floor knows nothing of HTTP:
+ * exactly one function above it (http/reply_op.c) maps a kind to a status,
+ * and the CLI prints the message.
+ */
+#ifndef VG_OP_H
+#define VG_OP_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "core/role.h"
+#include "store/store.h"
+
+enum op_fail {
+    OP_NOT_FOUND = 1,   /* not there, or not the actor's to see (the two look the same) */
+    OP_NOT_ALLOWED,     /* the actor's role may not do this */
+    OP_CONFLICT,        /* the state of things forbids it now; the message says what is missing */
+    OP_INVALID,         /* the input is wrong; extra {"fields": [...]} names which */
+    OP_FAILED,          /* the server failed (store, disk); logged, try again */
+};
+
+struct op_error {
+    enum op_fail kind;  /* valid after OP_REFUSED */
+    const char *code;   /* "illegal_transition", "invalid", "not_found", ... (static) */
+    struct buf message; /* for people: what is wrong and what to do */
+    json_t *extra;      /* more members of the error object ("fields", ...), owned; NULL */
+};
+
+struct op {
+    struct db *db;
+    struct arena *a;
+    int64_t now;
+    int64_t actor_id; /* the user acting, 0: the system (a clock, a worker) */
+    enum role actor_role;
+    const char *base_url; /* for links in messages: "http://127.0.0.1:8080" */
+    struct op_error err;
+};
+
+/* Returned by an operation that was refused: o->err says why. */
+#define OP_REFUSED (-100)
+
+/* The address people reach the portal at, for links in messages (set once at start). */
+void app_set_public_url(const char *url);
+const char *app_public_url(void);
+
+/* Starts an operation (no transaction yet): base_url NULL means app_public_url(). */
+void op_init(struct op *o, struct db *db, struct arena *a, int64_t now, int64_t actor_id,
+             enum role actor_role, const char *base_url);
+/* Frees what the error holds; o may be refused or not. */
+void op_free(struct op *o);
+
+/* Fills the error; returns OP_REFUSED. */
+int op_refuse(struct op *o, enum op_fail kind, const char *code, const char *fmt, ...)
+    VG_PRINTF(4, 5);
+/* An OP_INVALID refusal naming one field ({"fields": [field]}); returns OP_REFUSED. */
+int op_invalid(struct op *o, const char *field, const char *fmt, ...) VG_PRINTF(3, 4);
+/* A store failure becomes OP_FAILED (not-found OP_NOT_FOUND); OP_REFUSED passes through. */
+int op_failed(struct op *o, int rc);
+
+/*
+ * The transaction of an operation. op_begin returns 0, or OP_REFUSED
+ * (OP_FAILED) when the store cannot begin. op_end commits when rc is 0 and
+ * runs the wakers registered with op_on_commit (the background threads that
+ * have new work); otherwise, or when the commit fails, it rolls back. It
+ * returns 0 or OP_REFUSED (a store error rc becomes OP_FAILED).
+ */
+int op_begin(struct op *o);
+int op_end(struct op *o, int rc);
+/* Registers a function run after every committed operation (before threads start). */
+void op_on_commit(void (*fn)(void));
+
+/* Text of an instant: RFC 3339 UTC (in o's arena). */
+char *op_instant_text(struct op *o, int64_t t);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * The one place a refused operation of the application floor becomes an
+ * HTTP answer (app/op.h): its kind picks the status, its code, message and
+ * extra members make the error object. Handlers run an operation between
+ * req_op_begin() and req_op_end() and never choose a status for a refusal.
+ */
+#include <string.h>
+
+#include "app/op.h"
+#include "base/now.h"
+#include "http/http.h"
+
+int op_status(int kind)
+{
+    switch (kind) {
+    case OP_NOT_FOUND:
+        return 404;
+    case OP_NOT_ALLOWED:
+        return 403;
+    case OP_CONFLICT:
+        return 409;
+    case OP_INVALID:
+        return 422;
+    case OP_FAILED:
+        return 500;
+    }
+    return 500;
+}
+
+void reply_op_error(struct req *r, const struct op *o, int rc)
+{
+    if (rc != OP_REFUSED) {
+        reply_store_error(r, rc);
+        return;
+    }
+    const struct op_error *e = &o->err;
+    if (e->kind == OP_FAILED && !strcmp(e->code, "internal")) {
+        reply_internal(r); /* logged where it failed */
+        return;
+    }
+    reply_error_extra(r, op_status(e->kind), e->code, e->extra ? json_incref(e->extra) : NULL,
+                      "%s", buf_str(&e->message));
+}
+
+void req_op_init(struct req *r, struct op *o)
+{
+    op_init(o, req_db(r), &r->arena, now_get(), r->signed_in ? r->user.id : 0, r->who.role,
+            app_public_url());
+}
+
+bool req_op_begin(struct req *r, struct op *o)
+{
+    req_op_init(r, o);
+    int rc = op_begin(o);
+    if (rc < 0) {
+        reply_op_error(r, o, rc);
+        op_free(o);
+        return false;
+    }
+    return true;
+}
+
+bool req_op_end(struct req *r, struct op *o, int rc)
+{
+    rc = op_end(o, rc);
+    if (rc < 0)
+        reply_op_error(r, o, rc);
+    op_free(o);
+    return rc == 0;
+}
