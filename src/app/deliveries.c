@@ -89,7 +89,7 @@ int deliv_receive(struct op *o, const struct partner *p, int64_t request_id, con
     d.request_id = request_id;
     d.kind = (char *)kind;
     d.status = "validating";
-    d.created_by = o->actor_id;
+    d.created_by = o->who.user_id;
     d.received_at = o->now;
     /* A redelivery answers the same request, or for self-serve deliveries is the next one of the
      * same kind: its result is compared with that one's. */

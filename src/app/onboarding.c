@@ -46,7 +46,7 @@ int onb_event(struct op *o, const struct partner *p, const char *subject, const 
     json_decref(after);
     struct event e = {0};
     e.at = o->now;
-    e.actor_id = o->actor_id;
+    e.actor_id = o->who.user_id;
     e.partner_id = p->id;
     e.subject = (char *)(subject ? subject : arena_printf(o->a, "partner:%lld", (long long)p->id));
     e.action = (char *)action;
@@ -208,7 +208,7 @@ struct close_ctx {
 static int close_one(const struct clock_row *c, void *arg)
 {
     struct close_ctx *x = arg;
-    struct clocks_actor who = {x->o->actor_id, x->reason};
+    struct clocks_actor who = {x->o->who.user_id, x->reason};
     x->rc = clocks_close(x->o->db, x->o->a, c->id, x->state, &who, x->o->now);
     return x->rc < 0;
 }
@@ -225,7 +225,7 @@ int onb_start_clock(struct op *o, const struct partner *p, const char *kind, con
                     int64_t start, int64_t *id)
 {
     struct buf err = {0};
-    struct clocks_actor who = {o->actor_id, NULL};
+    struct clocks_actor who = {o->who.user_id, NULL};
     int rc =
         clocks_start(o->db, o->a, p->id, kind, subject, start, 0, NULL, &who, o->now, id, &err);
     if (rc == CLOCKS_ERR_RULE || rc == CLOCKS_ERR_KIND) {
@@ -323,8 +323,8 @@ int onb_send_questionnaire(struct op *o, const struct partner *p)
         return op_failed(o, rc);
     if (!strcmp(p->stage, "invited") && (rc = set_stage(o, p, STAGE_QUESTIONNAIRE, NULL)) < 0)
         return op_failed(o, rc);
-    if (!p->cam_id && o->actor_role == ROLE_CAM &&
-        (rc = store_partner_set_owner(o->db, p->id, "cam", o->actor_id)) < 0)
+    if (!p->cam_id && o->who.role == ROLE_CAM &&
+        (rc = store_partner_set_owner(o->db, p->id, "cam", o->who.user_id)) < 0)
         return op_failed(o, rc);
     json_t *vars = json_pack(
         "{s:s, s:s}", "link",
@@ -443,7 +443,7 @@ int onb_answer(struct op *o, const struct partner *p, json_t *patch, bool submit
     if (submit) {
         row.status = "submitted";
         row.submitted_at = o->now;
-        row.submitted_by = o->actor_id;
+        row.submitted_by = o->who.user_id;
     }
     if ((rc = store_answers_put(o->db, &row)) < 0) {
         qn_result_free(&res);
@@ -591,7 +591,7 @@ int onb_setup_item(struct op *o, const struct partner *p, enum setup_item item, 
         stored = email;
     }
     if ((rc = store_setup_set(o->db, p->id, setup_item_name(item), done ? "done" : "pending",
-                              o->actor_id, stored, o->now)) < 0)
+                              o->who.user_id, stored, o->now)) < 0)
         return op_failed(o, rc);
     return onb_event(o, p, NULL, "setup.item", NULL,
                      json_pack("{s:s, s:s, s:o}", "item", setup_item_name(item), "status",
@@ -649,8 +649,8 @@ int onb_confirm(struct op *o, const struct partner *p)
     if ((rc = onb_close_clocks(o, subject, "setup_10d", "met", "setup confirmed")) < 0)
         return op_failed(o, rc);
     enum stage to = lifecycle_after_confirm(&f);
-    if (!p->pim_id && o->actor_role == ROLE_PIM &&
-        (rc = store_partner_set_owner(o->db, p->id, "pim", o->actor_id)) < 0)
+    if (!p->pim_id && o->who.role == ROLE_PIM &&
+        (rc = store_partner_set_owner(o->db, p->id, "pim", o->who.user_id)) < 0)
         return op_failed(o, rc);
     if ((rc = set_stage(o, p, to,
                         to == STAGE_STEADY ? "training skipped: already onboarded"
@@ -775,11 +775,11 @@ int onb_request(struct op *o, const struct partner *p, const char *kind, const c
     r.phase = st == STAGE_STEADY ? "steady_state" : "training";
     r.status = "open";
     r.issued_at = o->now;
-    r.issued_by = o->actor_id;
+    r.issued_by = o->who.user_id;
     if ((rc = store_request_add(o->db, &r, request_id)) < 0)
         return op_failed(o, rc);
-    if (!p->pim_id && o->actor_role == ROLE_PIM &&
-        (rc = store_partner_set_owner(o->db, p->id, "pim", o->actor_id)) < 0)
+    if (!p->pim_id && o->who.role == ROLE_PIM &&
+        (rc = store_partner_set_owner(o->db, p->id, "pim", o->who.user_id)) < 0)
         return op_failed(o, rc);
     json_t *vars = json_pack(
         "{s:s, s:s, s:s, s:s, s:I}", "title", title, "kind", kind, "note", note ? note : "", "link",
@@ -832,7 +832,7 @@ int onb_message(struct op *o, const struct request_row *r, const char *body, boo
         return op_failed(o, rc);
     struct message_row m = {0};
     m.request_id = r->id;
-    m.author_id = o->actor_id;
+    m.author_id = o->who.user_id;
     m.from_partner = from_partner;
     m.body = (char *)body;
     m.at = o->now;
@@ -860,7 +860,7 @@ static int pause_one(const struct clock_row *c, void *arg)
 {
     struct pause_ctx *x = arg;
     struct buf err = {0};
-    struct clocks_actor who = {x->o->actor_id, x->reason};
+    struct clocks_actor who = {x->o->who.user_id, x->reason};
     if (x->pause && !strcmp(c->state, "running")) {
         x->rc = clocks_pause(x->o->db, x->o->a, c->id, &who, x->o->now, &err);
         x->n++;
@@ -941,7 +941,7 @@ int onb_decide(struct op *o, const struct partner *p, const char *action, const 
                           "'action' is stop, escalate, propose_posthouse or continue (got '%s')",
                           action);
     }
-    if ((rc = store_decision_add(o->db, p->id, action, note, o->actor_id, o->now)) < 0 ||
+    if ((rc = store_decision_add(o->db, p->id, action, note, o->who.user_id, o->now)) < 0 ||
         (rc = store_partner_set_decision(o->db, p->id, false)) < 0)
         return op_failed(o, rc);
     if (!strcmp(action, "stop")) {
@@ -1083,11 +1083,11 @@ int onb_alternate(struct op *o, const struct partner *p, const char *reason)
         return op_refuse(o, OP_INVALID, "invalid",
                           "say which deadline you cannot meet and why (1 to 5,000 characters)");
     int64_t id;
-    if ((rc = store_alternate_add(o->db, p->id, reason, o->actor_id, o->now, &id)) < 0)
+    if ((rc = store_alternate_add(o->db, p->id, reason, o->who.user_id, o->now, &id)) < 0)
         return op_failed(o, rc);
     struct user by;
     const char *who =
-        store_user_by_id(o->db, o->a, o->actor_id, &by) == 0 ? by.email : "the partner";
+        store_user_by_id(o->db, o->a, o->who.user_id, &by) == 0 ? by.email : "the partner";
     json_t *vars = json_pack("{s:s, s:s}", "reason", reason, "requested_by", who);
     rc = onb_send_user(o, p, p->cam_id, "alternate_solution", vars);
     if (rc == 0)
@@ -1151,7 +1151,7 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
 {
     (void)now;
     struct op o;
-    op_init(&o, db, a, c->due_at, 0, ROLE_NONE, app_public_url());
+    op_init(&o, db, a, c->due_at, NULL, app_public_url());
     int64_t rid = subject_request(c->subject);
     struct request_row r;
     struct partner p;
@@ -1233,7 +1233,7 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
 {
     (void)now;
     struct op o;
-    op_init(&o, db, a, c->due_at, 0, ROLE_NONE, app_public_url());
+    op_init(&o, db, a, c->due_at, NULL, app_public_url());
     int64_t rid = subject_request(c->subject);
     struct request_row r;
     struct partner p;
@@ -1270,7 +1270,7 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
 {
     (void)now;
     struct op o;
-    op_init(&o, db, a, c->due_at, 0, ROLE_NONE, app_public_url());
+    op_init(&o, db, a, c->due_at, NULL, app_public_url());
     struct partner p;
     int rc = store_partner_get(db, a, c->partner_id, &p);
     if (rc == 0) {
@@ -1296,7 +1296,7 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
 static int on_due_soon(struct db *db, struct arena *a, const struct clock_row *c, int64_t now)
 {
     struct op o;
-    op_init(&o, db, a, now, 0, ROLE_NONE, app_public_url());
+    op_init(&o, db, a, now, NULL, app_public_url());
     struct partner p;
     int rc = store_partner_get(db, a, c->partner_id, &p);
     if (rc < 0) {

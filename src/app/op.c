@@ -28,16 +28,22 @@ const char *app_public_url(void)
     return public_url;
 }
 
-void op_init(struct op *o, struct db *db, struct arena *a, int64_t now, int64_t actor_id,
-             enum role actor_role, const char *base_url)
+void op_init(struct op *o, struct db *db, struct arena *a, int64_t now,
+             const struct principal *who, const char *base_url)
 {
     memset(o, 0, sizeof *o);
     o->db = db;
     o->a = a;
     o->now = now;
-    o->actor_id = actor_id;
-    o->actor_role = actor_role;
+    if (who)
+        o->who = *who;
+    o->system = !who;
     o->base_url = base_url ? base_url : public_url;
+}
+
+bool op_by_system(const struct op *o)
+{
+    return o->system;
 }
 
 void op_free(struct op *o)
@@ -90,11 +96,20 @@ int op_failed(struct op *o, int rc)
 
 int op_begin(struct op *o)
 {
+    if (o->joined)
+        return 0;
     return store_begin(o->db) < 0 ? op_failed(o, STORE_ERR) : 0;
+}
+
+void op_join(struct op *o)
+{
+    o->joined = true;
 }
 
 int op_end(struct op *o, int rc)
 {
+    if (o->joined)
+        return rc < 0 ? op_failed(o, rc) : 0;
     if (rc == 0 && store_commit(o->db) == 0) {
         for (int i = 0; i < n_wakers; i++)
             wakers[i]();

@@ -19,10 +19,12 @@
 #define VG_OP_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "core/policy.h"
 #include "core/role.h"
 #include "store/store.h"
 
@@ -45,8 +47,10 @@ struct op {
     struct db *db;
     struct arena *a;
     int64_t now;
-    int64_t actor_id; /* the user acting, 0: the system (a clock, a worker) */
-    enum role actor_role;
+    /* who acts: user_id 0 and ROLE_NONE for the system (a clock, a worker, the demo) */
+    struct principal who;
+    bool system; /* op_init with who NULL */
+    bool joined; /* op_join: the caller holds the transaction */
     const char *base_url; /* for links in messages: "http://127.0.0.1:8080" */
     struct op_error err;
 };
@@ -58,9 +62,14 @@ struct op {
 void app_set_public_url(const char *url);
 const char *app_public_url(void);
 
-/* Starts an operation (no transaction yet): base_url NULL means app_public_url(). */
-void op_init(struct op *o, struct db *db, struct arena *a, int64_t now, int64_t actor_id,
-             enum role actor_role, const char *base_url);
+/*
+ * Starts an operation (no transaction yet) by who (copied; NULL: the
+ * system, which every check admits); base_url NULL means app_public_url().
+ */
+void op_init(struct op *o, struct db *db, struct arena *a, int64_t now,
+             const struct principal *who, const char *base_url);
+/* True when the system acts (no user). */
+bool op_by_system(const struct op *o);
 /* Frees what the error holds; o may be refused or not. */
 void op_free(struct op *o);
 
@@ -81,6 +90,13 @@ int op_failed(struct op *o, int rc);
  */
 int op_begin(struct op *o);
 int op_end(struct op *o, int rc);
+/*
+ * For a caller that holds a transaction of its own and runs several
+ * operations in it (the demo, a worker recording a result): op_begin and
+ * op_end then neither begin, commit nor roll back, and op_end only turns a
+ * store error into OP_FAILED; the caller commits or rolls back.
+ */
+void op_join(struct op *o);
 /* Registers a function run after every committed operation (before threads start). */
 void op_on_commit(void (*fn)(void));
 

@@ -673,7 +673,7 @@ static int join(struct demo *d, enum org org)
         rc = -1;
     }
     struct op o;
-    op_init(&o, db, &a, now_get(), 0, ROLE_NONE, app_public_url());
+    op_init(&o, db, &a, now_get(), NULL, app_public_url());
     if (rc >= 0) {
         char *token = arena_strndup(&a, link + 13, SECRET_TOKEN_LEN);
         rc = store_begin(db);
@@ -760,7 +760,7 @@ static int step(struct demo *d, struct op *o, const struct beat *b, struct partn
         p->posthouse = od->posthouse;
         p->stage = "invited";
         p->created_at = o->now;
-        p->cam_id = o->actor_id;
+        p->cam_id = o->who.user_id;
         if ((rc = store_partner_add(o->db, p, &p->id)) < 0)
             return rc;
         d->partner[b->org] = p->id;
@@ -903,7 +903,8 @@ static int play(struct demo *d, const struct beat *b, int64_t real_now)
     enum role role = ROLE_NONE;
     actor_of(d, b, rc == 0 && b->act != A_INVITE ? &p : NULL, &actor, &role);
     struct op o;
-    op_init(&o, db, &a, now_get(), actor, role, app_public_url());
+    struct principal who = {actor, role, role_is_org(role) ? d->partner[b->org] : 0};
+    op_init(&o, db, &a, now_get(), &who, app_public_url());
     if (rc == 0)
         rc = store_begin(db);
     if (rc == 0) {

@@ -66,7 +66,7 @@ int cli_routes(int argc, char **argv)
             json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:b}", "method", routes[i].method,
                       "pattern", routes[i].pattern, "action", policy_action_name(routes[i].action),
                       "roles", roles, "public", policy_is_public(routes[i].action), "csrf",
-                      (routes[i].flags & ROUTE_CSRF) != 0, "scope", routes[i].scope, "page",
+                      (routes[i].flags & ROUTE_CSRF) != 0, "scope", scope_name(routes[i].scope), "page",
                       (routes[i].flags & ROUTE_PAGE) != 0));
     }
     char *s = json_dumps(list, JSON_INDENT(1));

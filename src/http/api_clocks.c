@@ -205,19 +205,9 @@ enum clock_op { OP_PAUSE, OP_RESUME, OP_EXTEND };
 static void clock_change(struct req *r, enum clock_op op, int64_t days, const char *reason)
 {
     struct db *db = req_db(r);
-    struct clock_row c;
-    int64_t id = req_param_id(r, 0);
-    int rc = id ? store_clock_get(db, &r->arena, id, &c) : STORE_ERR_NOT_FOUND;
-    if (rc < 0) {
-        reply_store_error(r, rc);
-        return;
-    }
-    struct resource res = {c.partner_id, 0, 0};
-    enum policy_result pr = policy_check(&r->who, r->route->action, &res);
-    if (pr != POLICY_ALLOW) {
-        reply_policy(r, pr);
-        return;
-    }
+    struct clock_row c = r->scoped->clock; /* loaded and checked by the dispatcher */
+    int64_t id = c.id;
+    int rc;
     struct buf err = {0};
     struct clocks_actor who = {r->user.id, reason};
     int64_t now = now_get();

@@ -179,21 +179,14 @@ void api_deliveries_create(struct req *r)
     if (!jfield_int(r, "partner", true, &partner_id) ||
         !jfield_int(r, "request", false, &request_id) || !jfield_str(r, "kind", true, &kind))
         return;
-    struct partner p;
-    int rc = partner_id > 0 ? store_partner_get(req_db(r), &r->arena, partner_id, &p)
-                            : STORE_ERR_NOT_FOUND;
-    if (rc < 0) {
-        reply_store_error(r, rc);
+    struct scoped sc;
+    if (!req_allow(r, r->route->action, SCOPE_PARTNER,
+                   arena_printf(&r->arena, "%lld", (long long)partner_id), &sc))
         return;
-    }
-    struct resource res = {p.id, p.agent_id, 0};
-    enum policy_result pr = policy_check(&r->who, r->route->action, &res);
-    if (pr != POLICY_ALLOW) {
-        reply_policy(r, pr);
-        return;
-    }
+    struct partner p = sc.partner;
+    int rc;
     struct op o;
-    op_init(&o, req_db(r), &r->arena, now_get(), r->user.id, r->who.role, app_public_url());
+    req_op_init(r, &o);
     int64_t id;
     if (store_begin(req_db(r)) < 0) {
         op_free(&o);
@@ -233,23 +226,10 @@ void api_deliveries_create(struct req *r)
 
 void api_delivery_get(struct req *r)
 {
-    struct delivery_row d;
     struct partner p;
-    int64_t id = req_param_id(r, 0);
-    int rc = id ? store_delivery_get(req_db(r), &r->arena, id, &d) : STORE_ERR_NOT_FOUND;
-    if (rc == 0)
-        rc = store_partner_get(req_db(r), &r->arena, d.partner_id, &p);
-    if (rc < 0) {
-        reply_store_error(r, rc);
+    if (!req_partner(r, &p))
         return;
-    }
-    struct resource res = {p.id, p.agent_id, 0};
-    enum policy_result pr = policy_check(&r->who, r->route->action, &res);
-    if (pr != POLICY_ALLOW) {
-        reply_policy(r, pr);
-        return;
-    }
-    reply_json(r, 200, json_delivery(r, &d, p.time_zone, true));
+    reply_json(r, 200, json_delivery(r, &r->scoped->delivery, p.time_zone, true));
 }
 
 #define PAGE_DEFAULT 50  /* deliveries per answer without ?limit= */
@@ -277,18 +257,9 @@ static int add_delivery(const struct delivery_row *d, void *arg)
 void api_partner_deliveries(struct req *r)
 {
     struct partner p;
-    int64_t id = req_param_id(r, 0);
-    int rc = id ? store_partner_get(req_db(r), &r->arena, id, &p) : STORE_ERR_NOT_FOUND;
-    if (rc < 0) {
-        reply_store_error(r, rc);
+    if (!req_partner(r, &p))
         return;
-    }
-    struct resource res = {p.id, p.agent_id, 0};
-    enum policy_result pr = policy_check(&r->who, r->route->action, &res);
-    if (pr != POLICY_ALLOW) {
-        reply_policy(r, pr);
-        return;
-    }
+    int rc;
     int64_t before, limit;
     if (!req_query_int(r, "before", 1, INT64_MAX, 0, &before) ||
         !req_query_int(r, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit))

@@ -40,23 +40,12 @@ void api_questionnaire_patch(struct req *r);
 void api_questionnaire_submit(struct req *r);
 void api_approved_formats(struct req *r);
 
-/* Loads request {id} and checks the route's policy on its partner. */
+/* The request {id} and its partner (the dispatcher loaded them and checked the policy). */
 static bool request_for(struct req *r, struct request_row *q, struct partner *p)
 {
-    int64_t id = req_param_id(r, 0);
-    int rc = id ? store_request_get(req_db(r), &r->arena, id, q) : STORE_ERR_NOT_FOUND;
-    if (rc == 0)
-        rc = store_partner_get(req_db(r), &r->arena, q->partner_id, p);
-    if (rc < 0) {
-        reply_store_error(r, rc);
+    if (!req_partner(r, p))
         return false;
-    }
-    struct resource res = {p->id, p->agent_id, 0};
-    enum policy_result pr = policy_check(&r->who, r->route->action, &res);
-    if (pr != POLICY_ALLOW) {
-        reply_policy(r, pr);
-        return false;
-    }
+    *q = r->scoped->request;
     return true;
 }
 

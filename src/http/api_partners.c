@@ -338,7 +338,7 @@ void api_posthouses_list(struct req *r)
 {
     struct op o;
     json_t *list = NULL;
-    op_init(&o, req_db(r), &r->arena, now_get(), r->user.id, r->who.role, app_public_url());
+    req_op_init(r, &o);
     int rc = onb_fitting_posthouses(&o, NULL, &list);
     op_free(&o);
     if (rc < 0) {

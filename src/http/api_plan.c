@@ -66,17 +66,11 @@ void api_plan(struct req *r)
     struct partner p;
     bool have_partner = false;
     if (pid || pid_s) {
-        int rc = pid > 0 ? store_partner_get(req_db(r), &r->arena, pid, &p) : STORE_ERR_NOT_FOUND;
-        if (rc < 0) {
-            reply_store_error(r, rc);
+        struct scoped sc;
+        if (!req_allow(r, r->route->action, SCOPE_PARTNER,
+                       arena_printf(&r->arena, "%lld", (long long)pid), &sc))
             return;
-        }
-        struct resource res = {p.id, p.agent_id, 0};
-        enum policy_result pr = policy_check(&r->who, r->route->action, &res);
-        if (pr != POLICY_ALLOW) {
-            reply_policy(r, pr);
-            return;
-        }
+        p = sc.partner;
         have_partner = true;
         zone_name = p.time_zone;
         in.channels = in.channels || p.channels;
@@ -108,7 +102,7 @@ void api_plan(struct req *r)
     }
     json_t *out = planner_plan_json(&plan);
     struct op o;
-    op_init(&o, req_db(r), &r->arena, now_get(), r->user.id, r->who.role, app_public_url());
+    req_op_init(r, &o);
     json_t *fit = NULL;
     if (onb_fitting_posthouses(&o, have_partner ? &p : NULL, &fit) < 0) {
         op_free(&o);

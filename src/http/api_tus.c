@@ -128,33 +128,23 @@ static void reply_upload_err(struct req *r, int rc)
     }
 }
 
-/* The policy's answer for the caller doing action on upload u. */
-static enum policy_result upload_policy(struct req *r, enum action a, const struct upload_row *u)
-{
-    struct resource res = {u->partner_id, u->agent_id, u->user_id};
-    return policy_check(&r->who, a, &res);
-}
-
 /*
- * Answers a refusal of the policy: another organisation's upload as one
- * that does not exist (404), a staff role on an upload it may only read
- * with 403.
+ * The policy's answer for the caller doing action on upload id (one named
+ * in a header, not the route's {id}, which the dispatcher has checked).
  */
-static void reply_upload_refused(struct req *r, enum policy_result pr)
+static enum policy_result upload_policy(struct req *r, enum action a, const char *id)
 {
-    if (pr == POLICY_FORBIDDEN)
-        reply_error(r, 403, "forbidden",
-                    "staff read a partner's uploads; only the partner (or the staff user who "
-                    "made the upload) writes into it");
-    else
-        reply_upload_err(r, UPLOAD_ERR_NOT_FOUND);
+    struct scoped sc;
+    int store_rc;
+    int pr = scope_allow(req_db(r), &r->arena, &r->who, a, SCOPE_UPLOAD, id, &sc, &store_rc);
+    return store_rc ? POLICY_NOT_FOUND : (enum policy_result)pr;
 }
 
 /*
- * Loads upload {id} of the path for this caller, for the route's action.
- * Answers and returns false when it is not there (404), not the caller's
- * organisation's (404 too), not the caller's to write (403, staff only), or
- * expired (410; only once it is known to be the caller's).
+ * Loads upload {id} of the path, which the dispatcher found to be the
+ * caller's to act on (another organisation's answered 404 there, as a
+ * missing one). Answers and returns false when it is gone meanwhile (404)
+ * or expired (410).
  */
 static bool load_upload(struct req *r, struct upload_row *u)
 {
@@ -166,11 +156,6 @@ static bool load_upload(struct req *r, struct upload_row *u)
     int rc = upload_get(r->conf->ingest, req_db(r), &r->arena, id, now_get(), u);
     if (rc == UPLOAD_ERR_NOT_FOUND || rc == UPLOAD_ERR) {
         reply_upload_err(r, rc);
-        return false;
-    }
-    enum policy_result pr = upload_policy(r, r->route->action, u);
-    if (pr != POLICY_ALLOW) {
-        reply_upload_refused(r, pr);
         return false;
     }
     if (rc < 0) {
@@ -342,12 +327,12 @@ static int64_t upload_partner(struct req *r, const struct tus_metadata *m)
                     "id)");
         return 0;
     }
-    struct partner pt;
-    if (store_partner_get(req_db(r), &r->arena, (int64_t)id, &pt) == STORE_OK) {
-        struct resource res = {pt.id, pt.agent_id, 0};
-        if (policy_check(&r->who, ACT_UPLOAD, &res) == POLICY_ALLOW)
-            return pt.id;
-    }
+    struct scoped sc;
+    int store_rc;
+    if (scope_allow(req_db(r), &r->arena, &r->who, ACT_UPLOAD, SCOPE_PARTNER,
+                    arena_printf(&r->arena, "%llu", (unsigned long long)id), &sc,
+                    &store_rc) == POLICY_ALLOW)
+        return sc.partner.id;
     reply_error(r, 400, "partner", "you cannot upload for partner %llu", (unsigned long long)id);
     return 0;
 }
@@ -373,7 +358,7 @@ static struct upload_row *final_parts(struct req *r, const struct upload_row *u,
             return NULL;
         }
         bool visible = rc != UPLOAD_ERR_NOT_FOUND && p->partner_id == u->partner_id;
-        enum policy_result pr = visible ? upload_policy(r, ACT_UPLOAD_WRITE, p) : POLICY_NOT_FOUND;
+        enum policy_result pr = visible ? upload_policy(r, ACT_UPLOAD_WRITE, id) : POLICY_NOT_FOUND;
         if (pr == POLICY_FORBIDDEN) {
             reply_error(r, 403, "forbidden",
                         "Upload-Concat lists /files/%s: staff make final uploads only of the "
@@ -584,11 +569,7 @@ void api_tus_delete(struct req *r)
     const char *id = r->n_params ? r->params[0] : "";
     if (valid_id(id) &&
         upload_get(r->conf->ingest, req_db(r), &r->arena, id, now_get(), &u) == UPLOAD_ERR_GONE) {
-        enum policy_result pr = upload_policy(r, r->route->action, &u);
-        if (pr != POLICY_ALLOW) {
-            reply_upload_refused(r, pr);
-            return;
-        }
+        /* an expired upload is still terminated (its record and bytes go) */
     } else if (!load_upload(r, &u)) {
         return;
     }

@@ -63,19 +63,5 @@ void api_uploads_list(struct req *r)
 
 void api_uploads_get(struct req *r)
 {
-    const char *id = r->params[0];
-    struct upload_row u;
-    int rc = strlen(id) == UPLOAD_ID_LEN ? store_upload_get(req_db(r), &r->arena, id, &u)
-                                         : STORE_ERR_NOT_FOUND;
-    if (rc < 0) {
-        reply_store_error(r, rc);
-        return;
-    }
-    struct resource res = {u.partner_id, u.agent_id, u.user_id};
-    enum policy_result pr = policy_check(&r->who, ACT_UPLOAD_READ, &res);
-    if (pr != POLICY_ALLOW) {
-        reply_policy(r, pr);
-        return;
-    }
-    reply_json(r, 200, json_upload(&u));
+    reply_json(r, 200, json_upload(&r->scoped->upload)); /* loaded and checked by the dispatcher */
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/scope.h"
 #include "base/arena.h"
 #include "base/buf.h"
 #include "core/policy.h"
@@ -41,7 +42,7 @@ struct route {
     handler_fn fn;
     enum action action; /* who may call it: see core/policy.h */
     unsigned flags;     /* enum route_flags */
-    const char *scope;  /* what {id} names, for the isolation test: "partner", "user", "" */
+    enum scope scope;   /* what {id} names; the dispatcher checks its owner (app/scope.h) */
 };
 
 extern const struct route routes[];
@@ -79,6 +80,7 @@ struct req {
     struct buf body; /* the request body (not for ROUTE_RAW routes) */
     json_t *json;    /* the parsed JSON body, NULL when none */
     json_t *form;    /* ROUTE_PAGE POST: the parsed form (web/form.h) */
+    struct scoped *scoped; /* what the route's {id} names and who owns it (NULL: no scope) */
     bool capturing;  /* web_call(): reply_json keeps the answer in captured */
     json_t *captured;
     json_t *query; /* web_call_query(): the query arguments req_query() answers
@@ -162,11 +164,20 @@ const char *req_cookie(struct req *r, const char *name);
 /* The route with this method and pattern (exactly as in the table), or NULL. */
 const struct route *route_by_pattern(const char *method, const char *pattern);
 /*
- * Loads partner {id} of the path (the first parameter) and checks the route's
- * policy on it: another organisation's partner answers 404 as a missing one.
- * Returns false when r has been answered (the handler just returns).
+ * The partner the route's {id} names, or owns the thing {id} names (the
+ * dispatcher loaded it and checked the policy on it before the handler ran).
+ * Returns false after answering 404 when the route has no such partner.
  */
 bool req_partner(struct req *r, struct partner *p);
+/*
+ * For an id that is not the route's {id} (a body field, a query argument, a
+ * header): loads the thing id names in scope s and checks action on it for
+ * this request's user, as the dispatcher does for the path. True when
+ * allowed (out filled; may be NULL); false after answering 404 for a
+ * missing or another organisation's thing alike, 403, or 500.
+ */
+bool req_allow(struct req *r, enum action action, enum scope s, const char *id,
+               struct scoped *out);
 /*
  * The sign-in throttle (core/signin.h) for this request's client on the
  * account of a normalised email: counts the attempt and returns true when it
@@ -204,6 +215,12 @@ struct op;
 void req_op_init(struct req *r, struct op *o);
 bool req_op_begin(struct req *r, struct op *o);
 bool req_op_end(struct req *r, struct op *o, int rc);
+/*
+ * After an operation that runs its own transaction (or only reads): answers
+ * its refusal or failure when rc < 0 and frees the op's error; true when
+ * rc >= 0 (the handler then answers with the result).
+ */
+bool req_op_done(struct req *r, struct op *o, int rc);
 void reply_op_error(struct req *r, const struct op *o, int rc);
 int op_status(int kind);
 /* Answers 500 for a store failure, logging what failed. */

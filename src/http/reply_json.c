@@ -162,17 +162,10 @@ int audit(struct req *r, int64_t partner_id, const char *subject, const char *ac
 
 bool req_partner(struct req *r, struct partner *p)
 {
-    int64_t id = req_param_id(r, 0);
-    int rc = id ? store_partner_get(req_db(r), &r->arena, id, p) : STORE_ERR_NOT_FOUND;
-    if (rc < 0) {
-        reply_store_error(r, rc);
+    if (!r->scoped || !r->scoped->have_partner) {
+        reply_error(r, 404, "not_found", "no such resource");
         return false;
     }
-    struct resource res = {p->id, p->agent_id, 0};
-    enum policy_result pr = policy_check(&r->who, r->route->action, &res);
-    if (pr != POLICY_ALLOW) {
-        reply_policy(r, pr);
-        return false;
-    }
+    *p = r->scoped->partner;
     return true;
 }

@@ -44,7 +44,9 @@ void reply_op_error(struct req *r, const struct op *o, int rc)
 
 void req_op_init(struct req *r, struct op *o)
 {
-    op_init(o, req_db(r), &r->arena, now_get(), r->signed_in ? r->user.id : 0, r->who.role,
+    /* a request made without sign-in (an invitation) acts as nobody, not as the system */
+    struct principal nobody = {0, ROLE_NONE, 0};
+    op_init(o, req_db(r), &r->arena, now_get(), r->signed_in ? &r->who : &nobody,
             app_public_url());
 }
 
@@ -67,4 +69,12 @@ bool req_op_end(struct req *r, struct op *o, int rc)
         reply_op_error(r, o, rc);
     op_free(o);
     return rc == 0;
+}
+
+bool req_op_done(struct req *r, struct op *o, int rc)
+{
+    if (rc < 0)
+        reply_op_error(r, o, rc);
+    op_free(o);
+    return rc >= 0;
 }

@@ -328,10 +328,21 @@ void reply_policy(struct req *r, enum policy_result pr)
         reply_error(r, 401, "unauthenticated", "sign in first: POST /api/v1/session");
         break;
     case POLICY_FORBIDDEN:
-        reply_error(r, 403, "forbidden", "your role (%s) may not do this", role_name(r->who.role));
+        /* a staff role that may act on uploads it made, on one it did not make */
+        if (r->route && r->route->scope == SCOPE_UPLOAD && r->signed_in &&
+            policy_role_may(&r->who, r->route->action) == POLICY_ALLOW)
+            reply_error(r, 403, "forbidden",
+                        "staff read a partner's uploads; only the partner (or the staff user who "
+                        "made the upload) writes into it");
+        else
+            reply_error(r, 403, "forbidden", "your role (%s) may not do this",
+                        role_name(r->who.role));
         break;
     case POLICY_NOT_FOUND:
-        reply_error(r, 404, "not_found", "no such resource");
+        if (r->route && r->route->scope == SCOPE_UPLOAD)
+            reply_error(r, 404, "not_found", "no such upload");
+        else
+            reply_error(r, 404, "not_found", "no such resource");
         break;
     case POLICY_ALLOW:
         VG_ASSERT(!"reply_policy on an allowed request");
@@ -349,6 +360,39 @@ void reply_store_error(struct req *r, int rc)
 }
 
 /* ---- routing and the checks before any handler ---- */
+
+bool req_allow(struct req *r, enum action action, enum scope s, const char *id,
+               struct scoped *out)
+{
+    struct scoped tmp;
+    int store_rc;
+    int pr = scope_allow(req_db(r), &r->arena, r->signed_in ? &r->who : NULL, action, s,
+                         id ? id : "", out ? out : &tmp, &store_rc);
+    if (store_rc) {
+        reply_store_error(r, store_rc);
+        return false;
+    }
+    if (pr != POLICY_ALLOW) {
+        reply_policy(r, pr);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The isolation rule, once for every route: the thing the route's {id}
+ * names is loaded, followed to the organisation that owns it, and the
+ * route's policy decides before the handler runs (app/scope.h). Public
+ * routes have nothing to protect.
+ */
+static bool admit_scope(struct req *r)
+{
+    if (r->route->scope == SCOPE_NONE || policy_is_public(r->route->action))
+        return true;
+    r->scoped = arena_alloc(&r->arena, sizeof *r->scoped);
+    return req_allow(r, r->route->action, r->route->scope, r->n_params ? r->params[0] : "",
+                     r->scoped);
+}
 
 /* Matches path against pattern, filling r->params. */
 static bool route_match(struct req *r, const char *pattern, const char *path)
@@ -586,7 +630,7 @@ static bool admit(struct req *r)
                     r->conf->max_body);
         return false;
     }
-    return true;
+    return admit_scope(r);
 }
 
 /* ---- libmicrohttpd glue ---- */

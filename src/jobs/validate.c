@@ -324,7 +324,7 @@ static int record_result(struct db *db, struct arena *a, const struct delivery_r
 {
     bool passed = findings_pass(fs);
     struct op o;
-    op_init(&o, db, a, now, 0, ROLE_NONE, app_public_url());
+    op_init(&o, db, a, now, NULL, app_public_url());
     int rc = store_begin(db);
     bool done = false;
     if (rc == 0)

@@ -304,11 +304,21 @@ int web_call_query(struct req *r, const char *method, const char *pattern,
     r->status = 0;
     r->capturing = true;
     r->captured = NULL;
-    enum policy_result pr = policy_role_may(r->signed_in ? &r->who : NULL, rt->action);
-    if (pr != POLICY_ALLOW)
-        reply_policy(r, pr);
-    else
-        rt->fn(r);
+    struct scoped *saved_scoped = r->scoped;
+    r->scoped = NULL;
+    if (rt->scope != SCOPE_NONE && !policy_is_public(rt->action)) {
+        /* the dispatcher's own check of the route's scope (server.c admit_scope) */
+        r->scoped = arena_alloc(&r->arena, sizeof *r->scoped);
+        if (req_allow(r, rt->action, rt->scope, n_params ? params[0] : "", r->scoped))
+            rt->fn(r);
+    } else {
+        enum policy_result pr = policy_role_may(r->signed_in ? &r->who : NULL, rt->action);
+        if (pr != POLICY_ALLOW)
+            reply_policy(r, pr);
+        else
+            rt->fn(r);
+    }
+    r->scoped = saved_scoped;
     int status = r->status ? r->status : 500;
     if (answer)
         *answer = r->captured;

@@ -361,6 +361,27 @@ test('an organisation\'s users get 404 for another organisation\'s resources, as
   }
 });
 
+test('every route whose path names a thing declares its scope, which the dispatcher checks before any handler', () => {
+  const unscoped = routes.filter((r) => r.pattern.includes('{id}') && !r.scope);
+  assert.deepEqual(unscoped.map((r) => `${r.method} ${r.pattern}`), []);
+  const known = ['', 'partner', 'request', 'delivery', 'upload', 'clock', 'calendar', 'token'];
+  assert.deepEqual(routes.filter((r) => !known.includes(r.scope)).map((r) => r.scope), []);
+});
+
+test('another organisation\'s upload answers as a missing one, on every upload route', async () => {
+  const missingId = 'e'.repeat(32);
+  const tus = { 'Tus-Resumable': '1.0.0' };
+  for (const [method, path, headers] of [['GET', '/api/v1/uploads/{id}', {}], ['HEAD', '/files/{id}', tus],
+    ['DELETE', '/files/{id}', tus]]) {
+    const foreign = await s.call(method, path.replace('{id}', ids.upload[org.A]), { token: tok.partnerB, headers });
+    const missing = await s.call(method, path.replace('{id}', missingId), { token: tok.partnerB, headers });
+    assert.equal(foreign.status, 404, `${method} ${path}: ${foreign.text}`);
+    assert.deepEqual(foreign.json, missing.json, `${method} ${path}: the answer must not tell that it exists`);
+  }
+  const still = await s.call('GET', `/api/v1/uploads/${ids.upload[org.A]}`, { token: tok.partner });
+  assert.equal(still.status, 200, 'B\'s attempts left A\'s upload alone');
+});
+
 test('a delivery for another organisation is refused as if it did not exist', async () => {
   const foreign = await s.call('POST', '/api/v1/deliveries', { token: tok.partner, body: { partner: org.B, kind: 'avails', files: [] } });
   const missing = await s.call('POST', '/api/v1/deliveries', { token: tok.partner, body: { partner: 999999, kind: 'avails', files: [] } });
