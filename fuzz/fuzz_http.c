@@ -26,7 +26,7 @@
  *            3 cam, 4 pim, 5 partner (bearer), 6 partner (cookie + CSRF),
  *            7 posthouse; bit 6 drops the Content-Length we would add,
  *            bit 5 sends a Content-Type of JSON / form on bodies
- *   byte 1   the route: index into routes[] (modulo n_routes)
+ *   byte 1   the route: index into the route tables (modulo http_n_routes())
  *   byte 2   the method: 0-127 the route's own; else one of GET HEAD POST
  *            PUT PATCH DELETE OPTIONS TRACE (byte % 8)
  *   then one line per {param} of the route's pattern (empty: an id that
@@ -58,10 +58,11 @@
 #include "core/role.h"
 #include "http/access_log.h"
 #include "http/http.h"
+#include "web/pages.h"
 #include "ingest/upload.h"
 #include "jobs/mail.h"
-#include "jobs/onboarding.h"
-#include "jobs/questionnaire_def.h"
+#include "app/onboarding.h"
+#include "app/questionnaire_def.h"
 #include "store/store.h"
 
 #define PASSWORD "fuzzing password 1"
@@ -92,7 +93,7 @@ static struct persona personas[N_PERSONAS] = {
     [P_POSTHOUSE] = {"posthouse@fuzz.test", ROLE_POSTHOUSE, 2, false},
 };
 
-static struct app app;
+static struct http_conf app;
 static struct http_server *server; /* lives as long as the process */
 static int port;
 static char upload_id[64] = "0";     /* an upload of the partner */
@@ -476,8 +477,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *q = getenv("VODGATE_QUESTIONNAIRE");
     if (questionnaire_def_init(store, q ? q : "data/questionnaire.json", &err) < 0)
         die_setup(err);
-    onb_set_public_url("http://fuzz.test");
-    onb_register_breach_handlers();
+    app_set_public_url("http://fuzz.test");
+    sweep_use_handlers(onb_clock_handlers, n_onb_clock_handlers);
     app.store = store;
     app.data_dir = xstrdup(dir);
     app.max_body = 1 << 20;
@@ -490,6 +491,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
     access_log_start(devnull);
     int threads = getenv("FUZZ_HTTP_THREADS") ? atoi(getenv("FUZZ_HTTP_THREADS")) : 2;
+    web_register();
     if (http_start(&app, "127.0.0.1:0", threads, &server, &port) < 0)
         die_setup("http_start");
     make_world();
@@ -538,7 +540,7 @@ static void structured(const uint8_t *data, size_t len, struct buf *req)
     uint8_t b1 = p < end ? *p++ : 0;
     uint8_t b2 = p < end ? *p++ : 0;
     const struct persona *who = &personas[b0 % N_PERSONAS];
-    const struct route *rt = &routes[b1 % n_routes];
+    const struct route *rt = http_route(b1 % http_n_routes());
     const char *method = b2 < 128 ? rt->method : methods[b2 % 8];
 
     buf_printf(req, "%s ", method);

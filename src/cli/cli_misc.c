@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "core/zone.h"
 #include "http/http.h"
+#include "web/pages.h"
 #include "store/store.h"
 
 int cli_migrate(int argc, char **argv)
@@ -58,16 +59,18 @@ int cli_routes(int argc, char **argv)
         return 0;
     }
     json_t *list = json_array();
-    for (int i = 0; i < n_routes; i++) {
+    web_register();
+    for (int i = 0, n = http_n_routes(); i < n; i++) {
+        const struct route *rt = http_route(i);
         char roles[128];
-        role_mask_names(policy_roles(routes[i].action), roles, sizeof roles);
+        role_mask_names(policy_roles(rt->action), roles, sizeof roles);
         json_array_append_new(
             list,
-            json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:b}", "method", routes[i].method,
-                      "pattern", routes[i].pattern, "action", policy_action_name(routes[i].action),
-                      "roles", roles, "public", policy_is_public(routes[i].action), "csrf",
-                      (routes[i].flags & ROUTE_CSRF) != 0, "scope", scope_name(routes[i].scope), "page",
-                      (routes[i].flags & ROUTE_PAGE) != 0));
+            json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:b}", "method", rt->method,
+                      "pattern", rt->pattern, "action", policy_action_name(rt->action),
+                      "roles", roles, "public", policy_is_public(rt->action), "csrf",
+                      (rt->flags & ROUTE_CSRF) != 0, "scope", scope_name(rt->scope), "page",
+                      (rt->flags & ROUTE_PAGE) != 0));
     }
     char *s = json_dumps(list, JSON_INDENT(1));
     puts(s);

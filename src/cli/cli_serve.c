@@ -25,6 +25,7 @@
 #include "cli/cli.h"
 #include "core/role.h"
 #include "http/http.h"
+#include "web/pages.h"
 #include "jobs/mail.h"
 #include "jobs/deliveries.h"
 #include "app/onboarding.h"
@@ -478,6 +479,7 @@ int cli_serve(int argc, char **argv)
         fprintf(stderr, "vodgate: could not release the validation jobs this instance held; they "
                         "run again when their lease ends\n");
     deliv_workers_start(store, &validation);
+    web_register(); /* the portal's pages, after the API's routes */
     int rc = http_serve(&app, listen, threads, NULL);
     deliv_workers_stop();
     scheduler_stop();

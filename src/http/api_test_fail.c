@@ -5,8 +5,7 @@
  * (base/recover.h). {"what": "assert"} (the default) fails a VG_ASSERT;
  * {"what": "store"} fails while holding a database connection in a
  * transaction, which must be closed rather than handed to the next request.
- * GET /test/fail does the same on a portal page, which then answers the
- * portal's own 500 page.
+ * The portal's page GET /test/fail does the same (web/pages.c).
  */
 #include <string.h>
 
@@ -15,7 +14,6 @@
 #include "http/http.h"
 
 void api_test_fail(struct req *r);
-void page_test_fail(struct req *r);
 
 void api_test_fail(struct req *r)
 {
@@ -35,13 +33,4 @@ void api_test_fail(struct req *r)
         vg_fail("test hook: failing inside a transaction");
     }
     VG_ASSERT(!"test hook: a broken invariant");
-}
-
-void page_test_fail(struct req *r)
-{
-    if (!now_is_test()) {
-        reply_error(r, 403, "test_clock_only", "this test hook needs serve --test-clock");
-        return;
-    }
-    VG_ASSERT(!"test hook: a broken invariant on a page");
 }

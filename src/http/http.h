@@ -45,8 +45,30 @@ struct route {
     enum scope scope;   /* what {id} names; the dispatcher checks its owner (app/scope.h) */
 };
 
-extern const struct route routes[];
-extern const int n_routes;
+/*
+ * The route tables (routes.c): the API's, and those registered at start
+ * before the server serves (the portal's pages: web/pages.c). Routes are
+ * matched in order, table by table. http_route(i) for i below
+ * http_n_routes() walks them all (for `vodgate routes`).
+ */
+void http_register_routes(const struct route *table, int n);
+int http_n_routes(void);
+const struct route *http_route(int i);
+
+/*
+ * The answers of HTML pages the dispatcher needs without knowing the portal
+ * (it names nothing in web/): a refused page request, the check of a page
+ * form, a 404 for a browser, the 500 of a failed page. The portal sets them
+ * at start (web/pages.c); without them the dispatcher answers JSON and
+ * admits no page form.
+ */
+struct page_hooks {
+    void (*deny)(struct req *r, enum policy_result pr);
+    bool (*form_admit)(struct req *r); /* parses the form into r->form; false when answered */
+    void (*not_found)(struct req *r);
+    void (*internal)(struct req *r);
+};
+void http_set_page_hooks(const struct page_hooks *hooks);
 
 #define REQ_MAX_PARAMS  4
 #define REQ_MAX_HEADERS 10
@@ -255,18 +277,6 @@ json_t *json_setup(struct req *r, int64_t partner_id);
 /* Writes an audit event for this request's user. before/after are stolen, may be NULL. */
 int audit(struct req *r, int64_t partner_id, const char *subject, const char *action,
           json_t *before, json_t *after);
-
-/* Portal pages (web/page.c): the answer to a refused page request, and the form check. */
-void page_deny(struct req *r, enum policy_result pr);
-/* Parses a page POST's form into r->form and checks its csrf field; false when answered. */
-bool page_form_admit(struct req *r);
-/* An HTML 404 for a path no route knows (browsers asking for text/html). */
-void page_not_found(struct req *r);
-/*
- * The HTML 500 of a page whose request failed inside (reply_internal): the
- * portal's error page, or a plain one when rendering that fails too.
- */
-void page_internal(struct req *r);
 
 /*
  * Parses a --listen value (HOST:PORT, [IPv6]:PORT, localhost:PORT) as

@@ -1,15 +1,18 @@
 /*
- * The one route table (cgit's cmd.c): method, path pattern, handler, the
- * policy action that says who may call it, and flags. The dispatcher in
- * server.c checks sign-in, role and CSRF from this table before any handler
- * runs, and `vodgate routes` prints it for the isolation test, which fails
- * when a route here has no isolation case.
+ * The API's route table (cgit's cmd.c): method, path pattern, handler, the
+ * policy action that says who may call it, flags and scope. The portal's
+ * pages bring a table of their own (web/pages.c) and register it at start;
+ * the dispatcher in server.c serves the tables in the order registered, the
+ * API's first, and checks sign-in, role, CSRF and scope from them before any
+ * handler runs. `vodgate routes` prints them all for the isolation test,
+ * which fails when a route has no isolation case.
  *
  * scope says what the first path parameter names (app/scope.h): before the
  * handler runs, the dispatcher loads it, finds the organisation that owns it
  * and runs the route's policy on it, so no handler can forget the isolation
  * rule. The isolation test reads the scopes from `vodgate routes`.
  */
+#include "base/recover.h"
 #include "http/http.h"
 
 void api_healthz(struct req *r);
@@ -42,7 +45,6 @@ void api_feed(struct req *r);
 void api_messages_list(struct req *r);
 void api_test_messages_create(struct req *r);
 void api_test_fail(struct req *r);
-void page_test_fail(struct req *r);
 void api_questionnaire_send(struct req *r);
 void api_questionnaire_get(struct req *r);
 void api_questionnaire_patch(struct req *r);
@@ -85,40 +87,14 @@ void api_me_tokens_create(struct req *r);
 void api_me_token_delete(struct req *r);
 void api_me_feed_get(struct req *r);
 void api_me_feed_delete(struct req *r);
-/* planner, posthouses, outbox, account pages */
-void page_plan(struct req *r);
-void page_posthouses(struct req *r);
-void page_outbox(struct req *r);
-void page_account(struct req *r);
-void page_account_post(struct req *r);
-/* questionnaire, request and invitation pages; the invitation lookup (api_invitations.c) */
+/* the invitation lookup (api_invitations.c) */
 void api_invitation_get(struct req *r);
-void page_questionnaire(struct req *r);
-void page_questionnaire_post(struct req *r);
-void page_request(struct req *r);
-void page_request_post(struct req *r);
-void page_invitation(struct req *r);
-void page_invitation_post(struct req *r);
-/* delivery and upload pages */
-void page_delivery(struct req *r);
-void page_upload(struct req *r);
-void page_upload_post(struct req *r);
-/* partner page (page_partner.c) and the staff directory its forms use (api_staff.c) */
-void page_partner(struct req *r);
-void page_partner_post(struct req *r);
+/* the staff directory the partner page's forms use (api_staff.c) */
 void api_staff_list(struct req *r);
-/* portal pages (src/web/) */
-void page_home(struct req *r);
-void page_signin(struct req *r);
-void page_signout(struct req *r);
-void page_static(struct req *r);
-void page_partner_new(struct req *r);
-void page_partner_new_post(struct req *r);
 
 #define CSRF ROUTE_CSRF
-#define PAGE ROUTE_PAGE
 
-const struct route routes[] = {
+static const struct route api_routes[] = {
     {"GET", "/healthz", api_healthz, ACT_PUBLIC, 0, SCOPE_NONE},
     {"POST", "/api/v1/session", api_session_create, ACT_PUBLIC, 0, SCOPE_NONE},
     {"DELETE", "/api/v1/session", api_session_delete, ACT_SIGNED_IN, CSRF, SCOPE_NONE},
@@ -159,7 +135,6 @@ const struct route routes[] = {
     {"GET", "/api/v1/messages", api_messages_list, ACT_MESSAGE_LIST, 0, SCOPE_NONE},
     {"POST", "/api/v1/test/messages", api_test_messages_create, ACT_TEST_HOOK, CSRF, SCOPE_NONE},
     {"POST", "/api/v1/test/fail", api_test_fail, ACT_TEST_HOOK, CSRF, SCOPE_NONE},
-    {"GET", "/test/fail", page_test_fail, ACT_TEST_HOOK, PAGE, SCOPE_NONE},
     {"POST", "/api/v1/partners/{id}/questionnaire/send", api_questionnaire_send,
      ACT_QUESTIONNAIRE_SEND, CSRF, SCOPE_PARTNER},
     {"GET", "/api/v1/partners/{id}/questionnaire", api_questionnaire_get, ACT_QUESTIONNAIRE_READ, 0,
@@ -213,38 +188,44 @@ const struct route routes[] = {
     {"GET", "/api/v1/uploads/{id}", api_uploads_get, ACT_UPLOAD_READ, 0, SCOPE_UPLOAD},
     /* the staff dashboard (api_dashboard.c) */
     {"GET", "/api/v1/dashboard", api_dashboard, ACT_STAFF_VIEW, 0, SCOPE_NONE},
-    /* the portal (src/web/): HTML pages; forms post to their page with a csrf field */
-    {"GET", "/static/{name}", page_static, ACT_PUBLIC, 0, SCOPE_NONE},
-    {"GET", "/", page_home, ACT_PUBLIC, PAGE, SCOPE_NONE},
-    {"POST", "/", page_signin, ACT_PUBLIC, PAGE, SCOPE_NONE},
-    {"POST", "/signout", page_signout, ACT_SIGNED_IN, PAGE, SCOPE_NONE},
-    /* planner, posthouses, outbox, account pages */
-    {"GET", "/plan", page_plan, ACT_STAFF_VIEW, PAGE, SCOPE_NONE},
-    {"GET", "/posthouses", page_posthouses, ACT_POSTHOUSE_LIST, PAGE, SCOPE_NONE},
-    {"GET", "/outbox", page_outbox, ACT_STAFF_VIEW, PAGE, SCOPE_NONE},
-    {"GET", "/account", page_account, ACT_SIGNED_IN, PAGE, SCOPE_NONE},
-    {"POST", "/account", page_account_post, ACT_SIGNED_IN, PAGE, SCOPE_NONE},
-    /* before /partners/{id}: "new" is not an id */
-    {"GET", "/partners/new", page_partner_new, ACT_PARTNER_CREATE, PAGE, SCOPE_NONE},
-    {"POST", "/partners/new", page_partner_new_post, ACT_PARTNER_CREATE, PAGE, SCOPE_NONE},
-    /* questionnaire, request and invitation pages; the invitation lookup (api_invitations.c) */
+    /* the invitation lookup (api_invitations.c) */
     {"GET", "/api/v1/invitations/{token}", api_invitation_get, ACT_PUBLIC, 0, SCOPE_NONE},
-    {"GET", "/partners/{id}/questionnaire", page_questionnaire, ACT_QUESTIONNAIRE_READ, PAGE,
-     SCOPE_PARTNER},
-    {"POST", "/partners/{id}/questionnaire", page_questionnaire_post, ACT_QUESTIONNAIRE_ANSWER,
-     PAGE, SCOPE_PARTNER},
-    {"GET", "/requests/{id}", page_request, ACT_REQUEST_READ, PAGE, SCOPE_REQUEST},
-    {"POST", "/requests/{id}", page_request_post, ACT_REQUEST_MESSAGE, PAGE, SCOPE_REQUEST},
-    {"GET", "/invitations/{token}", page_invitation, ACT_PUBLIC, PAGE, SCOPE_NONE},
-    {"POST", "/invitations/{token}", page_invitation_post, ACT_PUBLIC, PAGE, SCOPE_NONE},
-    /* delivery and upload pages */
-    {"GET", "/deliveries/{id}", page_delivery, ACT_DELIVERY_READ, PAGE, SCOPE_DELIVERY},
-    {"GET", "/upload", page_upload, ACT_UPLOAD, PAGE, SCOPE_NONE},
-    {"POST", "/upload", page_upload_post, ACT_DELIVER, PAGE, SCOPE_NONE},
-    /* partner page (after /partners/new); the staff directory (api_staff.c) */
-    {"GET", "/partners/{id}", page_partner, ACT_PARTNER_READ, PAGE, SCOPE_PARTNER},
-    {"POST", "/partners/{id}", page_partner_post, ACT_SIGNED_IN, PAGE, SCOPE_PARTNER},
     {"GET", "/api/v1/staff", api_staff_list, ACT_STAFF_VIEW, 0, SCOPE_NONE},
 };
 
-const int n_routes = sizeof routes / sizeof routes[0];
+#define MAX_TABLES 4
+
+static struct {
+    const struct route *table;
+    int n;
+} tables[MAX_TABLES] = {{api_routes, sizeof api_routes / sizeof api_routes[0]}};
+static int n_tables = 1;
+
+void http_register_routes(const struct route *table, int n)
+{
+    for (int i = 0; i < n_tables; i++)
+        if (tables[i].table == table)
+            return;
+    VG_ASSERT(n_tables < MAX_TABLES);
+    tables[n_tables].table = table;
+    tables[n_tables].n = n;
+    n_tables++;
+}
+
+int http_n_routes(void)
+{
+    int n = 0;
+    for (int i = 0; i < n_tables; i++)
+        n += tables[i].n;
+    return n;
+}
+
+const struct route *http_route(int i)
+{
+    for (int t = 0; t < n_tables; t++) {
+        if (i < tables[t].n)
+            return &tables[t].table[i];
+        i -= tables[t].n;
+    }
+    return NULL;
+}

@@ -256,6 +256,14 @@ void reply_json(struct req *r, int status, json_t *body)
     json_decref(body);
 }
 
+/* The portal's answers (http_set_page_hooks); all NULL when no portal is registered. */
+static struct page_hooks pages;
+
+void http_set_page_hooks(const struct page_hooks *hooks)
+{
+    pages = *hooks;
+}
+
 #define INTERNAL_MESSAGE "the server could not complete this request; try again"
 
 void reply_internal(struct req *r)
@@ -267,8 +275,8 @@ void reply_internal(struct req *r)
     if (r->capturing) /* a page's call of an API handler: the page shows the answer */
         reply_json(r, 500, json_pack("{s:{s:s, s:s}}", "error", "code", "internal", "message",
                                      INTERNAL_MESSAGE));
-    else if (r->route && (r->route->flags & ROUTE_PAGE))
-        page_internal(r);
+    else if (r->route && (r->route->flags & ROUTE_PAGE) && pages.internal)
+        pages.internal(r);
     else
         reply_bytes(r, 500, "application/json", json, sizeof json - 1);
 }
@@ -319,8 +327,8 @@ void reply_header(struct req *r, const char *name, const char *value)
 
 void reply_policy(struct req *r, enum policy_result pr)
 {
-    if (r->route && (r->route->flags & ROUTE_PAGE) && !r->capturing) {
-        page_deny(r, pr);
+    if (r->route && (r->route->flags & ROUTE_PAGE) && !r->capturing && pages.deny) {
+        pages.deny(r, pr);
         return;
     }
     switch (pr) {
@@ -357,6 +365,15 @@ void reply_store_error(struct req *r, int rc)
     }
     fprintf(stderr, "vodgate: store error %d on %s %s\n", rc, r->method, log_path(r));
     reply_internal(r);
+}
+
+/* A page POST's form, parsed and checked by the portal; refused when there is no portal. */
+static bool page_form_ok(struct req *r)
+{
+    if (pages.form_admit)
+        return pages.form_admit(r);
+    reply_error(r, 404, "not_found", "no such page or endpoint: %s", r->path);
+    return false;
 }
 
 /* ---- routing and the checks before any handler ---- */
@@ -424,6 +441,8 @@ static bool route_match(struct req *r, const char *pattern, const char *path)
 /* Whether r is a browser asking for a page: HTML accepted, a path outside the API and tus. */
 static bool wants_page(struct req *r)
 {
+    if (!pages.not_found)
+        return false;
     const char *accept = req_header(r, MHD_HTTP_HEADER_ACCEPT);
     return accept && strstr(accept, "text/html") && strncmp(r->path, "/api/", 5) &&
            strncmp(r->path, "/files/", 7);
@@ -434,20 +453,21 @@ static const struct route *route_find(struct req *r)
 {
     bool path_known = false;
     struct buf allow = {0};
-    for (int i = 0; i < n_routes; i++) {
-        if (!route_match(r, routes[i].pattern, r->path))
+    for (int i = 0, n = http_n_routes(); i < n; i++) {
+        const struct route *rt = http_route(i);
+        if (!route_match(r, rt->pattern, r->path))
             continue;
-        if (strcmp(routes[i].method, r->method) == 0 ||
-            (strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+        if (strcmp(rt->method, r->method) == 0 ||
+            (strcmp(r->method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
             buf_free(&allow);
-            return &routes[i];
+            return rt;
         }
         path_known = true;
-        if (!strstr(buf_str(&allow), routes[i].method))
-            buf_printf(&allow, "%s%s", allow.len ? ", " : "", routes[i].method);
+        if (!strstr(buf_str(&allow), rt->method))
+            buf_printf(&allow, "%s%s", allow.len ? ", " : "", rt->method);
     }
     if (!path_known && wants_page(r)) {
-        page_not_found(r);
+        pages.not_found(r);
     } else if (path_known) {
         reply_header(r, "Allow", buf_str(&allow));
         reply_error(r, 405, "method_not_allowed", "%s is not allowed here; allowed: %s", r->method,
@@ -461,9 +481,11 @@ static const struct route *route_find(struct req *r)
 
 const struct route *route_by_pattern(const char *method, const char *pattern)
 {
-    for (int i = 0; i < n_routes; i++)
-        if (!strcmp(routes[i].method, method) && !strcmp(routes[i].pattern, pattern))
-            return &routes[i];
+    for (int i = 0, n = http_n_routes(); i < n; i++) {
+        const struct route *rt = http_route(i);
+        if (!strcmp(rt->method, method) && !strcmp(rt->pattern, pattern))
+            return rt;
+    }
     return NULL;
 }
 
@@ -561,7 +583,7 @@ static bool door(struct req *r)
     }
     if (!utf8_valid(r->path, strlen(r->path))) {
         if (wants_page(r)) /* no page has such an address: the portal's own 404 */
-            page_not_found(r);
+            pages.not_found(r);
         else
             reply_error(r, 400, "bad_request", "the path is not UTF-8 text");
         return false;
@@ -825,7 +847,7 @@ static enum MHD_Result run_phase(struct req *r, enum phase ph, const char *data,
     case PHASE_STREAM:
         return on_stream(r, data, size);
     case PHASE_LAST:
-        if (!r->status && (!(r->route->flags & ROUTE_PAGE) || page_form_admit(r)))
+        if (!r->status && (!(r->route->flags & ROUTE_PAGE) || page_form_ok(r)))
             r->route->fn(r);
         return send_reply(r);
     }

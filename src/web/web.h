@@ -29,6 +29,15 @@ void page_render(struct req *r, int status, const char *name, json_t *vm);
 /* Answers 303 to location; kind "ok" or "error" and text: the flash shown there (text may be NULL).
  */
 void page_redirect(struct req *r, const char *location, const char *kind, const char *text);
+/* The page answers the dispatcher asks for (registered by pages.c): a refused page request, */
+void page_deny(struct req *r, enum policy_result pr);
+/* a page POST's form parsed into r->form with its csrf field checked (false when answered), */
+bool page_form_admit(struct req *r);
+/* an HTML 404 for a path no route knows (browsers asking for text/html), */
+void page_not_found(struct req *r);
+/* and the 500 of a page that failed inside: the portal's error page, or a plain one. */
+void page_internal(struct req *r);
+
 /* Answers an HTML error page. */
 void page_error(struct req *r, int status, const char *fmt, ...) VG_PRINTF(3, 4);
 

@@ -1,0 +1,88 @@
+/*
+ * The portal's pages: their route table and their registration with the
+ * dispatcher. http/ knows nothing of web/: at start, web_register() hands
+ * the dispatcher this table (matched after the API's) and the page answers
+ * it needs for refusals, forms, unknown paths and failures (page.c). Each
+ * route declares, as the API's do, who may call it and what its {id} names,
+ * and the dispatcher checks both before the page runs. A form posts to the
+ * page it belongs to, with a csrf field the dispatcher checks.
+ */
+#include "web/pages.h"
+
+#include "base/now.h"
+#include "base/recover.h"
+#include "web/web.h"
+
+void page_plan(struct req *r);
+void page_posthouses(struct req *r);
+void page_outbox(struct req *r);
+void page_account(struct req *r);
+void page_account_post(struct req *r);
+void page_questionnaire(struct req *r);
+void page_questionnaire_post(struct req *r);
+void page_request(struct req *r);
+void page_request_post(struct req *r);
+void page_invitation(struct req *r);
+void page_invitation_post(struct req *r);
+void page_delivery(struct req *r);
+void page_upload(struct req *r);
+void page_upload_post(struct req *r);
+void page_partner(struct req *r);
+void page_partner_post(struct req *r);
+void page_home(struct req *r);
+void page_signin(struct req *r);
+void page_signout(struct req *r);
+void page_static(struct req *r);
+void page_partner_new(struct req *r);
+void page_partner_new_post(struct req *r);
+
+/* The test hook of a page that fails inside (serve --test-clock only): shows the 500 page. */
+static void page_test_fail(struct req *r)
+{
+    if (!now_is_test()) {
+        reply_error(r, 403, "test_clock_only", "this test hook needs serve --test-clock");
+        return;
+    }
+    VG_ASSERT(!"test hook: a broken invariant on a page");
+}
+
+static const struct route page_routes[] = {
+    {"GET", "/test/fail", page_test_fail, ACT_TEST_HOOK, ROUTE_PAGE, SCOPE_NONE},
+    /* the portal (src/web/): HTML pages; forms post to their page with a csrf field */
+    {"GET", "/static/{name}", page_static, ACT_PUBLIC, 0, SCOPE_NONE},
+    {"GET", "/", page_home, ACT_PUBLIC, ROUTE_PAGE, SCOPE_NONE},
+    {"POST", "/", page_signin, ACT_PUBLIC, ROUTE_PAGE, SCOPE_NONE},
+    {"POST", "/signout", page_signout, ACT_SIGNED_IN, ROUTE_PAGE, SCOPE_NONE},
+    /* planner, posthouses, outbox, account pages */
+    {"GET", "/plan", page_plan, ACT_STAFF_VIEW, ROUTE_PAGE, SCOPE_NONE},
+    {"GET", "/posthouses", page_posthouses, ACT_POSTHOUSE_LIST, ROUTE_PAGE, SCOPE_NONE},
+    {"GET", "/outbox", page_outbox, ACT_STAFF_VIEW, ROUTE_PAGE, SCOPE_NONE},
+    {"GET", "/account", page_account, ACT_SIGNED_IN, ROUTE_PAGE, SCOPE_NONE},
+    {"POST", "/account", page_account_post, ACT_SIGNED_IN, ROUTE_PAGE, SCOPE_NONE},
+    /* before /partners/{id}: "new" is not an id */
+    {"GET", "/partners/new", page_partner_new, ACT_PARTNER_CREATE, ROUTE_PAGE, SCOPE_NONE},
+    {"POST", "/partners/new", page_partner_new_post, ACT_PARTNER_CREATE, ROUTE_PAGE, SCOPE_NONE},
+    {"GET", "/partners/{id}/questionnaire", page_questionnaire, ACT_QUESTIONNAIRE_READ, ROUTE_PAGE,
+     SCOPE_PARTNER},
+    {"POST", "/partners/{id}/questionnaire", page_questionnaire_post, ACT_QUESTIONNAIRE_ANSWER,
+     ROUTE_PAGE, SCOPE_PARTNER},
+    {"GET", "/requests/{id}", page_request, ACT_REQUEST_READ, ROUTE_PAGE, SCOPE_REQUEST},
+    {"POST", "/requests/{id}", page_request_post, ACT_REQUEST_MESSAGE, ROUTE_PAGE, SCOPE_REQUEST},
+    {"GET", "/invitations/{token}", page_invitation, ACT_PUBLIC, ROUTE_PAGE, SCOPE_NONE},
+    {"POST", "/invitations/{token}", page_invitation_post, ACT_PUBLIC, ROUTE_PAGE, SCOPE_NONE},
+    /* delivery and upload pages */
+    {"GET", "/deliveries/{id}", page_delivery, ACT_DELIVERY_READ, ROUTE_PAGE, SCOPE_DELIVERY},
+    {"GET", "/upload", page_upload, ACT_UPLOAD, ROUTE_PAGE, SCOPE_NONE},
+    {"POST", "/upload", page_upload_post, ACT_DELIVER, ROUTE_PAGE, SCOPE_NONE},
+    /* partner page (after /partners/new); the staff directory (api_staff.c) */
+    {"GET", "/partners/{id}", page_partner, ACT_PARTNER_READ, ROUTE_PAGE, SCOPE_PARTNER},
+    {"POST", "/partners/{id}", page_partner_post, ACT_SIGNED_IN, ROUTE_PAGE, SCOPE_PARTNER},
+};
+
+void web_register(void)
+{
+    static const struct page_hooks hooks = {page_deny, page_form_admit, page_not_found,
+                                            page_internal};
+    http_register_routes(page_routes, sizeof page_routes / sizeof page_routes[0]);
+    http_set_page_hooks(&hooks);
+}
