@@ -14,7 +14,7 @@
 #include "base/buf.h"
 #include "core/template.h"
 #include "jobs/mail.h"
-#include "jobs/mail_templates.h"
+#include "app/mail_templates.h"
 #include "t.h"
 
 /* Renders text with vars given as JSON text; returns the code, out/err filled. */
