@@ -14,6 +14,7 @@
 #include "check/check.h"
 #include "check/vocab.h"
 #include "check/xlsx.h"
+#include "core/codes.h"
 #include "t.h"
 
 /* ---- helpers ---- */
@@ -176,13 +177,19 @@ TEST(vocab_exact_and_loose)
     CHECK(vocab_find(VOCAB_ENTRY_TYPE, "full  extract", 13, &ci) == NULL);
     CHECK(ci && !strcmp(ci->s, "Full Extract"));
     CHECK(vocab_find(VOCAB_FORMAT_PROFILE, "4K", 2, &ci) == NULL && ci == NULL);
-    CHECK(vocab_currency("USD") && vocab_currency("XTS") && !vocab_currency("usd") &&
-          !vocab_currency("ABC"));
-    CHECK_STR_EQ(vocab_lang_two_letter("eng"), "en");
-    CHECK_STR_EQ(vocab_lang_two_letter("FRE"), "fr");
-    CHECK(vocab_lang_two_letter("cmn") == NULL);
+    /* the ISO code lists the avails checks use are core/codes.h's */
+    CHECK(codes_currency("USD") && codes_currency("XTS") && !codes_currency("usd") &&
+          !codes_currency("ABC"));
+    CHECK_STR_EQ(codes_language_two_letter("eng"), "en");
+    CHECK_STR_EQ(codes_language_two_letter("FRE"), "fr");
+    CHECK(codes_language_two_letter("cmn") == NULL);
     CHECK_STR_EQ(vocab_territory_area("ZZ"), "Global");
+    CHECK_STR_EQ(vocab_territory_area("EU"), "European Union");
+    CHECK_STR_EQ(vocab_territory_area("419"), "Latin America and the Caribbean");
+    CHECK_STR_EQ(vocab_territory_area("001"), "World");
     CHECK(vocab_territory_area("US") == NULL);
+    CHECK(vocab_territory_area("1") == NULL && vocab_territory_area("999") == NULL);
+    CHECK(vocab_territory_area(NULL) == NULL);
     CHECK(vocab_column_find("BundleALIDs")->field == AVF_BUNDLED_ALIDS);
     CHECK(vocab_column_of(AVF_ALID)->required);
     CHECK_INT_EQ(vocab_xml_version_of_template(TPL_1_7_2), 2220);

@@ -4,12 +4,17 @@
  * and after weekends, the Christmas run, starts on holidays and weekends, 48
  * hours across both DST changes in Europe and the US, zones far from UTC,
  * pauses, coverage, empty weeks, other weekends, a holiday added after start.
+ * And the table of clock kinds (core/deadline.c): names and ids round-trip,
+ * the stored names never change, every kind has its words, and the portal's
+ * labels (web_clock_label) are the table's.
  */
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/timefmt.h"
 #include "core/clock.h"
+#include "core/deadline.h"
 #include "t.h"
+#include "web/web.h"
 
 static int64_t T(const char *s)
 {
@@ -640,6 +645,72 @@ TEST(clock_is_pure)
     CHECK_INT_EQ(clock_due_at(&spec, NULL, p, 2, 0, now, &b, NULL), CLOCK_DUE);
     CHECK_INT_EQ(a, b);
     CHECK_INT_EQ(p[0].from, T("2026-11-03T15:00:00Z"));
+}
+
+TEST(deadline_kinds_round_trip)
+{
+    int n = 0;
+    const struct deadline_kind *all = deadline_kinds(&n);
+    CHECK_INT_EQ(n, DEADLINE_N);
+    for (int i = 0; i < n; i++) {
+        const struct deadline_kind *k = &all[i];
+        CHECK_INT_EQ(k->id, i);
+        CHECK(deadline_kind_of((enum deadline_id)i) == k);
+        CHECK(deadline_kind(k->name) == k);
+        CHECK_INT_EQ(deadline_parse(k->name), i);
+        CHECK_STR_EQ(deadline_name(deadline_parse(k->name)), k->name);
+        CHECK(clock_kind_name(k->rule) != NULL);
+    }
+    /* The names are stored with every clock and shown by the API: they never change. */
+    static const struct {
+        enum deadline_id id;
+        const char *name;
+    } stored[] = {
+        {DEADLINE_DELIVERY_48H, "delivery_48h"}, {DEADLINE_RESPONSE_3WD, "response_3wd"},
+        {DEADLINE_SETUP_10D, "setup_10d"},       {DEADLINE_TRAINING_30D, "training_30d"},
+        {DEADLINE_PUBLISH_14D, "publish_14d"},   {DEADLINE_MILESTONE, "milestone"},
+    };
+    CHECK_INT_EQ(sizeof stored / sizeof stored[0], DEADLINE_N);
+    for (size_t i = 0; i < sizeof stored / sizeof stored[0]; i++)
+        CHECK_STR_EQ(deadline_name(stored[i].id), stored[i].name);
+    CHECK(deadline_kind(NULL) == NULL);
+    CHECK(deadline_kind("Delivery_48h") == NULL);
+    CHECK_INT_EQ(deadline_parse("delivery_48"), DEADLINE_N);
+    CHECK_INT_EQ(deadline_parse(NULL), DEADLINE_N);
+    /* the rules the clock math is given */
+    CHECK_INT_EQ(deadline_kind_of(DEADLINE_DELIVERY_48H)->amount, 172800);
+    CHECK_INT_EQ(deadline_kind_of(DEADLINE_RESPONSE_3WD)->rule, CLOCK_WORKING_DAYS);
+    CHECK(deadline_kind_of(DEADLINE_RESPONSE_3WD)->pausable);
+    CHECK(deadline_kind_of(DEADLINE_SETUP_10D)->extendable);
+    CHECK(!deadline_kind_of(DEADLINE_MILESTONE)->pausable);
+}
+
+TEST(deadline_kinds_have_their_words)
+{
+    int n = 0;
+    const struct deadline_kind *all = deadline_kinds(&n);
+    for (int i = 0; i < n; i++) {
+        const struct deadline_kind *k = &all[i];
+        CHECK(k->label && *k->label);
+        CHECK(k->long_label && *k->long_label);
+        CHECK(k->short_label && *k->short_label);
+        CHECK(strlen(k->short_label) < strlen(k->long_label));
+        /* the portal's labels are the table's, the very strings */
+        CHECK(web_clock_label(k->name, false) == k->long_label);
+        CHECK(web_clock_label(k->name, true) == k->short_label);
+        /* a kind is either a request's clock or an organisation's own date, never both */
+        CHECK(!(k->ask_label && k->date_label));
+    }
+    CHECK_STR_EQ(web_clock_label("delivery_48h", false), "Delivery within 48 hours");
+    CHECK_STR_EQ(web_clock_label("delivery_48h", true), "Deliver 48 h");
+    CHECK_STR_EQ(web_clock_label("response_3wd", false), "Response within 3 working days");
+    CHECK_STR_EQ(web_clock_label("milestone", true), "Milestone");
+    CHECK_STR_EQ(deadline_kind_of(DEADLINE_RESPONSE_3WD)->ask_label, "Reply or deliver by");
+    CHECK_STR_EQ(deadline_kind_of(DEADLINE_SETUP_10D)->date_label, "Your accounts ready by");
+    CHECK(deadline_kind_of(DEADLINE_MILESTONE)->date_label == NULL);
+    /* an unknown kind reads as itself; none at all as "Clock" */
+    CHECK_STR_EQ(web_clock_label("audit_7d", false), "audit_7d");
+    CHECK_STR_EQ(web_clock_label(NULL, true), "Clock");
 }
 
 static void free_cals(void) __attribute__((destructor));

@@ -926,6 +926,46 @@ TEST(territory_codes)
     CHECK_INT_EQ(n, 249);
 }
 
+/* The code lists the avails and MDDF checks share with the questionnaire (one copy, here). */
+TEST(areas_languages_currencies)
+{
+    /* UN M.49 areas: the regions of language tags and the named areas of Avails territories */
+    CHECK_STR_EQ(codes_m49_area("419"), "Latin America and the Caribbean");
+    CHECK_STR_EQ(codes_m49_area("150"), "Europe");
+    CHECK_STR_EQ(codes_m49_area("001"), "World");
+    CHECK(codes_m49_area("999") == NULL && codes_m49_area("1") == NULL);
+    CHECK(codes_m49_area("0010") == NULL && codes_m49_area("GB") == NULL);
+    CHECK(codes_m49_area(NULL) == NULL);
+    int n_areas = 0;
+    for (int i = 0; i < 1000; i++) {
+        char s[4] = {(char)('0' + i / 100), (char)('0' + i / 10 % 10), (char)('0' + i % 10), 0};
+        const char *name = codes_m49_area(s);
+        n_areas += name != NULL;
+        /* an area is a region of a language tag exactly when it has a name */
+        char tag[8];
+        snprintf(tag, sizeof tag, "es-%s", s);
+        CHECK((codes_language_check(tag, NULL, NULL) == CODES_OK) == (name != NULL));
+    }
+    CHECK_INT_EQ(n_areas, 30);
+    /* three-letter language codes with a two-letter one */
+    CHECK_STR_EQ(codes_language_two_letter("eng"), "en");
+    CHECK_STR_EQ(codes_language_two_letter("ger"), "de");
+    CHECK_STR_EQ(codes_language_two_letter("deu"), "de");
+    CHECK_STR_EQ(codes_language_two_letter("ZHO"), "zh");
+    CHECK(codes_language_two_letter("yue") == NULL && codes_language_two_letter("en") == NULL);
+    CHECK(codes_language_two_letter(NULL) == NULL);
+    /* ISO 4217, exactly as written */
+    CHECK(codes_currency("EUR") && codes_currency("GBP") && codes_currency("JPY"));
+    CHECK(!codes_currency("eur") && !codes_currency("EURO") && !codes_currency("EU") &&
+          !codes_currency("QQQ") && !codes_currency(NULL));
+    int n_currencies = 0;
+    for (char a = 'A'; a <= 'Z'; a++)
+        for (char b = 'A'; b <= 'Z'; b++)
+            for (char c = 'A'; c <= 'Z'; c++)
+                n_currencies += codes_currency((char[4]){a, b, c, 0});
+    CHECK_INT_EQ(n_currencies, 179);
+}
+
 struct tag_row {
     const char *tag;
     int rc;

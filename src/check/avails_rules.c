@@ -263,7 +263,7 @@ static bool check_one_language(struct avails_ctx *c, const struct avails_place *
     const char *two = NULL;
     if (ll == 3) {
         memcpy(lang, tag, 3);
-        two = vocab_lang_two_letter(lang);
+        two = codes_language_two_letter(lang);
     }
     int rc = two ? CODES_OK : codes_language_check(tag, can, why);
     if (two) {
@@ -342,7 +342,7 @@ bool avails_check_currency(struct avails_ctx *c, const struct avails_place *p, c
     struct buf *t = &c->scratch[6];
     buf_reset(t);
     const char *s = avails_trim(c, p, field, raw, true, t);
-    bool ok = vocab_currency(s);
+    bool ok = codes_currency(s);
     if (!ok) {
         char up[4] = "";
         size_t n = strlen(s);
@@ -351,7 +351,7 @@ bool avails_check_currency(struct avails_ctx *c, const struct avails_place *p, c
                 up[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 'a' + 'A') : s[i];
             up[3] = '\0';
         }
-        if (n == 3 && vocab_currency(up))
+        if (n == 3 && codes_currency(up))
             avails_report(c, p, "avails.currency.invalid", SEV_ERROR, field, raw, s, up,
                           "Write the currency code in capitals.",
                           "%s \"%s\" must be written in capitals: \"%s\"", field, s, up);

@@ -774,11 +774,6 @@ static void check_countries(struct mddf_doc *d)
     xmlXPathFreeObject(o);
 }
 
-static int cmp_currency(const void *key, const void *item)
-{
-    return strcmp(key, (const char *)item);
-}
-
 static void check_currencies(struct mddf_doc *d)
 {
     char clause[160];
@@ -786,13 +781,11 @@ static void check_currencies(struct mddf_doc *d)
     xmlXPathObjectPtr o = mddf_xpath(d, "//@currency", NULL);
     EACH_NODE(o, i, n) {
         char *v = node_value(n);
-        size_t nc = sizeof mddf_currencies / sizeof mddf_currencies[0];
-        if (!bsearch(v, mddf_currencies, nc, sizeof mddf_currencies[0], cmp_currency)) {
+        if (!codes_currency(v)) {
             char up[8] = {0};
             for (size_t k = 0; k < 3 && v[k]; k++)
                 up[k] = (char)toupper((unsigned char)v[k]);
-            bool case_only = strlen(v) == 3 && bsearch(up, mddf_currencies, nc,
-                                                       sizeof mddf_currencies[0], cmp_currency);
+            bool case_only = strlen(v) == 3 && codes_currency(up);
             struct mddf_ev ev = {.observed = v,
                                  .normalised = case_only ? up : NULL,
                                  .expected = "an ISO 4217 currency code such as USD, EUR, GBP",

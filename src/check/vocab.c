@@ -1,14 +1,13 @@
 /*
  * Avails vocabularies: see vocab.h. The values come from the MovieLabs rule
  * files vocab_avail_v2.1..2.7 (AvailType, EntryType, LicenseType, ...), the
- * Common Metadata WorkType list (vocab_cm_v2.12), the EMA spreadsheet column
- * mappings for templates 1.7 to 1.9 plus the 1.6 template's own columns,
- * ISO 4217 (the codes of ISO4217.properties) and the ISO 639-2/639-3 to
- * ISO 639-1 correspondence (Debian's iso-codes). They are written here in
- * our own form; the rule files are never read at run time.
+ * Common Metadata WorkType list (vocab_cm_v2.12) and the EMA spreadsheet
+ * column mappings for templates 1.7 to 1.9 plus the 1.6 template's own
+ * columns. They are written here in our own form; the rule files are never
+ * read at run time. The ISO code lists (countries, M.49 areas, languages,
+ * currencies) are not here: core/codes.c is their one home.
  *
- * Lookups are linear scans over short lists (at most a few dozen values),
- * binary search for the ISO tables.
+ * Lookups are linear scans over short lists (at most a few dozen values).
  */
 #include "check/vocab.h"
 
@@ -19,6 +18,7 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "core/codes.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -287,145 +287,21 @@ void vocab_list(enum vocab_id id, int version, struct buf *out)
     }
 }
 
-/* ISO 4217 alphabetic codes, three letters each, sorted. */
-static const char currencies[] =
-    "AEDAFNALLAMDANGAOAARSAUDAWGAZNBAMBBDBDTBGNBHDBIFBMDBNDBOBBOVBRLBSDBTNBWPBYNBZDCADCDFCHECHFCHW"
-    "CLFCLPCNYCOPCOUCRCCUCCUPCVECZKDJFDKKDOPDZDEGPERNETBEURFJDFKPGBPGELGHSGIPGMDGNFGTQGYDHKDHNLHRK"
-    "HTGHUFIDRILSINRIQDIRRISKJMDJODJPYKESKGSKHRKMFKPWKRWKWDKYDKZTLAKLBPLKRLRDLSLLYDMADMDLMGAMKDMMK"
-    "MNTMOPMRUMURMVRMWKMXNMXVMYRMZNNADNGNNIONOKNPRNZDOMRPABPENPGKPHPPKRPLNPYGQARRONRSDRUBRWFSARSBD"
-    "SCRSDGSEKSGDSHPSLLSOSSRDSSPSTNSVCSYPSZLTHBTJSTMTTNDTOPTRYTTDTWDTZSUAHUGXUSDUSNUYIUYUUYWUZSVES"
-    "VNDVUVWSTXAFXAGXAUXBAXBBXBCXBDXCDXDRXOFXPDXPFXPTXSUXTSXUAXXXYERZARZMWZWL";
-
-bool vocab_currency(const char *s)
-{
-    if (!s || strlen(s) != 3)
-        return false;
-    for (int i = 0; i < 3; i++)
-        if (s[i] < 'A' || s[i] > 'Z')
-            return false;
-    size_t lo = 0, hi = (sizeof currencies - 1) / 3;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = memcmp(s, currencies + mid * 3, 3);
-        if (c == 0)
-            return true;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return false;
-}
-
-/* ISO 639-2 (terminology and bibliographic) and 639-3 codes with an ISO 639-1 equivalent. */
-static const struct {
-    char three[4], two[3];
-} lang_pairs[] = {
-    {"aar", "aa"}, {"abk", "ab"}, {"afr", "af"}, {"aka", "ak"}, {"alb", "sq"}, {"amh", "am"},
-    {"ara", "ar"}, {"arg", "an"}, {"arm", "hy"}, {"asm", "as"}, {"ava", "av"}, {"ave", "ae"},
-    {"aym", "ay"}, {"aze", "az"}, {"bak", "ba"}, {"bam", "bm"}, {"baq", "eu"}, {"bel", "be"},
-    {"ben", "bn"}, {"bih", "bh"}, {"bis", "bi"}, {"bod", "bo"}, {"bos", "bs"}, {"bre", "br"},
-    {"bul", "bg"}, {"bur", "my"}, {"cat", "ca"}, {"ces", "cs"}, {"cha", "ch"}, {"che", "ce"},
-    {"chi", "zh"}, {"chu", "cu"}, {"chv", "cv"}, {"cor", "kw"}, {"cos", "co"}, {"cre", "cr"},
-    {"cym", "cy"}, {"cze", "cs"}, {"dan", "da"}, {"deu", "de"}, {"div", "dv"}, {"dut", "nl"},
-    {"dzo", "dz"}, {"ell", "el"}, {"eng", "en"}, {"epo", "eo"}, {"est", "et"}, {"eus", "eu"},
-    {"ewe", "ee"}, {"fao", "fo"}, {"fas", "fa"}, {"fij", "fj"}, {"fin", "fi"}, {"fra", "fr"},
-    {"fre", "fr"}, {"fry", "fy"}, {"ful", "ff"}, {"geo", "ka"}, {"ger", "de"}, {"gla", "gd"},
-    {"gle", "ga"}, {"glg", "gl"}, {"glv", "gv"}, {"gre", "el"}, {"grn", "gn"}, {"guj", "gu"},
-    {"hat", "ht"}, {"hau", "ha"}, {"hbs", "sh"}, {"heb", "he"}, {"her", "hz"}, {"hin", "hi"},
-    {"hmo", "ho"}, {"hrv", "hr"}, {"hun", "hu"}, {"hye", "hy"}, {"ibo", "ig"}, {"ice", "is"},
-    {"ido", "io"}, {"iii", "ii"}, {"iku", "iu"}, {"ile", "ie"}, {"ina", "ia"}, {"ind", "id"},
-    {"ipk", "ik"}, {"isl", "is"}, {"ita", "it"}, {"jav", "jv"}, {"jpn", "ja"}, {"kal", "kl"},
-    {"kan", "kn"}, {"kas", "ks"}, {"kat", "ka"}, {"kau", "kr"}, {"kaz", "kk"}, {"khm", "km"},
-    {"kik", "ki"}, {"kin", "rw"}, {"kir", "ky"}, {"kom", "kv"}, {"kon", "kg"}, {"kor", "ko"},
-    {"kua", "kj"}, {"kur", "ku"}, {"lao", "lo"}, {"lat", "la"}, {"lav", "lv"}, {"lim", "li"},
-    {"lin", "ln"}, {"lit", "lt"}, {"ltz", "lb"}, {"lub", "lu"}, {"lug", "lg"}, {"mac", "mk"},
-    {"mah", "mh"}, {"mal", "ml"}, {"mao", "mi"}, {"mar", "mr"}, {"may", "ms"}, {"mkd", "mk"},
-    {"mlg", "mg"}, {"mlt", "mt"}, {"mon", "mn"}, {"mri", "mi"}, {"msa", "ms"}, {"mya", "my"},
-    {"nau", "na"}, {"nav", "nv"}, {"nbl", "nr"}, {"nde", "nd"}, {"ndo", "ng"}, {"nep", "ne"},
-    {"nld", "nl"}, {"nno", "nn"}, {"nob", "nb"}, {"nor", "no"}, {"nya", "ny"}, {"oci", "oc"},
-    {"oji", "oj"}, {"ori", "or"}, {"orm", "om"}, {"oss", "os"}, {"pan", "pa"}, {"per", "fa"},
-    {"pli", "pi"}, {"pol", "pl"}, {"por", "pt"}, {"pus", "ps"}, {"que", "qu"}, {"roh", "rm"},
-    {"ron", "ro"}, {"rum", "ro"}, {"run", "rn"}, {"rus", "ru"}, {"sag", "sg"}, {"san", "sa"},
-    {"sin", "si"}, {"slk", "sk"}, {"slo", "sk"}, {"slv", "sl"}, {"sme", "se"}, {"smo", "sm"},
-    {"sna", "sn"}, {"snd", "sd"}, {"som", "so"}, {"sot", "st"}, {"spa", "es"}, {"sqi", "sq"},
-    {"srd", "sc"}, {"srp", "sr"}, {"ssw", "ss"}, {"sun", "su"}, {"swa", "sw"}, {"swe", "sv"},
-    {"tah", "ty"}, {"tam", "ta"}, {"tat", "tt"}, {"tel", "te"}, {"tgk", "tg"}, {"tgl", "tl"},
-    {"tha", "th"}, {"tib", "bo"}, {"tir", "ti"}, {"ton", "to"}, {"tsn", "tn"}, {"tso", "ts"},
-    {"tuk", "tk"}, {"tur", "tr"}, {"twi", "tw"}, {"uig", "ug"}, {"ukr", "uk"}, {"urd", "ur"},
-    {"uzb", "uz"}, {"ven", "ve"}, {"vie", "vi"}, {"vol", "vo"}, {"wel", "cy"}, {"wln", "wa"},
-    {"wol", "wo"}, {"xho", "xh"}, {"yid", "yi"}, {"yor", "yo"}, {"zha", "za"}, {"zho", "zh"},
-    {"zul", "zu"},
-};
-
-const char *vocab_lang_two_letter(const char *three)
-{
-    if (!three || strlen(three) != 3)
-        return NULL;
-    char key[4];
-    for (int i = 0; i < 3; i++) {
-        char c = three[i];
-        key[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-    }
-    key[3] = '\0';
-    size_t lo = 0, hi = N(lang_pairs);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(key, lang_pairs[mid].three);
-        if (c == 0)
-            return lang_pairs[mid].two;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return NULL;
-}
-
-/* The non-country territories of MovieLabs' ISO3166-1 list (ZZ, EU, UN M.49 areas). */
+/* The territories of MovieLabs' ISO3166-1 list that are neither ISO 3166-1 countries nor UN
+ * M.49 areas (those are core/codes.c's). */
 static const struct {
     const char *code, *name;
-} areas[] = {
+} avails_areas[] = {
     {"ZZ", "Global"},
     {"EU", "European Union"},
-    {"001", "World"},
-    {"002", "Africa"},
-    {"003", "North America"},
-    {"005", "South America"},
-    {"009", "Oceania"},
-    {"011", "Western Africa"},
-    {"013", "Central America"},
-    {"014", "Eastern Africa"},
-    {"015", "Northern Africa"},
-    {"017", "Middle Africa"},
-    {"018", "Southern Africa"},
-    {"019", "Americas"},
-    {"021", "Northern America"},
-    {"029", "Caribbean"},
-    {"030", "Eastern Asia"},
-    {"034", "Southern Asia"},
-    {"035", "South-Eastern Asia"},
-    {"039", "Southern Europe"},
-    {"053", "Australia and New Zealand"},
-    {"054", "Melanesia"},
-    {"057", "Micronesia"},
-    {"061", "Polynesia"},
-    {"142", "Asia"},
-    {"143", "Central Asia"},
-    {"145", "Western Asia"},
-    {"150", "Europe"},
-    {"151", "Eastern Europe"},
-    {"154", "Northern Europe"},
-    {"155", "Western Europe"},
-    {"419", "Latin America and the Caribbean"},
 };
 
 const char *vocab_territory_area(const char *s)
 {
-    for (size_t i = 0; s && i < N(areas); i++)
-        if (!strcmp(s, areas[i].code))
-            return areas[i].name;
-    return NULL;
+    for (size_t i = 0; s && i < N(avails_areas); i++)
+        if (!strcmp(s, avails_areas[i].code))
+            return avails_areas[i].name;
+    return codes_m49_area(s);
 }
 
 /* ---- spreadsheet templates ---- */

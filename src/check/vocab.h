@@ -12,6 +12,10 @@
  * The spreadsheet columns (vocab_column_find) are keyed by header name with
  * the template versions that define them; required columns are flagged.
  *
+ * The ISO code lists the checks also need (countries, UN M.49 areas,
+ * languages, currencies) live in core/codes.h, shared with the questionnaire;
+ * this file adds only what is Avails' own (the territories ZZ and EU).
+ *
  * Pure and thread-safe: static tables only.
  */
 #ifndef VG_VOCAB_H
@@ -69,15 +73,9 @@ const struct vocab_value *vocab_find(enum vocab_id id, const char *s, size_t len
 struct buf;
 void vocab_list(enum vocab_id id, int version, struct buf *out);
 
-/* True when s is an ISO 4217 alphabetic currency code (exactly three uppercase letters). */
-bool vocab_currency(const char *s);
-
-/* For a three-letter ISO 639-2/639-3 code that has a two-letter ISO 639-1 equivalent,
- * returns that code ("eng" -> "en", any case), else NULL. */
-const char *vocab_lang_two_letter(const char *three);
-
 /* Territories that are valid in Avails but are not countries: "ZZ" (global), "EU", and the
- * UN M.49 area codes ("419", "150"). Returns their name, or NULL. */
+ * UN M.49 area codes ("419", "150": core/codes.h's codes_m49_area). Returns their name, or
+ * NULL. (Currencies and language codes: core/codes.h.) */
 const char *vocab_territory_area(const char *s);
 
 /* ---- spreadsheet templates ---- */

@@ -13,6 +13,9 @@
  *                        nothing: the following working days count.
  *   CLOCK_FIXED          a given instant.
  *
+ * These are counting rules. The kinds of promise that use them (delivery_48h,
+ * response_3wd, ...) with their labels are the one table of core/deadline.h.
+ *
  * Due instants are exclusive: an event at t < due is on time
  * (clock_is_breached). All instants are UTC seconds; local days come from the
  * calendar's zone.

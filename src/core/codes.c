@@ -1,9 +1,10 @@
 /*
- * ISO 3166-1 and BCP 47 checks: see codes.h. A tag is split into at most
- * CODES_MAX_TAG / 2 subtags on the stack and walked once by the RFC 5646
- * grammar, as a sequence of optional parts in a fixed order; each subtag is
- * looked up as it is recognised. Lookups are a bit test for two- and
- * three-letter codes and a binary search for scripts, variants and extlangs.
+ * ISO 3166-1, UN M.49, BCP 47 and ISO 4217 checks: see codes.h. A tag is
+ * split into at most CODES_MAX_TAG / 2 subtags on the stack and walked once
+ * by the RFC 5646 grammar, as a sequence of optional parts in a fixed order;
+ * each subtag is looked up as it is recognised. Lookups are a bit test for
+ * two- and three-letter codes (currencies too), a binary search for scripts,
+ * variants, extlangs and the ISO 639-2 pairs, and a scan of the 30 areas.
  */
 #include "core/codes.h"
 
@@ -76,6 +77,52 @@ int codes_territory_check(const char *s, char out[static 3])
     out[1] = upper(s[1]);
     out[2] = '\0';
     return CODES_OK;
+}
+
+/* The name of the M.49 area numbered by the three digits s[0..3), or NULL. */
+static const char *m49_name(const char *s)
+{
+    int num = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+    for (size_t k = 0; k < sizeof m49_list / sizeof m49_list[0]; k++)
+        if (m49_list[k].code == num)
+            return m49_list[k].name;
+    return NULL;
+}
+
+const char *codes_m49_area(const char *s)
+{
+    if (!s || !is_digit(s[0]) || !is_digit(s[1]) || !is_digit(s[2]) || s[3] != '\0')
+        return NULL;
+    return m49_name(s);
+}
+
+bool codes_currency(const char *s)
+{
+    if (!s || strlen(s) != 3)
+        return false;
+    for (int i = 0; i < 3; i++)
+        if (s[i] < 'A' || s[i] > 'Z')
+            return false;
+    return in_bits(currency_bits, s, 3);
+}
+
+const char *codes_language_two_letter(const char *three)
+{
+    if (!three || strlen(three) != 3)
+        return NULL;
+    char key[4] = {lower(three[0]), lower(three[1]), lower(three[2]), '\0'};
+    size_t lo = 0, hi = sizeof lang_pairs / sizeof lang_pairs[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(key, lang_pairs[mid].three);
+        if (c == 0)
+            return lang_pairs[mid].two;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
 }
 
 /* ---- language tags ---- */
@@ -245,14 +292,7 @@ int codes_language_check(const char *tag, struct buf *canonical, struct buf *why
     }
     /* region: 2 letters (ISO 3166-1) or 3 digits (UN M.49) */
     if (i < n && ((t[i].len == 2 && all_alpha(t[i])) || (t[i].len == 3 && all_digit(t[i])))) {
-        bool known = false;
-        if (t[i].len == 2) {
-            known = in_bits(region_bits, t[i].s, 2);
-        } else {
-            int num = (t[i].s[0] - '0') * 100 + (t[i].s[1] - '0') * 10 + (t[i].s[2] - '0');
-            for (size_t k = 0; k < sizeof m49_list / sizeof m49_list[0]; k++)
-                known = known || m49_list[k] == num;
-        }
+        bool known = t[i].len == 2 ? in_bits(region_bits, t[i].s, 2) : m49_name(t[i].s) != NULL;
         if (!known) {
             rc = fail(why, CODES_ERR_UNKNOWN, "has an unknown region ", t[i],
                       " (regions are ISO 3166-1 codes such as GB or UN M.49 areas such as 419)");

@@ -43,6 +43,7 @@
 #include "base/secret.h"
 #include "check/check.h"
 #include "check/ratings.h"
+#include "core/deadline.h"
 #include "core/lifecycle.h"
 #include "ingest/blob.h"
 
@@ -359,16 +360,18 @@ static int record_result(struct db *db, struct arena *a, const struct delivery_r
         if (rc == 0 && !passed && !strcmp(r.phase, "training") &&
             lifecycle_in_training(stage_parse(p->stage))) {
             int64_t clock;
-            rc = onb_close_clocks(&o, subject, "response_3wd", "cancelled", "a new result");
+            const char *response = deadline_name(DEADLINE_RESPONSE_3WD);
+            rc = onb_close_clocks(&o, subject, response, "cancelled", "a new result");
             if (rc == 0)
-                rc = onb_start_clock(&o, p, "response_3wd", subject, now, &clock);
+                rc = onb_start_clock(&o, p, response, subject, now, &clock);
         }
         /* The title's deliveries pass: its publishing clock starts (once). */
         if (rc == 0 && passed && !strcmp(d->kind, "asset_package")) {
             int64_t clock;
-            rc = onb_close_clocks(&o, subject, "publish_14d", "cancelled", "passed again");
+            const char *publish = deadline_name(DEADLINE_PUBLISH_14D);
+            rc = onb_close_clocks(&o, subject, publish, "cancelled", "passed again");
             if (rc == 0)
-                rc = onb_start_clock(&o, p, "publish_14d", subject, now, &clock);
+                rc = onb_start_clock(&o, p, publish, subject, now, &clock);
         }
     }
     if (rc == 0 && !passed) {

@@ -13,6 +13,7 @@
 #include "base/recover.h"
 #include "base/secret.h"
 #include "base/timefmt.h"
+#include "core/deadline.h"
 #include "core/lifecycle.h"
 #include "core/role.h"
 #include "core/template.h"
@@ -435,19 +436,9 @@ const char *web_duration(struct req *r, int64_t s)
 
 const char *web_clock_label(const char *kind, bool brief)
 {
-    static const struct {
-        const char *kind, *label, *brief;
-    } k[] = {
-        {"delivery_48h", "Delivery within 48 hours", "Deliver 48 h"},
-        {"response_3wd", "Response within 3 working days", "Respond 3 wd"},
-        {"setup_10d", "Account setup within 10 days", "Setup 10 d"},
-        {"training_30d", "Training within 30 days", "Training 30 d"},
-        {"publish_14d", "Publishing within 14 days", "Publish 14 d"},
-        {"milestone", "Launch milestone", "Milestone"},
-    };
-    for (size_t i = 0; kind && i < sizeof k / sizeof k[0]; i++)
-        if (!strcmp(k[i].kind, kind))
-            return brief ? k[i].brief : k[i].label;
+    const struct deadline_kind *k = deadline_kind(kind);
+    if (k)
+        return brief ? k->short_label : k->long_label;
     return kind ? kind : "Clock";
 }
 

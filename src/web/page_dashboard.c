@@ -24,6 +24,7 @@
 
 #include "base/now.h"
 #include "base/timefmt.h"
+#include "core/deadline.h"
 #include "core/lifecycle.h"
 #include "core/role.h"
 #include "web/web.h"
@@ -478,10 +479,9 @@ static json_t *asks(struct req *r, json_int_t id, const char *zone, int64_t now)
             const char *state = str(c, "state"), *kind = str(c, "kind");
             if (strcmp(state, "running") && strcmp(state, "paused"))
                 continue;
+            const struct deadline_kind *k = deadline_kind(kind);
             json_t *row = json_pack("{s:s, s:b}", "what",
-                                    !strcmp(kind, "delivery_48h")   ? "Deliver by"
-                                    : !strcmp(kind, "response_3wd") ? "Reply or deliver by"
-                                                                    : web_clock_label(kind, false),
+                                    k && k->ask_label ? k->ask_label : web_clock_label(kind, false),
                                     "paused", !strcmp(state, "paused"));
             set_instant(r, row, json_string_value(json_object_get(c, "due_at")), zone, true, now);
             json_array_append_new(clocks, row);
@@ -512,11 +512,10 @@ static json_t *dates(struct req *r, json_t *partner, const char *zone, int64_t n
         if (!strncmp(str(c, "subject"), "request:", 8))
             continue; /* shown with their request */
         const char *kind = str(c, "kind");
-        const char *what = !strcmp(kind, "setup_10d")      ? "Your accounts ready by"
-                           : !strcmp(kind, "training_30d") ? "Training ends by"
-                           : !strcmp(kind, "publish_14d")  ? "Published by"
-                           : *str(c, "label")              ? str(c, "label")
-                                                           : web_clock_label(kind, false);
+        const struct deadline_kind *k = deadline_kind(kind);
+        const char *what = k && k->date_label ? k->date_label
+                           : *str(c, "label") ? str(c, "label")
+                                              : web_clock_label(kind, false);
         json_t *row =
             json_pack("{s:s, s:b}", "what", what, "paused", !strcmp(str(c, "state"), "paused"));
         set_instant(r, row, json_string_value(json_object_get(c, "due_at")), zone, true, now);

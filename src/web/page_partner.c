@@ -150,7 +150,7 @@ static const char *module_help(enum training_module m)
 static const char *clock_label(struct req *r, const json_t *c, const json_t *titles, bool brief)
 {
     const char *kind = jstr(c, "kind"), *subject = jstr(c, "subject");
-    if (kind && !strcmp(kind, "milestone"))
+    if (deadline_parse(kind) == DEADLINE_MILESTONE)
         return arena_printf(&r->arena, "Milestone: %s", jstr(c, "label") ? jstr(c, "label") : "");
     if (subject && !strncmp(subject, "request:", 8)) {
         const char *title = jstr(titles, subject + 8);
@@ -724,9 +724,11 @@ static json_t *requests_vm(struct view *v, const json_t *requests)
             const char *kind = jstr(c, "kind"), *st = jstr(c, "state");
             if (!kind || !st || (strcmp(st, "running") && strcmp(st, "paused")))
                 continue;
-            const char *key = !strcmp(kind, "delivery_48h")   ? "deliver_by"
-                              : !strcmp(kind, "response_3wd") ? "respond_by"
-                                                              : NULL;
+            /* the two countdown columns of the requests table */
+            enum deadline_id id = deadline_parse(kind);
+            const char *key = id == DEADLINE_DELIVERY_48H   ? "deliver_by"
+                              : id == DEADLINE_RESPONSE_3WD ? "respond_by"
+                                                            : NULL;
             if (!key)
                 continue;
             json_t *due = !strcmp(st, "paused") ? json_pack("{s:b}", "paused", true)
