@@ -368,7 +368,7 @@ void reply_store_error(struct req *r, int rc)
 }
 
 /* A page POST's form, parsed and checked by the portal; refused when there is no portal. */
-static bool page_form_ok(struct req *r)
+static bool admit_page_form(struct req *r)
 {
     if (pages.form_admit)
         return pages.form_admit(r);
@@ -847,7 +847,7 @@ static enum MHD_Result run_phase(struct req *r, enum phase ph, const char *data,
     case PHASE_STREAM:
         return on_stream(r, data, size);
     case PHASE_LAST:
-        if (!r->status && (!(r->route->flags & ROUTE_PAGE) || page_form_ok(r)))
+        if (!r->status && (!(r->route->flags & ROUTE_PAGE) || admit_page_form(r)))
             r->route->fn(r);
         return send_reply(r);
     }
