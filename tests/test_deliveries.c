@@ -223,15 +223,13 @@ TEST(receiving_checks_the_actor_and_answers_with_the_receipt)
     CHECK_INT_EQ(fail, OP_INVALID);
     /* B's upload is not A's to deliver */
     json_t *foreign = json_pack("[s]", add_upload(&w, w.partner_b, 3, "complete"));
-    CHECK_INT_EQ(
-        receive(&w, &w.user_a, w.partner_a, 0, "avails", foreign, &id, NULL, &fail, &code),
-        OP_REFUSED);
+    CHECK_INT_EQ(receive(&w, &w.user_a, w.partner_a, 0, "avails", foreign, &id, NULL, &fail, &code),
+                 OP_REFUSED);
     CHECK_INT_EQ(fail, OP_INVALID);
     /* during training a delivery answers a request */
     json_t *t_files = json_pack("[s]", add_upload(&w, w.training, 4, "complete"));
-    CHECK_INT_EQ(
-        receive(&w, &w.admin, w.training, 0, "avails", t_files, &id, NULL, &fail, &code),
-        OP_REFUSED);
+    CHECK_INT_EQ(receive(&w, &w.admin, w.training, 0, "avails", t_files, &id, NULL, &fail, &code),
+                 OP_REFUSED);
     CHECK_INT_EQ(fail, OP_INVALID);
 
     CHECK_INT_EQ(
@@ -241,9 +239,9 @@ TEST(receiving_checks_the_actor_and_answers_with_the_receipt)
     json_t *r = json_object_get(receipt, "receipt");
     CHECK_STR_EQ(json_string_value(json_object_get(r, "received_at")), "2026-11-27T16:00:00Z");
     CHECK_STR_EQ(json_string_value(json_object_get(r, "time_zone")), "Europe/London");
-    CHECK_STR_EQ(json_string_value(json_object_get(json_array_get(json_object_get(r, "files"), 0),
-                                                   "name")),
-                 "file-1.xml");
+    CHECK_STR_EQ(
+        json_string_value(json_object_get(json_array_get(json_object_get(r, "files"), 0), "name")),
+        "file-1.xml");
     json_decref(receipt);
     /* committed: the delivery and its validation job are there */
     struct delivery_row d;
@@ -334,8 +332,7 @@ TEST(a_delivery_is_read_by_its_partner_and_staff_and_listed_a_page_at_a_time)
 }
 
 /* uploads_owner as who naming named: the partner, or 0 with the refusal's code in *code. */
-static int64_t owner(struct world *w, const struct principal *who, int64_t named,
-                     const char **code)
+static int64_t owner(struct world *w, const struct principal *who, int64_t named, const char **code)
 {
     struct op o;
     op_init(&o, w->db, &w->a, T0, who, NULL);

@@ -87,8 +87,7 @@ static int receive(struct op *o, const struct partner *p, int64_t request_id, co
                             "(the request it answers on the upload page, --request ID on the "
                             "command line, 'request' in the API)");
     }
-    if (!json_is_array(files) || json_array_size(files) == 0 ||
-        json_array_size(files) > MAX_FILES)
+    if (!json_is_array(files) || json_array_size(files) == 0 || json_array_size(files) > MAX_FILES)
         return refuse_field(o, "invalid", "files",
                             "'files' lists the ids of the delivery's uploads (1 to %d)", MAX_FILES);
     size_t n = json_array_size(files);
@@ -325,9 +324,8 @@ static int view_of(struct op *o, const struct delivery_row *d, const char *zone_
     json_t *v = json_pack("{s:I, s:I, s:o, s:s, s:s, s:o, s:b, s:o, s:o, s:I, s:I, s:o}", "id",
                           (json_int_t)d->id, "partner", (json_int_t)d->partner_id, "request",
                           d->request_id ? json_integer(d->request_id) : json_null(), "kind",
-                          d->kind, "status", d->status, "received_at",
-                          json_instant(d->received_at), "late", d->late, "validated_at",
-                          json_instant(d->validated_at), "ruleset",
+                          d->kind, "status", d->status, "received_at", json_instant(d->received_at),
+                          "late", d->late, "validated_at", json_instant(d->validated_at), "ruleset",
                           d->ruleset ? json_string(d->ruleset) : json_null(), "errors",
                           (json_int_t)d->n_errors, "warnings", (json_int_t)d->n_warnings,
                           "previous", d->previous_id ? json_integer(d->previous_id) : json_null());

@@ -56,8 +56,8 @@ int uploads_list(struct op *o, int64_t partner_id, json_t **out)
         return rc;
     json_t *list = json_array();
     /* an organisation's user: its own and, for a posthouse, its partners' (the store's filter) */
-    rc = store_upload_each(o->db, o->a, partner_id, o->system ? 0 : o->who.org_id, add_upload,
-                           list);
+    rc =
+        store_upload_each(o->db, o->a, partner_id, o->system ? 0 : o->who.org_id, add_upload, list);
     if (rc < 0) {
         json_decref(list);
         return op_failed(o, rc);

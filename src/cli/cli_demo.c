@@ -824,8 +824,8 @@ static int step(struct demo *d, struct op *o, const struct beat *b, struct partn
     case A_DELIVER_SELF:
         j = json_pack("[s]", upload);
         op_join(o); /* inside the beat's transaction */
-        rc = delivery_receive(o, p->id, b->act == A_DELIVER_SELF ? 0 : d->request[b->org],
-                              "avails", j, &d->delivery, NULL);
+        rc = delivery_receive(o, p->id, b->act == A_DELIVER_SELF ? 0 : d->request[b->org], "avails",
+                              j, &d->delivery, NULL);
         json_decref(j);
         return rc;
     case A_REPLY:

@@ -426,8 +426,7 @@ void api_tus_create(struct req *r)
     if (concat.final) {
         struct op o;
         req_op_init(r, &o);
-        if (!tus_op_done(r, &o,
-                         uploads_final_parts(&o, r->conf->ingest, partner, &concat, &parts)))
+        if (!tus_op_done(r, &o, uploads_final_parts(&o, r->conf->ingest, partner, &concat, &parts)))
             return;
     }
     int rc = concat.final ? upload_concat(r->conf->ingest, req_db(r), &u, parts, concat.n_parts, now)

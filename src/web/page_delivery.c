@@ -399,10 +399,10 @@ void page_delivery(struct req *r)
     json_t *q = NULL;
     const char *params[1];
     if (r->scoped && r->scoped->have_partner)
-        json_object_set_new(vm, "partner",
-                            json_pack("{s:I, s:s}", "partner_id", partner_id, "partner_name",
-                                      r->scoped->partner.name ? r->scoped->partner.name
-                                                              : "the partner"));
+        json_object_set_new(
+            vm, "partner",
+            json_pack("{s:I, s:s}", "partner_id", partner_id, "partner_name",
+                      r->scoped->partner.name ? r->scoped->partner.name : "the partner"));
     if (request_id) {
         params[0] = arena_printf(&r->arena, "%lld", (long long)request_id);
         if (web_call(r, "GET", "/api/v1/requests/{id}", params, 1, NULL, &q) == 200)
