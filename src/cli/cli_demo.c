@@ -823,8 +823,9 @@ static int step(struct demo *d, struct op *o, const struct beat *b, struct partn
     case A_DELIVER_BAD:
     case A_DELIVER_SELF:
         j = json_pack("[s]", upload);
-        rc = deliv_receive(o, p, b->act == A_DELIVER_SELF ? 0 : d->request[b->org], "avails", j,
-                           &d->delivery);
+        op_join(o); /* inside the beat's transaction */
+        rc = delivery_receive(o, p->id, b->act == A_DELIVER_SELF ? 0 : d->request[b->org], "avails",
+                              j, &d->delivery, NULL);
         json_decref(j);
         return rc;
     case A_REPLY:

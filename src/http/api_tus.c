@@ -22,15 +22,20 @@
  * (concatenation-unfinished is not offered) and made in the background: it
  * has an Upload-Offset, equal to its length, once made. A listed upload
  * the caller may not see answers exactly as one that does not exist.
+ *
+ * The handlers keep the protocol; the product's decisions are app/uploads.h's
+ * (whose a new upload is, which parts a final may be made of, that a
+ * delivered file stays, the audit events), and a refusal of those that
+ * says the request is invalid answers the protocol's 400, not the API's 422.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/uploads.h"
 #include "base/now.h"
 #include "http/http.h"
 #include "ingest/tus_header.h"
 #include "ingest/upload.h"
-#include "store/delivery_store.h"
 
 void api_tus_options(struct req *r);
 void api_tus_create(struct req *r);
@@ -129,15 +134,19 @@ static void reply_upload_err(struct req *r, int rc)
 }
 
 /*
- * The policy's answer for the caller doing action on upload id (one named
- * in a header, not the route's {id}, which the dispatcher has checked).
+ * Answers an operation of app/uploads.h that refused (rc < 0) as tus does:
+ * a request the server cannot take is 400 in the protocol, where the API
+ * says 422; the other kinds as everywhere (reply_op_error). Frees the op's
+ * error either way; true when rc is 0.
  */
-static enum policy_result upload_policy(struct req *r, enum action a, const char *id)
+static bool tus_op_done(struct req *r, struct op *o, int rc)
 {
-    struct scoped sc;
-    int store_rc;
-    int pr = scope_allow(req_db(r), &r->arena, &r->who, a, SCOPE_UPLOAD, id, &sc, &store_rc);
-    return store_rc ? POLICY_NOT_FOUND : (enum policy_result)pr;
+    if (rc == OP_REFUSED && o->err.kind == OP_INVALID) {
+        reply_error(r, 400, o->err.code, "%s", buf_str(&o->err.message));
+        op_free(o);
+        return false;
+    }
+    return req_op_done(r, o, rc);
 }
 
 /*
@@ -226,6 +235,18 @@ static bool read_checksum(struct req *r, struct upload_body *body)
     return true;
 }
 
+/*
+ * The audit event of a step ingest took (app/uploads.h). The step happened
+ * whatever: a failure to record it is logged (op_failed), not answered.
+ */
+static void record(struct req *r, const struct upload_row *u, enum uploads_step step)
+{
+    struct op o;
+    req_op_init(r, &o);
+    uploads_record(&o, u, step);
+    op_free(&o);
+}
+
 /* ---- the body stream ---- */
 
 struct tus_stream_ctx {
@@ -271,11 +292,7 @@ static void stream_end(struct req *r, bool complete)
     add_offset(r, after.offset);
     add_expires(r, &after);
     if (!c->was_complete && !strcmp(after.state, "complete"))
-        audit(r, after.partner_id, arena_printf(&r->arena, "upload:%s", after.id),
-              "upload.complete", NULL,
-              json_pack("{s:s, s:I, s:s, s:o}", "id", after.id, "length", (json_int_t)after.length,
-                        "sha256", after.sha256, "md5",
-                        after.md5 ? json_string(after.md5) : json_null()));
+        record(r, &after, UPLOADS_COMPLETED);
     reply_bytes(r, c->creating ? 201 : 204, NULL, "", 0);
 }
 
@@ -307,91 +324,24 @@ static void start_stream(struct req *r, const char *id, struct upload_body *body
 /* ---- creation ---- */
 
 /*
- * The partner a new upload belongs to: the caller's organisation, or for a
- * posthouse a partner it delivers for, or for staff the one named in
- * metadata. Answers 400 and returns 0 when there is none.
+ * The partner a new upload belongs to (app/uploads.h uploads_owner decides):
+ * the caller's organisation, or the partner Upload-Metadata `partner` names
+ * when the caller may upload for it. Answers 400 (or as the refusal says)
+ * and returns 0 when there is none.
  */
 static int64_t upload_partner(struct req *r, const struct tus_metadata *m)
 {
     const struct tus_meta_pair *p = tus_meta_get(m, "partner");
     uint64_t id = 0;
-    if (p && (tus_parse_u64((const char *)p->value, &id) < 0 || id == 0)) {
+    if (p && (tus_parse_u64((const char *)p->value, &id) < 0 || id == 0 || id > INT64_MAX)) {
         reply_error(r, 400, "partner", "Upload-Metadata 'partner' must be a partner id");
         return 0;
     }
-    if (!p || (r->who.org_id && (int64_t)id == r->who.org_id)) {
-        if (r->who.org_id)
-            return r->who.org_id;
-        reply_error(r, 400, "partner",
-                    "staff uploads name their partner: Upload-Metadata 'partner' (base64 of the "
-                    "id)");
-        return 0;
-    }
-    struct scoped sc;
-    int store_rc;
-    if (scope_allow(req_db(r), &r->arena, &r->who, ACT_UPLOAD, SCOPE_PARTNER,
-                    arena_printf(&r->arena, "%llu", (unsigned long long)id), &sc,
-                    &store_rc) == POLICY_ALLOW)
-        return sc.partner.id;
-    reply_error(r, 400, "partner", "you cannot upload for partner %llu", (unsigned long long)id);
-    return 0;
-}
-
-/*
- * The partial uploads a final upload is made of (in the request's arena):
- * every listed upload must be one the caller may write (another
- * organisation's, or another partner's than the final's: as if it did not
- * exist; a staff user's on an upload made by someone else: 403), a partial
- * upload, and complete. u is the new upload as api_tus_create filled it in.
- * Returns NULL after answering the request with what is wrong.
- */
-static struct upload_row *final_parts(struct req *r, const struct upload_row *u,
-                                      const struct tus_concat *c, int64_t now)
-{
-    struct upload_row *parts = arena_alloc(&r->arena, (size_t)c->n_parts * sizeof *parts);
-    for (int i = 0; i < c->n_parts; i++) {
-        const char *id = c->parts[i];
-        struct upload_row *p = &parts[i];
-        int rc = upload_get(r->conf->ingest, req_db(r), &r->arena, id, now, p);
-        if (rc == UPLOAD_ERR) {
-            reply_upload_err(r, rc);
-            return NULL;
-        }
-        bool visible = rc != UPLOAD_ERR_NOT_FOUND && p->partner_id == u->partner_id;
-        enum policy_result pr = visible ? upload_policy(r, ACT_UPLOAD_WRITE, id) : POLICY_NOT_FOUND;
-        if (pr == POLICY_FORBIDDEN) {
-            reply_error(r, 403, "forbidden",
-                        "Upload-Concat lists /files/%s: staff make final uploads only of the "
-                        "partial uploads they made themselves",
-                        id);
-            return NULL;
-        }
-        if (pr != POLICY_ALLOW) {
-            reply_error(r, 400, "concat_part",
-                        "Upload-Concat lists /files/%s: there is no such upload of this partner",
-                        id);
-            return NULL;
-        }
-        if (rc == UPLOAD_ERR_GONE) {
-            reply_error(r, 400, "concat_part", "partial upload /files/%s expired", id);
-            return NULL;
-        }
-        if (!upload_is_partial(p)) {
-            reply_error(r, 400, "concat_part",
-                        "upload /files/%s is not a partial upload (create those with "
-                        "Upload-Concat: partial)",
-                        id);
-            return NULL;
-        }
-        if (strcmp(p->state, "complete") != 0) {
-            reply_error(r, 400, "concat_part",
-                        "partial upload /files/%s is not complete (%lld of %lld bytes): finish "
-                        "it, then create the final upload",
-                        id, (long long)p->offset, (long long)p->length);
-            return NULL;
-        }
-    }
-    return parts;
+    struct op o;
+    req_op_init(r, &o);
+    int64_t partner;
+    int rc = uploads_owner(&o, (int64_t)id, &partner);
+    return tus_op_done(r, &o, rc) ? partner : 0;
 }
 
 void api_tus_create(struct req *r)
@@ -472,20 +422,20 @@ void api_tus_create(struct req *r)
     u.length = len_s ? (int64_t)length : -1;
     u.concat = concat.value;
     int64_t now = now_get();
-    struct upload_row *parts = concat.final ? final_parts(r, &u, &concat, now) : NULL;
-    if (concat.final && !parts)
-        return;
+    struct upload_row *parts = NULL;
+    if (concat.final) {
+        struct op o;
+        req_op_init(r, &o);
+        if (!tus_op_done(r, &o, uploads_final_parts(&o, r->conf->ingest, partner, &concat, &parts)))
+            return;
+    }
     int rc = concat.final ? upload_concat(r->conf->ingest, req_db(r), &u, parts, concat.n_parts, now)
                           : upload_create(r->conf->ingest, req_db(r), &u, now);
     if (rc < 0) {
         reply_upload_err(r, rc);
         return;
     }
-    audit(r, partner, arena_printf(&r->arena, "upload:%s", u.id), "upload.create", NULL,
-          json_pack("{s:s, s:o, s:o, s:o}", "id", u.id, "filename",
-                    u.filename ? json_string(u.filename) : json_null(), "length",
-                    u.length >= 0 ? json_integer(u.length) : json_null(), "concat",
-                    u.concat ? json_string(u.concat) : json_null()));
+    record(r, &u, UPLOADS_CREATED);
     char location[16 + UPLOAD_ID_LEN];
     snprintf(location, sizeof location, "/files/%s", u.id);
     if (!body) {
@@ -573,24 +523,16 @@ void api_tus_delete(struct req *r)
     } else if (!load_upload(r, &u)) {
         return;
     }
-    /* A delivered file is evidence of the delivery: it stays. */
-    int64_t delivery = 0;
-    if (store_delivery_of_upload(req_db(r), u.id, &delivery) < 0) {
-        reply_store_error(r, STORE_ERR);
+    /* A delivered file is evidence of the delivery: it stays (409). */
+    struct op o;
+    req_op_init(r, &o);
+    if (!tus_op_done(r, &o, uploads_check_terminate(&o, u.id)))
         return;
-    }
-    if (delivery) {
-        reply_error_extra(r, 409, "delivered", json_pack("{s:I}", "delivery", (json_int_t)delivery),
-                          "this upload is part of delivery %lld and cannot be deleted",
-                          (long long)delivery);
-        return;
-    }
     int rc = upload_terminate(r->conf->ingest, u.id);
     if (rc < 0) {
         reply_upload_err(r, rc);
         return;
     }
-    audit(r, u.partner_id, arena_printf(&r->arena, "upload:%s", u.id), "upload.terminate", NULL,
-          json_pack("{s:s, s:I}", "id", u.id, "offset", (json_int_t)u.offset));
+    record(r, &u, UPLOADS_TERMINATED);
     reply_bytes(r, 204, NULL, "", 0);
 }

@@ -9,15 +9,17 @@
  * polls the API and reloads the page when the result is in, and without
  * JavaScript a Refresh link does the same.
  *
- * The data is GET /api/v1/deliveries/{id} through web_get (the same policy:
- * another organisation's delivery answers 404), with the partner's name and
- * the request's title from their own API routes. A result can hold up to
+ * The data is the delivery's view (app/deliveries.h delivery_view: the same
+ * policy as the API, another organisation's delivery answers 404), with the
+ * partner's name from what the dispatcher loaded for the route's scope and
+ * the request's title from the request's own API route. A result can hold up to
  * 10,000 findings: the page shows the first SHOW_PER_GROUP of each file and
  * severity (SHOW_TOTAL in all) and says where the full list is.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "app/deliveries.h"
 #include "base/timefmt.h"
 #include "core/role.h"
 #include "web/web.h"
@@ -317,9 +319,21 @@ static const char *took_text(struct req *r, int64_t s)
 
 void page_delivery(struct req *r)
 {
-    json_t *d = web_get(r, "/api/v1/deliveries/{id}", r->params[0]);
-    if (!d)
+    struct op o;
+    req_op_init(r, &o);
+    json_t *d;
+    int rc = delivery_view(&o, req_param_id(r, 0), &d);
+    if (rc < 0) {
+        if (rc == OP_REFUSED && o.err.kind == OP_NOT_FOUND)
+            page_error(r, 404, "There is no such page, or it belongs to another organisation.");
+        else if (rc == OP_REFUSED && o.err.kind != OP_FAILED)
+            page_error(r, op_status(o.err.kind), "%s", buf_str(&o.err.message));
+        else
+            reply_internal(r); /* logged where it failed */
+        op_free(&o);
         return;
+    }
+    op_free(&o);
     json_int_t id = json_integer_value(json_object_get(d, "id"));
     json_int_t partner_id = json_integer_value(json_object_get(d, "partner"));
     json_int_t request_id = json_integer_value(json_object_get(d, "request"));
@@ -381,13 +395,14 @@ void page_delivery(struct req *r)
     json_object_set_new(vm, "headline", json_string(headline));
     json_object_set_new(vm, "detail", json_string(detail));
 
-    /* who and what it answers */
-    json_t *p = NULL, *q = NULL;
-    const char *params[1] = {arena_printf(&r->arena, "%lld", (long long)partner_id)};
-    if (web_call(r, "GET", "/api/v1/partners/{id}", params, 1, NULL, &p) == 200)
-        json_object_set_new(vm, "partner",
-                            json_pack("{s:I, s:s}", "partner_id", partner_id, "partner_name",
-                                      str_of(p, "name") ? str_of(p, "name") : "the partner"));
+    /* who and what it answers (the partner: the delivery's owner, loaded for the route) */
+    json_t *q = NULL;
+    const char *params[1];
+    if (r->scoped && r->scoped->have_partner)
+        json_object_set_new(
+            vm, "partner",
+            json_pack("{s:I, s:s}", "partner_id", partner_id, "partner_name",
+                      r->scoped->partner.name ? r->scoped->partner.name : "the partner"));
     if (request_id) {
         params[0] = arena_printf(&r->arena, "%lld", (long long)request_id);
         if (web_call(r, "GET", "/api/v1/requests/{id}", params, 1, NULL, &q) == 200)
@@ -476,7 +491,6 @@ void page_delivery(struct req *r)
     json_object_set_new(
         vm, "api_href",
         json_string(arena_printf(&r->arena, "/api/v1/deliveries/%lld", (long long)id)));
-    json_decref(p);
     json_decref(q);
     json_decref(d);
     page_render(r, 200, "delivery", vm);

@@ -3,8 +3,8 @@
  * [?request={id}] [?partner={id}] [&kind=K] shows, for one partner, the
  * uploader (static/upload.js: tus through tus-js-client at /files/, resumable
  * after a lost connection or a reload) and the delivery form; POST /upload
- * (do=deliver) creates the delivery through the API and goes to its page,
- * where its validation is watched.
+ * (do=deliver) creates the delivery (app/deliveries.h delivery_receive, as
+ * the API does) and goes to its page, where its validation is watched.
  *
  * Whose files: a partner user's own organisation; a posthouse user picks
  * among the partners it delivers for; the staff roles that may upload
@@ -12,8 +12,10 @@
  * others) pick any partner that can deliver (training, escalated, steady
  * state). Only the roles that may deliver (the organisation's users, admin)
  * get the delivery form; pim and pom upload for a partner and leave the
- * delivery to it. Every id in the query goes through the API's own reads,
- * so another organisation's request or partner is a 404.
+ * delivery to it. Every id in the query goes through the same reads as the
+ * API's (the request and the partner still through their API routes, the
+ * uploads through app/uploads.h), so another organisation's request,
+ * partner or upload is a 404.
  *
  * Uploading needs JavaScript: without it the page says so and gives the
  * command-line alternative with this partner's ids filled in.
@@ -23,8 +25,8 @@
 #include <string.h>
 
 #include "app/deliveries.h"
+#include "app/uploads.h"
 #include "core/role.h"
-#include "app/onboarding.h"
 #include "web/web.h"
 
 void page_upload(struct req *r);
@@ -141,9 +143,11 @@ static json_t *kept_uploads(struct req *r)
         if (!id || i >= 1000)
             continue;
         json_t *u = NULL;
-        const char *params[1] = {id};
-        if (web_call(r, "GET", "/api/v1/uploads/{id}", params, 1, NULL, &u) == 200 &&
-            json_is_true(json_object_get(u, "complete")))
+        struct op o;
+        req_op_init(r, &o);
+        int rc = uploads_view(&o, id, &u);
+        op_free(&o); /* one the user may not see is left out, as a missing one */
+        if (rc == 0 && json_is_true(json_object_get(u, "complete")))
             json_array_append_new(
                 list, json_pack("{s:s, s:s, s:I}", "uid", id, "uname",
                                 str_of(u, "filename") ? str_of(u, "filename") : id, "usize",
@@ -323,27 +327,28 @@ void page_upload_post(struct req *r)
         json_array_append(list, files);
     else if (json_is_array(files))
         json_array_extend(list, files);
-    json_t *body = json_pack("{s:I, s:s, s:o}", "partner", id_of(page_field(r, "partner")), "kind",
-                             page_field(r, "kind") ? page_field(r, "kind") : "", "files", list);
-    json_int_t request = id_of(page_field(r, "request"));
-    if (request)
-        json_object_set_new(body, "request", json_integer(request));
+    struct op o;
+    req_op_init(r, &o);
+    int64_t id;
     json_t *ans = NULL;
-    int st = web_call(r, "POST", "/api/v1/deliveries", NULL, 0, body, &ans);
-    if (st == 202) {
-        json_int_t id = json_integer_value(json_object_get(ans, "id"));
+    int rc = delivery_receive(&o, id_of(page_field(r, "partner")), id_of(page_field(r, "request")),
+                              page_field(r, "kind") ? page_field(r, "kind") : "", list, &id, &ans);
+    json_decref(list);
+    if (rc == 0) {
         const char *when = web_time_text(r, str_of(ans, "received_at"), str_of(ans, "time_zone"));
         page_redirect(r, arena_printf(&r->arena, "/deliveries/%lld", (long long)id), "ok",
                       arena_printf(&r->arena,
                                    "Delivery %lld received %s: the files are complete and their "
                                    "checksums verified. The checks are running now.",
                                    (long long)id, when));
-    } else if (st == 404) {
+    } else if (rc == OP_REFUSED && o.err.kind == OP_NOT_FOUND) {
         page_error(r, 404, "There is no such page, or it belongs to another organisation.");
     } else {
-        const char *msg = web_error_message(ans);
+        int st = rc == OP_REFUSED ? op_status(o.err.kind) : 500;
+        const char *msg = rc == OP_REFUSED ? buf_str(&o.err.message) : "";
         show(r, st >= 400 && st < 500 ? st : 500,
              *msg ? msg : "The delivery could not be created; try again.");
     }
+    op_free(&o);
     json_decref(ans);
 }
