@@ -134,22 +134,6 @@ static void reply_upload_err(struct req *r, int rc)
 }
 
 /*
- * Answers an operation of app/uploads.h that refused (rc < 0) as tus does:
- * a request the server cannot take is 400 in the protocol, where the API
- * says 422; the other kinds as everywhere (reply_op_error). Frees the op's
- * error either way; true when rc is 0.
- */
-static bool tus_op_done(struct req *r, struct op *o, int rc)
-{
-    if (rc == OP_REFUSED && o->err.kind == OP_INVALID) {
-        reply_error(r, 400, o->err.code, "%s", buf_str(&o->err.message));
-        op_free(o);
-        return false;
-    }
-    return req_op_done(r, o, rc);
-}
-
-/*
  * Loads upload {id} of the path, which the dispatcher found to be the
  * caller's to act on (another organisation's answered 404 there, as a
  * missing one). Answers and returns false when it is gone meanwhile (404)
@@ -341,7 +325,7 @@ static int64_t upload_partner(struct req *r, const struct tus_metadata *m)
     req_op_init(r, &o);
     int64_t partner;
     int rc = uploads_owner(&o, (int64_t)id, &partner);
-    return tus_op_done(r, &o, rc) ? partner : 0;
+    return req_op_done(r, &o, rc) ? partner : 0;
 }
 
 void api_tus_create(struct req *r)
@@ -426,7 +410,7 @@ void api_tus_create(struct req *r)
     if (concat.final) {
         struct op o;
         req_op_init(r, &o);
-        if (!tus_op_done(r, &o, uploads_final_parts(&o, r->conf->ingest, partner, &concat, &parts)))
+        if (!req_op_done(r, &o, uploads_final_parts(&o, r->conf->ingest, partner, &concat, &parts)))
             return;
     }
     int rc = concat.final ? upload_concat(r->conf->ingest, req_db(r), &u, parts, concat.n_parts, now)
@@ -526,7 +510,7 @@ void api_tus_delete(struct req *r)
     /* A delivered file is evidence of the delivery: it stays (409). */
     struct op o;
     req_op_init(r, &o);
-    if (!tus_op_done(r, &o, uploads_check_terminate(&o, u.id)))
+    if (!req_op_done(r, &o, uploads_check_terminate(&o, u.id)))
         return;
     int rc = upload_terminate(r->conf->ingest, u.id);
     if (rc < 0) {

@@ -38,7 +38,11 @@ void reply_op_error(struct req *r, const struct op *o, int rc)
         reply_internal(r); /* logged where it failed */
         return;
     }
-    reply_error_extra(r, op_status(e->kind), e->code, e->extra ? json_incref(e->extra) : NULL,
+    int status = op_status(e->kind);
+    /* tus answers a request it cannot take with 400 (its protocol has no 422) */
+    if (e->kind == OP_INVALID && r->route && (r->route->flags & ROUTE_TUS))
+        status = 400;
+    reply_error_extra(r, status, e->code, e->extra ? json_incref(e->extra) : NULL,
                       "%s", buf_str(&e->message));
 }
 
