@@ -60,8 +60,9 @@
 #include "http/http.h"
 #include "ingest/upload.h"
 #include "jobs/mail.h"
-#include "jobs/onboarding.h"
-#include "jobs/questionnaire_def.h"
+#include "app/questionnaire_def.h"
+#include "app/warnings.h"
+#include "jobs/sweep.h"
 #include "store/store.h"
 
 #define PASSWORD "fuzzing password 1"
@@ -476,8 +477,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *q = getenv("VODGATE_QUESTIONNAIRE");
     if (questionnaire_def_init(store, q ? q : "data/questionnaire.json", &err) < 0)
         die_setup(err);
-    onb_set_public_url("http://fuzz.test");
-    onb_register_breach_handlers();
+    app_set_public_url("http://fuzz.test");
+    sweep_use_handlers(warnings_clock_handlers, n_warnings_clock_handlers);
     app.store = store;
     app.data_dir = xstrdup(dir);
     app.max_body = 1 << 20;

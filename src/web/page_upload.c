@@ -24,7 +24,6 @@
 
 #include "app/deliveries.h"
 #include "core/role.h"
-#include "app/onboarding.h"
 #include "web/web.h"
 
 void page_upload(struct req *r);
