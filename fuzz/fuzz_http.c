@@ -61,8 +61,9 @@
 #include "web/pages.h"
 #include "ingest/upload.h"
 #include "jobs/mail.h"
-#include "app/onboarding.h"
 #include "app/questionnaire_def.h"
+#include "app/warnings.h"
+#include "jobs/sweep.h"
 #include "store/store.h"
 
 #define PASSWORD "fuzzing password 1"
@@ -478,7 +479,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (questionnaire_def_init(store, q ? q : "data/questionnaire.json", &err) < 0)
         die_setup(err);
     app_set_public_url("http://fuzz.test");
-    sweep_use_handlers(onb_clock_handlers, n_onb_clock_handlers);
+    sweep_use_handlers(warnings_clock_handlers, n_warnings_clock_handlers);
     app.store = store;
     app.data_dir = xstrdup(dir);
     app.max_body = 1 << 20;

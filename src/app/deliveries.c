@@ -10,7 +10,7 @@
  */
 #include "app/deliveries.h"
 
-#include "app/onboarding.h"
+#include "app/lifecycle_steps.h"
 #include "app/scope.h"
 
 #include <stdarg.h>
@@ -128,8 +128,8 @@ static int receive(struct op *o, const struct partner *p, int64_t request_id, co
                         : store_delivery_latest_self(o->db, p->id, kind, &d.previous_id);
     if (rc == 0 && request_id) {
         /* Late when the request's current delivery clock already ran out. */
-        d.late =
-            r.late && !onb_open_clock_due(o, onb_request_subject(o, request_id), "delivery_48h");
+        d.late = r.late && !lifecycle_open_clock_due(o, lifecycle_request_subject(o, request_id),
+                                                     "delivery_48h");
     }
     if (rc == 0)
         rc = store_delivery_add(o->db, &d, id);
@@ -148,9 +148,11 @@ static int receive(struct op *o, const struct partner *p, int64_t request_id, co
     if (request_id) {
         /* The receipt meets the 48-hour clock; a delivery is also the corrective action that
          * answers the response clock. */
-        const char *subject = onb_request_subject(o, request_id);
-        if ((rc = onb_close_clocks(o, subject, "delivery_48h", "met", "delivery received")) < 0 ||
-            (rc = onb_close_clocks(o, subject, "response_3wd", "met", "delivery received")) < 0 ||
+        const char *subject = lifecycle_request_subject(o, request_id);
+        if ((rc = lifecycle_close_clocks(o, subject, "delivery_48h", "met",
+                                         "delivery received")) < 0 ||
+            (rc = lifecycle_close_clocks(o, subject, "response_3wd", "met",
+                                         "delivery received")) < 0 ||
             (rc = store_request_set_status(o->db, request_id, "delivered")) < 0)
             return op_failed(o, rc);
     }
@@ -158,11 +160,11 @@ static int receive(struct op *o, const struct partner *p, int64_t request_id, co
     if ((rc = store_job_add(o->db, "validate", arena_printf(o->a, "delivery:%lld", (long long)*id),
                             o->now, o->now, &job)) < 0)
         return op_failed(o, rc);
-    return onb_event(o, p, arena_printf(o->a, "delivery:%lld", (long long)*id), "delivery.receive",
-                     NULL,
-                     json_pack("{s:s, s:o, s:I, s:b}", "kind", kind, "request",
-                               request_id ? json_integer(request_id) : json_null(), "files",
-                               (json_int_t)n, "late", d.late));
+    return lifecycle_event(o, p, arena_printf(o->a, "delivery:%lld", (long long)*id),
+                           "delivery.receive", NULL,
+                           json_pack("{s:s, s:o, s:I, s:b}", "kind", kind, "request",
+                                     request_id ? json_integer(request_id) : json_null(), "files",
+                                     (json_int_t)n, "late", d.late));
 }
 
 static int view_of(struct op *o, const struct delivery_row *d, const char *zone_name, bool full,

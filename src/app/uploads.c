@@ -7,7 +7,7 @@
  */
 #include "app/uploads.h"
 
-#include "app/onboarding.h"
+#include "app/lifecycle_steps.h"
 #include "app/scope.h"
 
 #include <string.h>
@@ -186,6 +186,6 @@ int uploads_record(struct op *o, const struct upload_row *u, enum uploads_step s
     }
     struct partner p = {0};
     p.id = u->partner_id;
-    int rc = onb_event(o, &p, arena_printf(o->a, "upload:%s", u->id), action, NULL, after);
+    int rc = lifecycle_event(o, &p, arena_printf(o->a, "upload:%s", u->id), action, NULL, after);
     return rc < 0 ? op_failed(o, rc) : 0;
 }

@@ -10,13 +10,14 @@
  * The demo is a story told on the program's clock (base/now.h). It switches
  * this process to a test clock six weeks in the past and replays, in time
  * order, the beats of the table below: what a cam, a pim, a pom and the
- * partners' people would have done. Every beat goes through the functions
- * the API handlers call (jobs/onboarding.c, jobs/deliveries.c, the tus
- * ingest of ingest/upload.c), each in its own transaction, and before each
- * beat the clock sweep runs up to its instant, so breaches, warnings and
- * escalations happen when they would have, with their audit events and
- * messages. Partners' people join through the invitation the questionnaire
- * mail carries. Delivered files are made here (small EMA Avails XML
+ * partners' people would have done. Every beat goes through the operations
+ * the API handlers call (src/app/: questionnaire.c, setup.c, training.c,
+ * requests.c, deliveries.c; the tus ingest of ingest/upload.c), as the
+ * beat's actor and in one transaction per beat, and before each beat the
+ * clock sweep runs up to its instant, so breaches, warnings and escalations
+ * happen when they would have, with their audit events and messages.
+ * Partners' people join through the invitation the questionnaire mail
+ * carries. Delivered files are made here (small EMA Avails XML
  * documents, one correct, one with errors) and validated in this process
  * (deliv_run_ready), so every result exists before `serve` starts. The story
  * ends at the real present with a last sweep.
@@ -47,8 +48,14 @@
 #include "ingest/upload.h"
 #include "jobs/deliveries.h"
 #include "jobs/mail.h"
-#include "app/onboarding.h"
+#include "app/invitations.h"
+#include "app/lifecycle_steps.h"
+#include "app/questionnaire.h"
 #include "app/questionnaire_def.h"
+#include "app/requests.h"
+#include "app/setup.h"
+#include "app/training.h"
+#include "app/warnings.h"
 #include "jobs/sweep.h"
 #include "store/delivery_store.h"
 #include "store/lifecycle_store.h"
@@ -657,7 +664,7 @@ static int take_body(const struct mail_row *m, void *arg)
 
 /*
  * The contact of org follows the invitation link of the questionnaire mail
- * and chooses the demo password (onb_accept_invitation, as
+ * and chooses the demo password (invitation_accept, as
  * POST /api/v1/invitations/{token}). Sets d->user[org]. Returns 0 or -1.
  */
 static int join(struct demo *d, enum org org)
@@ -676,16 +683,10 @@ static int join(struct demo *d, enum org org)
     op_init(&o, db, &a, now_get(), NULL, app_public_url());
     if (rc >= 0) {
         char *token = arena_strndup(&a, link + 13, SECRET_TOKEN_LEN);
-        rc = store_begin(db);
-        if (rc == 0)
-            rc = onb_accept_invitation(&o, token, d->password);
-        if (rc == 0)
-            rc = store_commit(db);
-        if (rc < 0) {
-            store_rollback(db);
+        rc = invitation_accept(&o, token, d->password);
+        if (rc < 0)
             fprintf(stderr, "vodgate demo: %s could not accept the invitation: %s\n", email,
                     rc == OP_REFUSED ? buf_str(&o.err.message) : "store error");
-        }
     }
     struct user u;
     if (rc == 0 && (rc = store_user_by_email(db, &a, email, &u)) == 0)
@@ -747,7 +748,6 @@ static int step(struct demo *d, struct op *o, const struct beat *b, struct partn
                 const char *upload)
 {
     const struct org_def *od = &orgs[b->org];
-    struct request_row r;
     json_t *j = NULL;
     int rc = 0;
     switch (b->act) {
@@ -764,61 +764,55 @@ static int step(struct demo *d, struct op *o, const struct beat *b, struct partn
         if ((rc = store_partner_add(o->db, p, &p->id)) < 0)
             return rc;
         d->partner[b->org] = p->id;
-        return onb_event(o, p, NULL, "partner.create", NULL,
-                         json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s}", "name", p->name,
-                                   "contact_email", p->contact_email, "time_zone", p->time_zone,
-                                   "channels", p->channels, "posthouse", p->posthouse, "stage",
-                                   p->stage, "via", "demo"));
+        return lifecycle_event(o, p, NULL, "partner.create", NULL,
+                               json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s}", "name", p->name,
+                                         "contact_email", p->contact_email, "time_zone",
+                                         p->time_zone, "channels", p->channels, "posthouse",
+                                         p->posthouse, "stage", p->stage, "via", "demo"));
     }
     case A_SEND:
-        return onb_send_questionnaire(o, p);
+        return questionnaire_send(o, p->id);
     case A_SAVE:
     case A_SUBMIT:
         j = answers_of(d, o->a, b->org, b->act == A_SUBMIT);
-        rc = onb_answer(o, p, j, false);
+        rc = questionnaire_save(o, p->id, j, NULL);
         json_decref(j);
-        if (rc == 0 && b->act == A_SUBMIT) {
-            struct partner now;
-            if ((rc = store_partner_get(o->db, o->a, p->id, &now)) == 0)
-                rc = onb_answer(o, &now, NULL, true);
-        }
+        if (rc == 0 && b->act == A_SUBMIT)
+            rc = questionnaire_submit(o, p->id);
         return rc;
     case A_PROVISION:
     case A_PROVISION2:
         for (int i = 0; rc == 0 && i < (b->act == A_PROVISION ? ITEM_N : ITEM_PORTAL); i++) {
-            struct partner now;
-            json_t *secret = NULL;
-            if ((rc = store_partner_get(o->db, o->a, p->id, &now)) == 0)
-                rc = onb_setup_item(o, &now, (enum setup_item)i, true,
-                                    i == ITEM_ALIAS ? od->slug : NULL, &secret);
-            json_decref(secret); /* the transfer credentials: the demo uploads as the server */
+            rc = setup_item_set(o, p->id, setup_item_name((enum setup_item)i), true,
+                                i == ITEM_ALIAS ? od->slug : NULL, &j);
+            json_decref(j); /* with the transfer credentials: the demo uploads as the server */
         }
         return rc;
     case A_PLAN:
         j = name_list(b->arg);
-        rc = onb_plan(o, p, j);
+        rc = setup_plan_training(o, p->id, j);
         json_decref(j);
         return rc;
     case A_CONFIRM:
-        return onb_confirm(o, p);
+        return setup_confirm(o, p->id);
     case A_OWNERS:
         j = json_object();
         if (strstr(b->arg, "pom"))
             json_object_set_new(j, "pom", json_integer(staff_id(d, ROLE_POM)));
         if (strstr(b->arg, "plm"))
             json_object_set_new(j, "plm", json_integer(staff_id(d, ROLE_PLM)));
-        rc = onb_set_owners(o, p, j);
+        rc = setup_owners_set(o, p->id, j);
         json_decref(j);
         return rc;
     case A_FORMATS:
     case A_COMPLETE:
         j = json_loads(b->arg, 0, NULL);
-        rc = b->act == A_FORMATS ? onb_set_formats(o, p, j)
-                                 : onb_complete(o, p, j, staff_id(d, ROLE_POM));
+        rc = b->act == A_FORMATS ? setup_formats_set(o, p->id, j)
+                                 : training_complete(o, p->id, j, staff_id(d, ROLE_POM));
         json_decref(j);
         return rc;
     case A_REQUEST:
-        return onb_request(o, p, "avails", b->arg, b->note, &d->request[b->org]);
+        return request_issue(o, p->id, "avails", b->arg, b->note, &d->request[b->org], NULL);
     case A_DELIVER_GOOD:
     case A_DELIVER_BAD:
     case A_DELIVER_SELF:
@@ -830,18 +824,18 @@ static int step(struct demo *d, struct op *o, const struct beat *b, struct partn
         return rc;
     case A_REPLY:
     case A_PAUSE:
-        if ((rc = store_request_get(o->db, o->a, d->request[b->org], &r)) < 0)
-            return rc;
-        rc = onb_message(o, &r, b->arg, b->act == A_REPLY);
+        rc = request_message(o, d->request[b->org], b->arg, NULL);
         if (rc == 0 && b->act == A_PAUSE)
-            rc = onb_pause(o, &r, b->arg, true);
+            rc = request_pause(o, d->request[b->org], b->arg, NULL);
         return rc;
     case A_DECIDE:
-        rc = onb_decide(o, p, b->arg, b->note, &j);
+        rc = training_decide(o, p->id, b->arg, b->note, &j);
         json_decref(j);
         return rc;
     case A_ALTERNATE:
-        return onb_alternate(o, p, b->arg);
+        rc = training_alternate_solution(o, p->id, b->arg, &j);
+        json_decref(j);
+        return rc;
     }
     return STORE_ERR;
 }
@@ -906,6 +900,7 @@ static int play(struct demo *d, const struct beat *b, int64_t real_now)
     struct op o;
     struct principal who = {actor, role, role_is_org(role) ? d->partner[b->org] : 0};
     op_init(&o, db, &a, now_get(), &who, app_public_url());
+    op_join(&o); /* a beat is one transaction, whatever operations it runs */
     if (rc == 0)
         rc = store_begin(db);
     if (rc == 0) {
@@ -1070,7 +1065,7 @@ int cli_demo(int argc, char **argv)
                            : xasprintf("http://%s", cli_env("LISTEN", "127.0.0.1:8080"));
     app_set_public_url(url);
     free(url);
-    sweep_use_handlers(onb_clock_handlers, n_onb_clock_handlers);
+    sweep_use_handlers(warnings_clock_handlers, n_warnings_clock_handlers);
     struct ingest_opts upload_opts = {(uint64_t)atoll(cli_env("MAX_UPLOAD", "2199023255552")),
                                       (uint64_t)atoll(cli_env("UPLOAD_QUOTA", "0")),
                                       atoll(cli_env("UPLOAD_EXPIRY", "604800"))};

@@ -28,7 +28,7 @@
 #include "web/pages.h"
 #include "jobs/mail.h"
 #include "jobs/deliveries.h"
-#include "app/onboarding.h"
+#include "app/warnings.h"
 #include "app/questionnaire_def.h"
 #include "jobs/sweep.h"
 #include "jobs/upload_expiry.h"
@@ -435,7 +435,7 @@ int cli_serve(int argc, char **argv)
     char *url = public_url ? xstrdup(public_url) : xasprintf("http://%s", listen);
     app_set_public_url(url);
     free(url);
-    sweep_use_handlers(onb_clock_handlers, n_onb_clock_handlers);
+    sweep_use_handlers(warnings_clock_handlers, n_warnings_clock_handlers);
     if (bootstrap && bootstrap_admin(store) < 0) {
         fprintf(stderr, "vodgate: could not create the first admin\n");
         store_close(store);

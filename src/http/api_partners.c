@@ -14,7 +14,7 @@
 #include "core/zone.h"
 #include "core/lifecycle.h"
 #include "http/http.h"
-#include "app/onboarding.h"
+#include "app/posthouses.h"
 #include "store/lifecycle_store.h"
 
 void api_partners_create(struct req *r);
@@ -339,7 +339,7 @@ void api_posthouses_list(struct req *r)
     struct op o;
     json_t *list = NULL;
     req_op_init(r, &o);
-    int rc = onb_fitting_posthouses(&o, NULL, &list);
+    int rc = posthouses_fitting(&o, NULL, &list);
     op_free(&o);
     if (rc < 0) {
         reply_store_error(r, rc);

@@ -15,7 +15,7 @@
 #include "core/planner.h"
 #include "core/zone.h"
 #include "http/http.h"
-#include "app/onboarding.h"
+#include "app/posthouses.h"
 
 void api_plan(struct req *r);
 
@@ -104,7 +104,7 @@ void api_plan(struct req *r)
     struct op o;
     req_op_init(r, &o);
     json_t *fit = NULL;
-    if (onb_fitting_posthouses(&o, have_partner ? &p : NULL, &fit) < 0) {
+    if (posthouses_fitting(&o, have_partner ? &p : NULL, &fit) < 0) {
         op_free(&o);
         json_decref(out);
         reply_store_error(r, STORE_ERR);

@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#include "app/onboarding.h"
+#include "app/warnings.h"
 #include "store/store.h"
 
 struct sweep_stats {
@@ -35,7 +35,7 @@ void sweep_on_breach(const char *kind, breach_fn fn);
 #define SWEEP_SOON_LEAD (24 * 3600)
 /* Registers the due-soon handler of a clock kind (same contract as a breach handler). */
 void sweep_on_due_soon(const char *kind, breach_fn fn);
-/* Registers the handlers of a table (app/onboarding.h's, before the scheduler starts). */
+/* Registers the handlers of a table (app/warnings.h's, before the scheduler starts). */
 void sweep_use_handlers(const struct clock_handler *h, int n);
 
 /*

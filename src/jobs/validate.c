@@ -24,7 +24,7 @@
  * long once its work directory is laid out, so that a test can kill the
  * process in the middle of a validation.
  */
-#include "app/onboarding.h"
+#include "app/lifecycle_steps.h"
 #include "store/delivery_store.h"
 #include "jobs/deliveries.h"
 
@@ -326,6 +326,7 @@ static int record_result(struct db *db, struct arena *a, const struct delivery_r
     bool passed = findings_pass(fs);
     struct op o;
     op_init(&o, db, a, now, NULL, app_public_url());
+    op_join(&o); /* the result is recorded in this function's own transaction */
     int rc = store_begin(db);
     bool done = false;
     if (rc == 0)
@@ -353,7 +354,7 @@ static int record_result(struct db *db, struct arena *a, const struct delivery_r
         if (rc == 0)
             rc = store_delivery_latest(db, d->request_id, 0, &latest);
     }
-    const char *subject = d->request_id ? onb_request_subject(&o, d->request_id) : NULL;
+    const char *subject = d->request_id ? lifecycle_request_subject(&o, d->request_id) : NULL;
     if (rc == 0 && d->request_id && latest == d->id) {
         rc = store_request_set_status(db, d->request_id, passed ? "passed" : "failed");
         /* A failed result opens a response clock in training: the partner must act on it. */
@@ -361,17 +362,17 @@ static int record_result(struct db *db, struct arena *a, const struct delivery_r
             lifecycle_in_training(stage_parse(p->stage))) {
             int64_t clock;
             const char *response = deadline_name(DEADLINE_RESPONSE_3WD);
-            rc = onb_close_clocks(&o, subject, response, "cancelled", "a new result");
+            rc = lifecycle_close_clocks(&o, subject, response, "cancelled", "a new result");
             if (rc == 0)
-                rc = onb_start_clock(&o, p, response, subject, now, &clock);
+                rc = lifecycle_start_clock(&o, p, response, subject, now, &clock);
         }
         /* The title's deliveries pass: its publishing clock starts (once). */
         if (rc == 0 && passed && !strcmp(d->kind, "asset_package")) {
             int64_t clock;
             const char *publish = deadline_name(DEADLINE_PUBLISH_14D);
-            rc = onb_close_clocks(&o, subject, publish, "cancelled", "passed again");
+            rc = lifecycle_close_clocks(&o, subject, publish, "cancelled", "passed again");
             if (rc == 0)
-                rc = onb_start_clock(&o, p, publish, subject, now, &clock);
+                rc = lifecycle_start_clock(&o, p, publish, subject, now, &clock);
         }
     }
     if (rc == 0 && !passed) {
@@ -394,16 +395,17 @@ static int record_result(struct db *db, struct arena *a, const struct delivery_r
             "{s:s, s:s, s:o, s:s}", "title", d->request_id ? r.title : "self-serve delivery",
             "delivery", arena_printf(a, "%lld", (long long)d->id), "findings", items, "link",
             arena_printf(a, "%s/deliveries/%lld", o.base_url, (long long)d->id));
-        rc = onb_send_partner(&o, p, "result_failed", vars);
+        rc = lifecycle_send_partner(&o, p, "result_failed", vars);
         json_decref(vars);
     }
     json_decref(list);
     if (rc == 0)
-        rc = onb_event(&o, p, arena_printf(a, "delivery:%lld", (long long)d->id), "delivery.result",
-                       json_pack("{s:s}", "status", "validating"),
-                       json_pack("{s:s, s:I, s:I, s:s}", "status", passed ? "passed" : "failed",
-                                 "errors", (json_int_t)fs->n_errors, "warnings",
-                                 (json_int_t)fs->n_warnings, "ruleset", CHECK_RULESET_VERSION));
+        rc = lifecycle_event(
+            &o, p, arena_printf(a, "delivery:%lld", (long long)d->id), "delivery.result",
+            json_pack("{s:s}", "status", "validating"),
+            json_pack("{s:s, s:I, s:I, s:s}", "status", passed ? "passed" : "failed", "errors",
+                      (json_int_t)fs->n_errors, "warnings", (json_int_t)fs->n_warnings, "ruleset",
+                      CHECK_RULESET_VERSION));
 end:
     if (rc == 0)
         rc = store_commit(db);

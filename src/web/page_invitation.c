@@ -1,16 +1,19 @@
 /*
  * /invitations/{token}: the one-time link of an invitation mail. GET shows
  * whose account it opens and asks for a password (typed twice, the rules
- * stated); POST sets it through the API (POST /api/v1/invitations/{token}),
- * signs the new user in through the API's own sign-in and goes to the
- * dashboard. A link that no longer works says why and what to do: a used
- * one, sign in (or ask for a reset); an expired or unknown one, ask the
- * contact at the service for a new invitation. No sign-in is needed; someone
- * signed in who follows the link is signed out first (the form still
- * carries their session's csrf, checked by the dispatcher).
+ * stated); POST sets it (invitation_accept, app/invitations.h, as POST
+ * /api/v1/invitations/{token} does), signs the new user in through the
+ * API's own sign-in and goes to the dashboard. A link that no longer
+ * works says why and what to do: a used one, sign in (or ask for a reset);
+ * an expired or unknown one, ask the contact at the service for a new
+ * invitation. No sign-in is needed; someone signed in who follows the link
+ * is signed out first (the form still carries their session's csrf,
+ * checked by the dispatcher).
  */
 #include <string.h>
 
+#include "app/invitations.h"
+#include "app/op.h"
 #include "core/account.h"
 #include "web/web.h"
 
@@ -28,7 +31,7 @@ static bool is(const char *a, const char *b)
 }
 
 /*
- * Renders the page for an invitation (inv: the API's answer, NULL for an
+ * Renders the page for an invitation (inv: invitation_view's, NULL for an
  * unknown link) with an error for the form, or NULL.
  */
 static void show(struct req *r, int status, const json_t *inv, const char *error)
@@ -61,16 +64,16 @@ static void show(struct req *r, int status, const json_t *inv, const char *error
     page_render(r, status, "invitation", vm);
 }
 
-/* The API's view of the link (NULL for an unknown one); *status its HTTP status. */
+/* What the link is (NULL for an unknown one); *status the HTTP status of the lookup. */
 static json_t *lookup(struct req *r, int *status)
 {
-    const char *params[1] = {r->params[0]};
-    json_t *ans = NULL;
-    *status = web_call(r, "GET", "/api/v1/invitations/{token}", params, 1, NULL, &ans);
-    if (*status == 200)
-        return ans;
-    json_decref(ans);
-    return NULL;
+    struct op o;
+    json_t *inv;
+    req_op_init(r, &o);
+    int rc = invitation_view(&o, r->params[0], &inv);
+    *status = rc == 0 ? 200 : op_status(o.err.kind);
+    op_free(&o);
+    return inv;
 }
 
 /* The status of the page for a link in this state: a dead link is 404 (unknown) or 410 (gone). */
@@ -117,11 +120,10 @@ void page_invitation_post(struct req *r)
                           "make a strong one that is easy to remember).",
                           ACCOUNT_PASSWORD_MIN));
     } else {
-        const char *params[1] = {r->params[0]};
-        json_t *ans = NULL;
-        int ast = web_call(r, "POST", "/api/v1/invitations/{token}", params, 1,
-                           json_pack("{s:s}", "password", password), &ans);
-        if (ast == 200) {
+        struct op o;
+        req_op_init(r, &o);
+        int rc = invitation_accept(&o, r->params[0], password);
+        if (rc == 0) {
             if (r->signed_in)
                 web_call(r, "DELETE", "/api/v1/session", NULL, 0, NULL, NULL);
             int sst = web_call(r, "POST", "/api/v1/session", NULL, 0,
@@ -133,17 +135,17 @@ void page_invitation_post(struct req *r)
                 page_redirect(r, "/", "ok",
                               "Your password is set. Sign in with your email and the new "
                               "password.");
-        } else if (ast == 404) {
+        } else if (o.err.kind == OP_NOT_FOUND) {
             /* used or expired since the page was opened */
             json_decref(inv);
             inv = lookup(r, &st);
             show(r, status_for(inv), inv, NULL);
         } else {
-            show(r, ast == 422 ? 422 : ast, inv,
-                 *web_error_message(ans) ? web_error_message(ans)
-                                         : "The password could not be set; try again.");
+            show(r, op_status(o.err.kind), inv,
+                 o.err.message.len ? buf_str(&o.err.message)
+                                   : "The password could not be set; try again.");
         }
-        json_decref(ans);
+        op_free(&o);
     }
     json_decref(inv);
 }

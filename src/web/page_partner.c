@@ -5,10 +5,14 @@
  * provisioning checklist, the training plan, requests with live countdowns,
  * clocks, deliveries, warnings, messages and the audit log.
  *
- * Every fact comes from the API's own handlers (web_call), so a partner's
- * user sees exactly what the API shows it and another organisation's
- * partner answers the 404 page. Forms post back here with a field "do";
- * each runs the matching /api/v1 route through page_act(). A form is shown
+ * Every fact comes from the operations of the application floor that the
+ * API answers with (app/questionnaire.h, requests.h, warnings.h ...) or from
+ * the API's own handlers (web_call) where the floor has no reader yet, so a
+ * partner's user sees exactly what the API shows it and another
+ * organisation's partner answers the 404 page. Forms post back here with a
+ * field "do"; each runs the matching operation (app/setup.h, training.h,
+ * requests.h ...), or the /api/v1 route through page_act() for the clock and
+ * calendar forms, and comes back with the outcome. A form is shown
  * only to roles the route's policy admits (policy_role_may on the route's
  * action) and only in the stages where the lifecycle allows the step
  * (lifecycle_may), so the page never offers what the API would refuse;
@@ -19,6 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/op.h"
+#include "app/questionnaire.h"
+#include "app/requests.h"
+#include "app/setup.h"
+#include "app/training.h"
+#include "app/warnings.h"
 #include "base/now.h"
 #include "base/timefmt.h"
 #include "core/deadline.h"
@@ -73,6 +83,19 @@ static json_t *get_list(struct req *r, const char *pattern, const char *id, json
     json_t *list = st == 200 ? json_object_get(ans, key) : NULL;
     list = json_is_array(list) ? json_incref(list) : json_array();
     json_decref(ans);
+    return list;
+}
+
+/*
+ * The list under key of a read of the application floor (rc its result,
+ * ans its answer, stolen); [] when refused. Frees the op's error.
+ */
+static json_t *op_list(struct op *o, int rc, json_t *ans, const char *key)
+{
+    json_t *list = rc == 0 ? json_object_get(ans, key) : NULL;
+    list = json_is_array(list) ? json_incref(list) : json_array();
+    json_decref(ans);
+    op_free(o);
     return list;
 }
 
@@ -981,9 +1004,16 @@ void page_partner(struct req *r)
     if (zone_open(v.zone, &z) != 0)
         z = NULL;
 
+    struct op o;
+    json_t *ans = NULL;
+    int64_t pid = jint(p, "id");
     json_t *clocks = get_list(r, "/api/v1/partners/{id}/clocks", v.id, NULL, "clocks");
-    json_t *warnings = get_list(r, "/api/v1/partners/{id}/warnings", v.id, NULL, "warnings");
-    json_t *requests = get_list(r, "/api/v1/partners/{id}/requests", v.id, NULL, "requests");
+    req_op_init(r, &o);
+    int rc = warnings_list(&o, pid, &ans);
+    json_t *warnings = op_list(&o, rc, ans, "warnings");
+    req_op_init(r, &o);
+    rc = request_list(&o, pid, &ans);
+    json_t *requests = op_list(&o, rc, ans, "requests");
     json_t *deliveries = get_list(r, "/api/v1/partners/{id}/deliveries", v.id, NULL, "deliveries");
     /* the audit log: its latest LOG_LATEST (or all with ?log=all), and the stage changes
        the timeline draws, each read by itself and bounded */
@@ -1014,12 +1044,9 @@ void page_partner(struct req *r)
     json_decref(q);
     json_t *questionnaire = NULL;
     if (v.facts.stage != STAGE_INVITED) {
-        const char *params[1] = {v.id};
-        if (web_call(r, "GET", "/api/v1/partners/{id}/questionnaire", params, 1, NULL,
-                     &questionnaire) != 200) {
-            json_decref(questionnaire);
-            questionnaire = NULL;
-        }
+        req_op_init(r, &o);
+        questionnaire_view(&o, pid, &questionnaire); /* NULL when refused */
+        op_free(&o);
     }
     json_t *plan = NULL;
     q = json_pack("{s:s, s:s}", "target", today_in(r, z, v.now), "partner", v.id);
@@ -1190,21 +1217,32 @@ static const char *local_instant(struct req *r, const char *s, const char *zone_
     return arena_strdup(&r->arena, out);
 }
 
-/* Provisions the transfer account and shows its credentials, once. */
-static void provision_transfer(struct req *r, const char *back, const char *id,
-                               const json_t *partner)
+/* Answers a form's step (rc its result): back to the page, with the outcome as the flash. */
+static void step_done(struct req *r, struct op *o, int rc, const char *back, const char *ok_text)
 {
-    const char *params[2] = {id, "transfer_account"};
+    if (rc == 0)
+        page_redirect(r, back, "ok", ok_text);
+    else
+        page_redirect(r, back, "error",
+                      o->err.message.len ? buf_str(&o->err.message)
+                                         : "That did not work; try again.");
+    op_free(o);
+}
+
+/* Provisions the transfer account and shows its credentials, once. */
+static void provision_transfer(struct req *r, const char *back, int64_t id, const json_t *partner)
+{
+    struct op o;
     json_t *ans = NULL;
-    int st = web_call(r, "PUT", "/api/v1/partners/{id}/setup/{item}", params, 2,
-                      json_pack("{s:b}", "done", true), &ans);
+    req_op_init(r, &o);
+    int rc = setup_item_set(&o, id, "transfer_account", true, NULL, &ans);
     const json_t *cred = json_object_get(ans, "credentials");
-    if (st != 200 || !json_is_object(cred)) {
-        const char *msg = web_error_message(ans);
-        page_redirect(r, back, "error", *msg ? msg : "That did not work; try again.");
+    if (rc < 0 || !json_is_object(cred)) {
+        step_done(r, &o, rc < 0 ? rc : OP_REFUSED, back, NULL);
         json_decref(ans);
         return;
     }
+    op_free(&o);
     json_t *vm = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title", "Transfer account", "back",
                            back, "name", jstr(partner, "name") ? jstr(partner, "name") : "",
                            "username", jstr(cred, "username") ? jstr(cred, "username") : "",
@@ -1223,50 +1261,53 @@ void page_partner_post(struct req *r)
     const char *back = arena_printf(&r->arena, "/partners/%s", id);
     const char *act = field(r, "do");
     const char *params[2] = {id, NULL};
+    int64_t pid = jint(p, "id");
+    struct op o;
+    json_t *j;
+    req_op_init(r, &o); /* every branch ends with step_done, or op_free at the end */
 
     if (!strcmp(act, "send_questionnaire")) {
-        page_act(r, back, "Questionnaire sent: the contact has an email with a link.", "POST",
-                 "/api/v1/partners/{id}/questionnaire/send", params, 1, NULL);
+        step_done(r, &o, questionnaire_send(&o, pid), back,
+                  "Questionnaire sent: the contact has an email with a link.");
     } else if (!strcmp(act, "setup_item")) {
         const char *item = field(r, "item");
         enum setup_item k = setup_item_parse(item);
+        const char *value = page_field(r, "value");
         if (k == ITEM_N) {
             page_redirect(r, back, "error", "Choose one of the three setup items.");
         } else if (k == ITEM_TRANSFER) {
-            provision_transfer(r, back, id, p);
+            provision_transfer(r, back, pid, p);
         } else {
-            json_t *body = json_pack("{s:b}", "done", true);
-            const char *value = page_field(r, "value");
-            if (value && *value)
-                json_object_set_new(body, "value", json_string(value));
-            params[1] = setup_item_name(k);
-            page_act(r, back,
-                     k == ITEM_ALIAS ? "Partner alias provisioned."
-                                     : "Portal account provisioned: the invitation is sent.",
-                     "PUT", "/api/v1/partners/{id}/setup/{item}", params, 2, body);
+            int rc = setup_item_set(&o, pid, setup_item_name(k), true,
+                                    value && *value ? value : NULL, &j);
+            json_decref(j);
+            step_done(r, &o, rc, back,
+                      k == ITEM_ALIAS ? "Partner alias provisioned."
+                                      : "Portal account provisioned: the invitation is sent.");
         }
     } else if (!strcmp(act, "plan")) {
-        page_act(r, back, "Training plan saved.", "PUT", "/api/v1/partners/{id}/training/plan",
-                 params, 1, json_pack("{s:o}", "modules", field_list(r, "modules")));
+        j = field_list(r, "modules");
+        step_done(r, &o, setup_plan_training(&o, pid, j), back, "Training plan saved.");
+        json_decref(j);
     } else if (!strcmp(act, "confirm")) {
-        page_act(r, back, "Setup confirmed.", "POST", "/api/v1/partners/{id}/setup/confirm", params,
-                 1, NULL);
+        step_done(r, &o, setup_confirm(&o, pid), back, "Setup confirmed.");
     } else if (!strcmp(act, "owners")) {
-        page_act(r, back, "Owners saved.", "PUT", "/api/v1/partners/{id}/owners", params, 1,
-                 json_pack("{s:o, s:o, s:o, s:o}", "cam", owner_value(r, "cam"), "pim",
-                           owner_value(r, "pim"), "pom", owner_value(r, "pom"), "plm",
-                           owner_value(r, "plm")));
+        j = json_pack("{s:o, s:o, s:o, s:o}", "cam", owner_value(r, "cam"), "pim",
+                      owner_value(r, "pim"), "pom", owner_value(r, "pom"), "plm",
+                      owner_value(r, "plm"));
+        step_done(r, &o, setup_owners_set(&o, pid, j), back, "Owners saved.");
+        json_decref(j);
     } else if (!strcmp(act, "formats")) {
-        page_act(r, back, "Approved formats saved.", "PUT",
-                 "/api/v1/partners/{id}/approved-formats", params, 1,
-                 json_pack("{s:o}", "approved_formats", field_list(r, "formats")));
+        j = field_list(r, "formats");
+        step_done(r, &o, setup_formats_set(&o, pid, j), back, "Approved formats saved.");
+        json_decref(j);
     } else if (!strcmp(act, "request")) {
-        json_t *body =
-            json_pack("{s:s, s:s}", "kind", field(r, "kind"), "title", field(r, "title"));
-        if (*field(r, "note"))
-            json_object_set_new(body, "note", json_string(field(r, "note")));
-        page_act(r, back, "Delivery request issued: its 48-hour clock is running.", "POST",
-                 "/api/v1/partners/{id}/requests", params, 1, body);
+        int64_t request_id;
+        const char *note = field(r, "note");
+        step_done(r, &o,
+                  request_issue(&o, pid, field(r, "kind"), field(r, "title"), *note ? note : NULL,
+                                &request_id, NULL),
+                  back, "Delivery request issued: its 48-hour clock is running.");
     } else if (!strcmp(act, "clock_pause") || !strcmp(act, "clock_resume") ||
                !strcmp(act, "clock_extend")) {
         const char *clock = field(r, "clock");
@@ -1287,14 +1328,10 @@ void page_partner_post(struct req *r)
                                field(r, "reason")));
         }
     } else if (!strcmp(act, "decide")) {
-        const char *action = field(r, "action");
-        json_t *body = json_pack("{s:s}", "action", action);
-        if (*field(r, "note"))
-            json_object_set_new(body, "note", json_string(field(r, "note")));
-        json_t *ans = NULL;
-        int st =
-            web_call(r, "POST", "/api/v1/partners/{id}/training/decision", params, 1, body, &ans);
-        if (st == 200) {
+        const char *action = field(r, "action"), *note = field(r, "note");
+        json_t *list = NULL;
+        int rc = training_decide(&o, pid, action, *note ? note : NULL, &list);
+        if (rc == 0) {
             struct buf msg = {0};
             /* the choice in the words of the form, not its code ("propose_posthouse") */
             buf_printf(&msg, "Decision recorded: %s.",
@@ -1303,7 +1340,6 @@ void page_partner_post(struct req *r)
                        : !strcmp(action, "escalate")          ? "escalated to the commercial team"
                        : !strcmp(action, "stop")              ? "the training stops"
                                                               : action);
-            const json_t *list = json_object_get(ans, "posthouses");
             if (json_is_array(list)) {
                 size_t i;
                 const json_t *ph;
@@ -1316,26 +1352,24 @@ void page_partner_post(struct req *r)
                                jstr(ph, "name") ? jstr(ph, "name") : "?");
                 }
             }
-            page_redirect(r, back, "ok", buf_str(&msg));
+            step_done(r, &o, rc, back, buf_str(&msg));
             buf_free(&msg);
         } else {
-            const char *m = web_error_message(ans);
-            page_redirect(r, back, "error", *m ? m : "That did not work; try again.");
+            step_done(r, &o, rc, back, NULL);
         }
-        json_decref(ans);
+        json_decref(list);
     } else if (!strcmp(act, "resume_training")) {
-        page_act(r, back, "Training resumed.", "POST", "/api/v1/partners/{id}/training/resume",
-                 params, 1, NULL);
+        step_done(r, &o, training_resume(&o, pid), back, "Training resumed.");
     } else if (!strcmp(act, "complete")) {
         int64_t pom = field_id(r, "pom");
         if (!pom) {
             page_redirect(r, back, "error",
                           "Choose the pom who takes the partner over in steady state.");
         } else {
-            page_act(r, back, "Training completed: the summary is sent and the pom takes over.",
-                     "POST", "/api/v1/partners/{id}/training/complete", params, 1,
-                     json_pack("{s:o, s:I}", "approved_formats", field_list(r, "formats"), "pom",
-                               (json_int_t)pom));
+            j = field_list(r, "formats");
+            step_done(r, &o, training_complete(&o, pid, j, pom), back,
+                      "Training completed: the summary is sent and the pom takes over.");
+            json_decref(j);
         }
     } else if (!strcmp(act, "calendar")) {
         int64_t cal = field_id(r, "calendar");
@@ -1352,12 +1386,13 @@ void page_partner_post(struct req *r)
                      json_pack("{s:s, s:s}", "name", field(r, "name"), "due_at", due));
         }
     } else if (!strcmp(act, "alternate")) {
-        page_act(r, back,
-                 "Your request for an alternate solution is sent to your account managers.", "POST",
-                 "/api/v1/partners/{id}/alternate-solution", params, 1,
-                 json_pack("{s:s}", "reason", field(r, "reason")));
+        int rc = training_alternate_solution(&o, pid, field(r, "reason"), &j);
+        json_decref(j);
+        step_done(r, &o, rc, back,
+                  "Your request for an alternate solution is sent to your account managers.");
     } else {
         page_redirect(r, back, "error", "This page has no such action.");
     }
+    op_free(&o); /* for the branches that did not use it (op_free is idempotent) */
     json_decref(p);
 }

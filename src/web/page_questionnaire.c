@@ -26,6 +26,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/op.h"
+#include "app/posthouses.h"
+#include "app/questionnaire.h"
 #include "core/policy.h"
 #include "web/web.h"
 
@@ -302,7 +305,7 @@ static bool in_list(const json_t *list, const char *s)
 /* What the page is built from. */
 struct qn_page {
     const json_t *partner;    /* GET /api/v1/partners/{id} */
-    const json_t *qn;         /* GET /api/v1/partners/{id}/questionnaire */
+    const json_t *qn;         /* questionnaire_view (app/questionnaire.h) */
     const json_t *values;     /* key -> form value (typed), or NULL: from the stored answers */
     const json_t *errors;     /* [{key, message}] of a refusal, or NULL */
     const char *problem;      /* the heading of the problem summary, or NULL */
@@ -310,17 +313,17 @@ struct qn_page {
     bool editable;
 };
 
-/* The onboarded posthouses of the directory ([] when the call fails). New reference. */
+/* The onboarded posthouses of the directory ([] when refused). New reference. */
 static json_t *posthouse_list(struct req *r)
 {
+    struct op o;
     json_t *ans = NULL;
-    if (web_call(r, "GET", "/api/v1/posthouses", NULL, 0, NULL, &ans) == 200) {
-        json_t *list = json_incref(json_object_get(ans, "posthouses"));
-        json_decref(ans);
-        return list ? list : json_array();
-    }
+    req_op_init(r, &o);
+    int rc = posthouses_directory(&o, &ans);
+    op_free(&o);
+    json_t *list = rc == 0 ? json_incref(json_object_get(ans, "posthouses")) : NULL;
     json_decref(ans);
-    return json_array();
+    return list ? list : json_array();
 }
 
 /* Does the definition ask for a posthouse (and so need the directory)? */
@@ -600,21 +603,22 @@ static json_t *load(struct req *r, json_t **partner)
     if (!*partner)
         return NULL;
     json_t *qn = NULL;
-    const char *params[1] = {r->params[0]};
-    int st = web_call(r, "GET", "/api/v1/partners/{id}/questionnaire", params, 1, NULL, &qn);
-    if (st == 200)
+    struct op o;
+    req_op_init(r, &o);
+    if (questionnaire_view(&o, req_param_id(r, 0), &qn) == 0) {
+        op_free(&o);
         return qn;
-    const char *code = str(json_object_get(qn, "error"), "code");
-    if (st == 404 && is(code, "not_sent")) {
+    }
+    if (o.err.kind == OP_NOT_FOUND && is(o.err.code, "not_sent")) {
         json_int_t pid = json_integer_value(json_object_get(*partner, "id"));
         page_render(r, 200, "questionnaire_unsent",
                     json_pack("{s:s, s:I, s:s, s:b}", "title", "Questionnaire", "partner_id", pid,
                               "partner_name", str(*partner, "name"), "staff",
                               !role_is_org(r->who.role)));
     } else {
-        page_error(r, st, "%s", web_error_message(qn));
+        page_error(r, op_status(o.err.kind), "%s", buf_str(&o.err.message));
     }
-    json_decref(qn);
+    op_free(&o);
     json_decref(*partner);
     *partner = NULL;
     return NULL;
@@ -693,13 +697,15 @@ void page_questionnaire_post(struct req *r)
         json_object_set_new(values, key, v);
     }
     json_decref(by_key);
-    const char *params[1] = {r->params[0]};
+    struct op o, sub;
     json_t *ans = NULL;
-    int st = web_call(r, "PATCH", "/api/v1/partners/{id}/questionnaire", params, 1,
-                      json_pack("{s:o}", "answers", patch), &ans);
+    req_op_init(r, &o);
+    req_op_init(r, &sub);
+    int rc = questionnaire_save(&o, req_param_id(r, 0), patch, &ans);
+    json_decref(patch);
     struct qn_page pg = {.partner = partner, .qn = qn, .values = values, .editable = true};
-    if (st == 422) {
-        pg.errors = json_object_get(json_object_get(ans, "error"), "errors");
+    if (rc < 0 && o.err.kind == OP_INVALID) {
+        pg.errors = json_object_get(o.err.extra, "errors");
         size_t n = json_array_size(pg.errors);
         pg.problem =
             arena_printf(&r->arena, "Nothing was saved: %s",
@@ -707,10 +713,10 @@ void page_questionnaire_post(struct req *r)
         pg.problem_text = "Your input is kept below. Correct the answers marked in red, then save "
                           "or submit again.";
         render(r, 422, &pg);
-    } else if (st != 200) {
+    } else if (rc < 0) {
         page_redirect(r, back, "error",
-                      *web_error_message(ans) ? web_error_message(ans)
-                                              : "The answers could not be saved; try again.");
+                      o.err.message.len ? buf_str(&o.err.message)
+                                        : "The answers could not be saved; try again.");
     } else if (!submit) {
         size_t n = missing_count(ans);
         page_redirect(r, back, "ok",
@@ -720,32 +726,28 @@ void page_questionnaire_post(struct req *r)
                                        count_text(r, n, "required answer", "required answers"))
                         : "Your answers are saved, and every required answer is there: you can "
                           "submit the questionnaire.");
+    } else if ((rc = questionnaire_submit(&sub, req_param_id(r, 0))) == 0) {
+        page_redirect(r, self, "ok",
+                      "Thank you: the questionnaire is submitted. Account setup starts now; "
+                      "you will get an email when your accounts are ready.");
+    } else if (sub.err.kind == OP_INVALID) {
+        pg.errors = json_object_get(sub.err.extra, "errors");
+        size_t n = json_array_size(pg.errors);
+        pg.problem = arena_printf(
+            &r->arena, "Not submitted yet: %s",
+            count_text(r, n, "answer is missing or wrong", "answers are missing or wrong"));
+        pg.problem_text = "Your answers are saved. Answer the questions marked in red, then "
+                          "submit again.";
+        render(r, 422, &pg);
     } else {
-        json_t *sub = NULL;
-        int sst = web_call(r, "POST", "/api/v1/partners/{id}/questionnaire/submit", params, 1, NULL,
-                           &sub);
-        if (sst == 200) {
-            page_redirect(r, self, "ok",
-                          "Thank you: the questionnaire is submitted. Account setup starts now; "
-                          "you will get an email when your accounts are ready.");
-        } else if (sst == 422) {
-            pg.errors = json_object_get(json_object_get(sub, "error"), "errors");
-            size_t n = json_array_size(pg.errors);
-            pg.problem = arena_printf(
-                &r->arena, "Not submitted yet: %s",
-                count_text(r, n, "answer is missing or wrong", "answers are missing or wrong"));
-            pg.problem_text = "Your answers are saved. Answer the questions marked in red, then "
-                              "submit again.";
-            render(r, 422, &pg);
-        } else {
-            page_redirect(r, back, "error",
-                          *web_error_message(sub)
-                              ? web_error_message(sub)
-                              : "Your answers are saved, but the questionnaire could not be "
-                                "submitted; try again.");
-        }
-        json_decref(sub);
+        page_redirect(r, back, "error",
+                      sub.err.message.len
+                          ? buf_str(&sub.err.message)
+                          : "Your answers are saved, but the questionnaire could not be "
+                            "submitted; try again.");
     }
+    op_free(&o);
+    op_free(&sub);
     json_decref(ans);
     json_decref(values);
     json_decref(qn);

@@ -4,17 +4,19 @@
  * instant in the partner's zone, named, with a live countdown), the
  * deliveries made against it, and the message thread. The forms post here
  * with do = message (partner and staff), or rerequest, pause, resume (staff
- * who issue requests); each runs the API operation through page_act() and
- * comes back with the outcome. A partner gets a plain "Deliver now" link to
- * the upload page for this request.
+ * who issue requests); each runs the operation of app/requests.h and comes
+ * back with the outcome. A partner gets a plain "Deliver now" link to the
+ * upload page for this request.
  *
- * Everything comes from GET /api/v1/requests/{id} (the request, its clocks,
- * messages and deliveries) and GET /api/v1/partners/{id} (name, zone): two
- * calls whatever the history, no query per message or delivery.
+ * Everything comes from request_view (app/requests.h: the request, its
+ * clocks, messages and deliveries) and GET /api/v1/partners/{id} (name,
+ * zone): two reads whatever the history, no query per message or delivery.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "app/op.h"
+#include "app/requests.h"
 #include "base/timefmt.h"
 #include "core/policy.h"
 #include "web/web.h"
@@ -244,9 +246,18 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
 
 void page_request(struct req *r)
 {
-    json_t *q = web_get(r, "/api/v1/requests/{id}", r->params[0]);
-    if (!q)
+    struct op o;
+    json_t *q;
+    req_op_init(r, &o);
+    if (request_view(&o, req_param_id(r, 0), &q) < 0) {
+        if (o.err.kind == OP_NOT_FOUND)
+            page_error(r, 404, "There is no such page, or it belongs to another organisation.");
+        else
+            page_error(r, op_status(o.err.kind), "%s", buf_str(&o.err.message));
+        op_free(&o);
         return;
+    }
+    op_free(&o);
     char pid[24];
     snprintf(pid, sizeof pid, "%lld", (long long)json_integer_value(json_object_get(q, "partner")));
     json_t *partner = web_get(r, "/api/v1/partners/{id}", pid);
@@ -271,37 +282,47 @@ static const char *trimmed(struct req *r, const char *name)
     return arena_printf(&r->arena, "%.*s", (int)n, v);
 }
 
+/* Answers a form's step (rc its result): back to the page, with the outcome as the flash. */
+static void step_done(struct req *r, struct op *o, int rc, const char *back, const char *ok_text)
+{
+    if (rc == 0)
+        page_redirect(r, back, "ok", ok_text);
+    else
+        page_redirect(r, back, "error",
+                      o->err.message.len ? buf_str(&o->err.message)
+                                         : "That did not work; try again.");
+    op_free(o);
+}
+
 void page_request_post(struct req *r)
 {
-    /* The request first: another organisation's (or a missing) one answers 404 here. */
-    json_t *q = web_get(r, "/api/v1/requests/{id}", r->params[0]);
-    if (!q)
-        return;
-    json_decref(q);
+    /* The dispatcher answered 404 for another organisation's (or a missing) request. */
     const char *action = page_field(r, "do");
-    const char *params[1] = {r->params[0]};
+    int64_t id = req_param_id(r, 0);
     const char *back = arena_printf(&r->arena, "/requests/%s", r->params[0]);
+    struct op o;
+    req_op_init(r, &o);
     if (is(action, "message")) {
         const char *body = trimmed(r, "body");
         if (!*body) {
+            op_free(&o);
             page_redirect(r, arena_printf(&r->arena, "%s#write", back), "error",
                           "Write a message before sending it.");
             return;
         }
-        page_act(r, arena_printf(&r->arena, "%s#messages", back), "Your message is sent.", "POST",
-                 "/api/v1/requests/{id}/messages", params, 1, json_pack("{s:s}", "body", body));
+        step_done(r, &o, request_message(&o, id, body, NULL),
+                  arena_printf(&r->arena, "%s#messages", back), "Your message is sent.");
     } else if (is(action, "rerequest")) {
-        page_act(r, back, "Re-requested: the partner has 48 hours from now to deliver.", "POST",
-                 "/api/v1/requests/{id}/rerequest", params, 1,
-                 json_pack("{s:s}", "reason", trimmed(r, "reason")));
+        step_done(r, &o, request_rerequest(&o, id, trimmed(r, "reason"), NULL), back,
+                  "Re-requested: the partner has 48 hours from now to deliver.");
     } else if (is(action, "pause")) {
-        page_act(r, back, "The clocks of this request are paused.", "POST",
-                 "/api/v1/requests/{id}/pause", params, 1,
-                 json_pack("{s:s}", "reason", trimmed(r, "reason")));
+        step_done(r, &o, request_pause(&o, id, trimmed(r, "reason"), NULL), back,
+                  "The clocks of this request are paused.");
     } else if (is(action, "resume")) {
-        page_act(r, back, "The clocks of this request run again, with the paused time added.",
-                 "POST", "/api/v1/requests/{id}/resume", params, 1, NULL);
+        step_done(r, &o, request_resume(&o, id, NULL), back,
+                  "The clocks of this request run again, with the paused time added.");
     } else {
+        op_free(&o);
         page_error(r, 400, "This form does not know the action \"%s\".", action ? action : "");
     }
 }

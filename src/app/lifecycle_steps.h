@@ -1,0 +1,83 @@
+/*
+ * The pieces every step of a partner's onboarding lifecycle is made of
+ * (SPEC sections 2, 3 and 5): the audit event of a step, a stage change,
+ * the lifecycle facts core/lifecycle.c decides on, the messages to a
+ * partner's people, and the clocks of a subject ("partner:3", "request:12").
+ *
+ * The steps themselves live in a file per part of the process:
+ * questionnaire.c, setup.c, training.c, requests.c, warnings.c (breaches,
+ * warnings and escalation), invitations.c, posthouses.c. Those are the
+ * operations the API, the portal and the CLI call; these pieces are not:
+ * none checks an actor or begins a transaction, each runs inside the
+ * operation that calls it. A piece returns 0, a store error (<0), or
+ * OP_REFUSED with o->err filled; the operation's op_end turns either into
+ * its refusal.
+ */
+#ifndef VG_LIFECYCLE_STEPS_H
+#define VG_LIFECYCLE_STEPS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "app/op.h"
+#include "core/lifecycle.h"
+#include "core/role.h"
+#include "store/lifecycle_store.h"
+
+/* Writes an audit event about the partner (before/after stolen; subject NULL: the partner). */
+int lifecycle_event(struct op *o, const struct partner *p, const char *subject, const char *action,
+                    json_t *before, json_t *after);
+/* Moves the partner to a stage, with its audit event (why may be NULL). */
+int lifecycle_set_stage(struct op *o, const struct partner *p, enum stage to, const char *why);
+
+/* The lifecycle facts of a partner (stage, plan, setup items), as core/lifecycle.c wants them. */
+int lifecycle_load_facts(struct op *o, const struct partner *p, struct lifecycle_facts *f);
+/*
+ * 0 when the lifecycle allows step now; else OP_REFUSED, a conflict
+ * ("illegal_transition") whose message says what is missing.
+ */
+int lifecycle_step_allowed(struct op *o, const struct partner *p, enum step step);
+/* 0 when user_id is a user with role; else an OP_INVALID refusal naming field. */
+int lifecycle_user_with_role(struct op *o, int64_t user_id, enum role role, const char *field);
+
+/*
+ * Messages, queued in the operation's transaction (app/mail_queue.c). vars
+ * are borrowed; the partner's name, zone, portal address and a link to the
+ * partner page are added. A template that does not render refuses the
+ * step (OP_FAILED, "message_failed").
+ */
+/* One message to an address (to_user: its user, 0 when none). */
+int lifecycle_send(struct op *o, const struct partner *p, const char *to_email, int64_t to_user,
+                   const char *tmpl, json_t *vars);
+/* To the partner's users, or to its contact email while it has none. */
+int lifecycle_send_partner(struct op *o, const struct partner *p, const char *tmpl, json_t *vars);
+/* To one user (0: nobody, and a user that is gone is skipped). */
+int lifecycle_send_user(struct op *o, const struct partner *p, int64_t user_id, const char *tmpl,
+                        json_t *vars);
+/* To every user of a staff role (commercial). */
+int lifecycle_send_role(struct op *o, const struct partner *p, enum role role, const char *tmpl,
+                        json_t *vars);
+
+/* "partner:3" and "request:12": the subjects of clocks and events (in o's arena). */
+const char *lifecycle_partner_subject(struct op *o, int64_t partner_id);
+const char *lifecycle_request_subject(struct op *o, int64_t request_id);
+/* The request a subject names ("request:12" → 12); 0 when it names something else. */
+int64_t lifecycle_subject_request(const char *subject);
+/* Starts a clock of the partner's; a clock-rule error refuses (OP_INVALID, its code). */
+int lifecycle_start_clock(struct op *o, const struct partner *p, const char *kind,
+                          const char *subject, int64_t start, int64_t *id);
+/* Closes the open clocks of a subject (kind NULL: every kind) as met or cancelled. */
+int lifecycle_close_clocks(struct op *o, const char *subject, const char *kind, const char *state,
+                           const char *reason);
+/* The due instant of the open clock of a kind on a subject; 0 when none is open. */
+int64_t lifecycle_open_clock_due(struct op *o, const char *subject, const char *kind);
+
+/* An instant as JSON for the views: RFC 3339 UTC text, null for 0. A new reference. */
+json_t *lifecycle_json_time(int64_t t);
+/*
+ * An instant in a zone for messages: "2026-03-30T11:00:00+01:00 (Europe/London)"
+ * (o's arena); RFC 3339 UTC when the zone is unknown.
+ */
+char *lifecycle_local_text(struct op *o, int64_t t, const char *zone_name);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * Warnings and escalation, and the other consequences of a lifecycle
+ * clock's breach or nearing due instant: see warnings.h.
+ *
+ * A handler acts as the system (op_init with no one) at the clock's due
+ * instant, not at the sweep's: a sweep that runs late (the server was
+ * down) issues the same warnings, dated when they were earned, and the
+ * next response clock starts where the missed one ended. It joins the
+ * sweep's transaction; a refusal of one of its pieces (a message that
+ * cannot be prepared) is logged and rolls the claim back, so the sweep
+ * tries again.
+ */
+#include "app/warnings.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app/lifecycle_steps.h"
+#include "app/scope.h"
+#include "core/clock.h"
+#include "core/deadline.h"
+
+/* ---- the list ---- */
+
+static int add_warning(const struct warning_row *w, void *ctx)
+{
+    json_array_append_new(ctx, json_pack("{s:I, s:I, s:o, s:s, s:o, s:I}", "id", (json_int_t)w->id,
+                                         "number", (json_int_t)w->number, "issued_at",
+                                         lifecycle_json_time(w->issued_at), "reason", w->reason,
+                                         "request",
+                                         w->request_id ? json_integer(w->request_id) : json_null(),
+                                         "clock", (json_int_t)w->clock_id));
+    return 0;
+}
+
+int warnings_list(struct op *o, int64_t partner_id, json_t **out)
+{
+    *out = NULL;
+    int rc = op_allow_partner(o, ACT_WARNINGS_READ, partner_id, NULL);
+    if (rc < 0)
+        return rc;
+    json_t *list = json_array();
+    if ((rc = store_warning_each(o->db, o->a, partner_id, add_warning, list)) < 0) {
+        json_decref(list);
+        return op_failed(o, rc);
+    }
+    *out = json_pack("{s:o}", "warnings", list);
+    return 0;
+}
+
+/* ---- the handlers' operation ---- */
+
+/* Starts a handler's operation: the system acts at instant at, in the sweep's transaction. */
+static void handler_op(struct op *o, struct db *db, struct arena *a, int64_t at)
+{
+    op_init(o, db, a, at, NULL, app_public_url());
+    op_join(o);
+}
+
+/* Ends it: a refusal is logged (the sweep records only that the handler failed). */
+static int handler_end(struct op *o, const struct clock_row *c, int rc)
+{
+    if (rc == OP_REFUSED)
+        fprintf(stderr, "vodgate: handling clock %lld (%s) failed: %s\n", (long long)c->id, c->kind,
+                buf_str(&o->err.message));
+    op_free(o);
+    return rc < 0 ? STORE_ERR : 0;
+}
+
+/*
+ * The request a clock is about and its partner: STORE_ERR_NOT_FOUND when it
+ * is about no request (a request without its partner is a store error).
+ */
+static int request_of(struct op *o, const struct clock_row *c, struct request_row *r,
+                      struct partner *p)
+{
+    int64_t rid = lifecycle_subject_request(c->subject);
+    int rc = rid ? store_request_get(o->db, o->a, rid, r) : STORE_ERR_NOT_FOUND;
+    if (rc < 0)
+        return rc;
+    rc = store_partner_get(o->db, o->a, r->partner_id, p);
+    return rc == STORE_ERR_NOT_FOUND ? STORE_ERR : rc;
+}
+
+/* ---- a missed response: the warning, and the escalation ---- */
+
+/*
+ * The warning threshold reached: the partner's decision is pending and the
+ * pim (who decides), the cam and the commercial team are told. vars: the
+ * warning's, borrowed.
+ */
+static int escalate(struct op *o, const struct partner *p, int64_t n, json_t *vars)
+{
+    json_object_set_new(vars, "warnings", json_integer(n));
+    json_object_set_new(vars, "note", json_string(""));
+    json_object_set_new(vars, "decision",
+                        json_string("the PIM must decide: stop the training, escalate to "
+                                    "the commercial team, propose a posthouse, or continue"));
+    int rc = store_partner_set_decision(o->db, p->id, true);
+    if (rc == 0)
+        rc = lifecycle_send_user(o, p, p->pim_id, "escalation", vars);
+    if (rc == 0)
+        rc = lifecycle_send_user(o, p, p->cam_id, "escalation", vars);
+    if (rc == 0)
+        rc = lifecycle_send_role(o, p, ROLE_COMMERCIAL, "escalation", vars);
+    if (rc == 0)
+        rc = lifecycle_event(o, p, NULL, "training.decision_requested", NULL,
+                             json_pack("{s:I}", "warnings", (json_int_t)n));
+    return rc;
+}
+
+/*
+ * Warning n (the partner's count + 1) for the missed response clock c on
+ * request r: issued at the breach instant, recorded, mailed to the partner
+ * with a copy to the pim; the next response clock starts at that instant.
+ * From WARNINGS_BEFORE_ESCALATION on, the decision is asked for.
+ */
+static int warn(struct op *o, const struct clock_row *c, const struct request_row *r,
+                const struct partner *p)
+{
+    int64_t n;
+    int rc = store_partner_add_warning(o->db, p->id, &n);
+    if (rc < 0)
+        return rc;
+    struct warning_row w = {0};
+    w.partner_id = p->id;
+    w.request_id = r->id;
+    w.clock_id = c->id;
+    w.number = n;
+    w.issued_at = c->due_at;
+    w.reason = arena_printf(o->a,
+                            "no response or corrective action within 3 working days on request "
+                            "\"%s\", due %s",
+                            r->title, lifecycle_local_text(o, c->due_at, p->time_zone));
+    int64_t wid;
+    if ((rc = store_warning_add(o->db, &w, &wid)) < 0)
+        return rc;
+    int64_t next;
+    rc = lifecycle_start_clock(o, p, "response_3wd", c->subject, clock_ladder_next_start(c->due_at),
+                               &next);
+    if (rc < 0)
+        return rc;
+    int64_t next_due = lifecycle_open_clock_due(o, c->subject, "response_3wd");
+    json_t *vars = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s}", "n", (json_int_t)n, "request_title", r->title, "link",
+        arena_printf(o->a, "%s/requests/%lld", o->base_url, (long long)r->id), "missed",
+        arena_printf(o->a, "a response or corrective action by %s, %s",
+                     op_instant_text(o, c->due_at),
+                     lifecycle_local_text(o, c->due_at, p->time_zone)),
+        "action",
+        arena_printf(o->a, "reply on the request or deliver: the next response is due by %s, %s",
+                     op_instant_text(o, next_due),
+                     lifecycle_local_text(o, next_due, p->time_zone)));
+    rc = lifecycle_send_partner(o, p, "warning", vars);
+    if (rc == 0)
+        rc = lifecycle_send_user(o, p, p->pim_id, "warning", vars);
+    if (rc == 0)
+        rc = lifecycle_event(o, p, c->subject, "training.warning", NULL,
+                             json_pack("{s:I, s:I, s:s}", "number", (json_int_t)n, "clock",
+                                       (json_int_t)c->id, "reason", w.reason));
+    if (rc == 0 && n >= WARNINGS_BEFORE_ESCALATION)
+        rc = escalate(o, p, n, vars);
+    json_decref(vars);
+    return rc;
+}
+
+/*
+ * A response clock breached (3 working days without a response): during
+ * training, a warning (warn). In steady state, or for a request of the
+ * training phase after the training ended, the breach is only recorded
+ * (the sweep already logged it); so is a response clock on something else.
+ */
+static int on_response_breach(struct db *db, struct arena *a, const struct clock_row *c,
+                              int64_t now)
+{
+    (void)now;
+    struct op o;
+    handler_op(&o, db, a, c->due_at);
+    struct request_row r;
+    struct partner p;
+    int rc = request_of(&o, c, &r, &p);
+    if (rc == STORE_ERR_NOT_FOUND)
+        rc = 0; /* a response clock on something else: the breach record is all */
+    else if (rc == 0 && !strcmp(r.phase, "training") && lifecycle_in_training(stage_parse(p.stage)))
+        rc = warn(&o, c, &r, &p);
+    return handler_end(&o, c, rc);
+}
+
+/* ---- the other breaches ---- */
+
+/* A 48-hour delivery clock breached: the request is late; the partner and its owner are told. */
+static int on_delivery_breach(struct db *db, struct arena *a, const struct clock_row *c,
+                              int64_t now)
+{
+    (void)now;
+    struct op o;
+    handler_op(&o, db, a, c->due_at);
+    struct request_row r;
+    struct partner p;
+    int rc = request_of(&o, c, &r, &p);
+    if (rc == STORE_ERR_NOT_FOUND)
+        return handler_end(&o, c, 0);
+    if (rc == 0)
+        rc = store_request_set_late(db, r.id);
+    if (rc < 0)
+        return handler_end(&o, c, rc);
+    json_t *vars = json_pack("{s:s, s:s, s:s, s:s}", "title", r.title, "link",
+                             arena_printf(a, "%s/requests/%lld", o.base_url, (long long)r.id),
+                             "due_utc", op_instant_text(&o, c->due_at), "due_local",
+                             lifecycle_local_text(&o, c->due_at, p.time_zone));
+    rc = lifecycle_send_partner(&o, &p, "delivery_late", vars);
+    if (rc == 0)
+        rc = lifecycle_send_user(&o, &p, strcmp(r.phase, "training") ? p.pom_id : p.pim_id,
+                                 "delivery_late", vars);
+    json_decref(vars);
+    if (rc == 0)
+        rc = lifecycle_event(&o, &p, c->subject, "request.late", NULL,
+                             json_pack("{s:s}", "due_at", op_instant_text(&o, c->due_at)));
+    return handler_end(&o, c, rc);
+}
+
+/* The owner of a cap: the cam for setup, the pim for training and publishing. */
+static int64_t cap_owner(const struct clock_row *c, const struct partner *p)
+{
+    return !strcmp(c->kind, "setup_10d") ? p->cam_id : p->pim_id;
+}
+
+/* A setup, training or publishing cap breached: its owner hears of it (and the pim of setup's). */
+static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row *c, int64_t now)
+{
+    (void)now;
+    struct op o;
+    handler_op(&o, db, a, c->due_at);
+    struct partner p;
+    int rc = store_partner_get(db, a, c->partner_id, &p);
+    if (rc == 0) {
+        const struct deadline_kind *k = deadline_kind(c->kind);
+        json_t *vars = json_pack("{s:s, s:s, s:s}", "what", k ? k->label : c->kind, "due_utc",
+                                 op_instant_text(&o, c->due_at), "due_local",
+                                 lifecycle_local_text(&o, c->due_at, p.time_zone));
+        rc = lifecycle_send_user(&o, &p, cap_owner(c, &p), "clock_breached", vars);
+        if (rc == 0 && !strcmp(c->kind, "setup_10d"))
+            rc = lifecycle_send_user(&o, &p, p.pim_id, "clock_breached", vars);
+        json_decref(vars);
+    }
+    return handler_end(&o, c, rc);
+}
+
+/* ---- due soon ---- */
+
+/*
+ * A clock is due within a day: partner-facing clocks (delivery, response)
+ * remind the partner; caps remind their owner. The sweep claims each
+ * clock's notice once, so it is sent once, dated now.
+ */
+static int on_due_soon(struct db *db, struct arena *a, const struct clock_row *c, int64_t now)
+{
+    struct op o;
+    handler_op(&o, db, a, now);
+    struct partner p;
+    int rc = store_partner_get(db, a, c->partner_id, &p);
+    if (rc < 0)
+        return handler_end(&o, c, rc == STORE_ERR_NOT_FOUND ? 0 : rc);
+    const struct deadline_kind *k = deadline_kind(c->kind);
+    int64_t rid = lifecycle_subject_request(c->subject);
+    json_t *vars = json_pack("{s:s, s:s, s:s}", "what", k ? k->label : c->kind, "due_utc",
+                             op_instant_text(&o, c->due_at), "due_local",
+                             lifecycle_local_text(&o, c->due_at, p.time_zone));
+    if (rid)
+        json_object_set_new(
+            vars, "link",
+            json_string(arena_printf(a, "%s/requests/%lld", o.base_url, (long long)rid)));
+    if (k && k->pausable)
+        rc = lifecycle_send_partner(&o, &p, "clock_due_soon", vars);
+    else if (k && k->extendable)
+        rc = lifecycle_send_user(&o, &p, cap_owner(c, &p), "clock_due_soon", vars);
+    json_decref(vars);
+    return handler_end(&o, c, rc);
+}
+
+const struct clock_handler warnings_clock_handlers[] = {
+    {"delivery_48h", on_delivery_breach, on_due_soon},
+    {"response_3wd", on_response_breach, on_due_soon},
+    {"setup_10d", on_cap_breach, on_due_soon},
+    {"training_30d", on_cap_breach, on_due_soon},
+    {"publish_14d", on_cap_breach, on_due_soon},
+};
+const int n_warnings_clock_handlers =
+    sizeof warnings_clock_handlers / sizeof warnings_clock_handlers[0];

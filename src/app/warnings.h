@@ -1,0 +1,53 @@
+/*
+ * Warnings and escalation (SPEC section 5), and everything else that
+ * happens when a lifecycle clock breaches or comes due soon.
+ *
+ * During training, a partner that misses its response clock (no response
+ * or corrective action within 3 working days on a request) gets a warning;
+ * the next response clock starts at once. After WARNINGS_BEFORE_ESCALATION
+ * warnings the pim must decide (training.h: stop, escalate, propose a
+ * posthouse, continue) and the pim, the cam and the commercial team are
+ * told. A late delivery (the 48-hour clock) marks the request late; a
+ * missed cap (setup, training, publishing) tells its owner; a clock due
+ * within a day reminds whoever must act.
+ *
+ * The sweep (jobs/sweep.c) runs these handlers, from the table
+ * warnings_clock_handlers, inside the transaction that claims the clock:
+ * the claim and its consequences commit together or not at all.
+ */
+#ifndef VG_APP_WARNINGS_H
+#define VG_APP_WARNINGS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "app/op.h"
+#include "base/arena.h"
+#include "store/store.h"
+
+/* The warning that asks the pim to decide (and every later one). */
+#define WARNINGS_BEFORE_ESCALATION 3
+
+/*
+ * What happens when a clock breaches or comes due soon: run by the sweep
+ * inside the transaction that claims the clock (the handler joins it).
+ * Returns 0 or <0 (the sweep rolls back and records the handler's failure).
+ */
+typedef int (*clock_event_fn)(struct db *db, struct arena *a, const struct clock_row *c,
+                              int64_t now);
+struct clock_handler {
+    const char *kind;         /* the clock kind ("response_3wd") */
+    clock_event_fn on_breach; /* NULL: the breach is only recorded */
+    clock_event_fn on_due_soon;
+};
+/* The handlers of the lifecycle's clocks, for the sweep to use. */
+extern const struct clock_handler warnings_clock_handlers[];
+extern const int n_warnings_clock_handlers;
+
+/*
+ * A partner's warnings, for people: {warnings: [{id, number, issued_at,
+ * reason, request, clock}]} in *out (a new reference). Reads only.
+ */
+int warnings_list(struct op *o, int64_t partner_id, json_t **out);
+
+#endif
