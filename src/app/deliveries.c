@@ -20,6 +20,7 @@
 
 #include "base/mem.h"
 #include "base/timefmt.h"
+#include "core/deadline.h"
 #include "core/lifecycle.h"
 #include "core/zone.h"
 #include "store/delivery_store.h"
@@ -129,7 +130,7 @@ static int receive(struct op *o, const struct partner *p, int64_t request_id, co
     if (rc == 0 && request_id) {
         /* Late when the request's current delivery clock already ran out. */
         d.late = r.late && !lifecycle_open_clock_due(o, lifecycle_request_subject(o, request_id),
-                                                     "delivery_48h");
+                                                     deadline_name(DEADLINE_DELIVERY_48H));
     }
     if (rc == 0)
         rc = store_delivery_add(o->db, &d, id);
@@ -149,9 +150,9 @@ static int receive(struct op *o, const struct partner *p, int64_t request_id, co
         /* The receipt meets the 48-hour clock; a delivery is also the corrective action that
          * answers the response clock. */
         const char *subject = lifecycle_request_subject(o, request_id);
-        if ((rc = lifecycle_close_clocks(o, subject, "delivery_48h", "met",
+        if ((rc = lifecycle_close_clocks(o, subject, deadline_name(DEADLINE_DELIVERY_48H), "met",
                                          "delivery received")) < 0 ||
-            (rc = lifecycle_close_clocks(o, subject, "response_3wd", "met",
+            (rc = lifecycle_close_clocks(o, subject, deadline_name(DEADLINE_RESPONSE_3WD), "met",
                                          "delivery received")) < 0 ||
             (rc = store_request_set_status(o->db, request_id, "delivered")) < 0)
             return op_failed(o, rc);

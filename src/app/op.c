@@ -28,8 +28,8 @@ const char *app_public_url(void)
     return public_url;
 }
 
-void op_init(struct op *o, struct db *db, struct arena *a, int64_t now,
-             const struct principal *who, const char *base_url)
+void op_init(struct op *o, struct db *db, struct arena *a, int64_t now, const struct principal *who,
+             const char *base_url)
 {
     memset(o, 0, sizeof *o);
     o->db = db;
@@ -53,8 +53,8 @@ void op_free(struct op *o)
     o->err.extra = NULL;
 }
 
-static int refuse_v(struct op *o, enum op_fail kind, const char *code, const char *fmt,
-                    va_list ap) VG_PRINTF(4, 0);
+static int refuse_v(struct op *o, enum op_fail kind, const char *code, const char *fmt, va_list ap)
+    VG_PRINTF(4, 0);
 static int refuse_v(struct op *o, enum op_fail kind, const char *code, const char *fmt, va_list ap)
 {
     o->err.kind = kind;
@@ -91,7 +91,8 @@ int op_failed(struct op *o, int rc)
     if (rc == STORE_ERR_NOT_FOUND)
         return op_refuse(o, OP_NOT_FOUND, "not_found", "no such resource");
     fprintf(stderr, "vodgate: an operation failed in the store (%d)\n", rc);
-    return op_refuse(o, OP_FAILED, "internal", "the server could not complete this step; try again");
+    return op_refuse(o, OP_FAILED, "internal",
+                     "the server could not complete this step; try again");
 }
 
 int op_begin(struct op *o)

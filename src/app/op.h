@@ -29,11 +29,11 @@
 #include "store/store.h"
 
 enum op_fail {
-    OP_NOT_FOUND = 1,   /* not there, or not the actor's to see (the two look the same) */
-    OP_NOT_ALLOWED,     /* the actor's role may not do this */
-    OP_CONFLICT,        /* the state of things forbids it now; the message says what is missing */
-    OP_INVALID,         /* the input is wrong; extra {"fields": [...]} names which */
-    OP_FAILED,          /* the server failed (store, disk); logged, try again */
+    OP_NOT_FOUND = 1, /* not there, or not the actor's to see (the two look the same) */
+    OP_NOT_ALLOWED,   /* the actor's role may not do this */
+    OP_CONFLICT,      /* the state of things forbids it now; the message says what is missing */
+    OP_INVALID,       /* the input is wrong; extra {"fields": [...]} names which */
+    OP_FAILED,        /* the server failed (store, disk); logged, try again */
 };
 
 struct op_error {
@@ -49,8 +49,8 @@ struct op {
     int64_t now;
     /* who acts: user_id 0 and ROLE_NONE for the system (a clock, a worker, the demo) */
     struct principal who;
-    bool system; /* op_init with who NULL */
-    bool joined; /* op_join: the caller holds the transaction */
+    bool system;          /* op_init with who NULL */
+    bool joined;          /* op_join: the caller holds the transaction */
     const char *base_url; /* for links in messages: "http://127.0.0.1:8080" */
     struct op_error err;
 };
@@ -66,8 +66,8 @@ const char *app_public_url(void);
  * Starts an operation (no transaction yet) by who (copied; NULL: the
  * system, which every check admits); base_url NULL means app_public_url().
  */
-void op_init(struct op *o, struct db *db, struct arena *a, int64_t now,
-             const struct principal *who, const char *base_url);
+void op_init(struct op *o, struct db *db, struct arena *a, int64_t now, const struct principal *who,
+             const char *base_url);
 /* True when the system acts (no user). */
 bool op_by_system(const struct op *o);
 /* Frees what the error holds; o may be refused or not. */

@@ -17,6 +17,7 @@
 #include "app/lifecycle_steps.h"
 #include "app/questionnaire_def.h"
 #include "app/scope.h"
+#include "core/deadline.h"
 #include "core/questionnaire.h"
 #include "core/zone.h"
 
@@ -186,8 +187,8 @@ static int begin_setup(struct op *o, const struct partner *p, const struct answe
         rc = lifecycle_set_stage(o, p, STAGE_SETUP, "questionnaire submitted");
     int64_t clock;
     if (rc == 0)
-        rc = lifecycle_start_clock(o, p, "setup_10d", lifecycle_partner_subject(o, p->id), o->now,
-                                   &clock);
+        rc = lifecycle_start_clock(o, p, deadline_name(DEADLINE_SETUP_10D),
+                                   lifecycle_partner_subject(o, p->id), o->now, &clock);
     if (rc < 0) {
         json_decref(modules);
         return rc;

@@ -14,6 +14,7 @@
 #include "app/clocks.h"
 #include "app/lifecycle_steps.h"
 #include "app/scope.h"
+#include "core/deadline.h"
 #include "store/delivery_store.h"
 
 /* The request request_id and its partner, when the actor may do action on it. */
@@ -132,7 +133,8 @@ static json_t *request_json(struct op *o, const struct request_row *q, bool full
     size_t i;
     json_t *c;
     json_array_foreach(list, i, c) {
-        if (!strcmp(json_string_value(json_object_get(c, "kind")), "delivery_48h"))
+        if (!strcmp(json_string_value(json_object_get(c, "kind")),
+                    deadline_name(DEADLINE_DELIVERY_48H)))
             due = json_object_get(c, "due_at");
     }
     json_object_set(v, "due_at", due);
@@ -225,13 +227,13 @@ static int start_request_clocks(struct op *o, const struct partner *p, int64_t r
 {
     const char *subject = lifecycle_request_subject(o, request_id);
     int64_t d, r;
-    int rc = lifecycle_start_clock(o, p, "delivery_48h", subject, o->now, &d);
+    int rc = lifecycle_start_clock(o, p, deadline_name(DEADLINE_DELIVERY_48H), subject, o->now, &d);
     if (rc == 0)
-        rc = lifecycle_start_clock(o, p, "response_3wd", subject, o->now, &r);
+        rc = lifecycle_start_clock(o, p, deadline_name(DEADLINE_RESPONSE_3WD), subject, o->now, &r);
     if (rc < 0)
         return rc;
-    int64_t due = lifecycle_open_clock_due(o, subject, "delivery_48h");
-    int64_t resp = lifecycle_open_clock_due(o, subject, "response_3wd");
+    int64_t due = lifecycle_open_clock_due(o, subject, deadline_name(DEADLINE_DELIVERY_48H));
+    int64_t resp = lifecycle_open_clock_due(o, subject, deadline_name(DEADLINE_RESPONSE_3WD));
     json_object_set_new(vars, "due_utc", json_string(op_instant_text(o, due)));
     json_object_set_new(vars, "due_local", json_string(lifecycle_local_text(o, due, p->time_zone)));
     json_object_set_new(vars, "time_zone", json_string(p->time_zone));
@@ -361,9 +363,9 @@ static int message(struct op *o, const struct partner *p, const struct request_r
     if (rc < 0)
         return rc;
     /* The partner's response stops the response clock: the service answers next. */
-    if (from_partner &&
-        (rc = lifecycle_close_clocks(o, lifecycle_request_subject(o, r->id), "response_3wd", "met",
-                                     "the partner responded")) < 0)
+    if (from_partner && (rc = lifecycle_close_clocks(o, lifecycle_request_subject(o, r->id),
+                                                     deadline_name(DEADLINE_RESPONSE_3WD), "met",
+                                                     "the partner responded")) < 0)
         return rc;
     return lifecycle_event(
         o, p, lifecycle_request_subject(o, r->id), "request.message", NULL,

@@ -10,9 +10,14 @@
 #include <string.h>
 
 static const char *const names[SCOPE_N] = {
-    [SCOPE_NONE] = "",           [SCOPE_PARTNER] = "partner", [SCOPE_REQUEST] = "request",
-    [SCOPE_DELIVERY] = "delivery", [SCOPE_UPLOAD] = "upload",  [SCOPE_CLOCK] = "clock",
-    [SCOPE_CALENDAR] = "calendar", [SCOPE_TOKEN] = "token",
+    [SCOPE_NONE] = "",
+    [SCOPE_PARTNER] = "partner",
+    [SCOPE_REQUEST] = "request",
+    [SCOPE_DELIVERY] = "delivery",
+    [SCOPE_UPLOAD] = "upload",
+    [SCOPE_CLOCK] = "clock",
+    [SCOPE_CALENDAR] = "calendar",
+    [SCOPE_TOKEN] = "token",
 };
 
 const char *scope_name(enum scope s)
@@ -43,8 +48,7 @@ static int owned_by(struct db *db, struct arena *a, int64_t partner_id, struct s
     return 0;
 }
 
-int scope_resolve(struct db *db, struct arena *a, enum scope s, const char *id,
-                  struct scoped *out)
+int scope_resolve(struct db *db, struct arena *a, enum scope s, const char *id, struct scoped *out)
 {
     memset(out, 0, sizeof *out);
     out->scope = s;
@@ -68,7 +72,7 @@ int scope_resolve(struct db *db, struct arena *a, enum scope s, const char *id,
         return rc < 0 ? rc : owned_by(db, a, out->clock.partner_id, out);
     case SCOPE_UPLOAD:
         rc = id && strlen(id) == UPLOAD_ID_LEN ? store_upload_get(db, a, id, &out->upload)
-                                                : STORE_ERR_NOT_FOUND;
+                                               : STORE_ERR_NOT_FOUND;
         if (rc < 0)
             return rc;
         /* the upload records its partner's agent as it was when made */

@@ -44,8 +44,8 @@ const char *scope_name(enum scope s);
 /* What resolving an id found: the owner, and the rows loaded on the way (in the arena). */
 struct scoped {
     enum scope scope;
-    struct resource owner;    /* who owns it; all 0 for global and personal scopes */
-    struct partner partner;   /* the owning partner (partner, request, delivery, upload, clock) */
+    struct resource owner;  /* who owns it; all 0 for global and personal scopes */
+    struct partner partner; /* the owning partner (partner, request, delivery, upload, clock) */
     bool have_partner;
     struct request_row request;   /* SCOPE_REQUEST */
     struct delivery_row delivery; /* SCOPE_DELIVERY */
@@ -58,8 +58,7 @@ struct scoped {
  * STORE_ERR_NOT_FOUND (no such thing, or id is not one), or another store
  * error. Allocates from a.
  */
-int scope_resolve(struct db *db, struct arena *a, enum scope s, const char *id,
-                  struct scoped *out);
+int scope_resolve(struct db *db, struct arena *a, enum scope s, const char *id, struct scoped *out);
 
 /*
  * Resolves id and asks the policy whether who may do action on it: 0, or

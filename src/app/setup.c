@@ -17,6 +17,7 @@
 #include "app/questionnaire.h"
 #include "app/scope.h"
 #include "base/secret.h"
+#include "core/deadline.h"
 #include "core/formats.h"
 #include "core/training.h"
 
@@ -255,7 +256,8 @@ static int confirm(struct op *o, const struct partner *p)
     if ((rc = lifecycle_load_facts(o, p, &f)) < 0)
         return rc;
     const char *subject = lifecycle_partner_subject(o, p->id);
-    if ((rc = lifecycle_close_clocks(o, subject, "setup_10d", "met", "setup confirmed")) < 0)
+    if ((rc = lifecycle_close_clocks(o, subject, deadline_name(DEADLINE_SETUP_10D), "met",
+                                     "setup confirmed")) < 0)
         return rc;
     enum stage to = lifecycle_after_confirm(&f);
     if (!p->pim_id && o->who.role == ROLE_PIM &&
@@ -267,7 +269,8 @@ static int confirm(struct op *o, const struct partner *p)
         return rc;
     int64_t id;
     if (to == STAGE_TRAINING)
-        rc = lifecycle_start_clock(o, p, "training_30d", subject, o->now, &id);
+        rc =
+            lifecycle_start_clock(o, p, deadline_name(DEADLINE_TRAINING_30D), subject, o->now, &id);
     return rc;
 }
 

@@ -15,6 +15,7 @@
 #include "app/lifecycle_steps.h"
 #include "app/posthouses.h"
 #include "app/scope.h"
+#include "core/deadline.h"
 #include "app/setup.h"
 
 struct cancel_ctx {
@@ -28,8 +29,8 @@ static int cancel_training_request(const struct request_row *r, void *arg)
     struct cancel_ctx *x = arg;
     if (strcmp(r->phase, "training"))
         return 0;
-    x->rc = lifecycle_close_clocks(x->o, lifecycle_request_subject(x->o, r->id), "response_3wd",
-                                   "cancelled", x->reason);
+    x->rc = lifecycle_close_clocks(x->o, lifecycle_request_subject(x->o, r->id),
+                                   deadline_name(DEADLINE_RESPONSE_3WD), "cancelled", x->reason);
     return x->rc < 0;
 }
 
@@ -156,7 +157,8 @@ static int complete(struct op *o, const struct partner *p, json_t *formats, int6
     if (rc == 0)
         rc = store_partner_set_owner(o->db, p->id, "pom", pom_id);
     if (rc == 0)
-        rc = lifecycle_close_clocks(o, lifecycle_partner_subject(o, p->id), "training_30d", "met",
+        rc = lifecycle_close_clocks(o, lifecycle_partner_subject(o, p->id),
+                                    deadline_name(DEADLINE_TRAINING_30D), "met",
                                     "training completed");
     if (rc == 0)
         rc = cancel_training_responses(o, p, "training completed");

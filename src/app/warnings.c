@@ -136,11 +136,12 @@ static int warn(struct op *o, const struct clock_row *c, const struct request_ro
     if ((rc = store_warning_add(o->db, &w, &wid)) < 0)
         return rc;
     int64_t next;
-    rc = lifecycle_start_clock(o, p, "response_3wd", c->subject, clock_ladder_next_start(c->due_at),
-                               &next);
+    rc = lifecycle_start_clock(o, p, deadline_name(DEADLINE_RESPONSE_3WD), c->subject,
+                               clock_ladder_next_start(c->due_at), &next);
     if (rc < 0)
         return rc;
-    int64_t next_due = lifecycle_open_clock_due(o, c->subject, "response_3wd");
+    int64_t next_due =
+        lifecycle_open_clock_due(o, c->subject, deadline_name(DEADLINE_RESPONSE_3WD));
     json_t *vars = json_pack(
         "{s:I, s:s, s:s, s:s, s:s}", "n", (json_int_t)n, "request_title", r->title, "link",
         arena_printf(o->a, "%s/requests/%lld", o->base_url, (long long)r->id), "missed",
@@ -222,7 +223,7 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
 /* The owner of a cap: the cam for setup, the pim for training and publishing. */
 static int64_t cap_owner(const struct clock_row *c, const struct partner *p)
 {
-    return !strcmp(c->kind, "setup_10d") ? p->cam_id : p->pim_id;
+    return !strcmp(c->kind, deadline_name(DEADLINE_SETUP_10D)) ? p->cam_id : p->pim_id;
 }
 
 /* A setup, training or publishing cap breached: its owner hears of it (and the pim of setup's). */
@@ -239,7 +240,7 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
                                  op_instant_text(&o, c->due_at), "due_local",
                                  lifecycle_local_text(&o, c->due_at, p.time_zone));
         rc = lifecycle_send_user(&o, &p, cap_owner(c, &p), "clock_breached", vars);
-        if (rc == 0 && !strcmp(c->kind, "setup_10d"))
+        if (rc == 0 && !strcmp(c->kind, deadline_name(DEADLINE_SETUP_10D)))
             rc = lifecycle_send_user(&o, &p, p.pim_id, "clock_breached", vars);
         json_decref(vars);
     }
@@ -279,11 +280,11 @@ static int on_due_soon(struct db *db, struct arena *a, const struct clock_row *c
 }
 
 const struct clock_handler warnings_clock_handlers[] = {
-    {"delivery_48h", on_delivery_breach, on_due_soon},
-    {"response_3wd", on_response_breach, on_due_soon},
-    {"setup_10d", on_cap_breach, on_due_soon},
-    {"training_30d", on_cap_breach, on_due_soon},
-    {"publish_14d", on_cap_breach, on_due_soon},
+    {DEADLINE_DELIVERY_48H, on_delivery_breach, on_due_soon},
+    {DEADLINE_RESPONSE_3WD, on_response_breach, on_due_soon},
+    {DEADLINE_SETUP_10D, on_cap_breach, on_due_soon},
+    {DEADLINE_TRAINING_30D, on_cap_breach, on_due_soon},
+    {DEADLINE_PUBLISH_14D, on_cap_breach, on_due_soon},
 };
 const int n_warnings_clock_handlers =
     sizeof warnings_clock_handlers / sizeof warnings_clock_handlers[0];

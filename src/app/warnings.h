@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/deadline.h"
 #include "app/op.h"
 #include "base/arena.h"
 #include "store/store.h"
@@ -36,7 +37,7 @@
 typedef int (*clock_event_fn)(struct db *db, struct arena *a, const struct clock_row *c,
                               int64_t now);
 struct clock_handler {
-    const char *kind;         /* the clock kind ("response_3wd") */
+    enum deadline_id kind;    /* the clock kind (core/deadline.h) */
     clock_event_fn on_breach; /* NULL: the breach is only recorded */
     clock_event_fn on_due_soon;
 };

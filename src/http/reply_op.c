@@ -42,16 +42,15 @@ void reply_op_error(struct req *r, const struct op *o, int rc)
     /* tus answers a request it cannot take with 400 (its protocol has no 422) */
     if (e->kind == OP_INVALID && r->route && (r->route->flags & ROUTE_TUS))
         status = 400;
-    reply_error_extra(r, status, e->code, e->extra ? json_incref(e->extra) : NULL,
-                      "%s", buf_str(&e->message));
+    reply_error_extra(r, status, e->code, e->extra ? json_incref(e->extra) : NULL, "%s",
+                      buf_str(&e->message));
 }
 
 void req_op_init(struct req *r, struct op *o)
 {
     /* a request made without sign-in (an invitation) acts as nobody, not as the system */
     struct principal nobody = {0, ROLE_NONE, 0};
-    op_init(o, req_db(r), &r->arena, now_get(), r->signed_in ? &r->who : &nobody,
-            app_public_url());
+    op_init(o, req_db(r), &r->arena, now_get(), r->signed_in ? &r->who : &nobody, app_public_url());
 }
 
 bool req_op_begin(struct req *r, struct op *o)

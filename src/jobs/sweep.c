@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "base/now.h"
+#include "core/deadline.h"
 #include "base/recover.h"
 #include "base/timefmt.h"
 
@@ -62,9 +63,9 @@ void sweep_use_handlers(const struct clock_handler *h, int n)
 {
     for (int i = 0; i < n; i++) {
         if (h[i].on_breach)
-            sweep_on_breach(h[i].kind, h[i].on_breach);
+            sweep_on_breach(deadline_name(h[i].kind), h[i].on_breach);
         if (h[i].on_due_soon)
-            sweep_on_due_soon(h[i].kind, h[i].on_due_soon);
+            sweep_on_due_soon(deadline_name(h[i].kind), h[i].on_due_soon);
     }
 }
 
