@@ -4,6 +4,8 @@
  */
 #include "web/web.h"
 
+#include "app/op.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -389,6 +391,31 @@ void page_act(struct req *r, const char *back, const char *ok_text, const char *
         page_redirect(r, back, "error", *msg ? msg : "That did not work; try again.");
     }
     json_decref(ans);
+}
+
+bool page_op_ok(struct req *r, struct op *o, int rc)
+{
+    if (rc >= 0)
+        return true;
+    if (rc == OP_REFUSED && o->err.kind == OP_NOT_FOUND)
+        page_error(r, 404, "There is no such page, or it belongs to another organisation.");
+    else if (rc == OP_REFUSED && o->err.kind != OP_FAILED)
+        page_error(r, op_status(o->err.kind), "%s", buf_str(&o->err.message));
+    else
+        reply_internal(r); /* logged where it failed */
+    op_free(o);
+    return false;
+}
+
+void page_op_redirect(struct req *r, const char *back, const char *ok_text, struct op *o, int rc)
+{
+    if (rc >= 0)
+        page_redirect(r, back, "ok", ok_text);
+    else
+        page_redirect(r, back, "error",
+                      rc == OP_REFUSED && o->err.message.len ? buf_str(&o->err.message)
+                                                             : "That did not work; try again.");
+    op_free(o);
 }
 
 const char *web_time(struct req *r, int64_t t, const char *zone)

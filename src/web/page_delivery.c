@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "app/deliveries.h"
+#include "app/requests.h"
 #include "base/timefmt.h"
 #include "core/role.h"
 #include "web/web.h"
@@ -323,16 +324,8 @@ void page_delivery(struct req *r)
     req_op_init(r, &o);
     json_t *d;
     int rc = delivery_view(&o, req_param_id(r, 0), &d);
-    if (rc < 0) {
-        if (rc == OP_REFUSED && o.err.kind == OP_NOT_FOUND)
-            page_error(r, 404, "There is no such page, or it belongs to another organisation.");
-        else if (rc == OP_REFUSED && o.err.kind != OP_FAILED)
-            page_error(r, op_status(o.err.kind), "%s", buf_str(&o.err.message));
-        else
-            reply_internal(r); /* logged where it failed */
-        op_free(&o);
+    if (!page_op_ok(r, &o, rc))
         return;
-    }
     op_free(&o);
     json_int_t id = json_integer_value(json_object_get(d, "id"));
     json_int_t partner_id = json_integer_value(json_object_get(d, "partner"));
@@ -397,18 +390,19 @@ void page_delivery(struct req *r)
 
     /* who and what it answers (the partner: the delivery's owner, loaded for the route) */
     json_t *q = NULL;
-    const char *params[1];
     if (r->scoped && r->scoped->have_partner)
         json_object_set_new(
             vm, "partner",
             json_pack("{s:I, s:s}", "partner_id", partner_id, "partner_name",
                       r->scoped->partner.name ? r->scoped->partner.name : "the partner"));
     if (request_id) {
-        params[0] = arena_printf(&r->arena, "%lld", (long long)request_id);
-        if (web_call(r, "GET", "/api/v1/requests/{id}", params, 1, NULL, &q) == 200)
+        struct op ro;
+        req_op_init(r, &ro);
+        if (request_view(&ro, request_id, &q) == 0)
             json_object_set_new(vm, "request",
                                 json_pack("{s:I, s:s}", "request_id", request_id, "request_title",
                                           str_of(q, "title") ? str_of(q, "title") : ""));
+        op_free(&ro);
     }
     json_int_t previous = json_integer_value(json_object_get(d, "previous"));
     if (previous)

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/requests.h"
 #include "app/deliveries.h"
 #include "app/uploads.h"
 #include "core/role.h"
@@ -101,9 +102,12 @@ static json_t *request_options(struct req *r, json_int_t partner, json_int_t cho
                                const char *kind, const char *zone, bool *any_selected)
 {
     json_t *ans = NULL, *list = json_array();
-    const char *params[1] = {arena_printf(&r->arena, "%lld", (long long)partner)};
     *any_selected = false;
-    if (web_call(r, "GET", "/api/v1/partners/{id}/requests", params, 1, NULL, &ans) == 200) {
+    struct op ro;
+    req_op_init(r, &ro);
+    int rc = request_list(&ro, partner, &ans);
+    op_free(&ro);
+    if (rc == 0) {
         size_t i;
         json_t *q;
         /* newest first: the request being answered now is usually the latest */
@@ -189,12 +193,13 @@ static void show(struct req *r, int status, const char *error)
     /* the request asked for settles the partner and the kind */
     json_t *q = NULL;
     if (request_id) {
-        q = web_get(r, "/api/v1/requests/{id}",
-                    arena_printf(&r->arena, "%lld", (long long)request_id));
-        if (!q) {
+        struct op ro;
+        req_op_init(r, &ro);
+        if (!page_op_ok(r, &ro, request_view(&ro, request_id, &q))) {
             json_decref(vm);
             return;
         }
+        op_free(&ro);
         partner_id = json_integer_value(json_object_get(q, "partner"));
         if (!posted || !kind) /* a refused form keeps what was chosen */
             kind = str_of(q, "kind");

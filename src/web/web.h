@@ -71,6 +71,22 @@ const char *web_error_message(const json_t *answer);
 void page_act(struct req *r, const char *back, const char *ok_text, const char *method,
               const char *pattern, const char *const *params, int n_params, json_t *body);
 
+/*
+ * After an operation of the application floor that a page shows (a read):
+ * true when rc >= 0. Otherwise answers the page's error — 404 "no such
+ * page" for a missing or another organisation's thing, the portal's 500
+ * for a failure, else the refusal's status (http/reply_op.c) and message —
+ * frees o's error and returns false.
+ */
+struct op;
+bool page_op_ok(struct req *r, struct op *o, int rc);
+/*
+ * After a form's operation: 303 back to the page with ok_text as the flash,
+ * or the refusal's message ("That did not work; try again." for a failure).
+ * Frees o's error.
+ */
+void page_op_redirect(struct req *r, const char *back, const char *ok_text, struct op *o, int rc);
+
 /* The form field name of this POST, or NULL. */
 const char *page_field(struct req *r, const char *name);
 
