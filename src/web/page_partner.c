@@ -5,10 +5,12 @@
  * provisioning checklist, the training plan, requests with live countdowns,
  * clocks, deliveries, warnings, messages and the audit log.
  *
- * Every fact comes from the API's own handlers (web_call), so a partner's
- * user sees exactly what the API shows it and another organisation's
- * partner answers the 404 page. Forms post back here with a field "do";
- * each runs the matching /api/v1 route through page_act(). A form is shown
+ * Every fact comes from the same operations as the API's answers (the views
+ * of src/app/, or the API's own handlers through web_call where a part has
+ * not moved there yet), so a partner's user sees exactly what the API shows
+ * it and another organisation's partner answers the 404 page. Forms post
+ * back here with a field "do"; each runs the matching operation (directly,
+ * or its /api/v1 route through page_act()). A form is shown
  * only to roles the route's policy admits (policy_role_may on the route's
  * action) and only in the stages where the lifecycle allows the step
  * (lifecycle_may), so the page never offers what the API would refuse;
@@ -19,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/calendars.h"
+#include "app/clocks.h"
+#include "app/milestones.h"
 #include "base/now.h"
 #include "base/timefmt.h"
 #include "core/deadline.h"
@@ -74,6 +79,26 @@ static json_t *get_list(struct req *r, const char *pattern, const char *id, json
     list = json_is_array(list) ? json_incref(list) : json_array();
     json_decref(ans);
     return list;
+}
+
+/* The list under key of an operation's view (stolen; NULL when refused), or []. */
+static json_t *view_list(json_t *view, const char *key)
+{
+    json_t *list = json_object_get(view, key);
+    list = json_is_array(list) ? json_incref(list) : json_array();
+    json_decref(view);
+    return list;
+}
+
+/* The clocks of partner id, open and closed (app/clocks.h); [] when refused. */
+static json_t *partner_clocks(struct req *r, int64_t id)
+{
+    struct op o;
+    json_t *view = NULL;
+    req_op_init(r, &o);
+    clocks_of_partner(&o, id, &view);
+    op_free(&o);
+    return view_list(view, "clocks");
 }
 
 /* {iso, text} of an instant for the templates (text in the partner's zone); null for 0. */
@@ -981,7 +1006,7 @@ void page_partner(struct req *r)
     if (zone_open(v.zone, &z) != 0)
         z = NULL;
 
-    json_t *clocks = get_list(r, "/api/v1/partners/{id}/clocks", v.id, NULL, "clocks");
+    json_t *clocks = partner_clocks(r, jint(p, "id"));
     json_t *warnings = get_list(r, "/api/v1/partners/{id}/warnings", v.id, NULL, "warnings");
     json_t *requests = get_list(r, "/api/v1/partners/{id}/requests", v.id, NULL, "requests");
     json_t *deliveries = get_list(r, "/api/v1/partners/{id}/deliveries", v.id, NULL, "deliveries");
@@ -1028,8 +1053,14 @@ void page_partner(struct req *r)
         plan = NULL;
     }
     json_decref(q);
-    json_t *calendars =
-        v.staff ? get_list(r, "/api/v1/calendars", NULL, NULL, "calendars") : json_array();
+    json_t *calendars = NULL;
+    if (v.staff) {
+        struct op o;
+        req_op_init(r, &o);
+        calendars_list(&o, &calendars);
+        op_free(&o);
+    }
+    calendars = view_list(calendars, "calendars");
     json_t *staff = may(r, ACT_OWNERS_SET) || may(r, ACT_TRAINING_DECIDE)
                         ? get_list(r, "/api/v1/staff", NULL, NULL, "staff")
                         : json_array();
@@ -1155,19 +1186,36 @@ static json_t *owner_value(struct req *r, const char *name)
     return id ? json_integer(id) : json_null();
 }
 
-/* True when clock id (text) is one of this partner's clocks. */
-static bool own_clock(struct req *r, const char *partner_id, const char *clock_id)
+/* True when clock id is one of this partner's clocks. */
+static bool own_clock(struct req *r, int64_t partner_id, int64_t clock_id)
 {
-    json_t *clocks = get_list(r, "/api/v1/partners/{id}/clocks", partner_id, NULL, "clocks");
+    json_t *clocks = partner_clocks(r, partner_id);
     bool found = false;
     size_t i;
     const json_t *c;
     json_array_foreach(clocks, i, c) {
-        if (!strcmp(id_text(r, jint(c, "id")), clock_id))
+        if (jint(c, "id") == clock_id)
             found = true;
     }
     json_decref(clocks);
     return found;
+}
+
+/*
+ * The end of a form action run as an operation (rc: how it went; *view, its
+ * answer, is dropped): back to the page with ok_text, or with the refusal.
+ */
+static void act_done(struct req *r, struct op *o, int rc, json_t **view, const char *back,
+                     const char *ok_text)
+{
+    json_decref(*view);
+    if (rc < 0)
+        page_redirect(r, back, "error",
+                      o->err.message.len ? buf_str(&o->err.message)
+                                         : "That did not work; try again.");
+    else
+        page_redirect(r, back, "ok", ok_text);
+    op_free(o);
 }
 
 /* "2027-01-15T09:00" typed in the partner's zone, as an RFC 3339 UTC instant; NULL when bad. */
@@ -1269,22 +1317,24 @@ void page_partner_post(struct req *r)
                  "/api/v1/partners/{id}/requests", params, 1, body);
     } else if (!strcmp(act, "clock_pause") || !strcmp(act, "clock_resume") ||
                !strcmp(act, "clock_extend")) {
-        const char *clock = field(r, "clock");
-        if (!field_id(r, "clock") || !own_clock(r, id, clock)) {
+        int64_t clock = field_id(r, "clock");
+        struct op o;
+        json_t *view = NULL;
+        if (!clock || !own_clock(r, jint(p, "id"), clock)) {
             page_redirect(r, back, "error", "That clock is not one of this partner's.");
         } else if (!strcmp(act, "clock_pause")) {
-            params[0] = clock;
-            page_act(r, back, "Clock paused.", "POST", "/api/v1/clocks/{id}/pause", params, 1,
-                     json_pack("{s:s}", "reason", field(r, "reason")));
+            req_op_init(r, &o);
+            act_done(r, &o, clocks_op_pause(&o, clock, field(r, "reason"), &view), &view, back,
+                     "Clock paused.");
         } else if (!strcmp(act, "clock_resume")) {
-            params[0] = clock;
-            page_act(r, back, "Clock resumed: its due instant moved by the pause.", "POST",
-                     "/api/v1/clocks/{id}/resume", params, 1, NULL);
+            req_op_init(r, &o);
+            act_done(r, &o, clocks_op_resume(&o, clock, &view), &view, back,
+                     "Clock resumed: its due instant moved by the pause.");
         } else {
-            params[0] = clock;
-            page_act(r, back, "Clock extended.", "POST", "/api/v1/clocks/{id}/extend", params, 1,
-                     json_pack("{s:I, s:s}", "days", (json_int_t)field_id(r, "days"), "reason",
-                               field(r, "reason")));
+            req_op_init(r, &o);
+            act_done(r, &o,
+                     clocks_op_extend(&o, clock, field_id(r, "days"), field(r, "reason"), &view),
+                     &view, back, "Clock extended.");
         }
     } else if (!strcmp(act, "decide")) {
         const char *action = field(r, "action");
@@ -1338,18 +1388,22 @@ void page_partner_post(struct req *r)
                                (json_int_t)pom));
         }
     } else if (!strcmp(act, "calendar")) {
-        int64_t cal = field_id(r, "calendar");
-        page_act(r, back, "Business calendar changed; open clocks were recomputed.", "PUT",
-                 "/api/v1/partners/{id}/calendar", params, 1,
-                 cal ? json_pack("{s:I}", "calendar", (json_int_t)cal) : json_object());
+        struct op o;
+        json_t *view = NULL;
+        req_op_init(r, &o);
+        act_done(r, &o, calendars_set_partner(&o, jint(p, "id"), field_id(r, "calendar"), &view),
+                 &view, back, "Business calendar changed; open clocks were recomputed.");
     } else if (!strcmp(act, "milestone")) {
         const char *due = local_instant(r, page_field(r, "due"), jstr(p, "time_zone"));
-        if (!due) {
+        int64_t due_at;
+        if (!due || time_parse_rfc3339(due, &due_at) < 0) {
             page_redirect(r, back, "error", "Give the milestone's date and time.");
         } else {
-            page_act(r, back, "Milestone added to the launch timeline.", "POST",
-                     "/api/v1/partners/{id}/milestones", params, 1,
-                     json_pack("{s:s, s:s}", "name", field(r, "name"), "due_at", due));
+            struct op o;
+            json_t *view = NULL;
+            req_op_init(r, &o);
+            act_done(r, &o, milestones_add(&o, jint(p, "id"), field(r, "name"), due_at, &view),
+                     &view, back, "Milestone added to the launch timeline.");
         }
     } else if (!strcmp(act, "alternate")) {
         page_act(r, back,
