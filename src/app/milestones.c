@@ -9,6 +9,7 @@
 
 #include "app/clocks.h"
 #include "app/scope.h"
+#include "core/deadline.h"
 
 int milestones_add(struct op *o, int64_t partner_id, const char *name, int64_t due_at, json_t **out)
 {
@@ -24,7 +25,7 @@ int milestones_add(struct op *o, int64_t partner_id, const char *name, int64_t d
     struct clocks_actor who = {o->who.user_id, NULL};
     int64_t id = 0;
     struct clock_row c = {0};
-    rc = clocks_start(o->db, o->a, partner_id, "milestone",
+    rc = clocks_start(o->db, o->a, partner_id, deadline_name(DEADLINE_MILESTONE),
                       arena_printf(o->a, "partner:%lld", (long long)partner_id), o->now, due_at,
                       name, &who, o->now, &id, &err);
     if (rc == 0)

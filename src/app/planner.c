@@ -11,6 +11,7 @@
 #include "app/onboarding.h"
 #include "app/scope.h"
 #include "base/timefmt.h"
+#include "core/deadline.h"
 #include "core/planner.h"
 #include "core/zone.h"
 
@@ -23,12 +24,20 @@ static int gather_clock(const struct clock_row *c, void *arg)
     struct clock_facts *x = arg;
     if (!c->due_at || !strcmp(c->state, "cancelled"))
         return 0;
-    if (!strcmp(c->kind, "setup_10d"))
+    switch (deadline_parse(c->kind)) {
+    case DEADLINE_SETUP_10D:
         x->setup_due = c->due_at;
-    else if (!strcmp(c->kind, "training_30d"))
+        break;
+    case DEADLINE_TRAINING_30D:
         x->training_due = c->due_at;
-    else if (!strcmp(c->kind, "milestone") && c->due_at > x->last_milestone_due)
-        x->last_milestone_due = c->due_at;
+        break;
+    case DEADLINE_MILESTONE:
+        if (c->due_at > x->last_milestone_due)
+            x->last_milestone_due = c->due_at;
+        break;
+    default:
+        break;
+    }
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "app/planner.h"
 #include "app/scope.h"
 #include "base/timefmt.h"
+#include "core/deadline.h"
 #include "core/planner.h"
 #include "web/web.h"
 
@@ -319,7 +320,8 @@ static void add_milestones(struct req *r, json_t *dates, int64_t today, int64_t 
         const char *kind = json_string_value(json_object_get(c, "kind"));
         const char *due = json_string_value(json_object_get(c, "due_at"));
         int64_t t;
-        if (!kind || strcmp(kind, "milestone") || !due || time_parse_rfc3339(due, &t) < 0 || !z)
+        if (deadline_parse(kind) != DEADLINE_MILESTONE || !due || time_parse_rfc3339(due, &t) < 0 ||
+            !z)
             continue;
         const char *label = json_string_value(json_object_get(c, "label"));
         add_date(dates, r, today,
