@@ -2,14 +2,19 @@
  * The clock service: see clocks.h. The due instant is never edited by hand:
  * every change (start, pause, resume, extension, calendar edit) reloads the
  * clock's facts and asks core/clock.c again, so the stored due instant is
- * always what the rules say for the facts on record.
+ * always what the rules say for the facts on record. The operations at the
+ * end of the file wrap the pieces: check who acts, one transaction, the
+ * clock's view.
  */
 #include "app/clocks.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/scope.h"
+#include "base/now.h"
 #include "base/timefmt.h"
 #include "core/clock.h"
 #include "core/deadline.h"
@@ -335,4 +340,151 @@ int clocks_recompute_calendar(struct db *db, struct arena *a, int64_t calendar_i
     struct recompute_ctx x = {NULL, 0, 0, a};
     int rc = store_clock_each_open_on_calendar(db, a, calendar_id, gather, &x);
     return rc < 0 ? rc : recompute_all(db, a, &x, now, who, n_moved, err);
+}
+
+int clocks_refuse(struct op *o, int rc, const struct buf *err)
+{
+    const char *m = buf_str(err);
+    switch (rc) {
+    case CLOCKS_ERR_STATE:
+        return op_refuse(o, OP_CONFLICT, "clock_state", "%s", m);
+    case CLOCKS_ERR_KIND:
+        return op_refuse(o, OP_INVALID, "clock_kind", "%s", m);
+    case CLOCKS_ERR_RULE:
+        return op_refuse(o, OP_INVALID,
+                         !strncmp(m, "calendar_coverage", 17) ? "calendar_coverage"
+                         : !strncmp(m, "no_working_time", 15) ? "no_working_time"
+                                                              : "invalid_clock",
+                         "%s", m);
+    }
+    return op_failed(o, rc);
+}
+
+/* ---- the operations people call ---- */
+
+json_t *clocks_json(const struct clock_row *c)
+{
+    json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:I, s:o, s:s}", "id",
+                          (json_int_t)c->id, "kind", c->kind, "subject", c->subject, "started_at",
+                          op_json_time(c->started_at), "due_at", op_json_time(c->due_at), "state",
+                          c->state, "time_zone", c->time_zone, "calendar",
+                          c->calendar_id ? json_integer(c->calendar_id) : json_null(),
+                          "extension_days", (json_int_t)c->extension_days, "closed_at",
+                          op_json_time(c->closed_at), "tzdata", c->tzdata);
+    if (c->label)
+        json_object_set_new(o, "label", json_string(c->label));
+    const struct zone *z;
+    if (c->due_at && zone_open(c->time_zone, &z) == 0) {
+        char local[26];
+        zone_format_local(z, c->due_at, local);
+        json_object_set_new(o, "due_local", json_string(local));
+    }
+    return o;
+}
+
+static int add_clock_view(const struct clock_row *c, void *ctx)
+{
+    json_array_append_new(ctx, clocks_json(c));
+    return 0;
+}
+
+int clocks_of_partner(struct op *o, int64_t partner_id, json_t **out)
+{
+    *out = NULL;
+    int rc = op_allow_partner(o, ACT_PARTNER_CLOCKS, partner_id, NULL);
+    if (rc < 0)
+        return rc;
+    json_t *list = json_array();
+    rc = store_clock_each_of_partner(o->db, o->a, partner_id, add_clock_view, list);
+    if (rc < 0) {
+        json_decref(list);
+        return op_failed(o, rc);
+    }
+    *out = json_pack("{s:o}", "clocks", list);
+    return 0;
+}
+
+/*
+ * Ends the transaction of an operation that changed clock id (rc: how it
+ * went, a piece's error explained by err) and, when it committed, hands back
+ * the clock's view as it is now.
+ */
+static int end_with_view(struct op *o, int rc, int64_t id, struct buf *err, json_t **out)
+{
+    struct clock_row c = {0};
+    if (rc == 0)
+        rc = store_clock_get(o->db, o->a, id, &c);
+    if (rc < 0 && rc != OP_REFUSED)
+        rc = clocks_refuse(o, rc, err);
+    buf_free(err);
+    rc = op_end(o, rc);
+    if (rc == 0)
+        *out = clocks_json(&c);
+    return rc;
+}
+
+int clocks_start_test(struct op *o, int64_t partner_id, const char *kind, const char *subject,
+                      int64_t started_at, json_t **out)
+{
+    *out = NULL;
+    int rc = op_allow_partner(o, ACT_TEST_HOOK, partner_id, NULL);
+    if (rc < 0)
+        return rc;
+    if (!now_is_test())
+        return op_refuse(
+            o, OP_NOT_ALLOWED, "test_clock_only",
+            "clocks start with the lifecycle; this test hook needs serve --test-clock");
+    if ((rc = op_begin(o)) < 0)
+        return rc;
+    struct buf err = {0};
+    struct clocks_actor who = {o->who.user_id, "test hook"};
+    int64_t id = 0;
+    rc = clocks_start(o->db, o->a, partner_id, kind, subject, started_at, 0, NULL, &who, o->now,
+                      &id, &err);
+    return end_with_view(o, rc, id, &err, out);
+}
+
+enum change { CHANGE_PAUSE, CHANGE_RESUME, CHANGE_EXTEND };
+
+/* Checks who acts on clock id and changes it, in a transaction of its own. */
+static int change(struct op *o, enum change what, int64_t id, int64_t days, const char *reason,
+                  json_t **out)
+{
+    *out = NULL;
+    char id_text[24];
+    snprintf(id_text, sizeof id_text, "%lld", (long long)id);
+    int rc = op_allow(o, what == CHANGE_EXTEND ? ACT_CLOCK_EXTEND : ACT_CLOCK_PAUSE, SCOPE_CLOCK,
+                      id_text, NULL);
+    if (rc < 0)
+        return rc;
+    if (what == CHANGE_PAUSE && (!reason || !*reason))
+        return op_invalid(o, "reason", "say why the clock is paused (for example: waiting on us)");
+    if (what == CHANGE_EXTEND && (!reason || !*reason))
+        return op_invalid(o, "reason", "an extension needs a reason on record");
+    if ((rc = op_begin(o)) < 0)
+        return rc;
+    struct buf err = {0};
+    struct clocks_actor who = {o->who.user_id, reason};
+    if (what == CHANGE_PAUSE)
+        rc = clocks_pause(o->db, o->a, id, &who, o->now, &err);
+    else if (what == CHANGE_RESUME)
+        rc = clocks_resume(o->db, o->a, id, &who, o->now, &err);
+    else
+        rc = clocks_extend(o->db, o->a, id, days, &who, o->now, &err);
+    return end_with_view(o, rc, id, &err, out);
+}
+
+int clocks_op_pause(struct op *o, int64_t clock_id, const char *reason, json_t **out)
+{
+    return change(o, CHANGE_PAUSE, clock_id, 0, reason, out);
+}
+
+int clocks_op_resume(struct op *o, int64_t clock_id, json_t **out)
+{
+    return change(o, CHANGE_RESUME, clock_id, 0, NULL, out);
+}
+
+int clocks_op_extend(struct op *o, int64_t clock_id, int64_t days, const char *reason, json_t **out)
+{
+    return change(o, CHANGE_EXTEND, clock_id, days, reason, out);
 }

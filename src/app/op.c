@@ -135,3 +135,12 @@ char *op_instant_text(struct op *o, int64_t t)
     time_format_rfc3339(t, s);
     return arena_strdup(o->a, s);
 }
+
+json_t *op_json_time(int64_t t)
+{
+    if (!t)
+        return json_null();
+    char s[21];
+    time_format_rfc3339(t, s);
+    return json_string(s);
+}

@@ -102,5 +102,7 @@ void op_on_commit(void (*fn)(void));
 
 /* Text of an instant: RFC 3339 UTC (in o's arena). */
 char *op_instant_text(struct op *o, int64_t t);
+/* An instant for a JSON view: RFC 3339 UTC text, or null for 0. A new reference. */
+json_t *op_json_time(int64_t t);
 
 #endif

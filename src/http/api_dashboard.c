@@ -1,183 +1,23 @@
 /*
- * GET /api/v1/dashboard (staff): what needs attention across all partners,
- * in one answer: partners by stage, running clocks due within 48 hours (or
- * already due), clocks breached in the last 14 days, the latest warnings,
- * the escalation decisions a pim owes, and the open alternate-solution
- * requests. Every part is an aggregate or a bounded, indexed read
- * (store/dashboard_store.h): its cost does not grow with the number of
- * partners. The paged, filtered partner list is GET /api/v1/partners.
+ * GET /api/v1/dashboard[?limit=N] (staff): what needs attention across all
+ * partners, in one answer (app/dashboard.c): partners by stage, clocks due
+ * soon and breached lately, the latest warnings, the decisions a pim owes
+ * and the open alternate-solution requests, each list at most limit long.
+ * The paged, filtered partner list is GET /api/v1/partners.
  */
-#include <stdlib.h>
-#include <string.h>
-
-#include "base/now.h"
-#include "core/deadline.h"
-#include "core/lifecycle.h"
-#include "core/zone.h"
+#include "app/dashboard.h"
 #include "http/http.h"
-#include "store/dashboard_store.h"
 
 void api_dashboard(struct req *r);
-
-#define DUE_SOON_SECONDS (48 * 3600)
-#define BREACHED_DAYS    14
-#define LIST_DEFAULT     20
-#define LIST_MAX         100
-
-static json_t *json_org(int64_t id, const char *name, const char *zone)
-{
-    if (!id)
-        return json_null();
-    return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name ? name : "", "time_zone",
-                     zone ? zone : "UTC");
-}
-
-/* The instant t as local time with its offset in zone, or null. */
-static json_t *json_local(int64_t t, const char *zone)
-{
-    const struct zone *z;
-    if (!t || !zone || zone_open(zone, &z) != 0)
-        return json_null();
-    char local[26];
-    zone_format_local(z, t, local);
-    return json_string(local);
-}
-
-/* The request id of a subject "request:N", or 0. */
-static int64_t subject_request(const char *subject)
-{
-    if (!subject || strncmp(subject, "request:", 8) != 0)
-        return 0;
-    char *end;
-    long long id = strtoll(subject + 8, &end, 10);
-    return *end || id <= 0 ? 0 : id;
-}
-
-struct clock_list {
-    struct req *r;
-    json_t *list;
-};
-
-static int add_clock(const struct dash_clock *c, void *arg)
-{
-    struct clock_list *x = arg;
-    const struct deadline_kind *k = deadline_kind(c->kind);
-    int64_t request = subject_request(c->subject);
-    /* At most one title lookup (a primary key) per row of a bounded list. */
-    char *title = request ? store_dash_request_title(req_db(x->r), &x->r->arena, request) : NULL;
-    json_t *o = json_pack(
-        "{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:s, s:o}", "id", (json_int_t)c->id,
-        "kind", c->kind, "kind_label", k ? k->label : c->kind, "subject", c->subject, "request",
-        request ? json_integer(request) : json_null(), "request_title",
-        title ? json_string(title) : json_null(), "state", c->state, "started_at",
-        json_time(c->started_at), "due_at", json_time(c->due_at), "due_local",
-        json_local(c->due_at, c->time_zone), "time_zone", c->time_zone ? c->time_zone : "UTC",
-        "partner", json_org(c->partner_id, c->partner_name, c->time_zone));
-    if (c->label)
-        json_object_set_new(o, "label", json_string(c->label));
-    json_array_append_new(x->list, o);
-    return 0;
-}
-
-static int add_warning(const struct dash_warning *w, void *ctx)
-{
-    json_array_append_new(
-        ctx,
-        json_pack("{s:I, s:I, s:o, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)w->id, "number",
-                  (json_int_t)w->number, "issued_at", json_time(w->issued_at), "issued_local",
-                  json_local(w->issued_at, w->time_zone), "reason", w->reason ? w->reason : "",
-                  "request", w->request_id ? json_integer(w->request_id) : json_null(),
-                  "request_title", w->request_title ? json_string(w->request_title) : json_null(),
-                  "partner", json_org(w->partner_id, w->partner_name, w->time_zone)));
-    return 0;
-}
-
-static int add_decision(const struct dash_decision *d, void *ctx)
-{
-    json_t *o = json_org(d->partner_id, d->partner_name, d->time_zone);
-    json_object_set_new(o, "stage", json_string(d->stage));
-    json_object_set_new(o, "warnings", json_integer(d->warnings));
-    json_object_set_new(o, "stage_since", json_time(d->stage_at));
-    json_object_set_new(o, "pim",
-                        d->pim_email ? json_pack("{s:s, s:s}", "email", d->pim_email, "name",
-                                                 d->pim_name ? d->pim_name : "")
-                                     : json_null());
-    json_array_append_new(ctx, o);
-    return 0;
-}
-
-static int add_alternate(const struct dash_alternate *x, void *ctx)
-{
-    json_array_append_new(ctx,
-                          json_pack("{s:I, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)x->id,
-                                    "reason", x->reason ? x->reason : "", "at", json_time(x->at),
-                                    "at_local", json_local(x->at, x->time_zone), "by",
-                                    x->by_email ? json_string(x->by_email) : json_null(), "partner",
-                                    json_org(x->partner_id, x->partner_name, x->time_zone)));
-    return 0;
-}
-
-static int add_stage(const char *stage, int64_t n, void *ctx)
-{
-    json_t *counts = ctx;
-    if (stage)
-        json_object_set_new(counts, stage, json_integer(n));
-    return 0;
-}
 
 void api_dashboard(struct req *r)
 {
     int64_t limit;
-    if (!req_query_int(r, "limit", 1, LIST_MAX, LIST_DEFAULT, &limit))
+    if (!req_query_int(r, "limit", 1, DASHBOARD_LIST_MAX, DASHBOARD_LIST_DEFAULT, &limit))
         return;
-    struct db *db = req_db(r);
-    int64_t now = now_get();
-    json_t *counts = json_object(), *stages = json_array();
-    json_t *due = json_array(), *breached = json_array(), *warnings = json_array();
-    json_t *decisions = json_array(), *alternates = json_array();
-    int64_t n_due = 0, n_breached = 0, n_decisions = 0, n_alternates = 0, n_partners = 0;
-    struct clock_list dx = {r, due}, bx = {r, breached};
-    int rc = store_dash_stage_counts(db, add_stage, counts);
-    if (rc == 0)
-        rc = store_dash_clocks_due(db, &r->arena, now + DUE_SOON_SECONDS, limit, &n_due, add_clock,
-                                   &dx);
-    if (rc == 0)
-        rc = store_dash_clocks_breached(db, &r->arena, now - BREACHED_DAYS * 86400, limit,
-                                        &n_breached, add_clock, &bx);
-    if (rc == 0)
-        rc = store_dash_warnings(db, &r->arena, limit, add_warning, warnings);
-    if (rc == 0)
-        rc = store_dash_decisions(db, &r->arena, limit, &n_decisions, add_decision, decisions);
-    if (rc == 0)
-        rc = store_dash_alternates(db, &r->arena, limit, &n_alternates, add_alternate, alternates);
-    if (rc < 0) {
-        json_decref(counts);
-        json_decref(stages);
-        json_decref(due);
-        json_decref(breached);
-        json_decref(warnings);
-        json_decref(decisions);
-        json_decref(alternates);
-        reply_store_error(r, rc);
-        return;
-    }
-    /* Every stage in lifecycle order, with 0 for the empty ones. */
-    for (int s = 0; s < STAGE_N; s++) {
-        json_int_t n = json_integer_value(json_object_get(counts, stage_name((enum stage)s)));
-        n_partners += n;
-        json_array_append_new(
-            stages, json_pack("{s:s, s:I}", "stage", stage_name((enum stage)s), "count", n));
-    }
-    json_decref(counts);
-    reply_json(r, 200,
-               json_pack("{s:o, s:o, s:I, s:{s:i, s:o, s:I, s:o}, s:{s:i, s:o, s:I, s:o}, s:o,"
-                         " s:{s:I, s:o}, s:{s:I, s:o}}",
-                         "now", json_time(now), "stages", stages, "partners",
-                         (json_int_t)n_partners, "due_soon", "hours", DUE_SOON_SECONDS / 3600,
-                         "until", json_time(now + DUE_SOON_SECONDS), "total", (json_int_t)n_due,
-                         "clocks", due, "breached", "days", BREACHED_DAYS, "since",
-                         json_time(now - BREACHED_DAYS * 86400), "total", (json_int_t)n_breached,
-                         "clocks", breached, "warnings", warnings, "decisions", "total",
-                         (json_int_t)n_decisions, "partners", decisions, "alternates", "total",
-                         (json_int_t)n_alternates, "requests", alternates));
+    struct op o;
+    json_t *out;
+    req_op_init(r, &o);
+    if (req_op_done(r, &o, dashboard_view(&o, limit, &out)))
+        reply_json(r, 200, out);
 }

@@ -6,10 +6,11 @@
  * 48 hours with live countdowns and each due instant in the partner's own
  * zone, named; the escalation decisions a pim owes, alternate-solution
  * requests, the latest warnings; then the partner list, filtered (stage,
- * mine, a part of the name), sorted and paged. All of it comes from two API
- * reads, GET /api/v1/dashboard and GET /api/v1/partners with its filters,
- * both bounded and indexed in SQL, so the page costs the same with ten
- * partners or ten thousand.
+ * mine, a part of the name), sorted and paged. All of it comes from two
+ * reads, the dashboard's view (app/dashboard.c, GET /api/v1/dashboard's
+ * answer) and GET /api/v1/partners with its filters, both bounded and
+ * indexed in SQL, so the page costs the same with ten partners or ten
+ * thousand.
  *
  * A partner's (or posthouse's) user sees its own organisation: its stage and
  * what happens next in plain words, what is asked of it now and by when (open
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/dashboard.h"
 #include "base/now.h"
 #include "base/timefmt.h"
 #include "core/deadline.h"
@@ -391,15 +393,16 @@ static json_t *filter_form(struct req *r, const struct filter *f)
 static void staff_dashboard(struct req *r)
 {
     int64_t now = now_get();
-    /* the API's own defaults, whatever this page's URL carries */
-    json_t *defaults = json_object(), *dash = NULL;
-    int st = web_call_query(r, "GET", "/api/v1/dashboard", NULL, 0, defaults, NULL, &dash);
-    json_decref(defaults);
-    if (st != 200) {
-        page_error(r, st, "%s", web_error_message(dash));
-        json_decref(dash);
+    /* the lists as long as the API's by default, whatever this page's URL carries */
+    json_t *dash = NULL;
+    struct op o;
+    req_op_init(r, &o);
+    if (dashboard_view(&o, DASHBOARD_LIST_DEFAULT, &dash) < 0) {
+        page_error(r, op_status(o.err.kind), "%s", buf_str(&o.err.message));
+        op_free(&o);
         return;
     }
+    op_free(&o);
     struct filter f;
     read_filter(r, &f);
     json_t *due = json_object_get(dash, "due_soon"), *breached = json_object_get(dash, "breached");

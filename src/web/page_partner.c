@@ -6,13 +6,13 @@
  * clocks, deliveries, warnings, messages and the audit log.
  *
  * Every fact comes from the operations of the application floor that the
- * API answers with (app/questionnaire.h, requests.h, warnings.h ...) or from
- * the API's own handlers (web_call) where the floor has no reader yet, so a
- * partner's user sees exactly what the API shows it and another
- * organisation's partner answers the 404 page. Forms post back here with a
- * field "do"; each runs the matching operation (app/setup.h, training.h,
- * requests.h ...), or the /api/v1 route through page_act() for the clock and
- * calendar forms, and comes back with the outcome. A form is shown
+ * API answers with (the views of src/app/: questionnaire.h, requests.h,
+ * warnings.h, clocks.h ...) or from the API's own handlers (web_call) where
+ * a part has no reader yet, so a partner's user sees exactly what the API
+ * shows it and another organisation's partner answers the 404 page. Forms
+ * post back here with a field "do"; each runs the matching operation
+ * (app/setup.h, training.h, requests.h, clocks.h, calendars.h ...) and
+ * comes back with the outcome. A form is shown
  * only to roles the route's policy admits (policy_role_may on the route's
  * action) and only in the stages where the lifecycle allows the step
  * (lifecycle_may), so the page never offers what the API would refuse;
@@ -23,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/calendars.h"
+#include "app/clocks.h"
+#include "app/milestones.h"
 #include "app/op.h"
 #include "app/questionnaire.h"
 #include "app/requests.h"
@@ -97,6 +100,17 @@ static json_t *op_list(struct op *o, int rc, json_t *ans, const char *key)
     json_decref(ans);
     op_free(o);
     return list;
+}
+
+/* The clocks of partner id, open and closed (app/clocks.h); [] when refused. */
+static json_t *partner_clocks(struct req *r, int64_t id)
+{
+    struct op o;
+    json_t *view = NULL;
+    req_op_init(r, &o);
+    if (clocks_of_partner(&o, id, &view) < 0)
+        view = NULL;
+    return op_list(&o, 0, view, "clocks");
 }
 
 /* {iso, text} of an instant for the templates (text in the partner's zone); null for 0. */
@@ -1007,7 +1021,7 @@ void page_partner(struct req *r)
     struct op o;
     json_t *ans = NULL;
     int64_t pid = jint(p, "id");
-    json_t *clocks = get_list(r, "/api/v1/partners/{id}/clocks", v.id, NULL, "clocks");
+    json_t *clocks = partner_clocks(r, pid);
     req_op_init(r, &o);
     int rc = warnings_list(&o, pid, &ans);
     json_t *warnings = op_list(&o, rc, ans, "warnings");
@@ -1055,8 +1069,15 @@ void page_partner(struct req *r)
         plan = NULL;
     }
     json_decref(q);
-    json_t *calendars =
-        v.staff ? get_list(r, "/api/v1/calendars", NULL, NULL, "calendars") : json_array();
+    json_t *calendars;
+    if (v.staff) {
+        ans = NULL;
+        req_op_init(r, &o);
+        int crc = calendars_list(&o, &ans);
+        calendars = op_list(&o, crc, ans, "calendars");
+    } else {
+        calendars = json_array();
+    }
     json_t *staff = may(r, ACT_OWNERS_SET) || may(r, ACT_TRAINING_DECIDE)
                         ? get_list(r, "/api/v1/staff", NULL, NULL, "staff")
                         : json_array();
@@ -1182,19 +1203,30 @@ static json_t *owner_value(struct req *r, const char *name)
     return id ? json_integer(id) : json_null();
 }
 
-/* True when clock id (text) is one of this partner's clocks. */
-static bool own_clock(struct req *r, const char *partner_id, const char *clock_id)
+/* True when clock id is one of this partner's clocks. */
+static bool own_clock(struct req *r, int64_t partner_id, int64_t clock_id)
 {
-    json_t *clocks = get_list(r, "/api/v1/partners/{id}/clocks", partner_id, NULL, "clocks");
+    json_t *clocks = partner_clocks(r, partner_id);
     bool found = false;
     size_t i;
     const json_t *c;
     json_array_foreach(clocks, i, c) {
-        if (!strcmp(id_text(r, jint(c, "id")), clock_id))
+        if (jint(c, "id") == clock_id)
             found = true;
     }
     json_decref(clocks);
     return found;
+}
+
+/*
+ * The end of a form action run as an operation (rc: how it went; *view, its
+ * answer, is dropped): back to the page with ok_text, or with the refusal.
+ */
+static void act_done(struct req *r, struct op *o, int rc, json_t **view, const char *back,
+                     const char *ok_text)
+{
+    json_decref(*view);
+    page_op_redirect(r, back, ok_text, o, rc);
 }
 
 /* "2027-01-15T09:00" typed in the partner's zone, as an RFC 3339 UTC instant; NULL when bad. */
@@ -1220,13 +1252,7 @@ static const char *local_instant(struct req *r, const char *s, const char *zone_
 /* Answers a form's step (rc its result): back to the page, with the outcome as the flash. */
 static void step_done(struct req *r, struct op *o, int rc, const char *back, const char *ok_text)
 {
-    if (rc == 0)
-        page_redirect(r, back, "ok", ok_text);
-    else
-        page_redirect(r, back, "error",
-                      o->err.message.len ? buf_str(&o->err.message)
-                                         : "That did not work; try again.");
-    op_free(o);
+    page_op_redirect(r, back, ok_text, o, rc);
 }
 
 /* Provisions the transfer account and shows its credentials, once. */
@@ -1260,7 +1286,6 @@ void page_partner_post(struct req *r)
     const char *id = id_text(r, jint(p, "id"));
     const char *back = arena_printf(&r->arena, "/partners/%s", id);
     const char *act = field(r, "do");
-    const char *params[2] = {id, NULL};
     int64_t pid = jint(p, "id");
     struct op o;
     json_t *j;
@@ -1310,22 +1335,20 @@ void page_partner_post(struct req *r)
                   back, "Delivery request issued: its 48-hour clock is running.");
     } else if (!strcmp(act, "clock_pause") || !strcmp(act, "clock_resume") ||
                !strcmp(act, "clock_extend")) {
-        const char *clock = field(r, "clock");
-        if (!field_id(r, "clock") || !own_clock(r, id, clock)) {
+        int64_t clock = field_id(r, "clock");
+        json_t *view = NULL;
+        if (!clock || !own_clock(r, jint(p, "id"), clock)) {
             page_redirect(r, back, "error", "That clock is not one of this partner's.");
         } else if (!strcmp(act, "clock_pause")) {
-            params[0] = clock;
-            page_act(r, back, "Clock paused.", "POST", "/api/v1/clocks/{id}/pause", params, 1,
-                     json_pack("{s:s}", "reason", field(r, "reason")));
+            act_done(r, &o, clocks_op_pause(&o, clock, field(r, "reason"), &view), &view, back,
+                     "Clock paused.");
         } else if (!strcmp(act, "clock_resume")) {
-            params[0] = clock;
-            page_act(r, back, "Clock resumed: its due instant moved by the pause.", "POST",
-                     "/api/v1/clocks/{id}/resume", params, 1, NULL);
+            act_done(r, &o, clocks_op_resume(&o, clock, &view), &view, back,
+                     "Clock resumed: its due instant moved by the pause.");
         } else {
-            params[0] = clock;
-            page_act(r, back, "Clock extended.", "POST", "/api/v1/clocks/{id}/extend", params, 1,
-                     json_pack("{s:I, s:s}", "days", (json_int_t)field_id(r, "days"), "reason",
-                               field(r, "reason")));
+            act_done(r, &o,
+                     clocks_op_extend(&o, clock, field_id(r, "days"), field(r, "reason"), &view),
+                     &view, back, "Clock extended.");
         }
     } else if (!strcmp(act, "decide")) {
         const char *action = field(r, "action"), *note = field(r, "note");
@@ -1372,18 +1395,18 @@ void page_partner_post(struct req *r)
             json_decref(j);
         }
     } else if (!strcmp(act, "calendar")) {
-        int64_t cal = field_id(r, "calendar");
-        page_act(r, back, "Business calendar changed; open clocks were recomputed.", "PUT",
-                 "/api/v1/partners/{id}/calendar", params, 1,
-                 cal ? json_pack("{s:I}", "calendar", (json_int_t)cal) : json_object());
+        json_t *view = NULL;
+        act_done(r, &o, calendars_set_partner(&o, jint(p, "id"), field_id(r, "calendar"), &view),
+                 &view, back, "Business calendar changed; open clocks were recomputed.");
     } else if (!strcmp(act, "milestone")) {
         const char *due = local_instant(r, page_field(r, "due"), jstr(p, "time_zone"));
-        if (!due) {
+        int64_t due_at;
+        if (!due || time_parse_rfc3339(due, &due_at) < 0) {
             page_redirect(r, back, "error", "Give the milestone's date and time.");
         } else {
-            page_act(r, back, "Milestone added to the launch timeline.", "POST",
-                     "/api/v1/partners/{id}/milestones", params, 1,
-                     json_pack("{s:s, s:s}", "name", field(r, "name"), "due_at", due));
+            json_t *view = NULL;
+            act_done(r, &o, milestones_add(&o, jint(p, "id"), field(r, "name"), due_at, &view),
+                     &view, back, "Milestone added to the launch timeline.");
         }
     } else if (!strcmp(act, "alternate")) {
         int rc = training_alternate_solution(&o, pid, field(r, "reason"), &j);

@@ -2,8 +2,8 @@
  * /plan: the planner (SPEC section 3), for staff. A GET form (bookmarkable:
  * /plan?target=2027-03-01&partner=12) names the target publish date and
  * either a partner or a prospect (its zone, whether it is a Channels
- * partner); the answer is GET /api/v1/plan's, called with the same query,
- * shown as a verdict, the key dates in words, what is late or at risk, the
+ * partner); the answer is GET /api/v1/plan's (app/planner.c, asked the same
+ * query), shown as a verdict, the key dates in words, what is late or at risk, the
  * steps as a table and as an SVG bar chart built here with the emitters of
  * web/html.h, and the onboarded posthouses that fit when one is needed.
  *
@@ -15,7 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/clocks.h"
+#include "app/planner.h"
+#include "app/scope.h"
 #include "base/timefmt.h"
+#include "core/deadline.h"
 #include "core/planner.h"
 #include "web/web.h"
 
@@ -297,15 +301,16 @@ static void add_date(json_t *list, struct req *r, int64_t today, const char *wha
 }
 
 /* The launch milestones a plm set for a Channels partner, as key dates. */
-static void add_milestones(struct req *r, json_t *dates, int64_t today, const char *pid,
+static void add_milestones(struct req *r, json_t *dates, int64_t today, int64_t pid,
                            const char *zone)
 {
     json_t *ans = NULL;
-    const char *params[1] = {pid};
-    if (web_call(r, "GET", "/api/v1/partners/{id}/clocks", params, 1, NULL, &ans) != 200) {
-        json_decref(ans);
+    struct op o;
+    req_op_init(r, &o);
+    int rc = clocks_of_partner(&o, pid, &ans);
+    op_free(&o);
+    if (rc < 0)
         return;
-    }
     const struct zone *z;
     if (zone_open(zone, &z) < 0)
         z = NULL;
@@ -315,7 +320,8 @@ static void add_milestones(struct req *r, json_t *dates, int64_t today, const ch
         const char *kind = json_string_value(json_object_get(c, "kind"));
         const char *due = json_string_value(json_object_get(c, "due_at"));
         int64_t t;
-        if (!kind || strcmp(kind, "milestone") || !due || time_parse_rfc3339(due, &t) < 0 || !z)
+        if (deadline_parse(kind) != DEADLINE_MILESTONE || !due || time_parse_rfc3339(due, &t) < 0 ||
+            !z)
             continue;
         const char *label = json_string_value(json_object_get(c, "label"));
         add_date(dates, r, today,
@@ -432,12 +438,9 @@ static json_t *result_model(struct req *r, json_t *plan, const json_t *partner)
                                      "Training is %s: nothing moves until the pim resumes "
                                      "it (its days are counted as if it were running).",
                                      stage)));
-    if (partner && json_is_true(json_object_get(partner, "channels"))) {
-        char pid[24];
-        snprintf(pid, sizeof pid, "%lld",
-                 (long long)json_integer_value(json_object_get(partner, "id")));
-        add_milestones(r, dates, today, pid, zone ? zone : "UTC");
-    }
+    if (partner && json_is_true(json_object_get(partner, "channels")))
+        add_milestones(r, dates, today, json_integer_value(json_object_get(partner, "id")),
+                       zone ? zone : "UTC");
     if (!feasible && target != PLAN_NO_DAY && earliest != PLAN_NO_DAY)
         json_array_append_new(
             risks,
@@ -492,43 +495,48 @@ void page_plan(struct req *r)
         page_render(r, 200, "plan", vm);
         return;
     }
+    struct op o;
     json_t *partner = NULL;
     if (pid_s && *pid_s) {
-        partner = web_get(r, "/api/v1/partners/{id}", pid_s);
-        if (!partner) {
+        /* the partner as its page would show it: missing and not this user's look the same */
+        struct scoped sc;
+        req_op_init(r, &o);
+        if (op_allow(&o, ACT_PARTNER_READ, SCOPE_PARTNER, pid_s, &sc) < 0) {
+            if (o.err.kind == OP_NOT_FOUND)
+                page_error(r, 404, "There is no such page, or it belongs to another organisation.");
+            else
+                page_error(r, op_status(o.err.kind), "%s", buf_str(&o.err.message));
+            op_free(&o);
             json_decref(vm);
             return;
         }
+        op_free(&o);
+        const struct partner *p = &sc.partner;
+        partner = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)p->id, "name",
+                            p->name, "stage", p->stage, "stage_label", web_stage_label(p->stage),
+                            "time_zone", p->time_zone, "channels", p->channels);
     }
+    const char *channels = req_query(r, "channels");
+    struct planner_query q = {target, pid_s && *pid_s,
+                              pid_s && *pid_s ? strtoll(pid_s, NULL, 10) : 0,
+                              channels && !strcmp(channels, "true"), req_query(r, "time_zone")};
     json_t *plan = NULL;
-    static const char *const args[] = {"target", "partner", "time_zone", "channels", NULL};
-    json_t *query = page_query(r, args);
-    int st = web_call_query(r, "GET", "/api/v1/plan", NULL, 0, query, NULL, &plan);
-    json_decref(query);
-    if (st == 200) {
-        json_t *p =
-            partner
-                ? json_pack("{s:O, s:O, s:O, s:s, s:O, s:O}", "id", json_object_get(partner, "id"),
-                            "name", json_object_get(partner, "name"), "stage",
-                            json_object_get(partner, "stage"), "stage_label",
-                            web_stage_label(json_string_value(json_object_get(partner, "stage"))),
-                            "time_zone", json_object_get(partner, "time_zone"), "channels",
-                            json_object_get(partner, "channels"))
-                : NULL;
-        json_object_set_new(vm, "result", result_model(r, plan, p));
-        json_decref(p);
+    req_op_init(r, &o);
+    if (planner_view(&o, &q, &plan) == 0) {
+        json_object_set_new(vm, "result", result_model(r, plan, partner));
         page_render(r, 200, "plan", vm);
     } else {
-        const char *msg = web_error_message(plan);
-        /* the API names its parameter ('target'); the form calls it the target publish date */
-        const json_t *fields = json_object_get(json_object_get(plan, "error"), "fields");
+        const char *msg = buf_str(&o.err.message);
+        /* the planner names its parameter ('target'); the form calls it the target publish date */
+        const json_t *fields = json_object_get(o.err.extra, "fields");
         const char *bad = json_string_value(json_array_get(fields, 0));
         if (bad && !strcmp(bad, "target"))
             msg = "The target publish date is not a date: give it as YYYY-MM-DD, e.g. 2027-03-01.";
         json_object_set_new(vm, "error",
                             json_string(*msg ? msg : "The plan could not be computed; try again."));
-        page_render(r, st == 404 ? 404 : 422, "plan", vm);
+        page_render(r, o.err.kind == OP_NOT_FOUND ? 404 : 422, "plan", vm);
     }
+    op_free(&o);
     json_decref(plan);
     json_decref(partner);
 }
