@@ -131,14 +131,6 @@ json_t *json_time(int64_t t)
     return json_string(s);
 }
 
-json_t *json_user(const struct user *u)
-{
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)u->id, "email", u->email,
-                     "name", u->name, "role", role_name(u->role), "partner",
-                     u->partner_id ? json_integer(u->partner_id) : json_null(), "created_at",
-                     json_time(u->created_at));
-}
-
 int audit(struct req *r, int64_t partner_id, const char *subject, const char *action,
           json_t *before, json_t *after)
 {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/op.h"
 #include "base/embedded.h"
 #include "base/now.h"
 #include "base/recover.h"
@@ -388,6 +389,33 @@ void page_act(struct req *r, const char *back, const char *ok_text, const char *
         page_redirect(r, back, "error", *msg ? msg : "That did not work; try again.");
     }
     json_decref(ans);
+}
+
+bool page_op_done(struct req *r, struct op *o, int rc)
+{
+    if (rc >= 0) {
+        op_free(o);
+        return true;
+    }
+    int status = rc == OP_REFUSED ? op_status(o->err.kind) : 500;
+    if (status == 404)
+        page_error(r, 404, "There is no such page, or it belongs to another organisation.");
+    else
+        page_error(r, status, "%s",
+                   rc == OP_REFUSED ? buf_str(&o->err.message) : "That did not work; try again.");
+    op_free(o);
+    return false;
+}
+
+void page_op_redirect(struct req *r, struct op *o, int rc, const char *back, const char *ok_text)
+{
+    if (rc >= 0)
+        page_redirect(r, back, "ok", ok_text);
+    else
+        page_redirect(r, back, "error",
+                      rc == OP_REFUSED && o->err.message.len ? buf_str(&o->err.message)
+                                                             : "That did not work; try again.");
+    op_free(o);
 }
 
 const char *web_time(struct req *r, int64_t t, const char *zone)

@@ -5,15 +5,16 @@
  * provisioning checklist, the training plan, requests with live countdowns,
  * clocks, deliveries, warnings, messages and the audit log.
  *
- * Every fact comes from the API's own handlers (web_call), so a partner's
- * user sees exactly what the API shows it and another organisation's
- * partner answers the 404 page. Forms post back here with a field "do";
- * each runs the matching /api/v1 route through page_act(). A form is shown
- * only to roles the route's policy admits (policy_role_may on the route's
- * action) and only in the stages where the lifecycle allows the step
- * (lifecycle_may), so the page never offers what the API would refuse;
- * when a step is not possible yet, the page says why in the lifecycle's
- * own words.
+ * Every fact comes from the API's own handlers (web_call) or the
+ * application floor's views that the API answers with (the partner and its
+ * audit log: app/partners.c), so a partner's user sees exactly what the API
+ * shows it and another organisation's partner answers the 404 page. Forms
+ * post back here with a field "do"; each runs the matching /api/v1 route
+ * through page_act(). A form is shown only to roles the route's policy
+ * admits (policy_role_may on the route's action) and only in the stages
+ * where the lifecycle allows the step (lifecycle_may), so the page never
+ * offers what the API would refuse; when a step is not possible yet, the
+ * page says why in the lifecycle's own words.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@
 #include "core/questionnaire.h"
 #include "core/training.h"
 #include "core/zone.h"
+#include "app/op.h"
+#include "app/partners.h"
 #include "web/svg_timeline.h"
 #include "web/web.h"
 
@@ -74,6 +77,26 @@ static json_t *get_list(struct req *r, const char *pattern, const char *id, json
     list = json_is_array(list) ? json_incref(list) : json_array();
     json_decref(ans);
     return list;
+}
+
+/* The partner of the page's {id} (app/partners.c's full view), or NULL after answering. */
+static json_t *partner_of(struct req *r)
+{
+    struct op o;
+    json_t *p = NULL;
+    req_op_init(r, &o);
+    return page_op_done(r, &o, partners_view(&o, req_param_id(r, 0), &p)) ? p : NULL;
+}
+
+/* A page of the partner's audit log ({events, total, next}), or NULL when refused. */
+static json_t *events_of(struct req *r, int64_t id, const struct partners_events_query *q)
+{
+    struct op o;
+    json_t *log = NULL;
+    req_op_init(r, &o);
+    int rc = partners_events(&o, id, q, &log);
+    op_free(&o);
+    return rc == 0 ? log : NULL;
 }
 
 /* {iso, text} of an instant for the templates (text in the partner's zone); null for 0. */
@@ -959,8 +982,7 @@ static const char *today_in(struct req *r, const struct zone *z, int64_t now)
 
 void page_partner(struct req *r)
 {
-    const char *id = r->params[0];
-    json_t *p = web_get(r, "/api/v1/partners/{id}", id);
+    json_t *p = partner_of(r);
     if (!p)
         return;
     struct view v = {r,
@@ -989,22 +1011,18 @@ void page_partner(struct req *r)
     if (may(r, ACT_PARTNER_EVENTS)) {
         const char *log_q = req_query(r, "log");
         bool all = log_q && !strcmp(log_q, "all");
-        json_t *lq =
-            all ? NULL : json_pack("{s:s}", "limit", arena_printf(&r->arena, "%d", LOG_LATEST));
-        const char *params[1] = {v.id};
-        if (web_call_query(r, "GET", "/api/v1/partners/{id}/events", params, 1, lq, NULL, &log) !=
-                200 ||
-            !json_is_array(json_object_get(log, "events"))) {
-            json_decref(log);
+        struct partners_events_query lq = {
+            NULL, all ? NULL : arena_printf(&r->arena, "%d", LOG_LATEST), NULL};
+        log = events_of(r, jint(p, "id"), &lq);
+        if (!log)
             log = json_pack("{s:[], s:i}", "events", "total", 0);
-        }
-        json_decref(lq);
         if (all) {
             events = json_incref(json_object_get(log, "events"));
         } else {
-            json_t *sq = json_pack("{s:s}", "action", "partner.stage");
-            events = get_list(r, "/api/v1/partners/{id}/events", v.id, sq, "events");
-            json_decref(sq);
+            struct partners_events_query sq = {"partner.stage", NULL, NULL};
+            json_t *stages = events_of(r, jint(p, "id"), &sq);
+            events = stages ? json_incref(json_object_get(stages, "events")) : json_array();
+            json_decref(stages);
         }
     }
     json_t *q = json_pack("{s:s, s:s}", "partner", v.id, "limit", "20");
@@ -1214,7 +1232,7 @@ static void provision_transfer(struct req *r, const char *back, const char *id,
 
 void page_partner_post(struct req *r)
 {
-    json_t *p = web_get(r, "/api/v1/partners/{id}", r->params[0]);
+    json_t *p = partner_of(r);
     if (!p)
         return;
     const char *id = id_text(r, jint(p, "id"));

@@ -62,6 +62,18 @@ const char *web_error_message(const json_t *answer);
 void page_act(struct req *r, const char *back, const char *ok_text, const char *method,
               const char *pattern, const char *const *params, int n_params, json_t *body);
 
+/*
+ * Pages call the application floor (app/) directly, with an op made by
+ * req_op_init. page_op_done follows a read: when rc < 0 it answers the
+ * page's error as web_get does (a missing thing, or another
+ * organisation's: the 404 page), frees o's error either way and returns
+ * whether the read succeeded. page_op_redirect follows a form action as
+ * page_act does: 303 to back with ok_text, or with the refusal's message.
+ */
+struct op;
+bool page_op_done(struct req *r, struct op *o, int rc);
+void page_op_redirect(struct req *r, struct op *o, int rc, const char *back, const char *ok_text);
+
 /* The form field name of this POST, or NULL. */
 const char *page_field(struct req *r, const char *name);
 
