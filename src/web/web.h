@@ -3,12 +3,14 @@
  *
  * A page is a route with ROUTE_PAGE (http/routes.c). Its handler builds a
  * view model (a JSON object) and renders templates/html/NAME.html inside the
- * layout; it gets its data by calling the API's own handlers through
- * web_call(), so that a page and the API are the same operations through the
- * same core, checked by the same policy. A form posts to the page it belongs
- * to with a field "do" naming the action; page_act() runs the API call behind
- * it and answers 303 back to the page, with the outcome shown there once (the
- * flash). The dispatcher has already checked the form's csrf field.
+ * layout; it gets its data from the application floor's operations and
+ * views (app/), the ones the API's handlers call (page_op_done), or still by
+ * calling an API handler through web_call(), so that a page and the API are
+ * the same operations, checked by the same policy. A form posts to the page
+ * it belongs to with a field "do" naming the action; the operation behind it
+ * (page_op_redirect, or page_act() for an API call) answers 303 back to the
+ * page, with the outcome shown there once (the flash). The dispatcher has
+ * already checked the form's csrf field.
  */
 #ifndef VG_WEB_H
 #define VG_WEB_H
