@@ -41,12 +41,13 @@ struct account_session {
 };
 
 /*
- * Signs in email (as typed) with password from client (an address): the
- * same refusal, after the same argon2id work, for an unknown email and a
- * wrong password (OP_UNAUTHENTICATED "invalid_credentials"), so the answer
- * tells nothing about which accounts exist; OP_TOO_SOON
- * "too_many_attempts" while this client must wait. On success makes a
- * session of ttl seconds into *out. Never inside the caller's transaction.
+ * Signs in email (as typed) with password from client (an address; anyone
+ * may try, so who acts is not asked): the same refusal, after the same
+ * argon2id work, for an unknown email and a wrong password
+ * (OP_UNAUTHENTICATED "invalid_credentials"), so the answer tells nothing
+ * about which accounts exist; OP_TOO_SOON "too_many_attempts" while this
+ * client must wait. On success makes a session of ttl seconds into *out.
+ * Never inside the caller's transaction.
  */
 int account_sign_in(struct op *o, const char *email, const char *password, const char *client,
                     int ttl, struct account_session *out);
