@@ -34,8 +34,8 @@ json_t *calendars_json(const struct calendar_row *c)
     return json_pack("{s:I, s:s, s:s, s:o, s:o, s:[i,i], s:I, s:o, s:o}", "id", (json_int_t)c->id,
                      "name", c->name, "time_zone", c->time_zone, "working_days", week, "holidays",
                      hols, "years", c->first_year, c->last_year, "version", (json_int_t)c->version,
-                     "created_at", op_json_time(c->created_at), "updated_at",
-                     op_json_time(c->updated_at));
+                     "created_at", app_json_time(c->created_at), "updated_at",
+                     app_json_time(c->updated_at));
 }
 
 int calendars_apply_fields(struct op *o, const struct calendar_fields *f, bool partial,

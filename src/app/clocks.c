@@ -366,11 +366,11 @@ json_t *clocks_json(const struct clock_row *c)
 {
     json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:I, s:o, s:s}", "id",
                           (json_int_t)c->id, "kind", c->kind, "subject", c->subject, "started_at",
-                          op_json_time(c->started_at), "due_at", op_json_time(c->due_at), "state",
+                          app_json_time(c->started_at), "due_at", app_json_time(c->due_at), "state",
                           c->state, "time_zone", c->time_zone, "calendar",
                           c->calendar_id ? json_integer(c->calendar_id) : json_null(),
                           "extension_days", (json_int_t)c->extension_days, "closed_at",
-                          op_json_time(c->closed_at), "tzdata", c->tzdata);
+                          app_json_time(c->closed_at), "tzdata", c->tzdata);
     if (c->label)
         json_object_set_new(o, "label", json_string(c->label));
     const struct zone *z;

@@ -64,7 +64,7 @@ static int add_clock(const struct dash_clock *c, void *arg)
         "kind", c->kind, "kind_label", k ? k->label : c->kind, "subject", c->subject, "request",
         request ? json_integer(request) : json_null(), "request_title",
         title ? json_string(title) : json_null(), "state", c->state, "started_at",
-        op_json_time(c->started_at), "due_at", op_json_time(c->due_at), "due_local",
+        app_json_time(c->started_at), "due_at", app_json_time(c->due_at), "due_local",
         json_local(c->due_at, c->time_zone), "time_zone", c->time_zone ? c->time_zone : "UTC",
         "partner", json_org(c->partner_id, c->partner_name, c->time_zone));
     if (c->label)
@@ -78,7 +78,7 @@ static int add_warning(const struct dash_warning *w, void *ctx)
     json_array_append_new(
         ctx,
         json_pack("{s:I, s:I, s:o, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)w->id, "number",
-                  (json_int_t)w->number, "issued_at", op_json_time(w->issued_at), "issued_local",
+                  (json_int_t)w->number, "issued_at", app_json_time(w->issued_at), "issued_local",
                   json_local(w->issued_at, w->time_zone), "reason", w->reason ? w->reason : "",
                   "request", w->request_id ? json_integer(w->request_id) : json_null(),
                   "request_title", w->request_title ? json_string(w->request_title) : json_null(),
@@ -91,7 +91,7 @@ static int add_decision(const struct dash_decision *d, void *ctx)
     json_t *o = json_org(d->partner_id, d->partner_name, d->time_zone);
     json_object_set_new(o, "stage", json_string(d->stage));
     json_object_set_new(o, "warnings", json_integer(d->warnings));
-    json_object_set_new(o, "stage_since", op_json_time(d->stage_at));
+    json_object_set_new(o, "stage_since", app_json_time(d->stage_at));
     json_object_set_new(o, "pim",
                         d->pim_email ? json_pack("{s:s, s:s}", "email", d->pim_email, "name",
                                                  d->pim_name ? d->pim_name : "")
@@ -104,7 +104,7 @@ static int add_alternate(const struct dash_alternate *x, void *ctx)
 {
     json_array_append_new(ctx,
                           json_pack("{s:I, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)x->id,
-                                    "reason", x->reason ? x->reason : "", "at", op_json_time(x->at),
+                                    "reason", x->reason ? x->reason : "", "at", app_json_time(x->at),
                                     "at_local", json_local(x->at, x->time_zone), "by",
                                     x->by_email ? json_string(x->by_email) : json_null(), "partner",
                                     json_org(x->partner_id, x->partner_name, x->time_zone)));
@@ -167,11 +167,11 @@ int dashboard_view(struct op *o, int64_t limit, json_t **out)
     json_decref(counts);
     *out = json_pack("{s:o, s:o, s:I, s:{s:i, s:o, s:I, s:o}, s:{s:i, s:o, s:I, s:o}, s:o,"
                      " s:{s:I, s:o}, s:{s:I, s:o}}",
-                     "now", op_json_time(now), "stages", stages, "partners", (json_int_t)n_partners,
+                     "now", app_json_time(now), "stages", stages, "partners", (json_int_t)n_partners,
                      "due_soon", "hours", DASHBOARD_DUE_SOON_HOURS, "until",
-                     op_json_time(now + DUE_SOON_SECONDS), "total", (json_int_t)n_due, "clocks",
+                     app_json_time(now + DUE_SOON_SECONDS), "total", (json_int_t)n_due, "clocks",
                      due, "breached", "days", DASHBOARD_BREACHED_DAYS, "since",
-                     op_json_time(now - DASHBOARD_BREACHED_DAYS * 86400), "total",
+                     app_json_time(now - DASHBOARD_BREACHED_DAYS * 86400), "total",
                      (json_int_t)n_breached, "clocks", breached, "warnings", warnings, "decisions",
                      "total", (json_int_t)n_decisions, "partners", decisions, "alternates", "total",
                      (json_int_t)n_alternates, "requests", alternates);

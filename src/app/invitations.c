@@ -93,8 +93,8 @@ int invitation_view(struct op *o, const char *token, json_t **out)
     const char *state = inv.used_at ? "used" : works ? "pending" : "expired";
     json_t *v =
         json_pack("{s:s, s:o, s:o, s:o}", "state", state, "created_at",
-                  lifecycle_json_time(inv.created_at), "expires_at",
-                  lifecycle_json_time(inv.expires_at), "used_at", lifecycle_json_time(inv.used_at));
+                  app_json_time(inv.created_at), "expires_at",
+                  app_json_time(inv.expires_at), "used_at", app_json_time(inv.used_at));
     struct user u;
     if (works && store_user_by_id(o->db, o->a, inv.user_id, &u) == 0) {
         json_object_set_new(v, "email", json_string(u.email));

@@ -259,14 +259,6 @@ int64_t lifecycle_open_clock_due(struct op *o, const char *subject, const char *
     return x.due;
 }
 
-json_t *lifecycle_json_time(int64_t t)
-{
-    if (!t)
-        return json_null();
-    char s[21];
-    time_format_rfc3339(t, s);
-    return json_string(s);
-}
 
 char *lifecycle_local_text(struct op *o, int64_t t, const char *zone_name)
 {

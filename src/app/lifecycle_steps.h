@@ -72,8 +72,6 @@ int lifecycle_close_clocks(struct op *o, const char *subject, const char *kind, 
 /* The due instant of the open clock of a kind on a subject; 0 when none is open. */
 int64_t lifecycle_open_clock_due(struct op *o, const char *subject, const char *kind);
 
-/* An instant as JSON for the views: RFC 3339 UTC text, null for 0. A new reference. */
-json_t *lifecycle_json_time(int64_t t);
 /*
  * An instant in a zone for messages: "2026-03-30T11:00:00+01:00 (Europe/London)"
  * (o's arena); RFC 3339 UTC when the zone is unknown.

@@ -3,8 +3,10 @@
  */
 #include "app/op.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/timefmt.h"
@@ -136,11 +138,32 @@ char *op_instant_text(struct op *o, int64_t t)
     return arena_strdup(o->a, s);
 }
 
-json_t *op_json_time(int64_t t)
+json_t *app_json_time(int64_t t)
 {
     if (!t)
         return json_null();
     char s[21];
     time_format_rfc3339(t, s);
     return json_string(s);
+}
+
+int op_int_arg(struct op *o, const char *name, const char *text, int64_t lo, int64_t hi,
+               int64_t dflt, int64_t *out)
+{
+    *out = dflt;
+    if (!text || !*text)
+        return 0;
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (!*end && errno == 0 && v >= lo && v <= hi) {
+        *out = v;
+        return 0;
+    }
+    /* the words of http's req_query_int: the API and the portal refuse alike */
+    if (hi == INT64_MAX)
+        return op_invalid(o, name, "'%s' must be a whole number of at least %lld", name,
+                          (long long)lo);
+    return op_invalid(o, name, "'%s' must be a whole number from %lld to %lld", name, (long long)lo,
+                      (long long)hi);
 }

@@ -29,11 +29,13 @@
 #include "store/store.h"
 
 enum op_fail {
-    OP_NOT_FOUND = 1, /* not there, or not the actor's to see (the two look the same) */
-    OP_NOT_ALLOWED,   /* the actor's role may not do this */
-    OP_CONFLICT,      /* the state of things forbids it now; the message says what is missing */
-    OP_INVALID,       /* the input is wrong; extra {"fields": [...]} names which */
-    OP_FAILED,        /* the server failed (store, disk); logged, try again */
+    OP_NOT_FOUND = 1,   /* not there, or not the actor's to see (the two look the same) */
+    OP_NOT_ALLOWED,     /* the actor's role may not do this */
+    OP_CONFLICT,        /* the state of things forbids it now; the message says what is missing */
+    OP_INVALID,         /* the input is wrong; extra {"fields": [...]} names which */
+    OP_FAILED,          /* the server failed (store, disk); logged, try again */
+    OP_UNAUTHENTICATED, /* who asks could not be told: wrong credentials */
+    OP_TOO_SOON,        /* try again later; extra {"retry_after": seconds} says when */
 };
 
 struct op_error {
@@ -102,7 +104,16 @@ void op_on_commit(void (*fn)(void));
 
 /* Text of an instant: RFC 3339 UTC (in o's arena). */
 char *op_instant_text(struct op *o, int64_t t);
-/* An instant for a JSON view: RFC 3339 UTC text, or null for 0. A new reference. */
-json_t *op_json_time(int64_t t);
+/* An instant in a JSON view: RFC 3339 UTC text, or null for 0 (a new reference). */
+json_t *app_json_time(int64_t t);
+
+/*
+ * Reads an argument given as text (a URL's query, a form field) as a whole
+ * number from lo to hi into *out: dflt when text is NULL or empty (an empty
+ * field of an HTML form is an absent one). Returns 0, or OP_REFUSED
+ * (OP_INVALID naming name and its range).
+ */
+int op_int_arg(struct op *o, const char *name, const char *text, int64_t lo, int64_t hi,
+               int64_t dflt, int64_t *out);
 
 #endif

@@ -265,8 +265,8 @@ static int view_of(struct op *o, const struct partner *p, json_t **out)
     *out = json_pack(
         "{s:s, s:s, s:O, s:o, s:o, s:o, s:o, s:o}", "version", row.version, "status", row.status,
         "definition", questionnaire_document(q), "answers", answers ? answers : json_object(),
-        "visible", visible, "sent_at", lifecycle_json_time(row.sent_at), "updated_at",
-        lifecycle_json_time(row.updated_at), "submitted_at", lifecycle_json_time(row.submitted_at));
+        "visible", visible, "sent_at", app_json_time(row.sent_at), "updated_at",
+        app_json_time(row.updated_at), "submitted_at", app_json_time(row.submitted_at));
     return 0;
 }
 

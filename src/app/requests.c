@@ -32,7 +32,7 @@ static int add_message(const struct message_row *m, void *ctx)
     json_array_append_new(ctx, json_pack("{s:I, s:s, s:b, s:s, s:o}", "id", (json_int_t)m->id,
                                          "author", m->author_email ? m->author_email : "system",
                                          "from_partner", m->from_partner, "body", m->body, "at",
-                                         lifecycle_json_time(m->at)));
+                                         app_json_time(m->at)));
     return 0;
 }
 
@@ -40,8 +40,8 @@ static void add_clock(json_t *list, const struct clock_row *c)
 {
     json_array_append_new(list,
                           json_pack("{s:I, s:s, s:o, s:o, s:s}", "id", (json_int_t)c->id, "kind",
-                                    c->kind, "started_at", lifecycle_json_time(c->started_at),
-                                    "due_at", lifecycle_json_time(c->due_at), "state", c->state));
+                                    c->kind, "started_at", app_json_time(c->started_at),
+                                    "due_at", app_json_time(c->due_at), "state", c->state));
 }
 
 /* Adds a clock to the list of its subject in the object arg. */
@@ -92,7 +92,7 @@ static void add_pause_reasons(struct op *o, json_t *list)
                                &n) < 0 ||
             n == 0 || pauses[n - 1].to_at)
             continue;
-        json_object_set_new(c, "paused_since", lifecycle_json_time(pauses[n - 1].from_at));
+        json_object_set_new(c, "paused_since", app_json_time(pauses[n - 1].from_at));
         json_object_set_new(c, "pause_reason", json_string(pauses[n - 1].reason));
     }
 }
@@ -102,8 +102,8 @@ static int add_delivery(const struct delivery_row *d, void *ctx)
     json_array_append_new(
         ctx,
         json_pack("{s:I, s:s, s:s, s:o, s:b, s:o, s:I, s:I}", "id", (json_int_t)d->id, "kind",
-                  d->kind, "status", d->status, "received_at", lifecycle_json_time(d->received_at),
-                  "late", d->late, "validated_at", lifecycle_json_time(d->validated_at), "errors",
+                  d->kind, "status", d->status, "received_at", app_json_time(d->received_at),
+                  "late", d->late, "validated_at", app_json_time(d->validated_at), "errors",
                   (json_int_t)d->n_errors, "warnings", (json_int_t)d->n_warnings));
     return 0;
 }
@@ -120,8 +120,8 @@ static json_t *request_json(struct op *o, const struct request_row *q, bool full
         json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:I, s:b}", "id",
                   (json_int_t)q->id, "partner", (json_int_t)q->partner_id, "kind", q->kind, "title",
                   q->title, "note", q->note ? json_string(q->note) : json_null(), "phase", q->phase,
-                  "status", q->status, "issued_at", lifecycle_json_time(q->issued_at),
-                  "last_issued_at", lifecycle_json_time(q->last_issued_at), "rerequests",
+                  "status", q->status, "issued_at", app_json_time(q->issued_at),
+                  "last_issued_at", app_json_time(q->last_issued_at), "rerequests",
                   (json_int_t)q->n_rerequests, "late", q->late);
     json_t *own = by_subject ? NULL : clocks_by_subject(o, q->partner_id);
     json_t *clocks =

@@ -81,7 +81,7 @@ static json_t *checklist(struct op *o, int64_t partner_id)
                       row ? row->status : "pending", "owner",
                       owner_json(o, &owners, row ? row->owner_id : 0), "value",
                       row && row->value ? json_string(row->value) : json_null(), "updated_at",
-                      lifecycle_json_time(row ? row->updated_at : 0)));
+                      app_json_time(row ? row->updated_at : 0)));
     }
     owners_free(&owners);
     return json_pack("{s:o}", "items", items);

@@ -13,7 +13,7 @@
 
 static json_t *view_now(void)
 {
-    return json_pack("{s:o, s:b}", "now", op_json_time(now_get()), "test", now_is_test());
+    return json_pack("{s:o, s:b}", "now", app_json_time(now_get()), "test", now_is_test());
 }
 
 int test_clock_view(struct op *o, json_t **out)
@@ -49,8 +49,8 @@ int test_clock_set(struct op *o, int64_t t, json_t **out)
     e.actor_id = o->who.user_id;
     e.subject = "clock";
     e.action = "clock.set";
-    json_t *b = json_pack("{s:o}", "now", op_json_time(before));
-    json_t *a = json_pack("{s:o}", "now", op_json_time(t));
+    json_t *b = json_pack("{s:o}", "now", app_json_time(before));
+    json_t *a = json_pack("{s:o}", "now", app_json_time(t));
     e.before = json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS);
     e.after = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
     rc = store_event_add(o->db, &e);

@@ -224,6 +224,6 @@ int training_alternate_solution(struct op *o, int64_t partner_id, const char *re
         rc = ask_alternate(o, &p, reason);
     if ((rc = op_end(o, rc)) == 0)
         *out = json_pack("{s:I, s:s, s:o}", "partner", (json_int_t)p.id, "reason", reason, "at",
-                         lifecycle_json_time(o->now));
+                         app_json_time(o->now));
     return rc;
 }

@@ -26,7 +26,7 @@ static int add_warning(const struct warning_row *w, void *ctx)
 {
     json_array_append_new(ctx, json_pack("{s:I, s:I, s:o, s:s, s:o, s:I}", "id", (json_int_t)w->id,
                                          "number", (json_int_t)w->number, "issued_at",
-                                         lifecycle_json_time(w->issued_at), "reason", w->reason,
+                                         app_json_time(w->issued_at), "reason", w->reason,
                                          "request",
                                          w->request_id ? json_integer(w->request_id) : json_null(),
                                          "clock", (json_int_t)w->clock_id));

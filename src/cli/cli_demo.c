@@ -50,7 +50,9 @@
 #include "jobs/mail.h"
 #include "app/invitations.h"
 #include "app/lifecycle_steps.h"
+#include "app/partners.h"
 #include "app/questionnaire.h"
+#include "app/users.h"
 #include "app/questionnaire_def.h"
 #include "app/requests.h"
 #include "app/setup.h"
@@ -327,7 +329,6 @@ struct demo {
     struct deliv_config validation;
     const char *data;
     char password[21];
-    char pw_hash[SECRET_PWHASH_MAX];
     int64_t staff[N_STAFF];
     int64_t partner[N_ORGS];
     int64_t user[N_ORGS];
@@ -352,35 +353,35 @@ static char *demo_email(struct arena *a, const char *slug)
 
 /* ---- staff ---- */
 
-/* Creates the staff users, as `vodgate user add` does. Returns 0 or -1 (printed). */
+/* Creates the staff users, as `vodgate user add` does (app/users.h). Returns 0 or -1 (printed). */
 static int add_staff(struct demo *d)
 {
     struct arena a = {0};
     struct db *db = store_get(d->store);
+    struct op o;
+    op_init(&o, db, &a, now_get(), NULL, NULL);
+    op_join(&o); /* every staff user, or none */
     int rc = store_begin(db);
     for (size_t i = 0; rc == 0 && i < N_STAFF; i++) {
-        struct user u = {0};
-        u.email = demo_email(&a, role_name(staff_defs[i].role));
-        u.name = (char *)staff_defs[i].name;
-        u.role = staff_defs[i].role;
-        u.password_hash = d->pw_hash;
-        u.created_at = now_get();
-        rc = store_user_add(db, &u, &d->staff[i]);
-        if (rc == STORE_ERR_CONFLICT)
-            fprintf(stderr, "vodgate demo: there is already a user %s\n", u.email);
-        struct event e = {0};
-        e.at = u.created_at;
-        e.subject = arena_printf(&a, "user:%lld", (long long)d->staff[i]);
-        e.action = "user.create";
-        e.after = arena_printf(&a, "{\"email\":\"%s\",\"role\":\"%s\",\"via\":\"demo\"}", u.email,
-                               role_name(u.role));
-        if (rc == 0)
-            rc = store_event_add(db, &e);
+        struct user_new in = {demo_email(&a, role_name(staff_defs[i].role)),
+                              staff_defs[i].name,
+                              staff_defs[i].role,
+                              d->password,
+                              0,
+                              "demo"};
+        struct user u;
+        rc = users_create(&o, &in, &u, NULL);
+        if (rc < 0)
+            fprintf(stderr, "vodgate demo: %s: %s\n", in.email,
+                    rc == OP_REFUSED ? buf_str(&o.err.message) : "the store failed");
+        else
+            d->staff[i] = u.id;
     }
     if (rc == 0)
         rc = store_commit(db);
     if (rc < 0)
         store_rollback(db);
+    op_free(&o);
     store_put(d->store, db);
     arena_free(&a);
     return rc < 0 ? -1 : 0;
@@ -752,23 +753,13 @@ static int step(struct demo *d, struct op *o, const struct beat *b, struct partn
     int rc = 0;
     switch (b->act) {
     case A_INVITE: {
-        memset(p, 0, sizeof *p);
-        p->name = (char *)od->name;
-        p->contact_email = demo_email(o->a, od->slug);
-        p->time_zone = (char *)od->zone;
-        p->channels = od->channels;
-        p->posthouse = od->posthouse;
-        p->stage = "invited";
-        p->created_at = o->now;
-        p->cam_id = o->who.user_id;
-        if ((rc = store_partner_add(o->db, p, &p->id)) < 0)
+        struct partner_new in = {
+            od->name, demo_email(o->a, od->slug), od->zone, 0, od->channels, od->posthouse, "demo"};
+        op_join(o); /* inside the beat's transaction */
+        if ((rc = partners_create(o, &in, p, NULL)) < 0)
             return rc;
         d->partner[b->org] = p->id;
-        return lifecycle_event(o, p, NULL, "partner.create", NULL,
-                               json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s}", "name", p->name,
-                                         "contact_email", p->contact_email, "time_zone",
-                                         p->time_zone, "channels", p->channels, "posthouse",
-                                         p->posthouse, "stage", p->stage, "via", "demo"));
+        return 0;
     }
     case A_SEND:
         return questionnaire_send(o, p->id);
@@ -1077,7 +1068,7 @@ int cli_demo(int argc, char **argv)
     d.validation = (struct deliv_config){data, cli_env("MDDF_SCHEMAS", NULL),
                                          cli_env("RATINGS", NULL), 0, "demo"};
     secret_password_new(d.password);
-    if (secret_password_hash(d.password, d.pw_hash) < 0 || add_staff(&d) < 0) {
+    if (add_staff(&d) < 0) {
         fprintf(stderr, "vodgate demo: could not add the staff\n");
         goto done;
     }

@@ -28,6 +28,7 @@
 #include "web/pages.h"
 #include "jobs/mail.h"
 #include "jobs/deliveries.h"
+#include "app/users.h"
 #include "app/warnings.h"
 #include "app/questionnaire_def.h"
 #include "jobs/sweep.h"
@@ -129,45 +130,32 @@ static int default_instance(const char *listen, char *out, size_t out_len)
     return 0;
 }
 
-/* Creates the first admin when there is no user at all. Returns 0 or -1. */
+/* Creates the first admin when there is no user at all (app/users.h). Returns 0 or -1. */
 static int bootstrap_admin(struct store *store)
 {
+    struct arena a = {0};
     struct db *db = store_get(store);
-    int rc = 0;
-    if (store_user_count(db) > 0)
-        goto done;
-    char password[21], hash[SECRET_PWHASH_MAX];
+    struct op o;
+    op_init(&o, db, &a, now_get(), NULL, NULL);
+    char password[21];
     secret_password_new(password);
-    if (secret_password_hash(password, hash) < 0) {
-        rc = -1;
-        goto done;
-    }
-    struct user u = {0};
-    u.email = (char *)cli_env("ADMIN_EMAIL", "admin@vodgate.local");
-    u.name = "Administrator";
-    u.role = ROLE_ADMIN;
-    u.password_hash = hash;
-    u.created_at = now_get();
-    if (store_begin(db) < 0 || store_user_add(db, &u, &u.id) < 0) {
-        rc = -1;
-        goto done;
-    }
-    struct event e = {0};
-    e.at = u.created_at;
-    e.subject = "user:1";
-    e.action = "user.bootstrap_admin";
-    e.after = xasprintf("{\"email\":\"%s\",\"role\":\"admin\"}", u.email);
-    rc = store_event_add(db, &e) < 0 || store_commit(db) < 0 ? -1 : 0;
-    free(e.after);
-    if (rc == 0)
+    struct user u;
+    bool created = false;
+    int rc = users_bootstrap_admin(&o, cli_env("ADMIN_EMAIL", "admin@vodgate.local"), password, &u,
+                                   &created);
+    if (rc < 0)
+        fprintf(stderr, "vodgate: %s\n",
+                rc == OP_REFUSED ? buf_str(&o.err.message) : "the store failed");
+    else if (created)
         printf("\nvodgate: first run: created the admin account\n"
                "  email:    %s\n  password: %s\n"
                "  (shown once: sign in and keep it safe)\n\n",
                u.email, password);
     fflush(stdout);
-done:
+    op_free(&o);
     store_put(store, db);
-    return rc;
+    arena_free(&a);
+    return rc < 0 ? -1 : 0;
 }
 
 int cli_serve(int argc, char **argv)

@@ -1,7 +1,9 @@
 /*
  * `vodgate user add|passwd|list`: accounts from the command line, for the
- * first staff and for scripts. Passwords come from standard input when it is
- * not a terminal (one line), or from a prompt without echo when it is.
+ * first staff and for scripts, through the same operations as the API
+ * (app/users.h), as the system. Passwords come from standard input when it
+ * is not a terminal (one line), or from a prompt without echo when it is.
+ * Exit codes: 2 for what was typed wrong, 1 for anything else refused.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,11 +12,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "app/users.h"
 #include "base/now.h"
 #include "base/secret.h"
 #include "cli/cli.h"
-#include "core/account.h"
-#include "core/signin.h"
 #include "store/store.h"
 
 static const char user_help[] =
@@ -63,109 +64,84 @@ static int read_password(char *out, size_t len)
     return 0;
 }
 
-static int user_add(struct store *store, const char *email_in, const char *role_s, const char *name,
+/* The exit code of a refused or failed operation, after printing why. */
+static int refused(struct op *o, int rc)
+{
+    bool invalid = rc == OP_REFUSED && o->err.kind == OP_INVALID;
+    fprintf(stderr, "vodgate user: %s\n",
+            rc == OP_REFUSED ? buf_str(&o->err.message) : "the store failed");
+    return invalid ? 2 : 1;
+}
+
+static int user_add(struct store *store, const char *email, const char *role, const char *name,
                     int64_t partner_id)
 {
-    char email[256];
-    if (signin_email_normalise(email_in, email, sizeof email) < 0) {
-        fprintf(stderr, "vodgate user: '%s' is not an email address\n", email_in);
-        return 2;
-    }
-    struct arena a = {0};
-    struct db *db = store_get(store);
-    int rc = 1;
-    struct partner p = {0};
-    int prc = partner_id ? store_partner_get(db, &a, partner_id, &p) : STORE_ERR_NOT_FOUND;
     char password[1100];
     if (read_password(password, sizeof password) < 0)
-        goto done;
-    struct account_problem why;
-    if (!account_check(role_parse(role_s), partner_id, prc == STORE_OK, p.posthouse, password,
-                       &why)) {
-        fprintf(stderr, "vodgate user: %s\n", why.message);
-        rc = 2;
-        goto done;
-    }
-    char hash[SECRET_PWHASH_MAX];
-    if (secret_password_hash(password, hash) < 0)
-        goto done;
-    struct user u = {0};
-    u.email = email;
-    u.name = (char *)(name ? name : email);
-    u.role = role_parse(role_s);
-    u.partner_id = partner_id;
-    u.password_hash = hash;
-    u.created_at = now_get();
-    if (store_begin(db) < 0)
-        goto done;
-    int arc = store_user_add(db, &u, &u.id);
-    if (arc == STORE_ERR_CONFLICT) {
-        fprintf(stderr, "vodgate user: there is already a user with the email %s\n", email);
-        goto done;
-    }
-    struct event e = {0};
-    e.at = u.created_at;
-    e.partner_id = partner_id;
-    e.subject = arena_printf(&a, "user:%lld", (long long)u.id);
-    e.action = "user.create";
-    e.after = arena_printf(&a, "{\"email\":\"%s\",\"role\":\"%s\",\"via\":\"cli\"}", email,
-                           role_name(u.role));
-    if (arc < 0 || store_event_add(db, &e) < 0 || store_commit(db) < 0)
-        goto done;
-    printf("added %s (%s), id %lld\n", email, role_name(u.role), (long long)u.id);
-    rc = 0;
-done:
-    store_put(store, db);
-    arena_free(&a);
-    return rc;
-}
-
-/* Forgets every client's sign-in attempts on the account: its owner starts afresh. */
-static int throttle_reset(struct db *db, const char *email)
-{
-    char account[SIGNIN_KEY_LEN + 1];
-    signin_account_key(email, account);
-    return store_throttle_clear(db, account, NULL);
-}
-
-static int user_passwd(struct store *store, const char *email_in)
-{
-    char email[256], password[1100], hash[SECRET_PWHASH_MAX];
-    if (signin_email_normalise(email_in, email, sizeof email) < 0) {
-        fprintf(stderr, "vodgate user: '%s' is not an email address\n", email_in);
-        return 2;
-    }
+        return 1;
     struct arena a = {0};
     struct db *db = store_get(store);
-    int rc = 1;
+    struct op o;
+    op_init(&o, db, &a, now_get(), NULL, NULL);
+    struct user_new in = {email, name, role_parse(role), password, partner_id, "cli"};
     struct user u;
-    if (store_user_by_email(db, &a, email, &u) != STORE_OK) {
-        fprintf(stderr, "vodgate user: no user %s\n", email);
-        goto done;
-    }
-    if (read_password(password, sizeof password) < 0)
-        goto done;
-    struct account_problem why;
-    if (!account_check(u.role, u.partner_id, true, u.role == ROLE_POSTHOUSE, password, &why)) {
-        fprintf(stderr, "vodgate user: %s\n", why.message);
-        rc = 2;
-        goto done;
-    }
-    if (secret_password_hash(password, hash) < 0 || store_user_set_password(db, u.id, hash) < 0 ||
-        throttle_reset(db, u.email) < 0)
-        goto done;
-    printf("password of %s changed\n", email);
-    rc = 0;
-done:
+    int rc = users_create(&o, &in, &u, NULL);
+    if (rc == 0)
+        printf("added %s (%s), id %lld\n", u.email, role_name(u.role), (long long)u.id);
+    else
+        rc = refused(&o, rc);
+    op_free(&o);
     store_put(store, db);
     arena_free(&a);
     return rc;
 }
 
-static int print_user(const struct user *u, void *ctx)
+static int user_passwd(struct store *store, const char *email)
 {
-    printf("%-6lld %-32s %-10s %s\n", (long long)u->id, u->email, role_name(u->role), u->name);
-    return 0;
+    char password[1100];
+    if (read_password(password, sizeof password) < 0)
+        return 1;
+    struct arena a = {0};
+    struct db *db = store_get(store);
+    struct op o;
+    op_init(&o, db, &a, now_get(), NULL, NULL);
+    int rc = users_reset_password(&o, email, password);
+    if (rc == 0)
+        printf("password of %s changed\n", email);
+    else
+        rc = refused(&o, rc);
+    op_free(&o);
+    store_put(store, db);
+    arena_free(&a);
+    return rc;
+}
+
+static int user_list(struct store *store)
+{
+    struct arena a = {0};
+    struct db *db = store_get(store);
+    struct op o;
+    op_init(&o, db, &a, now_get(), NULL, NULL);
+    json_t *list = NULL;
+    int rc = users_list(&o, &list);
+    if (rc == 0) {
+        size_t i;
+        json_t *u;
+        json_array_foreach(json_object_get(list, "users"), i, u) {
+            printf("%-6lld %-32s %-10s %s\n",
+                   (long long)json_integer_value(json_object_get(u, "id")),
+                   json_string_value(json_object_get(u, "email")),
+                   json_string_value(json_object_get(u, "role")),
+                   json_string_value(json_object_get(u, "name")));
+        }
+        json_decref(list);
+    } else {
+        rc = refused(&o, rc);
+    }
+    op_free(&o);
+    store_put(store, db);
+    arena_free(&a);
+    return rc;
 }
 
 int cli_user(int argc, char **argv)
@@ -232,11 +208,7 @@ int cli_user(int argc, char **argv)
     } else if (!strcmp(verb, "passwd")) {
         rc = user_passwd(store, email);
     } else {
-        struct arena a = {0};
-        struct db *db = store_get(store);
-        rc = store_user_each(db, &a, print_user, NULL) < 0;
-        store_put(store, db);
-        arena_free(&a);
+        rc = user_list(store);
     }
     store_close(store);
     return rc;

@@ -201,15 +201,10 @@ bool req_partner(struct req *r, struct partner *p);
 bool req_allow(struct req *r, enum action action, enum scope s, const char *id,
                struct scoped *out);
 /*
- * The sign-in throttle (core/signin.h) for this request's client on the
- * account of a normalised email: counts the attempt and returns true when it
- * may go ahead (check the password then); false after answering 429 with
- * Retry-After while this client must wait (or 500). what names the failed
- * attempts in the message ("failed sign-ins", "wrong passwords").
+ * Sets the session cookie to token (a sign-in: app/account.h
+ * account_sign_in), or clears it when token is NULL (a sign-out).
  */
-bool req_throttle_ok(struct req *r, const char *email, int64_t now, const char *what);
-/* After a right password: forgets this client's attempts on the account. */
-void req_throttle_clear(struct req *r, const char *email);
+void req_session_cookie(struct req *r, const char *token);
 /* The path parameter i parsed as a positive id; 0 when it is not one. */
 int64_t req_param_id(struct req *r, int i);
 
@@ -266,12 +261,12 @@ bool jfield_int(struct req *r, const char *key, bool required, int64_t *out);
 
 /* JSON helpers: an instant as RFC 3339 text (0 → null). */
 json_t *json_time(int64_t t);
-/* The public form of a user. */
-json_t *json_user(const struct user *u);
-
-/* The full JSON form of a partner: owners, training, setup items, open clocks. */
+/*
+ * The full JSON form of a partner (owners, training, setup items, open
+ * clocks) and its setup checklist ({items: [...]}): app/partners.h's views,
+ * for the handlers that do not call an app function that returns them yet.
+ */
 json_t *json_partner_full(struct req *r, const struct partner *p);
-/* The setup checklist of a partner: {items: [{item, label, status, owner, value, updated_at}]}. */
 json_t *json_setup(struct req *r, int64_t partner_id);
 
 /* Writes an audit event for this request's user. before/after are stolen, may be NULL. */

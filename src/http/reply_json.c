@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "app/op.h"
 #include "base/now.h"
-#include "base/timefmt.h"
 
 bool jbody(struct req *r)
 {
@@ -124,19 +124,7 @@ bool jfield_int(struct req *r, const char *key, bool required, int64_t *out)
 
 json_t *json_time(int64_t t)
 {
-    if (!t)
-        return json_null();
-    char s[21];
-    time_format_rfc3339(t, s);
-    return json_string(s);
-}
-
-json_t *json_user(const struct user *u)
-{
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)u->id, "email", u->email,
-                     "name", u->name, "role", role_name(u->role), "partner",
-                     u->partner_id ? json_integer(u->partner_id) : json_null(), "created_at",
-                     json_time(u->created_at));
+    return app_json_time(t);
 }
 
 int audit(struct req *r, int64_t partner_id, const char *subject, const char *action,

@@ -1,9 +1,11 @@
 /*
  * The one place a refused operation of the application floor becomes an
- * HTTP answer (app/op.h): its kind picks the status, its code, message and
- * extra members make the error object. Handlers run an operation between
+ * HTTP answer (app/op.h): its kind picks the status (a "try later" also
+ * gets Retry-After from its retry_after), its code, message and extra
+ * members make the error object. Handlers run an operation between
  * req_op_begin() and req_op_end() and never choose a status for a refusal.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "app/op.h"
@@ -23,6 +25,10 @@ int op_status(int kind)
         return 422;
     case OP_FAILED:
         return 500;
+    case OP_UNAUTHENTICATED:
+        return 401;
+    case OP_TOO_SOON:
+        return 429;
     }
     return 500;
 }
@@ -42,6 +48,12 @@ void reply_op_error(struct req *r, const struct op *o, int rc)
     /* tus answers a request it cannot take with 400 (its protocol has no 422) */
     if (e->kind == OP_INVALID && r->route && (r->route->flags & ROUTE_TUS))
         status = 400;
+    json_int_t wait = json_integer_value(json_object_get(e->extra, "retry_after"));
+    if (e->kind == OP_TOO_SOON && wait > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%lld", (long long)wait);
+        reply_header(r, "Retry-After", secs);
+    }
     reply_error_extra(r, status, e->code, e->extra ? json_incref(e->extra) : NULL, "%s",
                       buf_str(&e->message));
 }

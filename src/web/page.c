@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/op.h"
 #include "base/embedded.h"
 #include "base/now.h"
 #include "base/recover.h"
@@ -393,21 +394,23 @@ void page_act(struct req *r, const char *back, const char *ok_text, const char *
     json_decref(ans);
 }
 
-bool page_op_ok(struct req *r, struct op *o, int rc)
+bool page_op_done(struct req *r, struct op *o, int rc)
 {
-    if (rc >= 0)
+    if (rc >= 0) {
+        op_free(o);
         return true;
+    }
     if (rc == OP_REFUSED && o->err.kind == OP_NOT_FOUND)
         page_error(r, 404, "There is no such page, or it belongs to another organisation.");
     else if (rc == OP_REFUSED && o->err.kind != OP_FAILED)
         page_error(r, op_status(o->err.kind), "%s", buf_str(&o->err.message));
     else
-        reply_internal(r); /* logged where it failed */
+        reply_internal(r); /* the portal's 500 page; logged where it failed */
     op_free(o);
     return false;
 }
 
-void page_op_redirect(struct req *r, const char *back, const char *ok_text, struct op *o, int rc)
+void page_op_redirect(struct req *r, struct op *o, int rc, const char *back, const char *ok_text)
 {
     if (rc >= 0)
         page_redirect(r, back, "ok", ok_text);

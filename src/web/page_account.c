@@ -1,8 +1,9 @@
 /*
  * /account: the signed-in user's own account. Who they are (name, email,
  * role, organisation), changing the password, API tokens for scripts and
- * the CLI, and the calendar-feed link; every action is the API's
- * (api_account.c, api_feed.c) through web_call, as this user.
+ * the CLI, and the calendar-feed link; every action is an operation of
+ * app/account.c, the same the API runs (api_account.c, api_feed.c), as this
+ * user.
  *
  * Secrets are shown once: a new API token or feed link is stored only as its
  * hash, so the POST that makes one answers with the page itself (200, not a
@@ -14,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/account.h"
+#include "app/op.h"
 #include "web/web.h"
 
 void page_account(struct req *r);
@@ -63,8 +66,12 @@ static void show(struct req *r, int status, json_t *extra)
     }
     json_object_set_new(vm, "zone", json_string(zone ? zone : "UTC"));
 
+    struct op o;
     json_t *ans = NULL, *tokens = json_array();
-    if (web_call(r, "GET", "/api/v1/me/tokens", NULL, 0, NULL, &ans) == 200) {
+    req_op_init(r, &o);
+    int rc = account_tokens(&o, &ans);
+    op_free(&o);
+    if (rc == 0) {
         size_t i;
         json_t *t;
         json_array_foreach(json_object_get(ans, "tokens"), i, t) {
@@ -85,8 +92,9 @@ static void show(struct req *r, int status, json_t *extra)
     json_object_set_new(vm, "tokens", tokens);
 
     ans = NULL;
-    bool feed = web_call(r, "GET", "/api/v1/me/feed", NULL, 0, NULL, &ans) == 200 &&
-                json_is_true(json_object_get(ans, "active"));
+    req_op_init(r, &o);
+    bool feed = account_feed(&o, &ans) == 0 && json_is_true(json_object_get(ans, "active"));
+    op_free(&o);
     json_decref(ans);
     json_object_set_new(vm, "feed_active", json_boolean(feed));
     if (extra) {
@@ -117,49 +125,51 @@ static void change_password(struct req *r)
                       "twice.");
         return;
     }
-    page_act(r, "/account#password",
-             "Password changed. Your other sign-ins were signed out; your API tokens still work "
-             "(revoke below any you do not recognise).",
-             "POST", "/api/v1/me/password", NULL, 0,
-             json_pack("{s:s, s:s}", "current_password", current, "new_password", fresh));
+    struct op o;
+    int64_t ended;
+    req_op_init(r, &o);
+    int rc = account_change_password(&o, req_client(r), r->token_hash, current, fresh, &ended);
+    page_op_redirect(r, &o, rc, "/account#password",
+                     "Password changed. Your other sign-ins were signed out; your API tokens "
+                     "still work (revoke below any you do not recognise).");
 }
 
 static void create_token(struct req *r)
 {
     const char *label = page_field(r, "label"), *days = page_field(r, "expires_in_days");
-    json_t *body = json_pack("{s:s}", "label", label ? label : "");
-    if (days && *days)
-        json_object_set_new(body, "expires_in_days", json_integer(strtoll(days, NULL, 10)));
+    struct op o;
     json_t *ans = NULL;
-    int st = web_call(r, "POST", "/api/v1/me/tokens", NULL, 0, body, &ans);
-    if (st == 201) {
+    req_op_init(r, &o);
+    int rc = account_token_create(
+        &o, label ? label : "", days && *days ? strtoll(days, NULL, 10) : ACCOUNT_TOKEN_DAYS, &ans);
+    if (rc == 0) {
         show(r, 200,
              json_pack(
                  "{s:{s:O, s:O, s:s}}", "new_token", "token", json_object_get(ans, "token"),
                  "label", json_object_get(ans, "label"), "expires",
                  web_time_text(r, json_string_value(json_object_get(ans, "expires_at")), NULL)));
+        op_free(&o);
     } else {
-        const char *msg = web_error_message(ans);
-        page_redirect(r, "/account#tokens", "error",
-                      *msg ? msg : "The token could not be made; try again.");
+        page_op_redirect(r, &o, rc, "/account#tokens", NULL);
     }
     json_decref(ans);
 }
 
 static void make_feed(struct req *r)
 {
+    struct op o;
     json_t *ans = NULL;
-    int st = web_call(r, "POST", "/api/v1/me/feed", NULL, 0, NULL, &ans);
+    req_op_init(r, &o);
+    int rc = account_feed_create(&o, req_header(r, "Host"), &ans);
     const char *url = json_string_value(json_object_get(ans, "url"));
-    if (st == 201 && url) {
+    if (rc == 0 && url) {
         const char *rest = strstr(url, "://");
         show(r, 200,
              json_pack("{s:{s:s, s:s}}", "new_feed", "url", url, "webcal",
                        arena_printf(&r->arena, "webcal%s", rest ? rest : url)));
+        op_free(&o);
     } else {
-        const char *msg = web_error_message(ans);
-        page_redirect(r, "/account#feed", "error",
-                      *msg ? msg : "The feed link could not be made; try again.");
+        page_op_redirect(r, &o, rc, "/account#feed", NULL);
     }
     json_decref(ans);
 }
@@ -175,17 +185,20 @@ void page_account_post(struct req *r)
         create_token(r);
     } else if (!strcmp(what, "revoke")) {
         const char *id = page_field(r, "id");
-        const char *params[1] = {id ? id : ""};
-        page_act(r, "/account#tokens",
-                 "Token revoked: anything still using it is refused from now on.", "DELETE",
-                 "/api/v1/me/tokens/{id}", params, 1, NULL);
+        struct op o;
+        req_op_init(r, &o);
+        int rc = account_token_revoke(&o, id ? id : "");
+        page_op_redirect(r, &o, rc, "/account#tokens",
+                         "Token revoked: anything still using it is refused from now on.");
     } else if (!strcmp(what, "feed")) {
         make_feed(r);
     } else if (!strcmp(what, "feed_off")) {
-        page_act(r, "/account#feed",
-                 "Calendar feed turned off: calendar apps subscribed to the link get nothing "
-                 "more.",
-                 "DELETE", "/api/v1/me/feed", NULL, 0, NULL);
+        struct op o;
+        req_op_init(r, &o);
+        int rc = account_feed_delete(&o);
+        page_op_redirect(r, &o, rc, "/account#feed",
+                         "Calendar feed turned off: calendar apps subscribed to the link get "
+                         "nothing more.");
     } else {
         page_redirect(r, "/account", "error",
                       "That form asked for nothing this page knows; reload the page and try "

@@ -324,9 +324,8 @@ void page_delivery(struct req *r)
     req_op_init(r, &o);
     json_t *d;
     int rc = delivery_view(&o, req_param_id(r, 0), &d);
-    if (!page_op_ok(r, &o, rc))
+    if (!page_op_done(r, &o, rc))
         return;
-    op_free(&o);
     json_int_t id = json_integer_value(json_object_get(d, "id"));
     json_int_t partner_id = json_integer_value(json_object_get(d, "partner"));
     json_int_t request_id = json_integer_value(json_object_get(d, "request"));

@@ -1,11 +1,14 @@
 /*
  * The front door: GET / is the sign-in form when signed out and the
- * dashboard when signed in; POST / signs in (through the API's own sign-in,
- * throttle included) and goes on to ?next= when it is a path of this site;
- * POST /signout signs out.
+ * dashboard when signed in; POST / signs in (app/account.c's sign-in, the
+ * API's own, throttle included; the session cookie is set as the API sets
+ * it) and goes on to ?next= when it is a path of this site; POST /signout
+ * signs out.
  */
 #include <string.h>
 
+#include "app/account.h"
+#include "app/op.h"
 #include "web/web.h"
 
 void page_home(struct req *r);
@@ -48,10 +51,13 @@ void page_signin(struct req *r)
         signin_form(r, 422, "Enter your email and your password.", email);
         return;
     }
-    json_t *ans = NULL;
-    int st = web_call(r, "POST", "/api/v1/session", NULL, 0,
-                      json_pack("{s:s, s:s}", "email", email, "password", password), &ans);
+    struct op o;
+    struct account_session session;
+    req_op_init(r, &o);
+    int rc = account_sign_in(&o, email, password, req_client(r), r->conf->session_ttl, &session);
+    int st = rc == 0 ? 200 : rc == OP_REFUSED ? op_status(o.err.kind) : 500;
     if (st == 200) {
+        req_session_cookie(r, session.token);
         page_redirect(r, safe_next(page_field(r, "next")), NULL, NULL);
     } else if (st == 401) {
         signin_form(r, 422,
@@ -59,9 +65,9 @@ void page_signin(struct req *r)
                     "you will have to wait a little before the next try.",
                     email);
     } else if (st == 429) {
-        /* the API's sentence names "an admin", whom a partner does not know: say it for people */
-        long long wait = (long long)json_integer_value(
-            json_object_get(json_object_get(ans, "error"), "retry_after"));
+        /* the operation's sentence names "an admin", whom a partner does not know: say it for
+           people */
+        long long wait = (long long)json_integer_value(json_object_get(o.err.extra, "retry_after"));
         signin_form(r, 429,
                     wait > 0 ? arena_printf(&r->arena,
                                             "Too many failed sign-ins for this account from your "
@@ -73,13 +79,17 @@ void page_signin(struct req *r)
                                "vodgate contact to reset it.",
                     email);
     } else {
-        signin_form(r, st, web_error_message(ans), email);
+        signin_form(r, st, rc == OP_REFUSED ? buf_str(&o.err.message) : "", email);
     }
-    json_decref(ans);
+    op_free(&o);
 }
 
 void page_signout(struct req *r)
 {
-    web_call(r, "DELETE", "/api/v1/session", NULL, 0, NULL, NULL);
+    struct op o;
+    req_op_init(r, &o);
+    if (account_sign_out(&o, r->token_hash) == 0)
+        req_session_cookie(r, NULL);
+    op_free(&o);
     page_redirect(r, "/", "ok", "You are signed out.");
 }

@@ -3,15 +3,18 @@
  * system queued, newest first, with its state (queued, sent, failed), its
  * attempts and the last answer of the mail server, and its body behind a
  * <details>. A GET form narrows it by state, partner and address; pages of
- * OUTBOX_PAGE messages go further back with ?before=ID. The data is GET
- * /api/v1/messages, called with the page's own query (the names are the
- * same), so the page shows exactly what the API would (invitation secrets
- * blanked for anyone but their recipient).
+ * OUTBOX_PAGE messages go further back with ?before=ID. The data is
+ * app/messages.c's listing, the one GET /api/v1/messages answers with,
+ * given the page's own query (the names are the same), so the page shows
+ * exactly what the API would (invitation secrets blanked for anyone but
+ * their recipient).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/messages.h"
+#include "app/op.h"
 #include "web/web.h"
 
 void page_outbox(struct req *r);
@@ -142,18 +145,20 @@ void page_outbox(struct req *r)
                   (state && *state) || (pid_s && *pid_s) || (to && *to) || before);
     json_object_set_new(vm, "limit", json_integer(OUTBOX_PAGE));
     json_t *ans = NULL;
-    static const char *const filters[] = {"state", "to", "partner", "before", "limit", NULL};
-    json_t *query = page_query(r, filters);
-    int st = web_call_query(r, "GET", "/api/v1/messages", NULL, 0, query, NULL, &ans);
-    json_decref(query);
-    if (st != 200) {
-        const char *msg = web_error_message(ans);
+    struct messages_query mq = {to, state, pid_s, before, req_query(r, "limit")};
+    struct op o;
+    req_op_init(r, &o);
+    int rc = messages_list(&o, &mq, &ans);
+    if (rc < 0) {
+        const char *msg = rc == OP_REFUSED ? buf_str(&o.err.message) : "";
         json_object_set_new(vm, "error", json_string(*msg ? msg : "The outbox could not be read."));
-        json_decref(ans);
+        int st = rc == OP_REFUSED ? op_status(o.err.kind) : 500;
+        op_free(&o);
         json_decref(names);
         page_render(r, st == 403 ? 403 : 422, "outbox", vm);
         return;
     }
+    op_free(&o);
     json_t *list = json_object_get(ans, "messages"), *rows = json_array();
     size_t n = json_array_size(list);
     for (i = 0; i < n && i < OUTBOX_PAGE; i++)

@@ -6,13 +6,13 @@
  * clocks, deliveries, warnings, messages and the audit log.
  *
  * Every fact comes from the operations of the application floor that the
- * API answers with (the views of src/app/: questionnaire.h, requests.h,
- * warnings.h, clocks.h ...) or from the API's own handlers (web_call) where
- * a part has no reader yet, so a partner's user sees exactly what the API
- * shows it and another organisation's partner answers the 404 page. Forms
- * post back here with a field "do"; each runs the matching operation
- * (app/setup.h, training.h, requests.h, clocks.h, calendars.h ...) and
- * comes back with the outcome. A form is shown
+ * API answers with (the views of src/app/: partners.h, questionnaire.h,
+ * requests.h, warnings.h, clocks.h ...) or from the API's own handlers
+ * (web_call) where a part has no reader yet, so a partner's user sees
+ * exactly what the API shows it and another organisation's partner answers
+ * the 404 page. Forms post back here with a field "do"; each runs the
+ * matching operation (app/setup.h, training.h, requests.h, clocks.h,
+ * calendars.h ...) and comes back with the outcome. A form is shown
  * only to roles the route's policy admits (policy_role_may on the route's
  * action) and only in the stages where the lifecycle allows the step
  * (lifecycle_may), so the page never offers what the API would refuse;
@@ -41,6 +41,7 @@
 #include "core/questionnaire.h"
 #include "core/training.h"
 #include "core/zone.h"
+#include "app/partners.h"
 #include "web/svg_timeline.h"
 #include "web/web.h"
 
@@ -111,6 +112,26 @@ static json_t *partner_clocks(struct req *r, int64_t id)
     if (clocks_of_partner(&o, id, &view) < 0)
         view = NULL;
     return op_list(&o, 0, view, "clocks");
+}
+
+/* The partner of the page's {id} (app/partners.c's full view), or NULL after answering. */
+static json_t *partner_of(struct req *r)
+{
+    struct op o;
+    json_t *p = NULL;
+    req_op_init(r, &o);
+    return page_op_done(r, &o, partners_view(&o, req_param_id(r, 0), &p)) ? p : NULL;
+}
+
+/* A page of the partner's audit log ({events, total, next}), or NULL when refused. */
+static json_t *events_of(struct req *r, int64_t id, const struct partners_events_query *q)
+{
+    struct op o;
+    json_t *log = NULL;
+    req_op_init(r, &o);
+    int rc = partners_events(&o, id, q, &log);
+    op_free(&o);
+    return rc == 0 ? log : NULL;
 }
 
 /* {iso, text} of an instant for the templates (text in the partner's zone); null for 0. */
@@ -998,8 +1019,7 @@ static const char *today_in(struct req *r, const struct zone *z, int64_t now)
 
 void page_partner(struct req *r)
 {
-    const char *id = r->params[0];
-    json_t *p = web_get(r, "/api/v1/partners/{id}", id);
+    json_t *p = partner_of(r);
     if (!p)
         return;
     struct view v = {r,
@@ -1035,22 +1055,18 @@ void page_partner(struct req *r)
     if (may(r, ACT_PARTNER_EVENTS)) {
         const char *log_q = req_query(r, "log");
         bool all = log_q && !strcmp(log_q, "all");
-        json_t *lq =
-            all ? NULL : json_pack("{s:s}", "limit", arena_printf(&r->arena, "%d", LOG_LATEST));
-        const char *params[1] = {v.id};
-        if (web_call_query(r, "GET", "/api/v1/partners/{id}/events", params, 1, lq, NULL, &log) !=
-                200 ||
-            !json_is_array(json_object_get(log, "events"))) {
-            json_decref(log);
+        struct partners_events_query lq = {
+            NULL, all ? NULL : arena_printf(&r->arena, "%d", LOG_LATEST), NULL};
+        log = events_of(r, jint(p, "id"), &lq);
+        if (!log)
             log = json_pack("{s:[], s:i}", "events", "total", 0);
-        }
-        json_decref(lq);
         if (all) {
             events = json_incref(json_object_get(log, "events"));
         } else {
-            json_t *sq = json_pack("{s:s}", "action", "partner.stage");
-            events = get_list(r, "/api/v1/partners/{id}/events", v.id, sq, "events");
-            json_decref(sq);
+            struct partners_events_query sq = {"partner.stage", NULL, NULL};
+            json_t *stages = events_of(r, jint(p, "id"), &sq);
+            events = stages ? json_incref(json_object_get(stages, "events")) : json_array();
+            json_decref(stages);
         }
     }
     json_t *q = json_pack("{s:s, s:s}", "partner", v.id, "limit", "20");
@@ -1226,7 +1242,7 @@ static void act_done(struct req *r, struct op *o, int rc, json_t **view, const c
                      const char *ok_text)
 {
     json_decref(*view);
-    page_op_redirect(r, back, ok_text, o, rc);
+    page_op_redirect(r, o, rc, back, ok_text);
 }
 
 /* "2027-01-15T09:00" typed in the partner's zone, as an RFC 3339 UTC instant; NULL when bad. */
@@ -1252,7 +1268,7 @@ static const char *local_instant(struct req *r, const char *s, const char *zone_
 /* Answers a form's step (rc its result): back to the page, with the outcome as the flash. */
 static void step_done(struct req *r, struct op *o, int rc, const char *back, const char *ok_text)
 {
-    page_op_redirect(r, back, ok_text, o, rc);
+    page_op_redirect(r, o, rc, back, ok_text);
 }
 
 /* Provisions the transfer account and shows its credentials, once. */
@@ -1280,7 +1296,7 @@ static void provision_transfer(struct req *r, const char *back, int64_t id, cons
 
 void page_partner_post(struct req *r)
 {
-    json_t *p = web_get(r, "/api/v1/partners/{id}", r->params[0]);
+    json_t *p = partner_of(r);
     if (!p)
         return;
     const char *id = id_text(r, jint(p, "id"));

@@ -1,12 +1,15 @@
 /*
- * /partners/new: inviting a partner (cam, admin). The form keeps what was
- * typed when the API refuses it and marks the fields it names; success goes
- * to the new partner's page.
+ * /partners/new: inviting a partner (cam, admin) through app/partners.c,
+ * as the API does. The form keeps what was typed when the operation is
+ * refused and marks the fields it names; success goes to the new partner's
+ * page. The calendars offered are still read through GET /api/v1/calendars.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/op.h"
+#include "app/partners.h"
 #include "web/web.h"
 
 void page_partner_new(struct req *r);
@@ -67,24 +70,27 @@ void page_partner_new(struct req *r)
 
 void page_partner_new_post(struct req *r)
 {
-    json_t *body = json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", field(r, "name"), "contact_email",
-                             field(r, "contact_email"), "time_zone", field(r, "time_zone"),
-                             "channels", page_field(r, "channels") != NULL, "posthouse",
-                             page_field(r, "posthouse") != NULL);
     const char *cal = page_field(r, "calendar");
-    if (cal && *cal)
-        json_object_set_new(body, "calendar", json_integer(strtoll(cal, NULL, 10)));
-    json_t *ans = NULL;
-    int st = web_call(r, "POST", "/api/v1/partners", NULL, 0, body, &ans);
-    if (st == 201) {
-        const char *loc = arena_printf(&r->arena, "/partners/%lld",
-                                       (long long)json_integer_value(json_object_get(ans, "id")));
-        page_redirect(r, loc, "ok",
+    struct partner_new in = {field(r, "name"),
+                             field(r, "contact_email"),
+                             field(r, "time_zone"),
+                             cal && *cal ? strtoll(cal, NULL, 10) : 0,
+                             page_field(r, "channels") != NULL,
+                             page_field(r, "posthouse") != NULL,
+                             NULL};
+    struct op o;
+    struct partner p;
+    req_op_init(r, &o);
+    int rc = partners_create(&o, &in, &p, NULL);
+    if (rc == 0) {
+        page_redirect(r, arena_printf(&r->arena, "/partners/%lld", (long long)p.id), "ok",
                       "Partner added. Send the questionnaire when you are ready: that also "
                       "invites the contact to sign in.");
     } else {
-        show(r, st == 403 ? 403 : 422, web_error_message(ans),
-             json_object_get(json_object_get(ans, "error"), "fields"));
+        bool refused = rc == OP_REFUSED;
+        show(r, refused && op_status(o.err.kind) == 403 ? 403 : 422,
+             refused ? buf_str(&o.err.message) : "",
+             refused ? json_object_get(o.err.extra, "fields") : NULL);
     }
-    json_decref(ans);
+    op_free(&o);
 }

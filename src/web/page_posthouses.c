@@ -1,14 +1,17 @@
 /*
  * /posthouses: the directory of onboarded posthouses (SPEC section 3), for
- * every signed-in user, as GET /api/v1/posthouses gives it: what each can
- * deliver (its approved formats, by family), whom to contact, its time zone
- * and the time there now. A GET form narrows the list by name and by the
- * formats a posthouse must deliver, all of them (core/formats.h: no format
- * implies another), so a partner or a pim sees at once which posthouses fit.
+ * every signed-in user, as app/partners.c gives it (the view GET
+ * /api/v1/posthouses answers with): what each can deliver (its approved
+ * formats, by family), whom to contact, its time zone and the time there
+ * now. A GET form narrows the list by name and by the formats a posthouse
+ * must deliver, all of them (core/formats.h: no format implies another), so
+ * a partner or a pim sees at once which posthouses fit.
  */
 #include <string.h>
 #include <strings.h>
 
+#include "app/op.h"
+#include "app/posthouses.h"
 #include "base/now.h"
 #include "core/formats.h"
 #include "web/web.h"
@@ -93,8 +96,10 @@ static json_t *delivers(const json_t *approved, const struct format_set *need)
 
 void page_posthouses(struct req *r)
 {
-    json_t *ans = web_get(r, "/api/v1/posthouses", NULL);
-    if (!ans)
+    struct op o;
+    json_t *ans = NULL;
+    req_op_init(r, &o);
+    if (!page_op_done(r, &o, posthouses_directory(&o, &ans)))
         return;
     const char *q = req_query(r, "q");
     if (q && !*q)

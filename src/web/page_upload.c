@@ -195,11 +195,10 @@ static void show(struct req *r, int status, const char *error)
     if (request_id) {
         struct op ro;
         req_op_init(r, &ro);
-        if (!page_op_ok(r, &ro, request_view(&ro, request_id, &q))) {
+        if (!page_op_done(r, &ro, request_view(&ro, request_id, &q))) {
             json_decref(vm);
             return;
         }
-        op_free(&ro);
         partner_id = json_integer_value(json_object_get(q, "partner"));
         if (!posted || !kind) /* a refused form keeps what was chosen */
             kind = str_of(q, "kind");

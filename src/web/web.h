@@ -3,12 +3,14 @@
  *
  * A page is a route with ROUTE_PAGE (http/routes.c). Its handler builds a
  * view model (a JSON object) and renders templates/html/NAME.html inside the
- * layout; it gets its data by calling the API's own handlers through
- * web_call(), so that a page and the API are the same operations through the
- * same core, checked by the same policy. A form posts to the page it belongs
- * to with a field "do" naming the action; page_act() runs the API call behind
- * it and answers 303 back to the page, with the outcome shown there once (the
- * flash). The dispatcher has already checked the form's csrf field.
+ * layout; it gets its data from the application floor's operations and
+ * views (app/), the ones the API's handlers call (page_op_done), or still by
+ * calling an API handler through web_call(), so that a page and the API are
+ * the same operations, checked by the same policy. A form posts to the page
+ * it belongs to with a field "do" naming the action; the operation behind it
+ * (page_op_redirect, or page_act() for an API call) answers 303 back to the
+ * page, with the outcome shown there once (the flash). The dispatcher has
+ * already checked the form's csrf field.
  */
 #ifndef VG_WEB_H
 #define VG_WEB_H
@@ -72,20 +74,16 @@ void page_act(struct req *r, const char *back, const char *ok_text, const char *
               const char *pattern, const char *const *params, int n_params, json_t *body);
 
 /*
- * After an operation of the application floor that a page shows (a read):
- * true when rc >= 0. Otherwise answers the page's error — 404 "no such
- * page" for a missing or another organisation's thing, the portal's 500
- * for a failure, else the refusal's status (http/reply_op.c) and message —
- * frees o's error and returns false.
+ * Pages call the application floor (app/) directly, with an op made by
+ * req_op_init. page_op_done follows a read: when rc < 0 it answers the
+ * page's error as web_get does (a missing thing, or another
+ * organisation's: the 404 page), frees o's error either way and returns
+ * whether the read succeeded. page_op_redirect follows a form action as
+ * page_act does: 303 to back with ok_text, or with the refusal's message.
  */
 struct op;
-bool page_op_ok(struct req *r, struct op *o, int rc);
-/*
- * After a form's operation: 303 back to the page with ok_text as the flash,
- * or the refusal's message ("That did not work; try again." for a failure).
- * Frees o's error.
- */
-void page_op_redirect(struct req *r, const char *back, const char *ok_text, struct op *o, int rc);
+bool page_op_done(struct req *r, struct op *o, int rc);
+void page_op_redirect(struct req *r, struct op *o, int rc, const char *back, const char *ok_text);
 
 /* The form field name of this POST, or NULL. */
 const char *page_field(struct req *r, const char *name);
