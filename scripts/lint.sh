@@ -45,5 +45,35 @@ hits=$(grep -nE 'h_raw_\(' src/*/*.c | grep -vE '^src/web/html\.[ch]')
 hits=$(grep -nE 'reply_bytes\([^;]*text/html' src/*/*.c | grep -v '^src/web/page.c')
 [ -n "$hits" ] && flag "HTML answered outside page_render()" "$hits"
 
+# The floors (docs/architecture.md): which folder of src/ may include which. Dependencies
+# point one way; a new upward include fails the build here. cli/main.c is the entry point.
+layers='
+base:
+core: base
+store: core base
+check: core base
+ingest: store core base
+app: ingest check store core base
+http: app ingest check store core base
+jobs: app ingest check store core base
+web: http app ingest check store core base
+cli: web http jobs app ingest check store core base
+'
+hits=$(for f in src/*/*.c src/*/*.h; do
+	floor=${f#src/}; floor=${floor%%/*}
+	may=$(echo "$layers" | sed -n "s/^$floor: *//p")
+	grep -o '^#include "[a-z_]*/' "$f" | sed 's/^#include "//; s#/$##' | sort -u | while read -r inc; do
+		[ "$inc" = "$floor" ] && continue
+		case " $may " in *" $inc "*) ;; *) echo "$f: $floor may not include $inc/" ;; esac
+	done
+done)
+[ -n "$hits" ] && flag "an include against the floors (base < core < store, check < ingest < app < http, jobs < web < cli)" "$hits"
+# http names nothing of the portal: pages register themselves (web/pages.c).
+hits=$(grep -nE '\bpage_[a-z_]+\(|"web/' src/http/*.c src/http/*.h)
+[ -n "$hits" ] && flag "src/http names the portal (register with http_register_routes instead)" "$hits"
+# The application floor knows no HTTP: typed errors, mapped to a status in http/reply_op.c only.
+hits=$(grep -nE 'microhttpd|struct req\b|\bMHD_' src/app/*.c src/app/*.h)
+[ -n "$hits" ] && flag "HTTP in src/app" "$hits"
+
 [ $fail = 0 ] && echo "lint: clean"
 exit $fail

@@ -9,14 +9,7 @@
  */
 #include "app/account.h"
 #include "app/op.h"
-#include "http/http.h"
-
-void api_me_password(struct req *r);
-void api_me_tokens_list(struct req *r);
-void api_me_tokens_create(struct req *r);
-void api_me_token_delete(struct req *r);
-void api_me_feed_get(struct req *r);
-void api_me_feed_delete(struct req *r);
+#include "http/api.h"
 
 void api_me_password(struct req *r)
 {

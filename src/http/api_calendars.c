@@ -8,13 +8,7 @@
  */
 #include "app/calendars.h"
 #include "core/ics.h"
-#include "http/http.h"
-
-void api_calendars_create(struct req *r);
-void api_calendars_list(struct req *r);
-void api_calendars_get(struct req *r);
-void api_calendars_update(struct req *r);
-void api_calendars_ics(struct req *r);
+#include "http/api.h"
 
 /* Reads the calendar members of the body into f (required: a creation's). */
 static bool read_fields(struct req *r, struct calendar_fields *f, bool required)

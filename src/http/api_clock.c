@@ -6,10 +6,7 @@
  */
 #include "app/test_clock.h"
 #include "base/timefmt.h"
-#include "http/http.h"
-
-void api_clock_get(struct req *r);
-void api_clock_set(struct req *r);
+#include "http/api.h"
 
 void api_clock_get(struct req *r)
 {

@@ -10,15 +10,7 @@
 #include "app/clocks.h"
 #include "app/milestones.h"
 #include "base/timefmt.h"
-#include "http/http.h"
-
-void api_partner_clocks(struct req *r);
-void api_partner_clock_start(struct req *r);
-void api_partner_milestones(struct req *r);
-void api_partner_calendar(struct req *r);
-void api_clock_pause(struct req *r);
-void api_clock_resume(struct req *r);
-void api_clock_extend(struct req *r);
+#include "http/api.h"
 
 /* Reads the RFC 3339 instant of member key; false after answering 422 naming it. */
 static bool read_instant(struct req *r, const char *key, const char *text, const char *example,

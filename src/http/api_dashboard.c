@@ -6,9 +6,7 @@
  * The paged, filtered partner list is GET /api/v1/partners.
  */
 #include "app/dashboard.h"
-#include "http/http.h"
-
-void api_dashboard(struct req *r);
+#include "http/api.h"
 
 void api_dashboard(struct req *r)
 {

@@ -12,11 +12,7 @@
 #include <stdint.h>
 
 #include "app/deliveries.h"
-#include "http/http.h"
-
-void api_deliveries_create(struct req *r);
-void api_delivery_get(struct req *r);
-void api_partner_deliveries(struct req *r);
+#include "http/api.h"
 
 void api_deliveries_create(struct req *r)
 {

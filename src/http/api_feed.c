@@ -8,10 +8,7 @@
  */
 #include "app/account.h"
 #include "app/op.h"
-#include "http/http.h"
-
-void api_feed_create(struct req *r);
-void api_feed(struct req *r);
+#include "http/api.h"
 
 void api_feed_create(struct req *r)
 {

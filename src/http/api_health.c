@@ -2,9 +2,7 @@
  * Liveness for load balancers and tests: answers without signing in and
  * touches the database, so "ok" means the server can serve.
  */
-#include "http/http.h"
-
-void api_healthz(struct req *r);
+#include "http/api.h"
 
 void api_healthz(struct req *r)
 {

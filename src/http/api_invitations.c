@@ -7,10 +7,7 @@
  */
 #include "app/invitations.h"
 #include "app/op.h"
-#include "http/http.h"
-
-void api_invitation_get(struct req *r);
-void api_invitation_accept(struct req *r);
+#include "http/api.h"
 
 void api_invitation_get(struct req *r)
 {

@@ -18,29 +18,7 @@
 #include "app/setup.h"
 #include "app/training.h"
 #include "app/warnings.h"
-#include "http/http.h"
-
-void api_questionnaire_send(struct req *r);
-void api_setup_item(struct req *r);
-void api_training_plan(struct req *r);
-void api_setup_confirm(struct req *r);
-void api_partner_owners(struct req *r);
-void api_requests_create(struct req *r);
-void api_requests_list(struct req *r);
-void api_request_get(struct req *r);
-void api_request_message(struct req *r);
-void api_request_rerequest(struct req *r);
-void api_request_pause(struct req *r);
-void api_request_resume(struct req *r);
-void api_partner_warnings(struct req *r);
-void api_training_decision(struct req *r);
-void api_training_resume(struct req *r);
-void api_training_complete(struct req *r);
-void api_alternate_solution(struct req *r);
-void api_questionnaire_get(struct req *r);
-void api_questionnaire_patch(struct req *r);
-void api_questionnaire_submit(struct req *r);
-void api_approved_formats(struct req *r);
+#include "http/api.h"
 
 /* Partner {id} as it is now, after a step; false after answering a store failure. */
 static bool partner_now(struct req *r, struct partner *p)

@@ -10,10 +10,7 @@
  */
 #include "app/messages.h"
 #include "app/op.h"
-#include "http/http.h"
-
-void api_messages_list(struct req *r);
-void api_test_messages_create(struct req *r);
+#include "http/api.h"
 
 void api_messages_list(struct req *r)
 {

@@ -7,14 +7,8 @@
  */
 #include "app/partners.h"
 #include "app/op.h"
-#include "http/http.h"
+#include "http/api.h"
 #include "app/posthouses.h"
-
-void api_partners_create(struct req *r);
-void api_partners_list(struct req *r);
-void api_partners_get(struct req *r);
-void api_partners_events(struct req *r);
-void api_posthouses_list(struct req *r);
 
 /*
  * For the lifecycle handlers that answer with the partner after a step

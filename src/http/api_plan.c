@@ -9,9 +9,7 @@
 #include <string.h>
 
 #include "app/planner.h"
-#include "http/http.h"
-
-void api_plan(struct req *r);
+#include "http/api.h"
 
 void api_plan(struct req *r)
 {

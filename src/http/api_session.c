@@ -13,11 +13,7 @@
 #include "app/account.h"
 #include "app/op.h"
 #include "app/users.h"
-#include "http/http.h"
-
-void api_session_create(struct req *r);
-void api_session_delete(struct req *r);
-void api_me(struct req *r);
+#include "http/api.h"
 
 void req_session_cookie(struct req *r, const char *token)
 {

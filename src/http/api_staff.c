@@ -7,9 +7,7 @@
  */
 #include "app/op.h"
 #include "app/users.h"
-#include "http/http.h"
-
-void api_staff_list(struct req *r);
+#include "http/api.h"
 
 void api_staff_list(struct req *r)
 {

@@ -11,9 +11,7 @@
 
 #include "base/now.h"
 #include "base/recover.h"
-#include "http/http.h"
-
-void api_test_fail(struct req *r);
+#include "http/api.h"
 
 void api_test_fail(struct req *r)
 {

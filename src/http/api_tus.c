@@ -33,15 +33,9 @@
 
 #include "app/uploads.h"
 #include "base/now.h"
-#include "http/http.h"
+#include "http/api.h"
 #include "ingest/tus_header.h"
 #include "ingest/upload.h"
-
-void api_tus_options(struct req *r);
-void api_tus_create(struct req *r);
-void api_tus_head(struct req *r);
-void api_tus_patch(struct req *r);
-void api_tus_delete(struct req *r);
 
 _Static_assert(TUS_UPLOAD_ID_LEN == UPLOAD_ID_LEN, "tus URLs end in an upload id");
 

@@ -8,10 +8,7 @@
 #include <stdlib.h>
 
 #include "app/uploads.h"
-#include "http/http.h"
-
-void api_uploads_list(struct req *r);
-void api_uploads_get(struct req *r);
+#include "http/api.h"
 
 void api_uploads_list(struct req *r)
 {

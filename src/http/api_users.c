@@ -5,10 +5,7 @@
  */
 #include "app/op.h"
 #include "app/users.h"
-#include "http/http.h"
-
-void api_users_create(struct req *r);
-void api_users_list(struct req *r);
+#include "http/api.h"
 
 void api_users_create(struct req *r)
 {

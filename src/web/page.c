@@ -5,6 +5,7 @@
 #include "web/web.h"
 
 #include "app/op.h"
+#include "app/partners.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -408,6 +409,14 @@ bool page_op_done(struct req *r, struct op *o, int rc)
         reply_internal(r); /* the portal's 500 page; logged where it failed */
     op_free(o);
     return false;
+}
+
+json_t *web_partner_view(struct req *r, int64_t id)
+{
+    struct op o;
+    json_t *p = NULL;
+    req_op_init(r, &o);
+    return page_op_done(r, &o, partners_view(&o, id, &p)) ? p : NULL;
 }
 
 void page_op_redirect(struct req *r, struct op *o, int rc, const char *back, const char *ok_text)

@@ -17,10 +17,8 @@
 
 #include "app/account.h"
 #include "app/op.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_account(struct req *r);
-void page_account_post(struct req *r);
 
 static const char *role_label(enum role role)
 {

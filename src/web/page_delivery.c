@@ -23,9 +23,8 @@
 #include "app/requests.h"
 #include "base/timefmt.h"
 #include "core/role.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_delivery(struct req *r);
 
 #define SHOW_PER_GROUP 200
 #define SHOW_TOTAL     400

@@ -9,12 +9,8 @@
 
 #include "app/account.h"
 #include "app/op.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_home(struct req *r);
-void page_signin(struct req *r);
-void page_signout(struct req *r);
-void page_dashboard(struct req *r);
 
 /* A place to go after signing in: a local path only (no "//host", no scheme). */
 static const char *safe_next(const char *next)

@@ -12,13 +12,12 @@
  */
 #include <string.h>
 
+#include "app/account.h"
 #include "app/invitations.h"
 #include "app/op.h"
 #include "core/account.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_invitation(struct req *r);
-void page_invitation_post(struct req *r);
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -124,11 +123,20 @@ void page_invitation_post(struct req *r)
         req_op_init(r, &o);
         int rc = invitation_accept(&o, r->params[0], password);
         if (rc == 0) {
-            if (r->signed_in)
-                web_call(r, "DELETE", "/api/v1/session", NULL, 0, NULL, NULL);
-            int sst = web_call(r, "POST", "/api/v1/session", NULL, 0,
-                               json_pack("{s:s, s:s}", "email", email, "password", password), NULL);
-            if (sst == 200)
+            /* whoever was signed in in this browser is signed out: the new account signs in */
+            struct op so;
+            struct account_session session;
+            req_op_init(r, &so);
+            if (r->signed_in && r->token_hash)
+                account_sign_out(&so, r->token_hash);
+            int sst = account_sign_in(&so, email, password, req_client(r), r->conf->session_ttl,
+                                      &session);
+            if (sst == 0)
+                req_session_cookie(r, session.token);
+            else if (r->signed_in)
+                req_session_cookie(r, NULL);
+            op_free(&so);
+            if (sst == 0)
                 page_redirect(r, "/", "ok",
                               "Your password is set and you are signed in. Welcome to vodgate.");
             else

@@ -15,9 +15,8 @@
 
 #include "app/messages.h"
 #include "app/op.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_outbox(struct req *r);
 
 #define OUTBOX_PAGE            50
 #define OUTBOX_PARTNER_CHOICES 1000

@@ -2,23 +2,26 @@
  * /partners/new: inviting a partner (cam, admin) through app/partners.c,
  * as the API does. The form keeps what was typed when the operation is
  * refused and marks the fields it names; success goes to the new partner's
- * page. The calendars offered are still read through GET /api/v1/calendars.
+ * page. The calendars offered come from app/calendars.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/calendars.h"
 #include "app/op.h"
 #include "app/partners.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_partner_new(struct req *r);
-void page_partner_new_post(struct req *r);
 
 static json_t *calendars(struct req *r, const char *chosen)
 {
     json_t *ans = NULL, *list = json_array();
-    if (web_call(r, "GET", "/api/v1/calendars", NULL, 0, NULL, &ans) == 200) {
+    struct op o;
+    req_op_init(r, &o);
+    int rc = calendars_list(&o, &ans);
+    op_free(&o);
+    if (rc == 0) {
         size_t i;
         json_t *c;
         json_array_foreach(json_object_get(ans, "calendars"), i, c) {

@@ -21,9 +21,8 @@
 #include "base/timefmt.h"
 #include "core/deadline.h"
 #include "core/planner.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_plan(struct req *r);
 
 #define PLAN_PARTNER_CHOICES 1000 /* partners offered in the form's select */
 

@@ -14,9 +14,8 @@
 #include "app/posthouses.h"
 #include "base/now.h"
 #include "core/formats.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_posthouses(struct req *r);
 
 static const char *const family_labels[FORMAT_N_FAMILIES] = {"Resolution", "Dynamic range", "Audio",
                                                              "Captions"};

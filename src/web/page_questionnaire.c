@@ -30,10 +30,8 @@
 #include "app/posthouses.h"
 #include "app/questionnaire.h"
 #include "core/policy.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_questionnaire(struct req *r);
-void page_questionnaire_post(struct req *r);
 
 /* The widgets. */
 enum widget {
@@ -599,7 +597,7 @@ static void render(struct req *r, int status, const struct qn_page *pg)
 /* The partner of the page ({id}) and its questionnaire; NULL after answering the page. */
 static json_t *load(struct req *r, json_t **partner)
 {
-    *partner = web_get(r, "/api/v1/partners/{id}", r->params[0]);
+    *partner = web_partner_view(r, req_param_id(r, 0));
     if (!*partner)
         return NULL;
     json_t *qn = NULL;

@@ -19,10 +19,8 @@
 #include "app/requests.h"
 #include "base/timefmt.h"
 #include "core/policy.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_request(struct req *r);
-void page_request_post(struct req *r);
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -258,9 +256,7 @@ void page_request(struct req *r)
         return;
     }
     op_free(&o);
-    char pid[24];
-    snprintf(pid, sizeof pid, "%lld", (long long)json_integer_value(json_object_get(q, "partner")));
-    json_t *partner = web_get(r, "/api/v1/partners/{id}", pid);
+    json_t *partner = web_partner_view(r, json_integer_value(json_object_get(q, "partner")));
     if (partner) {
         page_render(r, 200, "request", view(r, q, partner));
         json_decref(partner);

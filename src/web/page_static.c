@@ -6,12 +6,11 @@
 #include <string.h>
 
 #include "base/embedded.h"
+#include "web/pages.h"
 #include "web/web.h"
 
 extern const struct embedded_file static_assets_embedded[];
 extern const int n_static_assets_embedded;
-
-void page_static(struct req *r);
 
 static const char *type_of(const char *name)
 {

@@ -24,14 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/partners.h"
 #include "app/requests.h"
 #include "app/deliveries.h"
 #include "app/uploads.h"
 #include "core/role.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_upload(struct req *r);
-void page_upload_post(struct req *r);
 
 /* The chunk size upload.js sends per PATCH (data-chunk-size): big enough to be fast, small
  * enough that a proxy's body limit or a lost connection costs little. */
@@ -64,14 +63,19 @@ static bool can_deliver_stage(const char *stage)
 /*
  * Appends the partners an organisation's user may deliver for (stage
  * training, escalated or steady state: its own, and for a posthouse those it
- * delivers for) from the API's list, as select options; false when there were
+ * delivers for) from app/partners.c's list, as select options; false when there were
  * more than max (the rest are left out).
  */
 static bool add_partners(struct req *r, json_t *list, json_int_t chosen, size_t max)
 {
     json_t *ans = NULL;
     bool ok = true;
-    if (web_call(r, "GET", "/api/v1/partners", NULL, 0, NULL, &ans) == 200) {
+    struct op o;
+    struct partners_query all = {0};
+    req_op_init(r, &o);
+    int rc = partners_list(&o, &all, &ans);
+    op_free(&o);
+    if (rc == 0) {
         size_t i;
         json_t *p;
         json_array_foreach(json_object_get(ans, "partners"), i, p) {
@@ -231,8 +235,7 @@ static void show(struct req *r, int status, const char *error)
     }
     json_t *p = NULL;
     if (partner_id) {
-        p = web_get(r, "/api/v1/partners/{id}",
-                    arena_printf(&r->arena, "%lld", (long long)partner_id));
+        p = web_partner_view(r, partner_id);
         if (!p) {
             json_decref(q);
             json_decref(choices);

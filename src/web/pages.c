@@ -13,29 +13,6 @@
 #include "base/recover.h"
 #include "web/web.h"
 
-void page_plan(struct req *r);
-void page_posthouses(struct req *r);
-void page_outbox(struct req *r);
-void page_account(struct req *r);
-void page_account_post(struct req *r);
-void page_questionnaire(struct req *r);
-void page_questionnaire_post(struct req *r);
-void page_request(struct req *r);
-void page_request_post(struct req *r);
-void page_invitation(struct req *r);
-void page_invitation_post(struct req *r);
-void page_delivery(struct req *r);
-void page_upload(struct req *r);
-void page_upload_post(struct req *r);
-void page_partner(struct req *r);
-void page_partner_post(struct req *r);
-void page_home(struct req *r);
-void page_signin(struct req *r);
-void page_signout(struct req *r);
-void page_static(struct req *r);
-void page_partner_new(struct req *r);
-void page_partner_new_post(struct req *r);
-
 /* The test hook of a page that fails inside (serve --test-clock only): shows the 500 page. */
 static void page_test_fail(struct req *r)
 {

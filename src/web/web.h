@@ -85,6 +85,14 @@ struct op;
 bool page_op_done(struct req *r, struct op *o, int rc);
 void page_op_redirect(struct req *r, struct op *o, int rc, const char *back, const char *ok_text);
 
+/*
+ * The full view of partner id (app/partners.c, as the API's GET
+ * /api/v1/partners/{id} answers), or NULL after answering the page's error
+ * (404 for another organisation's partner, as for a missing one). The
+ * caller owns the result.
+ */
+json_t *web_partner_view(struct req *r, int64_t id);
+
 /* The form field name of this POST, or NULL. */
 const char *page_field(struct req *r, const char *name);
 
