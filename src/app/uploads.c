@@ -189,3 +189,24 @@ int uploads_record(struct op *o, const struct upload_row *u, enum uploads_step s
     int rc = lifecycle_event(o, &p, arena_printf(o->a, "upload:%s", u->id), action, NULL, after);
     return rc < 0 ? op_failed(o, rc) : 0;
 }
+
+int uploads_create(struct op *o, struct ingest *ing, int64_t named, const struct tus_concat *c,
+                   struct upload_row *u)
+{
+    int64_t partner;
+    int rc = uploads_owner(o, named, &partner);
+    if (rc < 0)
+        return rc;
+    u->partner_id = partner;
+    u->user_id = o->who.user_id;
+    struct upload_row *parts = NULL;
+    if (c->final && (rc = uploads_final_parts(o, ing, partner, c, &parts)) < 0)
+        return rc;
+    rc = c->final ? upload_concat(ing, o->db, u, parts, c->n_parts, o->now)
+                  : upload_create(ing, o->db, u, o->now);
+    if (rc < 0)
+        return rc;
+    /* the upload exists whether or not its event could be written (op_failed logged it) */
+    (void)uploads_record(o, u, UPLOADS_CREATED);
+    return 0;
+}

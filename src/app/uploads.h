@@ -88,4 +88,17 @@ enum uploads_step {
  */
 int uploads_record(struct op *o, const struct upload_row *u, enum uploads_step step);
 
+/*
+ * Creates a tus upload for the partner named (0: the actor's own
+ * organisation; see uploads_owner), or, when c is a final Upload-Concat, a
+ * final upload of its partial uploads (uploads_final_parts), through ing,
+ * and records its upload.create event. u carries what the client declared
+ * (filename, metadata, length or -1 when deferred, concat); on success it
+ * is the new upload (id, partner, the actor as its maker). Returns 0,
+ * OP_REFUSED (o->err: not the actor's partner, a bad part), or an ingest
+ * error UPLOAD_ERR_* (the quota, the store) that the protocol answers.
+ */
+int uploads_create(struct op *o, struct ingest *ing, int64_t named, const struct tus_concat *c,
+                   struct upload_row *u);
+
 #endif

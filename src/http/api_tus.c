@@ -302,24 +302,20 @@ static void start_stream(struct req *r, const char *id, struct upload_body *body
 /* ---- creation ---- */
 
 /*
- * The partner a new upload belongs to (app/uploads.h uploads_owner decides):
- * the caller's organisation, or the partner Upload-Metadata `partner` names
- * when the caller may upload for it. Answers 400 (or as the refusal says)
- * and returns 0 when there is none.
+ * The partner Upload-Metadata names ("partner", base64 of its id) into
+ * *named, 0 when none is named (the actor's own). False after answering 400
+ * when it is not an id.
  */
-static int64_t upload_partner(struct req *r, const struct tus_metadata *m)
+static bool named_partner(struct req *r, const struct tus_metadata *m, int64_t *named)
 {
     const struct tus_meta_pair *p = tus_meta_get(m, "partner");
     uint64_t id = 0;
     if (p && (tus_parse_u64((const char *)p->value, &id) < 0 || id == 0 || id > INT64_MAX)) {
         reply_error(r, 400, "partner", "Upload-Metadata 'partner' must be a partner id");
-        return 0;
+        return false;
     }
-    struct op o;
-    req_op_init(r, &o);
-    int64_t partner;
-    int rc = uploads_owner(&o, (int64_t)id, &partner);
-    return req_op_done(r, &o, rc) ? partner : 0;
+    *named = (int64_t)id;
+    return true;
 }
 
 void api_tus_create(struct req *r)
@@ -389,31 +385,26 @@ void api_tus_create(struct req *r)
     b.content_length = content_length;
     if (body && !read_checksum(r, &b))
         return;
-    int64_t partner = upload_partner(r, &meta);
-    if (!partner)
+    int64_t named;
+    if (!named_partner(r, &meta, &named))
         return;
     struct upload_row u = {0};
-    u.partner_id = partner;
-    u.user_id = r->user.id;
     u.filename = fn && fn->value_len ? (char *)fn->value : NULL;
     u.metadata = meta_s ? (char *)meta_s : NULL;
     u.length = len_s ? (int64_t)length : -1;
     u.concat = concat.value;
-    int64_t now = now_get();
-    struct upload_row *parts = NULL;
-    if (concat.final) {
-        struct op o;
-        req_op_init(r, &o);
-        if (!req_op_done(r, &o, uploads_final_parts(&o, r->conf->ingest, partner, &concat, &parts)))
-            return;
+    struct op o;
+    req_op_init(r, &o);
+    int rc = uploads_create(&o, r->conf->ingest, named, &concat, &u);
+    if (rc == OP_REFUSED) {
+        req_op_done(r, &o, rc);
+        return;
     }
-    int rc = concat.final ? upload_concat(r->conf->ingest, req_db(r), &u, parts, concat.n_parts, now)
-                          : upload_create(r->conf->ingest, req_db(r), &u, now);
+    op_free(&o);
     if (rc < 0) {
         reply_upload_err(r, rc);
         return;
     }
-    record(r, &u, UPLOADS_CREATED);
     char location[16 + UPLOAD_ID_LEN];
     snprintf(location, sizeof location, "/files/%s", u.id);
     if (!body) {
