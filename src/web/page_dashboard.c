@@ -7,8 +7,9 @@
  * zone, named; the escalation decisions a pim owes, alternate-solution
  * requests, the latest warnings; then the partner list, filtered (stage,
  * mine, a part of the name), sorted and paged. All of it comes from two
- * reads, the dashboard's view (app/dashboard.c, GET /api/v1/dashboard's
- * answer) and GET /api/v1/partners with its filters, both bounded and
+ * reads of the application floor, the dashboard's view (app/dashboard.c,
+ * GET /api/v1/dashboard's answer) and the partner list with its filters
+ * (app/partners.c partners_list, GET /api/v1/partners's), both bounded and
  * indexed in SQL, so the page costs the same with ten partners or ten
  * thousand.
  *
@@ -16,14 +17,21 @@
  * what happens next in plain words, what is asked of it now and by when (open
  * delivery requests with their countdowns in its zone, the questionnaire),
  * its warnings and its latest deliveries. A posthouse also sees the partners
- * it delivers for. Everything goes through the API's own handlers, so an
- * organisation's user sees exactly what the API lets it see.
+ * it delivers for. Everything comes from the operations the API's handlers
+ * call (app/partners.h, requests.h, warnings.h, deliveries.h), each checking
+ * what the actor may see, so an organisation's user sees exactly what the
+ * API lets it see.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/dashboard.h"
+#include "app/deliveries.h"
+#include "app/op.h"
+#include "app/partners.h"
+#include "app/requests.h"
+#include "app/warnings.h"
 #include "base/now.h"
 #include "base/timefmt.h"
 #include "core/deadline.h"
@@ -279,23 +287,39 @@ static json_t *alternate_rows(struct req *r, json_t *alternates)
     return rows;
 }
 
-/* One page of the partner list, through GET /api/v1/partners with the filter. */
+/*
+ * The partners the actor may see (app/partners.c partners_list, as
+ * GET /api/v1/partners answers with q's arguments): {partners, total}, or
+ * NULL when refused (the page then shows an empty list).
+ */
+static json_t *partners_of(struct req *r, const struct partners_query *q)
+{
+    struct op o;
+    json_t *ans = NULL;
+    req_op_init(r, &o);
+    int rc = partners_list(&o, q, &ans);
+    op_free(&o);
+    if (rc < 0) {
+        json_decref(ans);
+        return NULL;
+    }
+    return ans;
+}
+
+/* One page of the partner list, filtered by f. */
 static json_t *partner_list(struct req *r, const struct filter *f, int64_t now)
 {
-    json_t *query =
-        json_pack("{s:s, s:s, s:s, s:s}", "sort", f->sort, "dir", f->desc ? "desc" : "asc", "limit",
-                  arena_printf(&r->arena, "%d", PER_PAGE), "offset",
-                  arena_printf(&r->arena, "%lld", (long long)(f->page - 1) * PER_PAGE));
-    if (f->stage)
-        json_object_set_new(query, "stage", json_string(f->stage));
-    if (f->q)
-        json_object_set_new(query, "q", json_string(f->q));
-    if (f->mine)
-        json_object_set_new(query, "mine", json_string("true"));
-    json_t *ans = NULL;
-    int st = web_call_query(r, "GET", "/api/v1/partners", NULL, 0, query, NULL, &ans);
-    json_decref(query);
-    json_int_t total = st == 200 ? num(ans, "total") : 0;
+    struct partners_query query = {
+        .stage = f->stage,
+        .q = f->q,
+        .sort = f->sort,
+        .dir = f->desc ? "desc" : "asc",
+        .mine = f->mine ? "true" : NULL,
+        .limit = arena_printf(&r->arena, "%d", PER_PAGE),
+        .offset = arena_printf(&r->arena, "%lld", (long long)(f->page - 1) * PER_PAGE),
+    };
+    json_t *ans = partners_of(r, &query);
+    json_int_t total = ans ? num(ans, "total") : 0;
     if (total && f->page > 1 && !json_array_size(json_object_get(ans, "partners"))) {
         /* a page past the end (the list shrank, or a hand-made URL): the last page */
         struct filter last = *f;
@@ -468,9 +492,11 @@ static const char *next_text(const char *stage)
 static json_t *asks(struct req *r, json_int_t id, const char *zone, int64_t now)
 {
     json_t *ans = NULL, *list = json_array();
-    const char *ids = arena_printf(&r->arena, "%lld", (long long)id);
-    const char *params[1] = {ids};
-    if (web_call(r, "GET", "/api/v1/partners/{id}/requests", params, 1, NULL, &ans) != 200) {
+    struct op o;
+    req_op_init(r, &o);
+    int rc = request_list(&o, id, &ans);
+    op_free(&o);
+    if (rc < 0) {
         json_decref(ans);
         return list;
     }
@@ -530,8 +556,11 @@ static json_t *dates(struct req *r, json_t *partner, const char *zone, int64_t n
 static json_t *org_warnings(struct req *r, json_int_t id, const char *zone)
 {
     json_t *ans = NULL, *list = json_array();
-    const char *params[1] = {arena_printf(&r->arena, "%lld", (long long)id)};
-    if (web_call(r, "GET", "/api/v1/partners/{id}/warnings", params, 1, NULL, &ans) == 200) {
+    struct op o;
+    req_op_init(r, &o);
+    int rc = warnings_list(&o, id, &ans);
+    op_free(&o);
+    if (rc == 0) {
         size_t i;
         json_t *w;
         json_array_foreach(json_object_get(ans, "warnings"), i, w) {
@@ -552,9 +581,13 @@ static json_t *org_warnings(struct req *r, json_int_t id, const char *zone)
 static json_t *org_deliveries(struct req *r, json_int_t id, const char *zone, bool *more)
 {
     json_t *ans = NULL, *list = json_array();
-    const char *params[1] = {arena_printf(&r->arena, "%lld", (long long)id)};
     *more = false;
-    if (web_call(r, "GET", "/api/v1/partners/{id}/deliveries", params, 1, NULL, &ans) == 200) {
+    struct op o;
+    req_op_init(r, &o);
+    /* the latest ones, and one more to know whether there are more */
+    int rc = delivery_list(&o, id, 0, DELIVERIES_SHOWN + 1, &ans);
+    op_free(&o);
+    if (rc == 0) {
         size_t i;
         json_t *d;
         json_array_foreach(json_object_get(ans, "deliveries"), i, d) {
@@ -580,8 +613,10 @@ static json_t *org_deliveries(struct req *r, json_int_t id, const char *zone, bo
 /* One organisation's block: stage, what next, what is asked, warnings, deliveries. */
 static json_t *org_block(struct req *r, json_int_t id, bool own, int64_t now)
 {
-    json_t *p = web_get(r, "/api/v1/partners/{id}", arena_printf(&r->arena, "%lld", (long long)id));
-    if (!p)
+    json_t *p = NULL;
+    struct op o;
+    req_op_init(r, &o);
+    if (!page_op_done(r, &o, partners_view(&o, id, &p)))
         return NULL;
     const char *zone = str(p, "time_zone"), *stage = str(p, "stage");
     bool more = false;
@@ -621,10 +656,10 @@ static void org_dashboard(struct req *r)
     bool more = false;
     if (r->who.role == ROLE_POSTHOUSE) {
         /* the partners that named this posthouse their delivery agent */
-        json_t *query = json_pack("{s:s, s:s}", "sort", "name", "limit",
-                                  arena_printf(&r->arena, "%d", PRINCIPALS_MAX + 2));
-        json_t *ans = NULL;
-        if (web_call_query(r, "GET", "/api/v1/partners", NULL, 0, query, NULL, &ans) == 200) {
+        struct partners_query query = {.sort = "name",
+                                       .limit = arena_printf(&r->arena, "%d", PRINCIPALS_MAX + 2)};
+        json_t *ans = partners_of(r, &query);
+        if (ans) {
             size_t i;
             json_t *p;
             json_array_foreach(json_object_get(ans, "partners"), i, p) {
@@ -637,7 +672,6 @@ static void org_dashboard(struct req *r)
                 json_t *b = org_block(r, num(p, "id"), false, now);
                 if (!b) { /* answered with an error page */
                     json_decref(ans);
-                    json_decref(query);
                     json_decref(own);
                     json_decref(principals);
                     return;
@@ -646,7 +680,6 @@ static void org_dashboard(struct req *r)
             }
         }
         json_decref(ans);
-        json_decref(query);
     }
     json_t *vm = json_pack("{s:s, s:b, s:o, s:o, s:b, s:b}", "title", "Dashboard", "staff", false,
                            "org", own, "principals", principals, "more_principals", more,

@@ -7,8 +7,8 @@
  *
  * Every fact comes from the operations of the application floor that the
  * API answers with (the views of src/app/: partners.h, questionnaire.h,
- * requests.h, warnings.h, clocks.h ...) or from the API's own handlers
- * (web_call) where a part has no reader yet, so a partner's user sees
+ * requests.h, warnings.h, clocks.h, deliveries.h, messages.h, planner.h
+ * ...), each checking what the actor may see, so a partner's user sees
  * exactly what the API shows it and another organisation's partner answers
  * the 404 page. Forms post back here with a field "do"; each runs the
  * matching operation (app/setup.h, training.h, requests.h, clocks.h,
@@ -25,12 +25,16 @@
 
 #include "app/calendars.h"
 #include "app/clocks.h"
+#include "app/deliveries.h"
+#include "app/messages.h"
 #include "app/milestones.h"
 #include "app/op.h"
+#include "app/planner.h"
 #include "app/questionnaire.h"
 #include "app/requests.h"
 #include "app/setup.h"
 #include "app/training.h"
+#include "app/users.h"
 #include "app/warnings.h"
 #include "base/now.h"
 #include "base/timefmt.h"
@@ -75,19 +79,6 @@ static int64_t jtime(const json_t *o, const char *key)
 static bool may(struct req *r, enum action a)
 {
     return r->signed_in && policy_role_may(&r->who, a) == POLICY_ALLOW;
-}
-
-/* The list under key of the answer of a GET (params: the partner id); [] when refused. */
-static json_t *get_list(struct req *r, const char *pattern, const char *id, json_t *query,
-                        const char *key)
-{
-    json_t *ans = NULL;
-    const char *params[1] = {id};
-    int st = web_call_query(r, "GET", pattern, params, id ? 1 : 0, query, NULL, &ans);
-    json_t *list = st == 200 ? json_object_get(ans, key) : NULL;
-    list = json_is_array(list) ? json_incref(list) : json_array();
-    json_decref(ans);
-    return list;
 }
 
 /*
@@ -1048,7 +1039,10 @@ void page_partner(struct req *r)
     req_op_init(r, &o);
     rc = request_list(&o, pid, &ans);
     json_t *requests = op_list(&o, rc, ans, "requests");
-    json_t *deliveries = get_list(r, "/api/v1/partners/{id}/deliveries", v.id, NULL, "deliveries");
+    ans = NULL;
+    req_op_init(r, &o);
+    rc = delivery_list(&o, pid, 0, DELIVERY_PAGE_DEFAULT, &ans);
+    json_t *deliveries = op_list(&o, rc, ans, "deliveries");
     /* the audit log: its latest LOG_LATEST (or all with ?log=all), and the stage changes
        the timeline draws, each read by itself and bounded */
     json_t *log = NULL, *events = NULL;
@@ -1069,9 +1063,11 @@ void page_partner(struct req *r)
             json_decref(stages);
         }
     }
-    json_t *q = json_pack("{s:s, s:s}", "partner", v.id, "limit", "20");
-    json_t *messages = get_list(r, "/api/v1/messages", NULL, q, "messages");
-    json_decref(q);
+    struct messages_query mq = {.partner = v.id, .limit = "20"};
+    ans = NULL;
+    req_op_init(r, &o);
+    rc = messages_list(&o, &mq, &ans);
+    json_t *messages = op_list(&o, rc, ans, "messages");
     json_t *questionnaire = NULL;
     if (v.facts.stage != STAGE_INVITED) {
         req_op_init(r, &o);
@@ -1079,12 +1075,14 @@ void page_partner(struct req *r)
         op_free(&o);
     }
     json_t *plan = NULL;
-    q = json_pack("{s:s, s:s}", "target", today_in(r, z, v.now), "partner", v.id);
-    if (web_call_query(r, "GET", "/api/v1/plan", NULL, 0, q, NULL, &plan) != 200) {
+    struct planner_query pq = {
+        .target = today_in(r, z, v.now), .partner_named = true, .partner_id = pid};
+    req_op_init(r, &o);
+    if (planner_view(&o, &pq, &plan) < 0) {
         json_decref(plan);
         plan = NULL;
     }
-    json_decref(q);
+    op_free(&o);
     json_t *calendars;
     if (v.staff) {
         ans = NULL;
@@ -1094,9 +1092,15 @@ void page_partner(struct req *r)
     } else {
         calendars = json_array();
     }
-    json_t *staff = may(r, ACT_OWNERS_SET) || may(r, ACT_TRAINING_DECIDE)
-                        ? get_list(r, "/api/v1/staff", NULL, NULL, "staff")
-                        : json_array();
+    json_t *staff;
+    if (may(r, ACT_OWNERS_SET) || may(r, ACT_TRAINING_DECIDE)) {
+        ans = NULL;
+        req_op_init(r, &o);
+        rc = users_staff(&o, NULL, &ans);
+        staff = op_list(&o, rc, ans, "staff");
+    } else {
+        staff = json_array();
+    }
 
     /* request titles by id, for the clocks' labels */
     json_t *titles = json_object();
