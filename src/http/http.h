@@ -103,10 +103,6 @@ struct req {
     json_t *json;    /* the parsed JSON body, NULL when none */
     json_t *form;    /* ROUTE_PAGE POST: the parsed form (web/form.h) */
     struct scoped *scoped; /* what the route's {id} names and who owns it (NULL: no scope) */
-    bool capturing;  /* web_call(): reply_json keeps the answer in captured */
-    json_t *captured;
-    json_t *query; /* web_call_query(): the query arguments req_query() answers
-                      instead of the URL's ({name: "value"}; NULL: the URL's) */
     /* who asks */
     bool signed_in;
     struct user user;     /* valid when signed_in */
@@ -165,7 +161,7 @@ bool tus_precheck(struct req *r);
 struct db *req_db(struct req *r);
 /* The value of a request header, or NULL. */
 const char *req_header(struct req *r, const char *name);
-/* The value of a query-string argument (or of r->query when set), or NULL. */
+/* The value of a query-string argument, or NULL. */
 const char *req_query(struct req *r, const char *name);
 /*
  * Reads the query argument name as a whole number from lo to hi into *out
@@ -183,8 +179,6 @@ bool req_query_int(struct req *r, const char *name, int64_t lo, int64_t hi, int6
 const char *req_client(struct req *r);
 /* The value of a cookie, or NULL. */
 const char *req_cookie(struct req *r, const char *name);
-/* The route with this method and pattern (exactly as in the table), or NULL. */
-const struct route *route_by_pattern(const char *method, const char *pattern);
 /*
  * The partner the route's {id} names, or owns the thing {id} names (the
  * dispatcher loaded it and checked the policy on it before the handler ran).

@@ -201,8 +201,6 @@ const char *req_cookie(struct req *r, const char *name)
 
 const char *req_query(struct req *r, const char *name)
 {
-    if (r->query)
-        return json_string_value(json_object_get(r->query, name));
     const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
     /* An API route never gets here with one that is not text (query_is_text refused it); a
      * page reads it as absent: nonsense in its URL falls back to its defaults. */
@@ -242,12 +240,6 @@ void reply_json(struct req *r, int status, json_t *body)
         reply_internal(r);
         return;
     }
-    if (r->capturing) { /* web_call(): the page takes the value itself */
-        VG_ASSERT(r->status == 0);
-        r->status = status;
-        r->captured = body;
-        return;
-    }
     VG_ASSERT(r->status == 0);
     r->status = status;
     r->content_type = "application/json";
@@ -272,10 +264,7 @@ void reply_internal(struct req *r)
         "{\"error\":{\"code\":\"internal\",\"message\":\"" INTERNAL_MESSAGE "\"}}";
     r->status = 0;
     buf_reset(&r->out);
-    if (r->capturing) /* a page's call of an API handler: the page shows the answer */
-        reply_json(r, 500, json_pack("{s:{s:s, s:s}}", "error", "code", "internal", "message",
-                                     INTERNAL_MESSAGE));
-    else if (r->route && (r->route->flags & ROUTE_PAGE) && pages.internal)
+    if (r->route && (r->route->flags & ROUTE_PAGE) && pages.internal)
         pages.internal(r);
     else
         reply_bytes(r, 500, "application/json", json, sizeof json - 1);
@@ -327,7 +316,7 @@ void reply_header(struct req *r, const char *name, const char *value)
 
 void reply_policy(struct req *r, enum policy_result pr)
 {
-    if (r->route && (r->route->flags & ROUTE_PAGE) && !r->capturing && pages.deny) {
+    if (r->route && (r->route->flags & ROUTE_PAGE) && pages.deny) {
         pages.deny(r, pr);
         return;
     }
@@ -476,16 +465,6 @@ static const struct route *route_find(struct req *r)
         reply_error(r, 404, "not_found", "no such page or endpoint: %s", r->path);
     }
     buf_free(&allow);
-    return NULL;
-}
-
-const struct route *route_by_pattern(const char *method, const char *pattern)
-{
-    for (int i = 0, n = http_n_routes(); i < n; i++) {
-        const struct route *rt = http_route(i);
-        if (!strcmp(rt->method, method) && !strcmp(rt->pattern, pattern))
-            return rt;
-    }
     return NULL;
 }
 
@@ -812,9 +791,6 @@ static enum MHD_Result recovered(struct req *r, struct vg_recover *rec, size_t *
     }
     if (r->stream)
         r->stream_ended = true;
-    r->capturing = false;
-    json_decref(r->captured);
-    r->captured = NULL;
     r->set_cookie = NULL;
     memset(r->extra_header, 0, sizeof r->extra_header);
     reply_internal(r);

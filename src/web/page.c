@@ -1,6 +1,6 @@
 /*
  * The page layer: layout, redirects with a flash, error pages, the form
- * check, and web_call() into the API's handlers. See web.h.
+ * check, and how a page shows an operation's outcome. See web.h.
  */
 #include "web/web.h"
 
@@ -271,128 +271,6 @@ bool page_form_admit(struct req *r)
 const char *page_field(struct req *r, const char *name)
 {
     return r->form ? form_str(r->form, name) : NULL;
-}
-
-int web_call(struct req *r, const char *method, const char *pattern, const char *const *params,
-             int n_params, json_t *body, json_t **answer)
-{
-    return web_call_query(r, method, pattern, params, n_params, NULL, body, answer);
-}
-
-int web_call_query(struct req *r, const char *method, const char *pattern,
-                   const char *const *params, int n_params, json_t *query, json_t *body,
-                   json_t **answer)
-{
-    const struct route *rt = route_by_pattern(method, pattern);
-    VG_ASSERT(rt && !(rt->flags & ROUTE_RAW) && n_params <= REQ_MAX_PARAMS);
-    /* Save what the API handler will replace. */
-    const struct route *route = r->route;
-    const char *saved_method = r->method;
-    const char *saved_params[REQ_MAX_PARAMS];
-    int saved_n = r->n_params;
-    memcpy(saved_params, r->params, sizeof saved_params);
-    json_t *saved_json = r->json;
-    json_t *saved_query = r->query;
-    int saved_status = r->status;
-    char *saved_headers[REQ_MAX_HEADERS][2];
-    memcpy(saved_headers, r->extra_header, sizeof saved_headers);
-    memset(r->extra_header, 0, sizeof r->extra_header);
-
-    r->route = rt;
-    r->method = method;
-    for (int i = 0; i < n_params; i++)
-        r->params[i] = params[i];
-    r->n_params = n_params;
-    r->json = body ? body : json_object();
-    json_t *none = query ? NULL : json_object();
-    r->query = query ? query : none;
-    r->status = 0;
-    r->capturing = true;
-    r->captured = NULL;
-    struct scoped *saved_scoped = r->scoped;
-    r->scoped = NULL;
-    if (rt->scope != SCOPE_NONE && !policy_is_public(rt->action)) {
-        /* the dispatcher's own check of the route's scope (server.c admit_scope) */
-        r->scoped = arena_alloc(&r->arena, sizeof *r->scoped);
-        if (req_allow(r, rt->action, rt->scope, n_params ? params[0] : "", r->scoped))
-            rt->fn(r);
-    } else {
-        enum policy_result pr = policy_role_may(r->signed_in ? &r->who : NULL, rt->action);
-        if (pr != POLICY_ALLOW)
-            reply_policy(r, pr);
-        else
-            rt->fn(r);
-    }
-    r->scoped = saved_scoped;
-    int status = r->status ? r->status : 500;
-    if (answer)
-        *answer = r->captured;
-    else
-        json_decref(r->captured);
-    /* Keep the session cookie of a sign-in or sign-out; drop other headers. */
-    r->capturing = false;
-    r->captured = NULL;
-    json_decref(r->json);
-    buf_reset(&r->out);
-    r->route = route;
-    r->method = saved_method;
-    memcpy(r->params, saved_params, sizeof saved_params);
-    r->n_params = saved_n;
-    r->json = saved_json;
-    r->query = saved_query;
-    json_decref(none);
-    r->status = saved_status;
-    r->content_type = NULL;
-    memcpy(r->extra_header, saved_headers, sizeof saved_headers);
-    return status;
-}
-
-json_t *page_query(struct req *r, const char *const *names)
-{
-    json_t *q = json_object();
-    for (; *names; names++) {
-        const char *v = req_query(r, *names);
-        if (v)
-            json_object_set_new(q, *names, json_string(v));
-    }
-    return q;
-}
-
-json_t *web_get(struct req *r, const char *pattern, const char *id)
-{
-    json_t *ans = NULL;
-    const char *params[1] = {id};
-    int st = web_call(r, "GET", pattern, params, id ? 1 : 0, NULL, &ans);
-    if (st == 200)
-        return ans;
-    if (st == 404)
-        page_error(r, 404, "There is no such page, or it belongs to another organisation.");
-    else if (st == 403)
-        page_error(r, 403, "%s", web_error_message(ans));
-    else
-        page_error(r, st, "%s", web_error_message(ans));
-    json_decref(ans);
-    return NULL;
-}
-
-const char *web_error_message(const json_t *answer)
-{
-    const char *m = json_string_value(json_object_get(json_object_get(answer, "error"), "message"));
-    return m ? m : "";
-}
-
-void page_act(struct req *r, const char *back, const char *ok_text, const char *method,
-              const char *pattern, const char *const *params, int n_params, json_t *body)
-{
-    json_t *ans = NULL;
-    int st = web_call(r, method, pattern, params, n_params, body, &ans);
-    if (st >= 200 && st < 300) {
-        page_redirect(r, back, "ok", ok_text);
-    } else {
-        const char *msg = web_error_message(ans);
-        page_redirect(r, back, "error", *msg ? msg : "That did not work; try again.");
-    }
-    json_decref(ans);
 }
 
 bool page_op_done(struct req *r, struct op *o, int rc)

@@ -37,9 +37,8 @@
 #include "core/deadline.h"
 #include "core/lifecycle.h"
 #include "core/role.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_dashboard(struct req *r);
 
 #define PER_PAGE         25
 #define PRINCIPALS_MAX   20 /* partners of a posthouse shown on its dashboard */

@@ -47,10 +47,8 @@
 #include "core/zone.h"
 #include "app/partners.h"
 #include "web/svg_timeline.h"
+#include "web/pages.h"
 #include "web/web.h"
-
-void page_partner(struct req *r);
-void page_partner_post(struct req *r);
 
 #define LOG_LATEST     50 /* audit events shown before "show the whole log" */
 #define CLOSED_CLOCKS  10 /* closed clocks listed under the open ones */

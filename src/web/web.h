@@ -1,16 +1,16 @@
 /*
  * The portal's pages: what every page handler uses.
  *
- * A page is a route with ROUTE_PAGE (http/routes.c). Its handler builds a
- * view model (a JSON object) and renders templates/html/NAME.html inside the
- * layout; it gets its data from the application floor's operations and
- * views (app/), the ones the API's handlers call (page_op_done), or still by
- * calling an API handler through web_call(), so that a page and the API are
- * the same operations, checked by the same policy. A form posts to the page
- * it belongs to with a field "do" naming the action; the operation behind it
- * (page_op_redirect, or page_act() for an API call) answers 303 back to the
- * page, with the outcome shown there once (the flash). The dispatcher has
- * already checked the form's csrf field.
+ * A page is a route of the portal's table (web/pages.c, registered with the
+ * dispatcher at start). Its handler builds a view model (a JSON object) and
+ * renders templates/html/NAME.html inside the layout; it gets its data from
+ * the application floor's operations and views (app/), the same ones the
+ * API's handlers call, so that a page and the API are the same operations,
+ * checked by the same policy (page_op_done). A form posts to the page it
+ * belongs to with a field "do" naming the action; the operation behind it
+ * answers 303 back to the page (page_op_redirect), with the outcome shown
+ * there once (the flash). The dispatcher has already checked the form's
+ * csrf field and the route's scope.
  */
 #ifndef VG_WEB_H
 #define VG_WEB_H
@@ -44,42 +44,13 @@ void page_internal(struct req *r);
 void page_error(struct req *r, int status, const char *fmt, ...) VG_PRINTF(3, 4);
 
 /*
- * Runs the API route (method, pattern exactly as in the route table) as this
- * request's user, with path parameters params[0..n) and a JSON body (stolen;
- * NULL for none). The role check of the route runs first, the handler does
- * its own checks on the resource. Returns the answer's status; *answer (may
- * be NULL) gets its JSON, owned by the caller (NULL when the answer had none).
- * The API handler sees no query arguments: the page's own URL arguments are
- * the page's, not the API's (pass them on with web_call_query/page_query).
- */
-int web_call(struct req *r, const char *method, const char *pattern, const char *const *params,
-             int n_params, json_t *body, json_t **answer);
-/* web_call with the query arguments the API handler reads (an object of strings, borrowed). */
-int web_call_query(struct req *r, const char *method, const char *pattern,
-                   const char *const *params, int n_params, json_t *query, json_t *body,
-                   json_t **answer);
-/* The page's own URL arguments named in names (NULL-terminated), as a new query object. */
-json_t *page_query(struct req *r, const char *const *names);
-/* web_call for a GET of one path parameter (or none when id is NULL): the JSON, or NULL after
- * answering the page with the error. */
-json_t *web_get(struct req *r, const char *pattern, const char *id);
-/* The message of an API error answer ("" when there is none). */
-const char *web_error_message(const json_t *answer);
-
-/*
- * A form action: runs the API route like web_call, then redirects to back with
- * ok_text as the flash on success, or the API's error message on failure.
- */
-void page_act(struct req *r, const char *back, const char *ok_text, const char *method,
-              const char *pattern, const char *const *params, int n_params, json_t *body);
-
-/*
  * Pages call the application floor (app/) directly, with an op made by
  * req_op_init. page_op_done follows a read: when rc < 0 it answers the
- * page's error as web_get does (a missing thing, or another
- * organisation's: the 404 page), frees o's error either way and returns
- * whether the read succeeded. page_op_redirect follows a form action as
- * page_act does: 303 to back with ok_text, or with the refusal's message.
+ * page's error (a missing thing, or another organisation's: the 404 page;
+ * a failure: the portal's 500; else the refusal's status and message),
+ * frees o's error either way and returns whether the read succeeded.
+ * page_op_redirect follows a form action: 303 to back with ok_text, or
+ * with the refusal's message as the flash.
  */
 struct op;
 bool page_op_done(struct req *r, struct op *o, int rc);
