@@ -22,5 +22,8 @@
  */
 int audit_event(struct op *o, int64_t partner_id, const char *subject, const char *action,
                 json_t *before, json_t *after);
+/* The same by actor_id at the instant at, for code that runs below an op (app/clocks.c). */
+int audit_write(struct db *db, int64_t at, int64_t actor_id, int64_t partner_id,
+                const char *subject, const char *action, json_t *before, json_t *after);
 
 #endif

@@ -8,6 +8,8 @@
  */
 #include "app/calendars.h"
 
+#include "app/audit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,33 +118,11 @@ int calendars_apply_fields(struct op *o, const struct calendar_fields *f, bool p
     return 0;
 }
 
-/* Writes an audit event by the actor of o (before and after are stolen, may be NULL). */
-static int write_event(struct op *o, int64_t partner_id, const char *subject, const char *action,
-                       json_t *before, json_t *after)
-{
-    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *f = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(before);
-    json_decref(after);
-    struct event e = {0};
-    e.at = o->now;
-    e.actor_id = o->who.user_id;
-    e.partner_id = partner_id;
-    e.subject = (char *)subject;
-    e.action = (char *)action;
-    e.before = b;
-    e.after = f;
-    int rc = store_event_add(o->db, &e);
-    free(b);
-    free(f);
-    return rc;
-}
-
 /* The audit event of an edit of calendar id: global, no partner. */
 static int calendar_event(struct op *o, int64_t id, const char *action, json_t *before,
                           json_t *after)
 {
-    return write_event(o, 0, arena_printf(o->a, "calendar:%lld", (long long)id), action, before,
+    return audit_event(o, 0, arena_printf(o->a, "calendar:%lld", (long long)id), action, before,
                        after);
 }
 
@@ -351,7 +331,7 @@ int calendars_set_partner(struct op *o, int64_t partner_id, int64_t calendar_id,
     if (rc < 0)
         rc = clocks_refuse(o, rc, &err);
     else
-        rc = write_event(
+        rc = audit_event(
             o, p.id, arena_printf(o->a, "partner:%lld", (long long)p.id), "partner.calendar",
             json_pack("{s:o}", "calendar",
                       p.calendar_id ? json_integer(p.calendar_id) : json_null()),

@@ -8,6 +8,8 @@
  */
 #include "app/clocks.h"
 
+#include "app/audit.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,22 +52,8 @@ static int clock_event(struct db *db, struct arena *a, const struct clock_row *c
 {
     if (who && who->reason && after)
         json_object_set_new(after, "reason", json_string(who->reason));
-    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *f = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(before);
-    json_decref(after);
-    struct event e = {0};
-    e.at = at;
-    e.actor_id = who ? who->user_id : 0;
-    e.partner_id = c->partner_id;
-    e.subject = arena_printf(a, "clock:%lld", (long long)c->id);
-    e.action = (char *)action;
-    e.before = b;
-    e.after = f;
-    int rc = store_event_add(db, &e);
-    free(b);
-    free(f);
-    return rc;
+    return audit_write(db, at, who ? who->user_id : 0, c->partner_id,
+                       arena_printf(a, "clock:%lld", (long long)c->id), action, before, after);
 }
 
 static json_t *json_instant(int64_t t)

@@ -29,16 +29,6 @@
 
 #define MAX_FILES 1000
 
-/* An instant as RFC 3339 text; 0 (not yet) is null. */
-static json_t *json_instant(int64_t t)
-{
-    if (!t)
-        return json_null();
-    char s[21];
-    time_format_rfc3339(t, s);
-    return json_string(s);
-}
-
 /* Refuses with code naming one field ({"fields": [field]}). */
 static int refuse_field(struct op *o, const char *code, const char *field, const char *fmt, ...)
     VG_PRINTF(4, 5);
@@ -327,8 +317,8 @@ static int view_of(struct op *o, const struct delivery_row *d, const char *zone_
     json_t *v = json_pack("{s:I, s:I, s:o, s:s, s:s, s:o, s:b, s:o, s:o, s:I, s:I, s:o}", "id",
                           (json_int_t)d->id, "partner", (json_int_t)d->partner_id, "request",
                           d->request_id ? json_integer(d->request_id) : json_null(), "kind",
-                          d->kind, "status", d->status, "received_at", json_instant(d->received_at),
-                          "late", d->late, "validated_at", json_instant(d->validated_at), "ruleset",
+                          d->kind, "status", d->status, "received_at", app_json_time(d->received_at),
+                          "late", d->late, "validated_at", app_json_time(d->validated_at), "ruleset",
                           d->ruleset ? json_string(d->ruleset) : json_null(), "errors",
                           (json_int_t)d->n_errors, "warnings", (json_int_t)d->n_warnings,
                           "previous", d->previous_id ? json_integer(d->previous_id) : json_null());

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app/clocks.h"
+#include "app/audit.h"
 #include "app/mail_queue.h"
 #include "base/timefmt.h"
 #include "core/zone.h"
@@ -21,22 +22,8 @@
 int lifecycle_event(struct op *o, const struct partner *p, const char *subject, const char *action,
                     json_t *before, json_t *after)
 {
-    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *f = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(before);
-    json_decref(after);
-    struct event e = {0};
-    e.at = o->now;
-    e.actor_id = o->who.user_id;
-    e.partner_id = p->id;
-    e.subject = (char *)(subject ? subject : lifecycle_partner_subject(o, p->id));
-    e.action = (char *)action;
-    e.before = b;
-    e.after = f;
-    int rc = store_event_add(o->db, &e);
-    free(b);
-    free(f);
-    return rc;
+    return audit_event(o, p->id, subject ? subject : lifecycle_partner_subject(o, p->id), action,
+                       before, after);
 }
 
 int lifecycle_set_stage(struct op *o, const struct partner *p, enum stage to, const char *why)

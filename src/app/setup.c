@@ -14,6 +14,7 @@
 
 #include "app/invitations.h"
 #include "app/lifecycle_steps.h"
+#include "app/partners.h"
 #include "app/questionnaire.h"
 #include "app/scope.h"
 #include "base/secret.h"
@@ -23,77 +24,13 @@
 
 /* ---- the checklist ---- */
 
-/*
- * The owners already looked up while building one checklist: the items'
- * owners are mostly the same one or two users, so each distinct id is read
- * once. Holds its own references; owners_free drops them.
- */
-struct owners {
-    int64_t id[ITEM_N];
-    json_t *json[ITEM_N];
-    int n;
-};
-
-static void owners_free(struct owners *c)
-{
-    for (int i = 0; i < c->n; i++)
-        json_decref(c->json[i]);
-    c->n = 0;
-}
-
-/* {id, email, name} of an owner, or null (a new reference; one lookup per distinct id in c). */
-static json_t *owner_json(struct op *o, struct owners *c, int64_t id)
-{
-    if (!id)
-        return json_null();
-    for (int i = 0; i < c->n; i++)
-        if (c->id[i] == id)
-            return json_deep_copy(c->json[i]);
-    struct user u;
-    json_t *j =
-        store_user_by_id(o->db, o->a, id, &u) < 0
-            ? json_null()
-            : json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "email", u.email, "name", u.name);
-    if (c->n < ITEM_N) {
-        c->id[c->n] = id;
-        c->json[c->n++] = json_incref(j);
-    }
-    return j;
-}
-
-/* The checklist of setup_view, read in the caller's operation. A new reference. */
-static json_t *checklist(struct op *o, int64_t partner_id)
-{
-    struct setup_row rows[ITEM_N];
-    int n = 0;
-    struct owners owners = {0};
-    store_setup_each(o->db, o->a, partner_id, rows, ITEM_N, &n);
-    json_t *items = json_array();
-    for (int i = 0; i < ITEM_N; i++) {
-        const struct setup_row *row = NULL;
-        for (int j = 0; j < n; j++)
-            if (!strcmp(rows[j].item, setup_item_name((enum setup_item)i)))
-                row = &rows[j];
-        json_array_append_new(
-            items,
-            json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "item", setup_item_name((enum setup_item)i),
-                      "label", setup_item_label((enum setup_item)i), "status",
-                      row ? row->status : "pending", "owner",
-                      owner_json(o, &owners, row ? row->owner_id : 0), "value",
-                      row && row->value ? json_string(row->value) : json_null(), "updated_at",
-                      app_json_time(row ? row->updated_at : 0)));
-    }
-    owners_free(&owners);
-    return json_pack("{s:o}", "items", items);
-}
-
 int setup_view(struct op *o, int64_t partner_id, json_t **out)
 {
     *out = NULL;
     int rc = op_allow_partner(o, ACT_PARTNER_READ, partner_id, NULL);
     if (rc < 0)
         return rc;
-    *out = checklist(o, partner_id);
+    *out = partners_json_setup(o, partner_id); /* the same checklist the partner view has */
     return 0;
 }
 
@@ -179,7 +116,7 @@ int setup_item_set(struct op *o, int64_t partner_id, const char *item, bool done
     if (rc == 0)
         rc = set_item(o, &p, item, done, value, &secret);
     if (rc == 0) {
-        *out = checklist(o, p.id);
+        *out = partners_json_setup(o, p.id);
         if (secret)
             json_object_set(*out, "credentials", secret);
     }

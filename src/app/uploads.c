@@ -15,16 +15,6 @@
 #include "base/timefmt.h"
 #include "store/delivery_store.h"
 
-/* An instant as RFC 3339 text; 0 (not yet, or no more) is null. */
-static json_t *json_instant(int64_t t)
-{
-    if (!t)
-        return json_null();
-    char s[21];
-    time_format_rfc3339(t, s);
-    return json_string(s);
-}
-
 /* An upload as JSON; "concat" says "partial" (a piece of a final upload, never delivered), "final"
  * or null. */
 static json_t *json_upload(const struct upload_row *u)
@@ -37,8 +27,8 @@ static json_t *json_upload(const struct upload_row *u)
         "length", u->length >= 0 ? json_integer(u->length) : json_null(), "offset",
         (json_int_t)u->offset, "complete", complete, "state", u->state, "sha256",
         u->sha256 ? json_string(u->sha256) : json_null(), "md5",
-        u->md5 ? json_string(u->md5) : json_null(), "created_at", json_instant(u->created_at),
-        "expires_at", json_instant(complete ? 0 : u->expires_at), "concat",
+        u->md5 ? json_string(u->md5) : json_null(), "created_at", app_json_time(u->created_at),
+        "expires_at", app_json_time(complete ? 0 : u->expires_at), "concat",
         concat ? json_string(concat) : json_null());
 }
 

@@ -263,10 +263,6 @@ json_t *json_time(int64_t t);
 json_t *json_partner_full(struct req *r, const struct partner *p);
 json_t *json_setup(struct req *r, int64_t partner_id);
 
-/* Writes an audit event for this request's user. before/after are stolen, may be NULL. */
-int audit(struct req *r, int64_t partner_id, const char *subject, const char *action,
-          json_t *before, json_t *after);
-
 /*
  * Parses a --listen value (HOST:PORT, [IPv6]:PORT, localhost:PORT) as
  * http_serve does: addr gets the address in its numeric form (addr_len at

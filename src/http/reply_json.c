@@ -127,27 +127,6 @@ json_t *json_time(int64_t t)
     return app_json_time(t);
 }
 
-int audit(struct req *r, int64_t partner_id, const char *subject, const char *action,
-          json_t *before, json_t *after)
-{
-    struct event e = {0};
-    e.at = now_get();
-    e.actor_id = r->signed_in ? r->user.id : 0;
-    e.partner_id = partner_id;
-    e.subject = (char *)subject;
-    e.action = (char *)action;
-    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    e.before = b;
-    e.after = a;
-    int rc = store_event_add(req_db(r), &e);
-    free(b);
-    free(a);
-    json_decref(before);
-    json_decref(after);
-    return rc;
-}
-
 bool req_partner(struct req *r, struct partner *p)
 {
     if (!r->scoped || !r->scoped->have_partner) {
