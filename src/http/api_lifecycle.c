@@ -10,9 +10,11 @@
  * (http/reply_op.c: 409 for an illegal transition says what is missing).
  *
  * Steps that change the partner answer with the partner as it is after
- * them (json_partner_full, read once the step has committed).
+ * them: the operation's own view of it (app/partners.h partners_view), read
+ * once the step has committed.
  */
 #include "app/op.h"
+#include "app/partners.h"
 #include "app/questionnaire.h"
 #include "app/requests.h"
 #include "app/setup.h"
@@ -20,21 +22,21 @@
 #include "app/warnings.h"
 #include "http/api.h"
 
-/* Partner {id} as it is now, after a step; false after answering a store failure. */
-static bool partner_now(struct req *r, struct partner *p)
+/* The view of partner {id} as it is now, after a step; NULL after answering a failure. */
+static json_t *partner_now(struct req *r)
 {
-    int rc = store_partner_get(req_db(r), &r->arena, req_param_id(r, 0), p);
-    if (rc < 0)
-        reply_store_error(r, rc);
-    return rc == 0;
+    struct op o;
+    json_t *view = NULL;
+    req_op_init(r, &o);
+    return req_op_done(r, &o, partners_view(&o, req_param_id(r, 0), &view)) ? view : NULL;
 }
 
 /* After a step on partner {id} (rc its result): answers its refusal, or the partner now. */
 static void reply_partner_after(struct req *r, struct op *o, int rc)
 {
-    struct partner p;
-    if (req_op_done(r, o, rc) && partner_now(r, &p))
-        reply_json(r, 200, json_partner_full(r, &p));
+    json_t *view;
+    if (req_op_done(r, o, rc) && (view = partner_now(r)))
+        reply_json(r, 200, view);
 }
 
 /* Answers a view an operation returned (status on success), or its refusal. */
@@ -230,15 +232,14 @@ void api_training_decision(struct req *r)
     if (!jfield_str(r, "action", true, &action) || !jfield_str(r, "note", false, &note))
         return;
     struct op o;
-    json_t *proposal;
-    struct partner p;
+    json_t *proposal, *partner;
     req_op_init(r, &o);
     int rc = training_decide(&o, req_param_id(r, 0), action, note, &proposal);
-    if (!req_op_done(r, &o, rc) || !partner_now(r, &p)) {
+    if (!req_op_done(r, &o, rc) || !(partner = partner_now(r))) {
         json_decref(proposal);
         return;
     }
-    json_t *out = json_pack("{s:s, s:o}", "action", action, "partner", json_partner_full(r, &p));
+    json_t *out = json_pack("{s:s, s:o}", "action", action, "partner", partner);
     if (proposal)
         json_object_set_new(out, "posthouses", proposal);
     reply_json(r, 200, out);

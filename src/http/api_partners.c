@@ -10,28 +10,6 @@
 #include "http/api.h"
 #include "app/posthouses.h"
 
-/*
- * For the lifecycle handlers that answer with the partner after a step
- * (api_lifecycle.c), until they get their views from the app themselves.
- */
-json_t *json_partner_full(struct req *r, const struct partner *p)
-{
-    struct op o;
-    req_op_init(r, &o);
-    json_t *j = partners_json_full(&o, p);
-    op_free(&o);
-    return j;
-}
-
-json_t *json_setup(struct req *r, int64_t partner_id)
-{
-    struct op o;
-    req_op_init(r, &o);
-    json_t *j = partners_json_setup(&o, partner_id);
-    op_free(&o);
-    return j;
-}
-
 void api_partners_create(struct req *r)
 {
     struct partner_new in = {0};

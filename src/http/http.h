@@ -256,14 +256,6 @@ bool jfield_int(struct req *r, const char *key, bool required, int64_t *out);
 /* JSON helpers: an instant as RFC 3339 text (0 → null). */
 json_t *json_time(int64_t t);
 /*
- * The full JSON form of a partner (owners, training, setup items, open
- * clocks) and its setup checklist ({items: [...]}): app/partners.h's views,
- * for the handlers that do not call an app function that returns them yet.
- */
-json_t *json_partner_full(struct req *r, const struct partner *p);
-json_t *json_setup(struct req *r, int64_t partner_id);
-
-/*
  * Parses a --listen value (HOST:PORT, [IPv6]:PORT, localhost:PORT) as
  * http_serve does: addr gets the address in its numeric form (addr_len at
  * least 46 bytes), *port the port as given (0: any). Returns 0, or -1 when
