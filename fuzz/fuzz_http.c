@@ -525,9 +525,9 @@ static const char *param_default(const struct route *rt, const char *name, size_
         return "app.css";
     if (!strncmp(name, "item", name_len))
         return "alias";
-    if (!strcmp(rt->scope, "upload"))
+    if (rt->scope == SCOPE_UPLOAD)
         return upload_id;
-    if (!strcmp(rt->scope, "partner"))
+    if (rt->scope == SCOPE_PARTNER)
         return "2";
     return "1";
 }

@@ -10,7 +10,7 @@ set -eu
 cd "$(dirname "$0")/.."
 secs=${FUZZ_SECONDS:-60}
 mkdir -p build/fuzz
-CFLAGS="-g -O1 -std=c17 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Isrc"
+CFLAGS="-g -O1 -std=c17 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Isrc -Werror=int-conversion -Werror=implicit-function-declaration -Werror=incompatible-pointer-types"
 LIBS="$(pkg-config --cflags --libs libical jansson libsodium sqlite3 libxml-2.0 libzip libavformat libavcodec libavutil libcrypto) -lpthread -lm"
 HTTP_LIBS="$(pkg-config --cflags --libs libmicrohttpd libpq libcurl) $LIBS"
 # Every source but the CLI and the HTTP server: targets call parsers directly.

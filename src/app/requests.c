@@ -177,6 +177,31 @@ static int step_end(struct op *o, int rc, json_t **view)
     return rc;
 }
 
+/* A step on one request that is already loaded and allowed (text: its reason or message). */
+typedef int (*request_step_fn)(struct op *o, const struct partner *p, const struct request_row *r,
+                               const char *text);
+
+/*
+ * The shape of every change to one request: its own transaction, the
+ * actor's check on the request (action), the step, and the request's view
+ * as it is after it in *view (may be NULL).
+ */
+static int on_request(struct op *o, enum action action, int64_t request_id, request_step_fn step,
+                      const char *text, json_t **view)
+{
+    struct scoped sc;
+    if (view)
+        *view = NULL;
+    int rc = op_begin(o);
+    if (rc == 0)
+        rc = allow_request(o, action, request_id, &sc);
+    if (rc == 0)
+        rc = step(o, &sc.partner, &sc.request, text);
+    if (rc == 0)
+        rc = view_now(o, request_id, view);
+    return step_end(o, rc, view);
+}
+
 int request_view(struct op *o, int64_t request_id, json_t **out)
 {
     struct scoped sc;
@@ -331,17 +356,7 @@ static int rerequest(struct op *o, const struct partner *p, const struct request
 
 int request_rerequest(struct op *o, int64_t request_id, const char *reason, json_t **view)
 {
-    struct scoped sc;
-    if (view)
-        *view = NULL;
-    int rc = op_begin(o);
-    if (rc == 0)
-        rc = allow_request(o, ACT_REQUEST_ISSUE, request_id, &sc);
-    if (rc == 0)
-        rc = rerequest(o, &sc.partner, &sc.request, reason);
-    if (rc == 0)
-        rc = view_now(o, request_id, view);
-    return step_end(o, rc, view);
+    return on_request(o, ACT_REQUEST_ISSUE, request_id, rerequest, reason, view);
 }
 
 /* ---- the thread ---- */
@@ -374,17 +389,7 @@ static int message(struct op *o, const struct partner *p, const struct request_r
 
 int request_message(struct op *o, int64_t request_id, const char *body, json_t **view)
 {
-    struct scoped sc;
-    if (view)
-        *view = NULL;
-    int rc = op_begin(o);
-    if (rc == 0)
-        rc = allow_request(o, ACT_REQUEST_MESSAGE, request_id, &sc);
-    if (rc == 0)
-        rc = message(o, &sc.partner, &sc.request, body);
-    if (rc == 0)
-        rc = view_now(o, request_id, view);
-    return step_end(o, rc, view);
+    return on_request(o, ACT_REQUEST_MESSAGE, request_id, message, body, view);
 }
 
 /* ---- pausing the clocks ---- */
@@ -429,34 +434,29 @@ static int pause_clocks(struct op *o, const struct request_row *r, const char *r
     return 0;
 }
 
+static int pause_step(struct op *o, const struct partner *p, const struct request_row *r,
+                      const char *reason)
+{
+    (void)p;
+    if (!*reason)
+        return op_invalid(o, "reason", "say why the clocks are paused (for example: waiting on us)");
+    return pause_clocks(o, r, reason, true);
+}
+
+static int resume_step(struct op *o, const struct partner *p, const struct request_row *r,
+                       const char *unused)
+{
+    (void)p;
+    (void)unused;
+    return pause_clocks(o, r, NULL, false);
+}
+
 int request_pause(struct op *o, int64_t request_id, const char *reason, json_t **view)
 {
-    struct scoped sc;
-    if (view)
-        *view = NULL;
-    int rc = op_begin(o);
-    if (rc == 0)
-        rc = allow_request(o, ACT_REQUEST_ISSUE, request_id, &sc);
-    if (rc == 0 && !*reason)
-        rc = op_invalid(o, "reason", "say why the clocks are paused (for example: waiting on us)");
-    if (rc == 0)
-        rc = pause_clocks(o, &sc.request, reason, true);
-    if (rc == 0)
-        rc = view_now(o, request_id, view);
-    return step_end(o, rc, view);
+    return on_request(o, ACT_REQUEST_ISSUE, request_id, pause_step, reason, view);
 }
 
 int request_resume(struct op *o, int64_t request_id, json_t **view)
 {
-    struct scoped sc;
-    if (view)
-        *view = NULL;
-    int rc = op_begin(o);
-    if (rc == 0)
-        rc = allow_request(o, ACT_REQUEST_ISSUE, request_id, &sc);
-    if (rc == 0)
-        rc = pause_clocks(o, &sc.request, NULL, false);
-    if (rc == 0)
-        rc = view_now(o, request_id, view);
-    return step_end(o, rc, view);
+    return on_request(o, ACT_REQUEST_ISSUE, request_id, resume_step, NULL, view);
 }

@@ -317,8 +317,8 @@ static void timeline_stages(struct req *r, const json_t *p, const json_t *events
         }
     } else {
         int64_t sent = jtime(questionnaire, "sent_at");
-        const json_t *setup = partner_clock(clocks, "setup_10d"),
-                     *training = partner_clock(clocks, "training_30d");
+        const json_t *setup = partner_clock(clocks, deadline_name(DEADLINE_SETUP_10D)),
+                     *training = partner_clock(clocks, deadline_name(DEADLINE_TRAINING_30D));
         if (sent)
             tr[n++] = (struct transition){TS_QUESTIONNAIRE, sent, 0};
         if (setup)
@@ -355,8 +355,8 @@ static void timeline_stages(struct req *r, const json_t *p, const json_t *events
     }
 
     int64_t plan_from[TS_N] = {0}, plan_to[TS_N] = {0};
-    const json_t *sc = partner_clock(clocks, "setup_10d"),
-                 *tc = partner_clock(clocks, "training_30d");
+    const json_t *sc = partner_clock(clocks, deadline_name(DEADLINE_SETUP_10D)),
+                 *tc = partner_clock(clocks, deadline_name(DEADLINE_TRAINING_30D));
     if (sc && jtime(sc, "due_at")) {
         plan_from[TS_SETUP] = jtime(sc, "started_at");
         plan_to[TS_SETUP] = jtime(sc, "due_at");

@@ -18,6 +18,7 @@
 #include "app/op.h"
 #include "app/requests.h"
 #include "base/timefmt.h"
+#include "core/deadline.h"
 #include "core/policy.h"
 #include "web/pages.h"
 #include "web/web.h"
@@ -137,7 +138,7 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
     if (next) {
         json_object_set(vm, "next", next);
         json_object_set_new(vm, "next_delivery",
-                            json_boolean(is(str(next, "ckind"), "delivery_48h")));
+                            json_boolean(is(str(next, "ckind"), deadline_name(DEADLINE_DELIVERY_48H))));
     }
     if (str(q, "note") && *str(q, "note"))
         json_object_set_new(vm, "note", json_string(str(q, "note")));
@@ -216,7 +217,7 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
     if (any_paused && !any_running)
         owed = org ? "Nothing for now: the clocks of this request are paused by the service."
                    : "Paused: the partner's clocks do not run until you resume them.";
-    else if (next && is(str(next, "ckind"), "delivery_48h"))
+    else if (next && is(str(next, "ckind"), deadline_name(DEADLINE_DELIVERY_48H)))
         owed = org ? "You: deliver the files by the due time below."
                    : arena_printf(&r->arena, "%s: the delivery is due by the time below.",
                                   partner_name);
