@@ -56,7 +56,7 @@ ingest: store core base
 app: ingest check store core base
 http: app ingest check store core base
 jobs: app ingest check store core base
-web: http app ingest check store core base
+web: http app core base
 cli: web http jobs app ingest check store core base
 '
 hits=$(for f in src/*/*.c src/*/*.h; do
@@ -71,6 +71,9 @@ done)
 # http names nothing of the portal: pages register themselves (web/pages.c).
 hits=$(grep -nE '\bpage_[a-z_]+\(|"web/' src/http/*.c src/http/*.h)
 [ -n "$hits" ] && flag "src/http names the portal (register with http_register_routes instead)" "$hits"
+# The portal reads and acts through the application floor, never the store itself.
+hits=$(grep -nE '\bstore_[a-z_]+\(' src/web/*.c)
+[ -n "$hits" ] && flag "src/web calls the store (call an operation of src/app)" "$hits"
 # The application floor knows no HTTP: typed errors, mapped to a status in http/reply_op.c only.
 hits=$(grep -nE 'microhttpd|struct req\b|\bMHD_' src/app/*.c src/app/*.h)
 [ -n "$hits" ] && flag "HTTP in src/app" "$hits"

@@ -7,7 +7,9 @@
  */
 #include "app/partners.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/audit.h"
 #include "app/posthouses.h"
@@ -309,3 +311,54 @@ int partners_events(struct op *o, int64_t partner_id, const struct partners_even
     return 0;
 }
 
+
+/* ---- the choices of a staff form ---- */
+
+struct gather {
+    struct partner_choice *items;
+    int n, max;
+    bool more;
+};
+
+static int gather_one(const struct partner *p, void *arg)
+{
+    struct gather *g = arg;
+    if (g->n == g->max) {
+        g->more = true;
+        return 1;
+    }
+    g->items[g->n++] = (struct partner_choice){p->id, p->name, p->stage};
+    return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const struct partner_choice *x = a, *y = b;
+    int c = strcasecmp(x->name, y->name);
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+int partners_choices(struct op *o, int64_t selected, int max, struct partner_choice **out, int *n,
+                     bool *more)
+{
+    *out = NULL;
+    *n = 0;
+    *more = false;
+    if (max < 1 || (!o->system && role_is_org(o->who.role)))
+        return 0;
+    struct gather g = {arena_alloc(o->a, (size_t)(max + 1) * sizeof *g.items), 0, max, false};
+    int rc = store_partner_each(o->db, o->a, NULL, 0, gather_one, &g);
+    if (rc < 0)
+        return op_failed(o, rc);
+    bool have = selected == 0;
+    for (int i = 0; i < g.n && !have; i++)
+        have = g.items[i].id == selected;
+    struct partner p;
+    if (!have && store_partner_get(o->db, o->a, selected, &p) == 0)
+        g.items[g.n++] = (struct partner_choice){p.id, p.name, p.stage};
+    qsort(g.items, (size_t)g.n, sizeof *g.items, by_name);
+    *out = g.items;
+    *n = g.n;
+    *more = g.more;
+    return 0;
+}

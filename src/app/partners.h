@@ -86,4 +86,21 @@ int partners_events(struct op *o, int64_t partner_id, const struct partners_even
                     json_t **out);
 
 
+/* One partner a staff form offers (partners_choices); strings in o's arena. */
+struct partner_choice {
+    int64_t id;
+    const char *name, *stage;
+};
+
+/*
+ * The partners a staff form offers in a <select> (the planner, the outbox
+ * filter): at most max of them, read in one pass that stops at max (so ten
+ * thousand partners cost max rows, never all), sorted by name; the partner
+ * selected is always among them, even past the cap. *more says there were
+ * more than max. Staff only: an organisation's user gets none (*n = 0).
+ * *out is in o's arena. Returns 0 or OP_REFUSED (failed).
+ */
+int partners_choices(struct op *o, int64_t selected, int max, struct partner_choice **out, int *n,
+                     bool *more);
+
 #endif

@@ -18,6 +18,7 @@
 #include "app/account.h"
 #include "app/op.h"
 #include "web/pages.h"
+#include "app/scope.h"
 #include "web/web.h"
 
 static const char *role_label(enum role role)
@@ -54,8 +55,12 @@ static void show(struct req *r, int status, json_t *extra)
                   r->user.email, "role", role_name(r->who.role), "role_label",
                   role_label(r->who.role), "member_since", web_time(r, r->user.created_at, NULL));
     struct partner p;
-    if (r->user.partner_id &&
-        store_partner_get(req_db(r), &r->arena, r->user.partner_id, &p) == 0) {
+    struct op po;
+    req_op_init(r, &po);
+    int prc = r->user.partner_id ? op_allow_partner(&po, ACT_PARTNER_READ, r->user.partner_id, &p)
+                                 : OP_REFUSED;
+    op_free(&po);
+    if (prc == 0) {
         zone = p.time_zone;
         json_object_set_new(vm, "org",
                             json_pack("{s:I, s:s, s:s, s:b, s:s}", "id", (json_int_t)p.id, "name",

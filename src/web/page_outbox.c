@@ -16,6 +16,7 @@
 #include "app/messages.h"
 #include "app/op.h"
 #include "web/pages.h"
+#include "app/scope.h"
 #include "web/web.h"
 
 #define OUTBOX_PAGE            50
@@ -55,7 +56,10 @@ static const char *partner_name(struct req *r, json_t *names, int64_t id)
     if (n)
         return n;
     struct partner p;
-    const char *name = store_partner_get(req_db(r), &r->arena, id, &p) == 0 ? p.name : key;
+    struct op o;
+    req_op_init(r, &o);
+    const char *name = op_allow_partner(&o, ACT_PARTNER_READ, id, &p) == 0 ? p.name : key;
+    op_free(&o);
     json_object_set_new(names, key, json_string(name));
     return json_string_value(json_object_get(names, key));
 }
