@@ -25,6 +25,28 @@ const char *scope_name(enum scope s)
     return s < SCOPE_N ? names[s] : "";
 }
 
+const char *scope_not_found_text(enum scope s)
+{
+    static const char *const texts[SCOPE_N] = {
+        [SCOPE_NONE] = "no such resource",
+        [SCOPE_PARTNER] = "there is no partner with this id that you can see; check the id",
+        [SCOPE_REQUEST] = "there is no delivery request with this id that you can see; check the id",
+        [SCOPE_DELIVERY] = "there is no delivery with this id that you can see; check the id",
+        [SCOPE_UPLOAD] = "there is no upload with this id that you can see; check the id",
+        [SCOPE_CLOCK] = "there is no clock with this id that you can see; check the id",
+        [SCOPE_CALENDAR] = "there is no business calendar with this id",
+        [SCOPE_TOKEN] = "you have no API token with this id",
+    };
+    return s < SCOPE_N && texts[s] ? texts[s] : texts[SCOPE_NONE];
+}
+
+const char *scope_not_yours_text(enum scope s)
+{
+    return s == SCOPE_UPLOAD ? "staff read a partner's uploads; only the partner (or the staff "
+                               "user who made the upload) writes into it"
+                             : NULL;
+}
+
 /* A positive decimal id, or 0. */
 static int64_t id_number(const char *s)
 {
@@ -122,10 +144,12 @@ int op_allow(struct op *o, enum action action, enum scope s, const char *id, str
     case POLICY_ALLOW:
         return 0;
     case POLICY_NOT_FOUND:
-        return op_refuse(o, OP_NOT_FOUND, "not_found", "no such resource");
+        return op_refuse(o, OP_NOT_FOUND, "not_found", "%s", scope_not_found_text(s));
     case POLICY_UNAUTHENTICATED:
         return op_refuse(o, OP_NOT_ALLOWED, "unauthenticated", "sign in first");
     default:
+        if (scope_not_yours_text(s) && policy_role_may(&o->who, action) == POLICY_ALLOW)
+            return op_refuse(o, OP_NOT_ALLOWED, "forbidden", "%s", scope_not_yours_text(s));
         return op_refuse(o, OP_NOT_ALLOWED, "forbidden", "your role (%s) may not do this",
                          role_name(o->who.role));
     }

@@ -41,6 +41,20 @@ enum scope {
 /* The scope's name as `vodgate routes` prints it ("partner", "" for none). */
 const char *scope_name(enum scope s);
 
+/*
+ * What a person is told when the thing an id names in scope s is not
+ * there, or is another organisation's (the same words for both: the answer
+ * must not tell that it exists): "there is no upload with this id that you
+ * can see; check the id". Static text.
+ */
+const char *scope_not_found_text(enum scope s);
+/*
+ * What a staff user is told whose role may act on such things only when it
+ * made them (uploads), on one it did not make; NULL for the scopes without
+ * that rule. Static text.
+ */
+const char *scope_not_yours_text(enum scope s);
+
 /* What resolving an id found: the owner, and the rows loaded on the way (in the arena). */
 struct scoped {
     enum scope scope;

@@ -325,21 +325,10 @@ void reply_policy(struct req *r, enum policy_result pr)
         reply_error(r, 401, "unauthenticated", "sign in first: POST /api/v1/session");
         break;
     case POLICY_FORBIDDEN:
-        /* a staff role that may act on uploads it made, on one it did not make */
-        if (r->route && r->route->scope == SCOPE_UPLOAD && r->signed_in &&
-            policy_role_may(&r->who, r->route->action) == POLICY_ALLOW)
-            reply_error(r, 403, "forbidden",
-                        "staff read a partner's uploads; only the partner (or the staff user who "
-                        "made the upload) writes into it");
-        else
-            reply_error(r, 403, "forbidden", "your role (%s) may not do this",
-                        role_name(r->who.role));
+        reply_error(r, 403, "forbidden", "your role (%s) may not do this", role_name(r->who.role));
         break;
     case POLICY_NOT_FOUND:
-        if (r->route && r->route->scope == SCOPE_UPLOAD)
-            reply_error(r, 404, "not_found", "no such upload");
-        else
-            reply_error(r, 404, "not_found", "no such resource");
+        reply_error(r, 404, "not_found", "no such resource");
         break;
     case POLICY_ALLOW:
         VG_ASSERT(!"reply_policy on an allowed request");
@@ -378,11 +367,19 @@ bool req_allow(struct req *r, enum action action, enum scope s, const char *id,
         reply_store_error(r, store_rc);
         return false;
     }
-    if (pr != POLICY_ALLOW) {
+    if (pr == POLICY_ALLOW)
+        return true;
+    /* a page shows its own refusal; the API says what of scope s was refused */
+    const char *yours = scope_not_yours_text(s);
+    if (r->route && (r->route->flags & ROUTE_PAGE))
         reply_policy(r, pr);
-        return false;
-    }
-    return true;
+    else if (pr == POLICY_NOT_FOUND)
+        reply_error(r, 404, "not_found", "%s", scope_not_found_text(s));
+    else if (pr == POLICY_FORBIDDEN && yours && policy_role_may(&r->who, action) == POLICY_ALLOW)
+        reply_error(r, 403, "forbidden", "%s", yours);
+    else
+        reply_policy(r, pr);
+    return false;
 }
 
 /*
