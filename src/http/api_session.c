@@ -44,7 +44,7 @@ void api_session_create(struct req *r)
     req_session_cookie(r, s.token);
     reply_json(r, 200,
                json_pack("{s:s, s:s, s:o, s:o}", "token", s.token, "csrf", s.csrf, "expires_at",
-                         json_time(s.expires_at), "user", users_json(&s.user)));
+                         app_json_time(s.expires_at), "user", users_json(&s.user)));
 }
 
 void api_session_delete(struct req *r)

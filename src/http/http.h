@@ -253,8 +253,6 @@ bool jfield_str(struct req *r, const char *key, bool required, const char **out)
 bool jfield_bool(struct req *r, const char *key, bool required, bool *out);
 bool jfield_int(struct req *r, const char *key, bool required, int64_t *out);
 
-/* JSON helpers: an instant as RFC 3339 text (0 → null). */
-json_t *json_time(int64_t t);
 /*
  * Parses a --listen value (HOST:PORT, [IPv6]:PORT, localhost:PORT) as
  * http_serve does: addr gets the address in its numeric form (addr_len at

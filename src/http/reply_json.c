@@ -122,11 +122,6 @@ bool jfield_int(struct req *r, const char *key, bool required, int64_t *out)
     return true;
 }
 
-json_t *json_time(int64_t t)
-{
-    return app_json_time(t);
-}
-
 bool req_partner(struct req *r, struct partner *p)
 {
     if (!r->scoped || !r->scoped->have_partner) {

@@ -106,10 +106,7 @@ static json_t *partner_clocks(struct req *r, int64_t id)
 /* The partner of the page's {id} (app/partners.c's full view), or NULL after answering. */
 static json_t *partner_of(struct req *r)
 {
-    struct op o;
-    json_t *p = NULL;
-    req_op_init(r, &o);
-    return page_op_done(r, &o, partners_view(&o, req_param_id(r, 0), &p)) ? p : NULL;
+    return web_partner_view(r, req_param_id(r, 0));
 }
 
 /* A page of the partner's audit log ({events, total, next}), or NULL when refused. */
