@@ -110,6 +110,7 @@ int clocks_start(struct db *db, struct arena *a, int64_t partner_id, const char 
                  const char *subject, int64_t start, int64_t fixed_due, const char *label,
                  const struct clocks_actor *who, int64_t now, int64_t *id, struct buf *err)
 {
+    op_touch(OP_WAKE_CLOCKS); /* a due instant is new or moved: the sweep looks again */
     struct partner p;
     int rc = store_partner_get(db, a, partner_id, &p);
     if (rc < 0)
@@ -185,6 +186,7 @@ static int load_open(struct db *db, struct arena *a, int64_t id, struct clock_ro
 int clocks_pause(struct db *db, struct arena *a, int64_t id, const struct clocks_actor *who,
                  int64_t now, struct buf *err)
 {
+    op_touch(OP_WAKE_CLOCKS); /* a due instant is new or moved: the sweep looks again */
     struct clock_row c;
     int rc = load_open(db, a, id, &c, err);
     if (rc < 0)
@@ -212,6 +214,7 @@ int clocks_pause(struct db *db, struct arena *a, int64_t id, const struct clocks
 int clocks_resume(struct db *db, struct arena *a, int64_t id, const struct clocks_actor *who,
                   int64_t now, struct buf *err)
 {
+    op_touch(OP_WAKE_CLOCKS); /* a due instant is new or moved: the sweep looks again */
     struct clock_row c;
     int rc = load_open(db, a, id, &c, err);
     if (rc < 0)
@@ -229,6 +232,7 @@ int clocks_resume(struct db *db, struct arena *a, int64_t id, const struct clock
 int clocks_extend(struct db *db, struct arena *a, int64_t id, int64_t days,
                   const struct clocks_actor *who, int64_t now, struct buf *err)
 {
+    op_touch(OP_WAKE_CLOCKS); /* a due instant is new or moved: the sweep looks again */
     struct clock_row c;
     int rc = load_open(db, a, id, &c, err);
     if (rc < 0)
@@ -254,6 +258,7 @@ int clocks_extend(struct db *db, struct arena *a, int64_t id, int64_t days,
 int clocks_close(struct db *db, struct arena *a, int64_t id, const char *state,
                  const struct clocks_actor *who, int64_t at)
 {
+    op_touch(OP_WAKE_CLOCKS); /* a due instant is new or moved: the sweep looks again */
     struct clock_row c;
     int rc = store_clock_get(db, a, id, &c);
     if (rc < 0)
@@ -315,6 +320,7 @@ int clocks_move_partner(struct db *db, struct arena *a, int64_t partner_id, int6
                         int64_t now, const struct clocks_actor *who, int64_t *n_moved,
                         struct buf *err)
 {
+    op_touch(OP_WAKE_CLOCKS); /* a due instant is new or moved: the sweep looks again */
     struct recompute_ctx x = {NULL, 0, 0, a};
     int rc = store_clock_move_calendar(db, partner_id, calendar_id);
     if (rc == 0)
@@ -325,6 +331,7 @@ int clocks_move_partner(struct db *db, struct arena *a, int64_t partner_id, int6
 int clocks_recompute_calendar(struct db *db, struct arena *a, int64_t calendar_id, int64_t now,
                               const struct clocks_actor *who, int64_t *n_moved, struct buf *err)
 {
+    op_touch(OP_WAKE_CLOCKS); /* a due instant is new or moved: the sweep looks again */
     struct recompute_ctx x = {NULL, 0, 0, a};
     int rc = store_clock_each_open_on_calendar(db, a, calendar_id, gather, &x);
     return rc < 0 ? rc : recompute_all(db, a, &x, now, who, n_moved, err);

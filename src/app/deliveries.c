@@ -148,6 +148,7 @@ static int receive(struct op *o, const struct partner *p, int64_t request_id, co
             return op_failed(o, rc);
     }
     int64_t job;
+    op_touch(OP_WAKE_JOBS);
     if ((rc = store_job_add(o->db, "validate", arena_printf(o->a, "delivery:%lld", (long long)*id),
                             o->now, o->now, &job)) < 0)
         return op_failed(o, rc);

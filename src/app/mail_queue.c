@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "app/mail_templates.h"
+#include "app/op.h"
 #include "base/mem.h"
 #include "base/secret.h"
 #include "core/signin.h"
@@ -175,6 +176,8 @@ int mail_queue(struct db *db, struct arena *a, const char *to_email, int64_t to_
         m.next_attempt_at = now;
         m.state = "queued";
         rc = store_mail_add(db, &m, id);
+        if (rc == 0)
+            op_touch(OP_WAKE_MAIL);
     }
     buf_free(&text);
     buf_free(&subject);

@@ -9,13 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/recover.h"
 #include "base/timefmt.h"
 
 #define MAX_WAKERS 8
 
 static char public_url[512] = "http://127.0.0.1:8080";
-static void (*wakers[MAX_WAKERS])(void);
+static struct {
+    unsigned what;
+    void (*fn)(void);
+} wakers[MAX_WAKERS];
 static int n_wakers;
+/* what this thread's operation in progress has made work for (op_touch) */
+static _Thread_local unsigned touched;
 
 void app_set_public_url(const char *url)
 {
@@ -101,6 +107,7 @@ int op_begin(struct op *o)
 {
     if (o->joined)
         return 0;
+    touched = 0;
     return store_begin(o->db) < 0 ? op_failed(o, STORE_ERR) : 0;
 }
 
@@ -113,22 +120,29 @@ int op_end(struct op *o, int rc)
 {
     if (o->joined)
         return rc < 0 ? op_failed(o, rc) : 0;
+    unsigned made = touched;
+    touched = 0;
     if (rc == 0 && store_commit(o->db) == 0) {
         for (int i = 0; i < n_wakers; i++)
-            wakers[i]();
+            if (wakers[i].what & made)
+                wakers[i].fn();
         return 0;
     }
     store_rollback(o->db);
     return op_failed(o, rc ? rc : STORE_ERR);
 }
 
-void op_on_commit(void (*fn)(void))
+void op_on_commit(unsigned what, void (*fn)(void))
 {
-    for (int i = 0; i < n_wakers; i++)
-        if (wakers[i] == fn)
-            return;
-    if (n_wakers < MAX_WAKERS)
-        wakers[n_wakers++] = fn;
+    VG_ASSERT(n_wakers < MAX_WAKERS);
+    wakers[n_wakers].what = what;
+    wakers[n_wakers].fn = fn;
+    n_wakers++;
+}
+
+void op_touch(unsigned what)
+{
+    touched |= what;
 }
 
 char *op_instant_text(struct op *o, int64_t t)

@@ -99,8 +99,22 @@ int op_end(struct op *o, int rc);
  * store error into OP_FAILED; the caller commits or rolls back.
  */
 void op_join(struct op *o);
-/* Registers a function run after every committed operation (before threads start). */
-void op_on_commit(void (*fn)(void));
+/*
+ * What a committed operation may have made work for: the background thread
+ * registered for it is woken (op_on_commit) only when the operation's
+ * transaction did that (op_touch, called where the work is made: a clock
+ * started or moved, a message queued, a job added). Without a wake the
+ * threads still look every few seconds.
+ */
+enum op_wake {
+    OP_WAKE_CLOCKS = 1 << 0, /* the clock sweep: a clock started, closed or moved */
+    OP_WAKE_MAIL = 1 << 1,   /* the mail sender: a message queued */
+    OP_WAKE_JOBS = 1 << 2,   /* the validation workers: a job queued */
+};
+/* Registers fn to run after a committed operation that touched what (before threads start). */
+void op_on_commit(unsigned what, void (*fn)(void));
+/* Notes, for this thread's operation in progress, that it made work of kind what. */
+void op_touch(unsigned what);
 
 /* Text of an instant: RFC 3339 UTC (in o's arena). */
 char *op_instant_text(struct op *o, int64_t t);

@@ -455,10 +455,10 @@ int cli_serve(int argc, char **argv)
     }
     app.conn_timeout = (unsigned)idle_timeout;
     upload_expiry_register(app.ingest);
-    /* A committed operation may have made work for the background threads: wake them. */
-    op_on_commit(scheduler_poke);
-    op_on_commit(mail_poke);
-    op_on_commit(deliv_workers_poke);
+    /* A committed operation that made work for a background thread wakes it (app/op.h). */
+    op_on_commit(OP_WAKE_CLOCKS, scheduler_poke);
+    op_on_commit(OP_WAKE_MAIL, mail_poke);
+    op_on_commit(OP_WAKE_JOBS, deliv_workers_poke);
     scheduler_start(store);
     mail_sender_start(store);
     validation.data_dir = data;
