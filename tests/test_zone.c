@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "base/timefmt.h"
+#include "core/timewords.h"
 #include "core/zone.h"
 #include "t.h"
 
@@ -284,6 +285,35 @@ TEST(zone_open_from_threads)
         pthread_join(th[i], &ok);
         CHECK(ok == (void *)1);
     }
+}
+
+/* SPEC 6: due times in words; a midnight deadline is the end of the day before. */
+TEST(timewords_read_as_people_say_them)
+{
+    const struct zone *lon;
+    CHECK(zone_open("Europe/London", &lon) == ZONE_OK);
+    int64_t now, due;
+    CHECK(time_parse_rfc3339("2026-03-01T12:00:00Z", &now) == 0);
+    char s[TIMEWORDS_MAX];
+    CHECK(time_parse_rfc3339("2026-03-10T00:00:00Z", &due) == 0);
+    timewords_due(lon, due, now, s);
+    CHECK_STR_EQ(s, "by the end of Mon 9 Mar, Europe/London");
+    CHECK(time_parse_rfc3339("2026-03-30T10:00:00Z", &due) == 0); /* Mon 11:00 BST */
+    timewords_due(lon, due, now, s);
+    CHECK_STR_EQ(s, "by 11:00 on Mon 30 Mar, Europe/London");
+    timewords_at(lon, due, now, s);
+    CHECK_STR_EQ(s, "Mon 30 Mar at 11:00, Europe/London");
+    CHECK(time_parse_rfc3339("2026-12-02T23:59:59Z", &now) == 0);
+    CHECK(time_parse_rfc3339("2027-01-05T00:00:00Z", &due) == 0); /* another year: said */
+    timewords_due(lon, due, now, s);
+    CHECK_STR_EQ(s, "by the end of Mon 4 Jan 2027, Europe/London");
+    timewords_day(lon, due, now, s);
+    CHECK_STR_EQ(s, "Tue 5 Jan 2027");
+    const struct zone *ny;
+    CHECK(zone_open("America/New_York", &ny) == ZONE_OK); /* midnight there, not in UTC */
+    CHECK(time_parse_rfc3339("2026-12-03T05:00:00Z", &due) == 0);
+    timewords_due(ny, due, now, s);
+    CHECK_STR_EQ(s, "by the end of Wed 2 Dec, America/New_York");
 }
 
 T_MAIN

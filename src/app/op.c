@@ -11,6 +11,7 @@
 
 #include "base/recover.h"
 #include "base/timefmt.h"
+#include "core/timewords.h"
 
 #define MAX_WAKERS 8
 
@@ -149,6 +150,30 @@ char *op_instant_text(struct op *o, int64_t t)
 {
     char s[21];
     time_format_rfc3339(t, s);
+    return arena_strdup(o->a, s);
+}
+
+/* Opens zone_name, or UTC when it is not a zone (a message still reads, in UTC). */
+static const struct zone *words_zone(const char *zone_name)
+{
+    const struct zone *z;
+    if (zone_name && zone_open(zone_name, &z) == ZONE_OK)
+        return z;
+    zone_open("UTC", &z);
+    return z;
+}
+
+char *op_due_words(struct op *o, int64_t due, const char *zone_name)
+{
+    char s[TIMEWORDS_MAX];
+    timewords_due(words_zone(zone_name), due, o->now, s);
+    return arena_strdup(o->a, s);
+}
+
+char *op_at_words(struct op *o, int64_t t, const char *zone_name)
+{
+    char s[TIMEWORDS_MAX];
+    timewords_at(words_zone(zone_name), t, o->now, s);
     return arena_strdup(o->a, s);
 }
 

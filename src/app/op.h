@@ -116,8 +116,16 @@ void op_on_commit(unsigned what, void (*fn)(void));
 /* Notes, for this thread's operation in progress, that it made work of kind what. */
 void op_touch(unsigned what);
 
-/* Text of an instant: RFC 3339 UTC (in o's arena). */
+/* Text of an instant: RFC 3339 UTC (in o's arena); for programs, never for people. */
 char *op_instant_text(struct op *o, int64_t t);
+/*
+ * For people (messages, pages): a deadline as "by the end of Mon 9 Mar,
+ * Europe/London" and a moment as "Mon 30 Mar at 11:00, Europe/London", in
+ * the zone named (UTC when it is not one), the year shown only when it is
+ * not the year of o->now (core/timewords.h). In o's arena.
+ */
+char *op_due_words(struct op *o, int64_t due, const char *zone_name);
+char *op_at_words(struct op *o, int64_t t, const char *zone_name);
 /* An instant in a JSON view: RFC 3339 UTC text, or null for 0 (a new reference). */
 json_t *app_json_time(int64_t t);
 
