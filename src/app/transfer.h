@@ -10,7 +10,9 @@
  * The server accepts the secret as HTTP Basic (username:secret) or as a
  * bearer token; transfer_resolve() turns it into a principal of kind
  * PRINCIPAL_TRANSFER that acts as the organisation, and core/policy.c
- * admits that principal to uploads and deliveries only. Resolutions are
+ * admits that principal to uploads and deliveries only (a posthouse's
+ * credential acts as the posthouse: also for the partners that named it
+ * their delivery agent, as its people may). Resolutions are
  * never cached (unlike sessions and API tokens, store/token_cache.h): every
  * request reads the credential's row, so a revoked or replaced secret is
  * refused at once, by every server process.
