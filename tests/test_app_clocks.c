@@ -65,7 +65,7 @@ static int64_t add_partner(const char *name, int64_t calendar_id, bool channels)
 /* An operation by user id with role (and organisation) at the instant now. */
 static void as(struct op *o, int64_t user_id, enum role role, int64_t org_id, const char *now)
 {
-    struct principal who = {user_id, role, org_id};
+    struct principal who = {user_id, role, org_id, PRINCIPAL_USER};
     op_init(o, db, &arena, at(now), &who, NULL);
 }
 

@@ -129,7 +129,7 @@ static struct principal add_user(struct world *w, const char *email, enum role r
     u.created_at = T0;
     int64_t id;
     VG_ASSERT(store_user_add(w->db, &u, &id) == 0);
-    return (struct principal){id, role, partner_id};
+    return (struct principal){id, role, partner_id, PRINCIPAL_USER};
 }
 
 /* A complete upload of a partner's, named by its number (id "…0001"). */

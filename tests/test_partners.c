@@ -92,7 +92,8 @@ TEST(create_checks_each_field_and_writes_its_event)
 {
     struct world w;
     open_world(&w);
-    struct principal cam = {add_user(&w, "cam@vodgate.test", ROLE_CAM, 0), ROLE_CAM, 0};
+    struct principal cam = {add_user(&w, "cam@vodgate.test", ROLE_CAM, 0), ROLE_CAM, 0,
+                            PRINCIPAL_USER};
     static const struct {
         struct partner_new in;
         const char *field;
@@ -137,7 +138,8 @@ TEST(create_checks_each_field_and_writes_its_event)
     json_decref(log);
 
     /* a pim may not invite */
-    struct principal pim = {add_user(&w, "pim@vodgate.test", ROLE_PIM, 0), ROLE_PIM, 0};
+    struct principal pim = {add_user(&w, "pim@vodgate.test", ROLE_PIM, 0), ROLE_PIM, 0,
+                            PRINCIPAL_USER};
     as(&w, &o, &pim);
     CHECK_INT_EQ(partners_create(&o, &in, NULL, NULL), OP_REFUSED);
     CHECK_INT_EQ(o.err.kind, OP_NOT_ALLOWED);
@@ -150,7 +152,8 @@ TEST(an_organisation_sees_only_itself)
     struct world w;
     open_world(&w);
     int64_t a = invite(&w, NULL, "Aurora"), b = invite(&w, NULL, "Bluefin");
-    struct principal aurora = {add_user(&w, "a@aurora.example", ROLE_PARTNER, a), ROLE_PARTNER, a};
+    struct principal aurora = {add_user(&w, "a@aurora.example", ROLE_PARTNER, a), ROLE_PARTNER, a,
+                               PRINCIPAL_USER};
     struct op o;
     json_t *j = NULL;
     as(&w, &o, &aurora);
@@ -288,8 +291,10 @@ TEST(a_partner_user_reads_only_its_own_mail)
     struct world w;
     open_world(&w);
     int64_t a = invite(&w, NULL, "Ember");
-    struct principal ember = {add_user(&w, "ops@ember.example", ROLE_PARTNER, a), ROLE_PARTNER, a};
-    struct principal pom = {add_user(&w, "pom@vodgate.test", ROLE_POM, 0), ROLE_POM, 0};
+    struct principal ember = {add_user(&w, "ops@ember.example", ROLE_PARTNER, a), ROLE_PARTNER, a,
+                              PRINCIPAL_USER};
+    struct principal pom = {add_user(&w, "pom@vodgate.test", ROLE_POM, 0), ROLE_POM, 0,
+                            PRINCIPAL_USER};
     add_mail(&w, "ops@ember.example", a);
     add_mail(&w, "someone@else.example", a);
     add_mail(&w, "ops@ember.example", 0);

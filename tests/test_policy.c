@@ -5,9 +5,9 @@
 #include "core/policy.h"
 #include "core/signin.h"
 
-static const struct principal staff_cam = {1, ROLE_CAM, 0};
-static const struct principal partner_a = {2, ROLE_PARTNER, 10};
-static const struct principal posthouse_p = {3, ROLE_POSTHOUSE, 30};
+static const struct principal staff_cam = {1, ROLE_CAM, 0, PRINCIPAL_USER};
+static const struct principal partner_a = {2, ROLE_PARTNER, 10, PRINCIPAL_USER};
+static const struct principal posthouse_p = {3, ROLE_POSTHOUSE, 30, PRINCIPAL_USER};
 
 TEST(policy_roles_before_ownership)
 {
@@ -38,10 +38,12 @@ TEST(policy_hides_other_organisations)
 /* Uploads: staff read them all; only the owner (or the staff user who made one) writes. */
 TEST(policy_uploads_are_written_by_their_owner)
 {
-    static const struct principal read_only[] = {
-        {4, ROLE_COMMERCIAL, 0}, {5, ROLE_CAM, 0}, {9, ROLE_PLM, 0}};
-    static const struct principal pim = {6, ROLE_PIM, 0}, pom = {7, ROLE_POM, 0},
-                                  admin = {8, ROLE_ADMIN, 0};
+    static const struct principal read_only[] = {{4, ROLE_COMMERCIAL, 0, PRINCIPAL_USER},
+                                                 {5, ROLE_CAM, 0, PRINCIPAL_USER},
+                                                 {9, ROLE_PLM, 0, PRINCIPAL_USER}};
+    static const struct principal pim = {6, ROLE_PIM, 0, PRINCIPAL_USER},
+                                  pom = {7, ROLE_POM, 0, PRINCIPAL_USER},
+                                  admin = {8, ROLE_ADMIN, 0, PRINCIPAL_USER};
     const struct principal *uploaders[] = {&pim, &pom, &admin};
     /* made by the partner's user 2, or by the pim (user 6), for partner 10 (agent 30) */
     struct resource partners = {10, 30, 2}, pims = {10, 30, 6}, other = {11, 0, 2};
@@ -80,6 +82,33 @@ TEST(policy_uploads_are_written_by_their_owner)
         CHECK_INT_EQ(policy_check(&partner_a, writes[i], &other), POLICY_NOT_FOUND);
         CHECK_INT_EQ(policy_check(&posthouse_p, writes[i], &other), POLICY_NOT_FOUND);
     }
+}
+
+/* A transfer credential acts as its organisation, for uploads and deliveries only. */
+TEST(policy_transfer_credential_uploads_and_delivers_only)
+{
+    static const struct principal cred = {0, ROLE_PARTNER, 10, PRINCIPAL_TRANSFER};
+    struct resource own = {10, 0, 0}, other = {11, 0, 0};
+    const enum action may[] = {ACT_UPLOAD, ACT_UPLOAD_WRITE, ACT_UPLOAD_READ, ACT_DELIVER,
+                               ACT_DELIVERY_READ};
+    for (size_t i = 0; i < sizeof may / sizeof may[0]; i++) {
+        CHECK_INT_EQ(policy_check(&cred, may[i], &own), POLICY_ALLOW);
+        CHECK_INT_EQ(policy_check(&cred, may[i], &other), POLICY_NOT_FOUND);
+    }
+    /* what the organisation's people may do is not the credential's */
+    const enum action may_not[] = {ACT_SIGNED_IN,
+                                   ACT_PARTNER_READ,
+                                   ACT_REQUEST_READ,
+                                   ACT_REQUEST_MESSAGE,
+                                   ACT_QUESTIONNAIRE_ANSWER,
+                                   ACT_MESSAGE_LIST,
+                                   ACT_TRANSFER_CREDENTIALS,
+                                   ACT_PARTNER_EVENTS};
+    for (size_t i = 0; i < sizeof may_not / sizeof may_not[0]; i++) {
+        CHECK_INT_EQ(policy_role_may(&cred, may_not[i]), POLICY_FORBIDDEN);
+        CHECK_INT_EQ(policy_check(&cred, may_not[i], &own), POLICY_FORBIDDEN);
+    }
+    CHECK_INT_EQ(policy_role_may(&partner_a, ACT_PARTNER_READ), POLICY_ALLOW);
 }
 
 TEST(policy_every_action_is_described)

@@ -134,7 +134,8 @@ TEST(users_are_created_one_way)
     op_free(&o);
 
     /* only an admin adds users */
-    struct principal pim = {make_user(&w, "pim@vodgate.test", ROLE_PIM, 0), ROLE_PIM, 0};
+    struct principal pim = {make_user(&w, "pim@vodgate.test", ROLE_PIM, 0), ROLE_PIM, 0,
+                            PRINCIPAL_USER};
     CHECK(pim.user_id > 0);
     as(&w, &o, &pim);
     struct user_new more = {"y@vodgate.test", NULL, ROLE_PIM, PASSWORD, 0, NULL};
@@ -222,7 +223,8 @@ TEST(a_password_change_needs_the_current_one_and_ends_other_sessions)
 {
     struct world w;
     open_world(&w);
-    struct principal me = {make_user(&w, "pom@vodgate.test", ROLE_POM, 0), ROLE_POM, 0};
+    struct principal me = {make_user(&w, "pom@vodgate.test", ROLE_POM, 0), ROLE_POM, 0,
+                           PRINCIPAL_USER};
     struct account_session first, second;
     struct op o;
     as(&w, &o, NULL);
@@ -269,8 +271,10 @@ TEST(api_tokens_are_their_owners)
 {
     struct world w;
     open_world(&w);
-    struct principal ann = {make_user(&w, "ann@vodgate.test", ROLE_PIM, 0), ROLE_PIM, 0};
-    struct principal bob = {make_user(&w, "bob@vodgate.test", ROLE_PIM, 0), ROLE_PIM, 0};
+    struct principal ann = {make_user(&w, "ann@vodgate.test", ROLE_PIM, 0), ROLE_PIM, 0,
+                            PRINCIPAL_USER};
+    struct principal bob = {make_user(&w, "bob@vodgate.test", ROLE_PIM, 0), ROLE_PIM, 0,
+                            PRINCIPAL_USER};
     struct op o;
     json_t *t = NULL;
     as(&w, &o, &ann);

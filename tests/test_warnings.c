@@ -85,7 +85,7 @@ static int64_t issue(struct store *s, const struct world *w, int64_t now)
 {
     struct arena a = {0};
     struct db *db = store_get(s);
-    struct principal pim = {w->pim, ROLE_PIM, 0};
+    struct principal pim = {w->pim, ROLE_PIM, 0, PRINCIPAL_USER};
     struct op o;
     op_init(&o, db, &a, now, &pim, "http://vodgate.test");
     int64_t id = 0;
@@ -205,8 +205,8 @@ TEST(the_operations_check_who_acts_without_the_dispatcher)
     struct world w;
     make_world(s, &w);
     int64_t rid = issue(s, &w, T0);
-    struct principal own = {w.user, ROLE_PARTNER, w.partner};
-    struct principal other = {w.other_user, ROLE_PARTNER, w.other};
+    struct principal own = {w.user, ROLE_PARTNER, w.partner, PRINCIPAL_USER};
+    struct principal other = {w.other_user, ROLE_PARTNER, w.other, PRINCIPAL_USER};
     enum op_fail kind;
     /* the partner reads its own request, and may not issue one */
     CHECK_INT_EQ(as(s, &own, w.partner, rid, false, &kind), 0);

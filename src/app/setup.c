@@ -3,9 +3,10 @@
  *
  * The setup items are rows of the partner's checklist (pending or done,
  * who did it, what was provisioned); the stage rules (core/lifecycle.c)
- * read them back as facts. Provisioning the transfer account makes a new
- * token whose hash alone is stored: the only copy of the token is in the
- * answer of that one call.
+ * read them back as facts. The transfer account is app/transfer.c's
+ * credential: provisioning it issues a secret whose hash alone is stored
+ * (the only copy is in the answer of that one call), and the item is done
+ * exactly while the credential exists.
  */
 #include "app/setup.h"
 
@@ -17,7 +18,7 @@
 #include "app/partners.h"
 #include "app/questionnaire.h"
 #include "app/scope.h"
-#include "base/secret.h"
+#include "app/transfer.h"
 #include "core/deadline.h"
 #include "core/formats.h"
 #include "core/training.h"
@@ -51,25 +52,10 @@ static int provision_alias(struct op *o, const struct partner *p, const char *va
                          value);
     if (rc < 0)
         return rc;
-    *stored = value;
-    return 0;
-}
-
-/* Makes the transfer account's credentials; *secret gets them once, *stored the username. */
-static int provision_transfer(struct op *o, const struct partner *p, json_t **secret,
-                              const char **stored)
-{
-    char token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_LEN + 1];
-    secret_token(token);
-    secret_hash(token, hash);
-    const char *username =
-        p->alias ? p->alias : arena_printf(o->a, "partner%lld", (long long)p->id);
-    int rc = store_transfer_set(o->db, p->id, username, hash, o->now);
-    if (rc < 0)
+    /* the transfer account's username is the alias */
+    if ((rc = store_transfer_rename(o->db, p->id, value)) < 0)
         return rc;
-    *secret = json_pack("{s:s, s:s, s:s}", "username", username, "token", token, "upload_url",
-                        arena_printf(o->a, "%s/files/", o->base_url));
-    *stored = username;
+    *stored = value;
     return 0;
 }
 
@@ -86,8 +72,10 @@ static int set_item(struct op *o, const struct partner *p, const char *name, boo
     const char *stored = NULL;
     if (done && item == ITEM_ALIAS) {
         rc = provision_alias(o, p, value, &stored);
-    } else if (done && item == ITEM_TRANSFER) {
-        rc = provision_transfer(o, p, secret, &stored);
+    } else if (item == ITEM_TRANSFER) {
+        /* the credential and its item are one thing (app/transfer.c keeps the item in step) */
+        bool had;
+        rc = done ? transfer_provision(o, p, secret, &stored) : transfer_withdraw(o, p, &had);
     } else if (done) {
         json_t *vars = json_object();
         rc = invitation_send(o, p, value, "invitation", vars, &stored);

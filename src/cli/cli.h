@@ -21,6 +21,13 @@ int cli_demo(int argc, char **argv);
 /* The value of environment variable VODGATE_<name>, or dflt. */
 const char *cli_env(const char *name, const char *dflt);
 /*
+ * The Authorization header line for token: "Authorization: Bearer TOKEN"
+ * (an API token, or a transfer credential's secret), or with user (a
+ * transfer credential's username, the partner alias) HTTP Basic of
+ * user:token. malloc'd.
+ */
+char *cli_auth_header(const char *user, const char *token);
+/*
  * Parses the options every store command takes (--data, --database, --help).
  * Returns the index of the first operand, -1 after printing the help (exit
  * 0), or -2 after a usage error (exit 2).

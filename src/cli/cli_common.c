@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/mem.h"
 #include "base/secret.h"
 #include "cli/cli.h"
 
@@ -20,6 +21,32 @@ const char *cli_env(const char *name, const char *dflt)
     snprintf(key, sizeof key, "VODGATE_%s", name);
     const char *v = getenv(key);
     return v && *v ? v : dflt;
+}
+
+char *cli_auth_header(const char *user, const char *token)
+{
+    if (!user || !*user)
+        return xasprintf("Authorization: Bearer %s", token);
+    static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *plain = xasprintf("%s:%s", user, token);
+    size_t len = strlen(plain), o = 0;
+    char *b64 = xmalloc(len / 3 * 4 + 5);
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned v = (unsigned char)plain[i] << 16;
+        if (i + 1 < len)
+            v |= (unsigned char)plain[i + 1] << 8;
+        if (i + 2 < len)
+            v |= (unsigned char)plain[i + 2];
+        b64[o++] = t[v >> 18 & 63];
+        b64[o++] = t[v >> 12 & 63];
+        b64[o++] = i + 1 < len ? t[v >> 6 & 63] : '=';
+        b64[o++] = i + 2 < len ? t[v & 63] : '=';
+    }
+    b64[o] = '\0';
+    char *h = xasprintf("Authorization: Basic %s", b64);
+    free(b64);
+    free(plain);
+    return h;
 }
 
 int cli_wants_help(int argc, char **argv)

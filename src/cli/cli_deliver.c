@@ -18,17 +18,35 @@
 #include "cli/cli.h"
 
 static const char deliver_help[] =
-    "usage: vodgate deliver FILE... --server URL --token TOKEN --partner ID --kind KIND\n"
-    "                       [--request ID] [--wait]\n"
+    "usage: vodgate deliver FILE... --server URL --token TOKEN [--user ALIAS] --partner ID\n"
+    "                       --kind KIND [--request ID] [--wait]\n"
     "\nUploads each FILE with tus (resumable: run the same command again after an\n"
     "interruption) and delivers them together: KIND is avails or asset_package, ID the\n"
     "partner's id, --request the delivery request it answers (required during training).\n"
+    "The files are the partner's, whoever sends them: a posthouse delivering for the\n"
+    "partner that named it as its delivery agent gives that partner's ID.\n"
     "Prints the receipt (received at, files with sizes and sha256); with --wait, waits\n"
     "for the validation and prints the result with its findings, exiting 1 when it failed.\n"
-    "VODGATE_SERVER and VODGATE_TOKEN may stand for --server and --token.\n";
+    "\n"
+    "  --token TOKEN   an API token, or the partner's transfer secret (shown once when\n"
+    "                  staff create the transfer account), sent as a bearer token\n"
+    "  --user ALIAS    send the transfer secret with HTTP Basic as ALIAS:TOKEN instead\n"
+    "\n"
+    "VODGATE_SERVER, VODGATE_TOKEN and VODGATE_USER may stand for --server, --token\n"
+    "and --user.\n";
 
-/* Runs `vodgate upload FILE ...` as a child; returns the upload id (malloc'd) or NULL. */
-static char *upload_one(const char *file, const char *server, const char *token)
+/* Who sends and for whom: the credentials and the partner, for each call. */
+struct sender {
+    const char *server, *token, *user; /* user NULL: token is a bearer token */
+    char partner[24];                  /* the partner's id, as text */
+};
+
+/*
+ * Runs `vodgate upload FILE ... --partner ID` as a child (so the upload is
+ * the partner's, also when a posthouse or staff sends it); returns the
+ * upload id (malloc'd) or NULL.
+ */
+static char *upload_one(const char *file, const struct sender *who)
 {
     int fds[2];
     if (pipe(fds) < 0)
@@ -38,8 +56,12 @@ static char *upload_one(const char *file, const char *server, const char *token)
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
-        execl("/proc/self/exe", "vodgate", "upload", file, "--server", server, "--token", token,
-              (char *)NULL);
+        if (who->user)
+            execl("/proc/self/exe", "vodgate", "upload", file, "--server", who->server, "--token",
+                  who->token, "--user", who->user, "--partner", who->partner, (char *)NULL);
+        else
+            execl("/proc/self/exe", "vodgate", "upload", file, "--server", who->server, "--token",
+                  who->token, "--partner", who->partner, (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
@@ -68,12 +90,12 @@ static size_t collect(char *data, size_t size, size_t n, void *arg)
 }
 
 /* One API call; returns the HTTP status (0 on a network error) with the body in out. */
-static long call(const char *method, const char *url, const char *token, const char *body,
+static long call(const char *method, const char *url, const struct sender *who, const char *body,
                  struct buf *out)
 {
     CURL *c = curl_easy_init();
     struct curl_slist *h = NULL;
-    char *auth = xasprintf("Authorization: Bearer %s", token);
+    char *auth = cli_auth_header(who->user, who->token);
     h = curl_slist_append(h, auth);
     h = curl_slist_append(h, "Content-Type: application/json");
     curl_easy_setopt(c, CURLOPT_URL, url);
@@ -161,11 +183,13 @@ int cli_deliver(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"server", required_argument, 0, 's'},  {"token", required_argument, 0, 't'},
+        {"user", required_argument, 0, 'u'},
         {"partner", required_argument, 0, 'p'}, {"request", required_argument, 0, 'r'},
         {"kind", required_argument, 0, 'k'},    {"wait", no_argument, 0, 'w'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     const char *server = cli_env("SERVER", NULL), *token = cli_env("TOKEN", NULL), *kind = NULL;
+    const char *user = cli_env("USER", NULL);
     long long partner = 0, request = 0;
     bool wait = false;
     int c;
@@ -177,6 +201,9 @@ int cli_deliver(int argc, char **argv)
             break;
         case 't':
             token = optarg;
+            break;
+        case 'u':
+            user = optarg;
             break;
         case 'p':
             partner = atoll(optarg);
@@ -202,9 +229,11 @@ int cli_deliver(int argc, char **argv)
         fputs(deliver_help, stderr);
         return 2;
     }
+    struct sender who = {server, token, user, ""};
+    snprintf(who.partner, sizeof who.partner, "%lld", partner);
     json_t *files = json_array();
     for (int i = optind; i < argc; i++) {
-        char *id = upload_one(argv[i], server, token);
+        char *id = upload_one(argv[i], &who);
         if (!id) {
             fprintf(stderr,
                     "vodgate deliver: the upload of %s did not finish; run the same "
@@ -225,7 +254,7 @@ int cli_deliver(int argc, char **argv)
     json_decref(body);
     char *url = xasprintf("%s/api/v1/deliveries", server);
     struct buf out = {0};
-    long status = call("POST", url, token, text, &out);
+    long status = call("POST", url, &who, text, &out);
     free(text);
     free(url);
     json_t *d = json_loads(buf_str(&out), 0, NULL);
@@ -261,7 +290,7 @@ int cli_deliver(int argc, char **argv)
             buf_reset(&out);
             json_decref(d);
             d = NULL;
-            if (call("GET", durl, token, NULL, &out) == 200)
+            if (call("GET", durl, &who, NULL, &out) == 200)
                 d = json_loads(buf_str(&out), 0, NULL);
             const char *st = d ? json_string_value(json_object_get(d, "status")) : NULL;
             if (st && strcmp(st, "validating")) {

@@ -889,7 +889,8 @@ static int play(struct demo *d, const struct beat *b, int64_t real_now)
     enum role role = ROLE_NONE;
     actor_of(d, b, rc == 0 && b->act != A_INVITE ? &p : NULL, &actor, &role);
     struct op o;
-    struct principal who = {actor, role, role_is_org(role) ? d->partner[b->org] : 0};
+    struct principal who = {actor, role, role_is_org(role) ? d->partner[b->org] : 0,
+                            PRINCIPAL_USER};
     op_init(&o, db, &a, now_get(), &who, app_public_url());
     op_join(&o); /* a beat is one transaction, whatever operations it runs */
     if (rc == 0)

@@ -46,9 +46,12 @@ static const char upload_help[] =
     "Prints the upload id and its sha256 at the end (checked against the local file).\n"
     "\n"
     "  --server URL        the vodgate server, e.g. https://vod.example.com [VODGATE_SERVER]\n"
-    "  --token TOKEN       an API token (Authorization: Bearer) [VODGATE_TOKEN]\n"
+    "  --token TOKEN       an API token, or the partner's transfer secret, sent as\n"
+    "                      Authorization: Bearer [VODGATE_TOKEN]\n"
+    "  --user ALIAS        send --token as the transfer secret of the partner ALIAS\n"
+    "                      with HTTP Basic (ALIAS:TOKEN) instead [VODGATE_USER]\n"
     "  --partner ID        the partner the upload is for (staff, and posthouses acting\n"
-    "                      for a partner)\n"
+    "                      for a partner: the upload is then the partner's)\n"
     "  --chunk-size BYTES  bytes per PATCH, each with its own checksum (67108864)\n"
     "  --state PATH        where the upload's URL is kept (FILE.vodgate-upload)\n"
     "  --retries N         failed requests in a row before giving up (8)\n"
@@ -371,10 +374,21 @@ static void b64(const unsigned char *in, size_t len, char *out)
 
 int cli_upload(int argc, char **argv)
 {
-    enum { O_SERVER = 1, O_TOKEN, O_PARTNER, O_CHUNK, O_STATE, O_RETRIES, O_NO_CHECKSUM, O_HELP };
+    enum {
+        O_SERVER = 1,
+        O_TOKEN,
+        O_USER,
+        O_PARTNER,
+        O_CHUNK,
+        O_STATE,
+        O_RETRIES,
+        O_NO_CHECKSUM,
+        O_HELP
+    };
     static const struct option opts[] = {
         {"server", required_argument, 0, O_SERVER},
         {"token", required_argument, 0, O_TOKEN},
+        {"user", required_argument, 0, O_USER},
         {"partner", required_argument, 0, O_PARTNER},
         {"chunk-size", required_argument, 0, O_CHUNK},
         {"state", required_argument, 0, O_STATE},
@@ -384,7 +398,7 @@ int cli_upload(int argc, char **argv)
         {0, 0, 0, 0},
     };
     const char *server_arg = cli_env("SERVER", NULL), *token = cli_env("TOKEN", NULL);
-    const char *partner = NULL, *state_arg = NULL;
+    const char *partner = NULL, *state_arg = NULL, *user = cli_env("USER", NULL);
     long long chunk = 64LL << 20;
     int retries = 8;
     bool checksum = true;
@@ -397,6 +411,9 @@ int cli_upload(int argc, char **argv)
             break;
         case O_TOKEN:
             token = optarg;
+            break;
+        case O_USER:
+            user = optarg;
             break;
         case O_PARTNER:
             partner = optarg;
@@ -434,7 +451,7 @@ int cli_upload(int argc, char **argv)
     while (sl && server[sl - 1] == '/')
         server[--sl] = '\0';
     c.server = server;
-    c.auth = xasprintf("Authorization: Bearer %s", token);
+    c.auth = cli_auth_header(user, token);
     char *state_path = state_arg ? xstrdup(state_arg) : xasprintf("%s.vodgate-upload", file);
     char *url = NULL, *name_b64 = NULL;
     char err[CURL_ERROR_SIZE], msg[512];

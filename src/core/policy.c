@@ -70,7 +70,31 @@ static const struct {
     [ACT_DELIVER] = {"deliver", ROLE_ADMIN, ROLE_ORG, false},
     [ACT_DELIVERY_READ] = {"delivery_read", ROLE_STAFF, ROLE_ORG, false},
     [ACT_STAFF_VIEW] = {"staff_view", ROLE_STAFF, 0, false},
+    [ACT_TRANSFER_CREDENTIALS] = {"transfer_credentials", ROLE_ADMIN | ROLE_PIM, 0, false},
 };
+
+/*
+ * A transfer credential (policy.h) is a machine's key to one organisation's
+ * uploads and deliveries: create, write, read and terminate its uploads
+ * (the tus endpoints and GET /api/v1/uploads), deliver them and read the
+ * results. Everything else is a person's business: 403, whatever the role
+ * would allow. Ownership is the role's (its organisation's things only).
+ */
+bool policy_transfer_may(enum action a)
+{
+    switch (a) {
+    case ACT_PUBLIC:
+    case ACT_UPLOAD:
+    case ACT_UPLOAD_WRITE:
+    case ACT_UPLOAD_READ:
+    case ACT_UPLOAD_DELETE:
+    case ACT_DELIVER:
+    case ACT_DELIVERY_READ:
+        return true;
+    default:
+        return false;
+    }
+}
 
 unsigned policy_roles(enum action a)
 {
@@ -97,6 +121,8 @@ enum policy_result policy_role_may(const struct principal *p, enum action a)
         return POLICY_ALLOW;
     if (!p || p->role == ROLE_NONE)
         return POLICY_UNAUTHENTICATED;
+    if (p->kind == PRINCIPAL_TRANSFER && !policy_transfer_may(a))
+        return POLICY_FORBIDDEN;
     return (policy_roles(a) & p->role) ? POLICY_ALLOW : POLICY_FORBIDDEN;
 }
 

@@ -59,7 +59,22 @@ enum action {
     ACT_UPLOAD_DELETE,        /* terminate an upload (tus DELETE) */
     ACT_UPLOAD_READ,          /* read uploads, their offsets and checksums (HEAD, listings) */
     ACT_STAFF_VIEW,           /* staff-only portal pages: the planner, the outbox */
+    ACT_TRANSFER_CREDENTIALS, /* issue, rotate and revoke a partner's transfer credential */
     ACT_N
+};
+
+/*
+ * What signed the request in. A person (a session or an API token), or an
+ * organisation's transfer credential (SPEC 2.3: username and secret, HTTP
+ * Basic or bearer), which acts as its organisation (role partner, or
+ * posthouse for a posthouse's credential; user_id 0, since no person acts)
+ * and only for what a tus client and `vodgate upload`/`deliver` need:
+ * policy_transfer_may() lists those actions, and every other one answers
+ * POLICY_FORBIDDEN whatever the role would allow.
+ */
+enum principal_kind {
+    PRINCIPAL_USER = 0,
+    PRINCIPAL_TRANSFER,
 };
 
 /* Who asks: the signed-in user. org_id is 0 for staff. */
@@ -67,6 +82,7 @@ struct principal {
     int64_t user_id;
     enum role role;
     int64_t org_id;
+    enum principal_kind kind;
 };
 
 /*
@@ -95,6 +111,8 @@ bool policy_is_public(enum action a);
 const char *policy_action_name(enum action a);
 /* The role-level check made before any handler runs (p NULL = not signed in). */
 enum policy_result policy_role_may(const struct principal *p, enum action a);
+/* Whether a transfer credential may ever perform a: uploads and deliveries, nothing else. */
+bool policy_transfer_may(enum action a);
 /* The full check on a resource: role first, then ownership. */
 enum policy_result policy_check(const struct principal *p, enum action a, const struct resource *r);
 

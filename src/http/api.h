@@ -105,6 +105,10 @@ void api_staff_list(struct req *r);
 /* api_test_fail.c */
 void api_test_fail(struct req *r);
 
+/* api_transfer.c */
+void api_transfer_create(struct req *r);
+void api_transfer_delete(struct req *r);
+
 /* api_tus.c */
 void api_tus_options(struct req *r);
 void api_tus_create(struct req *r);

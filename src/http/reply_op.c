@@ -61,7 +61,7 @@ void reply_op_error(struct req *r, const struct op *o, int rc)
 void req_op_init(struct req *r, struct op *o)
 {
     /* a request made without sign-in (an invitation) acts as nobody, not as the system */
-    struct principal nobody = {0, ROLE_NONE, 0};
+    struct principal nobody = {0, ROLE_NONE, 0, PRINCIPAL_USER};
     op_init(o, req_db(r), &r->arena, now_get(), r->signed_in ? &r->who : &nobody, app_public_url());
 }
 

@@ -114,6 +114,11 @@ static const struct route api_routes[] = {
     /* the invitation lookup (api_invitations.c) */
     {"GET", "/api/v1/invitations/{token}", api_invitation_get, ACT_PUBLIC, 0, SCOPE_NONE},
     {"GET", "/api/v1/staff", api_staff_list, ACT_STAFF_VIEW, 0, SCOPE_NONE},
+    /* the partner's transfer credential (api_transfer.c) */
+    {"POST", "/api/v1/partners/{id}/transfer-credentials", api_transfer_create,
+     ACT_TRANSFER_CREDENTIALS, CSRF, SCOPE_PARTNER},
+    {"DELETE", "/api/v1/partners/{id}/transfer-credentials", api_transfer_delete,
+     ACT_TRANSFER_CREDENTIALS, CSRF, SCOPE_PARTNER},
 };
 
 #define MAX_TABLES 4

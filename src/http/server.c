@@ -57,6 +57,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/transfer.h"
 #include "base/now.h"
 #include "base/recover.h"
 #include "base/secret.h"
@@ -322,10 +323,22 @@ void reply_policy(struct req *r, enum policy_result pr)
     }
     switch (pr) {
     case POLICY_UNAUTHENTICATED:
-        reply_error(r, 401, "unauthenticated", "sign in first: POST /api/v1/session");
+        if (req_header(r, MHD_HTTP_HEADER_AUTHORIZATION))
+            reply_error(r, 401, "unauthenticated",
+                        "the credentials sent are not valid (unknown, expired, revoked or "
+                        "replaced by new ones): sign in again, or ask for new transfer "
+                        "credentials");
+        else
+            reply_error(r, 401, "unauthenticated", "sign in first: POST /api/v1/session");
         break;
     case POLICY_FORBIDDEN:
-        reply_error(r, 403, "forbidden", "your role (%s) may not do this", role_name(r->who.role));
+        if (r->signed_in && r->who.kind == PRINCIPAL_TRANSFER)
+            reply_error(r, 403, "forbidden",
+                        "transfer credentials only upload and deliver (/files/, "
+                        "/api/v1/uploads, /api/v1/deliveries): sign in as a person for the rest");
+        else
+            reply_error(r, 403, "forbidden", "your role (%s) may not do this",
+                        role_name(r->who.role));
         break;
     case POLICY_NOT_FOUND:
         reply_error(r, 404, "not_found", "no such resource");
@@ -465,11 +478,57 @@ static const struct route *route_find(struct req *r)
     return NULL;
 }
 
-/* Resolves the bearer token or session cookie into r->user. */
+/*
+ * Signs r in as the transfer credential (app/transfer.h) that secret (and,
+ * for HTTP Basic, username) names: an organisation, never a person, and on
+ * the API and tus routes only (a portal page is for people: it asks them to
+ * sign in). Not cached, so a revoked or replaced secret is refused at once.
+ * Returns true when r is signed in.
+ */
+static bool authenticate_transfer(struct req *r, const char *username, const char *secret)
+{
+    if (r->route->flags & ROUTE_PAGE)
+        return false;
+    struct principal p;
+    if (transfer_resolve(req_db(r), &r->arena, username, secret, &p) < 0)
+        return false;
+    r->signed_in = true;
+    r->who = p;
+    memset(&r->user, 0, sizeof r->user);
+    r->user.role = p.role;
+    r->user.partner_id = p.org_id;
+    /* what the access log shows for who asked */
+    r->user.email = arena_printf(&r->arena, "transfer:%lld", (long long)p.org_id);
+    r->user.name = r->user.email;
+    return true;
+}
+
+/* HTTP Basic: a transfer credential's username and secret (people sign in otherwise). */
+static void authenticate_basic(struct req *r)
+{
+    char *password = NULL;
+    char *user = MHD_basic_auth_get_username_password(r->conn, &password);
+    if (user && password)
+        (void)authenticate_transfer(r, user, password);
+    if (user)
+        MHD_free(user);
+    if (password)
+        MHD_free(password);
+}
+
+/*
+ * Resolves who asks into r->user and r->who: the bearer token or session
+ * cookie of a person, or a partner's transfer credential (HTTP Basic, or
+ * its secret as the bearer token).
+ */
 static void authenticate(struct req *r)
 {
     const char *token = NULL;
     const char *authz = req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (authz && strncasecmp(authz, "Basic ", 6) == 0) {
+        authenticate_basic(r);
+        return;
+    }
     if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
         token = authz + 7;
     } else {
@@ -496,6 +555,9 @@ static void authenticate(struct req *r)
     secret_hash(token, hash);
     struct token_row row; /* through the resolved-token cache: see store/token_cache.h */
     if (store_token_lookup_cached(req_db_of, r, &r->arena, hash, now_real(), &row) != STORE_OK) {
+        /* not a person's token: a transfer credential's secret sent as the bearer token? */
+        if (!r->via_cookie)
+            (void)authenticate_transfer(r, NULL, token);
         r->via_cookie = false;
         return;
     }

@@ -56,9 +56,30 @@ int store_setup_set(struct db *db, int64_t partner_id, const char *item, const c
                     int64_t owner_id, const char *value, int64_t now);
 
 /* ---- transfer accounts and invitations ---- */
+/*
+ * A partner's transfer credential (SPEC 2.3): its username (the alias) and
+ * the hash of its secret, one per partner. Setting it again replaces the
+ * secret (a rotation: rotated_at/by; the first one sets created_at/by).
+ */
+struct transfer_row {
+    int64_t partner_id;
+    char *username;
+    int64_t created_at, created_by; /* created_by 0: unknown */
+    int64_t rotated_at, rotated_by; /* 0 while never rotated */
+};
+/* Inserts or replaces the credential; *rotated tells whether one existed. */
 int store_transfer_set(struct db *db, int64_t partner_id, const char *username,
-                       const char *token_hash, int64_t now);
-int store_transfer_lookup(struct db *db, const char *token_hash, int64_t *partner_id);
+                       const char *token_hash, int64_t by, int64_t now, bool *rotated);
+/* The partner's credential, STORE_ERR_NOT_FOUND when it has none. Strings in a. */
+int store_transfer_get(struct db *db, struct arena *a, int64_t partner_id,
+                       struct transfer_row *out);
+/* The credential whose secret hashes to token_hash (STORE_ERR_NOT_FOUND: none). Strings in a. */
+int store_transfer_lookup(struct db *db, struct arena *a, const char *token_hash,
+                          struct transfer_row *out);
+/* Deletes the partner's credential; STORE_ERR_NOT_FOUND when it had none. */
+int store_transfer_delete(struct db *db, int64_t partner_id);
+/* The credential's username follows the partner's alias (no credential: nothing to do). */
+int store_transfer_rename(struct db *db, int64_t partner_id, const char *username);
 int store_invitation_add(struct db *db, const char *token_hash, int64_t user_id, int64_t now,
                          int64_t expires_at);
 /* Marks an unused, unexpired invitation used; *user_id gets its user. STORE_ERR_NOT_FOUND

@@ -346,6 +346,12 @@ const struct migration migrations[] = {
     {10, "the instance that holds a job's lease",
      /* NULL while queued or ended; a restarted instance releases what it held at once */
      "ALTER TABLE jobs ADD COLUMN lease_owner TEXT;"},
+    {11, "transfer credentials: who made and who last rotated them",
+     /* the secret is still only a hash; a revoked credential is deleted (the audit log keeps
+        its history); created_* is the first issue, rotated_* the latest new secret */
+     "ALTER TABLE transfer_accounts ADD COLUMN created_by BIGINT REFERENCES users(id);"
+     "ALTER TABLE transfer_accounts ADD COLUMN rotated_at BIGINT;"
+     "ALTER TABLE transfer_accounts ADD COLUMN rotated_by BIGINT REFERENCES users(id);"},
 };
 
 const int n_migrations = sizeof migrations / sizeof migrations[0];

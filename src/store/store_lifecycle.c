@@ -178,22 +178,74 @@ int store_setup_set(struct db *db, int64_t partner_id, const char *item, const c
 }
 
 int store_transfer_set(struct db *db, int64_t partner_id, const char *username,
-                       const char *token_hash, int64_t now)
+                       const char *token_hash, int64_t by, int64_t now, bool *rotated)
 {
+    int64_t n = 0;
+    int rc = db_query_int(db, &n, "SELECT COUNT(*) FROM transfer_accounts WHERE partner_id = ?",
+                          "i", partner_id);
+    if (rc < 0)
+        return STORE_ERR;
+    *rotated = n > 0;
+    if (*rotated)
+        return err_of(db_run(db,
+                             "UPDATE transfer_accounts SET username = ?, token_hash = ?,"
+                             " rotated_at = ?, rotated_by = ? WHERE partner_id = ?",
+                             "ssiIi", username, token_hash, now, by, partner_id));
     return err_of(db_run(db,
                          "INSERT INTO transfer_accounts(partner_id, username, token_hash,"
-                         " created_at) VALUES (?, ?, ?, ?) ON CONFLICT (partner_id) DO UPDATE SET"
-                         " username = excluded.username, token_hash = excluded.token_hash,"
-                         " created_at = excluded.created_at",
-                         "issi", partner_id, username, token_hash, now));
+                         " created_at, created_by) VALUES (?, ?, ?, ?, ?)",
+                         "issiI", partner_id, username, token_hash, now, by));
 }
 
-int store_transfer_lookup(struct db *db, const char *token_hash, int64_t *partner_id)
+#define TRANSFER_COLS "partner_id, username, created_at, created_by, rotated_at, rotated_by"
+
+static int transfer_one(struct db_stmt *st, struct arena *a, struct transfer_row *out)
 {
-    int rc = db_query_int(db, partner_id,
-                          "SELECT partner_id FROM transfer_accounts WHERE token_hash = ?", "s",
-                          token_hash);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->partner_id = db_int(st, 0);
+        out->username = arena_strdup(a, db_text(st, 1));
+        out->created_at = db_int(st, 2);
+        out->created_by = int_or_0(st, 3);
+        out->rotated_at = int_or_0(st, 4);
+        out->rotated_by = int_or_0(st, 5);
+    }
+    db_done(st);
     return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_ERR_NOT_FOUND : STORE_ERR;
+}
+
+int store_transfer_get(struct db *db, struct arena *a, int64_t partner_id,
+                       struct transfer_row *out)
+{
+    return transfer_one(db_query(db,
+                                 "SELECT " TRANSFER_COLS " FROM transfer_accounts"
+                                 " WHERE partner_id = ?",
+                                 "i", partner_id),
+                        a, out);
+}
+
+int store_transfer_lookup(struct db *db, struct arena *a, const char *token_hash,
+                          struct transfer_row *out)
+{
+    return transfer_one(db_query(db,
+                                 "SELECT " TRANSFER_COLS " FROM transfer_accounts"
+                                 " WHERE token_hash = ?",
+                                 "s", token_hash),
+                        a, out);
+}
+
+int store_transfer_delete(struct db *db, int64_t partner_id)
+{
+    int rc = db_run(db, "DELETE FROM transfer_accounts WHERE partner_id = ?", "i", partner_id);
+    if (rc < 0)
+        return err_of(rc);
+    return db_changes(db) ? STORE_OK : STORE_ERR_NOT_FOUND;
+}
+
+int store_transfer_rename(struct db *db, int64_t partner_id, const char *username)
+{
+    return err_of(db_run(db, "UPDATE transfer_accounts SET username = ? WHERE partner_id = ?",
+                         "si", username, partner_id));
 }
 
 int store_invitation_add(struct db *db, const char *token_hash, int64_t user_id, int64_t now,

@@ -48,6 +48,7 @@
 #include "app/partners.h"
 #include "web/svg_timeline.h"
 #include "web/pages.h"
+#include "web/partner_transfer.h"
 #include "web/web.h"
 
 #define LOG_LATEST     50 /* audit events shown before "show the whole log" */
@@ -1151,6 +1152,7 @@ void page_partner(struct req *r)
                                       json_is_true(json_object_get(p, "channels"))));
 
     setup_vm(&v);
+    partner_transfer_vm(r, v.vm, p, v.zone); /* partner_transfer.c */
     training_vm(&v, questionnaire);
     json_object_set_new(v.vm, "requests", requests_vm(&v, requests));
     clocks_vm(&v, clocks, titles);
@@ -1270,29 +1272,6 @@ static void step_done(struct req *r, struct op *o, int rc, const char *back, con
     page_op_redirect(r, o, rc, back, ok_text);
 }
 
-/* Provisions the transfer account and shows its credentials, once. */
-static void provision_transfer(struct req *r, const char *back, int64_t id, const json_t *partner)
-{
-    struct op o;
-    json_t *ans = NULL;
-    req_op_init(r, &o);
-    int rc = setup_item_set(&o, id, "transfer_account", true, NULL, &ans);
-    const json_t *cred = json_object_get(ans, "credentials");
-    if (rc < 0 || !json_is_object(cred)) {
-        step_done(r, &o, rc < 0 ? rc : OP_REFUSED, back, NULL);
-        json_decref(ans);
-        return;
-    }
-    op_free(&o);
-    json_t *vm = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title", "Transfer account", "back",
-                           back, "name", jstr(partner, "name") ? jstr(partner, "name") : "",
-                           "username", jstr(cred, "username") ? jstr(cred, "username") : "",
-                           "token", jstr(cred, "token") ? jstr(cred, "token") : "", "upload_url",
-                           jstr(cred, "upload_url") ? jstr(cred, "upload_url") : "");
-    json_decref(ans);
-    page_render(r, 200, "partner_credentials", vm);
-}
-
 void page_partner_post(struct req *r)
 {
     json_t *p = partner_of(r);
@@ -1306,7 +1285,9 @@ void page_partner_post(struct req *r)
     json_t *j;
     req_op_init(r, &o); /* every branch ends with step_done, or op_free at the end */
 
-    if (!strcmp(act, "send_questionnaire")) {
+    if (partner_transfer_post(r, act, p, back)) { /* create, rotate, revoke: partner_transfer.c */
+        op_free(&o);
+    } else if (!strcmp(act, "send_questionnaire")) {
         step_done(r, &o, questionnaire_send(&o, pid), back,
                   "Questionnaire sent: the contact has an email with a link.");
     } else if (!strcmp(act, "setup_item")) {
@@ -1315,9 +1296,7 @@ void page_partner_post(struct req *r)
         const char *value = page_field(r, "value");
         if (k == ITEM_N) {
             page_redirect(r, back, "error", "Choose one of the three setup items.");
-        } else if (k == ITEM_TRANSFER) {
-            provision_transfer(r, back, pid, p);
-        } else {
+        } else { /* the transfer account's form went to partner_transfer_post above */
             int rc = setup_item_set(&o, pid, setup_item_name(k), true,
                                     value && *value ? value : NULL, &j);
             json_decref(j);

@@ -107,6 +107,12 @@ const cases = {
     assert.equal(made.status, 201, made.text);
     return `/api/v1/me/tokens/${made.json.id}`;
   } },
+  // the partner's transfer credential (DELETE: one is made first, so that pim and admin find one)
+  'POST /api/v1/partners/{id}/transfer-credentials': {},
+  'DELETE /api/v1/partners/{id}/transfer-credentials': { pathAs: async (token) => {
+    if (token) await s.call('POST', `/api/v1/partners/${org.A}/transfer-credentials`, { token: tok.admin });
+    return `/api/v1/partners/${org.A}/transfer-credentials`;
+  } },
   // planner, posthouses, outbox, account pages
   'GET /plan': { path: () => '/plan?target=2027-06-01' },
   'GET /posthouses': {},
@@ -366,6 +372,46 @@ test('every route whose path names a thing declares its scope, which the dispatc
   assert.deepEqual(unscoped.map((r) => `${r.method} ${r.pattern}`), []);
   const known = ['', 'partner', 'request', 'delivery', 'upload', 'clock', 'calendar', 'token'];
   assert.deepEqual(routes.filter((r) => !known.includes(r.scope)).map((r) => r.scope), []);
+});
+
+// A transfer credential (SPEC 2.3) acts as its organisation for uploads and deliveries only:
+// every other route refuses it (403; a page asks a person to sign in), whatever a partner user
+// of the same organisation may do there.
+test('a transfer credential reaches the upload and delivery routes only', async () => {
+  const made = await s.call('POST', `/api/v1/partners/${org.A}/transfer-credentials`, { token: tok.admin });
+  assert.equal(made.status, 201, made.text);
+  const auth = `Bearer ${made.json.secret}`;
+  const mine = ['public', 'upload', 'upload_write', 'upload_read', 'upload_delete', 'deliver', 'delivery_read'];
+  for (const r of routes) {
+    if (r.public || (r.method === 'POST' && r.pattern === '/api/v1/session')) continue;
+    const c = cases[`${r.method} ${r.pattern}`];
+    if (c.pathAs && !r.pattern.startsWith('/files/')) continue; // their paths are made per user
+    let path = pathFor(r, org.A);
+    if (c.pathAs) { // PATCH and DELETE: an upload the credential made itself
+      const up = await s.call('POST', '/files/', { headers: { Authorization: auth, 'Tus-Resumable': '1.0.0', 'Upload-Length': '10' } });
+      assert.equal(up.status, 201, up.text);
+      path = new URL(up.headers.get('location'), s.base).pathname;
+    }
+    const headers = { ...(c.headers ? c.headers() : {}), Authorization: auth };
+    if (r.page) { // not a person: the page asks for a sign-in
+      const res = await fetch(s.base + path, { method: r.method, headers: { ...headers, Accept: 'text/html' }, redirect: 'manual' });
+      assert.equal(res.status, 303, `${r.method} ${r.pattern} -> ${res.status}`);
+      assert.match(res.headers.get('location'), /^\/(\?next=|$)/);
+      continue;
+    }
+    const res = await s.call(r.method, path, { headers, body: c.body ? c.body(org.A) : undefined });
+    const where = `${r.method} ${r.pattern} (${r.action}) -> ${res.status} ${res.text.slice(0, 200)}`;
+    if (mine.includes(r.action)) {
+      assert.ok(![401, 403].includes(res.status), where);
+    } else {
+      assert.equal(res.status, 403, where);
+    }
+  }
+  // and another organisation's things are as missing as a missing one
+  for (const path of [`/api/v1/uploads/${ids.upload[org.P]}`, `/api/v1/deliveries/${ids.delivery[org.B]}`]) {
+    const foreign = await s.call('GET', path, { headers: { Authorization: auth } });
+    assert.equal(foreign.status, 404, `${path}: ${foreign.text}`);
+  }
 });
 
 test('another organisation\'s upload answers as a missing one, on every upload route', async () => {
