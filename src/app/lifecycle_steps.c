@@ -88,14 +88,6 @@ int lifecycle_send(struct op *o, const struct partner *p, const char *to_email, 
     struct buf err = {0};
     int64_t id;
     json_object_set_new(vars, "portal_url", json_string(o->base_url));
-    /* the note that came with the action, as a section of zero or one line */
-    json_t *note = json_object_get(vars, "note");
-    if (!json_is_string(note) || !*json_string_value(note))
-        note = json_object_get(vars, "reason");
-    json_object_set_new(vars, "note_lines",
-                        json_is_string(note) && *json_string_value(note)
-                            ? json_pack("[O]", note)
-                            : json_array());
     if (p) {
         json_object_set_new(vars, "partner", json_string(p->name));
         if (!json_object_get(vars, "link"))

@@ -43,9 +43,8 @@ int lifecycle_user_with_role(struct op *o, int64_t user_id, enum role role, cons
 /*
  * Messages, queued in the operation's transaction (app/mail_queue.c). vars
  * are borrowed; the partner's name, zone, portal address and a link to the
- * partner page are added, and note_lines: the action's "note" (or
- * "reason") as a list of one line, or an empty list when there is none, for
- * a template's {{#note_lines}} section. A template that does not render
+ * partner page are added (and by mail_queue note_lines, the action's note
+ * as a list of zero or one line). A template that does not render
  * refuses the step (OP_FAILED, "message_failed").
  */
 /* One message to an address (to_user: its user, 0 when none). */

@@ -34,22 +34,22 @@ const char *result_mail_place(struct op *o, const json_t *loc)
     json_int_t line = json_integer_value(json_object_get(loc, "line"));
     json_t *stream = json_object_get(loc, "stream");
     if (sheet)
-        buf_printf(&b, " sheet '%s'", sheet);
+        buf_printf(&b, ", sheet '%s'", sheet);
     if (row)
-        buf_printf(&b, " row %lld", (long long)row);
+        buf_printf(&b, ", row %lld", (long long)row);
     if (column)
-        buf_printf(&b, " column %s", column);
-    if (header)
+        buf_printf(&b, ", column %s", column);
+    if (header && (column || !path)) /* an element path names its element already */
         buf_printf(&b, " (%s)", header);
     if (line)
-        buf_printf(&b, " line %lld", (long long)line);
+        buf_printf(&b, ", line %lld", (long long)line);
     if (path)
-        buf_printf(&b, " %s", path);
+        buf_printf(&b, ", %s", path);
     if (json_is_integer(stream))
-        buf_printf(&b, " stream %lld", (long long)json_integer_value(stream));
+        buf_printf(&b, ", stream %lld", (long long)json_integer_value(stream));
     if (timecode)
         buf_printf(&b, " at %s", timecode);
-    const char *s = arena_strdup(o->a, b.len ? buf_str(&b) + 1 : "the file as a whole");
+    const char *s = arena_strdup(o->a, b.len ? buf_str(&b) + 2 : "the file as a whole");
     buf_free(&b);
     return s;
 }

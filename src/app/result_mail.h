@@ -38,7 +38,11 @@ int result_mail_send(struct op *o, const struct partner *p, const struct deliver
                      const struct request_row *r, const json_t *findings, size_t n_errors,
                      size_t n_warnings, bool passed);
 
-/* The place of a finding in words ("sheet 'Avails' row 7 column F (Territory)"; o's arena). */
+/*
+ * The place of a finding in words (o's arena): "sheet 'Avails', row 7,
+ * column F (Territory)", "line 52, /AvailList/Avail[1]/...", "stream 1 at
+ * 00:01:02.500", or "the file as a whole".
+ */
 const char *result_mail_place(struct op *o, const json_t *location);
 
 #endif
