@@ -47,6 +47,7 @@ const EVENTS = {
   'training complete, handover': { training_complete: ['partner'], handover: ['pom'] },
   'partner reply (steady state)': { request_message: ['pom'] },
   'staff message': { request_message: ['partner'] },
+  'result failed (steady state), many errors': { result_failed: ['partner', 'pom'] },
 };
 
 async function allMessages(w) {
@@ -101,7 +102,7 @@ test('every event of SPEC 6 gives exactly one message per recipient, in words, w
     return path.split('/').pop();
   };
   const deliver = async (p, req, file, name) => {
-    const up = await upload(p, name, readFileSync(`${SAMPLES}/${file}`));
+    const up = await upload(p, name, Buffer.isBuffer(file) ? file : readFileSync(`${SAMPLES}/${file}`));
     const r = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: req.id, kind: 'avails', files: [up] } });
     assert.equal(r.status, 202, r.text);
     return settled(w, r.json.id, p.token);
@@ -224,6 +225,14 @@ test('every event of SPEC 6 gives exactly one message per recipient, in words, w
     await expect('partner reply (steady state)', p, () => post(`/api/v1/requests/${c.id}/messages`, p.token, { body: 'Coming Friday.' }));
     m = await expect('staff message', p, () => post(`/api/v1/requests/${c.id}/messages`, w.tok.pom, { body: 'Thanks, noted.' }));
     assert.match(m[0].body, /Thanks, noted\./);
+    // 25 errors (every territory unknown): the first ten with their places, the rest counted
+    const many = Buffer.from(readFileSync(`${SAMPLES}/Avails_noErrors_v2.4.xml`, 'utf8')
+      .replace(/(<[a-z:]*country>)[A-Z]+</g, '$1JJ<'));
+    m = await expect('result failed (steady state), many errors', p, () => deliver(p, c, many, 'december.xml'));
+    const big = m.find((x) => x.to === p.contact).body;
+    assert.equal(big.match(/^  - avails\./gm).length, 10, 'ten errors listed');
+    assert.match(big, /\.\.\. and 15 more errors on the page/);
+    assert.match(big, /Respond as soon as you can/, 'no response clock in steady state');
 
     // ---- every message, read as a person reads it ----
     const all = await allMessages(w);
