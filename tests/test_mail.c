@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "app/result_mail.h"
 #include "base/secret.h"
 #include "jobs/mail.h"
 #include "store/db.h"
@@ -41,6 +42,18 @@ static void use_test_template(void)
           "Hello,\n"
           "\n"
           "  {{link}}\n",
+          f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/unit_noted.txt", tpl_dir);
+    f = fopen(path, "w");
+    VG_ASSERT(f);
+    fputs("# vars: note_lines[]\n"
+          "Subject: noted\n"
+          "\n"
+          "{{#note_lines}}\n"
+          "Note: {{.}}\n"
+          "{{/note_lines}}\n"
+          "end\n",
           f);
     fclose(f);
     struct mail_config cfg = {.templates_dir = tpl_dir};
@@ -146,6 +159,61 @@ TEST(queueing_joins_the_callers_transaction)
     arena_free(&a);
     store_put(s, db);
     drop_store(s);
+}
+
+/* The body of a "unit_noted" message queued with vars (a JSON text). */
+static void noted(struct db *db, struct arena *a, const char *vars_text, const char *want)
+{
+    struct buf err = {0};
+    int64_t id;
+    json_t *vars = json_loads(vars_text, 0, NULL);
+    CHECK_INT_EQ(mail_queue(db, a, "ops@example.com", 0, 0, "unit_noted", vars, T0, &id, &err), 0);
+    struct mail_row m;
+    CHECK_INT_EQ(store_mail_get(db, a, id, &m), 0);
+    CHECK_STR_EQ(m.body, want);
+    json_decref(vars);
+    buf_free(&err);
+}
+
+TEST(the_note_of_the_action_shows_when_there_is_one)
+{
+    struct store *s = fresh_store();
+    struct db *db = store_get(s);
+    struct arena a = {0};
+    CHECK_INT_EQ(store_begin(db), 0);
+    noted(db, &a, "{\"note\": \"one more chance\"}", "Note: one more chance\nend\n");
+    noted(db, &a, "{\"reason\": \"waiting on us\"}", "Note: waiting on us\nend\n");
+    noted(db, &a, "{\"note\": \"\", \"reason\": \"the spec is late\"}",
+          "Note: the spec is late\nend\n");
+    noted(db, &a, "{\"note\": \"\"}", "end\n");
+    noted(db, &a, "{}", "end\n");
+    noted(db, &a, "{\"note\": \"x\", \"note_lines\": [\"given\"]}", "Note: given\nend\n");
+    store_rollback(db);
+    arena_free(&a);
+    store_put(s, db);
+    drop_store(s);
+}
+
+TEST(a_findings_place_reads_in_words)
+{
+    struct arena a = {0};
+    struct op o = {0};
+    o.a = &a;
+    json_t *loc = json_pack("{s:s, s:i, s:s, s:s}", "sheet", "Avails", "row", 7, "column", "F",
+                            "header", "Territory");
+    CHECK_STR_EQ(result_mail_place(&o, loc), "sheet 'Avails', row 7, column F (Territory)");
+    json_decref(loc);
+    loc = json_pack("{s:i, s:s, s:s}", "line", 52, "path", "/AvailList/Avail[1]/Territory",
+                    "header", "Territory");
+    CHECK_STR_EQ(result_mail_place(&o, loc), "line 52, /AvailList/Avail[1]/Territory");
+    json_decref(loc);
+    loc = json_pack("{s:i, s:s}", "stream", 1, "timecode", "00:01:02.500");
+    CHECK_STR_EQ(result_mail_place(&o, loc), "stream 1 at 00:01:02.500");
+    json_decref(loc);
+    loc = json_object();
+    CHECK_STR_EQ(result_mail_place(&o, loc), "the file as a whole");
+    json_decref(loc);
+    arena_free(&a);
 }
 
 TEST(a_claim_leases_the_message_and_counts_the_attempt)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/clock_news.h"
 #include "app/scope.h"
 #include "base/now.h"
 #include "base/timefmt.h"
@@ -448,8 +449,9 @@ static int change(struct op *o, enum change what, int64_t id, int64_t days, cons
     *out = NULL;
     char id_text[24];
     snprintf(id_text, sizeof id_text, "%lld", (long long)id);
+    struct scoped sc;
     int rc = op_allow(o, what == CHANGE_EXTEND ? ACT_CLOCK_EXTEND : ACT_CLOCK_PAUSE, SCOPE_CLOCK,
-                      id_text, NULL);
+                      id_text, &sc);
     if (rc < 0)
         return rc;
     if (what == CHANGE_PAUSE && (!reason || !*reason))
@@ -460,12 +462,26 @@ static int change(struct op *o, enum change what, int64_t id, int64_t days, cons
         return rc;
     struct buf err = {0};
     struct clocks_actor who = {o->who.user_id, reason};
-    if (what == CHANGE_PAUSE)
+    struct clock_row before, after;
+    rc = store_clock_get(o->db, o->a, id, &before);
+    if (rc == 0 && what == CHANGE_PAUSE)
         rc = clocks_pause(o->db, o->a, id, &who, o->now, &err);
-    else if (what == CHANGE_RESUME)
+    else if (rc == 0 && what == CHANGE_RESUME)
         rc = clocks_resume(o->db, o->a, id, &who, o->now, &err);
-    else
+    else if (rc == 0)
         rc = clocks_extend(o->db, o->a, id, days, &who, o->now, &err);
+    if (rc == 0 && what != CHANGE_EXTEND && sc.have_partner) {
+        /* the partner hears which item, why, and the deadline before or after (clock_news.h) */
+        json_t *told = json_array();
+        if (what == CHANGE_PAUSE)
+            clock_news_add(o, &sc.partner, &before, before.due_at, told);
+        else if ((rc = store_clock_get(o->db, o->a, id, &after)) == 0)
+            clock_news_add(o, &sc.partner, &after, after.due_at, told);
+        if (rc == 0)
+            rc = clock_news_send(o, &sc.partner, before.subject, told,
+                                 what == CHANGE_PAUSE ? reason : NULL);
+        json_decref(told);
+    }
     return end_with_view(o, rc, id, &err, out);
 }
 

@@ -58,16 +58,21 @@ int invitation_send(struct op *o, const struct partner *p, const char *email, co
                              "invitation links cannot be sealed: this process has no key file "
                              "(secret.key in the data directory)");
         json_object_set_new(vars, "invitation_link", json_string(link));
-        json_object_set_new(vars, "expires_utc",
-                            json_string(op_instant_text(o, o->now + INVITATION_TTL)));
+        /* a new account: the one-time link and until when it works, in the partner's words */
+        json_object_set_new(vars, "new_account",
+                            json_pack("[{s:s, s:s}]", "invitation_link", link, "expires",
+                                      op_at_words(o, o->now + INVITATION_TTL, p->time_zone)));
+        json_object_set_new(vars, "existing_account", json_array());
     } else {
-        json_object_set_new(
-            vars, "invitation_link",
-            json_string(arena_printf(o->a, "%s/ (sign in with your password)", o->base_url)));
-        json_object_set_new(vars, "expires_utc", json_string("-"));
+        /* an account that has its password: it now has access, and signs in as always */
+        const char *signin = arena_printf(o->a, "%s/", o->base_url);
+        json_object_set_new(vars, "invitation_link", json_string(signin));
+        json_object_set_new(vars, "new_account", json_array());
+        json_object_set_new(vars, "existing_account",
+                            json_pack("[{s:s, s:s}]", "email", u.email, "signin_link", signin));
     }
     json_object_set_new(vars, "name", json_string(u.name && *u.name ? u.name : addr));
-    if (!json_object_get(vars, "link"))
+    if (!json_object_get(vars, "link") && json_array_size(json_object_get(vars, "new_account")))
         json_object_set(vars, "link", json_object_get(vars, "invitation_link"));
     return lifecycle_send(o, p, addr, u.id, tmpl, vars);
 }

@@ -28,7 +28,10 @@
  * address of another organisation refuses (OP_CONFLICT, "email_taken"). A
  * user without a password gets a new link that works INVITATION_TTL, one
  * with a password is told to sign in. The message tmpl goes to the address
- * with vars (borrowed; invitation_link, expires_utc, name and link added).
+ * with vars (borrowed; added: name, link, invitation_link, and the lists of
+ * zero or one item new_account [{invitation_link, expires}] — the one-time
+ * link and until when it works, in words — and existing_account [{email,
+ * signin_link}], so a template says one or the other).
  * *email gets the address (o's arena).
  */
 int invitation_send(struct op *o, const struct partner *p, const char *email, const char *tmpl,

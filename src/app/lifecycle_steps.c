@@ -7,6 +7,7 @@
  */
 #include "app/lifecycle_steps.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,6 @@
 #include "app/clocks.h"
 #include "app/audit.h"
 #include "app/mail_queue.h"
-#include "base/timefmt.h"
-#include "core/zone.h"
 
 /* ---- the audit event and the stage ---- */
 
@@ -247,12 +246,37 @@ int64_t lifecycle_open_clock_due(struct op *o, const char *subject, const char *
 }
 
 
-char *lifecycle_local_text(struct op *o, int64_t t, const char *zone_name)
+int64_t lifecycle_owner_id(const struct partner *p)
 {
-    const struct zone *z;
-    if (zone_open(zone_name, &z) < 0)
-        return op_instant_text(o, t);
-    char s[26];
-    zone_format_local(z, t, s);
-    return arena_printf(o->a, "%s (%s)", s, zone_name);
+    if (p->pom_id && !strcmp(p->stage, "steady_state"))
+        return p->pom_id;
+    return p->pim_id ? p->pim_id : p->cam_id;
+}
+
+int lifecycle_send_users(struct op *o, const struct partner *p, const int64_t *ids, int n,
+                         const char *tmpl, json_t *vars)
+{
+    for (int i = 0; i < n; i++) {
+        bool seen = !ids[i];
+        for (int j = 0; j < i && !seen; j++)
+            seen = ids[j] == ids[i];
+        int rc = seen ? 0 : lifecycle_send_user(o, p, ids[i], tmpl, vars);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+const char *lifecycle_due_words(struct op *o, const struct partner *p, int64_t due)
+{
+    return op_due_words(o, due, p->time_zone);
+}
+
+const char *lifecycle_subject_words(struct op *o, const struct partner *p, const char *subject)
+{
+    struct request_row r;
+    int64_t rid = lifecycle_subject_request(subject);
+    if (rid && store_request_get(o->db, o->a, rid, &r) == 0)
+        return arena_printf(o->a, "the request \"%s\"", r.title);
+    return arena_printf(o->a, "the onboarding of %s", p->name);
 }

@@ -43,8 +43,9 @@ int lifecycle_user_with_role(struct op *o, int64_t user_id, enum role role, cons
 /*
  * Messages, queued in the operation's transaction (app/mail_queue.c). vars
  * are borrowed; the partner's name, zone, portal address and a link to the
- * partner page are added. A template that does not render refuses the
- * step (OP_FAILED, "message_failed").
+ * partner page are added (and by mail_queue note_lines, the action's note
+ * as a list of zero or one line). A template that does not render
+ * refuses the step (OP_FAILED, "message_failed").
  */
 /* One message to an address (to_user: its user, 0 when none). */
 int lifecycle_send(struct op *o, const struct partner *p, const char *to_email, int64_t to_user,
@@ -73,9 +74,22 @@ int lifecycle_close_clocks(struct op *o, const char *subject, const char *kind, 
 int64_t lifecycle_open_clock_due(struct op *o, const char *subject, const char *kind);
 
 /*
- * An instant in a zone for messages: "2026-03-30T11:00:00+01:00 (Europe/London)"
- * (o's arena); RFC 3339 UTC when the zone is unknown.
+ * The partner's current owner, who hears of what the partner does (SPEC 6):
+ * the pom once the partner is in steady state and has one, else the pim,
+ * else the cam; 0 when it has none of them.
  */
-char *lifecycle_local_text(struct op *o, int64_t t, const char *zone_name);
+int64_t lifecycle_owner_id(const struct partner *p);
+/*
+ * To each of the n users of ids once, in order: a 0 (no such owner) is
+ * skipped, and so is a user already sent to by this call (one person in two
+ * roles hears of an event once).
+ */
+int lifecycle_send_users(struct op *o, const struct partner *p, const int64_t *ids, int n,
+                         const char *tmpl, json_t *vars);
+
+/* The due instant of a clock in words, in the partner's zone (SPEC 6; o's arena). */
+const char *lifecycle_due_words(struct op *o, const struct partner *p, int64_t due);
+/* What a clock is about, for people: the request's title, or "the onboarding of P". */
+const char *lifecycle_subject_words(struct op *o, const struct partner *p, const char *subject);
 
 #endif

@@ -146,6 +146,26 @@ int mail_queue_configure(const char *from_address, const char *dir, struct buf *
     return dir ? check_dir(dir, err) : 0;
 }
 
+/*
+ * vars with note_lines added when they lack it: the action's "note" (or
+ * else "reason") as a list of one line, or an empty list when there is none,
+ * so that any template can carry the note with a {{#note_lines}} section.
+ * A new reference (a shallow copy).
+ */
+static json_t *with_note_lines(const json_t *vars)
+{
+    json_t *all = json_is_object(vars) ? json_copy((json_t *)vars) : json_object();
+    if (json_object_get(all, "note_lines"))
+        return all;
+    json_t *note = json_object_get(all, "note");
+    if (!json_is_string(note) || !*json_string_value(note))
+        note = json_object_get(all, "reason");
+    json_object_set_new(all, "note_lines",
+                        json_is_string(note) && *json_string_value(note) ? json_pack("[O]", note)
+                                                                         : json_array());
+    return all;
+}
+
 int mail_queue(struct db *db, struct arena *a, const char *to_email, int64_t to_user,
                int64_t partner_id, const char *template_name, const json_t *vars, int64_t now,
                int64_t *id, struct buf *err)
@@ -156,8 +176,9 @@ int mail_queue(struct db *db, struct arena *a, const char *to_email, int64_t to_
         return MAIL_ERR_ADDRESS;
     }
     struct buf text = {0}, subject = {0}, body = {0}, why = {0};
+    json_t *all = with_note_lines(vars);
     int rc = mail_template_load(template_name, &text, err);
-    if (rc == 0 && template_mail_render(text.data, text.len, vars, &subject, &body, &why) < 0) {
+    if (rc == 0 && template_mail_render(text.data, text.len, all, &subject, &body, &why) < 0) {
         buf_printf(err, "mail template '%s': %s", template_name, buf_str(&why));
         rc = MAIL_ERR_TEMPLATE;
     }
@@ -179,6 +200,7 @@ int mail_queue(struct db *db, struct arena *a, const char *to_email, int64_t to_
         if (rc == 0)
             op_touch(OP_WAKE_MAIL);
     }
+    json_decref(all);
     buf_free(&text);
     buf_free(&subject);
     buf_free(&body);

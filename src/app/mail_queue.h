@@ -37,7 +37,9 @@ enum mail_err {
 int mail_queue_configure(const char *from, const char *templates_dir, struct buf *err);
 
 /*
- * Renders template_name with vars (borrowed; an object) and queues the
+ * Renders template_name with vars (borrowed; an object; note_lines is
+ * added when absent: [note] or [reason] when one is given, else [], for a
+ * template's {{#note_lines}} section) and queues the
  * message to to_email inside the caller's transaction (never begins or
  * commits). to_user and partner_id are recorded when not 0. now is the
  * program's time (created, and due at once). Sets *id.

@@ -157,6 +157,41 @@ int questionnaire_partner_training_facts(struct op *o, const struct partner *p,
     return 0;
 }
 
+/*
+ * The cam, and the pim when one is assigned, hear that setup starts and by
+ * when it is due; while no pim is assigned the cam's copy says so, with the
+ * link to assign one.
+ */
+static int tell_submitted(struct op *o, const struct partner *p, const json_t *modules,
+                          bool skipped)
+{
+    struct buf plan = {0};
+    size_t i;
+    json_t *m;
+    json_array_foreach(modules, i, m)
+        buf_printf(&plan, "%s%s", i ? ", " : "", json_string_value(m));
+    const char *due = lifecycle_due_words(
+        o, p, lifecycle_open_clock_due(o, lifecycle_partner_subject(o, p->id),
+                                       deadline_name(DEADLINE_SETUP_10D)));
+    json_t *vars = json_pack("{s:s, s:s, s:[]}", "due", due, "modules",
+                             skipped ? "none: the partner is already onboarded, training is skipped"
+                             : plan.len ? buf_str(&plan)
+                                        : "none chosen yet",
+                             "assign_pim");
+    buf_free(&plan);
+    int rc = 0;
+    if (p->pim_id)
+        rc = lifecycle_send_user(o, p, p->pim_id, "questionnaire_submitted", vars);
+    if (!p->pim_id)
+        json_array_append_new(json_object_get(vars, "assign_pim"),
+                              json_string(arena_printf(o->a, "%s/partners/%lld#owners",
+                                                       o->base_url, (long long)p->id)));
+    if (rc == 0 && p->cam_id != p->pim_id)
+        rc = lifecycle_send_user(o, p, p->cam_id, "questionnaire_submitted", vars);
+    json_decref(vars);
+    return rc;
+}
+
 /* Submitted: setup begins, its 10-day clock starts, the answers drive the plan's defaults. */
 static int begin_setup(struct op *o, const struct partner *p, const struct answers_row *row,
                        const json_t *clean)
@@ -189,6 +224,8 @@ static int begin_setup(struct op *o, const struct partner *p, const struct answe
     if (rc == 0)
         rc = lifecycle_start_clock(o, p, deadline_name(DEADLINE_SETUP_10D),
                                    lifecycle_partner_subject(o, p->id), o->now, &clock);
+    if (rc == 0)
+        rc = tell_submitted(o, p, modules, training_is_skipped(&facts));
     if (rc < 0) {
         json_decref(modules);
         return rc;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/clock_news.h"
 #include "app/clocks.h"
 #include "app/lifecycle_steps.h"
 #include "app/scope.h"
@@ -245,8 +246,10 @@ int request_list(struct op *o, int64_t partner_id, json_t **out)
 
 /* ---- issuing ---- */
 
-/* Starts the 48-hour delivery clock and the response clock of a request; fills vars with due
- * times. */
+/*
+ * Starts the 48-hour delivery clock and the response clock of a request;
+ * fills vars with their deadlines in words (due, respond_by).
+ */
 static int start_request_clocks(struct op *o, const struct partner *p, int64_t request_id,
                                 json_t *vars)
 {
@@ -259,12 +262,8 @@ static int start_request_clocks(struct op *o, const struct partner *p, int64_t r
         return rc;
     int64_t due = lifecycle_open_clock_due(o, subject, deadline_name(DEADLINE_DELIVERY_48H));
     int64_t resp = lifecycle_open_clock_due(o, subject, deadline_name(DEADLINE_RESPONSE_3WD));
-    json_object_set_new(vars, "due_utc", json_string(op_instant_text(o, due)));
-    json_object_set_new(vars, "due_local", json_string(lifecycle_local_text(o, due, p->time_zone)));
-    json_object_set_new(vars, "time_zone", json_string(p->time_zone));
-    json_object_set_new(vars, "respond_by_utc", json_string(op_instant_text(o, resp)));
-    json_object_set_new(vars, "respond_by_local",
-                        json_string(lifecycle_local_text(o, resp, p->time_zone)));
+    json_object_set_new(vars, "due", json_string(lifecycle_due_words(o, p, due)));
+    json_object_set_new(vars, "respond_by", json_string(lifecycle_due_words(o, p, resp)));
     return 0;
 }
 
@@ -361,6 +360,34 @@ int request_rerequest(struct op *o, int64_t request_id, const char *reason, json
 
 /* ---- the thread ---- */
 
+/*
+ * A message on a request reaches the other side: the partner's reply its
+ * current owner (pom in steady state, else pim, else cam), a staff message
+ * the partner's users.
+ */
+static int tell_message(struct op *o, const struct partner *p, const struct request_row *r,
+                        const char *body, bool from_partner)
+{
+    struct user by;
+    const char *author = store_user_by_id(o->db, o->a, o->who.user_id, &by) == 0
+                             ? (by.name && *by.name && strcmp(by.name, by.email)
+                                    ? arena_printf(o->a, "%s <%s>", by.name, by.email)
+                                    : by.email)
+                             : (from_partner ? p->name : "the service");
+    json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", r->title, "author", author,
+                             "body", body, "at", op_at_words(o, o->now, p->time_zone), "link",
+                             request_link(o, r->id));
+    int rc;
+    if (from_partner) {
+        int64_t owner = lifecycle_owner_id(p);
+        rc = lifecycle_send_users(o, p, &owner, 1, "request_message", vars);
+    } else {
+        rc = lifecycle_send_partner(o, p, "request_message", vars);
+    }
+    json_decref(vars);
+    return rc;
+}
+
 static int message(struct op *o, const struct partner *p, const struct request_row *r,
                    const char *body)
 {
@@ -382,6 +409,8 @@ static int message(struct op *o, const struct partner *p, const struct request_r
                                                      deadline_name(DEADLINE_RESPONSE_3WD), "met",
                                                      "the partner responded")) < 0)
         return rc;
+    if ((rc = tell_message(o, p, r, body, from_partner)) < 0)
+        return rc;
     return lifecycle_event(
         o, p, lifecycle_request_subject(o, r->id), "request.message", NULL,
         json_pack("{s:I, s:b}", "message", (json_int_t)id, "from_partner", from_partner));
@@ -396,10 +425,12 @@ int request_message(struct op *o, int64_t request_id, const char *body, json_t *
 
 struct pause_ctx {
     struct op *o;
+    const struct partner *p;
     const char *reason;
     bool pause;
     int rc;
     int n;
+    json_t *told; /* clock_news_add's items: what the partner is told */
 };
 
 static int pause_one(const struct clock_row *c, void *arg)
@@ -407,12 +438,17 @@ static int pause_one(const struct clock_row *c, void *arg)
     struct pause_ctx *x = arg;
     struct buf err = {0};
     struct clocks_actor who = {x->o->who.user_id, x->reason};
+    struct clock_row now;
     if (x->pause && !strcmp(c->state, "running")) {
         x->rc = clocks_pause(x->o->db, x->o->a, c->id, &who, x->o->now, &err);
         x->n++;
+        if (x->rc == 0) /* the deadline it had before the pause */
+            clock_news_add(x->o, x->p, c, c->due_at, x->told);
     } else if (!x->pause && !strcmp(c->state, "paused")) {
         x->rc = clocks_resume(x->o->db, x->o->a, c->id, &who, x->o->now, &err);
         x->n++;
+        if (x->rc == 0 && (x->rc = store_clock_get(x->o->db, x->o->a, c->id, &now)) == 0)
+            clock_news_add(x->o, x->p, &now, now.due_at, x->told); /* its new deadline */
     }
     if (x->rc == CLOCKS_ERR_STATE || x->rc == CLOCKS_ERR_KIND)
         x->rc = 0; /* a clock already due cannot pause: leave it */
@@ -420,35 +456,36 @@ static int pause_one(const struct clock_row *c, void *arg)
     return x->rc < 0;
 }
 
-static int pause_clocks(struct op *o, const struct request_row *r, const char *reason, bool pause)
+/* Pauses or resumes the clocks of a request, and tells the partner (app/clock_news.h). */
+static int pause_clocks(struct op *o, const struct partner *p, const struct request_row *r,
+                        const char *reason, bool pause)
 {
-    struct pause_ctx x = {o, reason, pause, 0, 0};
-    int rc = store_clock_each_open_of_subject(o->db, o->a, lifecycle_request_subject(o, r->id),
-                                              NULL, pause_one, &x);
-    if (rc < 0 || x.rc < 0)
-        return rc < 0 ? rc : x.rc;
-    if (x.n == 0)
-        return op_refuse(o, OP_CONFLICT, "clock_state",
-                         pause ? "no running clock of this request to pause"
-                               : "no paused clock of this request to resume");
-    return 0;
+    struct pause_ctx x = {o, p, reason, pause, 0, 0, json_array()};
+    const char *subject = lifecycle_request_subject(o, r->id);
+    int rc = store_clock_each_open_of_subject(o->db, o->a, subject, NULL, pause_one, &x);
+    if (rc == 0 && x.rc == 0 && x.n == 0)
+        rc = op_refuse(o, OP_CONFLICT, "clock_state",
+                       pause ? "no running clock of this request to pause"
+                             : "no paused clock of this request to resume");
+    else if (rc == 0 && x.rc == 0)
+        rc = clock_news_send(o, p, subject, x.told, pause ? reason : NULL);
+    json_decref(x.told);
+    return rc < 0 ? rc : x.rc;
 }
 
 static int pause_step(struct op *o, const struct partner *p, const struct request_row *r,
                       const char *reason)
 {
-    (void)p;
     if (!*reason)
         return op_invalid(o, "reason", "say why the clocks are paused (for example: waiting on us)");
-    return pause_clocks(o, r, reason, true);
+    return pause_clocks(o, p, r, reason, true);
 }
 
 static int resume_step(struct op *o, const struct partner *p, const struct request_row *r,
                        const char *unused)
 {
-    (void)p;
     (void)unused;
-    return pause_clocks(o, r, NULL, false);
+    return pause_clocks(o, p, r, NULL, false);
 }
 
 int request_pause(struct op *o, int64_t request_id, const char *reason, json_t **view)

@@ -121,7 +121,7 @@ int training_resume(struct op *o, int64_t partner_id)
 
 /* ---- completing ---- */
 
-/* The summary to the partner, the handover to the partner and to the pom. */
+/* The summary (with the handover) to the partner, the handover to the pom. */
 static int tell_completed(struct op *o, const struct partner *p, int64_t pom_id, json_t *names)
 {
     struct user pom, pim;
@@ -130,9 +130,8 @@ static int tell_completed(struct op *o, const struct partner *p, int64_t pom_id,
     json_t *vars =
         json_pack("{s:O, s:s, s:s, s:s}", "formats", names, "pom_name", pom.name, "pom_email",
                   pom.email, "pim_name", has_pim ? pim.name : "your Partner Integrations Manager");
+    /* one message each: the partner's summary names its pom, the pom's handover its formats */
     int rc = lifecycle_send_partner(o, p, "training_complete", vars);
-    if (rc == 0)
-        rc = lifecycle_send_partner(o, p, "handover", vars);
     if (rc == 0)
         rc = lifecycle_send(o, p, pom.email, pom.id, "handover", vars);
     json_decref(vars);

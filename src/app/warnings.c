@@ -131,7 +131,7 @@ static int warn(struct op *o, const struct clock_row *c, const struct request_ro
     w.reason = arena_printf(o->a,
                             "no response or corrective action within 3 working days on request "
                             "\"%s\", due %s",
-                            r->title, lifecycle_local_text(o, c->due_at, p->time_zone));
+                            r->title, lifecycle_due_words(o, p, c->due_at));
     int64_t wid;
     if ((rc = store_warning_add(o->db, &w, &wid)) < 0)
         return rc;
@@ -145,13 +145,7 @@ static int warn(struct op *o, const struct clock_row *c, const struct request_ro
     json_t *vars = json_pack(
         "{s:I, s:s, s:s, s:s, s:s}", "n", (json_int_t)n, "request_title", r->title, "link",
         arena_printf(o->a, "%s/requests/%lld", o->base_url, (long long)r->id), "missed",
-        arena_printf(o->a, "a response or corrective action by %s, %s",
-                     op_instant_text(o, c->due_at),
-                     lifecycle_local_text(o, c->due_at, p->time_zone)),
-        "action",
-        arena_printf(o->a, "reply on the request or deliver: the next response is due by %s, %s",
-                     op_instant_text(o, next_due),
-                     lifecycle_local_text(o, next_due, p->time_zone)));
+        lifecycle_due_words(o, p, c->due_at), "next_due", lifecycle_due_words(o, p, next_due));
     rc = lifecycle_send_partner(o, p, "warning", vars);
     if (rc == 0)
         rc = lifecycle_send_user(o, p, p->pim_id, "warning", vars);
@@ -205,14 +199,13 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
         rc = store_request_set_late(db, r.id);
     if (rc < 0)
         return handler_end(&o, c, rc);
-    json_t *vars = json_pack("{s:s, s:s, s:s, s:s}", "title", r.title, "link",
+    json_t *vars = json_pack("{s:s, s:s, s:s}", "title", r.title, "link",
                              arena_printf(a, "%s/requests/%lld", o.base_url, (long long)r.id),
-                             "due_utc", op_instant_text(&o, c->due_at), "due_local",
-                             lifecycle_local_text(&o, c->due_at, p.time_zone));
+                             "due", lifecycle_due_words(&o, &p, c->due_at));
     rc = lifecycle_send_partner(&o, &p, "delivery_late", vars);
+    int64_t owner = lifecycle_owner_id(&p);
     if (rc == 0)
-        rc = lifecycle_send_user(&o, &p, strcmp(r.phase, "training") ? p.pom_id : p.pim_id,
-                                 "delivery_late", vars);
+        rc = lifecycle_send_users(&o, &p, &owner, 1, "delivery_late", vars);
     json_decref(vars);
     if (rc == 0)
         rc = lifecycle_event(&o, &p, c->subject, "request.late", NULL,
@@ -220,10 +213,32 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
     return handler_end(&o, c, rc);
 }
 
-/* The owner of a cap: the cam for setup, the pim for training and publishing. */
+/*
+ * The owner of a cap: the cam for setup, the pim for training, the
+ * partner's current owner for publishing (the pom in steady state).
+ */
 static int64_t cap_owner(const struct clock_row *c, const struct partner *p)
 {
-    return !strcmp(c->kind, deadline_name(DEADLINE_SETUP_10D)) ? p->cam_id : p->pim_id;
+    if (!strcmp(c->kind, deadline_name(DEADLINE_SETUP_10D)))
+        return p->cam_id;
+    if (!strcmp(c->kind, deadline_name(DEADLINE_TRAINING_30D)))
+        return p->pim_id;
+    return lifecycle_owner_id(p);
+}
+
+/* The vars of a clock's notice: what, about which item, due in words, and the item's link. */
+static json_t *clock_vars(struct op *o, const struct partner *p, const struct clock_row *c)
+{
+    const struct deadline_kind *k = deadline_kind(c->kind);
+    json_t *vars = json_pack("{s:s, s:s, s:s}", "what", k ? k->long_label : c->kind, "item",
+                             lifecycle_subject_words(o, p, c->subject), "due",
+                             lifecycle_due_words(o, p, c->due_at));
+    int64_t rid = lifecycle_subject_request(c->subject);
+    if (rid)
+        json_object_set_new(
+            vars, "link",
+            json_string(arena_printf(o->a, "%s/requests/%lld", o->base_url, (long long)rid)));
+    return vars;
 }
 
 /* A setup, training or publishing cap breached: its owner hears of it (and the pim of setup's). */
@@ -235,13 +250,10 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
     struct partner p;
     int rc = store_partner_get(db, a, c->partner_id, &p);
     if (rc == 0) {
-        const struct deadline_kind *k = deadline_kind(c->kind);
-        json_t *vars = json_pack("{s:s, s:s, s:s}", "what", k ? k->label : c->kind, "due_utc",
-                                 op_instant_text(&o, c->due_at), "due_local",
-                                 lifecycle_local_text(&o, c->due_at, p.time_zone));
-        rc = lifecycle_send_user(&o, &p, cap_owner(c, &p), "clock_breached", vars);
-        if (rc == 0 && !strcmp(c->kind, deadline_name(DEADLINE_SETUP_10D)))
-            rc = lifecycle_send_user(&o, &p, p.pim_id, "clock_breached", vars);
+        json_t *vars = clock_vars(&o, &p, c);
+        int64_t to[2] = {cap_owner(c, &p),
+                         !strcmp(c->kind, deadline_name(DEADLINE_SETUP_10D)) ? p.pim_id : 0};
+        rc = lifecycle_send_users(&o, &p, to, 2, "clock_breached", vars);
         json_decref(vars);
     }
     return handler_end(&o, c, rc);
@@ -262,19 +274,16 @@ static int on_due_soon(struct db *db, struct arena *a, const struct clock_row *c
     int rc = store_partner_get(db, a, c->partner_id, &p);
     if (rc < 0)
         return handler_end(&o, c, rc == STORE_ERR_NOT_FOUND ? 0 : rc);
+    /* a clock that does not run (paused since it was picked) reminds nobody */
+    if (strcmp(c->state, "running") || !c->due_at)
+        return handler_end(&o, c, 0);
     const struct deadline_kind *k = deadline_kind(c->kind);
-    int64_t rid = lifecycle_subject_request(c->subject);
-    json_t *vars = json_pack("{s:s, s:s, s:s}", "what", k ? k->label : c->kind, "due_utc",
-                             op_instant_text(&o, c->due_at), "due_local",
-                             lifecycle_local_text(&o, c->due_at, p.time_zone));
-    if (rid)
-        json_object_set_new(
-            vars, "link",
-            json_string(arena_printf(a, "%s/requests/%lld", o.base_url, (long long)rid)));
+    json_t *vars = clock_vars(&o, &p, c);
+    int64_t owner = cap_owner(c, &p);
     if (k && k->pausable)
         rc = lifecycle_send_partner(&o, &p, "clock_due_soon", vars);
     else if (k && k->extendable)
-        rc = lifecycle_send_user(&o, &p, cap_owner(c, &p), "clock_due_soon", vars);
+        rc = lifecycle_send_users(&o, &p, &owner, 1, "clock_due_soon", vars);
     json_decref(vars);
     return handler_end(&o, c, rc);
 }

@@ -31,6 +31,13 @@ enum deadline_id {
     DEADLINE_N
 };
 
+/*
+ * How long before its due instant a running clock gets its due-soon notice
+ * (the sweep sends it; a resumed clock that is already this close has its
+ * new deadline in the resumed message instead).
+ */
+#define DEADLINE_SOON_LEAD (24 * 3600)
+
 struct deadline_kind {
     enum deadline_id id;
     const char *name;        /* "delivery_48h", as stored and in the API */

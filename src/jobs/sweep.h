@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "app/warnings.h"
+#include "core/deadline.h"
 #include "store/store.h"
 
 struct sweep_stats {
@@ -32,7 +33,7 @@ typedef clock_event_fn breach_fn;
 void sweep_on_breach(const char *kind, breach_fn fn);
 
 /* How long before its due instant a running clock gets its due-soon notice. */
-#define SWEEP_SOON_LEAD (24 * 3600)
+#define SWEEP_SOON_LEAD DEADLINE_SOON_LEAD
 /* Registers the due-soon handler of a clock kind (same contract as a breach handler). */
 void sweep_on_due_soon(const char *kind, breach_fn fn);
 /* Registers the handlers of a table (app/warnings.h's, before the scheduler starts). */

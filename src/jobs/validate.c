@@ -25,6 +25,7 @@
  * process in the middle of a validation.
  */
 #include "app/lifecycle_steps.h"
+#include "app/result_mail.h"
 #include "store/delivery_store.h"
 #include "jobs/deliveries.h"
 
@@ -375,29 +376,9 @@ static int record_result(struct db *db, struct arena *a, const struct delivery_r
                 rc = lifecycle_start_clock(&o, p, publish, subject, now, &clock);
         }
     }
-    if (rc == 0 && !passed) {
-        json_t *items = json_array();
-        json_array_foreach(list, i, f) {
-            if (i == 20)
-                break;
-            json_array_append_new(items,
-                                  json_pack("{s:O, s:s, s:O, s:s}", "severity",
-                                            json_object_get(f, "severity"), "file",
-                                            json_string_value(json_object_get(f, "file"))
-                                                ? json_string_value(json_object_get(f, "file"))
-                                                : "(the delivery)",
-                                            "message", json_object_get(f, "message"), "fix",
-                                            json_string_value(json_object_get(f, "fix"))
-                                                ? json_string_value(json_object_get(f, "fix"))
-                                                : "see the delivery result"));
-        }
-        json_t *vars = json_pack(
-            "{s:s, s:s, s:o, s:s}", "title", d->request_id ? r.title : "self-serve delivery",
-            "delivery", arena_printf(a, "%lld", (long long)d->id), "findings", items, "link",
-            arena_printf(a, "%s/deliveries/%lld", o.base_url, (long long)d->id));
-        rc = lifecycle_send_partner(&o, p, "result_failed", vars);
-        json_decref(vars);
-    }
+    if (rc == 0)
+        rc = result_mail_send(&o, p, d, d->request_id ? &r : NULL, list, fs->n_errors,
+                              fs->n_warnings, passed);
     json_decref(list);
     if (rc == 0)
         rc = lifecycle_event(

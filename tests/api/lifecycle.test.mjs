@@ -54,7 +54,9 @@ test('journey (a): a studio that answers everything on time reaches steady state
     assert.equal(req.json.clocks.find((x) => x.kind === 'response_3wd').due_at, '2026-12-03T00:00:00Z');
     const mail = (await messages(w, p.contact)).filter((m) => /Launch avails/.test(m.body));
     assert.ok(mail.length >= 1, 'the partner is told of the request');
-    assert.match(mail[0].body, /2026-11-29T17:00:00Z/);
+    assert.match(mail[0].body, /Deliver: +by 17:00 on Sun 29 Nov, Europe\/London/, 'the 48-hour deadline in words');
+    assert.match(mail[0].body, /Respond: +by the end of Wed 2 Dec, Europe\/London/, 'the response deadline in words');
+    assert.doesNotMatch(mail[0].body, /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
     // the partner answers on the request before the response clock runs out
     await at(w, '2026-11-28T10:00:00Z');
     const msg = await w.s.call('POST', `/api/v1/requests/${req.json.id}/messages`, { token: p.token, body: { body: 'Uploading tonight.' } });
