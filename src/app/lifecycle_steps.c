@@ -153,6 +153,30 @@ int lifecycle_send_user(struct op *o, const struct partner *p, int64_t user_id, 
     return lifecycle_send(o, p, u.email, u.id, tmpl, vars);
 }
 
+int64_t lifecycle_owner(const struct partner *p)
+{
+    return lifecycle_current_owner(stage_parse(p->stage), p->cam_id, p->pim_id, p->pom_id);
+}
+
+int lifecycle_send_owner(struct op *o, const struct partner *p, const char *tmpl, json_t *vars)
+{
+    return lifecycle_send_user(o, p, lifecycle_owner(p), tmpl, vars);
+}
+
+int lifecycle_send_users(struct op *o, const struct partner *p, const int64_t *user_ids, int n,
+                         const char *tmpl, json_t *vars)
+{
+    for (int i = 0; i < n; i++) {
+        bool seen = user_ids[i] == 0;
+        for (int j = 0; j < i && !seen; j++)
+            seen = user_ids[j] == user_ids[i];
+        int rc = seen ? 0 : lifecycle_send_user(o, p, user_ids[i], tmpl, vars);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int send_to_role_user(const struct user *u, void *arg)
 {
     struct recipients *r = arg;

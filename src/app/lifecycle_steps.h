@@ -54,6 +54,22 @@ int lifecycle_send_partner(struct op *o, const struct partner *p, const char *tm
 /* To one user (0: nobody, and a user that is gone is skipped). */
 int lifecycle_send_user(struct op *o, const struct partner *p, int64_t user_id, const char *tmpl,
                         json_t *vars);
+/*
+ * The partner's current owner (core/lifecycle.h lifecycle_current_owner:
+ * the pom in steady state, else the pim, else the cam); 0 when none. Every
+ * staff notice about a partner's event that is not addressed to a role by
+ * the SPEC (the escalation's cam and commercial, an alternate solution's
+ * cam and pim) goes to this user.
+ */
+int64_t lifecycle_owner(const struct partner *p);
+/* To the partner's current owner (nobody when it has none). */
+int lifecycle_send_owner(struct op *o, const struct partner *p, const char *tmpl, json_t *vars);
+/*
+ * To each of n users once: 0 and repeated ids are skipped, so a person who
+ * holds two of the roles gets one message.
+ */
+int lifecycle_send_users(struct op *o, const struct partner *p, const int64_t *user_ids, int n,
+                         const char *tmpl, json_t *vars);
 /* To every user of a staff role (commercial). */
 int lifecycle_send_role(struct op *o, const struct partner *p, enum role role, const char *tmpl,
                         json_t *vars);

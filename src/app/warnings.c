@@ -154,7 +154,7 @@ static int warn(struct op *o, const struct clock_row *c, const struct request_ro
                      lifecycle_local_text(o, next_due, p->time_zone)));
     rc = lifecycle_send_partner(o, p, "warning", vars);
     if (rc == 0)
-        rc = lifecycle_send_user(o, p, p->pim_id, "warning", vars);
+        rc = lifecycle_send_owner(o, p, "warning", vars);
     if (rc == 0)
         rc = lifecycle_event(o, p, c->subject, "training.warning", NULL,
                              json_pack("{s:I, s:I, s:s}", "number", (json_int_t)n, "clock",
@@ -211,8 +211,7 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
                              lifecycle_local_text(&o, c->due_at, p.time_zone));
     rc = lifecycle_send_partner(&o, &p, "delivery_late", vars);
     if (rc == 0)
-        rc = lifecycle_send_user(&o, &p, strcmp(r.phase, "training") ? p.pom_id : p.pim_id,
-                                 "delivery_late", vars);
+        rc = lifecycle_send_owner(&o, &p, "delivery_late", vars);
     json_decref(vars);
     if (rc == 0)
         rc = lifecycle_event(&o, &p, c->subject, "request.late", NULL,
@@ -220,13 +219,19 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
     return handler_end(&o, c, rc);
 }
 
-/* The owner of a cap: the cam for setup, the pim for training and publishing. */
-static int64_t cap_owner(const struct clock_row *c, const struct partner *p)
+/*
+ * Who hears of a cap: the partner's current owner, and for setup the cam
+ * as well (who sent the questionnaire); each once.
+ */
+static int send_cap(struct op *o, const struct clock_row *c, const struct partner *p,
+                    const char *tmpl, json_t *vars)
 {
-    return !strcmp(c->kind, deadline_name(DEADLINE_SETUP_10D)) ? p->cam_id : p->pim_id;
+    int64_t to[2] = {lifecycle_owner(p),
+                     !strcmp(c->kind, deadline_name(DEADLINE_SETUP_10D)) ? p->cam_id : 0};
+    return lifecycle_send_users(o, p, to, 2, tmpl, vars);
 }
 
-/* A setup, training or publishing cap breached: its owner hears of it (and the pim of setup's). */
+/* A setup, training or publishing cap breached: the partner's owner hears of it (send_cap). */
 static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row *c, int64_t now)
 {
     (void)now;
@@ -239,9 +244,7 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
         json_t *vars = json_pack("{s:s, s:s, s:s}", "what", k ? k->label : c->kind, "due_utc",
                                  op_instant_text(&o, c->due_at), "due_local",
                                  lifecycle_local_text(&o, c->due_at, p.time_zone));
-        rc = lifecycle_send_user(&o, &p, cap_owner(c, &p), "clock_breached", vars);
-        if (rc == 0 && !strcmp(c->kind, deadline_name(DEADLINE_SETUP_10D)))
-            rc = lifecycle_send_user(&o, &p, p.pim_id, "clock_breached", vars);
+        rc = send_cap(&o, c, &p, "clock_breached", vars);
         json_decref(vars);
     }
     return handler_end(&o, c, rc);
@@ -274,7 +277,7 @@ static int on_due_soon(struct db *db, struct arena *a, const struct clock_row *c
     if (k && k->pausable)
         rc = lifecycle_send_partner(&o, &p, "clock_due_soon", vars);
     else if (k && k->extendable)
-        rc = lifecycle_send_user(&o, &p, cap_owner(c, &p), "clock_due_soon", vars);
+        rc = send_cap(&o, c, &p, "clock_due_soon", vars);
     json_decref(vars);
     return handler_end(&o, c, rc);
 }
