@@ -37,6 +37,7 @@
 #include "core/deadline.h"
 #include "core/lifecycle.h"
 #include "core/role.h"
+#include "web/timelines.h"
 #include "web/pages.h"
 #include "web/web.h"
 
@@ -632,8 +633,10 @@ static json_t *org_block(struct req *r, json_int_t id, bool own, int64_t now)
     json_object_set_new(block, "deliveries", deliveries);
     json_object_set_new(block, "more_deliveries", json_boolean(more));
     json_object_set_new(block, "has_asks", json_boolean(json_array_size(ask) > 0));
-    if (own)
+    if (own) {
         json_object_set_new(block, "next", json_string(next_text(stage)));
+        timelines_dashboard_vm(r, block, id); /* its page, launch timeline, cases (web/timelines.c) */
+    }
     if (!strcmp(stage, "questionnaire"))
         json_object_set_new(
             block, "questionnaire_href",
