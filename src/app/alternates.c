@@ -75,6 +75,15 @@ static json_t *case_json(struct op *o, const struct alternate_row *r, const stru
     json_object_set_new(j, "resolved_by", person(o, r->resolved_by));
     json_object_set_new(j, "outcome", text_or_null(r->outcome));
     json_object_set_new(j, "time_zone", json_string(p->time_zone));
+    /* the moments for people, in the partner's zone ("Mon 23 Nov at 10:00, Europe/London") */
+    json_object_set_new(j, "requested_words", json_string(op_at_words(o, r->at, p->time_zone)));
+    json_object_set_new(j, "acknowledged_words",
+                        r->acknowledged_at
+                            ? json_string(op_at_words(o, r->acknowledged_at, p->time_zone))
+                            : json_null());
+    json_object_set_new(j, "resolved_words",
+                        r->resolved_at ? json_string(op_at_words(o, r->resolved_at, p->time_zone))
+                                       : json_null());
     return j;
 }
 

@@ -104,7 +104,7 @@ static json_t *cases_vm(struct req *r, int64_t pid, bool can_ask)
         json_t *row = json_pack(
             "{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "id", num(c, "id"), "reason",
             str(c, "reason"), "state", state, "badge", case_badge(state), "requested",
-            web_time_text(r, str(c, "requested_at"), str(c, "time_zone")), "requested_by",
+            str(c, "requested_words"), "requested_by",
             str(c, "requested_by"), "late", late && !strcmp(state, "open"), "can_ack",
             answer && !strcmp(state, "open"), "can_resolve", answer && !resolved);
         if (!strcmp(state, "open") && *str(c, "acknowledge_due_words"))
@@ -114,7 +114,7 @@ static json_t *cases_vm(struct req *r, int64_t pid, bool can_ask)
             json_object_set_new(
                 row, "acknowledged",
                 json_pack("{s:s, s:s}", "by", str(by, "name"), "at",
-                          web_time_text(r, str(c, "acknowledged_at"), str(c, "time_zone"))));
+                          str(c, "acknowledged_words")));
         if (*str(c, "note"))
             json_object_set_new(row, "note", json_string(str(c, "note")));
         if (resolved) {
@@ -122,7 +122,7 @@ static json_t *cases_vm(struct req *r, int64_t pid, bool can_ask)
             json_object_set_new(
                 row, "resolved",
                 json_pack("{s:s, s:s, s:s}", "by", json_is_object(by) ? str(by, "name") : "",
-                          "at", web_time_text(r, str(c, "resolved_at"), str(c, "time_zone")),
+                          "at", str(c, "resolved_words"),
                           "outcome", str(c, "outcome")));
         }
         json_array_append_new(rows, row);

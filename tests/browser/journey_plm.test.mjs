@@ -123,7 +123,7 @@ test('the partner asks for an alternate solution from its dashboard; the cam ack
   await act(cam, 'alternate_ack', (f) => f.getByLabel(/Note for the partner/).fill('We are looking at a later QA slot.'));
   await act(cam, 'alternate_resolve', (f) => f.getByLabel(/Outcome/).fill('QA moves to 11 January; the launch date moves by one week.'));
   const c = cam.locator('#cases .case').first();
-  assert.match(await c.textContent(), /resolved[\s\S]*Acknowledged by cam@service\.example[\s\S]*QA moves to 11 January/);
+  assert.match(await c.textContent(), /resolved[\s\S]*Acknowledged by cam@service\.example, Mon 23 Nov at 10:00, Europe\/London[\s\S]*QA moves to 11 January/);
   await cam.locator('#cases').screenshot({ path: 'build/test-artifacts/screenshots/journey-plm-staff-case-view.png' });
 
   // the partner is told at each step and reads the outcome on its dashboard
