@@ -32,7 +32,14 @@ int alternates_opened(struct op *o, const struct partner *p, int64_t id, int64_t
 {
     int64_t clock;
     const char *subject = subject_of(o, id);
-    int rc = lifecycle_start_clock(o, p, deadline_name(DEADLINE_ACK_3WD), subject, o->now, &clock);
+    struct buf err = {0};
+    struct clocks_actor who = {o->who.user_id, NULL};
+    int rc = clocks_start(o->db, o->a, p->id, deadline_name(DEADLINE_ACK_3WD), subject, o->now, 0,
+                          arena_printf(o->a, "alternate-solution request %lld", (long long)id),
+                          &who, o->now, &clock, &err);
+    if (rc < 0)
+        rc = clocks_refuse(o, rc, &err);
+    buf_free(&err);
     if (rc == 0)
         rc = store_alternate_set_clock(o->db, id, clock);
     *ack_due = rc == 0 ? lifecycle_open_clock_due(o, subject, deadline_name(DEADLINE_ACK_3WD)) : 0;

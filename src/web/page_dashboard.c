@@ -278,7 +278,9 @@ static json_t *alternate_rows(struct req *r, json_t *alternates)
     json_array_foreach(alternates, i, a) {
         json_t *p = json_object_get(a, "partner");
         json_t *row = json_pack("{s:s, s:s, s:s, s:o}", "name", str(p, "name"), "href",
-                                partner_href(r, num(p, "id")), "reason", str(a, "reason"), "at",
+                                /* answered on the partner page (web/timelines.c) */
+                                arena_printf(&r->arena, "%s#cases", partner_href(r, num(p, "id"))),
+                                "reason", str(a, "reason"), "at",
                                 instant(r, str(a, "at"), str(p, "time_zone"), false, 0));
         if (*str(a, "by"))
             json_object_set_new(row, "by", json_string(str(a, "by")));

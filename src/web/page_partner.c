@@ -204,6 +204,8 @@ static const char *clock_label(struct req *r, const json_t *c, const json_t *tit
     }
     if (subject && !strncmp(subject, "partner:", 8))
         return web_clock_label(kind, brief);
+    if (jstr(c, "label")) /* a clock about something else names it ("alternate-solution request 3") */
+        return arena_printf(&r->arena, "%s: %s", web_clock_label(kind, brief), jstr(c, "label"));
     return arena_printf(&r->arena, "%s: %s", web_clock_label(kind, brief), subject ? subject : "");
 }
 
