@@ -284,6 +284,8 @@ static json_t *alternate_rows(struct req *r, json_t *alternates)
                                 instant(r, str(a, "at"), str(p, "time_zone"), false, 0));
         if (*str(a, "by"))
             json_object_set_new(row, "by", json_string(str(a, "by")));
+        json_object_set_new(row, "state", json_string(str(a, "state")));
+        json_object_set_new(row, "waiting", json_boolean(!strcmp(str(a, "state"), "open")));
         json_array_append_new(rows, row);
     }
     return rows;
