@@ -669,6 +669,7 @@ TEST(deadline_kinds_round_trip)
         {DEADLINE_DELIVERY_48H, "delivery_48h"}, {DEADLINE_RESPONSE_3WD, "response_3wd"},
         {DEADLINE_SETUP_10D, "setup_10d"},       {DEADLINE_TRAINING_30D, "training_30d"},
         {DEADLINE_PUBLISH_14D, "publish_14d"},   {DEADLINE_MILESTONE, "milestone"},
+        {DEADLINE_ACK_3WD, "acknowledge_3wd"},
     };
     CHECK_INT_EQ(sizeof stored / sizeof stored[0], DEADLINE_N);
     for (size_t i = 0; i < sizeof stored / sizeof stored[0]; i++)
@@ -683,6 +684,9 @@ TEST(deadline_kinds_round_trip)
     CHECK(deadline_kind_of(DEADLINE_RESPONSE_3WD)->pausable);
     CHECK(deadline_kind_of(DEADLINE_SETUP_10D)->extendable);
     CHECK(!deadline_kind_of(DEADLINE_MILESTONE)->pausable);
+    CHECK_INT_EQ(deadline_kind_of(DEADLINE_ACK_3WD)->rule, CLOCK_WORKING_DAYS);
+    CHECK_INT_EQ(deadline_kind_of(DEADLINE_ACK_3WD)->amount, 3);
+    CHECK(!deadline_kind_of(DEADLINE_ACK_3WD)->pausable);
 }
 
 TEST(deadline_kinds_have_their_words)

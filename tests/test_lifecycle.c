@@ -111,4 +111,23 @@ TEST(names_round_trip_and_aliases)
     CHECK(lifecycle_in_training(STAGE_ESCALATED) && !lifecycle_in_training(STAGE_STOPPED));
 }
 
+/* Issue 14.5: a partner's notices go to its current owner (the pom after handover). */
+TEST(current_owner_follows_the_handover)
+{
+    enum { CAM = 11, PIM = 22, POM = 33 };
+    /* before steady state the pom (even when named early) is not the owner */
+    for (int s = 0; s < STAGE_N; s++) {
+        if (s == STAGE_STEADY)
+            continue;
+        CHECK(lifecycle_current_owner((enum stage)s, CAM, PIM, POM) == PIM);
+        CHECK(lifecycle_current_owner((enum stage)s, CAM, 0, POM) == CAM);
+        CHECK(lifecycle_current_owner((enum stage)s, 0, 0, POM) == 0);
+    }
+    CHECK(lifecycle_current_owner(STAGE_STEADY, CAM, PIM, POM) == POM);
+    /* steady state without a pom (training skipped): the pim, else the cam */
+    CHECK(lifecycle_current_owner(STAGE_STEADY, CAM, PIM, 0) == PIM);
+    CHECK(lifecycle_current_owner(STAGE_STEADY, CAM, 0, 0) == CAM);
+    CHECK(lifecycle_current_owner(STAGE_STEADY, 0, 0, 0) == 0);
+}
+
 T_MAIN

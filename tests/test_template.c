@@ -235,6 +235,8 @@ TEST(mail_templates_split_into_vars_subject_and_body)
 /* ---- the shipped templates ---- */
 
 static const char *const shipped[] = {
+    "alternate_acknowledged", /* SPEC 6: an alternate-solution answer (issue 14.7) */
+    "alternate_resolved",
     "alternate_solution",
     "clock_breached",
     "clock_due_soon",
@@ -245,6 +247,7 @@ static const char *const shipped[] = {
     "escalation",
     "handover",
     "invitation",
+    "milestone_missed", /* SPEC 6: a milestone missed (issue 14.6) */
     "questionnaire_sent",
     "questionnaire_submitted",
     "request_issued",

@@ -103,11 +103,12 @@ static int add_decision(const struct dash_decision *d, void *ctx)
 static int add_alternate(const struct dash_alternate *x, void *ctx)
 {
     json_array_append_new(ctx,
-                          json_pack("{s:I, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)x->id,
+                          json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:s}", "id", (json_int_t)x->id,
                                     "reason", x->reason ? x->reason : "", "at", app_json_time(x->at),
                                     "at_local", json_local(x->at, x->time_zone), "by",
                                     x->by_email ? json_string(x->by_email) : json_null(), "partner",
-                                    json_org(x->partner_id, x->partner_name, x->time_zone)));
+                                    json_org(x->partner_id, x->partner_name, x->time_zone),
+                                    "state", x->state ? x->state : "open"));
     return 0;
 }
 

@@ -152,6 +152,30 @@ int lifecycle_send_user(struct op *o, const struct partner *p, int64_t user_id, 
     return lifecycle_send(o, p, u.email, u.id, tmpl, vars);
 }
 
+int64_t lifecycle_owner(const struct partner *p)
+{
+    return lifecycle_current_owner(stage_parse(p->stage), p->cam_id, p->pim_id, p->pom_id);
+}
+
+int lifecycle_send_owner(struct op *o, const struct partner *p, const char *tmpl, json_t *vars)
+{
+    return lifecycle_send_user(o, p, lifecycle_owner(p), tmpl, vars);
+}
+
+int lifecycle_send_users(struct op *o, const struct partner *p, const int64_t *user_ids, int n,
+                         const char *tmpl, json_t *vars)
+{
+    for (int i = 0; i < n; i++) {
+        bool seen = user_ids[i] == 0;
+        for (int j = 0; j < i && !seen; j++)
+            seen = user_ids[j] == user_ids[i];
+        int rc = seen ? 0 : lifecycle_send_user(o, p, user_ids[i], tmpl, vars);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int send_to_role_user(const struct user *u, void *arg)
 {
     struct recipients *r = arg;
@@ -245,27 +269,6 @@ int64_t lifecycle_open_clock_due(struct op *o, const char *subject, const char *
     return x.due;
 }
 
-
-int64_t lifecycle_owner_id(const struct partner *p)
-{
-    if (p->pom_id && !strcmp(p->stage, "steady_state"))
-        return p->pom_id;
-    return p->pim_id ? p->pim_id : p->cam_id;
-}
-
-int lifecycle_send_users(struct op *o, const struct partner *p, const int64_t *ids, int n,
-                         const char *tmpl, json_t *vars)
-{
-    for (int i = 0; i < n; i++) {
-        bool seen = !ids[i];
-        for (int j = 0; j < i && !seen; j++)
-            seen = ids[j] == ids[i];
-        int rc = seen ? 0 : lifecycle_send_user(o, p, ids[i], tmpl, vars);
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
-}
 
 const char *lifecycle_due_words(struct op *o, const struct partner *p, int64_t due)
 {

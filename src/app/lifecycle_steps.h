@@ -55,6 +55,22 @@ int lifecycle_send_partner(struct op *o, const struct partner *p, const char *tm
 /* To one user (0: nobody, and a user that is gone is skipped). */
 int lifecycle_send_user(struct op *o, const struct partner *p, int64_t user_id, const char *tmpl,
                         json_t *vars);
+/*
+ * The partner's current owner (core/lifecycle.h lifecycle_current_owner:
+ * the pom in steady state, else the pim, else the cam); 0 when none. Every
+ * staff notice about a partner's event that is not addressed to a role by
+ * the SPEC (the escalation's cam and commercial, an alternate solution's
+ * cam and pim) goes to this user.
+ */
+int64_t lifecycle_owner(const struct partner *p);
+/* To the partner's current owner (nobody when it has none). */
+int lifecycle_send_owner(struct op *o, const struct partner *p, const char *tmpl, json_t *vars);
+/*
+ * To each of n users once: 0 and repeated ids are skipped, so a person who
+ * holds two of the roles gets one message.
+ */
+int lifecycle_send_users(struct op *o, const struct partner *p, const int64_t *user_ids, int n,
+                         const char *tmpl, json_t *vars);
 /* To every user of a staff role (commercial). */
 int lifecycle_send_role(struct op *o, const struct partner *p, enum role role, const char *tmpl,
                         json_t *vars);
@@ -72,20 +88,6 @@ int lifecycle_close_clocks(struct op *o, const char *subject, const char *kind, 
                            const char *reason);
 /* The due instant of the open clock of a kind on a subject; 0 when none is open. */
 int64_t lifecycle_open_clock_due(struct op *o, const char *subject, const char *kind);
-
-/*
- * The partner's current owner, who hears of what the partner does (SPEC 6):
- * the pom once the partner is in steady state and has one, else the pim,
- * else the cam; 0 when it has none of them.
- */
-int64_t lifecycle_owner_id(const struct partner *p);
-/*
- * To each of the n users of ids once, in order: a 0 (no such owner) is
- * skipped, and so is a user already sent to by this call (one person in two
- * roles hears of an event once).
- */
-int lifecycle_send_users(struct op *o, const struct partner *p, const int64_t *ids, int n,
-                         const char *tmpl, json_t *vars);
 
 /* The due instant of a clock in words, in the partner's zone (SPEC 6; o's arena). */
 const char *lifecycle_due_words(struct op *o, const struct partner *p, int64_t due);

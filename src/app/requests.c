@@ -379,7 +379,7 @@ static int tell_message(struct op *o, const struct partner *p, const struct requ
                              request_link(o, r->id));
     int rc;
     if (from_partner) {
-        int64_t owner = lifecycle_owner_id(p);
+        int64_t owner = lifecycle_owner(p);
         rc = lifecycle_send_users(o, p, &owner, 1, "request_message", vars);
     } else {
         rc = lifecycle_send_partner(o, p, "request_message", vars);

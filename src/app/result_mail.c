@@ -143,7 +143,7 @@ int result_mail_send(struct op *o, const struct partner *p, const struct deliver
     }
     const char *tmpl = passed ? "delivery_passed" : "result_failed";
     int rc = lifecycle_send_partner(o, p, tmpl, vars);
-    int64_t owner = lifecycle_owner_id(p);
+    int64_t owner = lifecycle_owner(p);
     if (rc == 0)
         rc = lifecycle_send_users(o, p, &owner, 1, tmpl, vars);
     json_decref(vars);

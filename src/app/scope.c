@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/deadline.h"
+
 static const char *const names[SCOPE_N] = {
     [SCOPE_NONE] = "",
     [SCOPE_PARTNER] = "partner",
@@ -18,6 +20,8 @@ static const char *const names[SCOPE_N] = {
     [SCOPE_CLOCK] = "clock",
     [SCOPE_CALENDAR] = "calendar",
     [SCOPE_TOKEN] = "token",
+    [SCOPE_MILESTONE] = "milestone",
+    [SCOPE_ALTERNATE] = "alternate",
 };
 
 const char *scope_name(enum scope s)
@@ -36,6 +40,9 @@ const char *scope_not_found_text(enum scope s)
         [SCOPE_CLOCK] = "there is no clock with this id that you can see; check the id",
         [SCOPE_CALENDAR] = "there is no business calendar with this id",
         [SCOPE_TOKEN] = "you have no API token with this id",
+        [SCOPE_MILESTONE] = "there is no launch milestone with this id that you can see; check the id",
+        [SCOPE_ALTERNATE] =
+            "there is no alternate-solution request with this id that you can see; check the id",
     };
     return s < SCOPE_N && texts[s] ? texts[s] : texts[SCOPE_NONE];
 }
@@ -92,6 +99,14 @@ int scope_resolve(struct db *db, struct arena *a, enum scope s, const char *id, 
     case SCOPE_CLOCK:
         rc = n ? store_clock_get(db, a, n, &out->clock) : STORE_ERR_NOT_FOUND;
         return rc < 0 ? rc : owned_by(db, a, out->clock.partner_id, out);
+    case SCOPE_MILESTONE: /* a clock of another kind is no milestone */
+        rc = n ? store_clock_get(db, a, n, &out->clock) : STORE_ERR_NOT_FOUND;
+        if (rc == 0 && deadline_parse(out->clock.kind) != DEADLINE_MILESTONE)
+            rc = STORE_ERR_NOT_FOUND;
+        return rc < 0 ? rc : owned_by(db, a, out->clock.partner_id, out);
+    case SCOPE_ALTERNATE:
+        rc = n ? store_alternate_get(db, a, n, &out->alternate) : STORE_ERR_NOT_FOUND;
+        return rc < 0 ? rc : owned_by(db, a, out->alternate.partner_id, out);
     case SCOPE_UPLOAD:
         rc = id && strlen(id) == UPLOAD_ID_LEN ? store_upload_get(db, a, id, &out->upload)
                                                : STORE_ERR_NOT_FOUND;

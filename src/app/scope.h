@@ -25,6 +25,7 @@
 #include "store/lifecycle_store.h"
 #include "store/store.h"
 #include "store/upload_store.h"
+#include "store/alternate_store.h"
 
 enum scope {
     SCOPE_NONE,     /* no path parameter names a thing */
@@ -35,6 +36,8 @@ enum scope {
     SCOPE_CLOCK,    /* {id}: a clock (owned by its partner) */
     SCOPE_CALENDAR, /* {id}: a business calendar (global: staff only, by role) */
     SCOPE_TOKEN,    /* {id}: one of the actor's own API tokens (personal) */
+    SCOPE_MILESTONE, /* {id}: a launch milestone (a clock of kind milestone; its partner's) */
+    SCOPE_ALTERNATE, /* {id}: an alternate-solution case (owned by its partner) */
     SCOPE_N
 };
 
@@ -64,7 +67,8 @@ struct scoped {
     struct request_row request;   /* SCOPE_REQUEST */
     struct delivery_row delivery; /* SCOPE_DELIVERY */
     struct upload_row upload;     /* SCOPE_UPLOAD */
-    struct clock_row clock;       /* SCOPE_CLOCK */
+    struct clock_row clock;       /* SCOPE_CLOCK, SCOPE_MILESTONE */
+    struct alternate_row alternate; /* SCOPE_ALTERNATE */
 };
 
 /*

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/alternates.h"
 #include "app/lifecycle_steps.h"
 #include "app/posthouses.h"
 #include "app/scope.h"
@@ -187,7 +188,8 @@ int training_complete(struct op *o, int64_t partner_id, json_t *formats, int64_t
 
 /* ---- an alternate solution ---- */
 
-static int ask_alternate(struct op *o, const struct partner *p, const char *reason)
+static int ask_alternate(struct op *o, const struct partner *p, const char *reason,
+                         int64_t *case_id)
 {
     int rc = lifecycle_step_allowed(o, p, STEP_ALTERNATE);
     if (rc < 0)
@@ -195,16 +197,18 @@ static int ask_alternate(struct op *o, const struct partner *p, const char *reas
     if (!*reason || strlen(reason) > 5000)
         return op_refuse(o, OP_INVALID, "invalid",
                          "say which deadline you cannot meet and why (1 to 5,000 characters)");
-    int64_t id;
-    if ((rc = store_alternate_add(o->db, p->id, reason, o->who.user_id, o->now, &id)) < 0)
+    int64_t id, ack_due;
+    if ((rc = store_alternate_add(o->db, p->id, reason, o->who.user_id, o->now, &id)) < 0 ||
+        (rc = alternates_opened(o, p, id, &ack_due)) < 0)
         return rc;
+    *case_id = id;
     struct user by;
     const char *who =
         store_user_by_id(o->db, o->a, o->who.user_id, &by) == 0 ? by.email : "the partner";
-    json_t *vars = json_pack("{s:s, s:s}", "reason", reason, "requested_by", who);
-    rc = lifecycle_send_user(o, p, p->cam_id, "alternate_solution", vars);
-    if (rc == 0)
-        rc = lifecycle_send_user(o, p, p->pim_id, "alternate_solution", vars);
+    json_t *vars = json_pack("{s:s, s:s, s:s}", "reason", reason, "requested_by", who, "ack_due",
+                             op_due_words(o, ack_due, p->time_zone));
+    int64_t to[2] = {p->cam_id, p->pim_id}; /* each once: one person may hold both */
+    rc = lifecycle_send_users(o, p, to, 2, "alternate_solution", vars);
     json_decref(vars);
     if (rc < 0)
         return rc;
@@ -219,10 +223,12 @@ int training_alternate_solution(struct op *o, int64_t partner_id, const char *re
     int rc = op_begin(o);
     if (rc == 0)
         rc = op_allow_partner(o, ACT_ALTERNATE, partner_id, &p);
+    int64_t case_id = 0;
     if (rc == 0)
-        rc = ask_alternate(o, &p, reason);
+        rc = ask_alternate(o, &p, reason, &case_id);
     if ((rc = op_end(o, rc)) == 0)
-        *out = json_pack("{s:I, s:s, s:o}", "partner", (json_int_t)p.id, "reason", reason, "at",
+        *out = json_pack("{s:I, s:I, s:s, s:s, s:o}", "id", (json_int_t)case_id, "partner",
+                         (json_int_t)p.id, "reason", reason, "state", "open", "at",
                          app_json_time(o->now));
     return rc;
 }

@@ -148,7 +148,7 @@ static int warn(struct op *o, const struct clock_row *c, const struct request_ro
         lifecycle_due_words(o, p, c->due_at), "next_due", lifecycle_due_words(o, p, next_due));
     rc = lifecycle_send_partner(o, p, "warning", vars);
     if (rc == 0)
-        rc = lifecycle_send_user(o, p, p->pim_id, "warning", vars);
+        rc = lifecycle_send_owner(o, p, "warning", vars);
     if (rc == 0)
         rc = lifecycle_event(o, p, c->subject, "training.warning", NULL,
                              json_pack("{s:I, s:I, s:s}", "number", (json_int_t)n, "clock",
@@ -203,9 +203,8 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
                              arena_printf(a, "%s/requests/%lld", o.base_url, (long long)r.id),
                              "due", lifecycle_due_words(&o, &p, c->due_at));
     rc = lifecycle_send_partner(&o, &p, "delivery_late", vars);
-    int64_t owner = lifecycle_owner_id(&p);
     if (rc == 0)
-        rc = lifecycle_send_users(&o, &p, &owner, 1, "delivery_late", vars);
+        rc = lifecycle_send_owner(&o, &p, "delivery_late", vars);
     json_decref(vars);
     if (rc == 0)
         rc = lifecycle_event(&o, &p, c->subject, "request.late", NULL,
@@ -214,16 +213,15 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
 }
 
 /*
- * The owner of a cap: the cam for setup, the pim for training, the
- * partner's current owner for publishing (the pom in steady state).
+ * Who hears of a cap: the partner's current owner, and for setup the cam
+ * as well (who sent the questionnaire); each once.
  */
-static int64_t cap_owner(const struct clock_row *c, const struct partner *p)
+static int send_cap(struct op *o, const struct clock_row *c, const struct partner *p,
+                    const char *tmpl, json_t *vars)
 {
-    if (!strcmp(c->kind, deadline_name(DEADLINE_SETUP_10D)))
-        return p->cam_id;
-    if (!strcmp(c->kind, deadline_name(DEADLINE_TRAINING_30D)))
-        return p->pim_id;
-    return lifecycle_owner_id(p);
+    int64_t to[2] = {lifecycle_owner(p),
+                     !strcmp(c->kind, deadline_name(DEADLINE_SETUP_10D)) ? p->cam_id : 0};
+    return lifecycle_send_users(o, p, to, 2, tmpl, vars);
 }
 
 /* The vars of a clock's notice: what, about which item, due in words, and the item's link. */
@@ -241,7 +239,7 @@ static json_t *clock_vars(struct op *o, const struct partner *p, const struct cl
     return vars;
 }
 
-/* A setup, training or publishing cap breached: its owner hears of it (and the pim of setup's). */
+/* A setup, training or publishing cap breached: the partner's owner hears of it (send_cap). */
 static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row *c, int64_t now)
 {
     (void)now;
@@ -251,9 +249,7 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
     int rc = store_partner_get(db, a, c->partner_id, &p);
     if (rc == 0) {
         json_t *vars = clock_vars(&o, &p, c);
-        int64_t to[2] = {cap_owner(c, &p),
-                         !strcmp(c->kind, deadline_name(DEADLINE_SETUP_10D)) ? p.pim_id : 0};
-        rc = lifecycle_send_users(&o, &p, to, 2, "clock_breached", vars);
+        rc = send_cap(&o, c, &p, "clock_breached", vars);
         json_decref(vars);
     }
     return handler_end(&o, c, rc);
@@ -279,11 +275,10 @@ static int on_due_soon(struct db *db, struct arena *a, const struct clock_row *c
         return handler_end(&o, c, 0);
     const struct deadline_kind *k = deadline_kind(c->kind);
     json_t *vars = clock_vars(&o, &p, c);
-    int64_t owner = cap_owner(c, &p);
     if (k && k->pausable)
         rc = lifecycle_send_partner(&o, &p, "clock_due_soon", vars);
     else if (k && k->extendable)
-        rc = lifecycle_send_users(&o, &p, &owner, 1, "clock_due_soon", vars);
+        rc = send_cap(&o, c, &p, "clock_due_soon", vars);
     json_decref(vars);
     return handler_end(&o, c, rc);
 }

@@ -58,6 +58,8 @@
 #include "app/setup.h"
 #include "app/training.h"
 #include "app/warnings.h"
+#include "app/alternates.h"
+#include "app/milestones.h"
 #include "jobs/sweep.h"
 #include "store/delivery_store.h"
 #include "store/lifecycle_store.h"
@@ -1058,6 +1060,8 @@ int cli_demo(int argc, char **argv)
     app_set_public_url(url);
     free(url);
     sweep_use_handlers(warnings_clock_handlers, n_warnings_clock_handlers);
+    sweep_use_handlers(milestones_clock_handlers, n_milestones_clock_handlers);
+    sweep_use_handlers(alternates_clock_handlers, n_alternates_clock_handlers);
     struct ingest_opts upload_opts = {(uint64_t)atoll(cli_env("MAX_UPLOAD", "2199023255552")),
                                       (uint64_t)atoll(cli_env("UPLOAD_QUOTA", "0")),
                                       atoll(cli_env("UPLOAD_EXPIRY", "604800"))};

@@ -30,6 +30,8 @@
 #include "jobs/deliveries.h"
 #include "app/users.h"
 #include "app/warnings.h"
+#include "app/alternates.h"
+#include "app/milestones.h"
 #include "app/questionnaire_def.h"
 #include "jobs/sweep.h"
 #include "jobs/upload_expiry.h"
@@ -424,6 +426,8 @@ int cli_serve(int argc, char **argv)
     app_set_public_url(url);
     free(url);
     sweep_use_handlers(warnings_clock_handlers, n_warnings_clock_handlers);
+    sweep_use_handlers(milestones_clock_handlers, n_milestones_clock_handlers);
+    sweep_use_handlers(alternates_clock_handlers, n_alternates_clock_handlers);
     if (bootstrap && bootstrap_admin(store) < 0) {
         fprintf(stderr, "vodgate: could not create the first admin\n");
         store_close(store);

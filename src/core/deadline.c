@@ -34,6 +34,13 @@ static const struct deadline_kind kinds[DEADLINE_N] = {
                               "Publishing within 14 days", "Publish 14 d", NULL, "Published by"},
     [DEADLINE_MILESTONE] = {DEADLINE_MILESTONE, "milestone", CLOCK_FIXED, 0, false, false,
                             "a launch milestone", "Launch milestone", "Milestone", NULL, NULL},
+    /* the service's own promise (SPEC 3): a cam or pim acknowledges a partner's request for an
+       alternate solution; shown to the partner, never paused */
+    [DEADLINE_ACK_3WD] = {DEADLINE_ACK_3WD, "acknowledge_3wd", CLOCK_WORKING_DAYS,
+                          CLOCK_RESPONSE_WORKING_DAYS, false, false,
+                          "an answer to an alternate-solution request within 3 working days",
+                          "Our answer within 3 working days", "Answer 3 wd", NULL,
+                          "Our answer to your alternate-solution request by"},
 };
 
 const struct deadline_kind *deadline_kind(const char *name)

@@ -55,6 +55,13 @@ bool lifecycle_in_training(enum stage s)
     return s == STAGE_TRAINING || s == STAGE_ESCALATED;
 }
 
+int64_t lifecycle_current_owner(enum stage s, int64_t cam_id, int64_t pim_id, int64_t pom_id)
+{
+    if (s == STAGE_STEADY && pom_id)
+        return pom_id;
+    return pim_id ? pim_id : cam_id;
+}
+
 #define REFUSE(...)                                                                                \
     do {                                                                                           \
         snprintf(why, why_len, __VA_ARGS__);                                                       \

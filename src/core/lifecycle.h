@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum stage {
     STAGE_INVITED,
@@ -78,5 +79,13 @@ bool lifecycle_in_training(enum stage s);
 
 /* A partner alias: lowercase [a-z0-9_]{3,32}. */
 bool lifecycle_alias_ok(const char *alias);
+
+/*
+ * Who owns a partner now, the one staff user its events are told to (SPEC
+ * 2.5 and 6): the pom once the partner is in steady state and has one, else
+ * the pim, else the cam (no pim yet); 0 when it has none of them. Ids are
+ * user ids, 0 for "not assigned".
+ */
+int64_t lifecycle_current_owner(enum stage s, int64_t cam_id, int64_t pim_id, int64_t pom_id);
 
 #endif

@@ -71,6 +71,10 @@ static const struct {
     [ACT_DELIVERY_READ] = {"delivery_read", ROLE_STAFF, ROLE_ORG, false},
     [ACT_STAFF_VIEW] = {"staff_view", ROLE_STAFF, 0, false},
     [ACT_TRANSFER_CREDENTIALS] = {"transfer_credentials", ROLE_ADMIN | ROLE_PIM, 0, false},
+    /* launch timelines and alternate-solution cases (issue 14, SPEC 3) */
+    [ACT_MILESTONES_READ] = {"milestones_read", ROLE_STAFF, ROLE_ORG, false},
+    [ACT_ALTERNATES_READ] = {"alternates_read", ROLE_STAFF, ROLE_ORG, false},
+    [ACT_ALTERNATE_ANSWER] = {"alternate_answer", ROLE_ADMIN | ROLE_CAM | ROLE_PIM, 0, false},
 };
 
 /*

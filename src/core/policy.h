@@ -60,6 +60,10 @@ enum action {
     ACT_UPLOAD_READ,          /* read uploads, their offsets and checksums (HEAD, listings) */
     ACT_STAFF_VIEW,           /* staff-only portal pages: the planner, the outbox */
     ACT_TRANSFER_CREDENTIALS, /* issue, rotate and revoke a partner's transfer credential */
+    /* launch timelines and alternate-solution cases (issue 14, SPEC 3) */
+    ACT_MILESTONES_READ,  /* a partner's launch milestones */
+    ACT_ALTERNATES_READ,  /* alternate-solution cases */
+    ACT_ALTERNATE_ANSWER, /* acknowledge and resolve an alternate-solution case */
     ACT_N
 };
 

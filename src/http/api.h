@@ -101,6 +101,12 @@ void api_me(struct req *r);
 
 /* api_staff.c */
 void api_staff_list(struct req *r);
+/* launch timelines and alternate-solution cases (api_timelines.c) */
+void api_partner_milestones_list(struct req *r);
+void api_milestone_met(struct req *r);
+void api_alternates_list(struct req *r);
+void api_alternate_acknowledge(struct req *r);
+void api_alternate_resolve(struct req *r);
 
 /* api_test_fail.c */
 void api_test_fail(struct req *r);

@@ -119,6 +119,16 @@ static const struct route api_routes[] = {
      ACT_TRANSFER_CREDENTIALS, CSRF, SCOPE_PARTNER},
     {"DELETE", "/api/v1/partners/{id}/transfer-credentials", api_transfer_delete,
      ACT_TRANSFER_CREDENTIALS, CSRF, SCOPE_PARTNER},
+    /* launch timelines and alternate-solution cases (api_timelines.c) */
+    {"GET", "/api/v1/partners/{id}/milestones", api_partner_milestones_list, ACT_MILESTONES_READ, 0,
+     SCOPE_PARTNER},
+    {"POST", "/api/v1/milestones/{id}/met", api_milestone_met, ACT_MILESTONE_SET, CSRF,
+     SCOPE_MILESTONE},
+    {"GET", "/api/v1/alternate-solutions", api_alternates_list, ACT_ALTERNATES_READ, 0, SCOPE_NONE},
+    {"POST", "/api/v1/alternate-solutions/{id}/acknowledge", api_alternate_acknowledge,
+     ACT_ALTERNATE_ANSWER, CSRF, SCOPE_ALTERNATE},
+    {"POST", "/api/v1/alternate-solutions/{id}/resolve", api_alternate_resolve,
+     ACT_ALTERNATE_ANSWER, CSRF, SCOPE_ALTERNATE},
 };
 
 #define MAX_TABLES 4

@@ -84,6 +84,7 @@ struct dash_alternate {
     int64_t partner_id;
     char *partner_name;
     char *time_zone;
+    char *state; /* "open" or "acknowledged" (migration 13) */
 };
 /* Open alternate-solution requests, newest first: up to limit to fn, their number to *total. */
 int store_dash_alternates(struct db *db, struct arena *a, int limit, int64_t *total,

@@ -352,6 +352,17 @@ const struct migration migrations[] = {
      "ALTER TABLE transfer_accounts ADD COLUMN created_by BIGINT REFERENCES users(id);"
      "ALTER TABLE transfer_accounts ADD COLUMN rotated_at BIGINT;"
      "ALTER TABLE transfer_accounts ADD COLUMN rotated_by BIGINT REFERENCES users(id);"},
+    {12, "alternate-solution requests are cases: open, acknowledged, resolved with an outcome",
+     /* clock_id: the service's acknowledge_3wd clock, started when the case opens */
+     "ALTER TABLE alternate_requests ADD COLUMN state TEXT NOT NULL DEFAULT 'open';"
+     "ALTER TABLE alternate_requests ADD COLUMN clock_id BIGINT;"
+     "ALTER TABLE alternate_requests ADD COLUMN acknowledged_at BIGINT;"
+     "ALTER TABLE alternate_requests ADD COLUMN acknowledged_by BIGINT REFERENCES users(id);"
+     "ALTER TABLE alternate_requests ADD COLUMN resolved_by BIGINT REFERENCES users(id);"
+     "ALTER TABLE alternate_requests ADD COLUMN note TEXT;"
+     "ALTER TABLE alternate_requests ADD COLUMN outcome TEXT;"
+     "UPDATE alternate_requests SET state = 'resolved' WHERE resolved_at IS NOT NULL;"
+     "CREATE INDEX alternate_requests_partner ON alternate_requests(partner_id, id);"},
 };
 
 const int n_migrations = sizeof migrations / sizeof migrations[0];

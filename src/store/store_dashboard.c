@@ -177,7 +177,7 @@ int store_dash_alternates(struct db *db, struct arena *a, int limit, int64_t *to
         return rc;
     struct db_stmt *st = db_query(db,
                                   "SELECT a.id, a.reason, a.at, u.email, a.partner_id, p.name,"
-                                  " p.time_zone FROM alternate_requests a"
+                                  " p.time_zone, a.state FROM alternate_requests a"
                                   " LEFT JOIN partners p ON p.id = a.partner_id"
                                   " LEFT JOIN users u ON u.id = a.by_user"
                                   " WHERE a.resolved_at IS NULL ORDER BY a.id DESC LIMIT ?",
@@ -191,6 +191,7 @@ int store_dash_alternates(struct db *db, struct arena *a, int limit, int64_t *to
             .partner_id = db_int(st, 4),
             .partner_name = arena_strdup(a, db_text(st, 5)),
             .time_zone = arena_strdup(a, db_text(st, 6)),
+            .state = arena_strdup(a, db_text(st, 7)),
         };
         if (fn(&x, ctx))
             break;

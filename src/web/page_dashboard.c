@@ -37,6 +37,7 @@
 #include "core/deadline.h"
 #include "core/lifecycle.h"
 #include "core/role.h"
+#include "web/timelines.h"
 #include "web/pages.h"
 #include "web/web.h"
 
@@ -277,10 +278,14 @@ static json_t *alternate_rows(struct req *r, json_t *alternates)
     json_array_foreach(alternates, i, a) {
         json_t *p = json_object_get(a, "partner");
         json_t *row = json_pack("{s:s, s:s, s:s, s:o}", "name", str(p, "name"), "href",
-                                partner_href(r, num(p, "id")), "reason", str(a, "reason"), "at",
+                                /* answered on the partner page (web/timelines.c) */
+                                arena_printf(&r->arena, "%s#cases", partner_href(r, num(p, "id"))),
+                                "reason", str(a, "reason"), "at",
                                 instant(r, str(a, "at"), str(p, "time_zone"), false, 0));
         if (*str(a, "by"))
             json_object_set_new(row, "by", json_string(str(a, "by")));
+        json_object_set_new(row, "state", json_string(str(a, "state")));
+        json_object_set_new(row, "waiting", json_boolean(!strcmp(str(a, "state"), "open")));
         json_array_append_new(rows, row);
     }
     return rows;
@@ -632,8 +637,10 @@ static json_t *org_block(struct req *r, json_int_t id, bool own, int64_t now)
     json_object_set_new(block, "deliveries", deliveries);
     json_object_set_new(block, "more_deliveries", json_boolean(more));
     json_object_set_new(block, "has_asks", json_boolean(json_array_size(ask) > 0));
-    if (own)
+    if (own) {
         json_object_set_new(block, "next", json_string(next_text(stage)));
+        timelines_dashboard_vm(r, block, id); /* its page, launch timeline, cases (web/timelines.c) */
+    }
     if (!strcmp(stage, "questionnaire"))
         json_object_set_new(
             block, "questionnaire_href",

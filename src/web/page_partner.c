@@ -47,6 +47,7 @@
 #include "core/zone.h"
 #include "app/partners.h"
 #include "web/svg_timeline.h"
+#include "web/timelines.h"
 #include "web/pages.h"
 #include "web/partner_transfer.h"
 #include "web/web.h"
@@ -204,6 +205,8 @@ static const char *clock_label(struct req *r, const json_t *c, const json_t *tit
     }
     if (subject && !strncmp(subject, "partner:", 8))
         return web_clock_label(kind, brief);
+    if (jstr(c, "label")) /* a clock about something else names it ("alternate-solution request 3") */
+        return arena_printf(&r->arena, "%s: %s", web_clock_label(kind, brief), jstr(c, "label"));
     return arena_printf(&r->arena, "%s: %s", web_clock_label(kind, brief), subject ? subject : "");
 }
 
@@ -989,8 +992,6 @@ static void actions_vm(struct view *v, const json_t *staff, const json_t *calend
     }
     if (may(r, ACT_MILESTONE_SET) && json_is_true(json_object_get(p, "channels")))
         json_object_set_new(a, "act_milestone", json_true());
-    if (may(r, ACT_ALTERNATE) && step_ok(&v->facts, STEP_ALTERNATE))
-        json_object_set_new(a, "act_alternate", json_true());
     json_object_set_new(v->vm, "any_action", json_boolean(json_object_size(a) > 0));
     json_object_set_new(v->vm, "actions", a);
 }
@@ -1160,6 +1161,7 @@ void page_partner(struct req *r)
     json_object_set_new(v.vm, "messages", messages_vm(&v, messages));
     if (log)
         log_vm(&v, log);
+    timelines_partner_vm(r, v.vm, p); /* launch timeline, alternate solutions (web/timelines.c) */
     actions_vm(&v, staff, calendars, questionnaire);
 
     json_t *vm = v.vm;
@@ -1402,11 +1404,8 @@ void page_partner_post(struct req *r)
             act_done(r, &o, milestones_add(&o, jint(p, "id"), field(r, "name"), due_at, &view),
                      &view, back, "Milestone added to the launch timeline.");
         }
-    } else if (!strcmp(act, "alternate")) {
-        int rc = training_alternate_solution(&o, pid, field(r, "reason"), &j);
-        json_decref(j);
-        step_done(r, &o, rc, back,
-                  "Your request for an alternate solution is sent to your account managers.");
+    } else if (timelines_partner_post(r, act, pid, back)) {
+        /* a milestone met, an alternate solution asked or answered (web/timelines.c) */
     } else {
         page_redirect(r, back, "error", "This page has no such action.");
     }

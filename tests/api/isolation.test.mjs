@@ -142,6 +142,12 @@ const cases = {
   'GET /deliveries/{id}': { id: (t) => ids.delivery[t] },
   'GET /upload': { path: (t) => `/upload?request=${ids.request[t]}` },
   'POST /upload': { form: (t) => ({ do: 'deliver', partner: String(t), kind: 'avails', request: String(ids.request[t]) }) },
+  // launch timelines and alternate-solution cases (issue 14): {id} of the target's (made in before())
+  'GET /api/v1/partners/{id}/milestones': {},
+  'POST /api/v1/milestones/{id}/met': { id: (t) => ids.milestone[t] },
+  'GET /api/v1/alternate-solutions': { path: (t) => `/api/v1/alternate-solutions?partner=${t}` },
+  'POST /api/v1/alternate-solutions/{id}/acknowledge': { id: (t) => ids.alternate[t], body: () => ({ note: 'seen' }) },
+  'POST /api/v1/alternate-solutions/{id}/resolve': { id: (t) => ids.alternate[t], body: () => ({ outcome: 'a later date' }) },
 };
 
 const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@example.com\r\nDTSTART;VALUE=DATE:20261231\r\nSUMMARY:New Year\'s Eve\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
@@ -263,6 +269,19 @@ before(async () => {
     assert.equal(d.status, 202, d.text);
     ids.delivery[o] = d.json.id;
   }
+  // a milestone and an alternate-solution case of each organisation (the posthouse asks for none)
+  ids.milestone = {};
+  ids.alternate = {};
+  for (const [o, t] of [[org.A, tok.partner], [org.B, tok.partnerB], [org.P, null]]) {
+    const m = await s.call('POST', `/api/v1/partners/${o}/milestones`, { token: tok.admin, body: { name: 'QA testing', due_at: '2027-01-15T09:00:00Z' } });
+    assert.equal(m.status, 201, m.text);
+    ids.milestone[o] = m.json.id;
+    if (!t) continue;
+    const a = await s.call('POST', `/api/v1/partners/${o}/alternate-solution`, { token: t, body: { reason: 'we will be late' } });
+    assert.equal(a.status, 201, a.text);
+    ids.alternate[o] = a.json.id;
+  }
+  ids.alternate[org.P] = ids.alternate[org.A];
   const out = cli(['routes']);
   assert.equal(out.status, 0, out.stderr);
   routes = JSON.parse(out.stdout);
@@ -346,7 +365,7 @@ test('each role outside a route\'s list is refused, each role inside gets throug
 });
 
 test('an organisation\'s users get 404 for another organisation\'s resources, as for a missing id', async () => {
-  for (const r of routes.filter((x) => ['partner', 'request', 'delivery'].includes(x.scope))) {
+  for (const r of routes.filter((x) => ['partner', 'request', 'delivery', 'milestone', 'alternate'].includes(x.scope))) {
     for (const [role, who] of [['partner', 'partner'], ['partnerB', 'partner'], ['posthouse', 'posthouse']]) {
       if (!r.roles.split(',').includes(who)) continue;
       const other = role === 'partnerB' ? org.A : org.B;
@@ -370,7 +389,7 @@ test('an organisation\'s users get 404 for another organisation\'s resources, as
 test('every route whose path names a thing declares its scope, which the dispatcher checks before any handler', () => {
   const unscoped = routes.filter((r) => r.pattern.includes('{id}') && !r.scope);
   assert.deepEqual(unscoped.map((r) => `${r.method} ${r.pattern}`), []);
-  const known = ['', 'partner', 'request', 'delivery', 'upload', 'clock', 'calendar', 'token'];
+  const known = ['', 'partner', 'request', 'delivery', 'upload', 'clock', 'calendar', 'token', 'milestone', 'alternate'];
   assert.deepEqual(routes.filter((r) => !known.includes(r.scope)).map((r) => r.scope), []);
 });
 

@@ -39,7 +39,7 @@ const EVENTS = {
   'delivery passed': { delivery_passed: ['partner', 'pim'] },
   'response clock due soon': { clock_due_soon: ['partner'] },
   'warning 1': { warning: ['partner', 'pim'] },
-  'warning 2, setup cap due soon': { warning: ['partner', 'pim'], clock_due_soon: ['cam'] },
+  'warning 2, setup cap due soon': { warning: ['partner', 'pim'], clock_due_soon: ['cam', 'pim'] },
   'setup cap breached': { clock_breached: ['cam', 'pim'] },
   'warning 3 and escalation': { warning: ['partner', 'pim'], escalation: ['pim', 'cam', 'commercial'] },
   // SPEC 2.4: every decision reaches the partner (the decision templates extend this row)
@@ -202,9 +202,9 @@ test('every event of SPEC 6 gives exactly one message per recipient, in words, w
       await at(w, '2026-11-12T00:00:00Z');
     });
     // the other partner's setup cap: its cam (and pim) hear of it, in its zone
-    const cap = only(m, 'clock_due_soon')[0];
-    assert.equal(cap.to, w.email.cam);
-    assert.match(cap.subject, /Stalled Setup/);
+    const caps = only(m, 'clock_due_soon');
+    assert.deepEqual(caps.map((x) => x.to).sort(), [w.email.cam, w.email.pim].sort());
+    for (const cap of caps) assert.match(cap.subject, /Stalled Setup/);
     m = await expect('setup cap breached', q, () => at(w, '2026-11-13T00:00:00Z'));
     assert.match(m[0].body, /Was due: +by the end of Thu 12 Nov, Europe\/London/);
     await expect('response clock due soon', p, () => at(w, '2026-11-17T00:00:00Z'));

@@ -177,9 +177,9 @@ test('the partner sees its own page read-only, with what it owes and by when', a
   await signIn(page, w.s.base, p.contact, 'partner password 1');
   await visit(page, `${w.s.base}/partners/${p.id}`, 'partner-partner');
   assert.equal(await page.textContent('h1'), 'Juniper <Films> & "Co"');
-  // no staff form: only asking for an alternate solution
+  // no staff form: only asking for an alternate solution (in its own section, open: easy to find)
   const actions = await page.locator('form input[name=do]').evaluateAll((els) => els.map((e) => e.value));
-  assert.deepEqual(actions, ['alternate']);
+  assert.deepEqual(actions, ['alternate_ask']);
   assert.equal(await page.locator('#log').count(), 0, 'the audit log is for staff');
   assert.equal(await page.locator('section[aria-labelledby=clocks-h] details').count(), 0, 'no clock changes');
   assert.match(await page.textContent('.next-list'), /Your move/);
@@ -189,9 +189,8 @@ test('the partner sees its own page read-only, with what it owes and by when', a
   assert.equal(await page.locator('.timeline svg .tl-stage.training.current').count(), 1);
   assert.equal(await page.locator('.timeline svg .tl-warning').count(), 1);
   // the alternate solution goes to the account managers
-  await page.getByText('Ask for an alternate solution').click();
   await page.getByLabel('Which deadline you cannot meet, and why').fill('Our encoder is down until Monday.');
-  await submit(page, page.getByRole('button', { name: 'Send the request' }));
+  await submit(page, page.getByRole('button', { name: 'Request an alternate solution' }));
   await flashOk(page, /alternate solution is sent/);
   assertClean(page);
 
@@ -215,7 +214,7 @@ test('a user of another organisation gets the 404 page for this partner\'s pages
   // a form posted by hand to the other organisation's page is refused the same way
   const csrf = await page.evaluate(() => document.querySelector('input[name=csrf]').value);
   const res = await page.request.post(`${w.s.base}/partners/${p.id}`, {
-    form: { csrf, do: 'alternate', reason: 'not mine' }, maxRedirects: 0 });
+    form: { csrf, do: 'alternate_ask', reason: 'not mine' }, maxRedirects: 0 });
   assert.equal(res.status(), 404);
   // its own page opens
   await visit(page, `${w.s.base}/partners/${other.id}`);
