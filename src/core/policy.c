@@ -70,6 +70,7 @@ static const struct {
     [ACT_DELIVER] = {"deliver", ROLE_ADMIN, ROLE_ORG, false},
     [ACT_DELIVERY_READ] = {"delivery_read", ROLE_STAFF, ROLE_ORG, false},
     [ACT_STAFF_VIEW] = {"staff_view", ROLE_STAFF, 0, false},
+    [ACT_AGENT_SET] = {"agent_set", ROLE_ADMIN | ROLE_PIM, ROLE_PARTNER, false},
 };
 
 unsigned policy_roles(enum action a)

@@ -59,6 +59,7 @@ enum action {
     ACT_UPLOAD_DELETE,        /* terminate an upload (tus DELETE) */
     ACT_UPLOAD_READ,          /* read uploads, their offsets and checksums (HEAD, listings) */
     ACT_STAFF_VIEW,           /* staff-only portal pages: the planner, the outbox */
+    ACT_AGENT_SET,            /* set a partner's delivery agent (the partner itself, its pim) */
     ACT_N
 };
 

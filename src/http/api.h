@@ -102,6 +102,9 @@ void api_me(struct req *r);
 /* api_staff.c */
 void api_staff_list(struct req *r);
 
+/* api_agent.c */
+void api_partner_agent(struct req *r);
+
 /* api_test_fail.c */
 void api_test_fail(struct req *r);
 

@@ -114,6 +114,8 @@ static const struct route api_routes[] = {
     /* the invitation lookup (api_invitations.c) */
     {"GET", "/api/v1/invitations/{token}", api_invitation_get, ACT_PUBLIC, 0, SCOPE_NONE},
     {"GET", "/api/v1/staff", api_staff_list, ACT_STAFF_VIEW, 0, SCOPE_NONE},
+    /* the partner's delivery agent (api_agent.c) */
+    {"PUT", "/api/v1/partners/{id}/agent", api_partner_agent, ACT_AGENT_SET, CSRF, SCOPE_PARTNER},
 };
 
 #define MAX_TABLES 4
