@@ -136,6 +136,8 @@ const cases = {
   'GET /deliveries/{id}': { id: (t) => ids.delivery[t] },
   'GET /upload': { path: (t) => `/upload?request=${ids.request[t]}` },
   'POST /upload': { form: (t) => ({ do: 'deliver', partner: String(t), kind: 'avails', request: String(ids.request[t]) }) },
+  // the partner's delivery agent (issue 14: decisions)
+  'PUT /api/v1/partners/{id}/agent': { body: () => ({ posthouse: null }) },
 };
 
 const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@example.com\r\nDTSTART;VALUE=DATE:20261231\r\nSUMMARY:New Year\'s Eve\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
