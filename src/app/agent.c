@@ -121,8 +121,9 @@ static int set_agent(struct op *o, const struct partner *p, int64_t ph_id)
         return rc;
     struct user by;
     const char *who = store_user_by_id(o->db, o->a, o->who.user_id, &by) == 0
-                          ? arena_printf(o->a, "%s (%s)", by.name && *by.name ? by.name : by.email,
-                                         by.email)
+                          ? (!by.name || !*by.name || !strcmp(by.name, by.email)
+                                 ? by.email
+                                 : arena_printf(o->a, "%s (%s)", by.name, by.email))
                           : "The service";
     json_t *vars = json_pack(
         "{s:s, s:s, s:s, s:s}", "headline",

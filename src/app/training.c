@@ -69,7 +69,9 @@ static const char *person(struct op *o, int64_t user_id, const char *dflt)
     struct user u;
     if (!user_id || store_user_by_id(o->db, o->a, user_id, &u) < 0)
         return dflt;
-    return arena_printf(o->a, "%s (%s)", u.name && *u.name ? u.name : u.email, u.email);
+    if (!u.name || !*u.name || !strcmp(u.name, u.email))
+        return u.email;
+    return arena_printf(o->a, "%s (%s)", u.name, u.email);
 }
 
 /* "Studio One (HD, UHD, stereo)" for each posthouse of list: a new array of strings. */
