@@ -140,7 +140,7 @@ test('four decisions, each reaching the partner with its consequence; the ladder
     d = await decide(w, p.propose_posthouse, 'propose_posthouse', 'Post House One already delivers HD for us.');
     assert.equal(d.status, 200, d.text);
     assert.deepEqual(d.json.posthouses.map((x) => x.id), [ph.id], 'only the onboarded one fits');
-    mail = await ownMail(w, p.propose_posthouse, 'decision'); if (process.env.SHOW) console.log(mail[0].subject + '\n' + mail[0].body);
+    mail = await ownMail(w, p.propose_posthouse, 'decision');
     assert.equal(mail.length, 1);
     assert.match(mail[0].body, /Post House One already delivers HD for us\./);
     assert.match(mail[0].body, /- Post House One \(approved formats: /);
