@@ -46,6 +46,7 @@
 #include "core/training.h"
 #include "core/zone.h"
 #include "app/partners.h"
+#include "web/decision_panel.h"
 #include "web/svg_timeline.h"
 #include "web/pages.h"
 #include "web/web.h"
@@ -1159,6 +1160,7 @@ void page_partner(struct req *r)
     if (log)
         log_vm(&v, log);
     actions_vm(&v, staff, calendars, questionnaire);
+    decision_panel_vm(r, p, v.vm, false); /* the decision and the delivery agent */
 
     json_t *vm = v.vm;
     json_decref(titles);
@@ -1428,6 +1430,8 @@ void page_partner_post(struct req *r)
         json_decref(j);
         step_done(r, &o, rc, back,
                   "Your request for an alternate solution is sent to your account managers.");
+    } else if (decision_panel_post(r, &o, pid, act, back)) {
+        /* the delivery agent: answered by the panel (web/decision_panel.c) */
     } else {
         page_redirect(r, back, "error", "This page has no such action.");
     }
