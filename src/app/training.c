@@ -112,12 +112,8 @@ static void decision_texts(struct op *o, const struct partner *p, const char *ac
                              "resumed, and its clocks start again then.",
                              pim);
     } else if (!strcmp(action, "escalate")) {
-        *now = arena_printf(
-            o->a,
-            "the training is with the commercial team, who own the next step together with "
-            "your Content Acquisition Manager, %s. Your open requests and their clocks still "
-            "run.",
-            person(o, p->cam_id, "not assigned yet"));
+        *now = "the training is escalated to the commercial team. Your open requests and "
+               "their clocks still run.";
         *move = "keep answering and delivering on your open requests; the commercial team "
                 "will contact you. If you cannot meet a deadline, ask for an alternate "
                 "solution on your partner page.";
@@ -157,6 +153,11 @@ static int tell_partner(struct op *o, const struct partner *p, const char *actio
 {
     const char *now, *move;
     decision_texts(o, p, action, json_array_size(fit), &now, &move);
+    if (!strcmp(action, "escalate")) /* who owns the next step (the panel shows it apart) */
+        now = arena_printf(o->a,
+                           "%s The commercial team owns the next step, with your Content "
+                           "Acquisition Manager, %s.",
+                           now, person(o, p->cam_id, "not assigned yet"));
     json_t *vars = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "decision", decision_words(action), "decided_by",
         person(o, o->who.user_id, "your Partner Integrations Manager"), "at",

@@ -63,6 +63,15 @@ static json_t *directory(struct req *r)
     return json_is_array(list) ? list : (json_decref(list), json_array());
 }
 
+/* text with its first letter in capitals, for a line of its own (request arena). */
+static const char *sentence(struct req *r, const char *text)
+{
+    char *s = arena_strdup(&r->arena, text);
+    if (*s >= 'a' && *s <= 'z')
+        *s = (char)(*s - 'a' + 'A');
+    return s;
+}
+
 /* What was decided, for the template: {label, note?, at, by, what_now, your_move, ...}. */
 static json_t *decision_vm(struct req *r, const json_t *d, const char *zone, bool org)
 {
@@ -80,14 +89,24 @@ static json_t *decision_vm(struct req *r, const json_t *d, const char *zone, boo
                               : "the Partner Integrations Manager";
     /* the partner reads "you"; staff read what the partner was told */
     json_t *v = json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b}",
-                          "action", action, "label", jstr(d, "label"), "at", "iso", iso, "text",
-                          web_time(r, at, zone), "by", by_text, "what_now", jstr(d, "what_now"),
-                          "your_move", jstr(d, "your_move"), "org", org, "is_stop",
+                          "action", action, "label", sentence(r, jstr(d, "label")), "at", "iso",
+                          iso, "text", web_time(r, at, zone), "by", by_text, "what_now",
+                          sentence(r, jstr(d, "what_now")), "your_move",
+                          sentence(r, jstr(d, "your_move")), "org", org, "is_stop",
                           !strcmp(action, "stop"), "is_escalate", !strcmp(action, "escalate"),
                           "is_propose", !strcmp(action, "propose_posthouse"), "is_continue",
                           !strcmp(action, "continue"));
     if (json_is_string(json_object_get(d, "note")) && *jstr(d, "note"))
         json_object_set_new(v, "note", json_string(jstr(d, "note")));
+    /* the posthouses proposed: [{name, formats}] */
+    json_t *fit = json_array();
+    size_t i;
+    const json_t *ph;
+    json_array_foreach(json_object_get(d, "posthouses"), i, ph) {
+        json_array_append_new(fit, json_pack("{s:s, s:s}", "name", jstr(ph, "name"), "formats",
+                                             formats_text(r, ph)));
+    }
+    json_object_set_new(v, "posthouses", fit);
     const json_t *next = json_object_get(d, "next_owner");
     if (json_is_object(next))
         json_object_set_new(v, "next_owner",
