@@ -103,7 +103,7 @@ test('a request\'s 48-hour clock is due soon, then breached; warnings and the de
   assert.equal(d.warnings[0].request, p.train.request);
   assert.equal(d.warnings[0].request_title, 'Launch avails');
   assert.equal(d.warnings[0].reason, 'no response or corrective action within 3 working days on request '
-    + '"Launch avails", due 2026-11-18T00:00:00+00:00 (Europe/London)', 'the due time in the partner\'s zone');
+    + '"Launch avails", due by the end of Tue 17 Nov, Europe/London', 'the due time in the partner\'s zone');
   assert.equal(d.decisions.total, 1);
   assert.equal(d.decisions.partners[0].id, p.train.id);
   assert.equal(d.decisions.partners[0].warnings, 3);
