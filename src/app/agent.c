@@ -73,12 +73,12 @@ static int apply_rule(struct op *o, const struct partner *p, const char **effect
     if (!p->training_skipped && (!p->training_modules || strcmp(p->training_modules, avails))) {
         if ((rc = store_partner_set_plan(o->db, p->id, avails, false)) < 0)
             return rc;
-        rc = lifecycle_event(o, p, NULL, "training.plan",
-                             json_pack("{s:o}", "modules",
-                                       json_loads(p->training_modules ? p->training_modules : "[]",
-                                                  0, NULL)),
-                             json_pack("{s:[s], s:s}", "modules", "avails_review", "why",
-                                       "an onboarded posthouse delivers for the partner"));
+        rc = lifecycle_event(
+            o, p, NULL, "training.plan",
+            json_pack("{s:o}", "modules",
+                      json_loads(p->training_modules ? p->training_modules : "[]", 0, NULL)),
+            json_pack("{s:[s], s:s}", "modules", "avails_review", "why",
+                      "an onboarded posthouse delivers for the partner"));
         if (rc < 0)
             return rc;
         *effect = "The training plan is now the avails review only: the posthouse is "
@@ -90,8 +90,8 @@ static int apply_rule(struct op *o, const struct partner *p, const char **effect
         ((rc = store_partner_reset_warnings(o->db, p->id)) < 0 ||
          (rc = store_partner_set_decision(o->db, p->id, false)) < 0))
         return rc;
-    *effect = arena_printf(o->a, "%s%sThe warning count restarts at zero.", *effect,
-                           **effect ? " " : "");
+    *effect =
+        arena_printf(o->a, "%s%sThe warning count restarts at zero.", *effect, **effect ? " " : "");
     return 0;
 }
 
@@ -106,8 +106,8 @@ static int set_agent(struct op *o, const struct partner *p, int64_t ph_id)
                          "the delivery agent is set after the questionnaire, which asks how the "
                          "partner delivers: answer it first");
     struct partner ph;
-    if (ph_id && (ph_id == p->id || store_partner_get(o->db, o->a, ph_id, &ph) < 0 ||
-                  !onboarded(&ph)))
+    if (ph_id &&
+        (ph_id == p->id || store_partner_get(o->db, o->a, ph_id, &ph) < 0 || !onboarded(&ph)))
         return op_invalid(o, "posthouse",
                           "'posthouse' must be the id of an onboarded posthouse (GET "
                           "/api/v1/posthouses lists them), or null to deliver without one");
@@ -129,8 +129,7 @@ static int set_agent(struct op *o, const struct partner *p, int64_t ph_id)
         "{s:s, s:s, s:s, s:s}", "headline",
         ph_id ? arena_printf(o->a, "%s now delivers through %s", p->name, ph.name)
               : arena_printf(o->a, "%s now delivers without a posthouse", p->name),
-        "agent", ph_id ? ph.name : "none (the partner delivers by itself)", "set_by", who,
-        "effect",
+        "agent", ph_id ? ph.name : "none (the partner delivers by itself)", "set_by", who, "effect",
         ph_id ? arena_printf(o->a,
                              "From now on the users of %s may upload and deliver for %s, "
                              "and see its requests and results. %s",
@@ -138,7 +137,7 @@ static int set_agent(struct op *o, const struct partner *p, int64_t ph_id)
               : "No posthouse delivers for the partner any more: it uploads and delivers "
                 "itself.");
     rc = lifecycle_send_partner(o, p, "agent_set", vars);
-    if (rc == 0)
+    if (rc == 0 && p->pim_id != o->who.user_id) /* the pim who set it needs no message */
         rc = lifecycle_send_user(o, p, p->pim_id, "agent_set", vars);
     if (rc == 0)
         rc = tell_posthouse(o, p, ph_id, vars);

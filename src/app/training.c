@@ -3,9 +3,13 @@
  *
  * A decision is recorded whatever it is (the decisions table keeps the
  * history) and clears the partner's pending flag that the third warning
- * set (warnings.c); its consequences follow the action. Stopping or
- * completing the training cancels the response clocks of its requests, so
- * a training that is over issues no more warnings.
+ * set (warnings.c); its consequences follow the action (SPEC 2.4), and the
+ * partner is told each one in a message with the pim's note, what happens
+ * now and what it can do (the same words its dashboard and partner page
+ * show, training_decision_json). Stopping ends every open clock of the
+ * training; completing it cancels the response clocks of its requests, so
+ * a training that is over issues no more warnings. continue and resume
+ * restart the warning count: a new ladder, which may escalate once more.
  */
 #include "app/training.h"
 
@@ -56,8 +60,8 @@ static int cancel_training_responses(struct op *o, const struct partner *p, cons
 /* The decision in words, for people. */
 static const char *decision_words(const char *action)
 {
-    return !strcmp(action, "stop")                ? "the training stops"
-           : !strcmp(action, "escalate")          ? "the training is escalated to the commercial team"
+    return !strcmp(action, "stop")       ? "the training stops"
+           : !strcmp(action, "escalate") ? "the training is escalated to the commercial team"
            : !strcmp(action, "propose_posthouse") ? "deliver through an onboarded posthouse"
            : !strcmp(action, "continue")          ? "the training continues"
                                                   : action;
@@ -87,9 +91,9 @@ static json_t *posthouse_lines(struct op *o, const json_t *list)
                 buf_printf(&b, "%s%s", b.len ? ", " : "", json_string_value(f));
         }
         const char *name = json_string_value(json_object_get(ph, "name"));
-        json_array_append_new(lines, json_string(arena_printf(
-                                         o->a, "%s (approved formats: %s)", name ? name : "?",
-                                         b.len ? buf_str(&b) : "none recorded")));
+        json_array_append_new(
+            lines, json_string(arena_printf(o->a, "%s (approved formats: %s)", name ? name : "?",
+                                            b.len ? buf_str(&b) : "none recorded")));
         buf_free(&b);
     }
     return lines;
@@ -100,8 +104,8 @@ static json_t *posthouse_lines(struct op *o, const json_t *list)
  * can do, in sentences (o's arena). n_fit: the posthouses that fit, for
  * propose_posthouse.
  */
-static void decision_texts(struct op *o, const struct partner *p, const char *action,
-                           size_t n_fit, const char **now, const char **move)
+static void decision_texts(struct op *o, const struct partner *p, const char *action, size_t n_fit,
+                           const char **now, const char **move)
 {
     const char *pim = person(o, p->pim_id, "your Partner Integrations Manager");
     if (!strcmp(action, "stop")) {
@@ -148,8 +152,8 @@ static int tell_escalated(struct op *o, const struct partner *p, const char *not
 }
 
 /* The decision reaches the partner: what was decided, the note, what now, what it can do. */
-static int tell_partner(struct op *o, const struct partner *p, const char *action,
-                        const char *note, const json_t *fit)
+static int tell_partner(struct op *o, const struct partner *p, const char *action, const char *note,
+                        const json_t *fit)
 {
     const char *now, *move;
     decision_texts(o, p, action, json_array_size(fit), &now, &move);
@@ -158,12 +162,12 @@ static int tell_partner(struct op *o, const struct partner *p, const char *actio
                            "%s The commercial team owns the next step, with your Content "
                            "Acquisition Manager, %s.",
                            now, person(o, p->cam_id, "not assigned yet"));
-    json_t *vars = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "decision", decision_words(action), "decided_by",
-        person(o, o->who.user_id, "your Partner Integrations Manager"), "at",
-        op_at_words(o, o->now, p->time_zone), "note",
-        note && *note ? note : "(no note given)", "what_now", now, "your_move", move,
-        "posthouses", fit ? posthouse_lines(o, fit) : json_array());
+    json_t *vars =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "decision", decision_words(action),
+                  "decided_by", person(o, o->who.user_id, "your Partner Integrations Manager"),
+                  "at", op_at_words(o, o->now, p->time_zone), "note",
+                  note && *note ? note : "(no note given)", "what_now", now, "your_move", move,
+                  "posthouses", fit ? posthouse_lines(o, fit) : json_array());
     int rc = lifecycle_send_partner(o, p, "decision", vars);
     json_decref(vars);
     return rc;
@@ -227,10 +231,9 @@ static int decide(struct op *o, const struct partner *p, const char *action, con
         }
         json_object_set_new(after, "posthouses", ids);
     }
-    return lifecycle_event(o, p, NULL, "training.decision",
-                           json_pack("{s:I, s:s}", "warnings", (json_int_t)p->warnings, "stage",
-                                     p->stage),
-                           after);
+    return lifecycle_event(
+        o, p, NULL, "training.decision",
+        json_pack("{s:I, s:s}", "warnings", (json_int_t)p->warnings, "stage", p->stage), after);
 }
 
 int training_decide(struct op *o, int64_t partner_id, const char *action, const char *note,
@@ -271,25 +274,24 @@ static int resume(struct op *o, const struct partner *p)
         return rc;
     if ((rc = lifecycle_set_stage(o, p, STAGE_TRAINING, "training resumed")) < 0)
         return rc;
-    json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[]}", "decision",
-                             "the training resumes", "decided_by",
-                             person(o, o->who.user_id, "your Partner Integrations Manager"), "at",
-                             op_at_words(o, o->now, p->time_zone), "note", "(no note given)",
-                             "what_now",
-                             "the training is back on, its warning count restarts at zero, "
-                             "and the 30-day training clock runs.",
-                             "your_move",
-                             "answer or deliver on the requests your Partner Integrations "
-                             "Manager issues, before their deadlines.",
-                             "posthouses");
+    json_t *vars =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[]}", "decision", "the training resumes",
+                  "decided_by", person(o, o->who.user_id, "your Partner Integrations Manager"),
+                  "at", op_at_words(o, o->now, p->time_zone), "note", "(no note given)", "what_now",
+                  "the training is back on, its warning count restarts at zero, "
+                  "and the 30-day training clock runs.",
+                  "your_move",
+                  "answer or deliver on the requests your Partner Integrations "
+                  "Manager issues, before their deadlines.",
+                  "posthouses");
     rc = lifecycle_send_partner(o, p, "decision", vars);
     json_decref(vars);
     if (rc < 0)
         return rc;
-    return lifecycle_event(o, p, NULL, "training.resume",
-                           json_pack("{s:I, s:s}", "warnings", (json_int_t)p->warnings, "stage",
-                                     p->stage),
-                           json_pack("{s:i}", "warnings", 0));
+    return lifecycle_event(
+        o, p, NULL, "training.resume",
+        json_pack("{s:I, s:s}", "warnings", (json_int_t)p->warnings, "stage", p->stage),
+        json_pack("{s:i}", "warnings", 0));
 }
 
 int training_resume(struct op *o, int64_t partner_id)
@@ -319,14 +321,14 @@ json_t *training_decision_json(struct op *o, const struct partner *p)
     decision_texts(o, p, d.action, json_array_size(fit), &now, &move);
     struct user by;
     bool has_by = d.by_user && store_user_by_id(o->db, o->a, d.by_user, &by) == 0;
-    json_t *j = json_pack(
-        "{s:s, s:s, s:o, s:o, s:o, s:s, s:s}", "action", d.action, "label",
-        decision_words(d.action), "note", d.note ? json_string(d.note) : json_null(), "at",
-        app_json_time(d.at), "by",
-        has_by ? json_pack("{s:s, s:s, s:s}", "name", by.name ? by.name : "", "email", by.email,
-                           "role", role_name(by.role))
-               : json_null(),
-        "what_now", now, "your_move", move);
+    json_t *j =
+        json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:s}", "action", d.action, "label",
+                  decision_words(d.action), "note", d.note ? json_string(d.note) : json_null(),
+                  "at", app_json_time(d.at), "by",
+                  has_by ? json_pack("{s:s, s:s, s:s}", "name", by.name ? by.name : "", "email",
+                                     by.email, "role", role_name(by.role))
+                         : json_null(),
+                  "what_now", now, "your_move", move);
     if (!strcmp(d.action, "escalate"))
         json_object_set_new(
             j, "next_owner",

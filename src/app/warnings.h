@@ -7,9 +7,9 @@
  * the next response clock starts at once. At the WARNINGS_BEFORE_ESCALATION-th
  * warning the pim must decide (training.h: stop, escalate, propose a
  * posthouse, continue) and the pim, the cam and the commercial team are
- * told, once each; the ladder ends there. A late delivery (the 48-hour clock) marks the request late; a
- * missed cap (setup, training, publishing) tells its owner; a clock due
- * within a day reminds whoever must act.
+ * told, once each; the ladder ends there. A late delivery (the 48-hour clock) marks the request
+ * late; a missed cap (setup, training, publishing) tells its owner; a clock due within a day
+ * reminds whoever must act.
  *
  * The sweep (jobs/sweep.c) runs these handlers, from the table
  * warnings_clock_handlers, inside the transaction that claims the clock:

@@ -135,8 +135,8 @@ int store_decision_add(struct db *db, int64_t partner_id, const char *action, co
 struct decision_row {
     int64_t id;
     int64_t partner_id;
-    char *action; /* stop, escalate, propose_posthouse, continue */
-    char *note;   /* NULL: none */
+    char *action;    /* stop, escalate, propose_posthouse, continue */
+    char *note;      /* NULL: none */
     int64_t by_user; /* 0: unknown */
     int64_t at;
 };

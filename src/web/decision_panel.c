@@ -81,21 +81,20 @@ static json_t *decision_vm(struct req *r, const json_t *d, const char *zone, boo
     char iso[21];
     time_format_rfc3339(at, iso);
     const json_t *by = json_object_get(d, "by");
-    const char *by_text = json_is_object(by)
-                              ? (*jstr(by, "name") && strcmp(jstr(by, "name"), jstr(by, "email"))
-                                     ? arena_printf(&r->arena, "%s (%s)", jstr(by, "name"),
-                                                    jstr(by, "email"))
-                                     : jstr(by, "email"))
-                              : "the Partner Integrations Manager";
+    const char *by_text =
+        json_is_object(by)
+            ? (*jstr(by, "name") && strcmp(jstr(by, "name"), jstr(by, "email"))
+                   ? arena_printf(&r->arena, "%s (%s)", jstr(by, "name"), jstr(by, "email"))
+                   : jstr(by, "email"))
+            : "the Partner Integrations Manager";
     /* the partner reads "you"; staff read what the partner was told */
-    json_t *v = json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b}",
-                          "action", action, "label", sentence(r, jstr(d, "label")), "at", "iso",
-                          iso, "text", web_time(r, at, zone), "by", by_text, "what_now",
-                          sentence(r, jstr(d, "what_now")), "your_move",
-                          sentence(r, jstr(d, "your_move")), "org", org, "is_stop",
-                          !strcmp(action, "stop"), "is_escalate", !strcmp(action, "escalate"),
-                          "is_propose", !strcmp(action, "propose_posthouse"), "is_continue",
-                          !strcmp(action, "continue"));
+    json_t *v = json_pack(
+        "{s:s, s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "action", action,
+        "label", sentence(r, jstr(d, "label")), "at", "iso", iso, "text", web_time(r, at, zone),
+        "by", by_text, "what_now", sentence(r, jstr(d, "what_now")), "your_move",
+        sentence(r, jstr(d, "your_move")), "org", org, "is_stop", !strcmp(action, "stop"),
+        "is_escalate", !strcmp(action, "escalate"), "is_propose",
+        !strcmp(action, "propose_posthouse"), "is_continue", !strcmp(action, "continue"));
     if (json_is_string(json_object_get(d, "note")) && *jstr(d, "note"))
         json_object_set_new(v, "note", json_string(jstr(d, "note")));
     /* the posthouses proposed: [{name, formats}] */
@@ -103,14 +102,13 @@ static json_t *decision_vm(struct req *r, const json_t *d, const char *zone, boo
     size_t i;
     const json_t *ph;
     json_array_foreach(json_object_get(d, "posthouses"), i, ph) {
-        json_array_append_new(fit, json_pack("{s:s, s:s}", "name", jstr(ph, "name"), "formats",
-                                             formats_text(r, ph)));
+        json_array_append_new(
+            fit, json_pack("{s:s, s:s}", "name", jstr(ph, "name"), "formats", formats_text(r, ph)));
     }
     json_object_set_new(v, "posthouses", fit);
     const json_t *next = json_object_get(d, "next_owner");
     if (json_is_object(next))
-        json_object_set_new(v, "next_owner",
-                            json_pack("{s:s}", "cam", jstr(next, "cam")));
+        json_object_set_new(v, "next_owner", json_pack("{s:s}", "cam", jstr(next, "cam")));
     return v;
 }
 
@@ -132,9 +130,9 @@ static json_t *decide_form(void)
     };
     json_t *list = json_array();
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "value", opts[i].value,
-                                              "label", opts[i].label, "help", opts[i].help,
-                                              "first", i == 0));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s, s:s, s:b}", "value", opts[i].value, "label",
+                                        opts[i].label, "help", opts[i].help, "first", i == 0));
     return json_pack("{s:o}", "options", list);
 }
 
@@ -147,11 +145,10 @@ static json_t *agent_form(struct req *r, const json_t *offered, int64_t current,
     const json_t *ph;
     json_array_foreach(offered, i, ph) {
         int64_t id = json_integer_value(json_object_get(ph, "id"));
-        json_array_append_new(
-            list, json_pack("{s:s, s:s, s:s, s:b}", "id",
-                            arena_printf(&r->arena, "%lld", (long long)id), "name",
-                            jstr(ph, "name"), "formats", formats_text(r, ph), "selected",
-                            id == current));
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "id",
+                                              arena_printf(&r->arena, "%lld", (long long)id),
+                                              "name", jstr(ph, "name"), "formats",
+                                              formats_text(r, ph), "selected", id == current));
     }
     return json_pack(
         "{s:o, s:b, s:b, s:b, s:s}", "options", list, "any", json_array_size(offered) > 0,
@@ -169,11 +166,11 @@ void decision_panel_vm(struct req *r, const json_t *partner, json_t *vm, bool on
     bool pending = json_is_true(json_object_get(partner, "decision_pending"));
     const json_t *d = json_object_get(partner, "decision");
     const json_t *agent = json_object_get(partner, "delivery_agent");
-    json_t *panel = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}", "csrf", r->csrf ? r->csrf : "",
-                              "pid", arena_printf(&r->arena, "%lld", (long long)pid),
-                              "partner_href",
-                              arena_printf(&r->arena, "/partners/%lld", (long long)pid),
-                              "on_dashboard", on_dashboard, "org", org, "pending", pending);
+    json_t *panel =
+        json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}", "csrf", r->csrf ? r->csrf : "", "pid",
+                  arena_printf(&r->arena, "%lld", (long long)pid), "partner_href",
+                  arena_printf(&r->arena, "/partners/%lld", (long long)pid), "on_dashboard",
+                  on_dashboard, "org", org, "pending", pending);
     bool show = false;
     if (json_is_object(d)) {
         json_object_set_new(panel, "decision", decision_vm(r, d, zone, org));
@@ -199,7 +196,8 @@ void decision_panel_vm(struct req *r, const json_t *partner, json_t *vm, bool on
         int64_t current = json_integer_value(json_object_get(agent, "id"));
         /* the partner is offered the switch when it was proposed, or when it has an agent */
         if (!org || proposal || current) {
-            json_object_set_new(panel, "agent_form", agent_form(r, offered, current, proposal, org));
+            json_object_set_new(panel, "agent_form",
+                                agent_form(r, offered, current, proposal, org));
             show = true;
         }
         json_decref(offered);
