@@ -235,6 +235,7 @@ TEST(mail_templates_split_into_vars_subject_and_body)
 /* ---- the shipped templates ---- */
 
 static const char *const shipped[] = {
+    "agent_set", /* a partner's delivery agent changed (issue 14) */
     "alternate_acknowledged", /* SPEC 6: an alternate-solution answer (issue 14.7) */
     "alternate_resolved",
     "alternate_solution",
@@ -242,8 +243,10 @@ static const char *const shipped[] = {
     "clock_due_soon",
     "clock_paused",
     "clock_resumed",
+    "decision", /* the pim's decision, to the partner (issue 14) */
     "delivery_late",
     "delivery_passed",
+    "escalated", /* the escalate decision, to commercial and the cam (issue 14) */
     "escalation",
     "handover",
     "invitation",
@@ -414,7 +417,7 @@ TEST(templates_load_built_in_or_from_the_override_directory)
 {
     struct buf text = {0}, err = {0};
     CHECK_INT_EQ(mail_template_load("warning", &text, &err), 0);
-    CHECK(strstr(buf_str(&text), "Subject: Warning {{n}} of 3") != NULL);
+    CHECK(strstr(buf_str(&text), "Subject: Warning {{n}} of {{of}}") != NULL);
     buf_reset(&text);
     CHECK_INT_EQ(mail_template_load("no_such_template", &text, &err), MAIL_ERR_TEMPLATE);
     CHECK(strstr(buf_str(&err), "there is no mail template 'no_such_template'"));

@@ -15,6 +15,9 @@
 #include "app/clocks.h"
 #include "app/audit.h"
 #include "app/mail_queue.h"
+#include "base/mem.h"
+#include "base/timefmt.h"
+#include "core/zone.h"
 
 /* ---- the audit event and the stage ---- */
 
@@ -192,6 +195,47 @@ int lifecycle_send_role(struct op *o, const struct partner *p, enum role role, c
     struct recipients r = {o, p, tmpl, vars, 0, 0, role};
     int rc = store_user_each(o->db, o->a, send_to_role_user, &r);
     return rc < 0 ? rc : r.rc;
+}
+
+struct once_ctx {
+    int64_t *ids;
+    size_t n, cap;
+    unsigned roles;
+};
+
+static void once_add(struct once_ctx *x, int64_t id)
+{
+    if (!id)
+        return;
+    for (size_t i = 0; i < x->n; i++)
+        if (x->ids[i] == id)
+            return;
+    if (x->n == x->cap) {
+        x->cap = x->cap ? 2 * x->cap : 16;
+        x->ids = xrealloc(x->ids, x->cap * sizeof *x->ids);
+    }
+    x->ids[x->n++] = id;
+}
+
+static int once_role_user(const struct user *u, void *arg)
+{
+    struct once_ctx *x = arg;
+    if (u->role & x->roles)
+        once_add(x, u->id);
+    return 0;
+}
+
+int lifecycle_send_once(struct op *o, const struct partner *p, const int64_t *user_ids, size_t n,
+                        unsigned roles, const char *tmpl, json_t *vars)
+{
+    struct once_ctx x = {NULL, 0, 0, roles};
+    for (size_t i = 0; i < n; i++)
+        once_add(&x, user_ids[i]);
+    int rc = roles ? store_user_each(o->db, o->a, once_role_user, &x) : 0;
+    for (size_t i = 0; rc == 0 && i < x.n; i++)
+        rc = lifecycle_send_user(o, p, x.ids[i], tmpl, vars);
+    free(x.ids);
+    return rc;
 }
 
 /* ---- the clocks of a subject ---- */

@@ -17,6 +17,7 @@
 #define VG_LIFECYCLE_STEPS_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "app/op.h"
@@ -74,6 +75,14 @@ int lifecycle_send_users(struct op *o, const struct partner *p, const int64_t *u
 /* To every user of a staff role (commercial). */
 int lifecycle_send_role(struct op *o, const struct partner *p, enum role role, const char *tmpl,
                         json_t *vars);
+
+/*
+ * One message to each distinct person among the users user_ids (n of them;
+ * 0 entries skipped) and every user of the staff roles in roles (a mask,
+ * 0: none): a person named twice, or holding a role and named, gets it once.
+ */
+int lifecycle_send_once(struct op *o, const struct partner *p, const int64_t *user_ids, size_t n,
+                        unsigned roles, const char *tmpl, json_t *vars);
 
 /* "partner:3" and "request:12": the subjects of clocks and events (in o's arena). */
 const char *lifecycle_partner_subject(struct op *o, int64_t partner_id);

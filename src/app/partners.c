@@ -11,9 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/agent.h"
 #include "app/audit.h"
 #include "app/posthouses.h"
 #include "app/scope.h"
+#include "app/training.h"
 #include "core/lifecycle.h"
 #include "core/signin.h"
 #include "core/zone.h"
@@ -249,6 +251,9 @@ json_t *partners_json_full(struct op *o, const struct partner *p)
     store_clock_each_of_partner(o->db, o->a, p->id, add_open_clock, clocks);
     json_object_set_new(j, "clocks", clocks);
     json_object_set_new(j, "stage_since", app_json_time(p->stage_at));
+    /* the delivery agent and the pim's decision, as the partner sees them (agent.h, training.h) */
+    json_object_set_new(j, "delivery_agent", agent_json(o, p));
+    json_object_set_new(j, "decision", training_decision_json(o, p));
     return j;
 }
 

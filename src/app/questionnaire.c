@@ -154,6 +154,13 @@ int questionnaire_partner_training_facts(struct op *o, const struct partner *p,
     json_t *answers = json_loads(row.answers, 0, NULL);
     questionnaire_training_facts(answers, facts);
     json_decref(answers);
+    /* an onboarded agent set since (app/agent.h) counts as the answer would */
+    struct partner ph;
+    if (p->agent_id && store_partner_get(o->db, o->a, p->agent_id, &ph) == 0 && ph.posthouse &&
+        !strcmp(ph.stage, "steady_state")) {
+        facts->via_posthouse = true;
+        facts->posthouse_onboarded = true;
+    }
     return 0;
 }
 

@@ -18,20 +18,37 @@
 #include <stdint.h>
 
 #include "app/op.h"
+#include "store/lifecycle_store.h"
 
 /*
  * Records the pim's decision: action is stop, escalate, propose_posthouse
- * or continue (else OP_INVALID naming "action"); note may be NULL. Stop
- * ends the training (its response clocks are cancelled); escalate tells
- * the commercial team and the cam; propose_posthouse sets *proposal to
+ * or continue (else OP_INVALID naming "action"); note (may be NULL) goes
+ * with it to the partner, in a message that says what happens now and
+ * what it can do. stop ends the training's open clocks (stage stopped);
+ * escalate moves it to stage escalated and tells the commercial team and
+ * the cam, once each, with the note; propose_posthouse sets *proposal to
  * the posthouses that fit the partner (app/posthouses.h; a new reference,
- * else NULL). The decision is no longer pending after any of them.
+ * else NULL), which the partner is sent, and one of which it then names
+ * its agent (app/agent.h); continue restarts the warning count at zero.
  */
 int training_decide(struct op *o, int64_t partner_id, const char *action, const char *note,
                     json_t **proposal);
 
-/* Resumes a stopped or escalated training. */
+/*
+ * Resumes a stopped or escalated training: stage training, a fresh ladder
+ * (the warning count back to 0), a new 30-day cap when the stop ended it;
+ * the partner is told.
+ */
 int training_resume(struct op *o, int64_t partner_id);
+
+/*
+ * The latest decision as the partner and staff see it, while it applies
+ * (made in the current stage of a training, escalated or stopped partner):
+ * {action, label, note, at, by {name, email, role}, what_now, your_move,
+ * next_owner? {team, cam}, posthouses? [...]}, else null. A piece: no
+ * actor check, reads in the caller's operation. A new reference.
+ */
+json_t *training_decision_json(struct op *o, const struct partner *p);
 
 /*
  * Completes the training: formats (the approved formats, setup.h's

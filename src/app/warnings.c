@@ -85,24 +85,20 @@ static int request_of(struct op *o, const struct clock_row *c, struct request_ro
 /* ---- a missed response: the warning, and the escalation ---- */
 
 /*
- * The warning threshold reached: the partner's decision is pending and the
- * pim (who decides), the cam and the commercial team are told. vars: the
- * warning's, borrowed.
+ * The third warning: the pim owes a decision, and the pim (who decides),
+ * the cam and the commercial team are told, each once (one person in two
+ * of those places gets one message). Only the third warning of a ladder
+ * comes here, so a pending decision is announced once.
  */
-static int escalate(struct op *o, const struct partner *p, int64_t n, json_t *vars)
+static int escalate(struct op *o, const struct partner *p, int64_t n)
 {
-    json_object_set_new(vars, "warnings", json_integer(n));
-    json_object_set_new(vars, "note", json_string(""));
-    json_object_set_new(vars, "decision",
-                        json_string("the PIM must decide: stop the training, escalate to "
-                                    "the commercial team, propose a posthouse, or continue"));
     int rc = store_partner_set_decision(o->db, p->id, true);
-    if (rc == 0)
-        rc = lifecycle_send_user(o, p, p->pim_id, "escalation", vars);
-    if (rc == 0)
-        rc = lifecycle_send_user(o, p, p->cam_id, "escalation", vars);
-    if (rc == 0)
-        rc = lifecycle_send_role(o, p, ROLE_COMMERCIAL, "escalation", vars);
+    if (rc < 0)
+        return rc;
+    json_t *vars = json_pack("{s:I}", "warnings", (json_int_t)n);
+    int64_t ids[] = {p->pim_id, p->cam_id};
+    rc = lifecycle_send_once(o, p, ids, 2, ROLE_COMMERCIAL, "escalation", vars);
+    json_decref(vars);
     if (rc == 0)
         rc = lifecycle_event(o, p, NULL, "training.decision_requested", NULL,
                              json_pack("{s:I}", "warnings", (json_int_t)n));
@@ -110,16 +106,23 @@ static int escalate(struct op *o, const struct partner *p, int64_t n, json_t *va
 }
 
 /*
- * Warning n (the partner's count + 1) for the missed response clock c on
- * request r: issued at the breach instant, recorded, mailed to the partner
- * with a copy to the pim; the next response clock starts at that instant.
- * From WARNINGS_BEFORE_ESCALATION on, the decision is asked for.
+ * Warning n (the ladder's count + 1, at most WARNINGS_BEFORE_ESCALATION)
+ * for the missed response clock c on request r: issued at the breach
+ * instant, recorded, mailed to the partner with a copy to the pim; the
+ * next response clock starts at that instant. The third asks for the
+ * decision. *full is set when the ladder already stood at three: then no
+ * warning is issued and nothing is written.
  */
 static int warn(struct op *o, const struct clock_row *c, const struct request_row *r,
-                const struct partner *p)
+                const struct partner *p, bool *full)
 {
     int64_t n;
-    int rc = store_partner_add_warning(o->db, p->id, &n);
+    *full = false;
+    int rc = store_partner_add_warning(o->db, p->id, WARNINGS_BEFORE_ESCALATION, &n);
+    if (rc == STORE_ERR_CONFLICT) {
+        *full = true;
+        return 0;
+    }
     if (rc < 0)
         return rc;
     struct warning_row w = {0};
@@ -142,28 +145,64 @@ static int warn(struct op *o, const struct clock_row *c, const struct request_ro
         return rc;
     int64_t next_due =
         lifecycle_open_clock_due(o, c->subject, deadline_name(DEADLINE_RESPONSE_3WD));
+    bool last = n >= WARNINGS_BEFORE_ESCALATION;
     json_t *vars = json_pack(
-        "{s:I, s:s, s:s, s:s, s:s}", "n", (json_int_t)n, "request_title", r->title, "link",
+        "{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "n", (json_int_t)n, "of",
+        (json_int_t)WARNINGS_BEFORE_ESCALATION, "request_title", r->title, "link",
         arena_printf(o->a, "%s/requests/%lld", o->base_url, (long long)r->id), "missed",
-        lifecycle_due_words(o, p, c->due_at), "next_due", lifecycle_due_words(o, p, next_due));
+        lifecycle_due_words(o, p, c->due_at), "next_due", lifecycle_due_words(o, p, next_due),
+        "after",
+        last ? "This is the third warning: the training is flagged for escalation, and the "
+               "Partner Integrations Manager now decides whether it stops, goes to the "
+               "commercial team, moves to a posthouse, or continues. You will hear of the "
+               "decision. No further warning is issued while it is pending."
+             : "After a third warning the training is flagged for escalation: the Partner "
+               "Integrations Manager then decides whether it stops, goes to the commercial "
+               "team, moves to a posthouse, or continues.");
     rc = lifecycle_send_partner(o, p, "warning", vars);
     if (rc == 0)
         rc = lifecycle_send_owner(o, p, "warning", vars);
+    json_decref(vars);
     if (rc == 0)
         rc = lifecycle_event(o, p, c->subject, "training.warning", NULL,
                              json_pack("{s:I, s:I, s:s}", "number", (json_int_t)n, "clock",
                                        (json_int_t)c->id, "reason", w.reason));
-    if (rc == 0 && n >= WARNINGS_BEFORE_ESCALATION)
-        rc = escalate(o, p, n, vars);
-    json_decref(vars);
+    if (rc == 0 && last)
+        rc = escalate(o, p, n);
+    return rc;
+}
+
+/*
+ * A missed response after the third warning, until the decision (or while
+ * an escalated or posthouse-bound training waits): the breach only, in the
+ * audit log beside the clock's own record; no warning and no message. The
+ * next response clock starts at the breach, as after a warning, so each
+ * missed period is on record and a new ladder (after "continue") finds
+ * the item's clock running.
+ */
+static int breach_only(struct op *o, const struct clock_row *c, const struct request_row *r,
+                       const struct partner *p)
+{
+    int64_t next;
+    int rc = lifecycle_start_clock(o, p, deadline_name(DEADLINE_RESPONSE_3WD), c->subject,
+                                   clock_ladder_next_start(c->due_at), &next);
+    if (rc == 0)
+        rc = lifecycle_event(
+            o, p, c->subject, "training.missed_response", NULL,
+            json_pack("{s:I, s:I, s:o, s:b, s:s}", "clock", (json_int_t)c->id, "request",
+                      (json_int_t)r->id, "due_at", app_json_time(c->due_at), "decision_pending",
+                      p->decision_pending, "why",
+                      "the ladder stands at three warnings: breaches are recorded, no fourth "
+                      "warning is issued"));
     return rc;
 }
 
 /*
  * A response clock breached (3 working days without a response): during
- * training, a warning (warn). In steady state, or for a request of the
- * training phase after the training ended, the breach is only recorded
- * (the sweep already logged it); so is a response clock on something else.
+ * training, a warning (warn), or past the third a recorded breach. In
+ * steady state, or for a request of the training phase after the training
+ * ended, the breach is only recorded (the sweep already logged it); so is
+ * a response clock on something else.
  */
 static int on_response_breach(struct db *db, struct arena *a, const struct clock_row *c,
                               int64_t now)
@@ -174,10 +213,15 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
     struct request_row r;
     struct partner p;
     int rc = request_of(&o, c, &r, &p);
-    if (rc == STORE_ERR_NOT_FOUND)
+    if (rc == STORE_ERR_NOT_FOUND) {
         rc = 0; /* a response clock on something else: the breach record is all */
-    else if (rc == 0 && !strcmp(r.phase, "training") && lifecycle_in_training(stage_parse(p.stage)))
-        rc = warn(&o, c, &r, &p);
+    } else if (rc == 0 && !strcmp(r.phase, "training") &&
+               lifecycle_in_training(stage_parse(p.stage))) {
+        bool full;
+        rc = warn(&o, c, &r, &p, &full);
+        if (rc == 0 && full)
+            rc = breach_only(&o, c, &r, &p);
+    }
     return handler_end(&o, c, rc);
 }
 

@@ -4,12 +4,12 @@
  *
  * During training, a partner that misses its response clock (no response
  * or corrective action within 3 working days on a request) gets a warning;
- * the next response clock starts at once. After WARNINGS_BEFORE_ESCALATION
- * warnings the pim must decide (training.h: stop, escalate, propose a
+ * the next response clock starts at once. At the WARNINGS_BEFORE_ESCALATION-th
+ * warning the pim must decide (training.h: stop, escalate, propose a
  * posthouse, continue) and the pim, the cam and the commercial team are
- * told. A late delivery (the 48-hour clock) marks the request late; a
- * missed cap (setup, training, publishing) tells its owner; a clock due
- * within a day reminds whoever must act.
+ * told, once each; the ladder ends there. A late delivery (the 48-hour clock) marks the request
+ * late; a missed cap (setup, training, publishing) tells its owner; a clock due within a day
+ * reminds whoever must act.
  *
  * The sweep (jobs/sweep.c) runs these handlers, from the table
  * warnings_clock_handlers, inside the transaction that claims the clock:
@@ -26,7 +26,11 @@
 #include "base/arena.h"
 #include "store/store.h"
 
-/* The warning that asks the pim to decide (and every later one). */
+/*
+ * The warning that asks the pim to decide, and the last of a ladder: no
+ * fourth is issued; later missed responses are recorded as breaches only,
+ * until a decision restarts the count (training.h).
+ */
 #define WARNINGS_BEFORE_ESCALATION 3
 
 /*

@@ -75,6 +75,7 @@ static const struct {
     [ACT_MILESTONES_READ] = {"milestones_read", ROLE_STAFF, ROLE_ORG, false},
     [ACT_ALTERNATES_READ] = {"alternates_read", ROLE_STAFF, ROLE_ORG, false},
     [ACT_ALTERNATE_ANSWER] = {"alternate_answer", ROLE_ADMIN | ROLE_CAM | ROLE_PIM, 0, false},
+    [ACT_AGENT_SET] = {"agent_set", ROLE_ADMIN | ROLE_PIM, ROLE_PARTNER, false},
 };
 
 /*

@@ -64,6 +64,7 @@ enum action {
     ACT_MILESTONES_READ,  /* a partner's launch milestones */
     ACT_ALTERNATES_READ,  /* alternate-solution cases */
     ACT_ALTERNATE_ANSWER, /* acknowledge and resolve an alternate-solution case */
+    ACT_AGENT_SET,            /* set a partner's delivery agent (the partner itself, its pim) */
     ACT_N
 };
 

@@ -108,6 +108,9 @@ void api_alternates_list(struct req *r);
 void api_alternate_acknowledge(struct req *r);
 void api_alternate_resolve(struct req *r);
 
+/* api_agent.c */
+void api_partner_agent(struct req *r);
+
 /* api_test_fail.c */
 void api_test_fail(struct req *r);
 

@@ -129,6 +129,8 @@ static const struct route api_routes[] = {
      ACT_ALTERNATE_ANSWER, CSRF, SCOPE_ALTERNATE},
     {"POST", "/api/v1/alternate-solutions/{id}/resolve", api_alternate_resolve,
      ACT_ALTERNATE_ANSWER, CSRF, SCOPE_ALTERNATE},
+    /* the partner's delivery agent (api_agent.c) */
+    {"PUT", "/api/v1/partners/{id}/agent", api_partner_agent, ACT_AGENT_SET, CSRF, SCOPE_PARTNER},
 };
 
 #define MAX_TABLES 4

@@ -19,8 +19,13 @@ int store_partner_set_alias(struct db *db, int64_t id, const char *alias);
 int store_partner_set_agent(struct db *db, int64_t id, int64_t agent_id);
 int store_partner_set_plan(struct db *db, int64_t id, const char *modules_json, bool skipped);
 int store_partner_set_formats(struct db *db, int64_t id, const char *formats_json);
-/* Adds one warning and sets *count to the partner's new total. */
-int store_partner_add_warning(struct db *db, int64_t id, int64_t *count);
+/*
+ * Adds one warning and sets *count to the partner's new count, unless the
+ * count already is max: then STORE_ERR_CONFLICT (the ladder ends at max).
+ */
+int store_partner_add_warning(struct db *db, int64_t id, int64_t max, int64_t *count);
+/* The ladder starts again: the partner's warning count back to 0 (the warnings stay). */
+int store_partner_reset_warnings(struct db *db, int64_t id);
 int store_partner_set_decision(struct db *db, int64_t id, bool pending);
 
 /* ---- the questionnaire ---- */
@@ -148,6 +153,17 @@ int store_warning_each(struct db *db, struct arena *a, int64_t partner_id,
                        int (*fn)(const struct warning_row *, void *), void *ctx);
 int store_decision_add(struct db *db, int64_t partner_id, const char *action, const char *note,
                        int64_t by_user, int64_t at);
+struct decision_row {
+    int64_t id;
+    int64_t partner_id;
+    char *action;    /* stop, escalate, propose_posthouse, continue */
+    char *note;      /* NULL: none */
+    int64_t by_user; /* 0: unknown */
+    int64_t at;
+};
+/* The partner's latest decision: STORE_ERR_NOT_FOUND when none was made. */
+int store_decision_latest(struct db *db, struct arena *a, int64_t partner_id,
+                          struct decision_row *out);
 int store_alternate_add(struct db *db, int64_t partner_id, const char *reason, int64_t by_user,
                         int64_t at, int64_t *id);
 /* Open alternate-solution requests of a partner (0: all partners), newest first. */

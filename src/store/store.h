@@ -162,7 +162,7 @@ struct partner {
     int64_t agent_id; /* the posthouse delivering for it, 0: none */
     int64_t created_at;
     int64_t cam_id, pim_id, pom_id, plm_id; /* owners, 0: none yet */
-    int64_t warnings;                       /* warnings issued during training (never reset) */
+    int64_t warnings;                       /* the ladder's count: 0..3, reset by a decision   */
     bool decision_pending;                  /* the pim owes a decision after the third warning */
     bool training_skipped;                  /* already onboarded: no training */
     char *training_modules;                 /* JSON array text */

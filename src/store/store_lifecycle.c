@@ -73,15 +73,25 @@ int store_partner_set_formats(struct db *db, int64_t id, const char *formats_jso
                               formats_json, id));
 }
 
-int store_partner_add_warning(struct db *db, int64_t id, int64_t *count)
+int store_partner_add_warning(struct db *db, int64_t id, int64_t max, int64_t *count)
 {
-    int rc = one_row(
-        db, db_run(db, "UPDATE partners SET warnings = warnings + 1 WHERE id = ?", "i", id));
+    /* conditional, so two sweeps on PostgreSQL can never take the count past max */
+    int rc = one_row(db, db_run(db,
+                                "UPDATE partners SET warnings = warnings + 1"
+                                " WHERE id = ? AND warnings < ?",
+                                "ii", id, max));
+    if (rc == STORE_ERR_NOT_FOUND)
+        return STORE_ERR_CONFLICT;
     if (rc < 0)
         return rc;
     return db_run_id(db, count, "SELECT warnings FROM partners WHERE id = ?", "i", id) < 0
                ? STORE_ERR
                : STORE_OK;
+}
+
+int store_partner_reset_warnings(struct db *db, int64_t id)
+{
+    return one_row(db, db_run(db, "UPDATE partners SET warnings = 0 WHERE id = ?", "i", id));
 }
 
 int store_partner_set_decision(struct db *db, int64_t id, bool pending)
@@ -439,7 +449,7 @@ int store_warning_each(struct db *db, struct arena *a, int64_t partner_id,
 {
     struct db_stmt *st = db_query(db,
                                   "SELECT id, partner_id, request_id, clock_id, number, issued_at,"
-                                  " reason FROM warnings WHERE partner_id = ? ORDER BY number, id",
+                                  " reason FROM warnings WHERE partner_id = ? ORDER BY id",
                                   "i", partner_id);
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
@@ -465,6 +475,26 @@ int store_decision_add(struct db *db, int64_t partner_id, const char *action, co
                          "INSERT INTO decisions(partner_id, action, note, by_user, at)"
                          " VALUES (?, ?, ?, ?, ?)",
                          "issIi", partner_id, action, note, by_user, at));
+}
+
+int store_decision_latest(struct db *db, struct arena *a, int64_t partner_id,
+                          struct decision_row *out)
+{
+    struct db_stmt *st = db_query(db,
+                                  "SELECT id, partner_id, action, note, by_user, at FROM decisions"
+                                  " WHERE partner_id = ? ORDER BY id DESC LIMIT 1",
+                                  "i", partner_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->id = db_int(st, 0);
+        out->partner_id = db_int(st, 1);
+        out->action = arena_strdup(a, db_text(st, 2));
+        out->note = db_null(st, 3) ? NULL : arena_strdup(a, db_text(st, 3));
+        out->by_user = int_or_0(st, 4);
+        out->at = db_int(st, 5);
+    }
+    db_done(st);
+    return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_ERR_NOT_FOUND : STORE_ERR;
 }
 
 int store_alternate_add(struct db *db, int64_t partner_id, const char *reason, int64_t by_user,

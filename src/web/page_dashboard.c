@@ -38,6 +38,7 @@
 #include "core/lifecycle.h"
 #include "core/role.h"
 #include "web/timelines.h"
+#include "web/decision_panel.h"
 #include "web/pages.h"
 #include "web/web.h"
 
@@ -648,6 +649,7 @@ static json_t *org_block(struct req *r, json_int_t id, bool own, int64_t now)
     /* nothing asked: neither a request nor the questionnaire */
     json_object_set_new(block, "nothing_asked",
                         json_boolean(!json_array_size(ask) && strcmp(stage, "questionnaire")));
+    decision_panel_vm(r, p, block, true); /* the pim's decision, as the partner reads it */
     json_decref(p);
     return block;
 }

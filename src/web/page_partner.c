@@ -46,6 +46,7 @@
 #include "core/training.h"
 #include "core/zone.h"
 #include "app/partners.h"
+#include "web/decision_panel.h"
 #include "web/svg_timeline.h"
 #include "web/timelines.h"
 #include "web/pages.h"
@@ -1163,6 +1164,7 @@ void page_partner(struct req *r)
         log_vm(&v, log);
     timelines_partner_vm(r, v.vm, p); /* launch timeline, alternate solutions (web/timelines.c) */
     actions_vm(&v, staff, calendars, questionnaire);
+    decision_panel_vm(r, p, v.vm, false); /* the decision and the delivery agent */
 
     json_t *vm = v.vm;
     json_decref(titles);
@@ -1406,6 +1408,8 @@ void page_partner_post(struct req *r)
         }
     } else if (timelines_partner_post(r, act, pid, back)) {
         /* a milestone met, an alternate solution asked or answered (web/timelines.c) */
+    } else if (decision_panel_post(r, &o, pid, act, back)) {
+        /* the delivery agent: answered by the panel (web/decision_panel.c) */
     } else {
         page_redirect(r, back, "error", "This page has no such action.");
     }

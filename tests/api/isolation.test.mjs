@@ -148,6 +148,8 @@ const cases = {
   'GET /api/v1/alternate-solutions': { path: (t) => `/api/v1/alternate-solutions?partner=${t}` },
   'POST /api/v1/alternate-solutions/{id}/acknowledge': { id: (t) => ids.alternate[t], body: () => ({ note: 'seen' }) },
   'POST /api/v1/alternate-solutions/{id}/resolve': { id: (t) => ids.alternate[t], body: () => ({ outcome: 'a later date' }) },
+  // the partner's delivery agent (issue 14: decisions)
+  'PUT /api/v1/partners/{id}/agent': { body: () => ({ posthouse: null }) },
 };
 
 const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@example.com\r\nDTSTART;VALUE=DATE:20261231\r\nSUMMARY:New Year\'s Eve\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';

@@ -138,3 +138,36 @@ export async function events(w, p) {
   assert.equal(r.status, 200, r.text);
   return r.json.events;
 }
+
+// Decisions (issue 14): an onboarded posthouse, and partners in training to decide on.
+export const FORMATS = { formats_resolution: ['HD'], formats_dynamic_range: ['SDR'], formats_audio: ['Stereo'], formats_captions: ['TTML'] };
+
+// A posthouse, onboarded (steady state with approved formats) unless told otherwise.
+export async function posthouse(w, name, alias, onboarded = true) {
+  const ph = await invite(w, name, { posthouse: true });
+  await sendAndJoin(w, ph);
+  await answerAndSubmit(w, ph, { already_onboarded: 'yes' });
+  if (!onboarded) return ph;
+  await provision(w, ph, alias);
+  await w.s.call('PUT', `/api/v1/partners/${ph.id}/training/plan`, { token: w.tok.pim, body: { modules: [] } });
+  const c = await w.s.call('POST', `/api/v1/partners/${ph.id}/setup/confirm`, { token: w.tok.pim });
+  assert.equal(c.json.stage, 'steady_state');
+  const fm = await w.s.call('PUT', `/api/v1/partners/${ph.id}/approved-formats`, { token: w.tok.pim,
+    body: { approved_formats: ['SD', 'HD', 'SDR', 'Stereo', '5.1', 'TTML'] } });
+  assert.equal(fm.status, 200, fm.text);
+  return ph;
+}
+
+// A partner in training with the technical and avails modules, its pim the pim.
+export async function trainee(w, name, alias) {
+  const p = await invite(w, name);
+  await sendAndJoin(w, p);
+  await answerAndSubmit(w, p, { delivery_method: 'self', already_onboarded: 'no', ...FORMATS });
+  await provision(w, p, alias);
+  const plan = await w.s.call('PUT', `/api/v1/partners/${p.id}/training/plan`, { token: w.tok.pim,
+    body: { modules: ['technical_asset_review', 'avails_review'] } });
+  assert.equal(plan.status, 200, plan.text);
+  const c = await w.s.call('POST', `/api/v1/partners/${p.id}/setup/confirm`, { token: w.tok.pim });
+  assert.equal(c.json.stage, 'training');
+  return p;
+}

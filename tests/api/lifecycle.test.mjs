@@ -150,16 +150,19 @@ test('journey (b): silence brings three warnings on the exact instants, then a d
     assert.equal(d.json.partner.decision_pending, false);
     const again = await w.s.call('POST', `/api/v1/partners/${p.id}/training/decision`, { token: w.tok.pim, body: { action: 'continue' } });
     assert.equal(again.status, 409, 'no decision is pending now');
-    // the ladder goes on: warning 4 asks for a decision again
+    // the ladder ends at three (SPEC 2.4): the next missed response is a breach on record only
     await at(w, '2026-11-24T00:00:00Z');
-    assert.equal((await warnings(w, p)).length, 4);
-    const stop = await w.s.call('POST', `/api/v1/partners/${p.id}/training/decision`, { token: w.tok.pim, body: { action: 'stop' } });
-    assert.equal(stop.status, 200, stop.text);
-    assert.equal(stop.json.partner.stage, 'stopped');
-    await at(w, '2026-12-20T00:00:00Z');
-    assert.equal((await warnings(w, p)).length, 4, 'a stopped training warns no more');
-    const resume = await w.s.call('POST', `/api/v1/partners/${p.id}/training/resume`, { token: w.tok.pim });
-    assert.equal(resume.json.stage, 'training');
+    assert.equal((await warnings(w, p)).length, 3, 'no fourth warning');
+    assert.ok((await events(w, p)).some((e) => e.action === 'training.missed_response'));
+    assert.ok(!(await messages(w, p.contact)).some((m) => /warning 4/i.test(m.subject)));
+    // the partner chooses the proposed posthouse: the ladder starts again, on avails only
+    const ag = await w.s.call('PUT', `/api/v1/partners/${p.id}/agent`, { token: p.token, body: { posthouse: ph.id } });
+    assert.equal(ag.status, 200, ag.text);
+    assert.equal(ag.json.warnings, 0);
+    assert.deepEqual(ag.json.training.modules, ['avails_review']);
+    await at(w, '2026-11-28T00:00:00Z');
+    ws = await warnings(w, p);
+    assert.deepEqual(ws.map((x) => x.number), [1, 2, 3, 1], 'a new ladder counts from one');
   } finally { assert.equal((await w.s.stop()).code, 0); }
 });
 

@@ -43,7 +43,7 @@ const EVENTS = {
   'setup cap breached': { clock_breached: ['cam', 'pim'] },
   'warning 3 and escalation': { warning: ['partner', 'pim'], escalation: ['pim', 'cam', 'commercial'] },
   // SPEC 2.4: every decision reaches the partner (the decision templates extend this row)
-  'decision: continue': {},
+  'decision: continue': { decision: ['partner'] },
   'training complete, handover': { training_complete: ['partner'], handover: ['pom'] },
   'partner reply (steady state)': { request_message: ['pom'] },
   'staff message': { request_message: ['partner'] },
