@@ -46,7 +46,7 @@ static json_t *nav(struct req *r)
         bool staff, org;
     } items[] = {
         {"/", "Dashboard", true, true},     {"/upload", "Upload", false, true},
-        {"/plan", "Planner", true, false},  {"/posthouses", "Posthouses", true, true},
+        {"/plan", "Planner", true, true},   {"/posthouses", "Posthouses", true, true},
         {"/outbox", "Outbox", true, false}, {"/account", "Account", true, true},
     };
     bool staff = !role_is_org(r->who.role);

@@ -31,7 +31,7 @@ static const struct route page_routes[] = {
     {"POST", "/", page_signin, ACT_PUBLIC, ROUTE_PAGE, SCOPE_NONE},
     {"POST", "/signout", page_signout, ACT_SIGNED_IN, ROUTE_PAGE, SCOPE_NONE},
     /* planner, posthouses, outbox, account pages */
-    {"GET", "/plan", page_plan, ACT_STAFF_VIEW, ROUTE_PAGE, SCOPE_NONE},
+    {"GET", "/plan", page_plan, ACT_PLAN_READ, ROUTE_PAGE, SCOPE_NONE}, /* a partner: its own */
     {"GET", "/posthouses", page_posthouses, ACT_POSTHOUSE_LIST, ROUTE_PAGE, SCOPE_NONE},
     {"GET", "/outbox", page_outbox, ACT_STAFF_VIEW, ROUTE_PAGE, SCOPE_NONE},
     {"GET", "/account", page_account, ACT_SIGNED_IN, ROUTE_PAGE, SCOPE_NONE},
