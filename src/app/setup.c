@@ -7,6 +7,7 @@
  * token whose hash alone is stored: the only copy of the token is in the
  * answer of that one call.
  */
+#include "app/colleagues.h"
 #include "app/setup.h"
 
 #include <stdlib.h>
@@ -91,6 +92,8 @@ static int set_item(struct op *o, const struct partner *p, const char *name, boo
     } else if (done) {
         json_t *vars = json_object();
         rc = invitation_send(o, p, value, "invitation", vars, &stored);
+        if (rc == 0) /* the first portal account is its organisation's admin (colleagues.h) */
+            rc = colleagues_first_admin(o, p, stored);
         json_decref(vars);
     }
     if (rc < 0)

@@ -70,6 +70,10 @@ static const struct {
     [ACT_DELIVER] = {"deliver", ROLE_ADMIN, ROLE_ORG, false},
     [ACT_DELIVERY_READ] = {"delivery_read", ROLE_STAFF, ROLE_ORG, false},
     [ACT_STAFF_VIEW] = {"staff_view", ROLE_STAFF, 0, false},
+    /* issue 14, dead ends: accounts */
+    [ACT_USER_MANAGE] = {"user_manage", ROLE_ADMIN, 0, false},
+    [ACT_COLLEAGUE_READ] = {"colleague_read", ROLE_ADMIN, ROLE_ORG, false},
+    [ACT_COLLEAGUE_WRITE] = {"colleague_write", ROLE_ADMIN, ROLE_ORG, false},
 };
 
 unsigned policy_roles(enum action a)

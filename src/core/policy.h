@@ -58,7 +58,11 @@ enum action {
     ACT_UPLOAD_WRITE,         /* write an upload's bytes (PATCH), make a final upload of it */
     ACT_UPLOAD_DELETE,        /* terminate an upload (tus DELETE) */
     ACT_UPLOAD_READ,          /* read uploads, their offsets and checksums (HEAD, listings) */
-    ACT_STAFF_VIEW,           /* staff-only portal pages: the planner, the outbox */
+    ACT_STAFF_VIEW,           /* staff-only portal pages: the outbox, the dashboard API */
+    /* issue 14, dead ends: accounts */
+    ACT_USER_MANAGE,     /* change a user's role or org_admin flag, disable or enable it */
+    ACT_COLLEAGUE_READ,  /* an organisation's users (its own; admin: any) */
+    ACT_COLLEAGUE_WRITE, /* invite and remove them (an org_admin user, checked by app/colleagues.c) */
     ACT_N
 };
 

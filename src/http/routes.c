@@ -114,6 +114,13 @@ static const struct route api_routes[] = {
     /* the invitation lookup (api_invitations.c) */
     {"GET", "/api/v1/invitations/{token}", api_invitation_get, ACT_PUBLIC, 0, SCOPE_NONE},
     {"GET", "/api/v1/staff", api_staff_list, ACT_STAFF_VIEW, 0, SCOPE_NONE},
+    /* issue 14, dead ends: the admin changes accounts; an organisation's admin its colleagues */
+    {"PATCH", "/api/v1/users/{user}", api_users_update, ACT_USER_MANAGE, CSRF, SCOPE_NONE},
+    {"GET", "/api/v1/partners/{id}/users", api_colleagues_list, ACT_COLLEAGUE_READ, 0, SCOPE_PARTNER},
+    {"POST", "/api/v1/partners/{id}/users", api_colleagues_invite, ACT_COLLEAGUE_WRITE, CSRF,
+     SCOPE_PARTNER},
+    {"DELETE", "/api/v1/partners/{id}/users/{user}", api_colleagues_remove, ACT_COLLEAGUE_WRITE,
+     CSRF, SCOPE_PARTNER},
 };
 
 #define MAX_TABLES 4

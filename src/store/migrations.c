@@ -346,6 +346,12 @@ const struct migration migrations[] = {
     {10, "the instance that holds a job's lease",
      /* NULL while queued or ended; a restarted instance releases what it held at once */
      "ALTER TABLE jobs ADD COLUMN lease_owner TEXT;"},
+    /* 15 (issue 14, dead ends): an organisation's own admin invites and removes its colleagues;
+       the installation's admin disables accounts and sees who signed in when */
+    {15, "users: an organisation's admin flag, disabled accounts, the last sign-in",
+     "ALTER TABLE users ADD COLUMN org_admin INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE users ADD COLUMN disabled_at BIGINT;"
+     "ALTER TABLE users ADD COLUMN last_sign_in_at BIGINT;"},
 };
 
 const int n_migrations = sizeof migrations / sizeof migrations[0];
