@@ -275,15 +275,16 @@ static void chart(struct req *r, struct buf *b, const json_t *plan)
  * The form. An organisation's user plans for itself only: its own
  * organisation is the one choice (own_name), no prospect, no other partner.
  */
-static json_t *form_model(struct req *r, int64_t partner_id, const char *own_name)
+static json_t *form_model(struct req *r, int64_t partner_id, const char *own_name,
+                          const char *own_stage)
 {
     const char *target = req_query(r, "target"), *zone = req_query(r, "time_zone"),
                *channels = req_query(r, "channels");
     bool more = false;
     json_t *choices;
     if (own_name)
-        choices = json_pack("[{s:I, s:s, s:b}]", "id", (json_int_t)partner_id, "name", own_name,
-                            "selected", true);
+        choices = json_pack("[{s:I, s:s, s:s, s:b}]", "id", (json_int_t)partner_id, "name",
+                            own_name, "stage_label", own_stage ? own_stage : "", "selected", true);
     else
         choices = web_partner_choices(r, partner_id, PLAN_PARTNER_CHOICES, &more);
     return json_pack("{s:s, s:s, s:b, s:o, s:b, s:b, s:b}", "target", target ? target : "",
@@ -499,7 +500,7 @@ static json_t *result_model(struct req *r, json_t *plan, const json_t *partner)
 void page_plan(struct req *r)
 {
     const char *pid_s = req_query(r, "partner");
-    const char *own_name = NULL;
+    const char *own_name = NULL, *own_stage = NULL;
     if (role_is_org(r->who.role)) {
         /* a partner (or posthouse) plans for its own organisation only: another one named in
          * the URL answers 404, as a missing one */
@@ -509,8 +510,10 @@ void page_plan(struct req *r)
         struct scoped sc0;
         req_op_init(r, &o0);
         if (op_allow(&o0, ACT_PLAN_READ, SCOPE_PARTNER, pid_s, &sc0) == 0 &&
-            sc0.partner.id == r->who.org_id)
+            sc0.partner.id == r->who.org_id) {
             own_name = arena_printf(&r->arena, "%s", sc0.partner.name);
+            own_stage = web_stage_label(sc0.partner.stage);
+        }
         op_free(&o0);
         if (!own_name) {
             page_error(r, 404, "There is no such page, or it belongs to another organisation.");
@@ -519,7 +522,7 @@ void page_plan(struct req *r)
     }
     int64_t pid = pid_s && *pid_s ? strtoll(pid_s, NULL, 10) : 0;
     json_t *vm = json_pack("{s:s}", "title", "Planner");
-    json_object_set_new(vm, "form", form_model(r, pid > 0 ? pid : 0, own_name));
+    json_object_set_new(vm, "form", form_model(r, pid > 0 ? pid : 0, own_name, own_stage));
     const char *target = req_query(r, "target");
     if (!target || !*target) {
         page_render(r, 200, "plan", vm);
