@@ -75,6 +75,9 @@ void page_admin_users(struct req *r)
             role ? role : "", "org", org, "disabled", disabled, "org_admin",
             json_is_true(json_object_get(u, "org_admin")), "last_sign_in",
             last ? web_time_text(r, last, NULL) : "never", "self", id == r->who.user_id);
+        const char *nm = json_string_value(json_object_get(u, "name"));
+        const char *em = json_string_value(json_object_get(u, "email"));
+        json_object_set_new(row, "named", json_boolean(nm && em && strcmp(nm, em)));
         if (org) {
             json_object_set_new(row, "org_id", json_integer(pid));
             json_object_set_new(row, "org_name", json_string(org_name(r, cache, pid)));
