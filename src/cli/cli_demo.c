@@ -771,7 +771,7 @@ static int step(struct demo *d, struct op *o, const struct beat *b, struct partn
         rc = questionnaire_save(o, p->id, j, NULL);
         json_decref(j);
         if (rc == 0 && b->act == A_SUBMIT)
-            rc = questionnaire_submit(o, p->id);
+            rc = questionnaire_submit(o, p->id, NULL);
         return rc;
     case A_PROVISION:
     case A_PROVISION2:

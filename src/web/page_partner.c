@@ -46,6 +46,7 @@
 #include "core/training.h"
 #include "core/zone.h"
 #include "app/partners.h"
+#include "web/launch_panel.h"
 #include "web/svg_timeline.h"
 #include "web/pages.h"
 #include "web/web.h"
@@ -1121,6 +1122,7 @@ void page_partner(struct req *r)
     json_object_set_new(v.vm, "answer_questionnaire",
                         json_boolean(!v.staff && v.facts.stage == STAGE_QUESTIONNAIRE));
     header_vm(&v, calendars);
+    web_launch_panel(r, p, v.vm); /* a target launch date too soon (web/launch_panel.c) */
     json_object_set_new(v.vm, "next", next_vm(&v, requests));
 
     struct tl_data d;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "app/clocks.h"
+#include "app/launch.h"
 #include "app/planner.h"
 #include "app/scope.h"
 #include "base/timefmt.h"
@@ -276,10 +277,9 @@ static void chart(struct req *r, struct buf *b, const json_t *plan)
  * organisation is the one choice (own_name), no prospect, no other partner.
  */
 static json_t *form_model(struct req *r, int64_t partner_id, const char *own_name,
-                          const char *own_stage)
+                          const char *own_stage, const char *target)
 {
-    const char *target = req_query(r, "target"), *zone = req_query(r, "time_zone"),
-               *channels = req_query(r, "channels");
+    const char *zone = req_query(r, "time_zone"), *channels = req_query(r, "channels");
     bool more = false;
     json_t *choices;
     if (own_name)
@@ -522,8 +522,21 @@ void page_plan(struct req *r)
     }
     int64_t pid = pid_s && *pid_s ? strtoll(pid_s, NULL, 10) : 0;
     json_t *vm = json_pack("{s:s}", "title", "Planner");
-    json_object_set_new(vm, "form", form_model(r, pid > 0 ? pid : 0, own_name, own_stage));
     const char *target = req_query(r, "target");
+    if ((!target || !*target) && pid > 0) {
+        /* a partner's own target launch date (its questionnaire) is the question to ask first */
+        struct op ol;
+        json_t *lv = NULL;
+        req_op_init(r, &ol);
+        if (launch_view(&ol, pid, &lv) == 0 &&
+            json_string_value(json_object_get(lv, "target"))) {
+            target = arena_printf(&r->arena, "%s", json_string_value(json_object_get(lv, "target")));
+            json_object_set_new(vm, "from_questionnaire", json_true());
+        }
+        json_decref(lv);
+        op_free(&ol);
+    }
+    json_object_set_new(vm, "form", form_model(r, pid > 0 ? pid : 0, own_name, own_stage, target));
     if (!target || !*target) {
         page_render(r, 200, "plan", vm);
         return;
