@@ -13,7 +13,8 @@ struct req;
 
 /*
  * Sets vm["launch_warning_html"] to the panel for partner (the partner view:
- * its "launch_warning" member); sets nothing when it is null.
+ * its "launch_warning" member); to "" when it is null (templates print every
+ * variable they name).
  */
 void web_launch_panel(struct req *r, const json_t *partner, json_t *vm);
 

@@ -112,8 +112,11 @@ test('a feasible launch date: no warning, no message', async () => {
   assert.equal(p.sub.launch_warning, null);
   assert.equal((await tooSoon(w.email.cam)).length, before);
   assert.equal((await events(w, p)).filter((e) => e.action === 'questionnaire.launch_warning').length, 0);
-  const pp = await page(`/partners/${p.id}`, p.token);
-  assert.doesNotMatch(pp.text, /id="launch-warning"/);
+  for (const path of [`/partners/${p.id}`, `/partners/${p.id}/questionnaire`]) {
+    const pp = await page(path, p.token);
+    assert.equal(pp.status, 200, path);
+    assert.doesNotMatch(pp.text, /id="launch-warning"/);
+  }
 });
 
 test('an onboarded posthouse delivering for the partner shortens the path; even it needs 14 days', async () => {
