@@ -243,6 +243,7 @@ static const char *const shipped[] = {
     "clock_due_soon",
     "clock_paused",
     "clock_resumed",
+    "colleague_invitation", /* an organisation's admin invites a colleague (issue 14.9) */
     "decision", /* the pim's decision, to the partner (issue 14) */
     "delivery_late",
     "delivery_passed",
@@ -250,6 +251,7 @@ static const char *const shipped[] = {
     "escalation",
     "handover",
     "invitation",
+    "launch_date_too_soon", /* a target launch before the earliest the path allows (issue 14.9) */
     "milestone_missed", /* SPEC 6: a milestone missed (issue 14.6) */
     "questionnaire_sent",
     "questionnaire_submitted",

@@ -87,6 +87,9 @@ int account_sign_in(struct op *o, const char *email_in, const char *password, co
     if ((rc = store_token_add(o->db, hash, TOKEN_SESSION, u.id, "session", now, out->expires_at)) <
         0)
         return op_failed(o, rc);
+    if ((rc = store_user_signed_in(o->db, u.id, now)) < 0) /* the admin's users page shows it */
+        return op_failed(o, rc);
+    u.last_sign_in_at = now;
     out->user = u;
     return 0;
 }

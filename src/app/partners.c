@@ -13,6 +13,7 @@
 
 #include "app/agent.h"
 #include "app/audit.h"
+#include "app/launch.h"
 #include "app/posthouses.h"
 #include "app/scope.h"
 #include "app/training.h"
@@ -264,6 +265,9 @@ int partners_view(struct op *o, int64_t partner_id, json_t **out)
     if (rc < 0)
         return rc;
     *out = partners_json_full(o, &p);
+    /* a target launch date before the earliest the standard path allows (app/launch.h) */
+    json_t *lw = launch_warning(o, &p);
+    json_object_set_new(*out, "launch_warning", lw ? lw : json_null());
     return 0;
 }
 

@@ -47,6 +47,37 @@ static int fitting_posthouses(struct op *o, const struct partner *p, json_t **ou
     return posthouses_fitting(o, p, out);
 }
 
+/* Fills in the partner's facts (stage, training, its clocks' dates) and today in zone z. */
+static void partner_facts(struct op *o, const struct partner *p, const struct zone *z,
+                          struct plan_input *in)
+{
+    in->channels = in->channels || p->channels;
+    in->training_skipped = p->training_skipped;
+    if (plan_stage_parse(p->stage, &in->stage) < 0)
+        in->stage = PLAN_INVITED;
+    in->today = zone_local_day(z, o->now);
+    struct clock_facts x = {0, 0, 0};
+    store_clock_each_of_partner(o->db, o->a, p->id, gather_clock, &x);
+    if (x.setup_due)
+        in->setup_target = planner_last_day(z, x.setup_due);
+    if (x.training_due)
+        in->training_cap = planner_last_day(z, x.training_due);
+    if (x.last_milestone_due)
+        in->last_milestone = zone_local_day(z, x.last_milestone_due);
+}
+
+int planner_partner_plan(struct op *o, const struct partner *p, int64_t target, struct plan *out)
+{
+    const struct zone *z;
+    if (zone_open(p->time_zone, &z) < 0 && zone_open("UTC", &z) < 0)
+        return PLAN_ERR_INVALID;
+    struct plan_input in = {0};
+    in.target = target;
+    in.setup_target = in.training_cap = in.last_milestone = PLAN_NO_DAY;
+    partner_facts(o, p, z, &in);
+    return planner_plan(&in, out);
+}
+
 int planner_view(struct op *o, const struct planner_query *q, json_t **out)
 {
     *out = NULL;
@@ -71,25 +102,13 @@ int planner_view(struct op *o, const struct planner_query *q, json_t **out)
             return rc;
         have_partner = true;
         zone_name = p.time_zone;
-        in.channels = in.channels || p.channels;
-        in.training_skipped = p.training_skipped;
-        if (plan_stage_parse(p.stage, &in.stage) < 0)
-            in.stage = PLAN_INVITED;
     }
     const struct zone *z;
     if (zone_open(zone_name ? zone_name : "UTC", &z) < 0)
         return op_invalid(o, "time_zone", "'%s' is not an IANA time zone", zone_name);
     in.today = zone_local_day(z, o->now);
-    if (have_partner) {
-        struct clock_facts x = {0, 0, 0};
-        store_clock_each_of_partner(o->db, o->a, p.id, gather_clock, &x);
-        if (x.setup_due)
-            in.setup_target = planner_last_day(z, x.setup_due);
-        if (x.training_due)
-            in.training_cap = planner_last_day(z, x.training_due);
-        if (x.last_milestone_due)
-            in.last_milestone = zone_local_day(z, x.last_milestone_due);
-    }
+    if (have_partner)
+        partner_facts(o, &p, z, &in);
     struct plan plan;
     if (planner_plan(&in, &plan) < 0)
         return op_refuse(o, OP_INVALID, "invalid",

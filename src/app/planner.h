@@ -35,4 +35,13 @@ struct planner_query {
  */
 int planner_view(struct op *o, const struct planner_query *q, json_t **out);
 
+/*
+ * The plan of partner p (its stage, training and clocks, today in its zone)
+ * for a target local day, into *out: a piece for other operations (checks no
+ * actor, reads in the caller's operation). Returns 0 or PLAN_ERR_INVALID.
+ */
+struct plan;
+struct partner;
+int planner_partner_plan(struct op *o, const struct partner *p, int64_t target, struct plan *out);
+
 #endif

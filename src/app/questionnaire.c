@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "app/invitations.h"
+#include "app/launch.h"
 #include "app/lifecycle_steps.h"
 #include "app/questionnaire_def.h"
 #include "app/scope.h"
@@ -243,8 +244,12 @@ static int begin_setup(struct op *o, const struct partner *p, const struct answe
                                      "agent", agent ? json_integer(agent) : json_null()));
 }
 
-/* Saves (patch merged into the stored answers) or submits the stored answers. */
-static int answer(struct op *o, const struct partner *p, json_t *patch, bool submit)
+/*
+ * Saves (patch merged into the stored answers) or submits the stored answers;
+ * a submit sets *warnings (when not NULL) to its warnings (launch.h).
+ */
+static int answer(struct op *o, const struct partner *p, json_t *patch, bool submit,
+                  json_t **warnings)
 {
     int rc = lifecycle_step_allowed(o, p, submit ? STEP_SUBMIT : STEP_ANSWER);
     if (rc < 0)
@@ -280,6 +285,18 @@ static int answer(struct op *o, const struct partner *p, json_t *patch, bool sub
         rc = submit ? begin_setup(o, p, &row, res.clean)
                     : lifecycle_event(o, p, NULL, "questionnaire.save", NULL, NULL);
     qn_result_free(&res);
+    if (rc == 0 && submit) {
+        /* the target launch date against the plan, with the partner as setup left it */
+        struct partner now;
+        json_t *w = NULL;
+        rc = store_partner_get(o->db, o->a, p->id, &now);
+        if (rc == 0)
+            rc = launch_check_submitted(o, &now, &w);
+        if (rc == 0 && warnings)
+            *warnings = w;
+        else
+            json_decref(w);
+    }
     return rc;
 }
 
@@ -325,7 +342,7 @@ int questionnaire_save(struct op *o, int64_t partner_id, json_t *answers, json_t
     if (rc == 0 && !json_is_object(answers))
         rc = op_invalid(o, "answers", "send {\"answers\": {\"key\": value, ...}}");
     if (rc == 0)
-        rc = answer(o, &p, answers, false);
+        rc = answer(o, &p, answers, false, NULL);
     if (rc == 0 && view)
         rc = view_of(o, &p, view);
     rc = op_end(o, rc);
@@ -336,15 +353,22 @@ int questionnaire_save(struct op *o, int64_t partner_id, json_t *answers, json_t
     return rc;
 }
 
-int questionnaire_submit(struct op *o, int64_t partner_id)
+int questionnaire_submit(struct op *o, int64_t partner_id, json_t **warnings)
 {
     struct partner p;
+    if (warnings)
+        *warnings = NULL;
     int rc = op_begin(o);
     if (rc == 0)
         rc = op_allow_partner(o, ACT_QUESTIONNAIRE_SUBMIT, partner_id, &p);
     if (rc == 0)
-        rc = answer(o, &p, NULL, true);
-    return op_end(o, rc);
+        rc = answer(o, &p, NULL, true, warnings);
+    rc = op_end(o, rc);
+    if (rc < 0 && warnings) {
+        json_decref(*warnings);
+        *warnings = NULL;
+    }
+    return rc;
 }
 
 int questionnaire_view(struct op *o, int64_t partner_id, json_t **out)

@@ -44,9 +44,12 @@ int questionnaire_save(struct op *o, int64_t partner_id, json_t *answers, json_t
  * (else OP_INVALID "incomplete" naming them), then setup begins: the setup
  * items are pending, its 10-day clock runs, the training plan gets the
  * answers' defaults and the posthouse named as delivery agent becomes the
- * partner's agent.
+ * partner's agent. The submit succeeds even when the target launch date is
+ * before the earliest date the standard path allows; then (app/launch.h)
+ * the cam and the pim are told and *warnings (when not NULL; a new array,
+ * NULL on failure) holds the warning, else it is empty.
  */
-int questionnaire_submit(struct op *o, int64_t partner_id);
+int questionnaire_submit(struct op *o, int64_t partner_id, json_t **warnings);
 
 /*
  * The questionnaire as the partner was sent it, for people: {version,

@@ -8,6 +8,7 @@
  * (the only copy is in the answer of that one call), and the item is done
  * exactly while the credential exists.
  */
+#include "app/colleagues.h"
 #include "app/setup.h"
 
 #include <stdlib.h>
@@ -79,6 +80,8 @@ static int set_item(struct op *o, const struct partner *p, const char *name, boo
     } else if (done) {
         json_t *vars = json_object();
         rc = invitation_send(o, p, value, "invitation", vars, &stored);
+        if (rc == 0) /* the first portal account is its organisation's admin (colleagues.h) */
+            rc = colleagues_first_admin(o, p, stored);
         json_decref(vars);
     }
     if (rc < 0)

@@ -17,10 +17,12 @@
 
 json_t *users_json(const struct user *u)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)u->id, "email", u->email,
-                     "name", u->name, "role", role_name(u->role), "partner",
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:b, s:b, s:o, s:o}", "id", (json_int_t)u->id,
+                     "email", u->email, "name", u->name, "role", role_name(u->role), "partner",
                      u->partner_id ? json_integer(u->partner_id) : json_null(), "created_at",
-                     app_json_time(u->created_at));
+                     app_json_time(u->created_at), "org_admin", u->org_admin, "disabled",
+                     u->disabled_at != 0, "disabled_at", app_json_time(u->disabled_at),
+                     "last_sign_in_at", app_json_time(u->last_sign_in_at));
 }
 
 /* The busy answer of a failed hash: libsodium could not get its memory. */
@@ -225,4 +227,79 @@ int users_staff(struct op *o, const char *role, json_t **out)
     }
     *out = json_pack("{s:o}", "staff", x.list);
     return 0;
+}
+
+/* ---- changing an account (issue 14: the admin's users page) ---- */
+
+/* The change, checked against the user as it is, inside the transaction. */
+static int apply_change(struct op *o, int64_t id, const struct user_change *ch, json_t **view)
+{
+    struct user u;
+    int rc = store_user_by_id(o->db, o->a, id, &u);
+    if (rc == STORE_ERR_NOT_FOUND)
+        return op_refuse(o, OP_NOT_FOUND, "not_found", "there is no user with the id %lld",
+                         (long long)id);
+    if (rc < 0)
+        return rc;
+    json_t *before = users_json(&u);
+    bool self = id == o->who.user_id;
+    if (ch->role && *ch->role) {
+        enum role to = role_parse(ch->role);
+        if (to == ROLE_NONE)
+            rc = op_invalid(o, "role", "'%s' is not a role", ch->role);
+        else if (role_is_org(u.role) && to != u.role)
+            rc = op_invalid(o, "role",
+                            "a partner or posthouse user's role follows its organisation; "
+                            "add a staff user with its own address instead");
+        else if (!role_is_org(u.role) && role_is_org(to))
+            rc = op_invalid(o, "role",
+                            "a staff user cannot become an organisation's user; add one with "
+                            "its organisation instead");
+        else if (self && u.role == ROLE_ADMIN && to != ROLE_ADMIN)
+            rc = op_refuse(o, OP_CONFLICT, "own_account",
+                           "you cannot take the admin role from your own account: ask another "
+                           "admin");
+        else if (to != u.role && (rc = store_user_set_role(o->db, id, to)) == 0)
+            u.role = to;
+    }
+    if (rc == 0 && ch->org_admin >= 0) {
+        if (!role_is_org(u.role))
+            rc = op_invalid(o, "org_admin",
+                            "only a partner or posthouse user can be its organisation's admin");
+        else if ((rc = store_user_set_org_admin(o->db, id, ch->org_admin != 0)) == 0)
+            u.org_admin = ch->org_admin != 0;
+    }
+    if (rc == 0 && ch->disabled >= 0) {
+        if (self && ch->disabled)
+            rc = op_refuse(o, OP_CONFLICT, "own_account",
+                           "you cannot disable your own account: ask another admin");
+        else if (ch->disabled && !u.disabled_at)
+            rc = store_user_disable(o->db, id, o->now);
+        else if (!ch->disabled && u.disabled_at)
+            rc = store_user_enable(o->db, id);
+    }
+    if (rc == 0)
+        rc = store_user_by_id(o->db, o->a, id, &u);
+    if (rc < 0) {
+        json_decref(before);
+        return rc;
+    }
+    *view = users_json(&u);
+    return audit_event(o, u.partner_id, arena_printf(o->a, "user:%lld", (long long)id),
+                       ch->disabled > 0 ? "user.disable" : "user.update", before,
+                       json_deep_copy(*view));
+}
+
+int users_update(struct op *o, int64_t id, const struct user_change *ch, json_t **view)
+{
+    *view = NULL;
+    int rc = op_allow(o, ACT_USER_MANAGE, SCOPE_NONE, NULL, NULL);
+    if (rc < 0 || (rc = op_begin(o)) < 0)
+        return rc;
+    rc = op_end(o, apply_change(o, id, ch, view));
+    if (rc < 0) {
+        json_decref(*view);
+        *view = NULL;
+    }
+    return rc;
 }

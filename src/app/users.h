@@ -21,7 +21,10 @@
 #include "core/role.h"
 #include "store/store.h"
 
-/* The public form of a user: {id, email, name, role, partner, created_at} (a new reference). */
+/*
+ * The public form of a user: {id, email, name, role, partner, created_at,
+ * org_admin, disabled, disabled_at, last_sign_in_at} (a new reference).
+ */
 json_t *users_json(const struct user *u);
 
 /* A user to create. */
@@ -60,6 +63,22 @@ int users_bootstrap_admin(struct op *o, const char *email, const char *password,
  * starts afresh. Refuses OP_INVALID (email, password), OP_NOT_FOUND.
  */
 int users_reset_password(struct op *o, const char *email, const char *password);
+
+/* A change to an account: NULL or -1 members keep what the user has. */
+struct user_change {
+    const char *role; /* a staff user: another staff role; an organisation's: its own only */
+    int org_admin;    /* 1, 0 (an organisation's user only), -1: keep */
+    int disabled;     /* 1: disable (sessions, tokens, password, links end), 0: enable, -1: keep */
+};
+
+/*
+ * Changes user id (ACT_USER_MANAGE: the admin's users page, PATCH
+ * /api/v1/users/{user}), with its audit event ("user.update", or
+ * "user.disable"). Refuses OP_NOT_FOUND, OP_INVALID naming role or
+ * org_admin, OP_CONFLICT "own_account" (an admin does not disable itself
+ * nor drop its own admin role). *view gets the user's public form.
+ */
+int users_update(struct op *o, int64_t id, const struct user_change *ch, json_t **view);
 
 /* Every user, in id order (ACT_USER_LIST): *out = {"users": [user...]}, owned by the caller. */
 int users_list(struct op *o, json_t **out);

@@ -305,10 +305,12 @@ static const struct beat story[] = {
     {-9.0, COBALT, A_SEND, NULL, NULL},
     {-6.0, COBALT, A_SUBMIT, NULL, NULL},
     {-5.0, COBALT, A_PROVISION2, NULL, NULL},
-    /* Juniper in steady state: a failed delivery, then a passing self-serve one. */
+    /* Juniper in steady state: a failed delivery, then its redelivery against the same request
+     * (so the request reads "passed", not "result failed: redeliver"), then a self-serve one. */
     {-5.0, JUNIPER, A_REQUEST, "Avails: December update", "Price changes for the holidays"},
     {-4.6, JUNIPER, A_DELIVER_BAD, "juniper-december.xml", NULL},
-    {-2.0, JUNIPER, A_DELIVER_SELF, "juniper-december-v2.xml", NULL},
+    {-2.0, JUNIPER, A_DELIVER_GOOD, "juniper-december-v2.xml", NULL},
+    {-1.6, JUNIPER, A_DELIVER_SELF, "juniper-january.xml", NULL},
     /* Bluefin: answering the questionnaire. Aurora: just invited. */
     {-4.0, BLUEFIN, A_INVITE, NULL, NULL},
     {-4.0, BLUEFIN, A_SEND, NULL, NULL},
@@ -771,7 +773,7 @@ static int step(struct demo *d, struct op *o, const struct beat *b, struct partn
         rc = questionnaire_save(o, p->id, j, NULL);
         json_decref(j);
         if (rc == 0 && b->act == A_SUBMIT)
-            rc = questionnaire_submit(o, p->id);
+            rc = questionnaire_submit(o, p->id, NULL);
         return rc;
     case A_PROVISION:
     case A_PROVISION2:

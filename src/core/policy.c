@@ -76,6 +76,10 @@ static const struct {
     [ACT_ALTERNATES_READ] = {"alternates_read", ROLE_STAFF, ROLE_ORG, false},
     [ACT_ALTERNATE_ANSWER] = {"alternate_answer", ROLE_ADMIN | ROLE_CAM | ROLE_PIM, 0, false},
     [ACT_AGENT_SET] = {"agent_set", ROLE_ADMIN | ROLE_PIM, ROLE_PARTNER, false},
+    /* issue 14, dead ends: accounts */
+    [ACT_USER_MANAGE] = {"user_manage", ROLE_ADMIN, 0, false},
+    [ACT_COLLEAGUE_READ] = {"colleague_read", ROLE_ADMIN, ROLE_ORG, false},
+    [ACT_COLLEAGUE_WRITE] = {"colleague_write", ROLE_ADMIN, ROLE_ORG, false},
 };
 
 /*

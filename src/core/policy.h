@@ -58,13 +58,17 @@ enum action {
     ACT_UPLOAD_WRITE,         /* write an upload's bytes (PATCH), make a final upload of it */
     ACT_UPLOAD_DELETE,        /* terminate an upload (tus DELETE) */
     ACT_UPLOAD_READ,          /* read uploads, their offsets and checksums (HEAD, listings) */
-    ACT_STAFF_VIEW,           /* staff-only portal pages: the planner, the outbox */
     ACT_TRANSFER_CREDENTIALS, /* issue, rotate and revoke a partner's transfer credential */
     /* launch timelines and alternate-solution cases (issue 14, SPEC 3) */
     ACT_MILESTONES_READ,  /* a partner's launch milestones */
     ACT_ALTERNATES_READ,  /* alternate-solution cases */
     ACT_ALTERNATE_ANSWER, /* acknowledge and resolve an alternate-solution case */
     ACT_AGENT_SET,            /* set a partner's delivery agent (the partner itself, its pim) */
+    ACT_STAFF_VIEW,           /* staff-only portal pages: the outbox, the dashboard API */
+    /* issue 14, dead ends: accounts */
+    ACT_USER_MANAGE,     /* change a user's role or org_admin flag, disable or enable it */
+    ACT_COLLEAGUE_READ,  /* an organisation's users (its own; admin: any) */
+    ACT_COLLEAGUE_WRITE, /* invite and remove them (an org_admin user, checked by app/colleagues.c) */
     ACT_N
 };
 

@@ -132,5 +132,11 @@ void api_uploads_get(struct req *r);
 /* api_users.c */
 void api_users_create(struct req *r);
 void api_users_list(struct req *r);
+void api_users_update(struct req *r);
+
+/* api_colleagues.c (issue 14: an organisation's own users) */
+void api_colleagues_list(struct req *r);
+void api_colleagues_invite(struct req *r);
+void api_colleagues_remove(struct req *r);
 
 #endif

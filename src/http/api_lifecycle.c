@@ -77,11 +77,19 @@ void api_questionnaire_patch(struct req *r)
     reply_view(r, &o, rc, 200, view);
 }
 
+/* The partner after the submit, with the submit's warnings (launch_date_too_soon) in "warnings". */
 void api_questionnaire_submit(struct req *r)
 {
     struct op o;
+    json_t *warnings = NULL, *view;
     req_op_init(r, &o);
-    reply_partner_after(r, &o, questionnaire_submit(&o, req_param_id(r, 0)));
+    if (req_op_done(r, &o, questionnaire_submit(&o, req_param_id(r, 0), &warnings)) &&
+        (view = partner_now(r))) {
+        json_object_set_new(view, "warnings", warnings ? warnings : json_array());
+        warnings = NULL;
+        reply_json(r, 200, view);
+    }
+    json_decref(warnings);
 }
 
 /* ---- setup ---- */

@@ -131,6 +131,13 @@ static const struct route api_routes[] = {
      ACT_ALTERNATE_ANSWER, CSRF, SCOPE_ALTERNATE},
     /* the partner's delivery agent (api_agent.c) */
     {"PUT", "/api/v1/partners/{id}/agent", api_partner_agent, ACT_AGENT_SET, CSRF, SCOPE_PARTNER},
+    /* issue 14, dead ends: the admin changes accounts; an organisation's admin its colleagues */
+    {"PATCH", "/api/v1/users/{user}", api_users_update, ACT_USER_MANAGE, CSRF, SCOPE_NONE},
+    {"GET", "/api/v1/partners/{id}/users", api_colleagues_list, ACT_COLLEAGUE_READ, 0, SCOPE_PARTNER},
+    {"POST", "/api/v1/partners/{id}/users", api_colleagues_invite, ACT_COLLEAGUE_WRITE, CSRF,
+     SCOPE_PARTNER},
+    {"DELETE", "/api/v1/partners/{id}/users/{user}", api_colleagues_remove, ACT_COLLEAGUE_WRITE,
+     CSRF, SCOPE_PARTNER},
 };
 
 #define MAX_TABLES 4

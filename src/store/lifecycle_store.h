@@ -98,7 +98,7 @@ struct invitation_row {
     int64_t used_at; /* 0 while unused */
 };
 int store_invitation_get(struct db *db, const char *token_hash, struct invitation_row *out);
-/* The partner's users (for the first contact); calls fn in id order. */
+/* The partner's users that are not disabled (its colleagues, who get its mail); fn in id order. */
 int store_user_each_of_partner(struct db *db, struct arena *a, int64_t partner_id,
                                int (*fn)(const struct user *, void *), void *ctx);
 

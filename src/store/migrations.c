@@ -363,6 +363,12 @@ const struct migration migrations[] = {
      "ALTER TABLE alternate_requests ADD COLUMN outcome TEXT;"
      "UPDATE alternate_requests SET state = 'resolved' WHERE resolved_at IS NOT NULL;"
      "CREATE INDEX alternate_requests_partner ON alternate_requests(partner_id, id);"},
+    /* 13 (issue 14, dead ends): an organisation's own admin invites and removes its colleagues;
+       the installation's admin disables accounts and sees who signed in when */
+    {13, "users: an organisation's admin flag, disabled accounts, the last sign-in",
+     "ALTER TABLE users ADD COLUMN org_admin INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE users ADD COLUMN disabled_at BIGINT;"
+     "ALTER TABLE users ADD COLUMN last_sign_in_at BIGINT;"},
 };
 
 const int n_migrations = sizeof migrations / sizeof migrations[0];

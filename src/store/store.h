@@ -84,6 +84,9 @@ struct user {
     int64_t partner_id; /* 0 for staff */
     char *password_hash;
     int64_t created_at;
+    bool org_admin;          /* an organisation's user who may invite and remove its colleagues */
+    int64_t disabled_at;     /* 0: active; else when the account was disabled (no sign-in) */
+    int64_t last_sign_in_at; /* 0: never (or before this was recorded) */
 };
 
 int store_user_add(struct db *db, const struct user *u, int64_t *id);
@@ -94,6 +97,21 @@ int store_user_set_password(struct db *db, int64_t id, const char *password_hash
 int store_user_each(struct db *db, struct arena *a, int (*fn)(const struct user *, void *),
                     void *ctx);
 int64_t store_user_count(struct db *db);
+/* Changes a user's role (the caller checks that it fits the user's organisation). */
+int store_user_set_role(struct db *db, int64_t id, enum role role);
+/* Sets or clears a user's org_admin flag. */
+int store_user_set_org_admin(struct db *db, int64_t id, bool on);
+/*
+ * Disables a user at now: no password, no session or API token, no unused
+ * invitation link is left, and token lookups skip a disabled user. The row
+ * stays (the audit log names it). store_user_enable lifts it (a new
+ * invitation then sets a password).
+ */
+int store_user_disable(struct db *db, int64_t id, int64_t now);
+int store_user_enable(struct db *db, int64_t id);
+/* Records a sign-in of user id at now. */
+int store_user_signed_in(struct db *db, int64_t id, int64_t now);
+
 /* Calls fn for each staff user (no organisation), by role then name; stops early on non-zero. */
 int store_user_each_staff(struct db *db, struct arena *a, int (*fn)(const struct user *, void *),
                           void *ctx);

@@ -303,13 +303,15 @@ int store_invitation_get(struct db *db, const char *token_hash, struct invitatio
 int store_user_each_of_partner(struct db *db, struct arena *a, int64_t partner_id,
                                int (*fn)(const struct user *, void *), void *ctx)
 {
+    /* a disabled account is nobody's colleague and gets no mail */
     struct db_stmt *st = db_query(db,
                                   "SELECT id, email, name, role, partner_id, password_hash,"
-                                  " created_at FROM users WHERE partner_id = ? ORDER BY id",
+                                  " created_at, org_admin, last_sign_in_at FROM users"
+                                  " WHERE partner_id = ? AND disabled_at IS NULL ORDER BY id",
                                   "i", partner_id);
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        struct user u;
+        struct user u = {0};
         u.id = db_int(st, 0);
         u.email = arena_strdup(a, db_text(st, 1));
         u.name = arena_strdup(a, db_text(st, 2));
@@ -317,6 +319,8 @@ int store_user_each_of_partner(struct db *db, struct arena *a, int64_t partner_i
         u.partner_id = int_or_0(st, 4);
         u.password_hash = arena_strdup(a, db_text(st, 5));
         u.created_at = db_int(st, 6);
+        u.org_admin = db_int(st, 7) != 0;
+        u.last_sign_in_at = int_or_0(st, 8);
         if (fn(&u, ctx))
             break;
     }

@@ -8,7 +8,9 @@
 #include "core/signin.h"
 #include "store/db.h"
 
-#define USER_COLS "u.id, u.email, u.name, u.role, u.partner_id, u.password_hash, u.created_at"
+#define USER_COLS                                                                                  \
+    "u.id, u.email, u.name, u.role, u.partner_id, u.password_hash, u.created_at, u.org_admin,"     \
+    " u.disabled_at, u.last_sign_in_at"
 
 /* Reads USER_COLS starting at column col into out (strings in a). */
 static void user_read(struct db_stmt *st, int col, struct arena *a, struct user *out)
@@ -20,6 +22,9 @@ static void user_read(struct db_stmt *st, int col, struct arena *a, struct user 
     out->partner_id = db_null(st, col + 4) ? 0 : db_int(st, col + 4);
     out->password_hash = arena_strdup(a, db_text(st, col + 5));
     out->created_at = db_int(st, col + 6);
+    out->org_admin = db_int(st, col + 7) != 0;
+    out->disabled_at = db_null(st, col + 8) ? 0 : db_int(st, col + 8);
+    out->last_sign_in_at = db_null(st, col + 9) ? 0 : db_int(st, col + 9);
 }
 
 static int one_user(struct db_stmt *st, struct arena *a, struct user *out)
@@ -124,7 +129,7 @@ int store_token_lookup(struct db *db, struct arena *a, const char *hash, int64_t
     struct db_stmt *st = db_query(db,
                                   "SELECT t.id, t.kind, t.expires_at, " USER_COLS
                                   " FROM tokens t JOIN users u ON u.id = t.user_id"
-                                  " WHERE t.hash = ? AND t.expires_at > ?",
+                                  " WHERE t.hash = ? AND t.expires_at > ? AND u.disabled_at IS NULL",
                                   "si", hash, now);
     int rc = db_step(st);
     if (rc == DB_ROW) {
@@ -270,3 +275,48 @@ int store_feed_delete(struct db *db, int64_t user_id)
         return STORE_ERR;
     return db_changes(db) ? STORE_OK : STORE_ERR_NOT_FOUND;
 }
+
+/* ---- what an admin (or an organisation's admin) changes on an account ---- */
+
+static int changed(struct db *db, int rc)
+{
+    if (rc < 0)
+        return STORE_ERR;
+    return db_changes(db) ? STORE_OK : STORE_ERR_NOT_FOUND;
+}
+
+int store_user_set_role(struct db *db, int64_t id, enum role role)
+{
+    return changed(db, db_run(db, "UPDATE users SET role = ? WHERE id = ?", "si", role_name(role), id));
+}
+
+int store_user_set_org_admin(struct db *db, int64_t id, bool on)
+{
+    return changed(db, db_run(db, "UPDATE users SET org_admin = ? WHERE id = ?", "ii",
+                              (int64_t)(on ? 1 : 0), id));
+}
+
+int store_user_disable(struct db *db, int64_t id, int64_t now)
+{
+    int rc = changed(db, db_run(db,
+                                "UPDATE users SET disabled_at = ?, password_hash = NULL,"
+                                " org_admin = 0 WHERE id = ?",
+                                "ii", now, id));
+    if (rc < 0)
+        return rc;
+    if (db_run(db, "DELETE FROM tokens WHERE user_id = ?", "i", id) < 0 ||
+        db_run(db, "DELETE FROM invitations WHERE user_id = ? AND used_at IS NULL", "i", id) < 0)
+        return STORE_ERR;
+    return STORE_OK;
+}
+
+int store_user_enable(struct db *db, int64_t id)
+{
+    return changed(db, db_run(db, "UPDATE users SET disabled_at = NULL WHERE id = ?", "i", id));
+}
+
+int store_user_signed_in(struct db *db, int64_t id, int64_t now)
+{
+    return changed(db, db_run(db, "UPDATE users SET last_sign_in_at = ? WHERE id = ?", "ii", now, id));
+}
+

@@ -43,16 +43,23 @@ static json_t *nav(struct req *r)
 {
     static const struct {
         const char *href, *label;
-        bool staff, org;
+        bool staff, org, admin_only;
     } items[] = {
-        {"/", "Dashboard", true, true},     {"/upload", "Upload", false, true},
-        {"/plan", "Planner", true, false},  {"/posthouses", "Posthouses", true, true},
-        {"/outbox", "Outbox", true, false}, {"/account", "Account", true, true},
+        {"/", "Dashboard", true, true, false},
+        {"/upload", "Upload", false, true, false},
+        {"/plan", "Planner", true, true, false},
+        {"/posthouses", "Posthouses", true, true, false},
+        {"/outbox", "Outbox", true, false, false},
+        {"/admin/users", "Users", true, false, true},
+        {"/admin/calendars", "Calendars", true, false, true},
+        {"/account", "Account", true, true, false},
     };
     bool staff = !role_is_org(r->who.role);
     json_t *list = json_array();
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         if (staff ? !items[i].staff : !items[i].org)
+            continue;
+        if (items[i].admin_only && r->who.role != ROLE_ADMIN)
             continue;
         size_t n = strlen(items[i].href);
         bool current = n == 1 ? !strcmp(r->path, "/")

@@ -30,6 +30,7 @@
 #define SHOW_TOTAL     400
 #define SHOW_DIFF      50
 #define SHOW_FILES     200
+#define OPEN_ERROR_GROUPS 2 /* code groups of errors shown unfolded */
 
 static const char *plural(struct req *r, json_int_t n, const char *one, const char *many)
 {
@@ -140,12 +141,18 @@ static const char *anchor_of(struct req *r, size_t i)
 
 /*
  * The findings grouped by file (in the delivery's order; findings of no file
- * last) and by severity, errors first: [{label, anchor, whole, n_errors,
- * n_warnings, severities: [{severity, label, count, findings, more}]}].
+ * last), by severity, errors first, and by code, the biggest group first:
+ * [{label, anchor, whole, summary, severities: [{severity, label, heading_id,
+ * codes: [{code, count, count_text, first_message, open, group_id,
+ * findings, more}]}]}]. The page shows each code group folded (<details>)
+ * with its count, the first OPEN_ERROR_GROUPS groups of errors open: a
+ * result of fifty warnings reads as a handful of lines, every finding's
+ * evidence still inside its group.
  */
 static json_t *groups_vm(struct req *r, json_t *files, json_t *findings, json_t *file_rows,
                          size_t *shown_total)
 {
+    size_t n_open = 0, *open_errors = &n_open;
     size_t n_files = json_array_size(files);
     json_t *out = json_array();
     /* slot i < n_files: file i; n_files: other names (not a delivered file); n_files + 1: none */
@@ -155,8 +162,9 @@ static json_t *groups_vm(struct req *r, json_t *files, json_t *findings, json_t 
         size_t n_in_file[2] = {0, 0};
         for (int s = 0; s < 2; s++) {
             const char *want = s == 0 ? "error" : "warning";
-            json_t *list = json_array();
-            size_t count = 0;
+            /* this file's findings of this severity, grouped by code in first-seen order */
+            json_t *codes = json_array(), *by_code = json_object();
+            size_t count = 0, n_listed = 0;
             size_t i;
             json_t *f;
             json_array_foreach(findings, i, f) {
@@ -183,32 +191,73 @@ static json_t *groups_vm(struct req *r, json_t *files, json_t *findings, json_t 
                 if (!here)
                     continue;
                 count++;
-                if (json_array_size(list) < SHOW_PER_GROUP && *shown_total < SHOW_TOTAL) {
+                const char *code = str_of(f, "code") ? str_of(f, "code") : "";
+                json_t *cg = json_object_get(by_code, code);
+                if (!cg) {
+                    cg = json_pack("{s:s, s:s, s:I, s:s, s:[]}", "code", code, "severity", want,
+                                   "count", (json_int_t)0, "first_message",
+                                   str_of(f, "message") ? str_of(f, "message") : "", "findings");
+                    json_object_set_new(by_code, code, cg);
+                    json_array_append(codes, cg);
+                }
+                json_object_set_new(cg, "count",
+                                    json_integer(json_integer_value(json_object_get(cg, "count")) + 1));
+                if (n_listed < SHOW_PER_GROUP && *shown_total < SHOW_TOTAL) {
                     json_t *vm = finding_vm(r, f);
                     if (slot == n_files && file)
                         json_object_set_new(vm, "other_file", json_string(file));
-                    json_array_append_new(list, vm);
+                    json_array_append_new(json_object_get(cg, "findings"), vm);
+                    n_listed++;
                     (*shown_total)++;
                 }
             }
+            json_decref(by_code);
             n_in_file[s] = count;
             if (!count) {
-                json_decref(list);
+                json_decref(codes);
                 continue;
             }
+            /* the biggest group of a severity first: fixing it clears the most */
+            size_t n_codes = json_array_size(codes);
+            for (size_t a = 1; a < n_codes; a++)
+                for (size_t b = a; b > 0; b--) {
+                    json_t *x = json_array_get(codes, b - 1), *y = json_array_get(codes, b);
+                    if (json_integer_value(json_object_get(x, "count")) >=
+                        json_integer_value(json_object_get(y, "count")))
+                        break;
+                    json_incref(x);
+                    json_array_set(codes, b - 1, y);
+                    json_array_set_new(codes, b, x);
+                }
+            json_t *cg;
+            json_array_foreach(codes, i, cg) {
+                json_int_t n = json_integer_value(json_object_get(cg, "count"));
+                size_t listed = json_array_size(json_object_get(cg, "findings"));
+                /* the first groups of errors open (the ones to fix first), the rest folded */
+                bool open = s == 0 && *open_errors < OPEN_ERROR_GROUPS;
+                if (open)
+                    (*open_errors)++;
+                json_object_set_new(cg, "open", json_boolean(open));
+                json_object_set_new(cg, "count_text",
+                                    json_string(plural(r, n, want, s == 0 ? "errors" : "warnings")));
+                json_object_set_new(cg, "group_id",
+                                    json_string(arena_printf(&r->arena, "g%zu-%s-%zu", slot, want, i)));
+                if (listed < (size_t)n)
+                    json_object_set_new(
+                        cg, "more",
+                        json_string(plural(r, n - (json_int_t)listed, "more finding like these is",
+                                           "more findings like these are")));
+                if (!listed)
+                    json_object_set_new(cg, "none_listed", json_true());
+            }
             json_t *g = json_pack(
-                "{s:s, s:s, s:s, s:o}", "severity", want, "label",
+                "{s:s, s:s, s:s, s:o, s:I}", "severity", want, "label",
                 s == 0
                     ? plural(r, (json_int_t)count, "error: must be fixed", "errors: must be fixed")
                     : plural(r, (json_int_t)count, "warning: does not fail the delivery",
                              "warnings: do not fail the delivery"),
-                "heading_id", arena_printf(&r->arena, "g%zu-%s", slot, want), "findings", list);
-            if (json_array_size(list) < count)
-                json_object_set_new(
-                    g, "more",
-                    json_string(plural(r, (json_int_t)(count - json_array_size(list)),
-                                       "more finding like these is",
-                                       "more findings like these are")));
+                "heading_id", arena_printf(&r->arena, "g%zu-%s", slot, want), "codes", codes,
+                "n_codes", (json_int_t)n_codes);
             json_array_append_new(sev_groups, g);
         }
         if (slot < n_files) {

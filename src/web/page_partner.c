@@ -47,6 +47,7 @@
 #include "core/zone.h"
 #include "app/partners.h"
 #include "web/decision_panel.h"
+#include "web/launch_panel.h"
 #include "web/svg_timeline.h"
 #include "web/timelines.h"
 #include "web/pages.h"
@@ -1124,6 +1125,7 @@ void page_partner(struct req *r)
     json_object_set_new(v.vm, "answer_questionnaire",
                         json_boolean(!v.staff && v.facts.stage == STAGE_QUESTIONNAIRE));
     header_vm(&v, calendars);
+    web_launch_panel(r, p, v.vm); /* a target launch date too soon (web/launch_panel.c) */
     json_object_set_new(v.vm, "next", next_vm(&v, requests));
 
     struct tl_data d;

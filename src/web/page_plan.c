@@ -1,5 +1,8 @@
 /*
- * /plan: the planner (SPEC section 3), for staff. A GET form (bookmarkable:
+ * /plan: the planner (SPEC section 3), for staff, and for a partner (or a
+ * posthouse) user about its own organisation only: its own partner is the
+ * one choice, no prospect, and another organisation named in the URL is a
+ * 404 like a missing one. A GET form (bookmarkable:
  * /plan?target=2027-03-01&partner=12) names the target publish date and
  * either a partner or a prospect (its zone, whether it is a Channels
  * partner); the answer is GET /api/v1/plan's (app/planner.c, asked the same
@@ -16,6 +19,7 @@
 #include <string.h>
 
 #include "app/clocks.h"
+#include "app/launch.h"
 #include "app/planner.h"
 #include "app/scope.h"
 #include "base/timefmt.h"
@@ -268,15 +272,25 @@ static void chart(struct req *r, struct buf *b, const json_t *plan)
 
 /* ---- the view ---- */
 
-static json_t *form_model(struct req *r, int64_t partner_id)
+/*
+ * The form. An organisation's user plans for itself only: its own
+ * organisation is the one choice (own_name), no prospect, no other partner.
+ */
+static json_t *form_model(struct req *r, int64_t partner_id, const char *own_name,
+                          const char *own_stage, const char *target)
 {
-    const char *target = req_query(r, "target"), *zone = req_query(r, "time_zone"),
-               *channels = req_query(r, "channels");
+    const char *zone = req_query(r, "time_zone"), *channels = req_query(r, "channels");
     bool more = false;
-    json_t *choices = web_partner_choices(r, partner_id, PLAN_PARTNER_CHOICES, &more);
-    return json_pack("{s:s, s:s, s:b, s:o, s:b, s:b}", "target", target ? target : "", "time_zone",
-                     zone ? zone : "", "channels", channels && !strcmp(channels, "true"),
-                     "partners", choices, "more_partners", more, "prospect", partner_id == 0);
+    json_t *choices;
+    if (own_name)
+        choices = json_pack("[{s:I, s:s, s:s, s:b}]", "id", (json_int_t)partner_id, "name",
+                            own_name, "stage_label", own_stage ? own_stage : "", "selected", true);
+    else
+        choices = web_partner_choices(r, partner_id, PLAN_PARTNER_CHOICES, &more);
+    return json_pack("{s:s, s:s, s:b, s:o, s:b, s:b, s:b}", "target", target ? target : "",
+                     "time_zone", zone ? zone : "", "channels",
+                     channels && !strcmp(channels, "true"), "partners", choices, "more_partners",
+                     more, "prospect", partner_id == 0 && !own_name, "own", own_name != NULL);
 }
 
 /* Adds a key date to list, kept in date order: {what, when (in words), relative, day, class}. */
@@ -486,10 +500,43 @@ static json_t *result_model(struct req *r, json_t *plan, const json_t *partner)
 void page_plan(struct req *r)
 {
     const char *pid_s = req_query(r, "partner");
+    const char *own_name = NULL, *own_stage = NULL;
+    if (role_is_org(r->who.role)) {
+        /* a partner (or posthouse) plans for its own organisation only: another one named in
+         * the URL answers 404, as a missing one */
+        if (!pid_s || !*pid_s)
+            pid_s = arena_printf(&r->arena, "%lld", (long long)r->who.org_id);
+        struct op o0;
+        struct scoped sc0;
+        req_op_init(r, &o0);
+        if (op_allow(&o0, ACT_PLAN_READ, SCOPE_PARTNER, pid_s, &sc0) == 0 &&
+            sc0.partner.id == r->who.org_id) {
+            own_name = arena_printf(&r->arena, "%s", sc0.partner.name);
+            own_stage = web_stage_label(sc0.partner.stage);
+        }
+        op_free(&o0);
+        if (!own_name) {
+            page_error(r, 404, "There is no such page, or it belongs to another organisation.");
+            return;
+        }
+    }
     int64_t pid = pid_s && *pid_s ? strtoll(pid_s, NULL, 10) : 0;
     json_t *vm = json_pack("{s:s}", "title", "Planner");
-    json_object_set_new(vm, "form", form_model(r, pid > 0 ? pid : 0));
     const char *target = req_query(r, "target");
+    if ((!target || !*target) && pid > 0) {
+        /* a partner's own target launch date (its questionnaire) is the question to ask first */
+        struct op ol;
+        json_t *lv = NULL;
+        req_op_init(r, &ol);
+        if (launch_view(&ol, pid, &lv) == 0 &&
+            json_string_value(json_object_get(lv, "target"))) {
+            target = arena_printf(&r->arena, "%s", json_string_value(json_object_get(lv, "target")));
+            json_object_set_new(vm, "from_questionnaire", json_true());
+        }
+        json_decref(lv);
+        op_free(&ol);
+    }
+    json_object_set_new(vm, "form", form_model(r, pid > 0 ? pid : 0, own_name, own_stage, target));
     if (!target || !*target) {
         page_render(r, 200, "plan", vm);
         return;
@@ -500,7 +547,8 @@ void page_plan(struct req *r)
         /* the partner as its page would show it: missing and not this user's look the same */
         struct scoped sc;
         req_op_init(r, &o);
-        if (op_allow(&o, ACT_PARTNER_READ, SCOPE_PARTNER, pid_s, &sc) < 0) {
+        if (op_allow(&o, own_name ? ACT_PLAN_READ : ACT_PARTNER_READ, SCOPE_PARTNER, pid_s, &sc) <
+            0) {
             if (o.err.kind == OP_NOT_FOUND)
                 page_error(r, 404, "There is no such page, or it belongs to another organisation.");
             else

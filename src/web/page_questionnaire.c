@@ -30,6 +30,7 @@
 #include "app/posthouses.h"
 #include "app/questionnaire.h"
 #include "core/policy.h"
+#include "web/launch_panel.h"
 #include "web/pages.h"
 #include "web/web.h"
 
@@ -517,6 +518,7 @@ static void render(struct req *r, int status, const struct qn_page *pg)
         json_object_set_new(vm, "updated_at", json_string(t));
     if ((t = when(r, json_object_get(qn, "submitted_at"), zone)))
         json_object_set_new(vm, "submitted_at", json_string(t));
+    web_launch_panel(r, pg->partner, vm); /* a target launch date too soon */
     bool may_answer = policy_role_may(&r->who, ACT_QUESTIONNAIRE_ANSWER) == POLICY_ALLOW;
     json_object_set_new(vm, "can_edit_for_partner",
                         json_boolean(staff && may_answer && is(st, "draft") && !pg->editable));
@@ -696,7 +698,7 @@ void page_questionnaire_post(struct req *r)
     }
     json_decref(by_key);
     struct op o, sub;
-    json_t *ans = NULL;
+    json_t *ans = NULL, *warnings = NULL;
     req_op_init(r, &o);
     req_op_init(r, &sub);
     int rc = questionnaire_save(&o, req_param_id(r, 0), patch, &ans);
@@ -724,10 +726,17 @@ void page_questionnaire_post(struct req *r)
                                        count_text(r, n, "required answer", "required answers"))
                         : "Your answers are saved, and every required answer is there: you can "
                           "submit the questionnaire.");
-    } else if ((rc = questionnaire_submit(&sub, req_param_id(r, 0))) == 0) {
-        page_redirect(r, self, "ok",
-                      "Thank you: the questionnaire is submitted. Account setup starts now; "
-                      "you will get an email when your accounts are ready.");
+    } else if ((rc = questionnaire_submit(&sub, req_param_id(r, 0), &warnings)) == 0) {
+        const json_t *w = json_array_get(warnings, 0);
+        page_redirect(
+            r, self, "ok",
+            w ? arena_printf(&r->arena,
+                             "Thank you: the questionnaire is submitted and account setup starts "
+                             "now. Note: your target launch date, %s, is before the earliest "
+                             "date the standard path allows (%s): see below what you can do.",
+                             str(w, "target_words"), str(w, "earliest_words"))
+              : "Thank you: the questionnaire is submitted. Account setup starts now; "
+                "you will get an email when your accounts are ready.");
     } else if (sub.err.kind == OP_INVALID) {
         pg.errors = json_object_get(sub.err.extra, "errors");
         size_t n = json_array_size(pg.errors);
@@ -746,6 +755,7 @@ void page_questionnaire_post(struct req *r)
     }
     op_free(&o);
     op_free(&sub);
+    json_decref(warnings);
     json_decref(ans);
     json_decref(values);
     json_decref(qn);

@@ -28,6 +28,7 @@
 #include "app/requests.h"
 #include "app/deliveries.h"
 #include "app/uploads.h"
+#include "base/timefmt.h"
 #include "core/role.h"
 #include "web/pages.h"
 #include "web/web.h"
@@ -97,10 +98,31 @@ static bool add_partners(struct req *r, json_t *list, json_int_t chosen, size_t 
     return ok;
 }
 
+/* A request a delivery can answer, for ordering the choices. */
+struct answerable {
+    json_t *q;
+    bool overdue;
+    const char *issued; /* RFC 3339 UTC: text order is time order */
+};
+
+/* Overdue first, then the oldest issued. */
+static int answerable_cmp(const void *x, const void *y)
+{
+    const struct answerable *a = x, *b = y;
+    if (a->overdue != b->overdue)
+        return a->overdue ? -1 : 1;
+    int c = strcmp(a->issued, b->issued);
+    return c ? c : (int)(json_integer_value(json_object_get(a->q, "id")) -
+                         json_integer_value(json_object_get(b->q, "id")));
+}
+
 /*
  * The requests of the partner a delivery can answer (not passed yet), as
- * select options; the chosen one (or, by default, the first open one of the
- * kind asked) selected.
+ * select options, overdue ones first, then the oldest: the one the partner
+ * owes most. The chosen one is selected; by default the first of the kind
+ * asked (any kind when none is asked), so that a late request is never
+ * passed over for a self-serve delivery. An overdue one reads "late (was due
+ * Mon 30 Mar at 11:00, Europe/London)", in the partner's zone.
  */
 static json_t *request_options(struct req *r, json_int_t partner, json_int_t chosen,
                                const char *kind, const char *zone, bool *any_selected)
@@ -110,30 +132,47 @@ static json_t *request_options(struct req *r, json_int_t partner, json_int_t cho
     struct op ro;
     req_op_init(r, &ro);
     int rc = request_list(&ro, partner, &ans);
-    op_free(&ro);
     if (rc == 0) {
-        size_t i;
-        json_t *q;
-        /* newest first: the request being answered now is usually the latest */
         json_t *all = json_object_get(ans, "requests");
-        for (i = json_array_size(all); i-- > 0;) {
-            q = json_array_get(all, i);
+        size_t n = 0, i;
+        struct answerable *v = arena_alloc(&r->arena, (json_array_size(all) + 1) * sizeof *v);
+        json_t *q;
+        json_array_foreach(all, i, q) {
             const char *status = str_of(q, "status"), *qkind = str_of(q, "kind");
             json_int_t id = json_integer_value(json_object_get(q, "id"));
             if (!status || !qkind || (!strcmp(status, "passed") && id != chosen))
                 continue;
-            bool sel = chosen ? id == chosen : (!*any_selected && kind && !strcmp(qkind, kind));
+            const char *due = str_of(q, "due_at");
+            int64_t due_t = 0;
+            bool overdue = strcmp(status, "passed") && due && time_parse_rfc3339(due, &due_t) == 0 &&
+                           due_t <= ro.now;
+            const char *issued = str_of(q, "issued_at");
+            v[n++] = (struct answerable){q, overdue, issued ? issued : ""};
+        }
+        qsort(v, n, sizeof *v, answerable_cmp);
+        for (i = 0; i < n; i++) {
+            q = v[i].q;
+            const char *status = str_of(q, "status"), *qkind = str_of(q, "kind");
+            json_int_t id = json_integer_value(json_object_get(q, "id"));
+            bool sel = chosen ? id == chosen
+                              : (!*any_selected && (!kind || !strcmp(qkind, kind)) &&
+                                 strcmp(status, "delivered"));
             *any_selected |= sel;
-            json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "rid", id, "rtitle",
+            json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:b}", "rid", id, "rtitle",
                                   str_of(q, "title") ? str_of(q, "title") : "", "rkind", qkind,
                                   "rkind_label", web_kind_label(qkind), "rstatus", status,
-                                  "rselected", sel);
+                                  "rselected", sel, "rlate", v[i].overdue);
             const char *due = str_of(q, "due_at");
-            if (due && !strcmp(status, "open"))
-                json_object_set_new(o, "rdue", json_string(web_time_text(r, due, zone)));
+            int64_t due_t;
+            if (due && time_parse_rfc3339(due, &due_t) == 0 && strcmp(status, "passed")) {
+                const char *words = op_at_words(&ro, due_t, zone);
+                json_object_set_new(o, v[i].overdue ? "rwas_due" : "rdue",
+                                    json_string(arena_printf(&r->arena, "%s", words)));
+            }
             json_array_append_new(list, o);
         }
     }
+    op_free(&ro);
     json_decref(ans);
     return list;
 }
@@ -270,6 +309,19 @@ static void show(struct req *r, int status, const char *error)
         json_t *reqs = request_options(r, partner_id, request_id, kind, zone, &selected);
         bool steady = !strcmp(stage, "steady_state");
         json_object_set_new(ctx, "requests", reqs);
+        json_t *late = json_array();
+        size_t li;
+        json_t *lo;
+        json_array_foreach(reqs, li, lo) {
+            if (json_is_true(json_object_get(lo, "rlate")))
+                json_array_append(late, lo);
+        }
+        if (json_array_size(late) && !request_id)
+            json_object_set_new(ctx, "late_requests",
+                                json_pack("{s:o, s:b}", "list", late, "one",
+                                          json_array_size(late) == 1));
+        else
+            json_decref(late);
         if (steady)
             json_object_set_new(ctx, "self_serve",
                                 json_pack("{s:b}", "self_selected", !selected && !request_id));
@@ -298,10 +350,19 @@ static void show(struct req *r, int status, const char *error)
                                           "request_kind", web_kind_label(kind), "request_passed",
                                           qstatus && !strcmp(qstatus, "passed")));
         }
-        if (q && str_of(q, "due_at") && !strcmp(str_of(q, "status"), "open")) {
-            json_object_set_new(ctx, "due_iso", json_string(str_of(q, "due_at")));
-            json_object_set_new(ctx, "due_text",
-                                json_string(web_time_text(r, str_of(q, "due_at"), zone)));
+        int64_t due_t;
+        if (q && str_of(q, "due_at") && strcmp(str_of(q, "status"), "passed") &&
+            time_parse_rfc3339(str_of(q, "due_at"), &due_t) == 0) {
+            struct op wo;
+            req_op_init(r, &wo);
+            const char *words = arena_printf(&r->arena, "%s", op_at_words(&wo, due_t, zone));
+            if (due_t <= wo.now) {
+                json_object_set_new(ctx, "late_text", json_string(words));
+            } else {
+                json_object_set_new(ctx, "due_iso", json_string(str_of(q, "due_at")));
+                json_object_set_new(ctx, "due_text", json_string(words));
+            }
+            op_free(&wo);
         }
         json_object_set_new(ctx, "kept", kept_uploads(r));
         json_object_set_new(ctx, "can_upload", json_true());

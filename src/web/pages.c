@@ -31,7 +31,7 @@ static const struct route page_routes[] = {
     {"POST", "/", page_signin, ACT_PUBLIC, ROUTE_PAGE, SCOPE_NONE},
     {"POST", "/signout", page_signout, ACT_SIGNED_IN, ROUTE_PAGE, SCOPE_NONE},
     /* planner, posthouses, outbox, account pages */
-    {"GET", "/plan", page_plan, ACT_STAFF_VIEW, ROUTE_PAGE, SCOPE_NONE},
+    {"GET", "/plan", page_plan, ACT_PLAN_READ, ROUTE_PAGE, SCOPE_NONE}, /* a partner: its own */
     {"GET", "/posthouses", page_posthouses, ACT_POSTHOUSE_LIST, ROUTE_PAGE, SCOPE_NONE},
     {"GET", "/outbox", page_outbox, ACT_STAFF_VIEW, ROUTE_PAGE, SCOPE_NONE},
     {"GET", "/account", page_account, ACT_SIGNED_IN, ROUTE_PAGE, SCOPE_NONE},
@@ -54,6 +54,16 @@ static const struct route page_routes[] = {
     /* partner page (after /partners/new); the staff directory (api_staff.c) */
     {"GET", "/partners/{id}", page_partner, ACT_PARTNER_READ, ROUTE_PAGE, SCOPE_PARTNER},
     {"POST", "/partners/{id}", page_partner_post, ACT_SIGNED_IN, ROUTE_PAGE, SCOPE_PARTNER},
+    /* issue 14, dead ends: the admin's pages; an organisation's colleagues */
+    {"GET", "/admin/users", page_admin_users, ACT_USER_LIST, ROUTE_PAGE, SCOPE_NONE},
+    {"POST", "/admin/users", page_admin_users_post, ACT_USER_MANAGE, ROUTE_PAGE, SCOPE_NONE},
+    {"GET", "/admin/calendars", page_admin_calendars, ACT_CALENDAR_WRITE, ROUTE_PAGE, SCOPE_NONE},
+    {"POST", "/admin/calendars", page_admin_calendars_post, ACT_CALENDAR_WRITE, ROUTE_PAGE,
+     SCOPE_NONE},
+    {"GET", "/partners/{id}/colleagues", page_colleagues, ACT_COLLEAGUE_READ, ROUTE_PAGE,
+     SCOPE_PARTNER},
+    {"POST", "/partners/{id}/colleagues", page_colleagues_post, ACT_COLLEAGUE_WRITE, ROUTE_PAGE,
+     SCOPE_PARTNER},
 };
 
 void web_register(void)

@@ -47,6 +47,14 @@ void page_static(struct req *r);
 void page_upload(struct req *r);
 void page_upload_post(struct req *r);
 
+/* issue 14, dead ends: page_admin_users.c, page_admin_calendars.c, page_colleagues.c */
+void page_admin_users(struct req *r);
+void page_admin_users_post(struct req *r);
+void page_admin_calendars(struct req *r);
+void page_admin_calendars_post(struct req *r);
+void page_colleagues(struct req *r);
+void page_colleagues_post(struct req *r);
+
 /* page_dashboard.c: what "/" shows a signed-in user (page_home calls it) */
 void page_dashboard(struct req *r);
 

@@ -150,6 +150,25 @@ const cases = {
   'POST /api/v1/alternate-solutions/{id}/resolve': { id: (t) => ids.alternate[t], body: () => ({ outcome: 'a later date' }) },
   // the partner's delivery agent (issue 14: decisions)
   'PUT /api/v1/partners/{id}/agent': { body: () => ({ posthouse: null }) },
+  // issue 14, dead ends: the admin's account changes and pages; an organisation's colleagues
+  // (the organisation users of this test are their organisation's admins: see before())
+  'PATCH /api/v1/users/{user}': { path: () => `/api/v1/users/${ids.someStaff}`, body: () => ({ role: 'pom' }) },
+  'GET /api/v1/partners/{id}/users': {},
+  'POST /api/v1/partners/{id}/users': { body: () => ({ email: `colleague-${uniq()}@example.com` }) },
+  'DELETE /api/v1/partners/{id}/users/{user}': { pathAs: async (token) => {
+    // a colleague of the caller's own organisation (org A for staff), invited by the admin
+    const me = token ? (await s.call('GET', '/api/v1/me', { token })).json : null;
+    const o = me && me.partner ? me.partner : org.A;
+    const made = await s.call('POST', `/api/v1/partners/${o}/users`, { token: tok.admin, body: { email: `gone-${uniq()}@example.com` } });
+    assert.equal(made.status, 201, made.text);
+    return `/api/v1/partners/${o}/users/${made.json.id}`;
+  } },
+  'GET /admin/users': {},
+  'POST /admin/users': { form: () => ({ do: 'role', user: String(ids.someStaff), role: 'pom' }) },
+  'GET /admin/calendars': {},
+  'POST /admin/calendars': { form: () => ({ do: 'update', calendar: String(ids.calendar), name: `C ${uniq()}`, time_zone: 'Europe/London', working_days: '1', first: '2026', last: '2027' }) },
+  'GET /partners/{id}/colleagues': {},
+  'POST /partners/{id}/colleagues': { form: () => ({ do: 'invite', email: `page-colleague-${uniq()}@example.com` }) },
 };
 
 const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@example.com\r\nDTSTART;VALUE=DATE:20261231\r\nSUMMARY:New Year\'s Eve\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
@@ -246,6 +265,13 @@ before(async () => {
   tok.partner = (await s.userWithToken(tok.admin, 'partner@example.com', 'partner', org.A)).token;
   tok.partnerB = (await s.userWithToken(tok.admin, 'partner-b@example.com', 'partner', org.B)).token;
   tok.posthouse = (await s.userWithToken(tok.admin, 'posthouse@example.com', 'posthouse', org.P)).token;
+  // issue 14: the organisation users here are their organisations' admins (colleague routes)
+  for (const t of [tok.partner, tok.partnerB, tok.posthouse]) {
+    const me = (await s.call('GET', '/api/v1/me', { token: t })).json;
+    const r = await s.call('PATCH', `/api/v1/users/${me.id}`, { token: tok.admin, body: { org_admin: true } });
+    assert.equal(r.status, 200, r.text);
+  }
+  ids.someStaff = (await s.userWithToken(tok.admin, 'some-staff@example.com', 'pim')).id;
   const cal = await s.call('POST', '/api/v1/calendars', { token: tok.admin,
     body: { name: 'London', time_zone: 'Europe/London', working_days: [1, 2, 3, 4, 5], holidays: ['2026-12-25'], years: [2026, 2027] } });
   assert.equal(cal.status, 201, cal.text);
@@ -433,6 +459,21 @@ test('a transfer credential reaches the upload and delivery routes only', async 
     const foreign = await s.call('GET', path, { headers: { Authorization: auth } });
     assert.equal(foreign.status, 404, `${path}: ${foreign.text}`);
   }
+});
+
+test('a partner\'s planner page is its own: another organisation named in the URL answers as a missing one', async () => {
+  const r = routes.find((x) => x.method === 'GET' && x.pattern === '/plan');
+  for (const [role, other] of [['partner', org.B], ['partnerB', org.A], ['posthouse', org.A]]) {
+    const foreign = await pageCall(tok[role], r, `/plan?partner=${other}&target=2027-06-01`, other);
+    const missing = await pageCall(tok[role], r, '/plan?partner=999999&target=2027-06-01', 999999);
+    assert.equal(foreign.status, 404, `${role} /plan?partner=${other}`);
+    assert.equal(missing.status, 404);
+    assert.doesNotMatch(foreign.text, /Org A|Org B/);
+  }
+  const own = await pageCall(tok.partner, r, '/plan?target=2027-06-01', org.A);
+  assert.equal(own.status, 200);
+  assert.match(own.text, /Org A/);
+  assert.doesNotMatch(own.text, /Org B|Posthouse P/, 'no other organisation is offered');
 });
 
 test('another organisation\'s upload answers as a missing one, on every upload route', async () => {

@@ -19,8 +19,12 @@ test('the first run prints an admin who can sign in, and /me says who that is', 
   assert.equal(r.json.user.role, 'admin');
   const me = await s.call('GET', '/api/v1/me', { token: r.json.token });
   assert.equal(me.status, 200);
-  assert.deepEqual(Object.keys(me.json).sort(), ['created_at', 'email', 'id', 'name', 'partner', 'role']);
+  assert.deepEqual(Object.keys(me.json).sort(), ['created_at', 'disabled', 'disabled_at', 'email', 'id',
+    'last_sign_in_at', 'name', 'org_admin', 'partner', 'role']);
   assert.equal(me.json.partner, null);
+  assert.equal(me.json.org_admin, false);
+  assert.equal(me.json.disabled, false);
+  assert.match(me.json.last_sign_in_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, 'the sign-in just made');
 });
 
 test('a wrong password and an unknown email get the same 401', async () => {

@@ -80,10 +80,24 @@ test('a failed delivery shows its findings grouped by file and severity, each wi
   assert.match(await groups.locator('h3').textContent(), /avails-week-48\.xml\s+· 4 errors, 3 warnings/);
   const heads = await groups.locator('h4').allTextContents();
   assert.deepEqual(heads.map((h) => h.trim()), ['4 errors: must be fixed', '3 warnings: do not fail the delivery']);
-  const errors = groups.locator('ol.dv-list').nth(0).locator('li.finding.error');
-  const warnings = groups.locator('ol.dv-list').nth(1).locator('li.finding.warning');
+  // within a severity, one folding group per code, the biggest first, with its count; the
+  // first groups of errors open, the warnings folded; every finding inside its group
+  const errors = groups.locator('details.dv-group-error li.finding.error');
+  const warnings = groups.locator('details.dv-group-warning li.finding.warning');
   assert.equal(await errors.count(), 4);
   assert.equal(await warnings.count(), 3);
+  const codeGroups = groups.locator('details.dv-group');
+  const sev = await codeGroups.evaluateAll((ds) => ds.map((d) => [d.classList.contains('dv-group-error') ? 'error' : 'warning',
+    Number(d.dataset.count), d.open, d.querySelectorAll('li.finding').length]));
+  const firstWarning = sev.findIndex(([s]) => s === 'warning');
+  assert.ok(firstWarning > 0 && sev.slice(firstWarning).every(([s]) => s === 'warning'), 'errors first');
+  assert.equal(sev.reduce((n, [, c]) => n + c, 0), 7, 'the counts add up');
+  assert.ok(sev.every(([, c, , n]) => c === n), 'each group holds its findings');
+  assert.equal(sev[0][2], true, 'the first group of errors is open');
+  assert.ok(sev.slice(firstWarning).every(([, , open]) => !open), 'warnings are folded');
+  for (let i = 1; i < firstWarning; i++) assert.ok(sev[i - 1][1] >= sev[i][1], 'the biggest group first');
+  assert.match(await codeGroups.first().locator('summary').textContent(), /error\s+avails\.[a-z_.]+\s+\d+ errors?/);
+  await shot(page, 'delivery-grouped');
   for (const li of await page.locator('li.finding').all()) {
     assert.match(await li.locator('.where').textContent(), /^Where: line \d+: \/AvailList\//);
     assert.match(await li.locator('.fix').textContent(), /^How to fix: \S/);

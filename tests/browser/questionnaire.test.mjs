@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, newPage, startServer, signIn, visit, shot, assertClean } from './browser.mjs';
+import { fillQuestionnaire } from '../api/journeys.mjs';
 
 let s, browser, admin, cam, partner, other, token;
 const PASSWORD = 'a partner password 1';
@@ -243,4 +244,34 @@ test('the questionnaire on a phone', async () => {
   await visit(page, `${s.base}/partners/${other}/questionnaire`, 'questionnaire-phone');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
+});
+
+test('a launch date before the earliest the standard path allows: the partner is told at submit and on its page', async () => {
+  // the other organisation answers everything, with a launch date five weeks away
+  const them = await s.signIn('someone@other.example', 'correct horse battery');
+  await fillQuestionnaire(s, other, them, { delivery_method: 'self', already_onboarded: 'no', target_launch_date: '2027-01-04' });
+  const page = await newPage(browser);
+  await signIn(page, s.base, 'someone@other.example', 'correct horse battery');
+  await visit(page, `${s.base}/partners/${other}/questionnaire`);
+  page.on('dialog', (d) => d.accept());
+  const [res] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Submit questionnaire' }).click()]);
+  assert.equal(res.status(), 200, 'submitted: a warning, not a refusal');
+  await page.waitForSelector('.qn-read');
+  assert.match(await page.textContent('.flash-ok'), /questionnaire is submitted .* your target launch date, Mon 4 Jan 2027, is before the earliest date the standard path allows \(Wed 20 Jan 2027\)/);
+  const panel = page.locator('#launch-warning');
+  assert.match(await panel.locator('h2').textContent(), /Target launch Mon 4 Jan 2027 is before the earliest the standard path allows \(Wed 20 Jan 2027\); needs an onboarded posthouse/);
+  assert.match(await panel.textContent(), /agree a later launch date with your contact at the service/, 'no posthouse fits its formats: a later date is the way');
+  assertClean(page);
+  await shot(page, 'questionnaire-launch-warning');
+
+  // its partner page shows the same, and the planner link asks about that date
+  await visit(page, `${s.base}/partners/${other}`);
+  assert.match(await page.locator('#launch-warning h2').textContent(), /Target launch Mon 4 Jan 2027/);
+  assertClean(page);
+  await page.locator('#launch-warning').scrollIntoViewIfNeeded();
+  await shot(page, 'partner-launch-warning');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'See the plan for this date' }).click()]);
+  assert.equal(await page.inputValue('#target'), '2027-01-04');
+  assert.match(await page.textContent('main'), /before the earliest/i);
+  await shot(page, 'plan-launch-warning');
 });
