@@ -307,6 +307,8 @@ TEST(timewords_read_as_people_say_them)
     CHECK(time_parse_rfc3339("2027-01-05T00:00:00Z", &due) == 0); /* another year: said */
     timewords_due(lon, due, now, s);
     CHECK_STR_EQ(s, "by the end of Mon 4 Jan 2027, Europe/London");
+    timewords_deadline(lon, due, now, s);
+    CHECK_STR_EQ(s, "the end of Mon 4 Jan 2027");
     timewords_day(lon, due, now, s);
     CHECK_STR_EQ(s, "Tue 5 Jan 2027");
     const struct zone *ny;

@@ -40,20 +40,28 @@ void timewords_day(const struct zone *z, int64_t t, int64_t now, char out[static
     day_words(zone_local_day(z, t), zone_local_day(z, now), out, TIMEWORDS_MAX);
 }
 
-void timewords_due(const struct zone *z, int64_t due, int64_t now, char out[static TIMEWORDS_MAX])
+void timewords_deadline(const struct zone *z, int64_t due, int64_t now,
+                        char out[static TIMEWORDS_MAX])
 {
     char day[40];
     int64_t d = zone_local_day(z, due);
     int64_t today = zone_local_day(z, now);
     if (zone_day_start(z, d) == due) { /* a midnight: the end of the day before */
         day_words(d - 1, today, day, sizeof day);
-        snprintf(out, TIMEWORDS_MAX, "by the end of %s, %s", day, zone_name(z));
+        snprintf(out, TIMEWORDS_MAX, "the end of %s", day);
         return;
     }
     int h, m;
     local_hm(z, due, &h, &m);
     day_words(d, today, day, sizeof day);
-    snprintf(out, TIMEWORDS_MAX, "by %02d:%02d on %s, %s", h, m, day, zone_name(z));
+    snprintf(out, TIMEWORDS_MAX, "%02d:%02d on %s", h, m, day);
+}
+
+void timewords_due(const struct zone *z, int64_t due, int64_t now, char out[static TIMEWORDS_MAX])
+{
+    char when[TIMEWORDS_MAX];
+    timewords_deadline(z, due, now, when);
+    snprintf(out, TIMEWORDS_MAX, "by %.60s, %s", when, zone_name(z));
 }
 
 void timewords_at(const struct zone *z, int64_t t, int64_t now, char out[static TIMEWORDS_MAX])

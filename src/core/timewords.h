@@ -23,6 +23,12 @@
 
 /* "by the end of Mon 9 Mar, Europe/London" / "by 11:00 on Mon 30 Mar 2027, Europe/London". */
 void timewords_due(const struct zone *z, int64_t due, int64_t now, char out[static TIMEWORDS_MAX]);
+/*
+ * The deadline alone, for a sentence that says "by" and names the zone
+ * itself: "the end of Mon 9 Mar" / "11:00 on Mon 30 Mar 2027".
+ */
+void timewords_deadline(const struct zone *z, int64_t due, int64_t now,
+                        char out[static TIMEWORDS_MAX]);
 /* "Mon 30 Mar at 11:00, Europe/London" (with the year when not now's). */
 void timewords_at(const struct zone *z, int64_t t, int64_t now, char out[static TIMEWORDS_MAX]);
 /* "Mon 9 Mar" / "Mon 9 Mar 2027": the local date of t alone, no zone. */

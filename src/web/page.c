@@ -21,6 +21,7 @@
 #include "core/lifecycle.h"
 #include "core/role.h"
 #include "core/template.h"
+#include "core/timewords.h"
 #include "core/zone.h"
 
 extern const struct embedded_file html_templates_embedded[];
@@ -336,6 +337,24 @@ const char *web_time(struct req *r, int64_t t, const char *zone)
     return arena_printf(&r->arena, "%s %d %s %d, %02d:%02d (%s)", wd[w % 7], d.day,
                         mon[(d.month - 1) % 12], d.year, (int)(secs / 3600), (int)(secs / 60 % 60),
                         offs);
+}
+
+const char *web_deadline(struct req *r, int64_t due, const char *zone)
+{
+    const struct zone *z;
+    if (!zone || zone_open(zone, &z) != 0)
+        zone_open("UTC", &z);
+    char s[TIMEWORDS_MAX];
+    timewords_deadline(z, due, now_get(), s);
+    return arena_strdup(&r->arena, s);
+}
+
+const char *web_deadline_text(struct req *r, const char *rfc3339, const char *zone)
+{
+    int64_t t;
+    if (!rfc3339 || time_parse_rfc3339(rfc3339, &t) < 0)
+        return "";
+    return web_deadline(r, t, zone);
 }
 
 const char *web_time_text(struct req *r, const char *rfc3339, const char *zone)

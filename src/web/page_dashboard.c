@@ -61,7 +61,8 @@ static json_int_t num(const json_t *o, const char *key)
 
 /*
  * Sets the display fields of an instant on o: iso (RFC 3339, for <time> and
- * the countdown), text (in zone, with its offset), zone (named), and, when
+ * the countdown), text (in zone: a deadline in words when countdown, else
+ * the time with its offset), zone (named), and, when
  * countdown, the time left or late as the countdown's fallback text and
  * "late" when it has passed.
  */
@@ -72,7 +73,9 @@ static void set_instant(struct req *r, json_t *o, const char *iso, const char *z
     if (!iso || time_parse_rfc3339(iso, &t) < 0)
         return;
     json_object_set_new(o, "iso", json_string(iso));
-    json_object_set_new(o, "text", json_string(web_time(r, t, zone)));
+    /* a deadline reads as people say it ("the end of Wed 2 Dec"), a moment as a time */
+    json_object_set_new(o, "text",
+                        json_string(countdown ? web_deadline(r, t, zone) : web_time(r, t, zone)));
     json_object_set_new(o, "zone", json_string(zone && *zone ? zone : "UTC"));
     if (countdown) {
         const char *d = web_duration(r, t - now);

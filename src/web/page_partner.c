@@ -134,6 +134,17 @@ static json_t *when(struct req *r, int64_t t, const char *zone)
     return json_pack("{s:s, s:s}", "iso", iso, "text", web_time(r, t, zone));
 }
 
+/* {iso, text} of a deadline: "by the end of Wed 2 Dec" in the partner's zone; null for 0. */
+static json_t *due_when(struct req *r, int64_t t, const char *zone)
+{
+    if (!t)
+        return json_null();
+    char iso[21];
+    time_format_rfc3339(t, iso);
+    return json_pack("{s:s, s:s}", "iso", iso, "text",
+                     arena_printf(&r->arena, "by %s", web_deadline(r, t, zone)));
+}
+
 static const char *id_text(struct req *r, int64_t id)
 {
     return arena_printf(&r->arena, "%lld", (long long)id);
@@ -782,7 +793,7 @@ static json_t *requests_vm(struct view *v, const json_t *requests)
             if (!key)
                 continue;
             json_t *due = !strcmp(st, "paused") ? json_pack("{s:b}", "paused", true)
-                                                : when(v->r, jtime(c, "due_at"), v->zone);
+                                                : due_when(v->r, jtime(c, "due_at"), v->zone);
             json_object_set_new(row, key, due);
         }
         json_array_append_new(list, row);
@@ -808,7 +819,7 @@ static void clocks_vm(struct view *v, const json_t *clocks, const json_t *titles
         json_t *row = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)jint(c, "id"), "label",
                                 clock_label(r, c, titles, false), "state", st ? st : "");
         json_object_set_new(row, "started", when(r, jtime(c, "started_at"), v->zone));
-        json_object_set_new(row, "due", when(r, due, v->zone));
+        json_object_set_new(row, "due", due_when(r, due, v->zone));
         json_object_set_new(row, "closed", when(r, jtime(c, "closed_at"), v->zone));
         if (st && !strcmp(st, "running") && due)
             json_object_set_new(row, "countdown", json_true());

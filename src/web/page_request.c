@@ -106,7 +106,10 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
                                    "paused", is(state, "paused"), "closed", !open);
             if (due) {
                 json_object_set_new(vm, "due_iso", json_string(due));
-                json_object_set_new(vm, "due_local", json_string(web_time_text(r, due, zone)));
+                /* as people say it: "by the end of Wed 2 Dec"; the exact instant beside it */
+                json_object_set_new(
+                    vm, "due_local",
+                    json_string(arena_printf(&r->arena, "by %s", web_deadline_text(r, due, zone))));
                 json_object_set_new(vm, "due_utc", json_string(web_time_text(r, due, NULL)));
             }
             if (str(c, "pause_reason")) {

@@ -165,7 +165,7 @@ static json_t *request_options(struct req *r, json_int_t partner, json_int_t cho
             const char *due = str_of(q, "due_at");
             int64_t due_t;
             if (due && time_parse_rfc3339(due, &due_t) == 0 && strcmp(status, "passed")) {
-                const char *words = op_at_words(&ro, due_t, zone);
+                const char *words = op_due_words(&ro, due_t, zone);
                 json_object_set_new(o, v[i].overdue ? "rwas_due" : "rdue",
                                     json_string(arena_printf(&r->arena, "%s", words)));
             }
@@ -355,7 +355,7 @@ static void show(struct req *r, int status, const char *error)
             time_parse_rfc3339(str_of(q, "due_at"), &due_t) == 0) {
             struct op wo;
             req_op_init(r, &wo);
-            const char *words = arena_printf(&r->arena, "%s", op_at_words(&wo, due_t, zone));
+            const char *words = arena_printf(&r->arena, "%s", op_due_words(&wo, due_t, zone));
             if (due_t <= wo.now) {
                 json_object_set_new(ctx, "late_text", json_string(words));
             } else {

@@ -72,6 +72,14 @@ const char *page_field(struct req *r, const char *name);
  * "Thu 26 Nov 2026, 14:05 (UTC+01:00)". From the request's arena.
  */
 const char *web_time(struct req *r, int64_t t, const char *zone);
+/*
+ * A deadline for people, in zone, for a sentence that says "by" and names
+ * the zone beside it: "the end of Wed 2 Dec" for a local midnight (what a
+ * person calls it), "11:00 on Mon 30 Mar" otherwise (core/timewords.h).
+ */
+const char *web_deadline(struct req *r, int64_t due, const char *zone);
+/* The same from RFC 3339 text; "" for NULL or bad text. */
+const char *web_deadline_text(struct req *r, const char *rfc3339, const char *zone);
 /* The same from RFC 3339 text (as the API gives it); "" for NULL or bad text. */
 const char *web_time_text(struct req *r, const char *rfc3339, const char *zone);
 /* A duration for people: "2 d 4 h", "3 h 10 min", "45 min" (negative: the same, unsigned). */

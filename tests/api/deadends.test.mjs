@@ -130,6 +130,6 @@ test('the upload page pre-selects the overdue request, oldest first, and says it
   const selected = html.match(/<option value="(\d+)"[^>]*selected[^>]*>([^<]*)</);
   assert.ok(selected, 'a request is selected');
   assert.equal(Number(selected[1]), first, `the overdue one is selected, not ${second}`);
-  assert.match(selected[2], /late \(was due Wed 25 Nov at 09:00, Europe\/London\)/);
+  assert.match(selected[2], /late \(was due by 09:00 on Wed 25 Nov, Europe\/London\)/);
   assert.match(html, /id="late-requests"/);
 });

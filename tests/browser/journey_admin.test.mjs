@@ -112,8 +112,8 @@ test('a partner plans for itself on /plan, and its upload page names the late re
   await visit(page, `${w.s.base}/upload`);
   await page.waitForSelector('#upload-app:not([hidden])');
   assert.equal(await page.locator('#request').inputValue(), String(first));
-  assert.match(await page.locator('#request option:checked').textContent(), /late \(was due Wed 25 Nov at 09:00, Europe\/London\)/);
-  assert.match(await page.textContent('#late-requests'), /A request is overdue[\s\S]*Avails: the back catalogue[\s\S]*late \(was due Wed 25 Nov/);
+  assert.match(await page.locator('#request option:checked').textContent(), /late \(was due by 09:00 on Wed 25 Nov, Europe\/London\)/);
+  assert.match(await page.textContent('#late-requests'), /A request is overdue[\s\S]*Avails: the back catalogue[\s\S]*late \(was due by 09:00 on Wed 25 Nov/);
   await shot(page, 'upload-late');
   assertClean(page);
 });

@@ -106,7 +106,7 @@ test('a pim drives the partner from setup to training through the page, and issu
   assert.match(await row.locator('td[data-label="Deliver by"] .countdown').textContent(),
     /^(2 d 0 h 0 min|1 d 23 h 5\d min) left$/);
   assert.match(await row.locator('td[data-label="Respond by"] .countdown').textContent(), /left$/);
-  assert.match(await row.locator('td[data-label="Deliver by"]').textContent(), /Wed 2 Dec 2026, 09:00 \(UTC\)/);
+  assert.match(await row.locator('td[data-label="Deliver by"]').textContent(), /by 09:00 on Wed 2 Dec/);
 
   // the timeline: stages, the clocks now running, "now"; the same in words
   const svg = page.locator('.timeline svg.tl');

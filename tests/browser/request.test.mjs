@@ -45,7 +45,7 @@ test('the partner sees the deadline in its zone with a countdown, writes a messa
   // the 48-hour clock: due Wed 4 Nov 10:00 in Oslo (09:00 UTC), counting down on the server's clock
   const owed = await page.textContent('.rq-next');
   assert.match(owed, /You: deliver the files by the due time below/);
-  assert.match(owed, /Delivery within 48 hours: due\s+Wed 4 Nov 2026, 10:00 \(UTC\+01:00\)\s+in Europe\/Oslo/);
+  assert.match(owed, /Delivery within 48 hours: due\s+by 10:00 on Wed 4 Nov\s+in Europe\/Oslo/);
   assert.match(owed, /Wed 4 Nov 2026, 09:00 \(UTC\)/);
   await page.waitForFunction(() => /left$/.test(document.querySelector('.rq-countdown .countdown').textContent));
   assert.match(await page.textContent('.rq-countdown .countdown'), /^(2 d 0 h 0 min|1 d 23 h 59 min) left$/);
@@ -97,7 +97,7 @@ test('staff read the thread, pause and resume the clocks, and re-request through
   await at(w, '2026-11-02T15:00:00Z'); // paused for six hours
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Resume the clocks' }).click()]);
   assert.match(await page.textContent('.flash-ok'), /run again/);
-  assert.match(await page.textContent('.rq-next'), /Delivery within 48 hours: due\s+Wed 4 Nov 2026, 16:00 \(UTC\+01:00\)/,
+  assert.match(await page.textContent('.rq-next'), /Delivery within 48 hours: due\s+by 16:00 on Wed 4 Nov/,
     'the due time moved by the paused time');
 
   await at(w, '2026-11-02T17:00:00Z');
@@ -107,7 +107,7 @@ test('staff read the thread, pause and resume the clocks, and re-request through
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Re-request' }).click()]);
   assert.match(await page.textContent('.flash-ok'), /Re-requested: the partner has 48 hours from now/);
   assert.match(await page.textContent('.rq-meta'), /Re-requested 1×, last Mon 2 Nov 2026, 18:00 \(UTC\+01:00\)/);
-  assert.match(await page.textContent('.rq-next'), /due\s+Wed 4 Nov 2026, 18:00 \(UTC\+01:00\)/);
+  assert.match(await page.textContent('.rq-next'), /due\s+by 18:00 on Wed 4 Nov/);
   assert.ok(await page.locator('.rq-clocks .badge.cancelled').count() >= 1, 'the replaced clocks are kept in the history');
 
   await page.getByLabel('Write a message').fill('Thanks, the template is out now.');
