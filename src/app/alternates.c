@@ -246,8 +246,7 @@ static int on_ack_breach(struct db *db, struct arena *a, const struct clock_row 
 {
     (void)now;
     struct op o;
-    op_init(&o, db, a, c->due_at, NULL, app_public_url());
-    op_join(&o);
+    clock_handler_op(&o, db, a, c->due_at);
     struct partner p;
     struct alternate_row r;
     int64_t id = subject_case(c->subject);
@@ -267,13 +266,7 @@ static int on_ack_breach(struct db *db, struct arena *a, const struct clock_row 
         rc = lifecycle_send_users(&o, &p, to, 2, "clock_breached", vars);
         json_decref(vars);
     }
-    if (rc == STORE_ERR_NOT_FOUND)
-        rc = 0;
-    if (rc == OP_REFUSED)
-        fprintf(stderr, "vodgate: handling clock %lld (%s) failed: %s\n", (long long)c->id, c->kind,
-                buf_str(&o.err.message));
-    op_free(&o);
-    return rc < 0 ? STORE_ERR : 0;
+    return clock_handler_end(&o, c, rc);
 }
 
 const struct clock_handler alternates_clock_handlers[] = {

@@ -164,8 +164,7 @@ static int on_missed(struct db *db, struct arena *a, const struct clock_row *c, 
 {
     (void)now;
     struct op o;
-    op_init(&o, db, a, c->due_at, NULL, app_public_url());
-    op_join(&o);
+    clock_handler_op(&o, db, a, c->due_at);
     struct partner p;
     int rc = store_partner_get(db, a, c->partner_id, &p);
     if (rc == 0) {
@@ -181,13 +180,7 @@ static int on_missed(struct db *db, struct arena *a, const struct clock_row *c, 
         rc = lifecycle_event(&o, &p, NULL, "milestone.missed", NULL,
                              json_pack("{s:I, s:s}", "clock", (json_int_t)c->id, "name",
                                        c->label ? c->label : ""));
-    if (rc == STORE_ERR_NOT_FOUND)
-        rc = 0;
-    if (rc == OP_REFUSED)
-        fprintf(stderr, "vodgate: handling clock %lld (%s) failed: %s\n", (long long)c->id, c->kind,
-                buf_str(&o.err.message));
-    op_free(&o);
-    return rc < 0 ? STORE_ERR : 0;
+    return clock_handler_end(&o, c, rc);
 }
 
 const struct clock_handler milestones_clock_handlers[] = {

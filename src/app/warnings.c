@@ -50,16 +50,16 @@ int warnings_list(struct op *o, int64_t partner_id, json_t **out)
 
 /* ---- the handlers' operation ---- */
 
-/* Starts a handler's operation: the system acts at instant at, in the sweep's transaction. */
-static void handler_op(struct op *o, struct db *db, struct arena *a, int64_t at)
+void clock_handler_op(struct op *o, struct db *db, struct arena *a, int64_t at)
 {
     op_init(o, db, a, at, NULL, app_public_url());
     op_join(o);
 }
 
-/* Ends it: a refusal is logged (the sweep records only that the handler failed). */
-static int handler_end(struct op *o, const struct clock_row *c, int rc)
+int clock_handler_end(struct op *o, const struct clock_row *c, int rc)
 {
+    if (rc == STORE_ERR_NOT_FOUND)
+        rc = 0;
     if (rc == OP_REFUSED)
         fprintf(stderr, "vodgate: handling clock %lld (%s) failed: %s\n", (long long)c->id, c->kind,
                 buf_str(&o->err.message));
@@ -209,7 +209,7 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
 {
     (void)now;
     struct op o;
-    handler_op(&o, db, a, c->due_at);
+    clock_handler_op(&o, db, a, c->due_at);
     struct request_row r;
     struct partner p;
     int rc = request_of(&o, c, &r, &p);
@@ -222,7 +222,7 @@ static int on_response_breach(struct db *db, struct arena *a, const struct clock
         if (rc == 0 && full)
             rc = breach_only(&o, c, &r, &p);
     }
-    return handler_end(&o, c, rc);
+    return clock_handler_end(&o, c, rc);
 }
 
 /* ---- the other breaches ---- */
@@ -233,16 +233,16 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
 {
     (void)now;
     struct op o;
-    handler_op(&o, db, a, c->due_at);
+    clock_handler_op(&o, db, a, c->due_at);
     struct request_row r;
     struct partner p;
     int rc = request_of(&o, c, &r, &p);
     if (rc == STORE_ERR_NOT_FOUND)
-        return handler_end(&o, c, 0);
+        return clock_handler_end(&o, c, 0);
     if (rc == 0)
         rc = store_request_set_late(db, r.id);
     if (rc < 0)
-        return handler_end(&o, c, rc);
+        return clock_handler_end(&o, c, rc);
     json_t *vars = json_pack("{s:s, s:s, s:s}", "title", r.title, "link",
                              arena_printf(a, "%s/requests/%lld", o.base_url, (long long)r.id),
                              "due", lifecycle_due_words(&o, &p, c->due_at));
@@ -253,7 +253,7 @@ static int on_delivery_breach(struct db *db, struct arena *a, const struct clock
     if (rc == 0)
         rc = lifecycle_event(&o, &p, c->subject, "request.late", NULL,
                              json_pack("{s:s}", "due_at", op_instant_text(&o, c->due_at)));
-    return handler_end(&o, c, rc);
+    return clock_handler_end(&o, c, rc);
 }
 
 /*
@@ -288,7 +288,7 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
 {
     (void)now;
     struct op o;
-    handler_op(&o, db, a, c->due_at);
+    clock_handler_op(&o, db, a, c->due_at);
     struct partner p;
     int rc = store_partner_get(db, a, c->partner_id, &p);
     if (rc == 0) {
@@ -296,7 +296,7 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
         rc = send_cap(&o, c, &p, "clock_breached", vars);
         json_decref(vars);
     }
-    return handler_end(&o, c, rc);
+    return clock_handler_end(&o, c, rc);
 }
 
 /* ---- due soon ---- */
@@ -309,14 +309,14 @@ static int on_cap_breach(struct db *db, struct arena *a, const struct clock_row 
 static int on_due_soon(struct db *db, struct arena *a, const struct clock_row *c, int64_t now)
 {
     struct op o;
-    handler_op(&o, db, a, now);
+    clock_handler_op(&o, db, a, now);
     struct partner p;
     int rc = store_partner_get(db, a, c->partner_id, &p);
     if (rc < 0)
-        return handler_end(&o, c, rc == STORE_ERR_NOT_FOUND ? 0 : rc);
+        return clock_handler_end(&o, c, rc == STORE_ERR_NOT_FOUND ? 0 : rc);
     /* a clock that does not run (paused since it was picked) reminds nobody */
     if (strcmp(c->state, "running") || !c->due_at)
-        return handler_end(&o, c, 0);
+        return clock_handler_end(&o, c, 0);
     const struct deadline_kind *k = deadline_kind(c->kind);
     json_t *vars = clock_vars(&o, &p, c);
     if (k && k->pausable)
@@ -324,7 +324,7 @@ static int on_due_soon(struct db *db, struct arena *a, const struct clock_row *c
     else if (k && k->extendable)
         rc = send_cap(&o, c, &p, "clock_due_soon", vars);
     json_decref(vars);
-    return handler_end(&o, c, rc);
+    return clock_handler_end(&o, c, rc);
 }
 
 const struct clock_handler warnings_clock_handlers[] = {

@@ -45,6 +45,15 @@ struct clock_handler {
     clock_event_fn on_breach; /* NULL: the breach is only recorded */
     clock_event_fn on_due_soon;
 };
+/*
+ * A handler's operation: the system acts at instant at, inside the sweep's
+ * transaction (op_join). clock_handler_end frees it and gives the sweep its
+ * answer: 0, or STORE_ERR for any failure (a refusal is logged first, since
+ * the sweep records only that the handler failed); a thing that is gone
+ * (STORE_ERR_NOT_FOUND) is nothing to do, 0.
+ */
+void clock_handler_op(struct op *o, struct db *db, struct arena *a, int64_t at);
+int clock_handler_end(struct op *o, const struct clock_row *c, int rc);
 /* The handlers of the lifecycle's clocks, for the sweep to use. */
 extern const struct clock_handler warnings_clock_handlers[];
 extern const int n_warnings_clock_handlers;
