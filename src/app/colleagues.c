@@ -107,7 +107,9 @@ static int invite(struct op *o, const struct partner *p, const char *email, cons
     struct user me = {0};
     const char *inviter = "Your organisation's admin";
     if (o->who.user_id && store_user_by_id(o->db, o->a, o->who.user_id, &me) == 0)
-        inviter = arena_printf(o->a, "%s (%s)", me.name && *me.name ? me.name : me.email, me.email);
+        inviter = !me.name || !*me.name || !strcmp(me.name, me.email)
+                      ? me.email /* not "a@b.example (a@b.example)" */
+                      : arena_printf(o->a, "%s (%s)", me.name, me.email);
     json_t *vars =
         json_pack("{s:s, s:s, s:s, s:s}", "partner", p->name, "inviter", inviter, "expires_words",
                   op_at_words(o, o->now + INVITATION_TTL, p->time_zone), "note", "");

@@ -164,11 +164,11 @@ static int tell_partner(struct op *o, const struct partner *p, const char *actio
                            "Acquisition Manager, %s.",
                            now, person(o, p->cam_id, "not assigned yet"));
     json_t *vars =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "decision", decision_words(action),
+        json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:o}", "decision", decision_words(action),
                   "decided_by", person(o, o->who.user_id, "your Partner Integrations Manager"),
-                  "at", op_at_words(o, o->now, p->time_zone), "note",
-                  note && *note ? note : "(no note given)", "what_now", now, "your_move", move,
-                  "posthouses", fit ? posthouse_lines(o, fit) : json_array());
+                  "at", op_at_words(o, o->now, p->time_zone), "notes",
+                  note && *note ? json_pack("[s]", note) : json_array(), "what_now", now,
+                  "your_move", move, "posthouses", fit ? posthouse_lines(o, fit) : json_array());
     int rc = lifecycle_send_partner(o, p, "decision", vars);
     json_decref(vars);
     return rc;
@@ -276,9 +276,9 @@ static int resume(struct op *o, const struct partner *p)
     if ((rc = lifecycle_set_stage(o, p, STAGE_TRAINING, "training resumed")) < 0)
         return rc;
     json_t *vars =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[]}", "decision", "the training resumes",
+        json_pack("{s:s, s:s, s:s, s:[], s:s, s:s, s:[]}", "decision", "the training resumes",
                   "decided_by", person(o, o->who.user_id, "your Partner Integrations Manager"),
-                  "at", op_at_words(o, o->now, p->time_zone), "note", "(no note given)", "what_now",
+                  "at", op_at_words(o, o->now, p->time_zone), "notes", "what_now",
                   "the training is back on, its warning count restarts at zero, "
                   "and the 30-day training clock runs.",
                   "your_move",
