@@ -50,19 +50,6 @@ static const char *formats_text(struct req *r, const json_t *ph)
     return s;
 }
 
-/* The onboarded posthouses of the directory: [{id, name, approved_formats}] (new ref). */
-static json_t *directory(struct req *r)
-{
-    struct op o;
-    json_t *ans = NULL;
-    req_op_init(r, &o);
-    int rc = posthouses_directory(&o, &ans);
-    op_free(&o);
-    json_t *list = rc == 0 ? json_incref(json_object_get(ans, "posthouses")) : NULL;
-    json_decref(ans);
-    return json_is_array(list) ? list : (json_decref(list), json_array());
-}
-
 /* text with its first letter in capitals, for a line of its own (request arena). */
 static const char *sentence(struct req *r, const char *text)
 {
@@ -192,7 +179,7 @@ void decision_panel_vm(struct req *r, const json_t *partner, json_t *vm, bool on
         !json_is_true(json_object_get(partner, "posthouse"))) {
         const json_t *fit = json_is_object(d) ? json_object_get(d, "posthouses") : NULL;
         bool proposal = json_is_array(fit);
-        json_t *offered = proposal ? json_incref((json_t *)fit) : directory(r);
+        json_t *offered = proposal ? json_incref((json_t *)fit) : web_posthouses(r);
         int64_t current = json_integer_value(json_object_get(agent, "id"));
         /* the partner is offered the switch when it was proposed, or when it has an agent */
         if (!org || proposal || current) {

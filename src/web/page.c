@@ -4,14 +4,13 @@
  */
 #include "web/web.h"
 
-#include "app/op.h"
-#include "app/partners.h"
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app/op.h"
+#include "app/partners.h"
+#include "app/posthouses.h"
 #include "base/embedded.h"
 #include "base/now.h"
 #include "base/recover.h"
@@ -303,6 +302,18 @@ json_t *web_partner_view(struct req *r, int64_t id)
     json_t *p = NULL;
     req_op_init(r, &o);
     return page_op_done(r, &o, partners_view(&o, id, &p)) ? p : NULL;
+}
+
+json_t *web_posthouses(struct req *r)
+{
+    struct op o;
+    json_t *ans = NULL;
+    req_op_init(r, &o);
+    int rc = posthouses_directory(&o, &ans);
+    op_free(&o);
+    json_t *list = rc == 0 ? json_incref(json_object_get(ans, "posthouses")) : NULL;
+    json_decref(ans);
+    return json_is_array(list) ? list : (json_decref(list), json_array());
 }
 
 void page_op_redirect(struct req *r, struct op *o, int rc, const char *back, const char *ok_text)

@@ -312,19 +312,6 @@ struct qn_page {
     bool editable;
 };
 
-/* The onboarded posthouses of the directory ([] when refused). New reference. */
-static json_t *posthouse_list(struct req *r)
-{
-    struct op o;
-    json_t *ans = NULL;
-    req_op_init(r, &o);
-    int rc = posthouses_directory(&o, &ans);
-    op_free(&o);
-    json_t *list = rc == 0 ? json_incref(json_object_get(ans, "posthouses")) : NULL;
-    json_decref(ans);
-    return list ? list : json_array();
-}
-
 /* Does the definition ask for a posthouse (and so need the directory)? */
 static bool asks_posthouse(const json_t *by_key, const json_t *answers, bool editable)
 {
@@ -498,7 +485,7 @@ static void render(struct req *r, int status, const struct qn_page *pg)
     json_int_t pid = json_integer_value(json_object_get(pg->partner, "id"));
     json_t *by_key = questions_by_key(def);
     json_t *posthouses =
-        asks_posthouse(by_key, answers, pg->editable) ? posthouse_list(r) : json_array();
+        asks_posthouse(by_key, answers, pg->editable) ? web_posthouses(r) : json_array();
     bool staff = !role_is_org(r->who.role);
     const char *st = str(qn, "status");
     json_t *vm = json_pack(

@@ -63,6 +63,8 @@ void page_op_redirect(struct req *r, struct op *o, int rc, const char *back, con
  * caller owns the result.
  */
 json_t *web_partner_view(struct req *r, int64_t id);
+/* The onboarded posthouses of the directory, [{id, name, approved_formats, ...}]; [] when refused. New reference. */
+json_t *web_posthouses(struct req *r);
 
 /* The form field name of this POST, or NULL. */
 const char *page_field(struct req *r, const char *name);
