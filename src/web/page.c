@@ -360,6 +360,22 @@ const char *web_deadline(struct req *r, int64_t due, const char *zone)
     return arena_strdup(&r->arena, s);
 }
 
+const char *web_date(struct req *r, const char *iso_date)
+{
+    struct civil_date d;
+    if (!iso_date || date_parse(iso_date, &d) < 0)
+        return iso_date ? iso_date : "";
+    static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int64_t day = days_from_civil(d.year, d.month, d.day);
+    int64_t now = now_get();
+    struct civil_date today = civil_from_days(now >= 0 ? now / 86400 : 0);
+    const char *text =
+        arena_printf(&r->arena, "%s %d %s", wd[(weekday_from_days(day) + 6) % 7], d.day, mon[d.month - 1]);
+    return d.year == today.year ? text : arena_printf(&r->arena, "%s %d", text, d.year);
+}
+
 const char *web_deadline_text(struct req *r, const char *rfc3339, const char *zone)
 {
     int64_t t;

@@ -1162,7 +1162,8 @@ void page_partner(struct req *r)
                         json_integer((json_int_t)(json_array_size(clocks) - d.n_clocks)));
     if (plan && jstr(plan, "earliest") && v.facts.stage != STAGE_STEADY)
         json_object_set_new(v.vm, "plan",
-                            json_pack("{s:s, s:I, s:b}", "earliest", jstr(plan, "earliest"), "days",
+                            json_pack("{s:s, s:s, s:I, s:b}", "earliest", jstr(plan, "earliest"),
+                                      "earliest_text", web_date(r, jstr(plan, "earliest")), "days",
                                       (json_int_t)jint(plan, "days_to_earliest"), "channels",
                                       json_is_true(json_object_get(p, "channels"))));
 

@@ -80,6 +80,8 @@ const char *web_time(struct req *r, int64_t t, const char *zone);
  * person calls it), "11:00 on Mon 30 Mar" otherwise (core/timewords.h).
  */
 const char *web_deadline(struct req *r, int64_t due, const char *zone);
+/* A date ("2027-01-13") for people: "Wed 13 Jan 2027" (the year only when not this year); the text itself when it is not a date. */
+const char *web_date(struct req *r, const char *iso_date);
 /* The same from RFC 3339 text; "" for NULL or bad text. */
 const char *web_deadline_text(struct req *r, const char *rfc3339, const char *zone);
 /* The same from RFC 3339 text (as the API gives it); "" for NULL or bad text. */
