@@ -96,8 +96,8 @@ static json_t *body_parts(const char *body)
         size_t n = strcspn(u, " \t\r\n<>\"");
         while (n && strchr(".,;:)", u[n - 1])) /* a link ends before the sentence's punctuation */
             n--;
-        json_array_append_new(parts, json_pack("{s:s#, s:s#}", "text", p, (int)(u - p), "href", u,
-                                               (int)n));
+        json_array_append_new(
+            parts, json_pack("{s:s#, s:s#}", "text", p, (int)(u - p), "href", u, (int)n));
         p = u + n;
     }
     return parts;
@@ -158,9 +158,9 @@ void page_outbox(struct req *r)
     bool more_partners = false;
     /* An organisation's user reads its own mail here: no filters, no delivery details. */
     bool staff = !role_is_org(r->who.role);
-    json_t *choices = staff ? web_partner_choices(r, pid > 0 ? pid : 0, OUTBOX_PARTNER_CHOICES,
-                                                  &more_partners)
-                            : json_array();
+    json_t *choices =
+        staff ? web_partner_choices(r, pid > 0 ? pid : 0, OUTBOX_PARTNER_CHOICES, &more_partners)
+              : json_array();
     json_t *names = json_object();
     size_t i;
     json_t *c;
@@ -175,11 +175,10 @@ void page_outbox(struct req *r)
         json_array_append_new(states, json_pack("{s:s, s:s, s:b}", "value", all_states[k], "label",
                                                 state_label(all_states[k]), "selected",
                                                 state && !strcmp(state, all_states[k])));
-    json_t *vm =
-        json_pack("{s:s, s:o, s:o, s:b, s:s, s:b}", "title", staff ? "Outbox" : "Messages",
-                  "states", states, "partners", choices, "more_partners", more_partners, "to",
-                  to ? to : "", "filtered",
-                  (state && *state) || (pid_s && *pid_s) || (to && *to) || before);
+    json_t *vm = json_pack("{s:s, s:o, s:o, s:b, s:s, s:b}", "title", staff ? "Outbox" : "Messages",
+                           "states", states, "partners", choices, "more_partners", more_partners,
+                           "to", to ? to : "", "filtered",
+                           (state && *state) || (pid_s && *pid_s) || (to && *to) || before);
     json_object_set_new(vm, "staff", json_boolean(staff));
     json_object_set_new(vm, "me_email", json_string(r->user.email ? r->user.email : ""));
     json_object_set_new(vm, "limit", json_integer(OUTBOX_PAGE));

@@ -47,7 +47,7 @@ async function readMail(page, subject, name) {
   await row.locator('summary').click();
   const body = await row.locator('pre.mail-body').innerText();
   if (name) await shot(page, name);
-  return body;
+  return { body, row };
 }
 
 // Uploads a file on the upload page (its tus client) and delivers it; returns the delivery id.
@@ -103,7 +103,7 @@ test('the partner: questionnaire, a failed result read in its mail and on the pa
   const failed = await deliver(partner, BROKEN, 'failed');
 
   // 3. the failed result in its mail: counts, errors before warnings, where to respond, the link
-  const mail = await readMail(partner, `Delivery ${failed} for Kestrel Films failed`, 'journey-partner-mail-failed');
+  const { body: mail, row } = await readMail(partner, `Delivery ${failed} for Kestrel Films failed`, 'journey-partner-mail-failed');
   assert.match(mail, /4 errors, 3 warnings/);
   assert.ok(mail.indexOf('avails.language.invalid') < mail.indexOf('Warning '), `errors come before warnings:\n${mail}`);
   assert.match(mail, /avails\.territory\.invalid/);
@@ -113,8 +113,12 @@ test('the partner: questionnaire, a failed result read in its mail and on the pa
   const link = mail.match(/https?:\/\/\S+\/deliveries\/(\d+)/);
   assert.ok(link && Number(link[1]) === failed, 'the mail links to the result page');
 
-  // 4. the result page: the findings grouped by severity and code, errors first, with counts
-  await visit(partner, `${w.s.base}/deliveries/${failed}`, 'journey-partner-result-failed');
+  // 4. it follows the mail's link to the result page: the findings grouped by severity and
+  // code, errors first, with counts
+  await Promise.all([partner.waitForURL(new RegExp(`/deliveries/${failed}$`)), row.getByRole('link', { name: /\/deliveries\// }).click()]);
+  await partner.waitForLoadState('networkidle');
+  assertClean(partner);
+  await shot(partner, 'journey-partner-result-failed');
   const heads = await partner.$$eval('.dv-sev-head', (hs) => hs.map((h) => h.textContent.trim()));
   assert.match(heads[0], /error/i, `errors first: ${heads}`);
   const groups = await partner.$$eval('details.dv-group', (ds) => ds.map((d) => [d.dataset.code, Number(d.dataset.count)]));
@@ -135,10 +139,12 @@ test('the partner: questionnaire, a failed result read in its mail and on the pa
   assert.deepEqual((await warnings(w, p)).map((x) => [x.number, x.issued_at]),
     [[1, '2026-11-06T00:00:00Z'], [2, '2026-11-12T00:00:00Z'], [3, '2026-11-18T00:00:00Z']]);
   await visit(partner, `${w.s.base}/`);
-  const third = await readMail(partner, 'Warning 3 of 3 for Kestrel Films', 'journey-partner-mail-warnings');
+  const third = (await readMail(partner, 'Warning 3 of 3 for Kestrel Films', 'journey-partner-mail-warnings')).body;
   assert.match(third, /Winter avails/);
-  const subjects = await partner.$$eval('pre.mail-body, summary', (es) => es.map((e) => e.textContent));
-  assert.equal(subjects.filter((t) => /^Warning \d of 3/.test(t)).length, 3, 'three warnings, never a fourth');
+  assert.match(third, /the third warning/);
+  const subjects = await partner.$$eval('.outbox-table summary', (es) => es.map((e) => e.textContent.trim()));
+  assert.deepEqual(subjects.filter((t) => /^Warning/.test(t)).map((t) => t.slice(0, 12)),
+    ['Warning 3 of', 'Warning 2 of', 'Warning 1 of'], 'three warnings, never a fourth');
 
   // 7. the pim proposes a posthouse; the partner reads it, with the note, on its dashboard
   const note = 'Post House One already delivers HD avails for us: please deliver through them.';
@@ -163,11 +169,12 @@ test('the partner: questionnaire, a failed result read in its mail and on the pa
   await visit(house, `${w.s.base}/upload?request=${winter}`);
   assert.match(await house.textContent('h1'), /Upload for Kestrel Films/);
   const byHouse = await deliver(house, FIXED, 'passed');
+  await shot(house, 'journey-partner-posthouse-delivered');
 
   // 10. the partner sees that delivery on its own pages: the request answered, the delivery passed
   await visit(partner, `${w.s.base}/requests/${winter}`, 'journey-partner-delivered-through-posthouse');
   assert.ok(await partner.locator(`a[href="/deliveries/${byHouse}"]`).count(), 'the request lists the delivery');
-  await visit(partner, `${w.s.base}/deliveries/${byHouse}`);
+  await visit(partner, `${w.s.base}/deliveries/${byHouse}`, 'journey-partner-final-delivery');
   assert.match(await partner.textContent('.dv-verdict'), /pass/i);
   await visit(partner, `${w.s.base}/partners/${p.id}`);
   assert.ok(await partner.locator(`a[href="/deliveries/${byHouse}"]`).count(), 'its partner page lists it too');
