@@ -50,6 +50,7 @@ static json_t *nav(struct req *r)
         {"/plan", "Planner", true, true, false},
         {"/posthouses", "Posthouses", true, true, false},
         {"/outbox", "Outbox", true, false, false},
+        {"/outbox", "Messages", false, true, false}, /* an organisation's user: its own mail */
         {"/admin/users", "Users", true, false, true},
         {"/admin/calendars", "Calendars", true, false, true},
         {"/account", "Account", true, true, false},

@@ -7,7 +7,9 @@
  * app/messages.c's listing, the one GET /api/v1/messages answers with,
  * given the page's own query (the names are the same), so the page shows
  * exactly what the API would (invitation secrets blanked for anyone but
- * their recipient).
+ * their recipient). An organisation's user (a partner, a posthouse) reads
+ * its own mail here, as "Messages": the listing holds only mail to it, and
+ * the page drops the filters and the delivery details meant for staff.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include "app/op.h"
 #include "web/pages.h"
 #include "app/scope.h"
+#include "core/role.h"
 #include "web/web.h"
 
 #define OUTBOX_PAGE            50
@@ -75,6 +78,31 @@ static const char *state_label(const char *state)
     return state;
 }
 
+/*
+ * The body as [{text, href}] parts: the http(s) links of a message (the page
+ * it is about) become links a person clicks, the rest stays text.
+ */
+static json_t *body_parts(const char *body)
+{
+    json_t *parts = json_array();
+    const char *p = body ? body : "";
+    while (*p) {
+        const char *a = strstr(p, "http://"), *b = strstr(p, "https://");
+        const char *u = a && (!b || a < b) ? a : b;
+        if (!u) {
+            json_array_append_new(parts, json_pack("{s:s}", "text", p));
+            break;
+        }
+        size_t n = strcspn(u, " \t\r\n<>\"");
+        while (n && strchr(".,;:)", u[n - 1])) /* a link ends before the sentence's punctuation */
+            n--;
+        json_array_append_new(
+            parts, json_pack("{s:s#, s:s#}", "text", p, (int)(u - p), "href", u, (int)n));
+        p = u + n;
+    }
+    return parts;
+}
+
 static json_t *message_row(struct req *r, const json_t *m, json_t *names)
 {
     const char *state = json_string_value(json_object_get(m, "state"));
@@ -86,6 +114,8 @@ static json_t *message_row(struct req *r, const json_t *m, json_t *names)
         state ? state : "", "state_label", state_label(state ? state : ""), "attempts", attempts,
         "created", web_time_text(r, json_string_value(json_object_get(m, "created_at")), NULL),
         "created_at", json_string_value(json_object_get(m, "created_at")));
+    json_object_set_new(row, "body_parts",
+                        body_parts(json_string_value(json_object_get(m, "body"))));
     json_object_set_new(row, "attempts_text",
                         json_string(attempts == 0   ? "Not tried yet"
                                     : attempts == 1 ? "1 attempt"
@@ -126,8 +156,11 @@ void page_outbox(struct req *r)
                *to = req_query(r, "to"), *before = req_query(r, "before");
     int64_t pid = pid_s ? strtoll(pid_s, NULL, 10) : 0;
     bool more_partners = false;
+    /* An organisation's user reads its own mail here: no filters, no delivery details. */
+    bool staff = !role_is_org(r->who.role);
     json_t *choices =
-        web_partner_choices(r, pid > 0 ? pid : 0, OUTBOX_PARTNER_CHOICES, &more_partners);
+        staff ? web_partner_choices(r, pid > 0 ? pid : 0, OUTBOX_PARTNER_CHOICES, &more_partners)
+              : json_array();
     json_t *names = json_object();
     size_t i;
     json_t *c;
@@ -142,10 +175,12 @@ void page_outbox(struct req *r)
         json_array_append_new(states, json_pack("{s:s, s:s, s:b}", "value", all_states[k], "label",
                                                 state_label(all_states[k]), "selected",
                                                 state && !strcmp(state, all_states[k])));
-    json_t *vm =
-        json_pack("{s:s, s:o, s:o, s:b, s:s, s:b}", "title", "Outbox", "states", states, "partners",
-                  choices, "more_partners", more_partners, "to", to ? to : "", "filtered",
-                  (state && *state) || (pid_s && *pid_s) || (to && *to) || before);
+    json_t *vm = json_pack("{s:s, s:o, s:o, s:b, s:s, s:b}", "title", staff ? "Outbox" : "Messages",
+                           "states", states, "partners", choices, "more_partners", more_partners,
+                           "to", to ? to : "", "filtered",
+                           (state && *state) || (pid_s && *pid_s) || (to && *to) || before);
+    json_object_set_new(vm, "staff", json_boolean(staff));
+    json_object_set_new(vm, "me_email", json_string(r->user.email ? r->user.email : ""));
     json_object_set_new(vm, "limit", json_integer(OUTBOX_PAGE));
     json_t *ans = NULL;
     struct messages_query mq = {to, state, pid_s, before, req_query(r, "limit")};

@@ -106,11 +106,14 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
                                    "paused", is(state, "paused"), "closed", !open);
             if (due) {
                 json_object_set_new(vm, "due_iso", json_string(due));
-                /* as people say it: "by the end of Wed 2 Dec"; the exact instant beside it */
+                /* as people say it: "by the end of Wed 2 Dec"; the exact instant beside it in
+                   UTC when it reads otherwise (not in a zone at UTC+0) */
                 json_object_set_new(
                     vm, "due_local",
                     json_string(arena_printf(&r->arena, "by %s", web_deadline_text(r, due, zone))));
-                json_object_set_new(vm, "due_utc", json_string(web_time_text(r, due, NULL)));
+                const char *local = web_time_text(r, due, zone), *utc = web_time_text(r, due, NULL);
+                if (strcmp(local, utc) != 0)
+                    json_object_set_new(vm, "due_utc", json_string(utc));
             }
             if (str(c, "pause_reason")) {
                 json_object_set_new(vm, "pause_reason", json_string(str(c, "pause_reason")));
@@ -140,8 +143,9 @@ static json_t *view(struct req *r, const json_t *q, const json_t *partner)
         "any_running", any_running, "any_paused", any_paused);
     if (next) {
         json_object_set(vm, "next", next);
-        json_object_set_new(vm, "next_delivery",
-                            json_boolean(is(str(next, "ckind"), deadline_name(DEADLINE_DELIVERY_48H))));
+        json_object_set_new(
+            vm, "next_delivery",
+            json_boolean(is(str(next, "ckind"), deadline_name(DEADLINE_DELIVERY_48H))));
     }
     if (str(q, "note") && *str(q, "note"))
         json_object_set_new(vm, "note", json_string(str(q, "note")));

@@ -33,7 +33,8 @@ static const struct route page_routes[] = {
     /* planner, posthouses, outbox, account pages */
     {"GET", "/plan", page_plan, ACT_PLAN_READ, ROUTE_PAGE, SCOPE_NONE}, /* a partner: its own */
     {"GET", "/posthouses", page_posthouses, ACT_POSTHOUSE_LIST, ROUTE_PAGE, SCOPE_NONE},
-    {"GET", "/outbox", page_outbox, ACT_STAFF_VIEW, ROUTE_PAGE, SCOPE_NONE},
+    /* staff: the whole outbox; anyone else: their own mail ("Messages", issue 14) */
+    {"GET", "/outbox", page_outbox, ACT_MESSAGE_LIST, ROUTE_PAGE, SCOPE_NONE},
     {"GET", "/account", page_account, ACT_SIGNED_IN, ROUTE_PAGE, SCOPE_NONE},
     {"POST", "/account", page_account_post, ACT_SIGNED_IN, ROUTE_PAGE, SCOPE_NONE},
     /* before /partners/{id}: "new" is not an id */

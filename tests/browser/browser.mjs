@@ -86,3 +86,54 @@ export async function visit(page, url, name) {
   if (name) await shot(page, name);
   return res;
 }
+
+// Submits the form on the page whose hidden "do" is action (and whose item is item), after
+// fill(form); opens the <details> it sits in first; checks the flash is not an error.
+export async function act(page, action, { item, fill } = {}) {
+  const sel = `form:has(input[name="do"][value="${action}"])` + (item ? `:has(input[name="item"][value="${item}"])` : '');
+  const form = page.locator(sel).first();
+  const details = page.locator(`details:has(${sel})`).first();
+  if (await details.count() && !(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+  if (fill) await fill(form);
+  try {
+    await Promise.all([page.waitForNavigation({ timeout: 10000 }), form.locator('button[type="submit"]').first().click({ timeout: 10000 })]);
+  } catch (e) {
+    await shot(page, `journey-failed-${action}`);
+    throw e;
+  }
+  const failed = page.locator('.flash-error');
+  assert.equal(await failed.count(), 0, `${action}: ${(await failed.count()) ? await failed.first().textContent() : ''}`);
+  assertClean(page, `${action} on ${page.url()}`);
+}
+
+// Answers a questionnaire field the way a person would, by its widget (see questionnaire.test.mjs):
+// "we deliver ourselves", "no" to yes/no questions, the first of the choices, a plausible text.
+export async function answerQuestion(page, key) {
+  const field = page.locator(`.qn-q[data-key="${key}"]`);
+  if (key === 'delivery_method') return field.getByLabel('We deliver ourselves').check();
+  const first = field.locator('input[type=radio], input[type=checkbox]').first();
+  if (await first.count()) {
+    const no = field.locator('input[value="no"]');
+    return ((await no.count()) ? no : first).check();
+  }
+  const select = field.locator('select');
+  if (await select.count()) return select.selectOption({ index: 1 });
+  const input = field.locator('input:not([type=hidden]), textarea').first();
+  const type = await input.getAttribute('type');
+  const mode = await input.getAttribute('inputmode');
+  await input.fill(type === 'email' ? 'team@harbour.example' : type === 'date' ? '2027-03-01' : mode ? '12'
+    : ['territories', 'registration_country'].includes(key) ? 'GB' : key === 'languages' ? 'en-GB' : 'Harbour answer');
+}
+
+// On the questionnaire page: submits, answers what the refusal names, until it is accepted.
+export async function submitQuestionnaire(page) {
+  await page.waitForSelector('#qn-form');
+  for (let round = 0; round < 6; round++) {
+    const [r] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Submit questionnaire' }).click()]);
+    if (r.status() !== 422) break;
+    const keys = await page.$$eval('#error-summary a', (as) => as.map((a) => a.getAttribute('href').slice(3)));
+    assert.ok(keys.length > 0, 'a refused submission names what is missing');
+    for (const key of keys) await answerQuestion(page, key);
+  }
+  await page.waitForSelector('.qn-read');
+}

@@ -5,7 +5,7 @@
 // is a form on a page. Only the staff accounts are made beforehand.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, startServer, signIn, visit, shot, assertClean } from './browser.mjs';
+import { launch, newPage, startServer, signIn, visit, shot, assertClean, act, submitQuestionnaire } from './browser.mjs';
 
 const SAMPLE = '../shared/mddf/samples/avails/Avails_noErrors_v2.3.xml';
 const PARTNER_PASSWORD = 'journey partner password';
@@ -21,42 +21,6 @@ after(async () => {
   await browser?.close();
   assert.equal((await s.stop()).code, 0);
 });
-
-// Submits the form on the page whose hidden "do" is action (and whose item is item).
-async function act(page, action, { item, fill } = {}) {
-  const sel = `form:has(input[name="do"][value="${action}"])` + (item ? `:has(input[name="item"][value="${item}"])` : '');
-  const form = page.locator(sel).first();
-  const details = page.locator(`details:has(${sel})`).first();
-  if (await details.count() && !(await details.evaluate((d) => d.open))) await details.locator('summary').click();
-  if (fill) await fill(form);
-  try {
-    await Promise.all([page.waitForNavigation({ timeout: 10000 }), form.locator('button[type="submit"]').first().click({ timeout: 10000 })]);
-  } catch (e) {
-    await shot(page, `journey-failed-${action}`);
-    throw e;
-  }
-  const failed = page.locator('.flash-error');
-  assert.equal(await failed.count(), 0, `${action}: ${(await failed.count()) ? await failed.first().textContent() : ''}`);
-  assertClean(page, `${action} on ${page.url()}`);
-}
-
-// Answers a questionnaire field the way a person would, by its widget (see questionnaire.test.mjs).
-async function answer(page, key) {
-  const field = page.locator(`.qn-q[data-key="${key}"]`);
-  if (key === 'delivery_method') return field.getByLabel('We deliver ourselves').check();
-  const first = field.locator('input[type=radio], input[type=checkbox]').first();
-  if (await first.count()) {
-    const no = field.locator('input[value="no"]');
-    return ((await no.count()) ? no : first).check();
-  }
-  const select = field.locator('select');
-  if (await select.count()) return select.selectOption({ index: 1 });
-  const input = field.locator('input:not([type=hidden]), textarea').first();
-  const type = await input.getAttribute('type');
-  const mode = await input.getAttribute('inputmode');
-  await input.fill(type === 'email' ? 'team@harbour.example' : type === 'date' ? '2027-03-01' : mode ? '12'
-    : ['territories', 'registration_country'].includes(key) ? 'GB' : key === 'languages' ? 'en-GB' : 'Harbour answer');
-}
 
 test('a cam, a pim and the partner walk one partner from invitation to steady state through the pages', async () => {
   const staff = await newPage(browser);
@@ -90,15 +54,7 @@ test('a cam, a pim and the partner walk one partner from invitation to steady st
   await Promise.all([partner.waitForNavigation(), partner.locator('form button[type="submit"]').first().click()]);
   await partner.waitForSelector('nav[aria-label="Main"]');
   await partner.getByRole('link', { name: /questionnaire/i }).first().click();
-  await partner.waitForSelector('#qn-form');
-  for (let round = 0; round < 6; round++) {
-    const [r] = await Promise.all([partner.waitForNavigation(), partner.getByRole('button', { name: 'Submit questionnaire' }).click()]);
-    if (r.status() !== 422) break;
-    const keys = await partner.$$eval('#error-summary a', (as) => as.map((a) => a.getAttribute('href').slice(3)));
-    assert.ok(keys.length > 0, 'a refused submission names what is missing');
-    for (const key of keys) await answer(partner, key);
-  }
-  await partner.waitForSelector('.qn-read');
+  await submitQuestionnaire(partner);
   assertClean(partner);
 
   // 4. The pim provisions the accounts, plans the training and confirms setup.

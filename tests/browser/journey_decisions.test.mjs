@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, newPage, signIn, visit, shot, assertClean, SHOTS } from './browser.mjs';
+import { launch, newPage, signIn, visit, shot, assertClean, act, SHOTS } from './browser.mjs';
 import { world, at, posthouse, trainee, warnings } from '../api/journeys.mjs';
 
 let w, browser;
@@ -23,25 +23,13 @@ after(async () => {
   assert.equal((await w.s.stop()).code, 0);
 });
 
-// Submits the form whose hidden "do" is action, after fill; checks the flash is not an error.
-async function act(page, action, fill) {
-  const form = page.locator(`form:has(input[name="do"][value="${action}"])`).first();
-  const details = page.locator(`details:has(form:has(input[name="do"][value="${action}"]))`).first();
-  if (await details.count() && !(await details.evaluate((d) => d.open))) await details.locator('summary').click();
-  if (fill) await fill(form);
-  await Promise.all([page.waitForNavigation(), form.locator('button[type="submit"]').first().click()]);
-  const failed = page.locator('.flash-error');
-  assert.equal(await failed.count(), 0, `${action}: ${(await failed.count()) ? await failed.first().textContent() : ''}`);
-  assertClean(page, `${action} on ${page.url()}`);
-}
-
 // The pim records a decision with its note on the partner page.
 async function decide(pim, p, action, note) {
   await visit(pim, `${w.s.base}/partners/${p.id}`);
-  await act(pim, 'decide', async (f) => {
+  await act(pim, 'decide', { fill: async (f) => {
     await f.locator(`input[name="action"][value="${action}"]`).check();
     await f.locator('textarea[name="note"]').fill(note);
-  });
+  } });
   assert.match(await pim.textContent('.flash'), /Decision recorded/);
 }
 
@@ -73,10 +61,10 @@ test('the pim: three warnings, exactly three, then each decision with its conseq
   await at(w, '2026-11-02T10:00:00Z');
   for (const q of Object.values(p)) {
     await visit(pim, `${w.s.base}/partners/${q.id}`);
-    await act(pim, 'request', async (f) => {
+    await act(pim, 'request', { fill: async (f) => {
       await f.locator('select[name="kind"]').selectOption('avails');
       await f.locator('input[name="title"]').fill('Winter avails');
-    });
+    } });
   }
   // a long silence: exactly three warnings, each on its instant, never a fourth
   await at(w, '2026-11-18T00:00:00Z');
@@ -104,7 +92,7 @@ test('the pim: three warnings, exactly three, then each decision with its conseq
   const choose = panel(proposed).locator('form.decision-agent-form');
   assert.match(await choose.textContent(), /Post House One/);
   await shotPanel(proposed, 'decisions-partner-panel');
-  await act(proposed, 'agent', (f) => f.getByLabel(/Post House One/).check());
+  await act(proposed, 'agent', { fill: (f) => f.getByLabel(/Post House One/).check() });
   assert.match(await proposed.textContent('.flash'), /Delivery agent set/);
   assert.match(await panel(proposed).textContent(), /Delivery agent: Post House One/);
   assert.doesNotMatch(await proposed.textContent('.partner-head'), /3 warnings/, 'the count restarts');
