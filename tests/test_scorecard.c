@@ -12,7 +12,9 @@ enum { P = 10, PH = 20 }; /* the partner, its posthouse */
 
 /* id, previous, request, received (h), validated (h), by, status, late */
 #define D(id, prev, req, rec, val, by, st, late)                                                   \
-    {id, prev, req, (rec) * H, (val) * H, by, st, late}
+    {                                                                                              \
+        id, prev, req, (rec)*H, (val)*H, by, st, late                                              \
+    }
 
 /*
  * Request 1: delivered on time, passed. Request 2: delivered late, passed.
@@ -21,12 +23,9 @@ enum { P = 10, PH = 20 }; /* the partner, its posthouse */
  * redelivery still validating: open too.
  */
 static const struct sc_delivery card[] = {
-    D(1, 0, 1, 1, 2, P, SC_PASSED, false),
-    D(2, 0, 2, 3, 4, P, SC_PASSED, true),
-    D(3, 0, 3, 9, 10, P, SC_FAILED, false),
-    D(4, 0, 4, 20, 21, P, SC_FAILED, false),
-    D(5, 3, 3, 40, 41, P, SC_PASSED, false),
-    D(6, 0, 0, 50, 51, P, SC_FAILED, false),
+    D(1, 0, 1, 1, 2, P, SC_PASSED, false),      D(2, 0, 2, 3, 4, P, SC_PASSED, true),
+    D(3, 0, 3, 9, 10, P, SC_FAILED, false),     D(4, 0, 4, 20, 21, P, SC_FAILED, false),
+    D(5, 3, 3, 40, 41, P, SC_PASSED, false),    D(6, 0, 0, 50, 51, P, SC_FAILED, false),
     D(7, 6, 0, 60, 0, P, SC_VALIDATING, false),
 };
 #define N_CARD (sizeof card / sizeof card[0])
@@ -82,7 +81,7 @@ TEST(every_failure_of_a_chain_is_fixed_by_its_next_pass)
     /* fail (result 1 h), fail (result 5 h), pass received 11 h: fixes of 10 h and 6 h -> 8 h;
        then a pass and a failure after it: one open defect, named by the last failure */
     static const struct sc_delivery d[] = {
-        D(1, 0, 1, 0, 1, P, SC_FAILED, false), D(2, 1, 1, 4, 5, P, SC_FAILED, false),
+        D(1, 0, 1, 0, 1, P, SC_FAILED, false),   D(2, 1, 1, 4, 5, P, SC_FAILED, false),
         D(3, 2, 1, 11, 12, P, SC_PASSED, false), D(4, 3, 1, 20, 21, P, SC_FAILED, false),
         D(5, 4, 1, 22, 23, P, SC_FAILED, false),
     };

@@ -52,8 +52,9 @@ static int period_of(struct op *o, const char *zone_name, const char *from, cons
     if (rc < 0 || (rc = read_day(o, "from", from, &from_day)) < 0)
         return rc;
     if (from_day > to_day)
-        return op_invalid(o, "from", "the period starts after it ends: 'from' is a date on or "
-                                     "before 'to'");
+        return op_invalid(o, "from",
+                          "the period starts after it ends: 'from' is a date on or "
+                          "before 'to'");
     *out = (struct period){from_day, to_day, zone_day_start(z, from_day),
                            zone_day_start(z, to_day + 1)};
     return 0;
@@ -151,9 +152,8 @@ static int card_of(struct op *o, const struct partner *p, const struct period *p
     struct card_ctx c = {.pe = pe, .by_org = p->posthouse ? p->id : 0};
     scorecard_init(&c.s);
     struct gather g = {.done = count_partner, .ctx = &c};
-    int rc = p->posthouse
-                 ? store_scorecard_deliveries(o->db, 0, p->id, pe->until, gather_one, &g)
-                 : store_scorecard_deliveries(o->db, p->id, 0, pe->until, gather_one, &g);
+    int rc = p->posthouse ? store_scorecard_deliveries(o->db, 0, p->id, pe->until, gather_one, &g)
+                          : store_scorecard_deliveries(o->db, p->id, 0, pe->until, gather_one, &g);
     if (rc == 0 && g.n)
         count_partner(&g);
     if (rc == 0)
@@ -163,8 +163,7 @@ static int card_of(struct op *o, const struct partner *p, const struct period *p
     return rc < 0 ? op_failed(o, rc) : 0;
 }
 
-int scorecard_view(struct op *o, int64_t partner_id, const char *from, const char *to,
-                   json_t **out)
+int scorecard_view(struct op *o, int64_t partner_id, const char *from, const char *to, json_t **out)
 {
     *out = NULL;
     struct partner p;
@@ -241,8 +240,8 @@ static int each_done(struct gather *g)
     return 0;
 }
 
-int scorecards_each(struct op *o, const char *from, const char *to,
-                    int (*fn)(json_t *card, void *), void *ctx)
+int scorecards_each(struct op *o, const char *from, const char *to, int (*fn)(json_t *card, void *),
+                    void *ctx)
 {
     int rc = op_allow(o, ACT_STAFF_VIEW, SCOPE_NONE, NULL, NULL);
     if (rc < 0)

@@ -39,7 +39,7 @@ int scorecard_view(struct op *o, int64_t partner_id, const char *from, const cha
  * borrowed reference) until fn returns non-zero; from and to as above, the
  * default period counted in each partner's zone.
  */
-int scorecards_each(struct op *o, const char *from, const char *to,
-                    int (*fn)(json_t *card, void *), void *ctx);
+int scorecards_each(struct op *o, const char *from, const char *to, int (*fn)(json_t *card, void *),
+                    void *ctx);
 
 #endif

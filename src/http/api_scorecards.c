@@ -11,8 +11,8 @@ void api_partner_scorecard(struct req *r)
     struct op o;
     json_t *out;
     req_op_init(r, &o);
-    if (req_op_done(r, &o,
-                    scorecard_view(&o, req_param_id(r, 0), req_query(r, "from"),
-                                   req_query(r, "to"), &out)))
+    if (req_op_done(
+            r, &o,
+            scorecard_view(&o, req_param_id(r, 0), req_query(r, "from"), req_query(r, "to"), &out)))
         reply_json(r, 200, out);
 }
