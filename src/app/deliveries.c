@@ -112,6 +112,8 @@ static int receive(struct op *o, const struct partner *p, int64_t request_id, co
     d.kind = (char *)kind;
     d.status = "validating";
     d.created_by = o->who.user_id;
+    /* the partner itself, or the posthouse acting for it (a user or its transfer credential) */
+    d.delivered_by = o->who.org_id ? o->who.org_id : p->id;
     d.received_at = o->now;
     /* A redelivery answers the same request, or for self-serve deliveries is the next one of the
      * same kind: its result is compared with that one's. */

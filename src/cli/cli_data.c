@@ -1,8 +1,9 @@
 /*
  * `vodgate backup` and `vodgate export`: the operator's ways to take data
  * out. backup writes a consistent copy of the embedded database while the
- * server runs (SQLite's VACUUM INTO); export prints partners, clocks or the
- * audit log as CSV (RFC 4180: quoted when needed, CRLF line ends) for
+ * server runs (SQLite's VACUUM INTO); export prints partners, clocks, the
+ * audit log or the partners' scorecards (app/scorecards.c, as the API gives
+ * them) as CSV (RFC 4180: quoted when needed, CRLF line ends) for
  * spreadsheets and reports.
  */
 #include <getopt.h>
@@ -10,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/scorecards.h"
+#include "base/buf.h"
+#include "base/now.h"
 #include "base/timefmt.h"
 #include "cli/cli.h"
 #include "store/delivery_store.h"
@@ -146,21 +150,94 @@ static int clocks_of(const struct partner *p, void *ctx)
     return store_clock_each_of_partner(x->db, x->a, p->id, row_clock, NULL) < 0;
 }
 
+/* A rate as a number 0..1 with four decimals, empty when there is nothing to measure. */
+static void csv_rate(json_t *v, bool last)
+{
+    char s[24] = "";
+    if (json_is_number(v))
+        snprintf(s, sizeof s, "%.4f", json_number_value(v));
+    csv(s, last);
+}
+
+/* A count: 0 is a number here, never an empty field. */
+static void csv_count(json_t *v, bool last)
+{
+    char s[24];
+    snprintf(s, sizeof s, "%lld", (long long)json_integer_value(v));
+    csv(s, last);
+}
+
+static int row_scorecard(json_t *c, void *ctx)
+{
+    (void)ctx;
+    json_t *p = json_object_get(c, "partner");
+    csv_int(json_integer_value(json_object_get(p, "id")), false);
+    csv(json_string_value(json_object_get(p, "name")), false);
+    csv(json_is_true(json_object_get(p, "posthouse")) ? "yes" : "no", false);
+    csv(json_string_value(json_object_get(c, "from")), false);
+    csv(json_string_value(json_object_get(c, "to")), false);
+    csv(json_string_value(json_object_get(c, "time_zone")), false);
+    csv_count(json_object_get(c, "deliveries"), false);
+    static const char *const counts[][3] = {
+        {"on_time_rate", "on_time", "on_time_of"},
+        {"first_pass_rate", "first_pass", "first_pass_of"},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        csv_rate(json_object_get(c, counts[i][0]), false);
+        csv_count(json_object_get(c, counts[i][1]), false);
+        csv_count(json_object_get(c, counts[i][2]), false);
+    }
+    json_t *fix = json_object_get(c, "median_fix_hours");
+    char h[24] = "";
+    if (json_is_number(fix))
+        snprintf(h, sizeof h, "%.1f", json_number_value(fix));
+    csv(h, false);
+    csv_count(json_object_get(c, "fixes"), false);
+    csv_count(json_object_get(c, "open_defects"), true);
+    return 0;
+}
+
+/* Every partner's scorecard over --from..--to (app/scorecards.c), as the system. */
+static int export_scorecards(struct db *db, struct arena *a, const char *from, const char *to)
+{
+    fputs("partner,name,posthouse,from,to,time_zone,deliveries,on_time_rate,on_time,on_time_of,"
+          "first_pass_rate,first_pass,first_pass_of,median_fix_hours,fixes,open_defects\r\n",
+          stdout);
+    struct op o;
+    op_init(&o, db, a, now_get(), NULL, NULL);
+    int rc = scorecards_each(&o, from, to, row_scorecard, NULL);
+    if (rc < 0)
+        fprintf(stderr, "vodgate: %s\n",
+                rc == OP_REFUSED ? buf_str(&o.err.message) : "the store failed");
+    op_free(&o);
+    return rc;
+}
+
 int cli_export(int argc, char **argv)
 {
     static const char help[] =
         "usage: vodgate export partners|clocks|events [--partner ID] [--data DIR] [--database "
         "URL]\n"
+        "       vodgate export scorecards [--from DATE] [--to DATE] [--data DIR] [--database "
+        "URL]\n"
         "\nPrints CSV to standard output: partners (one row each), clocks (every clock of\n"
         "every partner, or of --partner), events (the audit log, oldest first; all, or\n"
-        "of --partner).\n";
+        "of --partner), scorecards (one row per partner: its deliveries from --from to\n"
+        "--to, YYYY-MM-DD in its zone, both included, by default the last 90 days; on\n"
+        "time against the 48-hour clock, first-pass acceptance, each rate 0..1 beside\n"
+        "its counts and empty when there is nothing to measure; the median hours from a\n"
+        "failed result to the passing redelivery; open defects; a posthouse's row counts\n"
+        "the deliveries it made, for itself and the partners it delivers for).\n";
     static const struct option opts[] = {{"data", required_argument, 0, 'd'},
                                          {"database", required_argument, 0, 'u'},
                                          {"partner", required_argument, 0, 'p'},
+                                         {"from", required_argument, 0, 'f'},
+                                         {"to", required_argument, 0, 't'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *data = cli_env("DATA", "./var"), *database = cli_env("DATABASE", NULL);
     int64_t partner = 0;
+    const char *from = NULL, *to = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -174,6 +251,12 @@ int cli_export(int argc, char **argv)
         case 'p':
             partner = atoll(optarg);
             break;
+        case 'f':
+            from = optarg;
+            break;
+        case 't':
+            to = optarg;
+            break;
         case 'h':
             fputs(help, stdout);
             return 0;
@@ -183,7 +266,8 @@ int cli_export(int argc, char **argv)
         }
     }
     const char *what = optind == argc - 1 ? argv[optind] : NULL;
-    if (!what || (strcmp(what, "partners") && strcmp(what, "clocks") && strcmp(what, "events"))) {
+    if (!what || (strcmp(what, "partners") && strcmp(what, "clocks") && strcmp(what, "events") &&
+                  strcmp(what, "scorecards"))) {
         fputs(help, stderr);
         return 2;
     }
@@ -203,6 +287,8 @@ int cli_export(int argc, char **argv)
         struct clock_export x = {db, &a};
         rc = partner ? store_clock_each_of_partner(db, &a, partner, row_clock, NULL)
                      : store_partner_each(db, &a, NULL, 0, clocks_of, &x);
+    } else if (!strcmp(what, "scorecards")) {
+        rc = export_scorecards(db, &a, from, to);
     } else {
         fputs("id,at,actor,partner,subject,action,before,after\r\n", stdout);
         rc = store_event_each(db, &a, partner, row_event, NULL);

@@ -21,7 +21,7 @@ static const struct {
     {"deliver", cli_deliver, "upload files and deliver them (resumable), then show the receipt"},
     {"backup", cli_backup, "write a consistent copy of the embedded database"},
     {"status", cli_status, "partners by stage, clocks, jobs and messages of an installation"},
-    {"export", cli_export, "print partners, clocks or the audit log as CSV"},
+    {"export", cli_export, "print partners, clocks, the audit log or scorecards as CSV"},
     {"demo", cli_demo, "seed demo data: staff, partners in every stage, deliveries"},
     {"routes", cli_routes, "print the route table as JSON (a test hook)"},
 };

@@ -80,6 +80,8 @@ static const struct {
     [ACT_USER_MANAGE] = {"user_manage", ROLE_ADMIN, 0, false},
     [ACT_COLLEAGUE_READ] = {"colleague_read", ROLE_ADMIN, ROLE_ORG, false},
     [ACT_COLLEAGUE_WRITE] = {"colleague_write", ROLE_ADMIN, ROLE_ORG, false},
+    /* issue 15, scorecards */
+    [ACT_SCORECARD_READ] = {"scorecard_read", ROLE_STAFF, ROLE_ORG, false},
 };
 
 /*

@@ -69,6 +69,8 @@ enum action {
     ACT_USER_MANAGE,     /* change a user's role or org_admin flag, disable or enable it */
     ACT_COLLEAGUE_READ,  /* an organisation's users (its own; admin: any) */
     ACT_COLLEAGUE_WRITE, /* invite and remove them (an org_admin user, checked by app/colleagues.c) */
+    /* issue 15, scorecards */
+    ACT_SCORECARD_READ, /* a partner's (or a posthouse's) scorecard */
     ACT_N
 };
 

@@ -139,4 +139,7 @@ void api_colleagues_list(struct req *r);
 void api_colleagues_invite(struct req *r);
 void api_colleagues_remove(struct req *r);
 
+/* api_scorecards.c (issue 15) */
+void api_partner_scorecard(struct req *r);
+
 #endif

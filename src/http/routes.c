@@ -138,6 +138,9 @@ static const struct route api_routes[] = {
      SCOPE_PARTNER},
     {"DELETE", "/api/v1/partners/{id}/users/{user}", api_colleagues_remove, ACT_COLLEAGUE_WRITE,
      CSRF, SCOPE_PARTNER},
+    /* issue 15: scorecards (api_scorecards.c) */
+    {"GET", "/api/v1/partners/{id}/scorecard", api_partner_scorecard, ACT_SCORECARD_READ, 0,
+     SCOPE_PARTNER},
 };
 
 #define MAX_TABLES 4

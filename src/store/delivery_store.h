@@ -22,6 +22,7 @@ struct delivery_row {
     char *ruleset;
     int64_t n_errors, n_warnings;
     bool late; /* received after the request's 48-hour clock ran out */
+    int64_t delivered_by; /* the organisation that delivered: the partner or its posthouse */
 };
 
 struct delivery_file_row {

@@ -24,7 +24,7 @@ static int64_t int_or_0(struct db_stmt *st, int col)
 
 #define DELIVERY_COLS                                                                              \
     "id, partner_id, request_id, previous_id, kind, status, created_by, received_at,"              \
-    " validated_at, ruleset, n_errors, n_warnings, late"
+    " validated_at, ruleset, n_errors, n_warnings, late, COALESCE(delivered_by, partner_id)"
 
 static void delivery_read(struct db_stmt *st, struct arena *a, struct delivery_row *d)
 {
@@ -41,16 +41,18 @@ static void delivery_read(struct db_stmt *st, struct arena *a, struct delivery_r
     d->n_errors = db_int(st, 10);
     d->n_warnings = db_int(st, 11);
     d->late = db_int(st, 12) != 0;
+    d->delivered_by = db_int(st, 13);
 }
 
 int store_delivery_add(struct db *db, const struct delivery_row *d, int64_t *id)
 {
     return err_of(db_run_id(db, id,
                             "INSERT INTO deliveries(partner_id, request_id, previous_id, kind,"
-                            " status, created_by, received_at, late)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                            "iIIssIib", d->partner_id, d->request_id, d->previous_id, d->kind,
-                            d->status, d->created_by, d->received_at, (int)d->late));
+                            " status, created_by, received_at, late, delivered_by)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                            "iIIssIibi", d->partner_id, d->request_id, d->previous_id, d->kind,
+                            d->status, d->created_by, d->received_at, (int)d->late,
+                            d->delivered_by ? d->delivered_by : d->partner_id));
 }
 
 int store_delivery_get(struct db *db, struct arena *a, int64_t id, struct delivery_row *out)

@@ -37,6 +37,7 @@
 #include "core/deadline.h"
 #include "core/lifecycle.h"
 #include "core/role.h"
+#include "web/partner_scorecard.h"
 #include "web/timelines.h"
 #include "web/decision_panel.h"
 #include "web/pages.h"
@@ -644,6 +645,8 @@ static json_t *org_block(struct req *r, json_int_t id, bool own, int64_t now)
     if (own) {
         json_object_set_new(block, "next", json_string(next_text(stage)));
         timelines_dashboard_vm(r, block, id); /* its page, launch timeline, cases (web/timelines.c) */
+        if (more || json_array_size(deliveries) || !strcmp(stage, "steady_state"))
+            partner_scorecard_vm(r, block, id, true); /* its scorecard (web/partner_scorecard.c) */
     }
     if (!strcmp(stage, "questionnaire"))
         json_object_set_new(

@@ -48,6 +48,7 @@
 #include "app/partners.h"
 #include "web/decision_panel.h"
 #include "web/launch_panel.h"
+#include "web/partner_scorecard.h"
 #include "web/svg_timeline.h"
 #include "web/timelines.h"
 #include "web/pages.h"
@@ -1179,6 +1180,8 @@ void page_partner(struct req *r)
     timelines_partner_vm(r, v.vm, p); /* launch timeline, alternate solutions (web/timelines.c) */
     actions_vm(&v, staff, calendars, questionnaire);
     decision_panel_vm(r, p, v.vm, false); /* the decision and the delivery agent */
+    if (json_array_size(deliveries) > 0 || v.facts.stage == STAGE_STEADY)
+        partner_scorecard_vm(r, v.vm, jint(p, "id"), false); /* web/partner_scorecard.c */
 
     json_t *vm = v.vm;
     json_decref(titles);

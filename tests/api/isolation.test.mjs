@@ -169,6 +169,8 @@ const cases = {
   'POST /admin/calendars': { form: () => ({ do: 'update', calendar: String(ids.calendar), name: `C ${uniq()}`, time_zone: 'Europe/London', working_days: '1', first: '2026', last: '2027' }) },
   'GET /partners/{id}/colleagues': {},
   'POST /partners/{id}/colleagues': { form: () => ({ do: 'invite', email: `page-colleague-${uniq()}@example.com` }) },
+  // issue 15: scorecards
+  'GET /api/v1/partners/{id}/scorecard': { query: '?from=2026-01-01&to=2026-12-31' },
 };
 
 const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@example.com\r\nDTSTART;VALUE=DATE:20261231\r\nSUMMARY:New Year\'s Eve\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
