@@ -369,11 +369,11 @@ const struct migration migrations[] = {
      "ALTER TABLE users ADD COLUMN org_admin INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE users ADD COLUMN disabled_at BIGINT;"
      "ALTER TABLE users ADD COLUMN last_sign_in_at BIGINT;"},
-    /* 15 (issue 15, scorecards): which organisation made a delivery, the partner itself or the
+    /* 14 (issue 15, scorecards): which organisation made a delivery, the partner itself or the
        posthouse acting for it, so a posthouse has a scorecard of its own; the deliveries made
        before are the signed-in user's organisation's, or the partner's (a transfer credential,
        staff) */
-    {15, "deliveries: the organisation that delivered (the partner, or its posthouse)",
+    {14, "deliveries: the organisation that delivered (the partner, or its posthouse)",
      "ALTER TABLE deliveries ADD COLUMN delivered_by BIGINT REFERENCES partners(id);"
      "UPDATE deliveries SET delivered_by = COALESCE((SELECT u.partner_id FROM users u"
      " WHERE u.id = deliveries.created_by), partner_id);"
