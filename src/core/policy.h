@@ -69,6 +69,10 @@ enum action {
     ACT_USER_MANAGE,     /* change a user's role or org_admin flag, disable or enable it */
     ACT_COLLEAGUE_READ,  /* an organisation's users (its own; admin: any) */
     ACT_COLLEAGUE_WRITE, /* invite and remove them (an org_admin user, checked by app/colleagues.c) */
+    /* issue 15, titles (SPEC 3, "Titles: the steady state") */
+    ACT_TITLES_READ,   /* the catalogue and a title: staff, the partner, its posthouse */
+    ACT_TITLE_WRITE,   /* create and correct titles */
+    ACT_TITLE_PUBLISH, /* record a title published in a territory */
     ACT_N
 };
 
