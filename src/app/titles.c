@@ -226,6 +226,12 @@ static int evaluate_territory(struct op *o, const struct partner *p, const struc
             s.ready_at = o->now;
             int64_t clock = 0;
             rc = lifecycle_start_clock(o, p, kind, subject, o->now, &clock);
+            if (rc == OP_REFUSED) { /* e.g. no calendar for the dates: ready, without a clock */
+                fprintf(stderr, "vodgate: title %lld in %s is ready but its clock could not start: %s\n",
+                        (long long)t->id, territory, buf_str(&o->err.message));
+                rc = 0;
+                clock = 0;
+            }
             s.clock_id = clock;
             s.publish_by = rc == 0 ? lifecycle_open_clock_due(o, subject, kind) : 0;
         }
@@ -680,9 +686,11 @@ static int title_for_row(struct op *o, const struct partner *p, int64_t delivery
         return 0;
     struct title_row t;
     int rc = store_title_by_key(o->db, o->a, p->id, key, &t);
-    if (rc == STORE_ERR_NOT_FOUND && r->content_id && r->alid) /* made by a package or staff */
-        rc = store_title_by_ident(o->db, o->a, p->id,
-                                  arena_strdup(o->a, key + strlen("alid:")), &t);
+    char cid[TITLE_ID_MAX + 1];
+    /* a title keyed by its ContentID (made by staff) that the avails now give an ALID */
+    if (rc == STORE_ERR_NOT_FOUND && title_id_normalise(r->content_id, cid, sizeof cid) > 0 &&
+        !strncmp(key, "alid:", 5))
+        rc = store_title_by_ident(o->db, o->a, p->id, cid, &t);
     bool fresh = rc == STORE_ERR_NOT_FOUND;
     if (rc < 0 && !fresh)
         return rc;
