@@ -22,6 +22,7 @@ static const char *const names[SCOPE_N] = {
     [SCOPE_TOKEN] = "token",
     [SCOPE_MILESTONE] = "milestone",
     [SCOPE_ALTERNATE] = "alternate",
+    [SCOPE_TITLE] = "title",
 };
 
 const char *scope_name(enum scope s)
@@ -43,6 +44,7 @@ const char *scope_not_found_text(enum scope s)
         [SCOPE_MILESTONE] = "there is no launch milestone with this id that you can see; check the id",
         [SCOPE_ALTERNATE] =
             "there is no alternate-solution request with this id that you can see; check the id",
+        [SCOPE_TITLE] = "there is no title with this id that you can see; check the id",
     };
     return s < SCOPE_N && texts[s] ? texts[s] : texts[SCOPE_NONE];
 }
@@ -107,6 +109,9 @@ int scope_resolve(struct db *db, struct arena *a, enum scope s, const char *id, 
     case SCOPE_ALTERNATE:
         rc = n ? store_alternate_get(db, a, n, &out->alternate) : STORE_ERR_NOT_FOUND;
         return rc < 0 ? rc : owned_by(db, a, out->alternate.partner_id, out);
+    case SCOPE_TITLE:
+        rc = n ? store_title_get(db, a, n, &out->title) : STORE_ERR_NOT_FOUND;
+        return rc < 0 ? rc : owned_by(db, a, out->title.partner_id, out);
     case SCOPE_UPLOAD:
         rc = id && strlen(id) == UPLOAD_ID_LEN ? store_upload_get(db, a, id, &out->upload)
                                                : STORE_ERR_NOT_FOUND;

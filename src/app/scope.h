@@ -26,6 +26,7 @@
 #include "store/store.h"
 #include "store/upload_store.h"
 #include "store/alternate_store.h"
+#include "store/title_store.h"
 
 enum scope {
     SCOPE_NONE,     /* no path parameter names a thing */
@@ -38,6 +39,7 @@ enum scope {
     SCOPE_TOKEN,    /* {id}: one of the actor's own API tokens (personal) */
     SCOPE_MILESTONE, /* {id}: a launch milestone (a clock of kind milestone; its partner's) */
     SCOPE_ALTERNATE, /* {id}: an alternate-solution case (owned by its partner) */
+    SCOPE_TITLE,     /* {id}: a title (owned by its partner) */
     SCOPE_N
 };
 
@@ -69,6 +71,7 @@ struct scoped {
     struct upload_row upload;     /* SCOPE_UPLOAD */
     struct clock_row clock;       /* SCOPE_CLOCK, SCOPE_MILESTONE */
     struct alternate_row alternate; /* SCOPE_ALTERNATE */
+    struct title_row title;         /* SCOPE_TITLE */
 };
 
 /*

@@ -32,6 +32,7 @@
 #include "app/warnings.h"
 #include "app/alternates.h"
 #include "app/milestones.h"
+#include "app/titles.h"
 #include "app/questionnaire_def.h"
 #include "jobs/sweep.h"
 #include "jobs/upload_expiry.h"
@@ -100,9 +101,21 @@ static const char serve_help[] =
     "                            print its email and password once\n"
     "                            (email from VODGATE_ADMIN_EMAIL, admin@vodgate.local)\n";
 
+/* The titles whose waiting window comes within reach become ready (app/titles.c). */
+static void titles_tick(void *ctx, int64_t now)
+{
+    struct arena a = {0};
+    struct db *db = store_get(ctx);
+    if (titles_wake(db, &a, now) < 0)
+        fprintf(stderr, "vodgate: the titles' sweep failed; it will be retried\n");
+    store_put(ctx, db);
+    arena_free(&a);
+}
+
 /* Under the test clock: run the clocks, then the mail, due by the new time before answering. */
 static void run_due_work(struct http_conf *app, int64_t t)
 {
+    titles_tick(app->store, t);
     sweep_run(app->store, t, NULL);
     mail_run(app->store, t, NULL);
     if (app->ingest)
@@ -428,6 +441,7 @@ int cli_serve(int argc, char **argv)
     sweep_use_handlers(warnings_clock_handlers, n_warnings_clock_handlers);
     sweep_use_handlers(milestones_clock_handlers, n_milestones_clock_handlers);
     sweep_use_handlers(alternates_clock_handlers, n_alternates_clock_handlers);
+    scheduler_every(titles_tick, store);
     if (bootstrap && bootstrap_admin(store) < 0) {
         fprintf(stderr, "vodgate: could not create the first admin\n");
         store_close(store);

@@ -82,6 +82,10 @@ static const struct {
     [ACT_COLLEAGUE_WRITE] = {"colleague_write", ROLE_ADMIN, ROLE_ORG, false},
     /* issue 15, scorecards */
     [ACT_SCORECARD_READ] = {"scorecard_read", ROLE_STAFF, ROLE_ORG, false},
+    /* issue 15, titles */
+    [ACT_TITLES_READ] = {"titles_read", ROLE_STAFF, ROLE_ORG, false},
+    [ACT_TITLE_WRITE] = {"title_write", ROLE_ADMIN | ROLE_PIM | ROLE_POM, 0, false},
+    [ACT_TITLE_PUBLISH] = {"title_publish", ROLE_ADMIN | ROLE_POM, 0, false},
 };
 
 /*

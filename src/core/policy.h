@@ -71,6 +71,10 @@ enum action {
     ACT_COLLEAGUE_WRITE, /* invite and remove them (an org_admin user, checked by app/colleagues.c) */
     /* issue 15, scorecards */
     ACT_SCORECARD_READ, /* a partner's (or a posthouse's) scorecard */
+    /* issue 15, titles (SPEC 3, "Titles: the steady state") */
+    ACT_TITLES_READ,   /* the catalogue and a title: staff, the partner, its posthouse */
+    ACT_TITLE_WRITE,   /* create and correct titles */
+    ACT_TITLE_PUBLISH, /* record a title published in a territory */
     ACT_N
 };
 

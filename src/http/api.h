@@ -141,5 +141,11 @@ void api_colleagues_remove(struct req *r);
 
 /* api_scorecards.c (issue 15) */
 void api_partner_scorecard(struct req *r);
+/* issue 15, titles (api_titles.c) */
+void api_titles_list(struct req *r);
+void api_titles_create(struct req *r);
+void api_title_get(struct req *r);
+void api_title_update(struct req *r);
+void api_title_published(struct req *r);
 
 #endif

@@ -141,6 +141,13 @@ static const struct route api_routes[] = {
     /* issue 15: scorecards (api_scorecards.c) */
     {"GET", "/api/v1/partners/{id}/scorecard", api_partner_scorecard, ACT_SCORECARD_READ, 0,
      SCOPE_PARTNER},
+    /* issue 15, titles (api_titles.c) */
+    {"GET", "/api/v1/titles", api_titles_list, ACT_TITLES_READ, 0, SCOPE_NONE},
+    {"POST", "/api/v1/titles", api_titles_create, ACT_TITLE_WRITE, CSRF, SCOPE_NONE},
+    {"GET", "/api/v1/titles/{id}", api_title_get, ACT_TITLES_READ, 0, SCOPE_TITLE},
+    {"PATCH", "/api/v1/titles/{id}", api_title_update, ACT_TITLE_WRITE, CSRF, SCOPE_TITLE},
+    {"POST", "/api/v1/titles/{id}/published", api_title_published, ACT_TITLE_PUBLISH, CSRF,
+     SCOPE_TITLE},
 };
 
 #define MAX_TABLES 4

@@ -26,6 +26,7 @@
  */
 #include "app/lifecycle_steps.h"
 #include "app/result_mail.h"
+#include "app/titles.h"
 #include "store/delivery_store.h"
 #include "jobs/deliveries.h"
 
@@ -199,7 +200,7 @@ static int check_file_guarded(const char *path, const char *name, enum check_kin
 /* Runs the checks of a delivery's files into fs. Returns 0, or <0 when it could not run. */
 static int check_delivery(const struct deliv_config *cfg, const struct delivery_row *d,
                           const struct partner *p, struct file_ctx *files, struct arena *a,
-                          struct findings *fs)
+                          struct findings *fs, struct title_rows *titles)
 {
     char rnd[SECRET_TOKEN_LEN + 1];
     secret_token(rnd);
@@ -275,6 +276,11 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
             kind = CHECK_AUTO;
         if (kind == CHECK_MANIFEST)
             has_manifest = true;
+        /* what the file says about titles, for the catalogue once the result is known */
+        if (kind == CHECK_AVAILS)
+            title_rows_avails(links[i], name, a, titles);
+        else if (kind == CHECK_MANIFEST)
+            title_rows_manifest(links[i], a, titles);
         struct buf why = {0};
         int rc = check_file_guarded(links[i], name, kind, &opts, fs, &why);
         if (rc < 0) {
@@ -322,7 +328,8 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
 
 /* Records the result and its consequences in one transaction. */
 static int record_result(struct db *db, struct arena *a, const struct delivery_row *d,
-                         const struct partner *p, struct findings *fs, int64_t now)
+                         const struct partner *p, struct findings *fs,
+                         const struct title_rows *titles, int64_t now)
 {
     bool passed = findings_pass(fs);
     struct op o;
@@ -367,15 +374,14 @@ static int record_result(struct db *db, struct arena *a, const struct delivery_r
             if (rc == 0)
                 rc = lifecycle_start_clock(&o, p, response, subject, now, &clock);
         }
-        /* The title's deliveries pass: its publishing clock starts (once). */
-        if (rc == 0 && passed && !strcmp(d->kind, "asset_package")) {
-            int64_t clock;
-            const char *publish = deadline_name(DEADLINE_PUBLISH_14D);
-            rc = lifecycle_close_clocks(&o, subject, publish, "cancelled", "passed again");
-            if (rc == 0)
-                rc = lifecycle_start_clock(&o, p, publish, subject, now, &clock);
-        }
     }
+    /* The catalogue (app/titles.c): a passed avails file makes and updates titles and windows;
+     * a package attaches its assets (failed ones too, never over passed ones). A title that
+     * becomes ready starts its publish clock there. */
+    if (rc == 0 && passed && !strcmp(d->kind, "avails"))
+        rc = titles_from_avails(&o, p, d->id, titles);
+    if (rc == 0 && !strcmp(d->kind, "asset_package"))
+        rc = titles_from_package(&o, p, d->id, passed, titles);
     if (rc == 0)
         rc = result_mail_send(&o, p, d, d->request_id ? &r : NULL, list, fs->n_errors,
                               fs->n_warnings, passed);
@@ -422,11 +428,12 @@ static int run_job(struct store *store, const struct deliv_config *cfg, const st
         return 0; /* nothing (more) to do */
     }
     struct findings fs = {0};
+    struct title_rows titles = {0};
     if (rc == 0)
-        rc = check_delivery(cfg, &d, &p, &files, &a, &fs);
+        rc = check_delivery(cfg, &d, &p, &files, &a, &fs, &titles);
     if (rc == 0) {
         db = store_get(store);
-        rc = record_result(db, &a, &d, &p, &fs, now);
+        rc = record_result(db, &a, &d, &p, &fs, &titles, now);
         store_put(store, db);
     }
     findings_free(&fs);

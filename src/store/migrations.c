@@ -378,6 +378,82 @@ const struct migration migrations[] = {
      "UPDATE deliveries SET delivered_by = COALESCE((SELECT u.partner_id FROM users u"
      " WHERE u.id = deliveries.created_by), partner_id);"
      "CREATE INDEX deliveries_delivered_by ON deliveries(delivered_by, partner_id);"},
+    /* 15 (issue 15, titles): the steady state. A title is its partner's (never the uploader's),
+       keyed by ALID else ContentID, normalised (core/title.h: title_key); next_due and state are
+       kept by app/titles.c for listing one partner's titles by deadline and by state */
+    {15, "titles: identifiers, windows, assets, per-territory state and the deliveries behind them",
+     "CREATE TABLE titles ("
+     "  id {{id}},"
+     "  partner_id BIGINT NOT NULL REFERENCES partners(id),"
+     "  title_key TEXT NOT NULL,"
+     "  alid TEXT,"
+     "  content_id TEXT,"
+     "  eidr TEXT,"
+     "  name TEXT NOT NULL,"
+     "  work_type TEXT NOT NULL DEFAULT 'Movie',"
+     "  series_name TEXT,"
+     "  season_number BIGINT,"
+     "  episode_number BIGINT,"
+     "  parent_id BIGINT REFERENCES titles(id),"
+     "  original_language TEXT,"
+     "  made_by_delivery BIGINT REFERENCES deliveries(id),"
+     "  created_by BIGINT REFERENCES users(id),"
+     "  created_at BIGINT NOT NULL,"
+     "  updated_at BIGINT NOT NULL,"
+     "  state TEXT NOT NULL DEFAULT 'waiting_for_assets',"
+     "  next_due BIGINT NOT NULL DEFAULT 9000000000000,"
+     "  UNIQUE (partner_id, title_key)"
+     ");"
+     "CREATE INDEX titles_partner_due ON titles(partner_id, next_due, id);"
+     "CREATE INDEX titles_partner_state ON titles(partner_id, state, next_due, id);"
+     "CREATE INDEX titles_due ON titles(next_due, id);"
+     "CREATE INDEX titles_content ON titles(partner_id, content_id);"
+     "CREATE TABLE title_windows ("
+     "  id {{id}},"
+     "  title_id BIGINT NOT NULL REFERENCES titles(id),"
+     "  territory TEXT NOT NULL,"
+     "  license_type TEXT NOT NULL,"
+     "  format_profile TEXT NOT NULL,"
+     "  start_date TEXT,"          /* YYYY-MM-DD as delivered (NULL: a condition) */
+     "  end_date TEXT,"            /* NULL: open-ended */
+     "  start_at BIGINT NOT NULL," /* the start as a UTC instant (the day's 00:00) */
+     "  end_at BIGINT,"
+     "  state TEXT NOT NULL,"      /* active, ended */
+     "  delivery_id BIGINT REFERENCES deliveries(id),"
+     "  updated_at BIGINT NOT NULL,"
+     "  UNIQUE (title_id, territory, license_type, format_profile)"
+     ");"
+     "CREATE TABLE title_assets ("
+     "  id {{id}},"
+     "  title_id BIGINT NOT NULL REFERENCES titles(id),"
+     "  kind TEXT NOT NULL,"     /* video, audio, captions, artwork, metadata */
+     "  language TEXT NOT NULL," /* '' for none */
+     "  status TEXT NOT NULL,"   /* passed, failed */
+     "  delivery_id BIGINT REFERENCES deliveries(id),"
+     "  updated_at BIGINT NOT NULL,"
+     "  UNIQUE (title_id, kind, language)"
+     ");"
+     "CREATE TABLE title_states ("
+     "  title_id BIGINT NOT NULL REFERENCES titles(id),"
+     "  territory TEXT NOT NULL,"
+     "  state TEXT NOT NULL," /* waiting_for_assets, ready, published */
+     "  reasons TEXT,"
+     "  window_start BIGINT,"
+     "  assets_complete_at BIGINT,"
+     "  ready_at BIGINT,"
+     "  publish_by BIGINT,"
+     "  published_at BIGINT,"
+     "  clock_id BIGINT REFERENCES clocks(id),"
+     "  updated_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (title_id, territory)"
+     ");"
+     "CREATE INDEX title_states_territory ON title_states(territory, state, title_id);"
+     "CREATE TABLE title_deliveries ("
+     "  title_id BIGINT NOT NULL REFERENCES titles(id),"
+     "  delivery_id BIGINT NOT NULL REFERENCES deliveries(id),"
+     "  PRIMARY KEY (title_id, delivery_id)"
+     ");"
+     "CREATE INDEX title_deliveries_delivery ON title_deliveries(delivery_id);"},
 };
 
 const int n_migrations = sizeof migrations / sizeof migrations[0];

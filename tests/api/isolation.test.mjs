@@ -150,6 +150,12 @@ const cases = {
   'POST /api/v1/alternate-solutions/{id}/resolve': { id: (t) => ids.alternate[t], body: () => ({ outcome: 'a later date' }) },
   // the partner's delivery agent (issue 14: decisions)
   'PUT /api/v1/partners/{id}/agent': { body: () => ({ posthouse: null }) },
+  // issue 15, titles: a title of each organisation (made in before())
+  'GET /api/v1/titles': { path: (t) => `/api/v1/titles?partner=${t}` },
+  'POST /api/v1/titles': { body: (t) => ({ partner: t, name: 'Isolated', alid: `md:alid:org:iso:${uniq()}` }) },
+  'GET /api/v1/titles/{id}': { id: (t) => ids.title[t] },
+  'PATCH /api/v1/titles/{id}': { id: (t) => ids.title[t], body: () => ({ name: 'Renamed' }) },
+  'POST /api/v1/titles/{id}/published': { id: (t) => ids.title[t], body: () => ({ territory: 'US' }) },
   // issue 14, dead ends: the admin's account changes and pages; an organisation's colleagues
   // (the organisation users of this test are their organisation's admins: see before())
   'PATCH /api/v1/users/{user}': { path: () => `/api/v1/users/${ids.someStaff}`, body: () => ({ role: 'pom' }) },
@@ -312,6 +318,12 @@ before(async () => {
     ids.alternate[o] = a.json.id;
   }
   ids.alternate[org.P] = ids.alternate[org.A];
+  ids.title = {};
+  for (const o of [org.A, org.B, org.P]) {
+    const t = await s.call('POST', '/api/v1/titles', { token: tok.admin, body: { partner: o, name: `Title of ${o}`, alid: `md:alid:org:iso:${o}` } });
+    assert.equal(t.status, 201, t.text);
+    ids.title[o] = t.json.id;
+  }
   const out = cli(['routes']);
   assert.equal(out.status, 0, out.stderr);
   routes = JSON.parse(out.stdout);
@@ -395,7 +407,7 @@ test('each role outside a route\'s list is refused, each role inside gets throug
 });
 
 test('an organisation\'s users get 404 for another organisation\'s resources, as for a missing id', async () => {
-  for (const r of routes.filter((x) => ['partner', 'request', 'delivery', 'milestone', 'alternate'].includes(x.scope))) {
+  for (const r of routes.filter((x) => ['partner', 'request', 'delivery', 'milestone', 'alternate', 'title'].includes(x.scope))) {
     for (const [role, who] of [['partner', 'partner'], ['partnerB', 'partner'], ['posthouse', 'posthouse']]) {
       if (!r.roles.split(',').includes(who)) continue;
       const other = role === 'partnerB' ? org.A : org.B;
@@ -419,7 +431,7 @@ test('an organisation\'s users get 404 for another organisation\'s resources, as
 test('every route whose path names a thing declares its scope, which the dispatcher checks before any handler', () => {
   const unscoped = routes.filter((r) => r.pattern.includes('{id}') && !r.scope);
   assert.deepEqual(unscoped.map((r) => `${r.method} ${r.pattern}`), []);
-  const known = ['', 'partner', 'request', 'delivery', 'upload', 'clock', 'calendar', 'token', 'milestone', 'alternate'];
+  const known = ['', 'partner', 'request', 'delivery', 'upload', 'clock', 'calendar', 'token', 'milestone', 'alternate', 'title'];
   assert.deepEqual(routes.filter((r) => !known.includes(r.scope)).map((r) => r.scope), []);
 });
 
