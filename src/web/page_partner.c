@@ -50,6 +50,7 @@
 #include "web/launch_panel.h"
 #include "web/svg_timeline.h"
 #include "web/timelines.h"
+#include "web/title_links.h"
 #include "web/pages.h"
 #include "web/partner_transfer.h"
 #include "web/web.h"
@@ -1177,6 +1178,7 @@ void page_partner(struct req *r)
     if (log)
         log_vm(&v, log);
     timelines_partner_vm(r, v.vm, p); /* launch timeline, alternate solutions (web/timelines.c) */
+    title_links_partner_vm(r, v.vm, jint(p, "id")); /* "Titles (N)" (web/title_links.c) */
     actions_vm(&v, staff, calendars, questionnaire);
     decision_panel_vm(r, p, v.vm, false); /* the decision and the delivery agent */
 
