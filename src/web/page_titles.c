@@ -414,6 +414,7 @@ void page_title(struct req *r)
     svg_title_timeline(&svg, json_object_get(t, "timeline"), zone, o.now,
                        arena_printf(&r->arena, "Go-live timeline of %s", str(t, "name")));
     vm_set_html(vm, "timeline_html", safe_html_of(&svg));
+    buf_free(&svg);
     json_object_set_new(vm, "timeline_words",
                         timeline_words(r, &o, json_object_get(t, "timeline"), zone));
     json_object_set_new(vm, "any_timeline",
