@@ -47,6 +47,7 @@ static json_t *nav(struct req *r)
     } items[] = {
         {"/", "Dashboard", true, true, false},
         {"/upload", "Upload", false, true, false},
+        {"/titles", "Titles", true, true, false}, /* issue 15: the catalogue */
         {"/plan", "Planner", true, true, false},
         {"/posthouses", "Posthouses", true, true, false},
         {"/outbox", "Outbox", true, false, false},

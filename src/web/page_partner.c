@@ -51,6 +51,7 @@
 #include "web/partner_scorecard.h"
 #include "web/svg_timeline.h"
 #include "web/timelines.h"
+#include "web/title_links.h"
 #include "web/pages.h"
 #include "web/partner_transfer.h"
 #include "web/web.h"
@@ -1178,6 +1179,7 @@ void page_partner(struct req *r)
     if (log)
         log_vm(&v, log);
     timelines_partner_vm(r, v.vm, p); /* launch timeline, alternate solutions (web/timelines.c) */
+    title_links_partner_vm(r, v.vm, jint(p, "id")); /* "Titles (N)" (web/title_links.c) */
     actions_vm(&v, staff, calendars, questionnaire);
     decision_panel_vm(r, p, v.vm, false); /* the decision and the delivery agent */
     if (json_array_size(deliveries) > 0 || v.facts.stage == STAGE_STEADY)

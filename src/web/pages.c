@@ -65,6 +65,10 @@ static const struct route page_routes[] = {
      SCOPE_PARTNER},
     {"POST", "/partners/{id}/colleagues", page_colleagues_post, ACT_COLLEAGUE_WRITE, ROUTE_PAGE,
      SCOPE_PARTNER},
+    /* issue 15, the catalogue (page_titles.c): the API's actions and scope */
+    {"GET", "/titles", page_titles, ACT_TITLES_READ, ROUTE_PAGE, SCOPE_NONE},
+    {"GET", "/titles/{id}", page_title, ACT_TITLES_READ, ROUTE_PAGE, SCOPE_TITLE},
+    {"POST", "/titles/{id}", page_title_post, ACT_TITLE_PUBLISH, ROUTE_PAGE, SCOPE_TITLE},
 };
 
 void web_register(void)

@@ -55,6 +55,11 @@ void page_admin_calendars_post(struct req *r);
 void page_colleagues(struct req *r);
 void page_colleagues_post(struct req *r);
 
+/* issue 15, the catalogue: page_titles.c */
+void page_titles(struct req *r);
+void page_title(struct req *r);
+void page_title_post(struct req *r);
+
 /* page_dashboard.c: what "/" shows a signed-in user (page_home calls it) */
 void page_dashboard(struct req *r);
 

@@ -156,6 +156,10 @@ const cases = {
   'GET /api/v1/titles/{id}': { id: (t) => ids.title[t] },
   'PATCH /api/v1/titles/{id}': { id: (t) => ids.title[t], body: () => ({ name: 'Renamed' }) },
   'POST /api/v1/titles/{id}/published': { id: (t) => ids.title[t], body: () => ({ territory: 'US' }) },
+  // issue 15, the catalogue pages
+  'GET /titles': { path: () => '/titles?late=1' },
+  'GET /titles/{id}': { id: (t) => ids.title[t] },
+  'POST /titles/{id}': { id: (t) => ids.title[t], form: () => ({ do: 'published', territory: 'US' }) },
   // issue 14, dead ends: the admin's account changes and pages; an organisation's colleagues
   // (the organisation users of this test are their organisation's admins: see before())
   'PATCH /api/v1/users/{user}': { path: () => `/api/v1/users/${ids.someStaff}`, body: () => ({ role: 'pom' }) },
