@@ -171,4 +171,29 @@ TEST(median_and_rate)
     CHECK(!scorecard_rate(0, 0, &r));
 }
 
+TEST(titles_live_and_publish_on_time)
+{
+    /* [from, until) = [100 H, 200 H); title 1 published in two territories, title 2 in one */
+    const struct sc_publication pub[] = {
+        {1, 50 * H, 60 * H},   /* before the period: live, not in the rate */
+        {1, 120 * H, 130 * H}, /* on time */
+        {2, 150 * H, 150 * H}, /* at its due instant: late (exclusive, as every clock) */
+        {2, 160 * H, 0},       /* no clock: live, not in the rate */
+        {3, 200 * H, 300 * H}, /* at the period's end: not yet */
+        {4, 0, 10 * H},        /* not published */
+    };
+    struct sc_titles t = {0};
+    for (size_t i = 0; i < sizeof pub / sizeof pub[0]; i++)
+        scorecard_count_publication(&t, &pub[i], 100 * H, 200 * H);
+    CHECK_INT_EQ(t.n_live, 2);
+    CHECK_INT_EQ(t.n_published_of, 2);
+    CHECK_INT_EQ(t.n_published_on_time, 1);
+    /* before anything was published: nothing live, no rate */
+    struct sc_titles none = {0};
+    for (size_t i = 0; i < sizeof pub / sizeof pub[0]; i++)
+        scorecard_count_publication(&none, &pub[i], 0, 50 * H);
+    CHECK_INT_EQ(none.n_live, 0);
+    CHECK_INT_EQ(none.n_published_of, 0);
+}
+
 T_MAIN

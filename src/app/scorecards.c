@@ -81,7 +81,7 @@ static json_t *card_json(const struct partner *p, const struct period *pe, struc
     json_t *open = json_array();
     for (int64_t i = 0; i < s->n_open_defects && i < OPEN_IDS_SHOWN; i++)
         json_array_append_new(open, json_integer(s->open_ids[i]));
-    return json_pack(
+    json_t *j = json_pack(
         "{s:{s:I, s:s, s:b}, s:o, s:o, s:s, s:s,"
         " s:I, s:o, s:I, s:I, s:I, s:o, s:I, s:I, s:o, s:I, s:I, s:o}",
         "partner", "id", (json_int_t)p->id, "name", p->name, "posthouse", p->posthouse, "from",
@@ -97,6 +97,14 @@ static json_t *card_json(const struct partner *p, const struct period *pe, struc
         "median_fix_hours", has_fix ? json_real(fix_h) : json_null(), "fixes",
         (json_int_t)s->n_fixes, "open_defects", (json_int_t)s->n_open_defects,
         "open_defect_deliveries", open);
+    /* the titles (SPEC 3): live at the period's end, and the service's own publish clock */
+    const struct sc_titles *t = &s->titles;
+    json_object_set_new(j, "titles_live", json_integer(t->n_live));
+    json_object_set_new(j, "publish_on_time_rate",
+                        rate_json(t->n_published_on_time, t->n_published_of));
+    json_object_set_new(j, "published_on_time", json_integer(t->n_published_on_time));
+    json_object_set_new(j, "published_of", json_integer(t->n_published_of));
+    return j;
 }
 
 /*
@@ -143,6 +151,14 @@ static int count_partner(struct gather *g)
     return 0;
 }
 
+static int count_publication(int64_t partner_id, const struct sc_publication *pub, void *ctx)
+{
+    (void)partner_id;
+    struct card_ctx *c = ctx;
+    scorecard_count_publication(&c->s.titles, pub, c->pe->from, c->pe->until);
+    return 0;
+}
+
 /*
  * The card of p (allowed) over pe: one read, one pass. A posthouse's covers
  * the deliveries it made, across the partners it made them for.
@@ -156,6 +172,10 @@ static int card_of(struct op *o, const struct partner *p, const struct period *p
                           : store_scorecard_deliveries(o->db, p->id, 0, pe->until, gather_one, &g);
     if (rc == 0 && g.n)
         count_partner(&g);
+    if (rc == 0)
+        rc = p->posthouse
+                 ? store_scorecard_publications(o->db, 0, p->id, pe->until, count_publication, &c)
+                 : store_scorecard_publications(o->db, p->id, 0, pe->until, count_publication, &c);
     if (rc == 0)
         *out = card_json(p, pe, &c.s);
     free(g.d);
@@ -181,6 +201,8 @@ struct each_ctx {
     const char *from, *to;
     struct partner *partners; /* in id order */
     json_t **cards;           /* the posthouses' cards, read before the pass (NULL: others) */
+    struct sc_titles *titles; /* each partner's title counts, read before the pass */
+    size_t pub_at;            /* the partner the publications being read are of */
     size_t n_partners, cap;
     size_t next;          /* the next partner to report */
     struct gather gather; /* deliveries of the partner being read */
@@ -213,6 +235,7 @@ static int report(struct each_ctx *e, size_t i, const struct sc_delivery *d, siz
         struct scorecard s;
         scorecard_init(&s);
         scorecard_count(&s, d, n, pe.from, pe.until, 0);
+        s.titles = e->titles[i];
         card = card_json(p, &pe, &s);
         scorecard_free(&s);
     }
@@ -240,6 +263,21 @@ static int each_done(struct gather *g)
     return 0;
 }
 
+/* Counts a publication into its partner's title counts (partners and publications in id order). */
+static int each_publication(int64_t partner_id, const struct sc_publication *pub, void *ctx)
+{
+    struct each_ctx *e = ctx;
+    while (e->pub_at < e->n_partners && e->partners[e->pub_at].id < partner_id)
+        e->pub_at++;
+    if (e->pub_at == e->n_partners || e->partners[e->pub_at].id != partner_id)
+        return 0;
+    struct period pe;
+    if ((e->rc = period_of(e->o, e->partners[e->pub_at].time_zone, e->from, e->to, &pe)) < 0)
+        return 1;
+    scorecard_count_publication(&e->titles[e->pub_at], pub, pe.from, pe.until);
+    return 0;
+}
+
 int scorecards_each(struct op *o, const char *from, const char *to, int (*fn)(json_t *card, void *),
                     void *ctx)
 {
@@ -256,6 +294,9 @@ int scorecards_each(struct op *o, const char *from, const char *to, int (*fn)(js
         until = (days_from_civil(d.year, d.month, d.day) + 2) * 86400;
     rc = store_partner_each(o->db, o->a, NULL, 0, add_partner, &e);
     e.cards = xcalloc(e.n_partners + 1, sizeof *e.cards);
+    e.titles = xcalloc(e.n_partners + 1, sizeof *e.titles);
+    if (rc == 0)
+        rc = store_scorecard_publications(o->db, 0, 0, until, each_publication, &e);
     /* a posthouse's deliveries cross partners: its card is its own read, made before the pass
        over every delivery (no read runs inside another) */
     for (size_t i = 0; rc == 0 && e.rc == 0 && i < e.n_partners; i++) {
@@ -271,6 +312,7 @@ int scorecards_each(struct op *o, const char *from, const char *to, int (*fn)(js
     for (size_t i = 0; i < e.n_partners; i++)
         json_decref(e.cards[i]);
     free(e.cards);
+    free(e.titles);
     free(e.gather.d);
     free(e.partners);
     if (rc < 0)

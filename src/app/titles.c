@@ -296,8 +296,9 @@ static bool is_late(const struct title_state_row *s, int64_t now)
 {
     if (!s->publish_by)
         return false;
-    return s->published_at ? s->published_at > s->publish_by
-                           : !strcmp(s->state, "ready") && now > s->publish_by;
+    /* due at an exclusive instant, as every clock (SPEC 6): publishing at it is late */
+    return s->published_at ? s->published_at >= s->publish_by
+                           : !strcmp(s->state, "ready") && now >= s->publish_by;
 }
 
 static json_t *summary_json(struct op *o, const struct title_row *t, const char *partner_name)
@@ -649,7 +650,7 @@ int titles_published(struct op *o, int64_t id, const char *territory, const char
                        (long long)id, territory, s.reasons ? s.reasons : "it is waiting");
     bool late = false;
     if (rc == 0) {
-        late = s.publish_by && when > s.publish_by;
+        late = s.publish_by && when >= s.publish_by;
         rc = lifecycle_close_clocks(o, subject_of(o, id, territory),
                                     deadline_name(DEADLINE_PUBLISH_14D), late ? "breached" : "met",
                                     "published");

@@ -193,7 +193,11 @@ static int row_scorecard(json_t *c, void *ctx)
         snprintf(h, sizeof h, "%.1f", json_number_value(fix));
     csv(h, false);
     csv_count(json_object_get(c, "fixes"), false);
-    csv_count(json_object_get(c, "open_defects"), true);
+    csv_count(json_object_get(c, "open_defects"), false);
+    csv_count(json_object_get(c, "titles_live"), false);
+    csv_rate(json_object_get(c, "publish_on_time_rate"), false);
+    csv_count(json_object_get(c, "published_on_time"), false);
+    csv_count(json_object_get(c, "published_of"), true);
     return 0;
 }
 
@@ -201,7 +205,8 @@ static int row_scorecard(json_t *c, void *ctx)
 static int export_scorecards(struct db *db, struct arena *a, const char *from, const char *to)
 {
     fputs("partner,name,posthouse,from,to,time_zone,deliveries,on_time_rate,on_time,on_time_of,"
-          "first_pass_rate,first_pass,first_pass_of,median_fix_hours,fixes,open_defects\r\n",
+          "first_pass_rate,first_pass,first_pass_of,median_fix_hours,fixes,open_defects,"
+          "titles_live,publish_on_time_rate,published_on_time,published_of\r\n",
           stdout);
     struct op o;
     op_init(&o, db, a, now_get(), NULL, NULL);

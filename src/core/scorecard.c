@@ -116,6 +116,21 @@ void scorecard_count(struct scorecard *s, const struct sc_delivery *d, size_t n,
     free(next);
 }
 
+void scorecard_count_publication(struct sc_titles *t, const struct sc_publication *p, int64_t from,
+                                 int64_t until)
+{
+    if (!p->published_at || p->published_at >= until)
+        return;
+    if (p->title_id != t->last_title) {
+        t->n_live++;
+        t->last_title = p->title_id;
+    }
+    if (p->published_at >= from && p->publish_by) {
+        t->n_published_of++;
+        t->n_published_on_time += p->published_at < p->publish_by;
+    }
+}
+
 bool scorecard_rate(int64_t n, int64_t of, double *rate)
 {
     if (of <= 0)

@@ -23,6 +23,13 @@
  * With by_org non-zero only what that organisation did counts: its
  * deliveries, the fixes it delivered, the open chains whose latest failure
  * it delivered (a posthouse's scorecard over the partners it delivers for).
+ *
+ * The title metrics count the territories a title was published in (each
+ * with the service's 14-day publish clock, when it had one), as of until:
+ *   - titles live: the titles published in at least one territory before until;
+ *   - publish on time: of the territories published in the period that had a
+ *     publish clock, those published before its due instant (exclusive, as
+ *     every clock: SPEC 6).
  */
 #ifndef VG_CORE_SCORECARD_H
 #define VG_CORE_SCORECARD_H
@@ -44,6 +51,20 @@ struct sc_delivery {
     bool late;
 };
 
+/* One territory a title was published in: publish_by 0 when it had no clock. */
+struct sc_publication {
+    int64_t title_id;
+    int64_t published_at;
+    int64_t publish_by;
+};
+
+/* The title counts so far; last_title is the previous publication's title (input in title order). */
+struct sc_titles {
+    int64_t n_live;
+    int64_t n_published_of, n_published_on_time;
+    int64_t last_title;
+};
+
 /* The counts so far; fix_seconds is owned by the scorecard (scorecard_free). */
 struct scorecard {
     int64_t n_deliveries;
@@ -55,7 +76,15 @@ struct scorecard {
     int64_t n_open_defects;
     int64_t *open_ids; /* the latest failed delivery of each open chain, ascending */
     size_t open_cap;
+    struct sc_titles titles;
 };
+
+/*
+ * Counts one publication into t over [from, until). Publications of one
+ * card come in ascending title_id order (so a title is live once).
+ */
+void scorecard_count_publication(struct sc_titles *t, const struct sc_publication *p, int64_t from,
+                                 int64_t until);
 
 void scorecard_init(struct scorecard *s);
 void scorecard_free(struct scorecard *s);

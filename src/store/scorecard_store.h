@@ -23,4 +23,17 @@ int store_scorecard_deliveries(struct db *db, int64_t partner_id, int64_t delive
                                int (*fn)(int64_t partner_id, const struct sc_delivery *, void *),
                                void *ctx);
 
+/*
+ * Calls fn(partner_id, publication) for each territory published before
+ * until, in (partner_id, title_id) order, until fn returns non-zero: of the
+ * titles of partner_id when it is not 0; else of the titles some delivery
+ * made by delivered_by went into (a posthouse's) when that is not 0; else of
+ * every partner's titles. Walks titles_partner_due and title_states' key.
+ */
+int store_scorecard_publications(struct db *db, int64_t partner_id, int64_t delivered_by,
+                                 int64_t until,
+                                 int (*fn)(int64_t partner_id, const struct sc_publication *,
+                                           void *),
+                                 void *ctx);
+
 #endif

@@ -56,3 +56,41 @@ int store_scorecard_deliveries(struct db *db, int64_t partner_id, int64_t delive
     db_done(st);
     return rc < 0 ? STORE_ERR : STORE_OK;
 }
+
+#define PUB_SELECT                                                                                 \
+    "SELECT t.partner_id, s.title_id, s.published_at, s.publish_by FROM titles t"                  \
+    " JOIN title_states s ON s.title_id = t.id"                                                    \
+    " WHERE s.published_at IS NOT NULL AND s.published_at < ?"
+
+int store_scorecard_publications(struct db *db, int64_t partner_id, int64_t delivered_by,
+                                 int64_t until,
+                                 int (*fn)(int64_t partner_id, const struct sc_publication *,
+                                           void *),
+                                 void *ctx)
+{
+    struct db_stmt *st;
+    if (partner_id)
+        st = db_query(db, PUB_SELECT " AND t.partner_id = ? ORDER BY t.partner_id, s.title_id", "ii",
+                      until, partner_id);
+    else if (delivered_by)
+        st = db_query(db,
+                      PUB_SELECT " AND t.id IN (SELECT td.title_id FROM title_deliveries td"
+                                 " JOIN deliveries d ON d.id = td.delivery_id"
+                                 " WHERE d.delivered_by = ?)"
+                                 " ORDER BY t.partner_id, s.title_id",
+                      "ii", until, delivered_by);
+    else
+        st = db_query(db, PUB_SELECT " ORDER BY t.partner_id, s.title_id", "i", until);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct sc_publication p = {
+            .title_id = db_int(st, 1),
+            .published_at = db_int(st, 2),
+            .publish_by = db_null(st, 3) ? 0 : db_int(st, 3),
+        };
+        if (fn(db_int(st, 0), &p, ctx))
+            break;
+    }
+    db_done(st);
+    return rc < 0 ? STORE_ERR : STORE_OK;
+}

@@ -377,8 +377,8 @@ int store_title_deliveries(struct db *db, struct arena *a, int64_t title_id,
     " AND (? IS NULL OR LOWER(t.name) LIKE ? OR LOWER(t.alid) LIKE ?"                              \
     "   OR LOWER(t.content_id) LIKE ? OR LOWER(t.eidr) LIKE ?)"                                    \
     " AND (? = 0 OR EXISTS (SELECT 1 FROM title_states s WHERE s.title_id = t.id"                \
-    "   AND s.publish_by IS NOT NULL AND ((s.published_at IS NULL AND s.publish_by < ?)"           \
-    "   OR s.published_at > s.publish_by)))"
+    "   AND s.publish_by IS NOT NULL AND ((s.published_at IS NULL AND s.publish_by <= ?)"           \
+    "   OR s.published_at >= s.publish_by)))"
 #define LIST_TYPES "iiiiisssssssssssii"
 #define LIST_ARGS(f, like)                                                                         \
     f->partner_id, f->partner_id, f->agent_id, f->agent_id, f->agent_id, f->state, f->state, f->territory,     \

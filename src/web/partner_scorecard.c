@@ -122,6 +122,25 @@ void partner_scorecard_vm(struct req *r, json_t *vm, int64_t partner_id, bool co
         problem ? problem : "", "compact", compact, "late",
         num(card, "on_time_of") > num(card, "on_time"), "open", open, "has_open", n_open > 0, "api",
         arena_printf(&r->arena, "/api/v1/partners/%lld/scorecard", (long long)partner_id));
+    /* the titles: live at the period's end, and the service's own 14-day publish clock */
+    json_int_t live = num(card, "titles_live"), pub = num(card, "published_on_time"),
+               pub_of = num(card, "published_of");
+    json_object_set_new(
+        sc, "titles_words",
+        json_string(live ? arena_printf(&r->arena,
+                                        "%lld title%s live (published in at least one territory) "
+                                        "at the end of the period",
+                                        (long long)live, live == 1 ? "" : "s")
+                         : "No title live (published in any territory) at the end of the period"));
+    json_object_set_new(
+        sc, "publish_words",
+        json_string(pub_of ? arena_printf(&r->arena,
+                                          "The service published %lld of %lld on time (%d %%), "
+                                          "against its 14-day publish clock",
+                                          (long long)pub, (long long)pub_of, percent(pub, pub_of))
+                           : "The service published nothing in this period: no publish-on-time "
+                             "rate"));
+    json_object_set_new(sc, "publish_late", json_boolean(pub_of > pub));
     json_decref(card);
     json_object_set_new(vm, "scorecard", sc);
 }

@@ -174,7 +174,7 @@ static void row_of(struct buf *b, const struct zone *z, const struct scale *s, c
     /* the 14-day publish clock: ready to publish-by (to published once done) */
     if (r->ready && r->publish_by) {
         int64_t end = r->published ? r->published : r->publish_by;
-        bool late = r->published ? r->published > r->publish_by : now > r->publish_by;
+        bool late = r->published ? r->published >= r->publish_by : now >= r->publish_by;
         h_lit(b, "<rect class=\"tt-clock");
         if (late)
             h_lit(b, " late");
