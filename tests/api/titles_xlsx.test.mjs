@@ -1,12 +1,13 @@
-// Titles from the EMA Avails spreadsheet (issue 15): a passed .xlsx
+// Titles from the EMA Avails spreadsheet, and the catalogue as CSV (issue 15): a passed .xlsx
 // avails delivery makes titles and windows as an XML one does (one title per ALID, one window
 // per territory, license type and format profile), a redelivery of the same workbook updates
-// them without a duplicate.
+// them without a duplicate; `vodgate export titles` prints one row per title and territory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { world, at, invite, sendAndJoin, answerAndSubmit, provision } from './journeys.mjs';
 import { deliver } from './title_world.mjs';
+import { cli } from './server.mjs';
 
 const XLSX = '../shared/mddf/samples/avails/Avails_noErrors_v2.3_v1.8.xlsx';
 const BRAVADOS = 'md:pseudoalid:wprid.fox.com:001143';
@@ -78,4 +79,24 @@ test('a passed EMA Avails spreadsheet makes titles and windows; a redelivery doe
   t = await view(bravadosId);
   assert.equal(t.windows.length, 2);
   assert.equal(t.deliveries.length, 2);
+});
+
+test('vodgate export titles: one CSV row per title and territory', () => {
+  const help = cli(['export', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /export partners\|clocks\|events\|titles/);
+  const r = cli(['export', 'titles', '--partner', String(p.id), '--data', w.s.data]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\r\n').filter(Boolean);
+  assert.equal(lines[0], 'partner,title,name,alid,content_id,territory,state,reasons,publish_by,published_at,late');
+  assert.equal(lines.length, 1 + 12, r.stdout);
+  const row = lines.find((l) => l.includes(BRAVADOS));
+  assert.ok(row.startsWith(`${p.id},${bravadosId},THE BRAVADOS,${BRAVADOS},md:cid:eidr-s:8FF3-1C20-84F5-F247-8BCD-E,US,waiting_for_assets,`), row);
+  assert.match(row, /no video/);
+  assert.ok(row.endsWith(',,,no'), row);
+  // every partner's titles without --partner; an unknown partner is refused
+  assert.equal(cli(['export', 'titles', '--data', w.s.data]).stdout.split('\r\n').filter(Boolean).length, 13);
+  const none = cli(['export', 'titles', '--partner', '999999', '--data', w.s.data]);
+  assert.notEqual(none.status, 0);
+  assert.match(none.stderr, /vodgate: /);
 });
