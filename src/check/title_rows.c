@@ -1,13 +1,20 @@
 /*
  * The facts about titles in a delivery's files: see title_rows.h. Elements
  * are matched by local name (the MDDF namespaces change with each version
- * and the facts read here do not). The EMA spreadsheet is not read yet:
- * an xlsx avails file passes and is recorded, but makes no titles.
+ * and the facts read here do not). The EMA spreadsheet (.xlsx) is read with
+ * the validator's xlsx reader and column table (check/xlsx.h, check/vocab.h):
+ * an avails sheet is one whose row 1 holds the template's categories, its
+ * columns are known by their row-2 names, and avails start on row 4; one
+ * row is one title × territory window, as one XML Transaction × Territory.
  */
 #include "check/title_rows.h"
 
+#include "check/vocab.h"
+#include "check/xlsx.h"
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -171,12 +178,220 @@ static void avail_rows(struct arena *a, xmlNode *av, struct title_rows *out)
         *add_row(a, out) = base;
 }
 
+/* ---- the EMA spreadsheet ---- */
+
+/* Columns read by name that the validator's table does not give a field of its own. */
+enum xcol {
+    XC_TITLE,          /* TitleDisplayUnlimited */
+    XC_TITLE_ALIAS,    /* TitleInternalAlias */
+    XC_EPISODE_TITLE,  /* EpisodeTitleDisplayUnlimited */
+    XC_EPISODE_ALIAS,  /* EpisodeTitleInternalAlias */
+    XC_SERIES_TITLE,   /* SeriesTitleDisplayUnlimited */
+    XC_SERIES_ALIAS,   /* SeriesTitleInternalAlias */
+    XC__COUNT
+};
+
+static const char *const xcol_names[XC__COUNT] = {
+    "TitleDisplayUnlimited",        "TitleInternalAlias",
+    "EpisodeTitleDisplayUnlimited", "EpisodeTitleInternalAlias",
+    "SeriesTitleDisplayUnlimited",  "SeriesTitleInternalAlias"};
+
+struct xsheet {
+    struct arena *a;
+    struct title_rows *out;
+    enum { XS_START, XS_HEADER, XS_DATA } state;
+    int field_col[AVF__COUNT]; /* column of each validator field, -1 when absent */
+    int xcol[XC__COUNT];
+    bool date1904;
+};
+
+/* The trimmed cell text in the arena; NULL when empty. */
+static const char *cell_text(struct arena *a, const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    size_t len = strlen(s);
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
+                   s[len - 1] == '\r'))
+        len--;
+    if (!len)
+        return NULL;
+    char *o = arena_alloc(a, len + 1);
+    memcpy(o, s, len);
+    o[len] = '\0';
+    return o;
+}
+
+/* A date cell: "2026-12-01" (or with a time), or an Excel serial day number; else NULL
+ * ("Open", a condition such as "Theatrical"). */
+static const char *cell_day(struct arena *a, const char *s, bool date1904)
+{
+    if (!s)
+        return NULL;
+    const char *d = day(a, s);
+    if (d)
+        return d;
+    char *end = NULL;
+    double serial = strtod(s, &end);
+    if (end == s || *end || serial < 1 || serial > 2958465)
+        return NULL;
+    /* serial days count from 1899-12-30 (1900 system, past Excel's phantom 29 Feb 1900) or
+     * from 1904-01-01; 1970-01-01 is day 25569, or 24107 in the 1904 system */
+    int64_t days = (int64_t)serial + (date1904 ? -24107 : -25569);
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int64_t dd = doy - (153 * mp + 2) / 5 + 1, mm = mp < 10 ? mp + 3 : mp - 9;
+    int64_t yy = yoe + era * 400 + (mm <= 2);
+    char *o = arena_alloc(a, 11);
+    snprintf(o, 11, "%04d-%02d-%02d", (int)yy, (int)mm, (int)dd);
+    return o;
+}
+
+static const char *const categories[] = {"Avail", "AvailTrans", "AvailAsset", "AvailMetadata",
+                                   "Disposition"};
+
+static int xlsx_row_cb(void *ctx, const struct xlsx_row *r)
+{
+    struct xsheet *s = ctx;
+    struct arena *a = s->a;
+    if (s->state == XS_START) {
+        /* row 1 holds the categories, or this is not an avails sheet */
+        int hits = 0;
+        for (size_t i = 0; r->row == 1 && i < r->n_cells; i++) {
+            const char *t = cell_text(a, r->cells[i].value);
+            for (size_t k = 0; t && k < sizeof categories / sizeof categories[0]; k++)
+                hits += !strcmp(t, categories[k]);
+        }
+        if (hits < 2)
+            return 1;
+        s->state = XS_HEADER;
+        return 0;
+    }
+    if (s->state == XS_HEADER) {
+        if (r->row == 2)
+            for (size_t i = 0; i < r->n_cells; i++) {
+                const char *h = cell_text(a, r->cells[i].value);
+                if (!h)
+                    continue;
+                int col = (int)r->cells[i].col;
+                const struct avails_column *d = vocab_column_find(h);
+                if (d && d->field != AVF_OTHER && s->field_col[d->field] < 0)
+                    s->field_col[d->field] = col;
+                for (int k = 0; k < XC__COUNT; k++)
+                    if (!strcmp(h, xcol_names[k]) && s->xcol[k] < 0)
+                        s->xcol[k] = col;
+            }
+        if (r->row < 3)
+            return 0;
+        s->state = XS_DATA;
+    }
+    if (r->row < 4)
+        return 0;
+    const char *f[AVF__COUNT] = {0}, *x[XC__COUNT] = {0};
+    bool any = false, all_comment = true;
+    for (size_t i = 0; i < r->n_cells; i++) {
+        int col = (int)r->cells[i].col;
+        const char *t = NULL;
+        for (int k = 0; k < AVF__COUNT; k++)
+            if (s->field_col[k] == col) {
+                t = t ? t : cell_text(a, r->cells[i].value);
+                f[k] = t;
+            }
+        for (int k = 0; k < XC__COUNT; k++)
+            if (s->xcol[k] == col) {
+                t = t ? t : cell_text(a, r->cells[i].value);
+                x[k] = t;
+            }
+        const char *raw = r->cells[i].value;
+        while (*raw == ' ')
+            raw++;
+        if (*raw) {
+            any = true;
+            all_comment = all_comment && raw[0] == '/' && raw[1] == '/';
+        }
+    }
+    if (!any || all_comment)
+        return 0; /* an empty row, or the 1.6 template's "//e.g." example row */
+    /* EMA 1.9 bonus rows take the territory and license type of the avail they refer to */
+    if (f[AVF_REF_ALID]) {
+        if (!f[AVF_TERRITORY] || !strcmp(f[AVF_TERRITORY], "0"))
+            f[AVF_TERRITORY] = f[AVF_REF_TERRITORY];
+        if (!f[AVF_LICENSE_TYPE])
+            f[AVF_LICENSE_TYPE] = f[AVF_REF_LICENSE_TYPE];
+    }
+    struct title_avail_row row = {0};
+    row.alid = s->field_col[AVF_ALID] >= 0 ? f[AVF_ALID] : f[AVF_ALT_ID];
+    row.work_type = f[AVF_WORK_TYPE];
+    bool episode = row.work_type && !strcasecmp(row.work_type, "Episode");
+    row.content_id = episode && f[AVF_EPISODE_CONTENT_ID] ? f[AVF_EPISODE_CONTENT_ID]
+                                                          : f[AVF_CONTENT_ID];
+    const char *edit = f[AVF_EDIT_ID];
+    row.eidr = edit && (!strncmp(edit, "10.5240/", 8) || !strncasecmp(edit, "urn:eidr:", 9))
+                   ? edit
+                   : NULL;
+    row.name = episode && (x[XC_EPISODE_TITLE] || x[XC_EPISODE_ALIAS])
+                   ? (x[XC_EPISODE_TITLE] ? x[XC_EPISODE_TITLE] : x[XC_EPISODE_ALIAS])
+                   : (x[XC_TITLE] ? x[XC_TITLE] : x[XC_TITLE_ALIAS]);
+    row.series_name = x[XC_SERIES_TITLE] ? x[XC_SERIES_TITLE] : x[XC_SERIES_ALIAS];
+    row.season = f[AVF_SEASON_NUMBER] ? strtoll(f[AVF_SEASON_NUMBER], NULL, 10) : 0;
+    row.episode = f[AVF_EPISODE_NUMBER] ? strtoll(f[AVF_EPISODE_NUMBER], NULL, 10) : 0;
+    if (row.season < 0)
+        row.season = 0;
+    if (row.episode < 0)
+        row.episode = 0;
+    const char *lang = f[AVF_ASSET_LANGUAGE];
+    if (lang) { /* the first of a list ("en, fr"), lower case, as the XML's AssetLanguage */
+        size_t n = strcspn(lang, ",; ");
+        char *l = lower(a, lang);
+        l[n] = '\0';
+        row.original_language = n ? l : NULL;
+    }
+    const char *entry = f[AVF_ENTRY_TYPE];
+    row.full_delete = entry && (!strcasecmp(entry, "Full Delete") ||
+                                !strcasecmp(entry, "FullDelete") || !strcasecmp(entry, "Delete"));
+    row.license_type = f[AVF_LICENSE_TYPE];
+    row.format_profile = f[AVF_FORMAT_PROFILE];
+    row.start = cell_day(a, f[AVF_START], s->date1904);
+    row.end = cell_day(a, f[AVF_END], s->date1904);
+    row.territory = f[AVF_TERRITORY];
+    if (!row.alid && !row.content_id)
+        return 0; /* nothing names the title */
+    *add_row(a, s->out) = row;
+    return 0;
+}
+
+static int title_rows_xlsx(const char *path, struct arena *a, struct title_rows *out)
+{
+    struct xlsx *x = NULL;
+    struct buf why = {0};
+    int rc = xlsx_open_file(path, NULL, &x, &why);
+    buf_free(&why);
+    if (rc)
+        return -1;
+    for (size_t i = 0; i < xlsx_n_sheets(x); i++) {
+        struct xsheet s = {.a = a, .out = out, .date1904 = xlsx_date1904(x)};
+        for (int k = 0; k < AVF__COUNT; k++)
+            s.field_col[k] = -1;
+        for (int k = 0; k < XC__COUNT; k++)
+            s.xcol[k] = -1;
+        struct buf msg = {0};
+        xlsx_read_sheet(x, i, xlsx_row_cb, &s, &msg);
+        buf_free(&msg);
+    }
+    xlsx_close(x);
+    return 0;
+}
+
 int title_rows_avails(const char *path, const char *display_name, struct arena *a,
                       struct title_rows *out)
 {
     size_t n = display_name ? strlen(display_name) : 0;
+    if (n >= 5 && !strcasecmp(display_name + n - 5, ".xlsx"))
+        return title_rows_xlsx(path, a, out);
     if (n < 4 || strcasecmp(display_name + n - 4, ".xml"))
-        return 0; /* the EMA spreadsheet: not read yet (see above) */
+        return 0;
     xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc)
         return -1;

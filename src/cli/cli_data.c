@@ -2,8 +2,8 @@
  * `vodgate backup` and `vodgate export`: the operator's ways to take data
  * out. backup writes a consistent copy of the embedded database while the
  * server runs (SQLite's VACUUM INTO); export prints partners, clocks, the
- * audit log or the partners' scorecards (app/scorecards.c, as the API gives
- * them) as CSV (RFC 4180: quoted when needed, CRLF line ends) for
+ * audit log, the titles (app/titles.c, one row per title and territory) or
+ * the partners' scorecards (app/scorecards.c, as the API gives them) as CSV (RFC 4180: quoted when needed, CRLF line ends) for
  * spreadsheets and reports.
  */
 #include <getopt.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app/scorecards.h"
+#include "app/titles.h"
 #include "base/buf.h"
 #include "base/now.h"
 #include "base/timefmt.h"
@@ -218,16 +219,77 @@ static int export_scorecards(struct db *db, struct arena *a, const char *from, c
     return rc;
 }
 
+/* One title's rows: one per territory (one with the territory empty when it has none). */
+static void rows_of_title(json_t *t)
+{
+    json_t *terrs = json_object_get(t, "territories");
+    size_t n = json_array_size(terrs);
+    for (size_t i = 0; i < (n ? n : 1); i++) {
+        json_t *x = n ? json_array_get(terrs, i) : NULL;
+        csv_int(json_integer_value(json_object_get(t, "partner")), false);
+        csv_int(json_integer_value(json_object_get(t, "id")), false);
+        csv(json_string_value(json_object_get(t, "name")), false);
+        csv(json_string_value(json_object_get(t, "alid")), false);
+        csv(json_string_value(json_object_get(t, "content_id")), false);
+        csv(json_string_value(json_object_get(x, "territory")), false);
+        csv(json_string_value(json_object_get(x ? x : t, "state")), false);
+        csv(json_string_value(json_object_get(x, "reasons")), false);
+        csv(json_string_value(json_object_get(x, "publish_by")), false);
+        csv(json_string_value(json_object_get(x, "published_at")), false);
+        csv(x ? (json_is_true(json_object_get(x, "late")) ? "yes" : "no") : "", true);
+    }
+}
+
+/* The titles of every partner, or of --partner, by next deadline (app/titles.c), as the system;
+ * a page of the catalogue at a time, each title's full view for its territories' reasons. */
+static int export_titles(struct db *db, int64_t partner)
+{
+    fputs("partner,title,name,alid,content_id,territory,state,reasons,publish_by,published_at,"
+          "late\r\n",
+          stdout);
+    int64_t now = now_get();
+    for (int64_t page = 1;; page++) {
+        struct arena a = {0};
+        struct op o;
+        op_init(&o, db, &a, now, NULL, NULL);
+        struct titles_query q = {.partner = partner, .page = page, .limit = TITLES_PAGE_MAX};
+        json_t *list = NULL;
+        int rc = titles_list(&o, &q, &list);
+        json_t *titles = json_object_get(list, "titles");
+        for (size_t i = 0; rc == 0 && i < json_array_size(titles); i++) {
+            json_t *t = NULL;
+            rc = titles_view(&o, json_integer_value(json_object_get(json_array_get(titles, i), "id")),
+                             &t);
+            if (rc == 0)
+                rows_of_title(t);
+            json_decref(t);
+        }
+        size_t got = json_array_size(titles);
+        json_decref(list);
+        if (rc < 0)
+            fprintf(stderr, "vodgate: %s\n",
+                    rc == OP_REFUSED ? buf_str(&o.err.message) : "the store failed");
+        op_free(&o);
+        arena_free(&a);
+        if (rc < 0)
+            return rc;
+        if (got < TITLES_PAGE_MAX)
+            return 0;
+    }
+}
+
 int cli_export(int argc, char **argv)
 {
     static const char help[] =
-        "usage: vodgate export partners|clocks|events [--partner ID] [--data DIR] [--database "
-        "URL]\n"
+        "usage: vodgate export partners|clocks|events|titles [--partner ID] [--data DIR] "
+        "[--database URL]\n"
         "       vodgate export scorecards [--from DATE] [--to DATE] [--data DIR] [--database "
         "URL]\n"
         "\nPrints CSV to standard output: partners (one row each), clocks (every clock of\n"
         "every partner, or of --partner), events (the audit log, oldest first; all, or\n"
-        "of --partner), scorecards (one row per partner: its deliveries from --from to\n"
+        "of --partner), titles (one row per title and territory, by next deadline: its\n"
+        "state, the reasons it is not ready, the publish-by and published times, RFC 3339\n"
+        "UTC, and whether the publish was or is late; all, or of --partner), scorecards (one row per partner: its deliveries from --from to\n"
         "--to, YYYY-MM-DD in its zone, both included, by default the last 90 days; on\n"
         "time against the 48-hour clock, first-pass acceptance, each rate 0..1 beside\n"
         "its counts and empty when there is nothing to measure; the median hours from a\n"
@@ -272,7 +334,7 @@ int cli_export(int argc, char **argv)
     }
     const char *what = optind == argc - 1 ? argv[optind] : NULL;
     if (!what || (strcmp(what, "partners") && strcmp(what, "clocks") && strcmp(what, "events") &&
-                  strcmp(what, "scorecards"))) {
+                  strcmp(what, "titles") && strcmp(what, "scorecards"))) {
         fputs(help, stderr);
         return 2;
     }
@@ -292,6 +354,8 @@ int cli_export(int argc, char **argv)
         struct clock_export x = {db, &a};
         rc = partner ? store_clock_each_of_partner(db, &a, partner, row_clock, NULL)
                      : store_partner_each(db, &a, NULL, 0, clocks_of, &x);
+    } else if (!strcmp(what, "titles")) {
+        rc = export_titles(db, partner);
     } else if (!strcmp(what, "scorecards")) {
         rc = export_scorecards(db, &a, from, to);
     } else {

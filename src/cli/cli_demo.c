@@ -60,6 +60,10 @@
 #include "app/warnings.h"
 #include "app/alternates.h"
 #include "app/milestones.h"
+#include "app/titles.h"
+#include "check/finding.h"
+#include "core/title.h"
+#include "store/title_store.h"
 #include "jobs/sweep.h"
 #include "store/delivery_store.h"
 #include "store/lifecycle_store.h"
@@ -77,7 +81,9 @@ static const char demo_help[] =
     "Seeds the installation with demo data: staff of every role, partners in every\n"
     "stage of onboarding (with clocks running, breached and paused, warnings, an\n"
     "escalation decision and an alternate-solution request waiting), posthouses, and\n"
-    "deliveries that passed and failed validation, as six weeks of work would have\n"
+    "deliveries that passed and failed validation, and a steady-state partner's\n"
+    "catalogue of titles in every state (waiting for assets, ready with its publish\n"
+    "clock running, published on time and late), as six weeks of work would have\n"
     "left them. Every step goes through the same functions as the API, so the audit\n"
     "log, the clocks and the outbox are real; validation runs here, before the\n"
     "command returns. Prints the sign-ins: every demo user has the one generated\n"
@@ -180,6 +186,11 @@ enum act {
     A_DECIDE,       /* pim: the escalation decision arg, with note */
     A_ALTERNATE,    /* partner: asks for an alternate solution (arg) */
     A_COMPLETE,     /* pim: completes training with the formats arg (JSON), hands over to the pom */
+    A_CATALOGUE,    /* partner in steady state: avails of the catalogue's titles, against its
+                     * last request */
+    A_PACKAGE,      /* partner: the asset package of catalogue title arg (note "no-fr": no
+                     * French audio) passes */
+    A_PUBLISH,      /* pom: the service publishes catalogue title arg in every ready territory */
 };
 
 /* For messages: "Ember Films could not be issued a request: ..." */
@@ -203,6 +214,9 @@ static const char *const act_names[] = {
     [A_DECIDE] = "have its training decided",
     [A_ALTERNATE] = "ask for an alternate solution",
     [A_COMPLETE] = "complete training",
+    [A_CATALOGUE] = "deliver its catalogue",
+    [A_PACKAGE] = "deliver an asset package",
+    [A_PUBLISH] = "have a title published",
 };
 
 struct beat {
@@ -311,6 +325,19 @@ static const struct beat story[] = {
     {-4.6, JUNIPER, A_DELIVER_BAD, "juniper-december.xml", NULL},
     {-2.0, JUNIPER, A_DELIVER_GOOD, "juniper-december-v2.xml", NULL},
     {-1.6, JUNIPER, A_DELIVER_SELF, "juniper-january.xml", NULL},
+    /* Juniper's catalogue: titles in every state. Published on time (Salt Road) and late, after
+     * its 14-day publish clock breached (Quiet Hours); ready with the clock running (Paper Moons,
+     * Lanterns); ready in GB but waiting for French audio in FR (Winter Orchard); waiting for
+     * every asset (Tidewater, The Long Field). */
+    {-31.5, JUNIPER, A_REQUEST, "Avails: the 2026 catalogue", "Every title for GB, IE and FR"},
+    {-31.0, JUNIPER, A_CATALOGUE, "juniper-catalogue-2026.xml", NULL},
+    {-27.0, JUNIPER, A_PACKAGE, "salt-road", NULL},
+    {-26.0, JUNIPER, A_PACKAGE, "quiet-hours", NULL},
+    {-20.0, JUNIPER, A_PUBLISH, "salt-road", NULL},
+    {-9.0, JUNIPER, A_PUBLISH, "quiet-hours", NULL},
+    {-6.0, JUNIPER, A_PACKAGE, "winter-orchard", "no-fr"},
+    {-4.0, JUNIPER, A_PACKAGE, "paper-moons", NULL},
+    {-3.0, JUNIPER, A_PACKAGE, "lanterns", NULL},
     /* Bluefin: answering the questionnaire. Aurora: just invited. */
     {-4.0, BLUEFIN, A_INVITE, NULL, NULL},
     {-4.0, BLUEFIN, A_SEND, NULL, NULL},
@@ -583,6 +610,158 @@ static void avails_xml(struct buf *b, const char *licensor, const char *slug, co
                broken ? "JJ" : "IE", broken ? "2026-07-31T23:59:59" : "2027-07-31T23:59:59");
 }
 
+/* The titles of a steady-state partner's catalogue: windows open `start` days from the real
+ * now (negative: already open), in GB and in `other` too when set. */
+static const struct {
+    const char *slug, *name, *other;
+    int start;
+} catalogue[] = {
+    {"salt-road", "The Salt Road", NULL, -30},   {"quiet-hours", "Quiet Hours", NULL, -30},
+    {"paper-moons", "Paper Moons", "IE", -10},   {"lanterns", "Lanterns", NULL, -20},
+    {"winter-orchard", "Winter Orchard", "FR", 5}, {"tidewater", "Tidewater", NULL, 20},
+    {"long-field", "The Long Field", "IE", 40},
+};
+#define N_CATALOGUE (sizeof catalogue / sizeof catalogue[0])
+
+static const char *catalogue_alid(struct arena *a, const char *org_slug, const char *slug)
+{
+    return arena_printf(a, "md:alid:org:%s:%s", org_slug, slug);
+}
+
+/* Appends the EMA Avails XML (MDDF Avails 2.4) of the catalogue, dates from real_now. */
+static void catalogue_xml(struct buf *b, const char *licensor, const char *org_slug,
+                          int64_t real_now)
+{
+    buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<avails:AvailList xmlns:avails=\"http://www.movielabs.com/schema/avails/v2.4/"
+                  "avails\"\n  xmlns:md=\"http://www.movielabs.com/schema/md/v2.7/md\">\n");
+    for (size_t i = 0; i < N_CATALOGUE; i++) {
+        time_t start = (time_t)(real_now + (int64_t)catalogue[i].start * DAY);
+        struct tm tm;
+        gmtime_r(&start, &tm);
+        char day[16];
+        strftime(day, sizeof day, "%Y-%m-%d", &tm);
+        buf_printf(b,
+                   "  <avails:Avail>\n"
+                   "    <avails:ALID>md:alid:org:%s:%s</avails:ALID>\n"
+                   "    <avails:Disposition>\n"
+                   "      <avails:EntryType>Full Extract</avails:EntryType>\n"
+                   "    </avails:Disposition>\n"
+                   "    <avails:Licensor>\n"
+                   "      <md:DisplayName>%s</md:DisplayName>\n"
+                   "    </avails:Licensor>\n"
+                   "    <avails:AvailType>single</avails:AvailType>\n"
+                   "    <avails:Asset contentID=\"md:cid:org:%s:%s\">\n"
+                   "      <avails:WorkType>Movie</avails:WorkType>\n"
+                   "      <avails:Metadata>\n"
+                   "        <avails:TitleDisplayUnlimited>%s</avails:TitleDisplayUnlimited>\n"
+                   "        <avails:TitleInternalAlias>%s</avails:TitleInternalAlias>\n"
+                   "        <avails:ReleaseDate>2026</avails:ReleaseDate>\n"
+                   "        <avails:RunLength>PT1H42M0S</avails:RunLength>\n"
+                   "      </avails:Metadata>\n"
+                   "    </avails:Asset>\n",
+                   org_slug, catalogue[i].slug, licensor, org_slug, catalogue[i].slug,
+                   catalogue[i].name, catalogue[i].name);
+        const char *terrs[2] = {"GB", catalogue[i].other};
+        for (int k = 0; k < 2 && terrs[k]; k++)
+            buf_printf(b,
+                       "    <avails:Transaction TransactionID=\"%s%d\">\n"
+                       "      <avails:LicenseType>EST</avails:LicenseType>\n"
+                       "      <avails:Territory>\n"
+                       "        <md:country>%s</md:country>\n"
+                       "      </avails:Territory>\n"
+                       "      <avails:Start>%sT00:00:00</avails:Start>\n"
+                       "      <avails:EndCondition>Open</avails:EndCondition>\n"
+                       "      <avails:AssetLanguage>en</avails:AssetLanguage>\n"
+                       "      <avails:FormatProfile>HD</avails:FormatProfile>\n"
+                       "      <avails:Term termName=\"SRP\">\n"
+                       "        <avails:Money currency=\"%s\">9.99</avails:Money>\n"
+                       "      </avails:Term>\n"
+                       "    </avails:Transaction>\n",
+                       terrs[k], (int)i, terrs[k], day, strcmp(terrs[k], "GB") ? "EUR" : "GBP");
+        buf_printf(b, "  </avails:Avail>\n");
+    }
+    buf_printf(b, "</avails:AvailList>\n");
+}
+
+/* The partner's catalogue title of slug; 0 or a store error. */
+static int catalogue_title(struct op *o, const struct partner *p, const char *org_slug,
+                           const char *slug, struct title_row *t)
+{
+    char norm[TITLE_ID_MAX + 1];
+    if (title_id_normalise(catalogue_alid(o->a, org_slug, slug), norm, sizeof norm) <= 0)
+        return STORE_ERR;
+    return store_title_by_ident(o->db, o->a, p->id, norm, t);
+}
+
+/*
+ * The asset package of a catalogue title passes: the package delivery is recorded with its
+ * result, and its assets attach to the title as validation would attach them (video, English
+ * audio and captions, artwork, metadata; French audio too unless the note says "no-fr"). The
+ * demo has no media to validate, so the package is recorded as passed rather than checked.
+ */
+static int package_step(struct demo *d, struct op *o, const struct beat *b, struct partner *p)
+{
+    const struct org_def *od = &orgs[b->org];
+    struct title_row t;
+    int rc = catalogue_title(o, p, od->slug, b->arg, &t);
+    if (rc < 0)
+        return rc;
+    struct delivery_row dr = {0};
+    dr.partner_id = p->id;
+    dr.kind = "asset_package";
+    dr.status = "validating";
+    dr.created_by = d->user[b->org];
+    dr.received_at = o->now;
+    dr.delivered_by = p->id; /* the first package of its title: no previous delivery */
+    int64_t id = 0;
+    bool done = false;
+    if ((rc = store_delivery_add(o->db, &dr, &id)) < 0 ||
+        (rc = store_delivery_finish(o->db, id, "passed", CHECK_RULESET_VERSION, 0, 0, o->now,
+                                    &done)) < 0)
+        return rc;
+    static const char *const kinds[][2] = {{"video", ""},    {"audio", "en"},    {"captions", "en"},
+                                           {"artwork", ""},  {"metadata", "en"}, {"audio", "fr"}};
+    bool no_fr = b->note && !strcmp(b->note, "no-fr");
+    struct title_rows rows = {0};
+    size_t n = sizeof kinds / sizeof kinds[0] - (no_fr ? 1 : 0);
+    rows.assets = arena_alloc(o->a, n * sizeof *rows.assets);
+    for (size_t i = 0; i < n; i++)
+        rows.assets[i] = (struct title_pkg_asset){t.alid, kinds[i][0], kinds[i][1]};
+    rows.n_assets = rows.cap_assets = n;
+    struct op sys; /* as validation records it: the system, in the beat's transaction */
+    op_init(&sys, o->db, o->a, o->now, NULL, app_public_url());
+    op_join(&sys);
+    rc = titles_from_package(&sys, p, id, true, &rows);
+    if (rc == OP_REFUSED)
+        buf_printf(&o->err.message, "%s", buf_str(&sys.err.message));
+    op_free(&sys);
+    d->n_passed++;
+    return rc;
+}
+
+/* The pom publishes a catalogue title in each territory where it is ready. */
+static int publish_step(struct op *o, const struct beat *b, struct partner *p)
+{
+    struct title_row t;
+    int rc = catalogue_title(o, p, orgs[b->org].slug, b->arg, &t);
+    json_t *view = NULL;
+    if (rc < 0 || (rc = titles_view(o, t.id, &view)) < 0)
+        return rc;
+    json_t *terrs = json_object_get(view, "territories");
+    for (size_t i = 0; rc == 0 && i < json_array_size(terrs); i++) {
+        json_t *x = json_array_get(terrs, i);
+        if (strcmp(json_string_value(json_object_get(x, "state")), "ready") != 0)
+            continue;
+        json_t *j = NULL;
+        rc = titles_published(o, t.id, json_string_value(json_object_get(x, "territory")), NULL,
+                              &j);
+        json_decref(j);
+    }
+    json_decref(view);
+    return rc;
+}
+
 /*
  * Uploads bytes for an organisation's user as a tus client would (create,
  * one PATCH of the whole body), through the server's ingest functions, with
@@ -728,6 +907,9 @@ static void actor_of(const struct demo *d, const struct beat *b, const struct pa
     case A_OWNERS:
         *role = ROLE_ADMIN;
         break;
+    case A_PUBLISH:
+        *role = ROLE_POM;
+        break;
     case A_REQUEST:
         *role = p && !strcmp(p->stage, "steady_state") ? ROLE_POM : ROLE_PIM;
         break;
@@ -736,6 +918,8 @@ static void actor_of(const struct demo *d, const struct beat *b, const struct pa
     case A_DELIVER_GOOD:
     case A_DELIVER_BAD:
     case A_DELIVER_SELF:
+    case A_CATALOGUE:
+    case A_PACKAGE:
     case A_REPLY:
     case A_ALTERNATE:
         *id = d->user[b->org];
@@ -811,9 +995,12 @@ static int step(struct demo *d, struct op *o, const struct beat *b, struct partn
     case A_DELIVER_GOOD:
     case A_DELIVER_BAD:
     case A_DELIVER_SELF:
+    case A_CATALOGUE:
         j = json_pack("[s]", upload);
         op_join(o); /* inside the beat's transaction */
-        rc = delivery_receive(o, p->id, b->act == A_DELIVER_SELF ? 0 : d->request[b->org], "avails",
+        rc = delivery_receive(o, p->id,
+                              b->act == A_DELIVER_SELF ? 0 : d->request[b->org],
+                              "avails",
                               j, &d->delivery, NULL);
         json_decref(j);
         return rc;
@@ -831,6 +1018,10 @@ static int step(struct demo *d, struct op *o, const struct beat *b, struct partn
         rc = training_alternate_solution(o, p->id, b->arg, &j);
         json_decref(j);
         return rc;
+    case A_PACKAGE:
+        return package_step(d, o, b, p);
+    case A_PUBLISH:
+        return publish_step(o, b, p);
     }
     return STORE_ERR;
 }
@@ -871,13 +1062,17 @@ static int play(struct demo *d, const struct beat *b, int64_t real_now)
         return -1;
     }
     const struct org_def *od = &orgs[b->org];
-    bool delivers = b->act == A_DELIVER_GOOD || b->act == A_DELIVER_BAD || b->act == A_DELIVER_SELF;
+    bool delivers = b->act == A_DELIVER_GOOD || b->act == A_DELIVER_BAD ||
+                    b->act == A_DELIVER_SELF || b->act == A_CATALOGUE;
     char upload[UPLOAD_ID_LEN + 1] = "";
     if (delivers) {
         struct buf bytes = {0};
-        avails_xml(&bytes, od->name, od->slug,
-                   b->act == A_DELIVER_BAD ? "Northern Crossing" : "Harbour Lights",
-                   b->act == A_DELIVER_BAD);
+        if (b->act == A_CATALOGUE)
+            catalogue_xml(&bytes, od->name, od->slug, real_now);
+        else
+            avails_xml(&bytes, od->name, od->slug,
+                       b->act == A_DELIVER_BAD ? "Northern Crossing" : "Harbour Lights",
+                       b->act == A_DELIVER_BAD);
         int urc = upload_file(d, b->org, b->arg, &bytes, upload);
         buf_free(&bytes);
         if (urc < 0)

@@ -118,6 +118,27 @@ test('a partner user sees its own organisation, with its results; a posthouse it
   assert.deepEqual(seen, ['Cobalt Pictures', 'Keystone Post'], 'a posthouse sees the partners it delivers for');
 });
 
+test('the catalogue: a steady-state partner has titles in every state, with reasons and publish clocks', async () => {
+  const pom = await signIn('pom@demo.vodgate.local');
+  const { titles } = await get('/api/v1/titles?limit=200', pom);
+  const views = [];
+  for (const t of titles) views.push(await get(`/api/v1/titles/${t.id}`, pom));
+  const terrs = views.flatMap((t) => t.territories.map((x) => ({ ...x, title: t.name, partner: t.partner_name })));
+  const waiting = terrs.filter((x) => x.state === 'waiting_for_assets');
+  assert.ok(waiting.length >= 1 && waiting.every((x) => x.reasons), `waiting, with reasons: ${JSON.stringify(waiting)}`);
+  assert.ok(waiting.some((x) => /no French audio/.test(x.reasons)), 'a title waits for French audio');
+  const ready = terrs.filter((x) => x.state === 'ready');
+  assert.ok(ready.length >= 1, 'a title is ready');
+  assert.ok(ready.every((x) => x.publish_by && !x.late), `ready with its publish clock running: ${JSON.stringify(ready)}`);
+  const published = terrs.filter((x) => x.state === 'published');
+  assert.ok(published.some((x) => !x.late), 'a title published on time');
+  assert.ok(published.some((x) => x.late), 'a title published late');
+  assert.ok(terrs.every((x) => x.partner === 'Juniper Studios' || x.state === 'waiting_for_assets'));
+  // the partner sees its own catalogue
+  const juniper = await signIn('juniper@demo.vodgate.local');
+  assert.ok((await get('/api/v1/titles', juniper)).total >= 7);
+});
+
 test('a second vodgate demo refuses: the demo data is already there', () => {
   const again = cli(['demo', '--data', data]);
   assert.equal(again.status, 1, again.stdout + again.stderr);
