@@ -5,43 +5,17 @@
  * (equal, missing, absurdly far), an empty timeline still draws, the clock
  * rows are capped, and times in the titles are in the zone given.
  */
-#include <libxml/parser.h>
-#include <math.h>
 #include <stdlib.h>
 
 #include "base/buf.h"
 #include "base/timefmt.h"
 #include "core/zone.h"
 #include "t.h"
+#include "t_svg.h"
 #include "web/svg_timeline.h"
 
 #define NOW 1795795200 /* 2026-11-27T16:00:00Z */
 #define DAY 86400
-
-static bool well_formed(const struct buf *b)
-{
-    xmlDocPtr doc = xmlReadMemory(b->data, (int)b->len, "timeline.svg", "UTF-8",
-                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    bool ok = doc != NULL;
-    xmlFreeDoc(doc);
-    return ok;
-}
-
-/* True when every coordinate attribute is a finite number inside the viewBox width. */
-static bool coordinates_sane(const char *svg)
-{
-    static const char *const attrs[] = {" x=\"",  " x1=\"", " x2=\"",    " y=\"",
-                                        " y1=\"", " y2=\"", " width=\"", " height=\""};
-    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
-        for (const char *p = strstr(svg, attrs[i]); p; p = strstr(p + 1, attrs[i])) {
-            char *end;
-            double v = strtod(p + strlen(attrs[i]), &end);
-            if (*end != '"' || !isfinite(v) || v < 0 || v > 5000)
-                return false;
-        }
-    }
-    return !strstr(svg, "nan") && !strstr(svg, "inf") && !strstr(svg, "NaN");
-}
 
 static const struct tl_stage stages[] = {
     {"invited", "Invited", NOW - 20 * DAY, NOW - 18 * DAY, 0, 0, false, false},
@@ -69,8 +43,8 @@ TEST(escapes_names_and_is_well_formed)
     CHECK(strstr(svg, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;"));
     CHECK(strstr(svg, "&lt;b&gt;Spring&lt;/b&gt; &amp; &#39;Fall&#39;"));
     CHECK(strstr(svg, "Timeline of &lt;Evil&gt; &amp; Sons"));
-    CHECK(well_formed(&b));
-    CHECK(coordinates_sane(svg));
+    CHECK(svg_well_formed(&b));
+    CHECK(svg_coordinates_sane(svg));
     buf_free(&b);
 }
 
@@ -89,8 +63,8 @@ TEST(a_full_timeline_draws_every_part)
     struct buf b = {0};
     CHECK_INT_EQ(svg_timeline(&b, &t), 5);
     const char *svg = buf_str(&b);
-    CHECK(well_formed(&b));
-    CHECK(coordinates_sane(svg));
+    CHECK(svg_well_formed(&b));
+    CHECK(svg_coordinates_sane(svg));
     CHECK(strstr(svg, "class=\"tl-stage setup current\""));
     CHECK(strstr(svg, "class=\"tl-stage invited done\""));
     CHECK(strstr(svg, "class=\"tl-plan\""));
@@ -112,8 +86,8 @@ TEST(empty_and_degenerate_timelines_have_no_nan)
     struct timeline t0 = {NULL, NULL, NOW, NULL, 0, NULL, 0, NULL, 0};
     CHECK_INT_EQ(svg_timeline(&b, &t0), 0);
     CHECK(strstr(buf_str(&b), "No clock has started yet."));
-    CHECK(well_formed(&b));
-    CHECK(coordinates_sane(buf_str(&b)));
+    CHECK(svg_well_formed(&b));
+    CHECK(svg_coordinates_sane(buf_str(&b)));
     /* every instant equal to now */
     buf_reset(&b);
     struct tl_stage st[] = {{"setup", "Setup", NOW, NOW, NOW, NOW, false, false}};
@@ -121,8 +95,8 @@ TEST(empty_and_degenerate_timelines_have_no_nan)
     struct tl_warning w[] = {{1, NOW, "x"}};
     struct timeline t1 = {"T", NULL, NOW, st, 1, c, 1, w, 1};
     svg_timeline(&b, &t1);
-    CHECK(well_formed(&b));
-    CHECK(coordinates_sane(buf_str(&b)));
+    CHECK(svg_well_formed(&b));
+    CHECK(svg_coordinates_sane(buf_str(&b)));
     /* absurd instants: far past and future, negative, a clock ending before it starts */
     buf_reset(&b);
     struct tl_stage far[] = {{"training", "Training", 1, 0, NOW, INT64_MAX / 2, true, false},
@@ -133,8 +107,8 @@ TEST(empty_and_degenerate_timelines_have_no_nan)
                              {NULL, NULL, 0, 0, 0}};
     struct timeline t2 = {"T", NULL, NOW, far, 2, odd, 4, NULL, 0};
     CHECK_INT_EQ(svg_timeline(&b, &t2), 4);
-    CHECK(well_formed(&b));
-    CHECK(coordinates_sane(buf_str(&b)));
+    CHECK(svg_well_formed(&b));
+    CHECK(svg_coordinates_sane(buf_str(&b)));
     CHECK(strstr(buf_str(&b), "skipped"));
     buf_free(&b);
 }
@@ -148,7 +122,7 @@ TEST(clock_rows_are_capped)
     struct timeline t = {"T", NULL, NOW, NULL, 0, c, sizeof c / sizeof c[0], NULL, 0};
     struct buf b = {0};
     CHECK_INT_EQ(svg_timeline(&b, &t), TL_MAX_CLOCKS);
-    CHECK(well_formed(&b));
+    CHECK(svg_well_formed(&b));
     size_t rows = 0;
     for (const char *p = strstr(buf_str(&b), "class=\"tl-clock "); p;
          p = strstr(p + 1, "class=\"tl-clock "))
@@ -167,7 +141,7 @@ TEST(long_labels_are_cut_on_a_character)
     struct timeline t = {"T", NULL, NOW, NULL, 0, c, 1, NULL, 0};
     struct buf b = {0};
     svg_timeline(&b, &t);
-    CHECK(well_formed(&b)); /* libxml2 refuses broken UTF-8 */
+    CHECK(svg_well_formed(&b)); /* libxml2 refuses broken UTF-8 */
     CHECK(strstr(buf_str(&b), "\xE2\x80\xA6</text>"));
     CHECK(strstr(buf_str(&b), label)); /* whole in the title */
     buf_free(&b);
@@ -197,7 +171,7 @@ TEST(times_are_in_the_zone_given)
     svg_timeline(&b, &t);
     CHECK(strstr(buf_str(&b), "(UTC-08:00)"));
     CHECK(strstr(buf_str(&b), ">25 Nov 2026</text>"));
-    CHECK(well_formed(&b));
+    CHECK(svg_well_formed(&b));
     buf_free(&b);
 }
 

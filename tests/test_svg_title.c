@@ -6,41 +6,15 @@
  * the markup is well-formed XML and no coordinate is NaN, infinite or outside
  * the picture; an empty timeline still draws.
  */
-#include <libxml/parser.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "t.h"
+#include "t_svg.h"
 #include "web/svg_title.h"
 
 #define NOW 1795795200 /* 2026-11-27T16:00:00Z, a Friday */
-
-static bool well_formed(const struct buf *b)
-{
-    xmlDocPtr doc = xmlReadMemory(b->data, (int)b->len, "title.svg", "UTF-8",
-                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    bool ok = doc != NULL;
-    xmlFreeDoc(doc);
-    return ok;
-}
-
-/* True when every coordinate attribute is a finite number inside the viewBox width. */
-static bool coordinates_sane(const char *svg)
-{
-    static const char *const attrs[] = {" x=\"",  " x1=\"", " x2=\"",    " y=\"", " cx=\"",
-                                        " cy=\"", " y1=\"", " y2=\"", " width=\"", " height=\""};
-    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
-        for (const char *p = strstr(svg, attrs[i]); p; p = strstr(p + 1, attrs[i])) {
-            char *end;
-            double v = strtod(p + strlen(attrs[i]), &end);
-            if (*end != '"' || !isfinite(v) || v < 0 || v > 5000)
-                return false;
-        }
-    }
-    return !strstr(svg, "nan") && !strstr(svg, "inf") && !strstr(svg, "NaN");
-}
 
 static size_t count(const char *s, const char *what)
 {
@@ -78,8 +52,8 @@ TEST(ready_and_published_territories_draw_their_marks)
     struct buf b = {0};
     svg_title_timeline(&b, tl, "Europe/London", NOW, "The Long Weekend");
     const char *svg = buf_str(&b);
-    CHECK(well_formed(&b));
-    CHECK(coordinates_sane(svg));
+    CHECK(svg_well_formed(&b));
+    CHECK(svg_coordinates_sane(svg));
     /* each mark once per territory that has it, plus once in the legend */
     CHECK_INT_EQ(count(svg, "<g class=\"tt-ws\">"), 3 + 1);
     CHECK_INT_EQ(count(svg, "<g class=\"tt-assets\">"), 3 + 1);
@@ -115,7 +89,7 @@ TEST(times_follow_the_zone)
     /* an unknown zone falls back to UTC */
     svg_title_timeline(&b, tl, "Mars/Olympus", NOW, NULL);
     CHECK(strstr(buf_str(&b), "<title>GB: ready to publish Tue 24 Nov 2026, 10:00 (UTC)</title>"));
-    CHECK(well_formed(&b));
+    CHECK(svg_well_formed(&b));
     buf_free(&b);
     json_decref(tl);
 }
@@ -126,7 +100,7 @@ TEST(escapes_territory_and_title)
     struct buf b = {0};
     svg_title_timeline(&b, tl, "UTC", NOW, "Weekend <i>&</i> \"Friends\"");
     const char *svg = buf_str(&b);
-    CHECK(well_formed(&b));
+    CHECK(svg_well_formed(&b));
     CHECK(!strstr(svg, "<script>"));
     CHECK(!strstr(svg, "<i>"));
     CHECK(strstr(svg, "&lt;script&gt;alert(1)&lt;/script&gt;&amp;"));
@@ -142,16 +116,16 @@ TEST(an_empty_or_absurd_timeline_still_draws)
     json_t *empty = json_array();
     struct buf b = {0};
     svg_title_timeline(&b, empty, "UTC", NOW, NULL);
-    CHECK(well_formed(&b));
+    CHECK(svg_well_formed(&b));
     CHECK(strstr(buf_str(&b), "No window yet"));
-    CHECK(coordinates_sane(buf_str(&b)));
+    CHECK(svg_coordinates_sane(buf_str(&b)));
     buf_reset(&b);
     json_t *odd = json_pack("[{s:s, s:s, s:s, s:s, s:s}]", "territory", "GB", "window_start",
                             "9999-12-31", "ready", "1970-01-01T00:00:01Z", "publish_by",
                             "not a time", "published", "2026-11-27T16:00:00Z");
     svg_title_timeline(&b, odd, "UTC", NOW, NULL);
-    CHECK(well_formed(&b));
-    CHECK(coordinates_sane(buf_str(&b)));
+    CHECK(svg_well_formed(&b));
+    CHECK(svg_coordinates_sane(buf_str(&b)));
     buf_free(&b);
     json_decref(empty);
     json_decref(odd);

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { world, at, messages, invite, sendAndJoin, answerAndSubmit, provision, clocks } from './journeys.mjs';
+import { world, at, messages, clocks, upload, settled, newPartner } from './journeys.mjs';
 import { b64, create, patch, sha256 } from './tus_helpers.mjs';
 import { spawnSync } from 'node:child_process';
 import { BIN } from './server.mjs';
@@ -13,31 +13,9 @@ import { BIN } from './server.mjs';
 const SAMPLES = '../shared/mddf/samples/avails';
 let w, p, req;
 
-async function upload(token, name, bytes) {
-  const { path } = await create(w.s, token, bytes.length, { metadata: `filename ${b64(name)}` });
-  const r = await patch(w.s, token, path, 0, bytes);
-  assert.equal(r.status, 204, r.text);
-  return path.split('/').pop();
-}
-
-async function settled(id, token) {
-  for (let i = 0; i < 200; i++) {
-    const r = await w.s.call('GET', `/api/v1/deliveries/${id}`, { token });
-    assert.equal(r.status, 200, r.text);
-    if (r.json.status !== 'validating') return r.json;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('validation did not finish');
-}
-
 before(async () => {
   w = await world('2026-11-23T09:00:00Z');
-  p = await invite(w, 'Delivering Studio');
-  await sendAndJoin(w, p);
-  await answerAndSubmit(w, p, { delivery_method: 'self', already_onboarded: 'no' });
-  await provision(w, p, 'delivering');
-  await w.s.call('PUT', `/api/v1/partners/${p.id}/training/plan`, { token: w.tok.pim, body: { modules: ['avails_review'] } });
-  await w.s.call('POST', `/api/v1/partners/${p.id}/setup/confirm`, { token: w.tok.pim });
+  p = await newPartner(w, 'Delivering Studio', 'delivering', { answers: { delivery_method: 'self', already_onboarded: 'no' } });
   await at(w, '2026-11-24T10:00:00Z');
   req = (await w.s.call('POST', `/api/v1/partners/${p.id}/requests`, { token: w.tok.pim, body: { kind: 'avails', title: 'Avails v1' } })).json;
 });
@@ -45,7 +23,7 @@ after(async () => { assert.equal((await w.s.stop()).code, 0); });
 
 test('a delivery is received at once: the receipt meets the 48-hour clock, with sizes and checksums', async () => {
   const bytes = readFileSync(`${SAMPLES}/Avails_withErrors.xml`);
-  const up = await upload(p.token, 'avails-week-48.xml', bytes);
+  const up = await upload(w, p.token, 'avails-week-48.xml', bytes);
   await at(w, '2026-11-25T09:00:00Z');
   const r = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: req.id, kind: 'avails', files: [up] } });
   assert.equal(r.status, 202, r.text);
@@ -57,7 +35,7 @@ test('a delivery is received at once: the receipt meets the 48-hour clock, with 
   assert.equal(c.find((x) => x.kind === 'delivery_48h').state, 'met', 'the receipt meets the clock, whatever validation takes');
   assert.equal(c.find((x) => x.kind === 'response_3wd').state, 'met', 'a delivery is the corrective action');
   // a failed result: findings the partner can act on, a response clock, a message
-  const d = await settled(r.json.id, p.token);
+  const d = await settled(w, r.json.id, p.token);
   assert.equal(d.status, 'failed');
   assert.ok(d.errors > 0);
   assert.ok(d.findings.length > 0);
@@ -83,11 +61,11 @@ test('a delivery is received at once: the receipt meets the 48-hour clock, with 
   assert.ok((await messages(w, p.contact)).some((m) => m.template === 'result_failed'), 'the partner is told');
   // the redelivery fixes it
   const good = readFileSync(`${SAMPLES}/Avails_noErrors_v2.4.xml`);
-  const up2 = await upload(p.token, 'avails-week-48-fixed.xml', good);
+  const up2 = await upload(w, p.token, 'avails-week-48-fixed.xml', good);
   const r2 = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: req.id, kind: 'avails', files: [up2] } });
   assert.equal(r2.status, 202, r2.text);
   assert.equal(r2.json.previous, r.json.id);
-  const d2 = await settled(r2.json.id, p.token);
+  const d2 = await settled(w, r2.json.id, p.token);
   assert.equal(d2.status, 'passed', JSON.stringify(d2.findings.filter((f) => f.severity === 'error'), null, 1));
   assert.ok(d2.changes.fixed.length > 0, 'the redelivery shows what it fixed');
   assert.equal(d2.changes.still_failing.filter((f) => f.severity === 'error').length, 0);
@@ -134,10 +112,10 @@ test('`vodgate deliver` uploads, delivers and waits for the result', async () =>
 test('an asset package is checked against its own manifest: every named file must be delivered', async () => {
   const pkg = (await w.s.call('POST', `/api/v1/partners/${p.id}/requests`, { token: w.tok.pim, body: { kind: 'asset_package', title: 'Feature package' } })).json;
   const mmc = readFileSync('../shared/mddf/samples/examples/MMC/Movie-1/MMC_Example1_simple.xml');
-  const up = await upload(p.token, 'MMC_Example1_simple.xml', mmc);
+  const up = await upload(w, p.token, 'MMC_Example1_simple.xml', mmc);
   const r = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: pkg.id, kind: 'asset_package', files: [up] } });
   assert.equal(r.status, 202, r.text);
-  const d = await settled(r.json.id, p.token);
+  const d = await settled(w, r.json.id, p.token);
   assert.equal(d.status, 'failed');
   const missing = d.findings.filter((f) => f.code === 'package.file.missing');
   assert.ok(missing.length > 0, 'the media the manifest names were not delivered');
@@ -148,9 +126,9 @@ test('an asset package is checked against its own manifest: every named file mus
 test('`vodgate validate --package` checks a manifest against the files as the server does', async () => {
   const pkg = (await w.s.call('POST', `/api/v1/partners/${p.id}/requests`, { token: w.tok.pim, body: { kind: 'asset_package', title: 'Package two' } })).json;
   const file = '../shared/mddf/samples/examples/MMC/Movie-1/MMC_Example1_simple.xml';
-  const up = await upload(p.token, 'MMC_Example1_simple.xml', readFileSync(file));
+  const up = await upload(w, p.token, 'MMC_Example1_simple.xml', readFileSync(file));
   const r = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: pkg.id, kind: 'asset_package', files: [up] } });
-  const server = await settled(r.json.id, p.token);
+  const server = await settled(w, r.json.id, p.token);
   const pre = spawnSync(BIN, ['validate', '--json', '--package', file], { encoding: 'utf8' });
   assert.equal(pre.status, 1, pre.stderr);
   const offline = JSON.parse(pre.stdout).files[0].findings;

@@ -8,36 +8,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { BIN } from './server.mjs';
-import { world, at, invite, sendAndJoin, answerAndSubmit, provision } from './journeys.mjs';
-import { b64, create, patch } from './tus_helpers.mjs';
+import { world, at, upload, settled, newPartner, handOver } from './journeys.mjs';
 
 const SAMPLES = '../shared/mddf/samples/avails';
 const WITH_ERRORS = readFileSync(`${SAMPLES}/Avails_withErrors.xml`, 'utf8');
 const GOOD = readFileSync(`${SAMPLES}/Avails_noErrors_v2.4.xml`);
 let w, p;
 
-async function upload(token, name, bytes) {
-  const body = Buffer.from(bytes);
-  const { path } = await create(w.s, token, body.length, { metadata: `filename ${b64(name)}` });
-  const r = await patch(w.s, token, path, 0, body);
-  assert.equal(r.status, 204, r.text);
-  return path.split('/').pop();
-}
-
 async function deliver(kind, files) {
   const r = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, kind, files } });
   assert.equal(r.status, 202, r.text);
   return r.json;
-}
-
-async function settled(id) {
-  for (let i = 0; i < 300; i++) {
-    const r = await w.s.call('GET', `/api/v1/deliveries/${id}`, { token: p.token });
-    assert.equal(r.status, 200, r.text);
-    if (r.json.status !== 'validating') return r.json;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('validation did not finish');
 }
 
 // An avails file with hundreds of findings: the first transaction (bad territory, bad language,
@@ -53,32 +34,25 @@ function manyFindings(fix) {
 
 before(async () => {
   w = await world('2026-11-23T09:00:00Z');
-  p = await invite(w, 'Steady Studio');
-  await sendAndJoin(w, p);
-  await answerAndSubmit(w, p, { delivery_method: 'self', already_onboarded: 'no' });
-  await provision(w, p, 'steady');
-  await w.s.call('PUT', `/api/v1/partners/${p.id}/training/plan`, { token: w.tok.pim, body: { modules: ['avails_review'] } });
-  await w.s.call('POST', `/api/v1/partners/${p.id}/setup/confirm`, { token: w.tok.pim });
+  p = await newPartner(w, 'Steady Studio', 'steady', { answers: { delivery_method: 'self', already_onboarded: 'no' } });
   await at(w, '2026-11-24T10:00:00Z');
-  const done = await w.s.call('POST', `/api/v1/partners/${p.id}/training/complete`, { token: w.tok.pim,
-    body: { approved_formats: ['HD', 'SDR', 'Stereo'], pom: w.ids.pom } });
-  assert.equal(done.status, 200, done.text);
+  await handOver(w, p);
 });
 after(async () => { assert.equal((await w.s.stop()).code, 0); });
 
 test('a self-serve delivery is compared with the previous self-serve delivery of its kind', async () => {
-  const first = await deliver('avails', [await upload(p.token, 'catalogue.xml', WITH_ERRORS)]);
+  const first = await deliver('avails', [await upload(w, p.token, 'catalogue.xml', WITH_ERRORS)]);
   assert.equal(first.previous, null, 'the first of its kind');
-  const a = await settled(first.id);
+  const a = await settled(w, first.id, p.token);
   assert.equal(a.status, 'failed');
   assert.equal(a.changes, undefined, 'nothing to compare with');
   assert.ok(a.findings.every((f) => f.change === undefined));
   // a package in between is another kind: it neither compares with the avails nor breaks the chain
-  const pkg = await deliver('asset_package', [await upload(p.token, 'manifest.xml', '<a/>')]);
+  const pkg = await deliver('asset_package', [await upload(w, p.token, 'manifest.xml', '<a/>')]);
   assert.equal(pkg.previous, null);
-  const second = await deliver('avails', [await upload(p.token, 'catalogue-fixed.xml', GOOD)]);
+  const second = await deliver('avails', [await upload(w, p.token, 'catalogue-fixed.xml', GOOD)]);
   assert.equal(second.previous, first.id);
-  const b = await settled(second.id);
+  const b = await settled(w, second.id, p.token);
   assert.equal(b.status, 'passed');
   assert.equal(b.changes.compared_with, first.id);
   assert.equal(b.changes.file_names_ignored, true, 'one file each: compared whatever its name');
@@ -87,15 +61,15 @@ test('a self-serve delivery is compared with the previous self-serve delivery of
   // the first knows the newer one
   assert.equal((await w.s.call('GET', `/api/v1/deliveries/${first.id}`, { token: p.token })).json.latest, second.id);
   assert.equal(b.latest, null);
-  await settled(pkg.id);
+  await settled(w, pkg.id, p.token);
 });
 
 test('results with hundreds of findings compare quickly; the page shows the first ones and says where the rest are', async () => {
-  const one = await deliver('avails', [await upload(p.token, 'big-catalogue.xml', manyFindings(false))]);
-  const a = await settled(one.id);
+  const one = await deliver('avails', [await upload(w, p.token, 'big-catalogue.xml', manyFindings(false))]);
+  const a = await settled(w, one.id, p.token);
   assert.ok(a.findings.length >= 300, `many findings (${a.findings.length})`);
-  const two = await deliver('avails', [await upload(p.token, 'big-catalogue.xml', manyFindings(true))]);
-  await settled(two.id);
+  const two = await deliver('avails', [await upload(w, p.token, 'big-catalogue.xml', manyFindings(true))]);
+  await settled(w, two.id, p.token);
   const t0 = performance.now();
   const b = (await w.s.call('GET', `/api/v1/deliveries/${two.id}`, { token: p.token })).json;
   const ms = performance.now() - t0;

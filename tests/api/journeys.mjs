@@ -3,6 +3,7 @@
 // pim and a partner make. Each journey file starts its own server.
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
+import { b64, create, patch } from './tus_helpers.mjs';
 
 export const STAFF = ['cam', 'pim', 'pom', 'plm', 'commercial'];
 
@@ -142,16 +143,45 @@ export async function events(w, p) {
 // Decisions (issue 14): an onboarded posthouse, and partners in training to decide on.
 export const FORMATS = { formats_resolution: ['HD'], formats_dynamic_range: ['SDR'], formats_audio: ['Stereo'], formats_captions: ['TTML'] };
 
+// The rest of set-up, as the partner and the pim do it: the answers submitted, the account
+// provisioned, a training plan of `modules` and the set-up confirmed; the partner is then in
+// training, or in steady state at once when the plan has no modules.
+export async function setUp(w, p, alias, { answers = {}, modules = ['avails_review'] } = {}) {
+  await answerAndSubmit(w, p, answers);
+  await provision(w, p, alias);
+  const plan = await w.s.call('PUT', `/api/v1/partners/${p.id}/training/plan`, { token: w.tok.pim, body: { modules } });
+  assert.equal(plan.status, 200, plan.text);
+  const c = await w.s.call('POST', `/api/v1/partners/${p.id}/setup/confirm`, { token: w.tok.pim });
+  assert.equal(c.status, 200, c.text);
+  assert.equal(c.json.stage, modules.length ? 'training' : 'steady_state', c.text);
+  return p;
+}
+
+// A new partner, invited, joined and set up (setUp's options).
+export async function newPartner(w, name, alias, opts) {
+  const p = await invite(w, name);
+  await sendAndJoin(w, p);
+  return setUp(w, p, alias, opts);
+}
+
+// The pim completes the training and hands the partner over to the pom: steady state.
+export async function handOver(w, p, approved = ['HD', 'SDR', 'Stereo']) {
+  const done = await w.s.call('POST', `/api/v1/partners/${p.id}/training/complete`, { token: w.tok.pim,
+    body: { approved_formats: approved, pom: w.ids.pom } });
+  assert.equal(done.status, 200, done.text);
+  assert.equal(done.json.stage, 'steady_state');
+  return done.json;
+}
+
 // A posthouse, onboarded (steady state with approved formats) unless told otherwise.
 export async function posthouse(w, name, alias, onboarded = true) {
   const ph = await invite(w, name, { posthouse: true });
   await sendAndJoin(w, ph);
-  await answerAndSubmit(w, ph, { already_onboarded: 'yes' });
-  if (!onboarded) return ph;
-  await provision(w, ph, alias);
-  await w.s.call('PUT', `/api/v1/partners/${ph.id}/training/plan`, { token: w.tok.pim, body: { modules: [] } });
-  const c = await w.s.call('POST', `/api/v1/partners/${ph.id}/setup/confirm`, { token: w.tok.pim });
-  assert.equal(c.json.stage, 'steady_state');
+  if (!onboarded) {
+    await answerAndSubmit(w, ph, { already_onboarded: 'yes' });
+    return ph;
+  }
+  await setUp(w, ph, alias, { answers: { already_onboarded: 'yes' }, modules: [] });
   const fm = await w.s.call('PUT', `/api/v1/partners/${ph.id}/approved-formats`, { token: w.tok.pim,
     body: { approved_formats: ['SD', 'HD', 'SDR', 'Stereo', '5.1', 'TTML'] } });
   assert.equal(fm.status, 200, fm.text);
@@ -159,15 +189,27 @@ export async function posthouse(w, name, alias, onboarded = true) {
 }
 
 // A partner in training with the technical and avails modules, its pim the pim.
-export async function trainee(w, name, alias) {
-  const p = await invite(w, name);
-  await sendAndJoin(w, p);
-  await answerAndSubmit(w, p, { delivery_method: 'self', already_onboarded: 'no', ...FORMATS });
-  await provision(w, p, alias);
-  const plan = await w.s.call('PUT', `/api/v1/partners/${p.id}/training/plan`, { token: w.tok.pim,
-    body: { modules: ['technical_asset_review', 'avails_review'] } });
-  assert.equal(plan.status, 200, plan.text);
-  const c = await w.s.call('POST', `/api/v1/partners/${p.id}/setup/confirm`, { token: w.tok.pim });
-  assert.equal(c.json.stage, 'training');
-  return p;
+export const trainee = (w, name, alias) => newPartner(w, name, alias, {
+  answers: { delivery_method: 'self', already_onboarded: 'no', ...FORMATS },
+  modules: ['technical_asset_review', 'avails_review'] });
+
+// Deliveries: a tus upload of `bytes` (a Buffer or a string) named `name`, made with `token`;
+// `meta` adds Upload-Metadata pairs (",partner <b64 id>" for a posthouse). Its upload id.
+export async function upload(w, token, name, bytes, meta = '') {
+  const body = Buffer.from(bytes);
+  const { path } = await create(w.s, token, body.length, { metadata: `filename ${b64(name)}${meta}` });
+  const r = await patch(w.s, token, path, 0, body);
+  assert.equal(r.status, 204, r.text);
+  return path.split('/').pop();
+}
+
+// A delivery as `token` sees it once its validation has finished (a minute at most).
+export async function settled(w, id, token) {
+  for (let i = 0; i < 600; i++) {
+    const r = await w.s.call('GET', `/api/v1/deliveries/${id}`, { token });
+    assert.equal(r.status, 200, r.text);
+    if (r.json.status !== 'validating') return r.json;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error('validation did not finish');
 }

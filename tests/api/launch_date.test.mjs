@@ -7,7 +7,7 @@
 // partner whose agent is an onboarded posthouse, gets none.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { world, messages, invite, sendAndJoin, answerAndSubmit, provision, events } from './journeys.mjs';
+import { world, messages, invite, sendAndJoin, answerAndSubmit, events, setUp } from './journeys.mjs';
 
 const RFC3339 = /\d{4}-\d\d-\d\dT\d\d:\d\d/;
 const FORMATS = { formats_resolution: ['HD'], formats_dynamic_range: ['SDR'], formats_audio: ['Stereo'], formats_captions: ['TTML'] };
@@ -34,11 +34,7 @@ before(async () => {
   // an onboarded posthouse that delivers the partners' formats
   ph = await invite(w, 'Quick Post', { posthouse: true });
   await sendAndJoin(w, ph);
-  await answerAndSubmit(w, ph, { already_onboarded: 'yes' });
-  await provision(w, ph, 'quick_post');
-  await w.s.call('PUT', `/api/v1/partners/${ph.id}/training/plan`, { token: w.tok.pim, body: { modules: [] } });
-  const c = await w.s.call('POST', `/api/v1/partners/${ph.id}/setup/confirm`, { token: w.tok.pim });
-  assert.equal(c.json.stage, 'steady_state', c.text);
+  await setUp(w, ph, 'quick_post', { answers: { already_onboarded: 'yes' }, modules: [] });
   const fm = await w.s.call('PUT', `/api/v1/partners/${ph.id}/approved-formats`, { token: w.tok.pim,
     body: { approved_formats: ['HD', 'SDR', 'Stereo', '5.1', 'TTML'] } });
   assert.equal(fm.status, 200, fm.text);

@@ -22,8 +22,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { world, at, invite, sendAndJoin, answerAndSubmit, provision, events, warnings, FORMATS } from './journeys.mjs';
-import { b64, create, patch } from './tus_helpers.mjs';
+import { world, at, invite, sendAndJoin, answerAndSubmit, provision, events, warnings, FORMATS, upload, settled } from './journeys.mjs';
 
 const SAMPLES = '../shared/mddf/samples/avails';
 const RFC3339 = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -98,16 +97,6 @@ async function allMessages(w) {
   return out.sort((a, b) => a.id - b.id);
 }
 
-async function settled(w, id, token) {
-  for (let i = 0; i < 300; i++) {
-    const r = await w.s.call('GET', `/api/v1/deliveries/${id}`, { token });
-    assert.equal(r.status, 200, r.text);
-    if (r.json.status !== 'validating') return r.json;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('validation did not finish');
-}
-
 // A message read as a person reads it: times in words, one zone, a link.
 function readable(x) {
   for (const text of [x.subject, x.body]) {
@@ -166,14 +155,8 @@ function walker(w) {
   return { expect, done, log };
 }
 
-const upload = async (w, p, name, bytes) => {
-  const { path } = await create(w.s, p.token, bytes.length, { metadata: `filename ${b64(name)}` });
-  const r = await patch(w.s, p.token, path, 0, bytes);
-  assert.equal(r.status, 204, r.text);
-  return path.split('/').pop();
-};
 const deliver = async (w, p, req, file, name) => {
-  const up = await upload(w, p, name, Buffer.isBuffer(file) ? file : readFileSync(`${SAMPLES}/${file}`));
+  const up = await upload(w, p.token, name, Buffer.isBuffer(file) ? file : readFileSync(`${SAMPLES}/${file}`));
   const r = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: req.id, kind: 'avails', files: [up] } });
   assert.equal(r.status, 202, r.text);
   return settled(w, r.json.id, p.token);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './server.mjs';
 import { scoredWorld } from './scorecard_world.mjs';
-import { at, invite, sendAndJoin, answerAndSubmit, provision } from './journeys.mjs';
+import { at, newPartner } from './journeys.mjs';
 import { EIDR, CID, makePackage, packageFiles, deliver, deliverAvails } from './title_world.mjs';
 
 let w, p, other, ph;
@@ -102,13 +102,7 @@ test('titles live and the service\'s publish-on-time rate, cut by the period, in
   const tmp = mkdtempSync(join(tmpdir(), 'vg-scorecard-'));
   try {
     // a steady-state partner (as titles.test.mjs) delivers a title for three territories
-    const q = await invite(w, 'Live Studio');
-    await sendAndJoin(w, q);
-    await answerAndSubmit(w, q, { delivery_method: 'self', already_onboarded: 'yes' });
-    await provision(w, q, 'livestudio');
-    await w.s.call('PUT', `/api/v1/partners/${q.id}/training/plan`, { token: w.tok.pim, body: { modules: [] } });
-    const c = await w.s.call('POST', `/api/v1/partners/${q.id}/setup/confirm`, { token: w.tok.pim });
-    assert.equal(c.json.stage, 'steady_state', c.text);
+    const q = await newPartner(w, 'Live Studio', 'livestudio', { answers: { delivery_method: 'self', already_onboarded: 'yes' }, modules: [] });
     await deliverAvails(w, q, q, 'avails.xml', [{ alid: `md:alid:eidr-s:${EIDR}`, cid: CID, name: 'The Long Weekend',
       tx: ['GB', 'US', 'DE'].map((territory) => ({ territory, start: '2026-12-01' })) }]);
     const res = await deliver(w, q, q, 'asset_package', packageFiles(makePackage(tmp, 'good')));

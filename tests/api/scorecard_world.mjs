@@ -4,20 +4,12 @@
 // has delivered nothing. Shared by the API and the browser tests.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { world, at, invite, sendAndJoin, answerAndSubmit, provision } from './journeys.mjs';
-import { b64, create, patch } from './tus_helpers.mjs';
+import { world, at, invite, sendAndJoin, upload, settled, newPartner, handOver } from './journeys.mjs';
 
 const SAMPLES = '../shared/mddf/samples/avails';
 const BAD = readFileSync(`${SAMPLES}/Avails_withErrors.xml`);
 const GOOD = readFileSync(`${SAMPLES}/Avails_noErrors_v2.4.xml`);
 let w, p;
-
-async function upload(token, name, bytes) {
-  const { path } = await create(w.s, token, bytes.length, { metadata: `filename ${b64(name)}` });
-  const r = await patch(w.s, token, path, 0, bytes);
-  assert.equal(r.status, 204, r.text);
-  return path.split('/').pop();
-}
 
 async function request(title) {
   const r = await w.s.call('POST', `/api/v1/partners/${p.id}/requests`, { token: w.tok.pom, body: { kind: 'avails', title } });
@@ -27,29 +19,19 @@ async function request(title) {
 
 // Delivers bytes against a request and waits for its result.
 async function deliver(requestId, bytes, expect) {
-  const files = [await upload(p.token, 'catalogue.xml', bytes)];
+  const files = [await upload(w, p.token, 'catalogue.xml', bytes)];
   const r = await w.s.call('POST', '/api/v1/deliveries', { token: p.token, body: { partner: p.id, request: requestId, kind: 'avails', files } });
   assert.equal(r.status, 202, r.text);
-  for (let i = 0; i < 300; i++) {
-    const d = await w.s.call('GET', `/api/v1/deliveries/${r.json.id}`, { token: p.token });
-    if (d.json.status !== 'validating') { assert.equal(d.json.status, expect); return d.json; }
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('validation did not finish');
+  const d = await settled(w, r.json.id, p.token);
+  assert.equal(d.status, expect);
+  return d;
 }
 
 export async function scoredWorld() {
   w = await world('2026-11-23T09:00:00Z');
-  p = await invite(w, 'Score Studio');
-  await sendAndJoin(w, p);
-  await answerAndSubmit(w, p, { delivery_method: 'self', already_onboarded: 'no' });
-  await provision(w, p, 'score');
-  await w.s.call('PUT', `/api/v1/partners/${p.id}/training/plan`, { token: w.tok.pim, body: { modules: ['avails_review'] } });
-  await w.s.call('POST', `/api/v1/partners/${p.id}/setup/confirm`, { token: w.tok.pim });
+  p = await newPartner(w, 'Score Studio', 'score', { answers: { delivery_method: 'self', already_onboarded: 'no' } });
   await at(w, '2026-11-24T10:00:00Z');
-  const done = await w.s.call('POST', `/api/v1/partners/${p.id}/training/complete`, { token: w.tok.pim,
-    body: { approved_formats: ['HD', 'SDR', 'Stereo'], pom: w.ids.pom } });
-  assert.equal(done.status, 200, done.text);
+  await handOver(w, p);
   const other = await invite(w, 'Other Studio');
   await sendAndJoin(w, other);
   const ph = await invite(w, 'Score Post', { posthouse: true });

@@ -8,7 +8,7 @@
 // cases: 404, as for a missing id.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { world, at, messages, invite, sendAndJoin, answerAndSubmit, provision, clocks } from './journeys.mjs';
+import { world, at, messages, invite, sendAndJoin, clocks, setUp, handOver } from './journeys.mjs';
 
 let w, A, B;
 const RFC3339 = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -184,20 +184,13 @@ test('an acknowledgement that is late tells the cam and the pim once each; the c
 
 test('after the handover the pom owns the partner: a late delivery is told to the pom, not the pim', async () => {
   await at(w, '2026-12-07T09:00:00Z');
-  await answerAndSubmit(w, B);
-  await provision(w, B, 'studio_beta');
-  const plan = await w.s.call('PUT', `/api/v1/partners/${B.id}/training/plan`, { token: w.tok.pim, body: { modules: ['avails_review'] } });
-  assert.equal(plan.status, 200, plan.text);
-  const conf = await w.s.call('POST', `/api/v1/partners/${B.id}/setup/confirm`, { token: w.tok.pim });
-  assert.equal(conf.status, 200, conf.text);
+  await setUp(w, B, 'studio_beta');
   // a late delivery in training: the pim owns it then
   const t = await w.s.call('POST', `/api/v1/partners/${B.id}/requests`, { token: w.tok.pim, body: { kind: 'avails', title: 'Training avails' } });
   assert.equal(t.status, 201, t.text);
   await at(w, '2026-12-09T09:00:00Z');
   assert.equal(of(await messages(w, w.email.pim), 'delivery_late').length, 1, 'the pim, during training');
-  const done = await w.s.call('POST', `/api/v1/partners/${B.id}/training/complete`, { token: w.tok.pim,
-    body: { approved_formats: ['HD', 'SDR', 'Stereo'], pom: w.ids.pom } });
-  assert.equal(done.status, 200, done.text);
+  await handOver(w, B);
   const req = await w.s.call('POST', `/api/v1/partners/${B.id}/requests`, { token: w.tok.pom, body: { kind: 'avails', title: 'December avails' } });
   assert.equal(req.status, 201, req.text);
   await at(w, '2026-12-11T09:00:00Z');

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { world, at, invite, sendAndJoin, answerAndSubmit, provision, posthouse, clocks } from './journeys.mjs';
+import { world, at, invite, sendAndJoin, posthouse, clocks, newPartner } from './journeys.mjs';
 import { EIDR, CID, makePackage as makePkg, deliver as deliverW, deliverAvails as deliverAvailsW } from './title_world.mjs';
 
 let w, p, other, ph, tmp;
@@ -40,13 +40,7 @@ before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'vg-titles-'));
   w = await world('2026-11-23T09:00:00Z');
   ph = await posthouse(w, 'Title Post', 'titlepost');
-  p = await invite(w, 'Title Studio');
-  await sendAndJoin(w, p);
-  await answerAndSubmit(w, p, { delivery_method: 'self', already_onboarded: 'yes' });
-  await provision(w, p, 'titlestudio');
-  await w.s.call('PUT', `/api/v1/partners/${p.id}/training/plan`, { token: w.tok.pim, body: { modules: [] } });
-  const c = await w.s.call('POST', `/api/v1/partners/${p.id}/setup/confirm`, { token: w.tok.pim });
-  assert.equal(c.json.stage, 'steady_state', c.text);
+  p = await newPartner(w, 'Title Studio', 'titlestudio', { answers: { delivery_method: 'self', already_onboarded: 'yes' }, modules: [] });
   other = await invite(w, 'Other Studio');
   await sendAndJoin(w, other);
   await at(w, '2026-11-24T10:00:00Z');

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { world, at, invite, sendAndJoin, answerAndSubmit, provision } from './journeys.mjs';
+import { world, at, newPartner } from './journeys.mjs';
 import { deliver } from './title_world.mjs';
 import { cli } from './server.mjs';
 
@@ -15,13 +15,7 @@ let w, p;
 
 before(async () => {
   w = await world('2026-11-23T09:00:00Z');
-  p = await invite(w, 'Sheet Studio');
-  await sendAndJoin(w, p);
-  await answerAndSubmit(w, p, { delivery_method: 'self', already_onboarded: 'yes' });
-  await provision(w, p, 'sheetstudio');
-  await w.s.call('PUT', `/api/v1/partners/${p.id}/training/plan`, { token: w.tok.pim, body: { modules: [] } });
-  const c = await w.s.call('POST', `/api/v1/partners/${p.id}/setup/confirm`, { token: w.tok.pim });
-  assert.equal(c.json.stage, 'steady_state', c.text);
+  p = await newPartner(w, 'Sheet Studio', 'sheetstudio', { answers: { delivery_method: 'self', already_onboarded: 'yes' }, modules: [] });
   await at(w, '2026-11-24T10:00:00Z');
 });
 

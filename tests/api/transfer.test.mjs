@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tusClient from 'tus-js-client';
 import { cli } from './server.mjs';
-import { world, at, invite, sendAndJoin, answerAndSubmit, provision, events } from './journeys.mjs';
-import { b64, create, patch, tus } from './tus_helpers.mjs';
+import { world, at, invite, sendAndJoin, answerAndSubmit, provision, events, settled, upload } from './journeys.mjs';
+import { b64, tus } from './tus_helpers.mjs';
 
 const SAMPLE = '../shared/mddf/samples/avails/Avails_noErrors_v2.3.xml';
 let w, ph, other, a, reqs, firstSecret, secret, dir, phUpload, phDelivery;
@@ -41,16 +41,6 @@ function tusUpload(auth, name, data) {
     });
     u.start();
   });
-}
-
-async function settled(id, token) {
-  for (let i = 0; i < 300; i++) {
-    const r = await w.s.call('GET', `/api/v1/deliveries/${id}`, { token });
-    assert.equal(r.status, 200, r.text);
-    if (r.json.status !== 'validating') return r.json;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('validation did not finish');
 }
 
 before(async () => {
@@ -82,9 +72,7 @@ before(async () => {
   }
   // the posthouse's own upload and delivery, which the studio's credential must not reach
   const bytes = readFileSync(SAMPLE);
-  const { path } = await create(w.s, ph.token, bytes.length, { metadata: `filename ${b64('own.xml')}` });
-  assert.equal((await patch(w.s, ph.token, path, 0, bytes)).status, 204);
-  phUpload = path.split('/').pop();
+  phUpload = await upload(w, ph.token, 'own.xml', bytes);
   const d = await w.s.call('POST', '/api/v1/deliveries', { token: ph.token, body: { partner: ph.id, kind: 'avails', files: [phUpload] } });
   assert.equal(d.status, 202, d.text);
   phDelivery = d.json.id;
@@ -131,7 +119,7 @@ test('vodgate deliver with the secret delivers (bearer and --user Basic); the de
   assert.match(r.stdout, /delivery \d+ received at/);
   assert.match(r.stdout, /: passed \(0 errors/);
   const id = Number(r.stdout.match(/delivery (\d+) received/)[1]);
-  const d = await settled(id, a.token);
+  const d = await settled(w, id, a.token);
   assert.equal(d.status, 'passed');
   assert.equal((await asCred('GET', `/api/v1/deliveries/${id}`, `Bearer ${secret}`)).status, 200);
 
@@ -139,7 +127,7 @@ test('vodgate deliver with the secret delivers (bearer and --user Basic); the de
   assert.equal(b.status, 0, b.stdout + b.stderr);
   const id2 = Number(b.stdout.match(/delivery (\d+) received/)[1]);
   assert.equal((await asCred('GET', `/api/v1/deliveries/${id2}`, basic('studio_alder', secret))).status, 200);
-  assert.equal((await settled(id2, a.token)).status, 'passed');
+  assert.equal((await settled(w, id2, a.token)).status, 'passed');
   // the help says how
   const help = cli(['deliver', '--help']);
   assert.match(help.stdout, /--user ALIAS/);
@@ -215,7 +203,7 @@ test('a posthouse delivers for its partner with vodgate deliver: the upload is t
     '--partner', String(a.id), '--kind', 'avails', '--request', String(reqs[2])]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const id = Number(r.stdout.match(/delivery (\d+) received/)[1]);
-  const d = await settled(id, a.token);
+  const d = await settled(w, id, a.token);
   assert.equal(d.status, 'passed', 'visible to the partner, and validated');
   const ups = (await w.s.call('GET', `/api/v1/uploads?partner=${a.id}`, { token: a.token })).json.uploads;
   const mine = ups.find((u) => u.filename === 'by-posthouse.xml');

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, newPage, signIn, visit, shot, assertClean } from './browser.mjs';
-import { world, at, messages, invite, sendAndJoin, answerAndSubmit, provision } from '../api/journeys.mjs';
+import { world, at, messages, invite, sendAndJoin, setUp, handOver } from '../api/journeys.mjs';
 
 const STAFF_PASSWORD = 'correct horse battery';
 let w, browser, B;
@@ -16,17 +16,9 @@ before(async () => {
   w = await world('2026-11-02T09:00:00Z');
   browser = await launch();
   B = await sendAndJoin(w, await invite(w, 'Studio Beta'));
-  await answerAndSubmit(w, B);
-  await provision(w, B, 'studio_beta');
-  const plan = await w.s.call('PUT', `/api/v1/partners/${B.id}/training/plan`, { token: w.tok.pim, body: { modules: ['avails_review'] } });
-  assert.equal(plan.status, 200, plan.text);
-  const conf = await w.s.call('POST', `/api/v1/partners/${B.id}/setup/confirm`, { token: w.tok.pim });
-  assert.equal(conf.status, 200, conf.text);
+  await setUp(w, B, 'studio_beta');
   await at(w, '2026-11-20T09:00:00Z');
-  const done = await w.s.call('POST', `/api/v1/partners/${B.id}/training/complete`, { token: w.tok.pim,
-    body: { approved_formats: ['HD', 'SDR', 'Stereo'], pom: w.ids.pom } });
-  assert.equal(done.status, 200, done.text);
-  assert.equal(done.json.stage, 'steady_state');
+  await handOver(w, B);
 });
 after(async () => {
   await browser?.close();

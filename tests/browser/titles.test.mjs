@@ -10,38 +10,23 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { launch, newPage, signIn, visit, shot, assertClean } from './browser.mjs';
-import { world, at, invite, sendAndJoin, answerAndSubmit, provision } from '../api/journeys.mjs';
-import { b64, create, patch } from '../api/tus_helpers.mjs';
+import { world, at, upload, settled, newPartner } from '../api/journeys.mjs';
 
 const STAFF_PASSWORD = 'correct horse battery';
 const SAMPLE = '../shared/mddf/samples/avails/Avails_noErrors_v2.3.xml';
 let w, browser, p;
 
 async function deliver(who, name, bytes) {
-  const { path: url } = await create(w.s, who.token, bytes.length, { metadata: `filename ${b64(name)}` });
-  const up = await patch(w.s, who.token, url, 0, bytes);
-  assert.equal(up.status, 204, up.text);
   const r = await w.s.call('POST', '/api/v1/deliveries', { token: who.token,
-    body: { partner: who.id, kind: 'avails', files: [url.split('/').pop()] } });
+    body: { partner: who.id, kind: 'avails', files: [await upload(w, who.token, name, bytes)] } });
   assert.equal(r.status, 202, r.text);
-  for (let i = 0; i < 600; i++) {
-    const d = await w.s.call('GET', `/api/v1/deliveries/${r.json.id}`, { token: who.token });
-    if (d.json.status !== 'validating') return d.json;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('validation did not finish');
+  return settled(w, r.json.id, who.token);
 }
 
 before(async () => {
   w = await world('2026-11-23T09:00:00Z');
   browser = await launch();
-  p = await invite(w, 'Catalogue Studio');
-  await sendAndJoin(w, p);
-  await answerAndSubmit(w, p, { delivery_method: 'self', already_onboarded: 'yes' });
-  await provision(w, p, 'catalogue');
-  await w.s.call('PUT', `/api/v1/partners/${p.id}/training/plan`, { token: w.tok.pim, body: { modules: [] } });
-  const c = await w.s.call('POST', `/api/v1/partners/${p.id}/setup/confirm`, { token: w.tok.pim });
-  assert.equal(c.json.stage, 'steady_state', c.text);
+  p = await newPartner(w, 'Catalogue Studio', 'catalogue', { answers: { delivery_method: 'self', already_onboarded: 'yes' }, modules: [] });
   await at(w, '2026-11-24T10:00:00Z');
   const d = await deliver(p, 'Avails_noErrors_v2.3.xml', readFileSync(SAMPLE));
   assert.equal(d.status, 'passed', JSON.stringify(d.findings?.slice(0, 3)));
