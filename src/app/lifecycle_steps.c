@@ -165,20 +165,6 @@ int lifecycle_send_owner(struct op *o, const struct partner *p, const char *tmpl
     return lifecycle_send_user(o, p, lifecycle_owner(p), tmpl, vars);
 }
 
-int lifecycle_send_users(struct op *o, const struct partner *p, const int64_t *user_ids, int n,
-                         const char *tmpl, json_t *vars)
-{
-    for (int i = 0; i < n; i++) {
-        bool seen = user_ids[i] == 0;
-        for (int j = 0; j < i && !seen; j++)
-            seen = user_ids[j] == user_ids[i];
-        int rc = seen ? 0 : lifecycle_send_user(o, p, user_ids[i], tmpl, vars);
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
-}
-
 static int send_to_role_user(const struct user *u, void *arg)
 {
     struct recipients *r = arg;
@@ -236,6 +222,12 @@ int lifecycle_send_once(struct op *o, const struct partner *p, const int64_t *us
         rc = lifecycle_send_user(o, p, x.ids[i], tmpl, vars);
     free(x.ids);
     return rc;
+}
+
+int lifecycle_send_users(struct op *o, const struct partner *p, const int64_t *user_ids, int n,
+                         const char *tmpl, json_t *vars)
+{
+    return lifecycle_send_once(o, p, user_ids, n > 0 ? (size_t)n : 0, 0, tmpl, vars);
 }
 
 /* ---- the clocks of a subject ---- */

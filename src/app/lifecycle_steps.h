@@ -68,7 +68,7 @@ int64_t lifecycle_owner(const struct partner *p);
 int lifecycle_send_owner(struct op *o, const struct partner *p, const char *tmpl, json_t *vars);
 /*
  * To each of n users once: 0 and repeated ids are skipped, so a person who
- * holds two of the roles gets one message.
+ * holds two of the roles gets one message (lifecycle_send_once, no role).
  */
 int lifecycle_send_users(struct op *o, const struct partner *p, const int64_t *user_ids, int n,
                          const char *tmpl, json_t *vars);

@@ -4,10 +4,12 @@
 #include "app/op.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/recover.h"
 #include "base/timefmt.h"
@@ -35,6 +37,30 @@ void app_set_public_url(const char *url)
 const char *app_public_url(void)
 {
     return public_url;
+}
+
+char *app_data_file(const char *name)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *candidates[4] = {NULL, NULL, xasprintf("data/%s", name),
+                           xasprintf("/usr/share/vodgate/%s", name)};
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        candidates[0] = xasprintf("%s/../data/%s", exe, name);
+        candidates[1] = xasprintf("%s/../../data/%s", exe, name);
+    }
+    char *found = NULL;
+    for (int i = 0; i < 4; i++) {
+        if (!found && candidates[i] && access(candidates[i], R_OK) == 0)
+            found = candidates[i];
+        else
+            free(candidates[i]);
+    }
+    return found;
 }
 
 void op_init(struct op *o, struct db *db, struct arena *a, int64_t now, const struct principal *who,

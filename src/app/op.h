@@ -63,6 +63,13 @@ struct op {
 /* The address people reach the portal at, for links in messages (set once at start). */
 void app_set_public_url(const char *url);
 const char *app_public_url(void);
+/*
+ * An installation data file (the questionnaire definition, the title profile) found
+ * without a configured path: NAME in the data/ beside the binary (../data, or ../../data
+ * for build/asan/vodgate), in ./data, or in /usr/share/vodgate. Returns a malloc'd path
+ * of the first readable one, or NULL.
+ */
+char *app_data_file(const char *name);
 
 /*
  * Starts an operation (no transaction yet) by who (copied; NULL: the

@@ -3,6 +3,7 @@
  * loaded versions (they are immutable once loaded) behind a mutex.
  */
 #include "app/questionnaire_def.h"
+#include "app/op.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -25,30 +26,6 @@ static struct {
 static int n_cache;
 static struct questionnaire_def current;
 
-/* Finds the definition file when no path is given. Returns a malloc'd path or NULL. */
-static char *find_file(void)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    char *candidates[3] = {NULL, xstrdup("data/questionnaire.json"),
-                           xstrdup("/usr/share/vodgate/questionnaire.json")};
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
-        candidates[0] = xasprintf("%s/../data/questionnaire.json", exe);
-    }
-    char *found = NULL;
-    for (int i = 0; i < 3; i++) {
-        if (!found && candidates[i] && access(candidates[i], R_OK) == 0)
-            found = candidates[i];
-        else
-            free(candidates[i]);
-    }
-    return found;
-}
-
 static void cache_add(const char *version, struct questionnaire *q)
 {
     VG_ASSERT(n_cache < MAX_VERSIONS);
@@ -59,7 +36,7 @@ static void cache_add(const char *version, struct questionnaire *q)
 
 int questionnaire_def_init(struct store *store, const char *path, char **err)
 {
-    char *file = path ? xstrdup(path) : find_file();
+    char *file = path ? xstrdup(path) : app_data_file("questionnaire.json");
     if (!file) {
         *err = xstrdup("no questionnaire definition found: pass --questionnaire FILE (the repo "
                        "has data/questionnaire.json)");

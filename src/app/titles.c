@@ -46,30 +46,14 @@ static char *read_text(const char *path)
 
 static void profile_load_once(void)
 {
-    char exe[PATH_MAX];
-    char *text = NULL;
+    /* VODGATE_TITLE_PROFILE, else data/title_profile.json found as the questionnaire is */
     const char *env = getenv("VODGATE_TITLE_PROFILE");
-    if (env)
-        text = read_text(env);
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (!text && n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
-        char *p = xasprintf("%s/../data/title_profile.json", exe);
-        text = read_text(p);
-        free(p);
-        if (!text) {
-            p = xasprintf("%s/../../data/title_profile.json", exe); /* build/asan/vodgate */
-            text = read_text(p);
-            free(p);
-        }
+    char *text = env ? read_text(env) : NULL;
+    if (!text) {
+        char *path = app_data_file("title_profile.json");
+        text = path ? read_text(path) : NULL;
+        free(path);
     }
-    if (!text)
-        text = read_text("data/title_profile.json");
-    if (!text)
-        text = read_text("/usr/share/vodgate/title_profile.json");
     struct buf err = {0};
     if (!text || title_profile_parse(text, &profile, &err) < 0) {
         if (text)

@@ -27,6 +27,7 @@
 
 #include "check/avails_rules.h"
 #include "check/check.h"
+#include "check/title_rows.h"
 #include "check/xlsx.h"
 
 #define MAX_FILE       (512ull << 20) /* an .xlsx of avails is a few MB; 100,000 rows ~ 15 MB */
@@ -34,12 +35,14 @@
 
 struct col_info {
     const struct avails_column *def; /* NULL: not a template column */
+    int title_extra;                 /* title_rows_ema_column of the header, -1: none */
     char *header;
     char letters[4];
 };
 
 struct sheet_ctx {
     struct avails_ctx *ac;
+    struct title_rows *titles; /* check_options.titles: each data row goes there too */
     const char *sheet;
     enum { SH_START, SH_HEADER, SH_DATA, SH_SKIP } state;
     bool is_avails;
@@ -86,6 +89,7 @@ static void grow_cols(struct sheet_ctx *s, uint32_t col)
     for (uint32_t i = s->n_cols; i < n; i++) {
         s->cols[i].def = NULL;
         s->cols[i].header = NULL;
+        s->cols[i].title_extra = -1;
         xlsx_col_name(i, s->cols[i].letters);
     }
     s->n_cols = n;
@@ -702,6 +706,7 @@ static int on_row(void *ctx, const struct xlsx_row *r)
             free(ci->header);
             ci->header = xstrdup(h);
             ci->def = vocab_column_find(h);
+            ci->title_extra = title_rows_ema_column(h);
         }
         return 0;
     }
@@ -741,6 +746,7 @@ static int on_row(void *ctx, const struct xlsx_row *r)
     /* a data row (the 1.6 template's "//e.g." example row is a comment) */
     struct row_vals rv;
     memset(rv.v, 0, sizeof rv.v);
+    const char *extra[TRX__COUNT] = {0};
     bool any = false, all_comment = true;
     for (size_t i = 0; i < r->n_cells; i++) {
         const struct xlsx_cell *c = &r->cells[i];
@@ -777,6 +783,9 @@ static int on_row(void *ctx, const struct xlsx_row *r)
             continue;
         any = true;
         all_comment = all_comment && is_comment(t);
+        if (c->col < s->n_cols && s->cols[c->col].title_extra >= 0 &&
+            !extra[s->cols[c->col].title_extra])
+            extra[s->cols[c->col].title_extra] = c->value;
         if (c->col < s->n_cols && s->cols[c->col].def) {
             enum avf f = s->cols[c->col].def->field;
             if (f != AVF_OTHER && s->field_col[f] == (int)c->col)
@@ -786,6 +795,8 @@ static int on_row(void *ctx, const struct xlsx_row *r)
     if (!any || all_comment)
         return 0;
     s->n_rows++;
+    if (s->titles)
+        title_rows_ema_row(s->titles, rv.v, s->field_col[AVF_ALID] >= 0, extra, ac->date1904);
     if (!offers_something(s, r)) {
         struct avails_place p = {.sheet = s->sheet, .row = r->row};
         avails_report(ac, &p, "avails.row.incomplete", SEV_WARNING, "row", NULL, NULL,
@@ -821,7 +832,7 @@ static void file_problem(struct avails_ctx *ac, const char *sheet, int err, cons
 
 /* The checks of one workbook, opened from a file (data NULL) or from memory. */
 static int run(const char *path, const void *data, uint64_t size, const char *display_name,
-               struct findings *out, struct buf *why)
+               struct title_rows *titles, struct findings *out, struct buf *why)
 {
     struct avails_ctx ac;
     avails_ctx_init(&ac, out, display_name, "EMA Avails", 0, true);
@@ -856,7 +867,7 @@ static int run(const char *path, const void *data, uint64_t size, const char *di
     size_t n_avails = 0;
     int64_t n_rows = 0;
     for (size_t i = 0; i < xlsx_n_sheets(x); i++) {
-        struct sheet_ctx s = {.ac = &ac, .sheet = xlsx_sheet_name(x, i)};
+        struct sheet_ctx s = {.ac = &ac, .titles = titles, .sheet = xlsx_sheet_name(x, i)};
         buf_reset(&msg);
         rc = xlsx_read_sheet(x, i, on_row, &s, &msg);
         if (s.state == SH_HEADER)
@@ -905,11 +916,12 @@ int check_avails_xlsx(const char *path, const char *display_name, const struct c
             buf_printf(why, "%s cannot be read", display_name);
         return CHECK_ERR_IO;
     }
-    return run(path, NULL, (uint64_t)st.st_size, display_name, out, why);
+    return run(path, NULL, (uint64_t)st.st_size, display_name, opts ? opts->titles : NULL, out,
+               why);
 }
 
 void avails_xlsx_check_buffer(const void *data, size_t len, const char *display_name,
                               const struct check_options *opts, struct findings *out)
 {
-    run(NULL, data, len, display_name, out, NULL);
+    run(NULL, data, len, display_name, opts ? opts->titles : NULL, out, NULL);
 }

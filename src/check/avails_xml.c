@@ -38,6 +38,7 @@
 #include "check/avails_rules.h"
 #include "check/check.h"
 #include "check/ratings.h"
+#include "check/title_rows.h"
 #include "check/xmlsafe.h"
 
 #define MAX_FILE            (256ull << 20)
@@ -953,6 +954,8 @@ static void run(const char *path, const char *data, uint64_t size, const char *d
                 if (is(c, "Avail"))
                     check_avail(&st, c);
             check_volumes(&st);
+            if (opts && opts->titles)
+                title_rows_avails_xml(root, opts->titles);
             if (opts && opts->mddf_schemas)
                 validate_schema(&ac, doc, opts->mddf_schemas, ver);
         }

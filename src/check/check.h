@@ -76,6 +76,7 @@ enum check_refs {
 
 struct ratings_db;       /* check/ratings.h: the CMR ratings database (--ratings FILE) */
 struct delivery_profile; /* check/profile.h: the installation's delivery profile */
+struct title_rows;       /* check/title_rows.h: what a delivery says about titles */
 
 struct check_options {
     /* A directory holding the MovieLabs XSDs (avails-v2.4.xsd, md-v2.7.xsd, ...), or NULL.
@@ -99,6 +100,9 @@ struct check_options {
     /* Artwork: what the image is for ("cover", "boxart", "poster", "title", ... as the delivery
      * profile names them); NULL: told from the file name (key_art_cover.jpg). */
     const char *artwork_purpose;
+    /* Avails (XML and xlsx) and manifests: when set, the facts about titles are lifted into it
+     * from the checker's own reading of the file (the catalogue's, app/titles.c). */
+    struct title_rows *titles;
 };
 
 /* The kind's name as the CLI and the API spell it ("avails", ...); "auto" for CHECK_AUTO. */

@@ -31,6 +31,7 @@
 #include "base/buf.h"
 #include "base/hash.h"
 #include "check/mddf.h"
+#include "check/title_rows.h"
 #include "check/xmlsafe.h"
 
 /* A sorted set of the collapsed texts an XPath selects (membership by bsearch, so large
@@ -1036,6 +1037,8 @@ static void check_manifest_doc(struct mddf_doc *d)
         check_mmc(d, &ids);
     check_locations(d);
     mddf_ids_free(&ids);
+    if (d->opts && d->opts->titles)
+        title_rows_manifest(d->root, d->opts->titles);
 }
 
 int check_manifest(const char *path, const char *display_name, const struct check_options *opts,

@@ -1,18 +1,15 @@
 /*
  * The facts about titles in a delivery's files: see title_rows.h. Elements
  * are matched by local name (the MDDF namespaces change with each version
- * and the facts read here do not). The EMA spreadsheet (.xlsx) is read with
- * the validator's xlsx reader and column table (check/xlsx.h, check/vocab.h):
- * an avails sheet is one whose row 1 holds the template's categories, its
- * columns are known by their row-2 names, and avails start on row 4; one
- * row is one title × territory window, as one XML Transaction × Territory.
+ * and the facts read here do not). The EMA spreadsheet's rows come from the
+ * validator's own reading of the sheet (check/avails_xlsx.c), its columns
+ * known by the validator's column table (check/vocab.h); one row is one
+ * title × territory window, as one XML Transaction × Territory.
  */
 #include "check/title_rows.h"
 
 #include "check/vocab.h"
-#include "check/xlsx.h"
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,32 +175,31 @@ static void avail_rows(struct arena *a, xmlNode *av, struct title_rows *out)
         *add_row(a, out) = base;
 }
 
+void title_rows_avails_xml(const xmlNode *root, struct title_rows *out)
+{
+    if (is(root, "Avail"))
+        avail_rows(out->a, (xmlNode *)root, out);
+    for (xmlNode *av = root ? root->children : NULL; av; av = av->next)
+        if (is(av, "Avail"))
+            avail_rows(out->a, av, out);
+}
+
 /* ---- the EMA spreadsheet ---- */
 
-/* Columns read by name that the validator's table does not give a field of its own. */
-enum xcol {
-    XC_TITLE,          /* TitleDisplayUnlimited */
-    XC_TITLE_ALIAS,    /* TitleInternalAlias */
-    XC_EPISODE_TITLE,  /* EpisodeTitleDisplayUnlimited */
-    XC_EPISODE_ALIAS,  /* EpisodeTitleInternalAlias */
-    XC_SERIES_TITLE,   /* SeriesTitleDisplayUnlimited */
-    XC_SERIES_ALIAS,   /* SeriesTitleInternalAlias */
-    XC__COUNT
-};
-
-static const char *const xcol_names[XC__COUNT] = {
+/* Columns read by name that the validator's table does not give a field of its own
+ * (in the order of enum title_rows_extra). */
+static const char *const extra_names[TRX__COUNT] = {
     "TitleDisplayUnlimited",        "TitleInternalAlias",
     "EpisodeTitleDisplayUnlimited", "EpisodeTitleInternalAlias",
     "SeriesTitleDisplayUnlimited",  "SeriesTitleInternalAlias"};
 
-struct xsheet {
-    struct arena *a;
-    struct title_rows *out;
-    enum { XS_START, XS_HEADER, XS_DATA } state;
-    int field_col[AVF__COUNT]; /* column of each validator field, -1 when absent */
-    int xcol[XC__COUNT];
-    bool date1904;
-};
+int title_rows_ema_column(const char *header)
+{
+    for (int k = 0; k < TRX__COUNT; k++)
+        if (!strcmp(header, extra_names[k]))
+            return k;
+    return -1;
+}
 
 /* The trimmed cell text in the arena; NULL when empty. */
 static const char *cell_text(struct arena *a, const char *s)
@@ -249,71 +245,16 @@ static const char *cell_day(struct arena *a, const char *s, bool date1904)
     return o;
 }
 
-static const char *const categories[] = {"Avail", "AvailTrans", "AvailAsset", "AvailMetadata",
-                                   "Disposition"};
-
-static int xlsx_row_cb(void *ctx, const struct xlsx_row *r)
+void title_rows_ema_row(struct title_rows *s, const char *const raw_field[AVF__COUNT],
+                        bool has_alid_column, const char *const raw_extra[TRX__COUNT],
+                        bool date1904)
 {
-    struct xsheet *s = ctx;
     struct arena *a = s->a;
-    if (s->state == XS_START) {
-        /* row 1 holds the categories, or this is not an avails sheet */
-        int hits = 0;
-        for (size_t i = 0; r->row == 1 && i < r->n_cells; i++) {
-            const char *t = cell_text(a, r->cells[i].value);
-            for (size_t k = 0; t && k < sizeof categories / sizeof categories[0]; k++)
-                hits += !strcmp(t, categories[k]);
-        }
-        if (hits < 2)
-            return 1;
-        s->state = XS_HEADER;
-        return 0;
-    }
-    if (s->state == XS_HEADER) {
-        if (r->row == 2)
-            for (size_t i = 0; i < r->n_cells; i++) {
-                const char *h = cell_text(a, r->cells[i].value);
-                if (!h)
-                    continue;
-                int col = (int)r->cells[i].col;
-                const struct avails_column *d = vocab_column_find(h);
-                if (d && d->field != AVF_OTHER && s->field_col[d->field] < 0)
-                    s->field_col[d->field] = col;
-                for (int k = 0; k < XC__COUNT; k++)
-                    if (!strcmp(h, xcol_names[k]) && s->xcol[k] < 0)
-                        s->xcol[k] = col;
-            }
-        if (r->row < 3)
-            return 0;
-        s->state = XS_DATA;
-    }
-    if (r->row < 4)
-        return 0;
-    const char *f[AVF__COUNT] = {0}, *x[XC__COUNT] = {0};
-    bool any = false, all_comment = true;
-    for (size_t i = 0; i < r->n_cells; i++) {
-        int col = (int)r->cells[i].col;
-        const char *t = NULL;
-        for (int k = 0; k < AVF__COUNT; k++)
-            if (s->field_col[k] == col) {
-                t = t ? t : cell_text(a, r->cells[i].value);
-                f[k] = t;
-            }
-        for (int k = 0; k < XC__COUNT; k++)
-            if (s->xcol[k] == col) {
-                t = t ? t : cell_text(a, r->cells[i].value);
-                x[k] = t;
-            }
-        const char *raw = r->cells[i].value;
-        while (*raw == ' ')
-            raw++;
-        if (*raw) {
-            any = true;
-            all_comment = all_comment && raw[0] == '/' && raw[1] == '/';
-        }
-    }
-    if (!any || all_comment)
-        return 0; /* an empty row, or the 1.6 template's "//e.g." example row */
+    const char *f[AVF__COUNT], *x[TRX__COUNT];
+    for (int k = 0; k < AVF__COUNT; k++)
+        f[k] = raw_field[k] ? cell_text(a, raw_field[k]) : NULL;
+    for (int k = 0; k < TRX__COUNT; k++)
+        x[k] = raw_extra[k] ? cell_text(a, raw_extra[k]) : NULL;
     /* EMA 1.9 bonus rows take the territory and license type of the avail they refer to */
     if (f[AVF_REF_ALID]) {
         if (!f[AVF_TERRITORY] || !strcmp(f[AVF_TERRITORY], "0"))
@@ -322,7 +263,7 @@ static int xlsx_row_cb(void *ctx, const struct xlsx_row *r)
             f[AVF_LICENSE_TYPE] = f[AVF_REF_LICENSE_TYPE];
     }
     struct title_avail_row row = {0};
-    row.alid = s->field_col[AVF_ALID] >= 0 ? f[AVF_ALID] : f[AVF_ALT_ID];
+    row.alid = has_alid_column ? f[AVF_ALID] : f[AVF_ALT_ID];
     row.work_type = f[AVF_WORK_TYPE];
     bool episode = row.work_type && !strcasecmp(row.work_type, "Episode");
     row.content_id = episode && f[AVF_EPISODE_CONTENT_ID] ? f[AVF_EPISODE_CONTENT_ID]
@@ -331,10 +272,10 @@ static int xlsx_row_cb(void *ctx, const struct xlsx_row *r)
     row.eidr = edit && (!strncmp(edit, "10.5240/", 8) || !strncasecmp(edit, "urn:eidr:", 9))
                    ? edit
                    : NULL;
-    row.name = episode && (x[XC_EPISODE_TITLE] || x[XC_EPISODE_ALIAS])
-                   ? (x[XC_EPISODE_TITLE] ? x[XC_EPISODE_TITLE] : x[XC_EPISODE_ALIAS])
-                   : (x[XC_TITLE] ? x[XC_TITLE] : x[XC_TITLE_ALIAS]);
-    row.series_name = x[XC_SERIES_TITLE] ? x[XC_SERIES_TITLE] : x[XC_SERIES_ALIAS];
+    row.name = episode && (x[TRX_EPISODE_TITLE] || x[TRX_EPISODE_ALIAS])
+                   ? (x[TRX_EPISODE_TITLE] ? x[TRX_EPISODE_TITLE] : x[TRX_EPISODE_ALIAS])
+                   : (x[TRX_TITLE] ? x[TRX_TITLE] : x[TRX_TITLE_ALIAS]);
+    row.series_name = x[TRX_SERIES_TITLE] ? x[TRX_SERIES_TITLE] : x[TRX_SERIES_ALIAS];
     row.season = f[AVF_SEASON_NUMBER] ? strtoll(f[AVF_SEASON_NUMBER], NULL, 10) : 0;
     row.episode = f[AVF_EPISODE_NUMBER] ? strtoll(f[AVF_EPISODE_NUMBER], NULL, 10) : 0;
     if (row.season < 0)
@@ -353,54 +294,12 @@ static int xlsx_row_cb(void *ctx, const struct xlsx_row *r)
                                 !strcasecmp(entry, "FullDelete") || !strcasecmp(entry, "Delete"));
     row.license_type = f[AVF_LICENSE_TYPE];
     row.format_profile = f[AVF_FORMAT_PROFILE];
-    row.start = cell_day(a, f[AVF_START], s->date1904);
-    row.end = cell_day(a, f[AVF_END], s->date1904);
+    row.start = cell_day(a, f[AVF_START], date1904);
+    row.end = cell_day(a, f[AVF_END], date1904);
     row.territory = f[AVF_TERRITORY];
     if (!row.alid && !row.content_id)
-        return 0; /* nothing names the title */
-    *add_row(a, s->out) = row;
-    return 0;
-}
-
-static int title_rows_xlsx(const char *path, struct arena *a, struct title_rows *out)
-{
-    struct xlsx *x = NULL;
-    struct buf why = {0};
-    int rc = xlsx_open_file(path, NULL, &x, &why);
-    buf_free(&why);
-    if (rc)
-        return -1;
-    for (size_t i = 0; i < xlsx_n_sheets(x); i++) {
-        struct xsheet s = {.a = a, .out = out, .date1904 = xlsx_date1904(x)};
-        for (int k = 0; k < AVF__COUNT; k++)
-            s.field_col[k] = -1;
-        for (int k = 0; k < XC__COUNT; k++)
-            s.xcol[k] = -1;
-        struct buf msg = {0};
-        xlsx_read_sheet(x, i, xlsx_row_cb, &s, &msg);
-        buf_free(&msg);
-    }
-    xlsx_close(x);
-    return 0;
-}
-
-int title_rows_avails(const char *path, const char *display_name, struct arena *a,
-                      struct title_rows *out)
-{
-    size_t n = display_name ? strlen(display_name) : 0;
-    if (n >= 5 && !strcasecmp(display_name + n - 5, ".xlsx"))
-        return title_rows_xlsx(path, a, out);
-    if (n < 4 || strcasecmp(display_name + n - 4, ".xml"))
-        return 0;
-    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc)
-        return -1;
-    xmlNode *root = xmlDocGetRootElement(doc);
-    for (xmlNode *av = root ? root->children : NULL; av; av = av->next)
-        if (is(av, "Avail"))
-            avail_rows(a, av, out);
-    xmlFreeDoc(doc);
-    return 0;
+        return; /* nothing names the title */
+    *add_row(a, s) = row;
 }
 
 static void add_asset(struct arena *a, struct title_rows *out, const char *title_id,
@@ -417,16 +316,11 @@ static void add_asset(struct arena *a, struct title_rows *out, const char *title
     out->assets[out->n_assets++] = (struct title_pkg_asset){title_id, kind, language ? language : ""};
 }
 
-int title_rows_manifest(const char *path, struct arena *a, struct title_rows *out)
+void title_rows_manifest(const xmlNode *root, struct title_rows *out)
 {
-    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc)
-        return -1;
-    xmlNode *root = xmlDocGetRootElement(doc);
-    if (!is(root, "MediaManifest")) {
-        xmlFreeDoc(doc);
-        return 0;
-    }
+    struct arena *a = out->a;
+    if (!is(root, "MediaManifest"))
+        return;
     /* the title: every ALID the manifest maps, and the Experiences' ContentIDs */
     const char *ids[16];
     int n_ids = 0;
@@ -455,6 +349,4 @@ int title_rows_manifest(const char *path, struct arena *a, struct title_rows *ou
             for (int i = 0; i < n_ids; i++)
                 add_asset(a, out, ids[i], kinds[k].kind, lang);
         }
-    xmlFreeDoc(doc);
-    return 0;
 }

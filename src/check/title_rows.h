@@ -3,8 +3,10 @@
  * (SPEC 3, "Titles: the steady state"): the rows of an avails file (XML or
  * the EMA spreadsheet), and the assets an asset package's manifest lists.
  * The validators decide whether a delivery passes; this reader only lifts
- * the facts out of files that were checked, so it is lenient: a value it
- * cannot read is left NULL. Everything is allocated from the caller's arena.
+ * the facts out of what they read, so it is lenient: a value it cannot read
+ * is left NULL. A file is read once: the validator (check_file with
+ * check_options.titles set) hands its parsed document, or each sheet row,
+ * to the functions below. Everything is allocated from out->a.
  */
 #ifndef VG_TITLE_ROWS_H
 #define VG_TITLE_ROWS_H
@@ -14,6 +16,9 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "check/vocab.h"
+
+#include <libxml/tree.h>
 
 /* One avails row (an EMA line, or one Avail × Transaction × Territory of the XML). */
 struct title_avail_row {
@@ -36,17 +41,36 @@ struct title_pkg_asset {
 };
 
 struct title_rows {
+    struct arena *a; /* where rows and assets are allocated (the caller's) */
     struct title_avail_row *rows;
     size_t n_rows, cap_rows;
     struct title_pkg_asset *assets;
     size_t n_assets, cap_assets;
 };
 
-/* Reads the avails rows of an XML or xlsx file at path (by its display name's extension).
- * Returns 0, or -1 when the file could not be read at all. */
-int title_rows_avails(const char *path, const char *display_name, struct arena *a,
-                      struct title_rows *out);
-/* Reads the assets of a Media Manifest at path. Returns 0, or -1 when unreadable. */
-int title_rows_manifest(const char *path, struct arena *a, struct title_rows *out);
+/* The avails rows of an Avails XML document (its root element). */
+void title_rows_avails_xml(const xmlNode *root, struct title_rows *out);
+
+/* EMA columns read by name that have no field of their own in the validator's table. */
+enum title_rows_extra {
+    TRX_TITLE,         /* TitleDisplayUnlimited */
+    TRX_TITLE_ALIAS,   /* TitleInternalAlias */
+    TRX_EPISODE_TITLE, /* EpisodeTitleDisplayUnlimited */
+    TRX_EPISODE_ALIAS, /* EpisodeTitleInternalAlias */
+    TRX_SERIES_TITLE,  /* SeriesTitleDisplayUnlimited */
+    TRX_SERIES_ALIAS,  /* SeriesTitleInternalAlias */
+    TRX__COUNT
+};
+/* The title_rows_extra of a row-2 column name, or -1. */
+int title_rows_ema_column(const char *header);
+/* One data row of an EMA avails sheet: the raw cell text of each field (by the validator's
+ * column table) and of each extra column, NULL when absent or empty; has_alid_column: the sheet
+ * has an ALID column (else the 1.6 AltID names the avail). */
+void title_rows_ema_row(struct title_rows *out, const char *const field[AVF__COUNT],
+                        bool has_alid_column, const char *const extra[TRX__COUNT],
+                        bool date1904);
+
+/* The assets a Media Manifest document lists (its root element). */
+void title_rows_manifest(const xmlNode *root, struct title_rows *out);
 
 #endif

@@ -260,6 +260,9 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
     opts.files = delivered;
     opts.n_files = files->n;
     opts.ratings = ratings_db(cfg);
+    /* what the files say about titles, for the catalogue once the result is known: lifted by
+     * the avails and manifest checks from their own reading of each file */
+    opts.titles = titles;
     /* Captions are timed against the package's video: the first media file. */
     for (size_t i = 0; i < files->n && !opts.video_duration; i++) {
         enum check_kind k;
@@ -276,11 +279,6 @@ static int check_delivery(const struct deliv_config *cfg, const struct delivery_
             kind = CHECK_AUTO;
         if (kind == CHECK_MANIFEST)
             has_manifest = true;
-        /* what the file says about titles, for the catalogue once the result is known */
-        if (kind == CHECK_AVAILS)
-            title_rows_avails(links[i], name, a, titles);
-        else if (kind == CHECK_MANIFEST)
-            title_rows_manifest(links[i], a, titles);
         struct buf why = {0};
         int rc = check_file_guarded(links[i], name, kind, &opts, fs, &why);
         if (rc < 0) {
@@ -428,7 +426,7 @@ static int run_job(struct store *store, const struct deliv_config *cfg, const st
         return 0; /* nothing (more) to do */
     }
     struct findings fs = {0};
-    struct title_rows titles = {0};
+    struct title_rows titles = {.a = &a};
     if (rc == 0)
         rc = check_delivery(cfg, &d, &p, &files, &a, &fs, &titles);
     if (rc == 0) {
