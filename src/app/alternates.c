@@ -159,7 +159,8 @@ static int conflict(struct op *o, const struct alternate_row *r)
 {
     return op_refuse(o, OP_CONFLICT, "illegal_transition",
                      !strcmp(r->state, "resolved")
-                         ? "this alternate-solution request is already resolved"
+                         ? "this alternate-solution request is already resolved and the partner has "
+                           "its outcome; a new request from the partner opens a new case"
                          : "this alternate-solution request is already acknowledged: resolve it "
                            "with the outcome for the partner");
 }

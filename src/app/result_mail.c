@@ -141,11 +141,23 @@ int result_mail_send(struct op *o, const struct partner *p, const struct deliver
                             json_string(due ? lifecycle_due_words(o, p, due)
                                             : "as soon as you can"));
     }
+    /* a posthouse delivering for p is named, and the user of it who delivered is told */
+    bool agent = d->delivered_by && d->delivered_by != p->id;
+    struct partner ph;
+    json_object_set_new(
+        vars, "made_by",
+        agent ? json_pack("[s]", arena_printf(o->a, "%s made this delivery for %s.",
+                                              store_partner_get(o->db, o->a, d->delivered_by,
+                                                                &ph) == 0
+                                                  ? ph.name
+                                                  : "The posthouse",
+                                              p->name))
+              : json_array());
     const char *tmpl = passed ? "delivery_passed" : "result_failed";
     int rc = lifecycle_send_partner(o, p, tmpl, vars);
-    int64_t owner = lifecycle_owner(p);
+    int64_t to[2] = {lifecycle_owner(p), agent ? d->created_by : 0};
     if (rc == 0)
-        rc = lifecycle_send_users(o, p, &owner, 1, tmpl, vars);
+        rc = lifecycle_send_users(o, p, to, 2, tmpl, vars);
     json_decref(vars);
     return rc;
 }

@@ -630,7 +630,9 @@ int titles_published(struct op *o, int64_t id, const char *territory, const char
         rc = op_refuse(o, OP_CONFLICT, "already_published",
                        "title %lld is already published in %s", (long long)id, territory);
     else if (rc == 0 && strcmp(s.state, "ready"))
-        rc = op_refuse(o, OP_CONFLICT, "not_ready", "title %lld is not ready in %s: %s",
+        rc = op_refuse(o, OP_CONFLICT, "not_ready",
+                       "title %lld is not ready in %s: %s; it can be marked published once "
+                       "the partner has delivered what is missing",
                        (long long)id, territory, s.reasons ? s.reasons : "it is waiting");
     bool late = false;
     if (rc == 0) {

@@ -103,7 +103,8 @@ static json_t *posthouse_lines(struct op *o, const json_t *list)
 /*
  * What the decision means for the partner: what happens now and what it
  * can do, in sentences (o's arena). n_fit: the posthouses that fit, for
- * propose_posthouse.
+ * propose_posthouse; once the partner has chosen one (it has an agent), the
+ * texts say so instead of repeating the proposal.
  */
 static void decision_texts(struct op *o, const struct partner *p, const char *action, size_t n_fit,
                            const char **now, const char **move)
@@ -122,6 +123,19 @@ static void decision_texts(struct op *o, const struct partner *p, const char *ac
         *move = "keep answering and delivering on your open requests; the commercial team "
                 "will contact you. If you cannot meet a deadline, ask for an alternate "
                 "solution on your partner page.";
+    } else if (!strcmp(action, "propose_posthouse") && p->agent_id) {
+        struct partner ph;
+        const char *name = store_partner_get(o->db, o->a, p->agent_id, &ph) == 0
+                               ? ph.name
+                               : "the posthouse you chose";
+        *now = arena_printf(o->a,
+                            "you deliver through %s, your delivery agent: its users may upload "
+                            "and deliver for you, your training is cut to the avails review, "
+                            "and the warning count restarted at zero.",
+                            name);
+        *move = "answer or deliver on your open requests (yourself or through the posthouse) "
+                "before their deadlines. To change the posthouse, or to deliver by yourself "
+                "again, choose on your partner page (\"Deliver through a posthouse\").";
     } else if (!strcmp(action, "propose_posthouse")) {
         *now = n_fit ? "your Partner Integrations Manager proposes that you deliver through an "
                        "onboarded posthouse. These deliver your formats:"

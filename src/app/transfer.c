@@ -95,7 +95,8 @@ int transfer_revoke(struct op *o, int64_t partner_id)
         rc = transfer_withdraw(o, &p, &had);
     if (rc == 0 && !had)
         rc = op_refuse(o, OP_NOT_FOUND, "not_found",
-                       "this partner has no transfer credentials to revoke");
+                       "this partner has no transfer credentials to revoke: none were "
+                       "issued, or they are already revoked");
     return op_end(o, rc);
 }
 

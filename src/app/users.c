@@ -154,7 +154,8 @@ int users_reset_password(struct op *o, const char *email_in, const char *passwor
     struct user u;
     rc = store_user_by_email(o->db, o->a, email, &u);
     if (rc == STORE_ERR_NOT_FOUND)
-        return op_refuse(o, OP_NOT_FOUND, "not_found", "no user %s", email);
+        return op_refuse(o, OP_NOT_FOUND, "not_found",
+                         "there is no user with the email %s: check the address", email);
     if (rc < 0)
         return op_failed(o, rc);
     struct account_problem why;

@@ -147,15 +147,17 @@ static int warn(struct op *o, const struct clock_row *c, const struct request_ro
         lifecycle_open_clock_due(o, c->subject, deadline_name(DEADLINE_RESPONSE_3WD));
     bool last = n >= WARNINGS_BEFORE_ESCALATION;
     json_t *vars = json_pack(
-        "{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "n", (json_int_t)n, "of",
+        "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "n", (json_int_t)n, "of",
         (json_int_t)WARNINGS_BEFORE_ESCALATION, "request_title", r->title, "link",
         arena_printf(o->a, "%s/requests/%lld", o->base_url, (long long)r->id), "missed",
         lifecycle_due_words(o, p, c->due_at), "next_due", lifecycle_due_words(o, p, next_due),
-        "after",
+        "todo", last ? "Still due:" : "To do:    ", "after",
         last ? "This is the third warning: the training is flagged for escalation, and the "
                "Partner Integrations Manager now decides whether it stops, goes to the "
                "commercial team, moves to a posthouse, or continues. You will hear of the "
-               "decision. No further warning is issued while it is pending."
+               "decision. No further warning is issued while it is pending, but the request "
+               "keeps its deadline above, and each deadline missed is recorded in the "
+               "training's history."
              : "After a third warning the training is flagged for escalation: the Partner "
                "Integrations Manager then decides whether it stops, goes to the commercial "
                "team, moves to a posthouse, or continues.");

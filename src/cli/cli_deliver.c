@@ -236,8 +236,10 @@ int cli_deliver(int argc, char **argv)
         char *id = upload_one(argv[i], &who);
         if (!id) {
             fprintf(stderr,
-                    "vodgate deliver: the upload of %s did not finish; run the same "
-                    "command again to resume it\n",
+                    "vodgate deliver: the upload of %s did not finish, so nothing was "
+                    "delivered; the line above says why (a refused token or transfer secret "
+                    "needs a valid one; for a lost connection, run the same command again "
+                    "to resume the upload)\n",
                     argv[i]);
             json_decref(files);
             return 1;

@@ -59,8 +59,13 @@ static const char *sentence(struct req *r, const char *text)
     return s;
 }
 
-/* What was decided, for the template: {label, note?, at, by, what_now, your_move, ...}. */
-static json_t *decision_vm(struct req *r, const json_t *d, const char *zone, bool org)
+/*
+ * What was decided, for the template: {label, note?, at, by, what_now,
+ * your_move, ...}. is_propose (the partner still has a posthouse to
+ * choose) is false once it has a delivery agent.
+ */
+static json_t *decision_vm(struct req *r, const json_t *d, const char *zone, bool org,
+                           bool has_agent)
 {
     const char *action = jstr(d, "action");
     int64_t at = 0;
@@ -81,7 +86,7 @@ static json_t *decision_vm(struct req *r, const json_t *d, const char *zone, boo
         "by", by_text, "what_now", sentence(r, jstr(d, "what_now")), "your_move",
         sentence(r, jstr(d, "your_move")), "org", org, "is_stop", !strcmp(action, "stop"),
         "is_escalate", !strcmp(action, "escalate"), "is_propose",
-        !strcmp(action, "propose_posthouse"), "is_continue", !strcmp(action, "continue"));
+        !strcmp(action, "propose_posthouse") && !has_agent, "is_continue", !strcmp(action, "continue"));
     if (json_is_string(json_object_get(d, "note")) && *jstr(d, "note"))
         json_object_set_new(v, "note", json_string(jstr(d, "note")));
     /* the posthouses proposed: [{name, formats}] */
@@ -160,7 +165,7 @@ void decision_panel_vm(struct req *r, const json_t *partner, json_t *vm, bool on
                   on_dashboard, "org", org, "pending", pending);
     bool show = false;
     if (json_is_object(d)) {
-        json_object_set_new(panel, "decision", decision_vm(r, d, zone, org));
+        json_object_set_new(panel, "decision", decision_vm(r, d, zone, org, json_is_object(agent)));
         show = true;
     }
     if (pending && !on_dashboard && may(r, ACT_TRAINING_DECIDE) &&

@@ -135,6 +135,7 @@ test('four decisions, each reaching the partner with its consequence; the ladder
     assert.equal(chosen.json.delivery_agent.name, 'Post House One');
     assert.deepEqual(chosen.json.training.modules, ['avails_review']);
     assert.equal(chosen.json.warnings, 0);
+    assert.match(chosen.json.decision.what_now, /you deliver through Post House One/, 'the decision now tells what was chosen, not the proposal');
     const seen = await w.s.call('GET', `/api/v1/partners/${p.propose_posthouse.id}`, { token: phUser.token });
     assert.equal(seen.status, 200, 'the posthouse acts for the partner now');
     assert.equal((await messages(w, 'ops@posthouseone.example')).filter((m) => m.template === 'agent_set').length, 1);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { world, at, invite, sendAndJoin, posthouse, clocks, newPartner } from './journeys.mjs';
+import { world, at, invite, sendAndJoin, posthouse, clocks, newPartner, messages } from './journeys.mjs';
 import { EIDR, CID, makePackage as makePkg, deliver as deliverW, deliverAvails as deliverAvailsW } from './title_world.mjs';
 
 let w, p, other, ph, tmp;
@@ -93,6 +93,9 @@ test('the same title delivered by the partner\'s posthouse stays one title; a pa
   // the posthouse spells the ALID in another case, with spaces round it: the same title
   const spelled = { ...FEATURE, alid: `  ${ALID.toUpperCase()} `, name: 'The Long Weekend (2026)' };
   await deliverAvails(ph, p, 'avails_ph.xml', [spelled]);
+  // the result reaches the posthouse user who delivered too, and names the posthouse to the partner
+  const told = (await messages(w)).filter((m) => m.template === 'delivery_passed' && /Title Post made this delivery for Title Studio/.test(m.body));
+  for (const to of [ph.contact, p.contact]) assert.equal(told.filter((m) => m.to === to).length, 1, `${to}: ${JSON.stringify(told.map((m) => m.to))}`);
   const list = await titlesOf(w.tok.admin, `?partner=${p.id}`);
   assert.equal(list.total, 2, JSON.stringify(list.titles.map((t) => t.alid)));
   assert.equal((await title(featureId)).deliveries.length, 3);

@@ -179,6 +179,12 @@ test('a new secret replaces the old at once; a revoked one is refused at once; t
   const gone = await asCred('GET', '/api/v1/uploads', fresh);
   assert.equal(gone.status, 401);
   assert.match(gone.json.error.message, /revoked/);
+  // the command line says why nothing was delivered, and what to do
+  const cmd = cli(['deliver', sample('by-revoked.xml'), '--server', w.s.base, '--token', r.json.secret,
+    '--partner', String(a.id), '--kind', 'avails']);
+  assert.notEqual(cmd.status, 0, cmd.stdout);
+  assert.match(cmd.stderr, /revoked[^\n]*ask for new transfer credentials/);
+  assert.match(cmd.stderr, /nothing was delivered/);
   assert.equal((await tus(w.s, 'POST', '/files/', { headers: { Authorization: fresh, 'Upload-Length': '1' } })).status, 401);
   assert.equal((await w.s.call('DELETE', `/api/v1/partners/${a.id}/transfer-credentials`, { token: w.tok.pim })).status, 404);
   // the checklist follows the credential
