@@ -25,26 +25,15 @@
 #define OUTBOX_PAGE            50
 #define OUTBOX_PARTNER_CHOICES 1000
 
-/* Appends "&name=value" (or "?name=value" first) when value is set. */
-static void add_param(struct buf *b, const char *name, const char *value)
-{
-    if (!value || !*value)
-        return;
-    buf_putc(b, b->len ? '&' : '?');
-    buf_puts(b, name);
-    buf_putc(b, '=');
-    h_url(b, value);
-}
-
 /* The outbox URL with the current filters and before (NULL: the newest). */
 static const char *outbox_url(struct req *r, const char *before)
 {
     struct buf q = {0};
-    add_param(&q, "state", req_query(r, "state"));
-    add_param(&q, "partner", req_query(r, "partner"));
-    add_param(&q, "to", req_query(r, "to"));
-    add_param(&q, "before", before);
-    add_param(&q, "limit", "50"); /* OUTBOX_PAGE: the API reads no more than a page */
+    h_url_param(&q, "state", req_query(r, "state"));
+    h_url_param(&q, "partner", req_query(r, "partner"));
+    h_url_param(&q, "to", req_query(r, "to"));
+    h_url_param(&q, "before", before);
+    h_url_param(&q, "limit", "50"); /* OUTBOX_PAGE: the API reads no more than a page */
     const char *url = arena_printf(&r->arena, "/outbox%s", q.len ? buf_str(&q) : "");
     buf_free(&q);
     return url;
