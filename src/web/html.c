@@ -51,6 +51,16 @@ void h_url(struct buf *b, const char *s)
     }
 }
 
+void h_url_param(struct buf *b, const char *name, const char *value)
+{
+    if (!value || !*value)
+        return;
+    buf_putc(b, b->len ? '&' : '?');
+    buf_puts(b, name);
+    buf_putc(b, '=');
+    h_url(b, value);
+}
+
 struct safe_html safe_html_of(const struct buf *b)
 {
     return (struct safe_html){buf_str(b)};

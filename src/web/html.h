@@ -22,6 +22,8 @@ void h_text(struct buf *b, const char *s);
 void h_textf(struct buf *b, const char *fmt, ...) VG_PRINTF(2, 3);
 /* Appends s percent-encoded for a URL query value or path segment. */
 void h_url(struct buf *b, const char *s);
+/* Appends "&name=value" to a query being built ("?name=value" first), value encoded; nothing when value is NULL or "". */
+void h_url_param(struct buf *b, const char *name, const char *value);
 
 /* HTML that was built by the emitters above, so it may be printed raw. */
 struct safe_html {

@@ -25,26 +25,15 @@
 #define OUTBOX_PAGE            50
 #define OUTBOX_PARTNER_CHOICES 1000
 
-/* Appends "&name=value" (or "?name=value" first) when value is set. */
-static void add_param(struct buf *b, const char *name, const char *value)
-{
-    if (!value || !*value)
-        return;
-    buf_putc(b, b->len ? '&' : '?');
-    buf_puts(b, name);
-    buf_putc(b, '=');
-    h_url(b, value);
-}
-
 /* The outbox URL with the current filters and before (NULL: the newest). */
 static const char *outbox_url(struct req *r, const char *before)
 {
     struct buf q = {0};
-    add_param(&q, "state", req_query(r, "state"));
-    add_param(&q, "partner", req_query(r, "partner"));
-    add_param(&q, "to", req_query(r, "to"));
-    add_param(&q, "before", before);
-    add_param(&q, "limit", "50"); /* OUTBOX_PAGE: the API reads no more than a page */
+    h_url_param(&q, "state", req_query(r, "state"));
+    h_url_param(&q, "partner", req_query(r, "partner"));
+    h_url_param(&q, "to", req_query(r, "to"));
+    h_url_param(&q, "before", before);
+    h_url_param(&q, "limit", "50"); /* OUTBOX_PAGE: the API reads no more than a page */
     const char *url = arena_printf(&r->arena, "/outbox%s", q.len ? buf_str(&q) : "");
     buf_free(&q);
     return url;
@@ -103,7 +92,21 @@ static json_t *body_parts(const char *body)
     return parts;
 }
 
-static json_t *message_row(struct req *r, const json_t *m, json_t *names)
+/* The time zone of the reader's own organisation (its mail reads in it); NULL (UTC) for staff. */
+static const char *reader_zone(struct req *r)
+{
+    if (!role_is_org(r->who.role))
+        return NULL;
+    struct partner p;
+    struct op o;
+    req_op_init(r, &o);
+    const char *z =
+        op_allow_partner(&o, ACT_PARTNER_READ, r->who.org_id, &p) == 0 ? p.time_zone : NULL;
+    op_free(&o);
+    return z;
+}
+
+static json_t *message_row(struct req *r, const json_t *m, json_t *names, const char *zone)
 {
     const char *state = json_string_value(json_object_get(m, "state"));
     json_int_t attempts = json_integer_value(json_object_get(m, "attempts"));
@@ -112,7 +115,7 @@ static json_t *message_row(struct req *r, const json_t *m, json_t *names)
         json_object_get(m, "to"), "subject", json_object_get(m, "subject"), "template",
         json_object_get(m, "template"), "body", json_object_get(m, "body"), "state",
         state ? state : "", "state_label", state_label(state ? state : ""), "attempts", attempts,
-        "created", web_time_text(r, json_string_value(json_object_get(m, "created_at")), NULL),
+        "created", web_time_text(r, json_string_value(json_object_get(m, "created_at")), zone),
         "created_at", json_string_value(json_object_get(m, "created_at")));
     json_object_set_new(row, "body_parts",
                         body_parts(json_string_value(json_object_get(m, "body"))));
@@ -123,10 +126,10 @@ static json_t *message_row(struct req *r, const json_t *m, json_t *names)
                                                                    (long long)attempts)));
     const char *sent = json_string_value(json_object_get(m, "sent_at"));
     if (sent)
-        json_object_set_new(row, "sent", json_string(web_time_text(r, sent, NULL)));
+        json_object_set_new(row, "sent", json_string(web_time_text(r, sent, zone)));
     const char *next = json_string_value(json_object_get(m, "next_attempt_at"));
     if (next && state && !strcmp(state, "queued"))
-        json_object_set_new(row, "next", json_string(web_time_text(r, next, NULL)));
+        json_object_set_new(row, "next", json_string(web_time_text(r, next, zone)));
     const char *reply = json_string_value(json_object_get(m, "last_reply"));
     if (reply && *reply)
         json_object_set_new(row, "last_reply", json_string(reply));
@@ -142,7 +145,7 @@ static json_t *message_row(struct req *r, const json_t *m, json_t *names)
         json_array_append_new(
             log,
             json_pack("{s:s, s:O, s:b}", "at",
-                      web_time_text(r, json_string_value(json_object_get(a, "at")), NULL), "reply",
+                      web_time_text(r, json_string_value(json_object_get(a, "at")), zone), "reply",
                       json_object_get(a, "reply"), "ok", json_is_true(json_object_get(a, "ok"))));
     }
     json_object_set_new(row, "n_attempts", json_integer((json_int_t)json_array_size(log)));
@@ -199,8 +202,9 @@ void page_outbox(struct req *r)
     op_free(&o);
     json_t *list = json_object_get(ans, "messages"), *rows = json_array();
     size_t n = json_array_size(list);
+    const char *zone = reader_zone(r);
     for (i = 0; i < n && i < OUTBOX_PAGE; i++)
-        json_array_append_new(rows, message_row(r, json_array_get(list, i), names));
+        json_array_append_new(rows, message_row(r, json_array_get(list, i), names, zone));
     /* The next page: what lies behind the last message shown. */
     const json_t *last = n ? json_array_get(list, (n > OUTBOX_PAGE ? OUTBOX_PAGE : n) - 1) : NULL;
     bool older = n > OUTBOX_PAGE ||

@@ -70,31 +70,28 @@ static const char *title_state_badge(const char *state, bool late)
     return !strcmp(state, "published") ? "ok" : !strcmp(state, "ready") ? "planned" : "warn";
 }
 
-/* Appends "&name=value" (or "?name=value" first) when value is set. */
-static void add_param(struct buf *b, const char *name, const char *value)
+/* Appends row (stolen) to rows, with the delivery that src came in, when it names one. */
+static void append_row(json_t *rows, json_t *row, const json_t *src)
 {
-    if (!value || !*value)
-        return;
-    buf_putc(b, b->len ? '&' : '?');
-    buf_puts(b, name);
-    buf_putc(b, '=');
-    h_url(b, value);
+    json_int_t d = json_integer_value(json_object_get(src, "delivery"));
+    if (d)
+        json_object_set_new(row, "delivery", json_integer(d));
+    json_array_append_new(rows, row);
 }
 
 /* /titles with the current filters, at page (0: the first). */
-static const char *list_url(struct req *r, bool staff, int64_t page)
+static const char *list_url(struct req *r, int64_t page)
 {
     struct buf q = {0};
-    add_param(&q, "q", req_query(r, "q"));
-    (void)staff;
-    add_param(&q, "partner", req_query(r, "partner"));
-    add_param(&q, "state", req_query(r, "state"));
-    add_param(&q, "territory", req_query(r, "territory"));
-    add_param(&q, "late", req_query(r, "late"));
+    h_url_param(&q, "q", req_query(r, "q"));
+    h_url_param(&q, "partner", req_query(r, "partner"));
+    h_url_param(&q, "state", req_query(r, "state"));
+    h_url_param(&q, "territory", req_query(r, "territory"));
+    h_url_param(&q, "late", req_query(r, "late"));
     char n[24];
     snprintf(n, sizeof n, "%lld", (long long)page);
     if (page > 1)
-        add_param(&q, "page", n);
+        h_url_param(&q, "page", n);
     const char *url = arena_printf(&r->arena, "/titles%s", q.len ? buf_str(&q) : "");
     buf_free(&q);
     return url;
@@ -250,9 +247,9 @@ void page_titles(struct req *r)
                                      (long long)((page - 1) * TITLES_PAGE + (int64_t)n),
                                      (long long)total)));
     if (page > 1)
-        json_object_set_new(vm, "prev_url", json_string(list_url(r, staff, page - 1)));
+        json_object_set_new(vm, "prev_url", json_string(list_url(r, page - 1)));
     if (page * TITLES_PAGE < total)
-        json_object_set_new(vm, "next_url", json_string(list_url(r, staff, page + 1)));
+        json_object_set_new(vm, "next_url", json_string(list_url(r, page + 1)));
     json_decref(ans);
     page_render(r, 200, "titles", vm);
 }
@@ -430,10 +427,7 @@ void page_title(struct req *r)
                                 "end", opt(w, "end") ? web_date(r, opt(w, "end")) : "open",
                                 "state", str(w, "state"), "ended",
                                 !strcmp(str(w, "state"), "ended"));
-        json_int_t d = json_integer_value(json_object_get(w, "delivery"));
-        if (d)
-            json_object_set_new(row, "delivery", json_integer(d));
-        json_array_append_new(wrows, row);
+        append_row(wrows, row, w);
     }
     json_object_set_new(vm, "any_windows", json_boolean(json_array_size(wrows) > 0));
     json_object_set_new(vm, "windows", wrows);
@@ -444,10 +438,7 @@ void page_title(struct req *r)
         json_t *row = json_pack("{s:s, s:s, s:s}", "kind", asset_kind_label(str(a, "kind")),
                                 "language", opt(a, "language") ? opt(a, "language") : "—",
                                 "status", str(a, "status"));
-        json_int_t d = json_integer_value(json_object_get(a, "delivery"));
-        if (d)
-            json_object_set_new(row, "delivery", json_integer(d));
-        json_array_append_new(arows, row);
+        append_row(arows, row, a);
     }
     json_object_set_new(vm, "any_assets", json_boolean(json_array_size(arows) > 0));
     json_object_set_new(vm, "assets", arows);

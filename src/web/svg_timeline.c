@@ -12,11 +12,11 @@
 #include "base/timefmt.h"
 #include "web/html.h"
 
-#define VIEW_W    1000
+#define VIEW_W    TL_VIEW_W
 #define LABEL_X   8
 #define PLOT_X0   236.0
 #define PLOT_X1   984.0
-#define AXIS_Y    30
+#define AXIS_Y    TL_AXIS_Y
 #define ROWS_Y    38
 #define ROW_H     26
 #define BAR_H     14
@@ -27,18 +27,14 @@
 #define DAY       86400
 #define MAX_REACH (2 * 366 * (int64_t)DAY) /* the chart spans at most this far from now */
 
-struct scale {
-    int64_t t0, t1; /* t0 < t1 */
-};
-
-static double x_of(const struct scale *s, int64_t t)
+double svg_timeline_x(const struct tl_scale *s, int64_t t)
 {
     if (t < s->t0)
         t = s->t0;
     if (t > s->t1)
         t = s->t1;
-    double x = PLOT_X0 + (double)(t - s->t0) * (PLOT_X1 - PLOT_X0) / (double)(s->t1 - s->t0);
-    return isfinite(x) ? x : PLOT_X0;
+    double x = s->x0 + (double)(t - s->t0) * (s->x1 - s->x0) / (double)(s->t1 - s->t0);
+    return isfinite(x) ? x : s->x0;
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -75,6 +71,12 @@ void svg_timeline_instant(struct buf *b, const struct zone *z, int64_t t)
     h_lit(b, ")");
 }
 
+void svg_timeline_date(struct buf *b, int64_t t)
+{
+    struct civil_date c = civil_from_days(floor_div(t, DAY));
+    h_textf(b, "%d %s %d", c.day, mon[(c.month - 1 + 12) % 12], c.year);
+}
+
 /* Appends s, or "" for NULL, escaped. */
 static void text(struct buf *b, const char *s)
 {
@@ -101,7 +103,7 @@ static void label_text(struct buf *b, const char *s)
     h_lit(b, "\xE2\x80\xA6");
 }
 
-static void num(struct buf *b, double v)
+void svg_timeline_num(struct buf *b, double v)
 {
     h_textf(b, "%.1f", isfinite(v) ? v : 0.0);
 }
@@ -115,11 +117,11 @@ static void bar(struct buf *b, const char *cls, double x0, double x1, double top
     h_lit(b, "<rect class=\"");
     text(b, cls);
     h_lit(b, "\" x=\"");
-    num(b, x0);
+    svg_timeline_num(b, x0);
     h_lit(b, "\" y=\"");
-    num(b, top + (ROW_H - BAR_H) / 2.0);
+    svg_timeline_num(b, top + (ROW_H - BAR_H) / 2.0);
     h_lit(b, "\" width=\"");
-    num(b, w);
+    svg_timeline_num(b, w);
     h_lit(b, "\" height=\"");
     h_textf(b, "%d", BAR_H);
     h_lit(b, "\" rx=\"3\"/>");
@@ -130,7 +132,7 @@ static void row_label(struct buf *b, double top, const char *label)
     h_lit(b, "<text class=\"tl-label\" x=\"");
     h_textf(b, "%d", LABEL_X);
     h_lit(b, "\" y=\"");
-    num(b, top + 17);
+    svg_timeline_num(b, top + 17);
     h_lit(b, "\">");
     label_text(b, label);
     h_lit(b, "</text>");
@@ -139,16 +141,16 @@ static void row_label(struct buf *b, double top, const char *label)
 static void note(struct buf *b, double x, double top, const char *words)
 {
     h_lit(b, "<text class=\"tl-note\" x=\"");
-    num(b, x);
+    svg_timeline_num(b, x);
     h_lit(b, "\" y=\"");
-    num(b, top + 17);
+    svg_timeline_num(b, top + 17);
     h_lit(b, "\">");
     text(b, words);
     h_lit(b, "</text>");
 }
 
 /* The range of the chart: every instant shown, now included, padded, never empty. */
-static struct scale scale_of(const struct timeline *t)
+static struct tl_scale scale_of(const struct timeline *t)
 {
     int64_t lo = t->now, hi = t->now;
 #define SEE(v)                                                                                     \
@@ -182,11 +184,10 @@ static struct scale scale_of(const struct timeline *t)
         hi = mid + DAY / 2;
     }
     int64_t pad = (hi - lo) / 40;
-    return (struct scale){lo - pad, hi + pad};
+    return (struct tl_scale){lo - pad, hi + pad, PLOT_X0, PLOT_X1};
 }
 
-/* Day ticks with dates, and grid lines down to bottom. */
-static void axis(struct buf *b, const struct timeline *t, const struct scale *s, double bottom)
+void svg_timeline_axis(struct buf *b, const struct zone *z, const struct tl_scale *s, double bottom)
 {
     static const int steps[] = {1, 2, 7, 14, 28, 56, 91, 182, 364, 728};
     int64_t span_days = (s->t1 - s->t0) / DAY + 1;
@@ -196,32 +197,32 @@ static void axis(struct buf *b, const struct timeline *t, const struct scale *s,
             step = steps[i];
             break;
         }
-    int64_t d = local_day(t->zone, s->t0) + 1;
+    int64_t d = local_day(z, s->t0) + 1;
     if (step >= 7)
         while (weekday_from_days(d) != 1)
             d++;
     int last_year = 0;
     h_lit(b, "<g class=\"tl-axis\">");
     for (int n = 0; n < 40; n++, d += step) {
-        int64_t at = day_start(t->zone, d);
+        int64_t at = day_start(z, d);
         if (at > s->t1)
             break;
-        double x = x_of(s, at);
+        double x = svg_timeline_x(s, at);
         struct civil_date c = civil_from_days(d);
         bool labelled = x < VIEW_W - 64; /* room for "27 Nov 2026" before the edge */
         h_lit(b, "<line class=\"tl-grid\" x1=\"");
-        num(b, x);
+        svg_timeline_num(b, x);
         h_lit(b, "\" x2=\"");
-        num(b, x);
+        svg_timeline_num(b, x);
         h_lit(b, "\" y1=\"");
         h_textf(b, "%d", AXIS_Y);
         h_lit(b, "\" y2=\"");
-        num(b, bottom);
+        svg_timeline_num(b, bottom);
         h_lit(b, "\"/>");
         if (!labelled)
             continue;
         h_lit(b, "<text class=\"tl-tick\" x=\"");
-        num(b, x + 3);
+        svg_timeline_num(b, x + 3);
         h_lit(b, "\" y=\"22\">");
         h_textf(b, "%d %s", c.day, mon[(c.month - 1 + 12) % 12]);
         if (c.year != last_year)
@@ -232,7 +233,7 @@ static void axis(struct buf *b, const struct timeline *t, const struct scale *s,
     h_lit(b, "</g>");
 }
 
-static void stage_row(struct buf *b, const struct timeline *t, const struct scale *s,
+static void stage_row(struct buf *b, const struct timeline *t, const struct tl_scale *s,
                       const struct tl_stage *st, double top)
 {
     row_label(b, top, st->label);
@@ -245,7 +246,7 @@ static void stage_row(struct buf *b, const struct timeline *t, const struct scal
         h_lit(b, " to ");
         svg_timeline_instant(b, t->zone, st->plan_to);
         h_lit(b, "</title>");
-        bar(b, "tl-plan-bar", x_of(s, st->plan_from), x_of(s, st->plan_to), top);
+        bar(b, "tl-plan-bar", svg_timeline_x(s, st->plan_from), svg_timeline_x(s, st->plan_to), top);
         h_lit(b, "</g>");
     }
     if (st->skipped) {
@@ -274,7 +275,7 @@ static void stage_row(struct buf *b, const struct timeline *t, const struct scal
     if (st->current)
         h_lit(b, " (the current stage)");
     h_lit(b, "</title>");
-    bar(b, "tl-actual", x_of(s, st->from), x_of(s, end), top);
+    bar(b, "tl-actual", svg_timeline_x(s, st->from), svg_timeline_x(s, end), top);
     h_lit(b, "</g>");
 }
 
@@ -283,7 +284,7 @@ static bool is(const char *a, const char *b)
     return a && !strcmp(a, b);
 }
 
-static void clock_row(struct buf *b, const struct timeline *t, const struct scale *s,
+static void clock_row(struct buf *b, const struct timeline *t, const struct tl_scale *s,
                       const struct tl_clock *c, double top)
 {
     row_label(b, top, c->label);
@@ -311,39 +312,39 @@ static void clock_row(struct buf *b, const struct timeline *t, const struct scal
     int64_t end = c->closed ? c->closed : open ? t->now : c->due ? c->due : start;
     if (end < start)
         end = start;
-    bar(b, "tl-span", x_of(s, start), x_of(s, end), top);
+    bar(b, "tl-span", svg_timeline_x(s, start), svg_timeline_x(s, end), top);
     if (open && c->due && c->due > t->now)
-        bar(b, "tl-left", x_of(s, t->now > start ? t->now : start), x_of(s, c->due), top);
+        bar(b, "tl-left", svg_timeline_x(s, t->now > start ? t->now : start), svg_timeline_x(s, c->due), top);
     if (c->due) {
-        double x = x_of(s, c->due), y = top + ROW_H / 2.0;
+        double x = svg_timeline_x(s, c->due), y = top + ROW_H / 2.0;
         h_lit(b, "<path class=\"tl-due\" d=\"M");
-        num(b, x);
+        svg_timeline_num(b, x);
         h_lit(b, " ");
-        num(b, y - 8);
+        svg_timeline_num(b, y - 8);
         h_lit(b, "l7 8l-7 8l-7-8z\"/>");
     }
     h_lit(b, "</g>");
 }
 
-static void warnings_row(struct buf *b, const struct timeline *t, const struct scale *s, double top)
+static void warnings_row(struct buf *b, const struct timeline *t, const struct tl_scale *s, double top)
 {
     row_label(b, top, "Warnings");
     for (size_t i = 0; i < t->n_warnings; i++) {
         const struct tl_warning *w = &t->warnings[i];
-        double x = x_of(s, w->at);
+        double x = svg_timeline_x(s, w->at);
         h_lit(b, "<g class=\"tl-warning\"><title>");
         h_textf(b, "Warning %lld, issued ", (long long)w->number);
         svg_timeline_instant(b, t->zone, w->at);
         h_lit(b, ": ");
         text(b, w->reason);
         h_lit(b, "</title><path d=\"M");
-        num(b, x);
+        svg_timeline_num(b, x);
         h_lit(b, " ");
-        num(b, top + 3);
+        svg_timeline_num(b, top + 3);
         h_lit(b, "l9 17h-18z\"/><text class=\"tl-wnum\" x=\"");
-        num(b, x);
+        svg_timeline_num(b, x);
         h_lit(b, "\" y=\"");
-        num(b, top + 18);
+        svg_timeline_num(b, top + 18);
         h_lit(b, "\" text-anchor=\"middle\">");
         h_textf(b, "%lld", (long long)w->number);
         h_lit(b, "</text></g>");
@@ -358,11 +359,11 @@ size_t svg_timeline(struct buf *b, const struct timeline *t)
     double warn_top = clocks_top + (double)clock_rows * ROW_H;
     double rows_end = warn_top + (t->n_warnings ? ROW_H : 0);
     double height = rows_end + FOOT_H;
-    struct scale s = scale_of(t);
+    struct tl_scale s = scale_of(t);
 
     h_lit(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl\" viewBox=\"0 0 ");
     h_textf(b, "%d ", VIEW_W);
-    num(b, height);
+    svg_timeline_num(b, height);
     h_lit(b, "\" role=\"img\" aria-labelledby=\"tl-title tl-desc\" focusable=\"false\">"
              "<title id=\"tl-title\">");
     text(b, t->title);
@@ -374,7 +375,7 @@ size_t svg_timeline(struct buf *b, const struct timeline *t)
             "to the chart.",
             t->n_stages, t->n_clocks, t->n_warnings);
     h_lit(b, "</desc>");
-    axis(b, t, &s, rows_end);
+    svg_timeline_axis(b, t->zone, &s, rows_end);
 
     h_lit(b, "<g class=\"tl-stages\">");
     for (size_t i = 0; i < t->n_stages; i++)
@@ -382,9 +383,9 @@ size_t svg_timeline(struct buf *b, const struct timeline *t)
     h_lit(b, "</g><line class=\"tl-sep\" x1=\"0\" x2=\"");
     h_textf(b, "%d", VIEW_W);
     h_lit(b, "\" y1=\"");
-    num(b, clocks_top - GAP_H / 2.0);
+    svg_timeline_num(b, clocks_top - GAP_H / 2.0);
     h_lit(b, "\" y2=\"");
-    num(b, clocks_top - GAP_H / 2.0);
+    svg_timeline_num(b, clocks_top - GAP_H / 2.0);
     h_lit(b, "\"/><g class=\"tl-clocks\">");
     if (!n_clocks) {
         row_label(b, clocks_top, "Clocks");
@@ -396,21 +397,28 @@ size_t svg_timeline(struct buf *b, const struct timeline *t)
     if (t->n_warnings)
         warnings_row(b, t, &s, warn_top);
 
-    double xn = x_of(&s, t->now);
+    svg_timeline_now(b, t->zone, &s, t->now, rows_end);
+    h_lit(b, "</svg>");
+    return n_clocks;
+}
+
+void svg_timeline_now(struct buf *b, const struct zone *z, const struct tl_scale *s, int64_t now,
+                      double rows_end)
+{
+    double xn = svg_timeline_x(s, now);
     h_lit(b, "<g class=\"tl-now\"><title>Now: ");
-    svg_timeline_instant(b, t->zone, t->now);
+    svg_timeline_instant(b, z, now);
     h_lit(b, "</title><line x1=\"");
-    num(b, xn);
+    svg_timeline_num(b, xn);
     h_lit(b, "\" x2=\"");
-    num(b, xn);
+    svg_timeline_num(b, xn);
     h_lit(b, "\" y1=\"");
     h_textf(b, "%d", AXIS_Y);
     h_lit(b, "\" y2=\"");
-    num(b, rows_end + 4);
+    svg_timeline_num(b, rows_end + 4);
     h_lit(b, "\"/><text x=\"");
-    num(b, xn);
+    svg_timeline_num(b, xn);
     h_lit(b, "\" y=\"");
-    num(b, rows_end + 18);
-    h_lit(b, "\" text-anchor=\"middle\">now</text></g></svg>");
-    return n_clocks;
+    svg_timeline_num(b, rows_end + 18);
+    h_lit(b, "\" text-anchor=\"middle\">now</text></g>");
 }

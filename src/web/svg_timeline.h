@@ -26,6 +26,8 @@
 #include "core/zone.h"
 
 #define TL_MAX_CLOCKS 40 /* clock rows drawn at most; the caller picks which */
+#define TL_VIEW_W     1000 /* the viewBox width of every chart drawn with the pieces below */
+#define TL_AXIS_Y     30   /* where the rows begin under the day ticks */
 
 struct tl_stage {
     const char *key;   /* the stage's name, also a CSS class: "setup" */
@@ -73,5 +75,31 @@ size_t svg_timeline(struct buf *b, const struct timeline *t);
  * page writes its times: "Fri 27 Nov 2026, 17:00 (UTC+01:00)". For the titles.
  */
 void svg_timeline_instant(struct buf *b, const struct zone *z, int64_t t);
+
+/*
+ * The pieces every chart on one time axis draws with (this one, and the
+ * title's go-live chart of web/svg_title.c): a scale from instants to x,
+ * numbers, the day ticks, the line at now. Same escaping and clamping.
+ */
+struct tl_scale {
+    int64_t t0, t1; /* the range shown, t0 < t1 */
+    double x0, x1;  /* where it is drawn, in viewBox units */
+};
+
+/* The x of instant t, clamped into the plot; never NaN. */
+double svg_timeline_x(const struct tl_scale *s, int64_t t);
+
+/* Appends v with one decimal (0 for NaN or infinity). */
+void svg_timeline_num(struct buf *b, double v);
+
+/* Appends the UTC day of t: "27 Nov 2026" (a date without a time of day). */
+void svg_timeline_date(struct buf *b, int64_t t);
+
+/* Appends the day ticks of s in zone z (NULL: UTC), with grid lines from TL_AXIS_Y down to bottom. */
+void svg_timeline_axis(struct buf *b, const struct zone *z, const struct tl_scale *s, double bottom);
+
+/* Appends the vertical line at now, with its hover text and "now" under rows_end. */
+void svg_timeline_now(struct buf *b, const struct zone *z, const struct tl_scale *s, int64_t now,
+                      double rows_end);
 
 #endif

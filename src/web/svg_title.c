@@ -5,7 +5,6 @@
  */
 #include "web/svg_title.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "base/timefmt.h"
@@ -13,10 +12,9 @@
 #include "web/html.h"
 #include "web/svg_timeline.h"
 
-#define VIEW_W  1000
+#define VIEW_W  TL_VIEW_W
 #define PLOT_X0 70.0
 #define PLOT_X1 980.0
-#define AXIS_Y  30
 #define ROWS_Y  38
 #define ROW_H   34
 #define LEGEND_H 40
@@ -29,83 +27,11 @@ struct row {
     int64_t window_start, assets, ready, publish_by, published;
 };
 
-struct scale {
-    int64_t t0, t1;
-};
-
-static double x_of(const struct scale *s, int64_t t)
-{
-    if (t < s->t0)
-        t = s->t0;
-    if (t > s->t1)
-        t = s->t1;
-    double x = PLOT_X0 + (double)(t - s->t0) * (PLOT_X1 - PLOT_X0) / (double)(s->t1 - s->t0);
-    return isfinite(x) ? x : PLOT_X0;
-}
-
-static void num(struct buf *b, double v)
-{
-    h_textf(b, "%.1f", isfinite(v) ? v : 0.0);
-}
-
 static int64_t rfc(const json_t *o, const char *key)
 {
     int64_t t = 0;
     const char *s = json_string_value(json_object_get(o, key));
     return s && time_parse_rfc3339(s, &t) == 0 ? t : 0;
-}
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
-static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-static void axis(struct buf *b, const struct zone *z, const struct scale *s, double bottom)
-{
-    static const int steps[] = {1, 2, 7, 14, 28, 56, 91, 182, 364, 728};
-    int64_t span_days = (s->t1 - s->t0) / DAY + 1;
-    int step = 728;
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-        if (span_days / steps[i] <= 8) {
-            step = steps[i];
-            break;
-        }
-    int64_t d = zone_local_day(z, s->t0) + 1;
-    if (step >= 7)
-        while (weekday_from_days(d) != 1)
-            d++;
-    int last_year = 0;
-    h_lit(b, "<g class=\"tl-axis\">");
-    for (int n = 0; n < 40; n++, d += step) {
-        int64_t at = zone_day_start(z, d);
-        if (at > s->t1)
-            break;
-        double x = x_of(s, at);
-        struct civil_date c = civil_from_days(d);
-        h_lit(b, "<line class=\"tl-grid\" x1=\"");
-        num(b, x);
-        h_lit(b, "\" x2=\"");
-        num(b, x);
-        h_lit(b, "\" y1=\"");
-        h_textf(b, "%d", AXIS_Y);
-        h_lit(b, "\" y2=\"");
-        num(b, bottom);
-        h_lit(b, "\"/>");
-        if (x > VIEW_W - 64)
-            continue;
-        h_lit(b, "<text class=\"tl-tick\" x=\"");
-        num(b, x + 3);
-        h_lit(b, "\" y=\"22\">");
-        h_textf(b, "%d %s", c.day, mon[(c.month - 1 + 12) % 12]);
-        if (c.year != last_year)
-            h_textf(b, " %d", c.year);
-        last_year = c.year;
-        h_lit(b, "</text>");
-    }
-    h_lit(b, "</g>");
 }
 
 /* A mark of shape ("circle", "diamond", "flag") at x on the row's middle y, with its hover text. */
@@ -120,55 +46,54 @@ static void mark(struct buf *b, const struct zone *z, const char *cls, const cha
     h_text(b, what);
     h_lit(b, " ");
     if (date_only) {
-        struct civil_date c = civil_from_days(floor_div(t, DAY));
-        h_textf(b, "%d %s %d", c.day, mon[(c.month - 1 + 12) % 12], c.year);
+        svg_timeline_date(b, t);
     } else {
         svg_timeline_instant(b, z, t);
     }
     h_lit(b, "</title>");
     if (!strcmp(shape, "circle")) {
         h_lit(b, "<circle cx=\"");
-        num(b, x);
+        svg_timeline_num(b, x);
         h_lit(b, "\" cy=\"");
-        num(b, y);
+        svg_timeline_num(b, y);
         h_lit(b, "\" r=\"6\"/>");
     } else if (!strcmp(shape, "diamond")) {
         h_lit(b, "<path d=\"M");
-        num(b, x);
+        svg_timeline_num(b, x);
         h_lit(b, " ");
-        num(b, y - 8);
+        svg_timeline_num(b, y - 8);
         h_lit(b, " l8 8 l-8 8 l-8 -8 z\"/>");
     } else { /* flag: a post with a pennant (the window opening) */
         h_lit(b, "<path d=\"M");
-        num(b, x);
+        svg_timeline_num(b, x);
         h_lit(b, " ");
-        num(b, y + 9);
+        svg_timeline_num(b, y + 9);
         h_lit(b, " V");
-        num(b, y - 10);
+        svg_timeline_num(b, y - 10);
         h_lit(b, " l9 4 l-9 4\"/>");
     }
     h_lit(b, "</g>");
 }
 
-static void row_of(struct buf *b, const struct zone *z, const struct scale *s, const struct row *r,
+static void row_of(struct buf *b, const struct zone *z, const struct tl_scale *s, const struct row *r,
                    double top, int64_t now)
 {
     double y = top + ROW_H / 2.0;
     h_lit(b, "<g class=\"tt-row\"><text class=\"tl-label\" x=\"8\" y=\"");
-    num(b, y + 5);
+    svg_timeline_num(b, y + 5);
     h_lit(b, "\">");
     h_text(b, r->territory);
     h_lit(b, "</text>");
     /* the window: from its start on, a thin line to the edge */
     if (r->window_start) {
         h_lit(b, "<line class=\"tt-window\" x1=\"");
-        num(b, x_of(s, r->window_start));
+        svg_timeline_num(b, svg_timeline_x(s, r->window_start));
         h_lit(b, "\" x2=\"");
-        num(b, PLOT_X1);
+        svg_timeline_num(b, PLOT_X1);
         h_lit(b, "\" y1=\"");
-        num(b, y);
+        svg_timeline_num(b, y);
         h_lit(b, "\" y2=\"");
-        num(b, y);
+        svg_timeline_num(b, y);
         h_lit(b, "\"/>");
     }
     /* the 14-day publish clock: ready to publish-by (to published once done) */
@@ -181,30 +106,30 @@ static void row_of(struct buf *b, const struct zone *z, const struct scale *s, c
         else if (r->published)
             h_lit(b, " met");
         h_lit(b, "\" x=\"");
-        double x0 = x_of(s, r->ready), x1 = x_of(s, end > r->publish_by ? end : r->publish_by);
-        num(b, x0);
+        double x0 = svg_timeline_x(s, r->ready), x1 = svg_timeline_x(s, end > r->publish_by ? end : r->publish_by);
+        svg_timeline_num(b, x0);
         h_lit(b, "\" y=\"");
-        num(b, y - 5);
+        svg_timeline_num(b, y - 5);
         h_lit(b, "\" width=\"");
-        num(b, x1 - x0 < 2 ? 2 : x1 - x0);
+        svg_timeline_num(b, x1 - x0 < 2 ? 2 : x1 - x0);
         h_lit(b, "\" height=\"10\" rx=\"3\"><title>");
         h_text(b, r->territory);
         h_lit(b, ": the service's 14-day publish clock, from ready to the publish-by date</title></rect>");
     }
     if (r->window_start)
-        mark(b, z, "tt-ws", "flag", x_of(s, r->window_start), y, r->territory,
+        mark(b, z, "tt-ws", "flag", svg_timeline_x(s, r->window_start), y, r->territory,
              r->window_start > now ? "window opens" : "window opened", r->window_start, true);
     if (r->assets)
-        mark(b, z, "tt-assets", "circle", x_of(s, r->assets), y, r->territory, "assets complete",
+        mark(b, z, "tt-assets", "circle", svg_timeline_x(s, r->assets), y, r->territory, "assets complete",
              r->assets, false);
     if (r->ready)
-        mark(b, z, "tt-ready", "circle", x_of(s, r->ready), y, r->territory, "ready to publish",
+        mark(b, z, "tt-ready", "circle", svg_timeline_x(s, r->ready), y, r->territory, "ready to publish",
              r->ready, false);
     if (r->publish_by)
-        mark(b, z, "tt-due", "diamond", x_of(s, r->publish_by), y, r->territory, "publish by",
+        mark(b, z, "tt-due", "diamond", svg_timeline_x(s, r->publish_by), y, r->territory, "publish by",
              r->publish_by, false);
     if (r->published)
-        mark(b, z, "tt-pub", "diamond", x_of(s, r->published), y, r->territory, "published",
+        mark(b, z, "tt-pub", "diamond", svg_timeline_x(s, r->published), y, r->territory, "published",
              r->published, false);
     h_lit(b, "</g>");
 }
@@ -212,7 +137,7 @@ static void row_of(struct buf *b, const struct zone *z, const struct scale *s, c
 static void legend(struct buf *b, double top)
 {
     h_lit(b, "<g class=\"tt-legend\" transform=\"translate(0 ");
-    num(b, top);
+    svg_timeline_num(b, top);
     h_lit(b, ")\">"
              "<g class=\"tt-ws\"><path d=\"M80 27 V9 l9 4 l-9 4\"/></g>"
              "<text x=\"96\" y=\"24\">window opens</text>"
@@ -270,13 +195,13 @@ void svg_title_timeline(struct buf *b, const json_t *timeline, const char *zone,
         hi = mid + 7 * DAY;
     }
     int64_t pad = (hi - lo) / 20;
-    struct scale s = {lo - pad, hi + pad};
+    struct tl_scale s = {lo - pad, hi + pad, PLOT_X0, PLOT_X1};
     double rows_end = ROWS_Y + (double)(n ? n : 1) * ROW_H;
     double height = rows_end + 22 + LEGEND_H;
 
     h_lit(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl tt\" viewBox=\"0 0 ");
     h_textf(b, "%d ", VIEW_W);
-    num(b, height);
+    svg_timeline_num(b, height);
     h_lit(b, "\" role=\"img\" aria-labelledby=\"tt-title tt-desc\" focusable=\"false\">"
              "<title id=\"tt-title\">");
     h_text(b, title ? title : "Go-live timeline");
@@ -289,27 +214,12 @@ void svg_title_timeline(struct buf *b, const json_t *timeline, const char *zone,
             "the chart.",
             n);
     h_lit(b, "</desc>");
-    axis(b, z, &s, rows_end);
+    svg_timeline_axis(b, z, &s, rows_end);
     if (!n)
         h_lit(b, "<text class=\"tl-note\" x=\"74\" y=\"60\">No window yet: nothing to go live.</text>");
     for (i = 0; i < n; i++)
         row_of(b, z, &s, &rows[i], ROWS_Y + (double)i * ROW_H, now);
-    double xn = x_of(&s, now);
-    h_lit(b, "<g class=\"tl-now\"><title>Now: ");
-    svg_timeline_instant(b, z, now);
-    h_lit(b, "</title><line x1=\"");
-    num(b, xn);
-    h_lit(b, "\" x2=\"");
-    num(b, xn);
-    h_lit(b, "\" y1=\"");
-    h_textf(b, "%d", AXIS_Y);
-    h_lit(b, "\" y2=\"");
-    num(b, rows_end + 4);
-    h_lit(b, "\"/><text x=\"");
-    num(b, xn);
-    h_lit(b, "\" y=\"");
-    num(b, rows_end + 18);
-    h_lit(b, "\" text-anchor=\"middle\">now</text></g>");
+    svg_timeline_now(b, z, &s, now, rows_end);
     legend(b, rows_end + 22);
     h_lit(b, "</svg>");
 }
